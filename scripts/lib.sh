@@ -1,0 +1,54 @@
+# Shared helpers for scripts/test.sh and scripts/run-local.sh (sourced, not run).
+
+repo_root() { cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd; }
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+# npm tools (Azurite, the WebRTC test phones), installed from the committed lock file.
+# Skipped when node_modules already matches package-lock.json.
+ensure_node_tools() {
+    local stamp=node_modules/.installed-lock.json
+    if [ -f "$stamp" ] && cmp -s package-lock.json "$stamp"; then
+        echo "npm tools: up to date"
+        return
+    fi
+    echo "npm tools: installing from package-lock.json"
+    npm ci --no-audit --no-fund --loglevel=error
+    cp package-lock.json "$stamp"
+}
+
+# Starts Azurite (Blob 10000, Queue 10001, Table 10002) in memory on 127.0.0.1; sets AZURITE_PID.
+start_azurite() {
+    local log=${1:-/dev/null}
+    node_modules/.bin/azurite --inMemoryPersistence --skipApiVersionCheck --loose --silent \
+        --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 >"$log" 2>&1 &
+    AZURITE_PID=$!
+    local port
+    for port in 10000 10001 10002; do
+        local tries=0
+        until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+            tries=$((tries + 1))
+            if [ "$tries" -gt 300 ] || ! kill -0 "$AZURITE_PID" 2>/dev/null; then
+                echo "Azurite did not start listening on 127.0.0.1:$port" >&2
+                return 1
+            fi
+            sleep 0.1
+        done
+    done
+    echo "Azurite: listening on 127.0.0.1:10000-10002 (pid $AZURITE_PID)"
+}
+
+stop_azurite() {
+    [ -n "${AZURITE_PID:-}" ] || return 0
+    kill "$AZURITE_PID" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$AZURITE_PID" 2>/dev/null || return 0; sleep 0.1; done
+    kill -9 "$AZURITE_PID" 2>/dev/null || true
+}
+
+# Runs a command in a new network namespace where only loopback is up, so nothing in it can
+# reach another address (libwebrtc and our own peer gather every interface otherwise).
+in_loopback_namespace() {
+    local flags=-n
+    [ "$(id -u)" -eq 0 ] || flags=-rn
+    unshare $flags sh -c 'ip link set lo up && exec "$@"' sh "$@"
+}
