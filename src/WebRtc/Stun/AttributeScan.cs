@@ -9,6 +9,9 @@ namespace Serverless.WebRtc.Stun;
 /// </summary>
 internal struct AttributeScan
 {
+    // Offsets of zero mean "absent": no attribute can start inside the 20-byte header, and a
+    // default(StunMessageView) then behaves as an empty message instead of reading out of range.
+
     /// <summary>End of the attributes that count: everything from the first MESSAGE-INTEGRITY(-SHA256)
     /// or FINGERPRINT on is excluded from typed lookups.</summary>
     public int CoveredEnd;
@@ -20,10 +23,10 @@ internal struct AttributeScan
 
     public StunParseError Run(ReadOnlySpan<byte> buffer)
     {
-        CoveredEnd = -1;
-        IntegrityOffset = -1;
-        IntegritySha256Offset = -1;
-        FingerprintOffset = -1;
+        CoveredEnd = 0;
+        IntegrityOffset = 0;
+        IntegritySha256Offset = 0;
+        FingerprintOffset = 0;
         UnknownRequiredCount = 0;
 
         int offset = StunMessage.HeaderLength;
@@ -43,7 +46,7 @@ internal struct AttributeScan
             }
 
             // RFC 8489 §14.7: FINGERPRINT is the last attribute.
-            if (FingerprintOffset >= 0)
+            if (FingerprintOffset > 0)
             {
                 return StunParseError.AttributeAfterFingerprint;
             }
@@ -57,7 +60,7 @@ internal struct AttributeScan
             offset = valueOffset + StunMessage.Pad(length);
         }
 
-        if (CoveredEnd < 0)
+        if (CoveredEnd == 0)
         {
             CoveredEnd = buffer.Length;
         }
@@ -81,7 +84,7 @@ internal struct AttributeScan
 
             // RFC 8489 §14.6: after MESSAGE-INTEGRITY-SHA256 only FINGERPRINT counts, so a later
             // MESSAGE-INTEGRITY (or a repeat) is ignored.
-            case StunAttributeType.MessageIntegrity when IntegrityOffset < 0 && IntegritySha256Offset < 0:
+            case StunAttributeType.MessageIntegrity when IntegrityOffset == 0 && IntegritySha256Offset == 0:
                 if (value.Length != StunIntegrity.Sha1Length)
                 {
                     return StunParseError.InvalidAttributeValue;
@@ -91,7 +94,7 @@ internal struct AttributeScan
                 MarkCoveredEnd(offset);
                 return StunParseError.None;
 
-            case StunAttributeType.MessageIntegritySha256 when IntegritySha256Offset < 0:
+            case StunAttributeType.MessageIntegritySha256 when IntegritySha256Offset == 0:
                 if (value.Length is < StunIntegrity.Sha256MinLength or > StunIntegrity.Sha256Length || (value.Length & 3) != 0)
                 {
                     return StunParseError.InvalidAttributeValue;
@@ -103,7 +106,7 @@ internal struct AttributeScan
 
             default:
                 // RFC 8489 §14.5: attributes after MESSAGE-INTEGRITY (other than the two above) are ignored.
-                if (CoveredEnd >= 0)
+                if (CoveredEnd > 0)
                 {
                     return StunParseError.None;
                 }
@@ -124,7 +127,7 @@ internal struct AttributeScan
 
     private void MarkCoveredEnd(int offset)
     {
-        if (CoveredEnd < 0)
+        if (CoveredEnd == 0)
         {
             CoveredEnd = offset;
         }

@@ -14,8 +14,8 @@ public static class StunMessage
     /// <summary>The magic cookie, 0x2112A442 (RFC 8489 §5).</summary>
     public const uint MagicCookie = 0x2112A442;
 
-    /// <summary>Largest message the 16-bit length field can describe.</summary>
-    public const int MaxLength = HeaderLength + ushort.MaxValue - 3;
+    /// <summary>Largest value of the 16-bit length field that is a multiple of 4.</summary>
+    public const int MaxBodyLength = ushort.MaxValue & ~3;
 
     /// <summary>Rounds a value length up to the 4-byte attribute boundary (RFC 8489 §14).</summary>
     public static int Pad(int length) => (length + 3) & ~3;

@@ -45,13 +45,13 @@ public readonly ref partial struct StunMessageView
     public int UnknownComprehensionRequiredCount { get; }
 
     /// <summary>True when MESSAGE-INTEGRITY is present.</summary>
-    public bool HasMessageIntegrity => _integrityOffset >= 0;
+    public bool HasMessageIntegrity => _integrityOffset > 0;
 
     /// <summary>True when MESSAGE-INTEGRITY-SHA256 is present.</summary>
-    public bool HasMessageIntegritySha256 => _integritySha256Offset >= 0;
+    public bool HasMessageIntegritySha256 => _integritySha256Offset > 0;
 
     /// <summary>True when FINGERPRINT is present (always last).</summary>
-    public bool HasFingerprint => _fingerprintOffset >= 0;
+    public bool HasFingerprint => _fingerprintOffset > 0;
 
     /// <summary>Every attribute in wire order, including ones ignored after MESSAGE-INTEGRITY.</summary>
     public StunAttributeEnumerator GetAttributes() => new(_buffer);
@@ -85,15 +85,15 @@ public readonly ref partial struct StunMessageView
     /// False when the attribute is absent.
     /// </summary>
     public bool VerifyMessageIntegrity(ReadOnlySpan<byte> key) =>
-        _integrityOffset >= 0 && StunIntegrity.VerifyHmac(StunIntegrity.Algorithm.Sha1, key, _buffer, _integrityOffset, ValueAt(_integrityOffset));
+        _integrityOffset > 0 && StunIntegrity.VerifyHmac(StunIntegrity.Algorithm.Sha1, key, _buffer, _integrityOffset, ValueAt(_integrityOffset));
 
     /// <summary>Verifies MESSAGE-INTEGRITY-SHA256 (RFC 8489 §14.6), possibly truncated; false when absent.</summary>
     public bool VerifyMessageIntegritySha256(ReadOnlySpan<byte> key) =>
-        _integritySha256Offset >= 0 && StunIntegrity.VerifyHmac(StunIntegrity.Algorithm.Sha256, key, _buffer, _integritySha256Offset, ValueAt(_integritySha256Offset));
+        _integritySha256Offset > 0 && StunIntegrity.VerifyHmac(StunIntegrity.Algorithm.Sha256, key, _buffer, _integritySha256Offset, ValueAt(_integritySha256Offset));
 
     /// <summary>Verifies FINGERPRINT: CRC-32 of the preceding bytes XOR 0x5354554E (RFC 8489 §14.7); false when absent.</summary>
     public bool VerifyFingerprint() =>
-        _fingerprintOffset >= 0
+        _fingerprintOffset > 0
         && BinaryPrimitives.ReadUInt32BigEndian(ValueAt(_fingerprintOffset)) == StunIntegrity.ComputeFingerprint(_buffer[.._fingerprintOffset]);
 
     /// <summary>

@@ -142,10 +142,11 @@ public ref partial struct StunMessageWriter
     /// Closes an ICE check or its response: MESSAGE-INTEGRITY with <paramref name="integrityKey"/> then
     /// FINGERPRINT (RFC 8445 §7.2.2, §7.3). Adds nothing unless both fit.
     /// </summary>
+    /// <exception cref="InvalidOperationException">MESSAGE-INTEGRITY or FINGERPRINT was already added.</exception>
     public bool TryFinish(scoped ReadOnlySpan<byte> integrityKey, out int written)
     {
         const int needed = (2 * StunMessage.AttributeHeaderLength) + StunIntegrity.Sha1Length + 4;
-        if (_buffer.Length - _length < needed || _length - StunMessage.HeaderLength + needed > ushort.MaxValue)
+        if (_buffer.Length - _length < needed || _length - StunMessage.HeaderLength + needed > StunMessage.MaxBodyLength)
         {
             written = 0;
             return false;
@@ -155,6 +156,17 @@ public ref partial struct StunMessageWriter
         TryAddFingerprint();
         written = _length;
         return true;
+    }
+
+    /// <summary>
+    /// Closes a message that carries no credentials, such as an ICE keepalive Binding indication
+    /// (RFC 8445 §11), with FINGERPRINT only.
+    /// </summary>
+    public bool TryFinish(out int written)
+    {
+        bool added = TryAddFingerprint();
+        written = added ? _length : 0;
+        return added;
     }
 
     private bool TryAddHmac(StunIntegrity.Algorithm algorithm, StunAttributeType type, int length, scoped ReadOnlySpan<byte> key)
@@ -186,7 +198,7 @@ public ref partial struct StunMessageWriter
         int padded = StunMessage.Pad(valueLength);
         int total = StunMessage.AttributeHeaderLength + padded;
         if (valueLength > ushort.MaxValue || _buffer.Length - _length < total
-            || _length - StunMessage.HeaderLength + total > ushort.MaxValue - 3)
+            || _length - StunMessage.HeaderLength + total > StunMessage.MaxBodyLength)
         {
             value = default;
             return false;
