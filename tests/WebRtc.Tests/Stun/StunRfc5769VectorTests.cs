@@ -109,6 +109,21 @@ public sealed class StunRfc5769VectorTests
         Assert.False(message.VerifyMessageIntegrity(StunCredentials.ShortTermKey(StunVectors.LongTermPasswordAfterSaslPrep)));
     }
 
+    [Fact]
+    public void Rfc5769_Section2_4_SampleRequestWithLongTermAuthentication_ReencodesToIdenticalBytes()
+    {
+        var buffer = new byte[256];
+        var writer = new StunMessageWriter(buffer, StunMessageType.BindingRequest,
+            StunTransactionId.FromBytes(Convert.FromHexString("78ad3433c6ad72c029da412e")));
+        Assert.True(writer.TryAddUsername(StunVectors.LongTermUsername));
+        Assert.True(writer.TryAddNonce(StunVectors.LongTermNonce));
+        Assert.True(writer.TryAddRealm(StunVectors.LongTermRealm));
+        Assert.True(writer.TryAddMessageIntegrity(
+            StunCredentials.LongTermKey(StunVectors.LongTermUsername, StunVectors.LongTermRealm, StunVectors.LongTermPasswordAfterSaslPrep)));
+
+        Assert.Equal(Convert.ToHexString(StunVectors.SampleLongTermRequest), Convert.ToHexString(writer.Written));
+    }
+
     private static byte[] EncodeResponse(IPEndPoint mapped)
     {
         var buffer = new byte[256];
