@@ -1,0 +1,127 @@
+namespace Serverless.WebRtc.Rtp;
+
+/// <summary>
+/// Allocation-free reader of RFC 8285 header extension elements (one-byte and two-byte forms). Use
+/// <see cref="TryReadNext"/> in a loop, or <c>foreach</c>; afterwards <see cref="Status"/> says why it stopped.
+/// Padding bytes (value 0) between and after elements are skipped (RFC 8285 §4.1).
+/// </summary>
+public ref struct RtpExtensionReader
+{
+    /// <summary>One-byte id that ends processing of the whole extension (RFC 8285 §4.2).</summary>
+    public const byte OneByteTerminatorId = 15;
+
+    private readonly ReadOnlySpan<byte> _data;
+    private readonly RtpExtensionForm _form;
+    private int _offset;
+    private RtpExtensionElement _current;
+
+    /// <summary>Reads the elements of extension data carried under <paramref name="profile"/>.</summary>
+    public RtpExtensionReader(ushort profile, ReadOnlySpan<byte> data)
+    {
+        _data = data;
+        Status = RtpExtensionProfiles.TryGetForm(profile, out _form)
+            ? RtpExtensionReadStatus.Reading
+            : RtpExtensionReadStatus.UnsupportedProfile;
+    }
+
+    /// <summary>Reads the elements of a parsed header's extension (none when the X bit is clear).</summary>
+    public RtpExtensionReader(RtpHeader header)
+        : this(header.HasExtension ? header.ExtensionProfile : RtpExtensionProfiles.OneByte, header.ExtensionData)
+    {
+    }
+
+    /// <summary>Why reading stopped, or <see cref="RtpExtensionReadStatus.Reading"/> while it has not.</summary>
+    public RtpExtensionReadStatus Status { get; private set; }
+
+    /// <summary>The element found by the last successful <see cref="MoveNext"/>.</summary>
+    public readonly RtpExtensionElement Current => _current;
+
+    /// <summary>Returns this reader so it can be used in <c>foreach</c>.</summary>
+    public readonly RtpExtensionReader GetEnumerator() => this;
+
+    /// <summary>Advances to the next element.</summary>
+    public bool MoveNext() => TryReadNext(out _current);
+
+    /// <summary>Reads the next element; false when there is none (see <see cref="Status"/>).</summary>
+    public bool TryReadNext(out RtpExtensionElement element)
+    {
+        element = default;
+        if (Status != RtpExtensionReadStatus.Reading)
+        {
+            return false;
+        }
+
+        while (_offset < _data.Length && _data[_offset] == 0)
+        {
+            _offset++;
+        }
+
+        if (_offset >= _data.Length)
+        {
+            Status = RtpExtensionReadStatus.Complete;
+            return false;
+        }
+
+        byte id;
+        int length;
+        int dataStart;
+        if (_form == RtpExtensionForm.OneByte)
+        {
+            id = (byte)(_data[_offset] >> 4);
+            if (id == OneByteTerminatorId)
+            {
+                Status = RtpExtensionReadStatus.Terminated;
+                return false;
+            }
+
+            // Id 0 with a non-zero length is not a valid element; libwebrtc and we treat the byte as padding.
+            if (id == 0)
+            {
+                _offset++;
+                return TryReadNext(out element);
+            }
+
+            length = (_data[_offset] & 0x0F) + 1;
+            dataStart = _offset + 1;
+        }
+        else
+        {
+            if (_offset + 2 > _data.Length)
+            {
+                Status = RtpExtensionReadStatus.Malformed;
+                return false;
+            }
+
+            id = _data[_offset];
+            length = _data[_offset + 1];
+            dataStart = _offset + 2;
+        }
+
+        if (dataStart + length > _data.Length)
+        {
+            Status = RtpExtensionReadStatus.Malformed;
+            return false;
+        }
+
+        element = new RtpExtensionElement(id, _data.Slice(dataStart, length));
+        _offset = dataStart + length;
+        return true;
+    }
+
+    /// <summary>Finds the first element with <paramref name="id"/> in a header's extension.</summary>
+    public static bool TryFind(RtpHeader header, byte id, out ReadOnlySpan<byte> data)
+    {
+        var reader = new RtpExtensionReader(header);
+        while (reader.TryReadNext(out var element))
+        {
+            if (element.Id == id)
+            {
+                data = element.Data;
+                return true;
+            }
+        }
+
+        data = default;
+        return false;
+    }
+}
