@@ -51,7 +51,7 @@ public ref struct RtpExtensionReader
             return false;
         }
 
-        while (_offset < _data.Length && _data[_offset] == 0)
+        while (_offset < _data.Length && IsPadding(_data[_offset]))
         {
             _offset++;
         }
@@ -72,13 +72,6 @@ public ref struct RtpExtensionReader
             {
                 Status = RtpExtensionReadStatus.Terminated;
                 return false;
-            }
-
-            // Id 0 with a non-zero length is not a valid element; libwebrtc and we treat the byte as padding.
-            if (id == 0)
-            {
-                _offset++;
-                return TryReadNext(out element);
             }
 
             length = (_data[_offset] & 0x0F) + 1;
@@ -107,6 +100,10 @@ public ref struct RtpExtensionReader
         _offset = dataStart + length;
         return true;
     }
+
+    // Padding bytes are 0 (RFC 8285 §4.1). A one-byte header with id 0 but a non-zero length is no valid element
+    // either; like libwebrtc we skip it as a single padding byte rather than reject the whole block.
+    private readonly bool IsPadding(byte value) => _form == RtpExtensionForm.OneByte ? value >> 4 == 0 : value == 0;
 
     /// <summary>Finds the first element with <paramref name="id"/> in a header's extension.</summary>
     public static bool TryFind(RtpHeader header, byte id, out ReadOnlySpan<byte> data)

@@ -64,6 +64,27 @@ public sealed class RtpExtensionRfc8285VectorTests
     }
 
     [Fact]
+    public void Rfc8285_4_2_OneByteHeader_IdZeroIsSkippedAsPadding()
+    {
+        var elements = ReadAll(0xBEDE, "0310AA00", out var status);
+
+        Assert.Equal(RtpExtensionReadStatus.Complete, status);
+        Assert.Equal((byte)1, Assert.Single(elements).Id);
+    }
+
+    [Fact]
+    public void Rfc8285_4_1_LongRunOfPaddingIsSkippedIteratively()
+    {
+        // The largest extension a UDP datagram can carry, all id-0 bytes: must not recurse per byte.
+        var data = new byte[65_000];
+        data.AsSpan().Fill(0x01);
+        var reader = new RtpExtensionReader(RtpExtensionProfiles.OneByte, data);
+
+        Assert.False(reader.TryReadNext(out _));
+        Assert.Equal(RtpExtensionReadStatus.Complete, reader.Status);
+    }
+
+    [Fact]
     public void Rfc8285_4_2_OneByteHeader_ElementPastEndIsMalformed()
     {
         // id 1 claims 4 bytes, only 3 remain.

@@ -72,6 +72,16 @@ public sealed class SequenceNumberTests
     }
 
     [Fact]
+    public void Rfc3550_A_1_PacketBeforeTheFirstAcrossWrapUnwrapsNegativeWithoutShiftingLaterOnes()
+    {
+        var unwrapper = new SequenceNumberUnwrapper();
+
+        Assert.Equal(10, unwrapper.Unwrap(10));
+        Assert.Equal(-6, unwrapper.Unwrap(65530));
+        Assert.Equal(11, unwrapper.Unwrap(11));
+    }
+
+    [Fact]
     public void Unwrapper_ReconstructsAnyIncreasingRunWithSmallSteps()
     {
         Gen.Select(Gen.UShort, Gen.Int[1, 1000].Array[1, 200]).Sample((start, steps) =>
