@@ -2,7 +2,8 @@ namespace Serverless.WebRtc.Rtp;
 
 /// <summary>
 /// Allocation-free reader of RFC 8285 header extension elements (one-byte and two-byte forms). Use
-/// <see cref="TryReadNext"/> in a loop, or <c>foreach</c>; afterwards <see cref="Status"/> says why it stopped.
+/// <see cref="TryReadNext"/> in a loop, after which <see cref="Status"/> says why it stopped; <c>foreach</c>
+/// works too but enumerates a copy, so the original's <see cref="Status"/> stays <see cref="RtpExtensionReadStatus.Reading"/>.
 /// Padding bytes (value 0) between and after elements are skipped (RFC 8285 §4.1).
 /// </summary>
 public ref struct RtpExtensionReader

@@ -90,6 +90,18 @@ public sealed class RtcpMalformedTests
     }
 
     [Fact]
+    public void Rfc3550_6_4_1_PaddedReportWithPartialExtensionWordParsesButCannotBeRewritten()
+    {
+        // SR, 2 bytes of profile extension, then 2 padding octets (count 2): legal on the wire, not re-framable.
+        byte[] data = Convert.FromHexString("A0C80007" + "11223344" + "E500000080000000" + "000003E8" + "0000000A" + "00000640" + "ABCD0002");
+
+        Assert.True(SenderReport.TryParse(data, out var sr));
+        Assert.Equal(new byte[] { 0xAB, 0xCD }, sr.ProfileExtensions.ToArray());
+        Assert.False(sr.TryWrite(new byte[64], out var written));
+        Assert.Equal(0, written);
+    }
+
+    [Fact]
     public void TypedParserRejectsOtherPacketType()
     {
         byte[] rr = Convert.FromHexString("80C90001" + "11223344");
