@@ -1,0 +1,102 @@
+using System.Buffers.Binary;
+
+namespace Serverless.WebRtc.Rtcp;
+
+/// <summary>
+/// SR, sender report (RFC 3550 §6.4.1): sender SSRC, sender info, up to 31 report blocks and optional
+/// profile-specific extensions. Parsed views point into the packet; build one with init properties.
+/// </summary>
+public readonly ref struct SenderReport
+{
+    private const int FixedLength = RtcpHeader.Size + 4 + SenderInfo.Size;
+
+    private readonly ReportBlockList _reportBlocks;
+    private readonly ReadOnlySpan<byte> _profileExtensions;
+
+    /// <summary>An empty report; set the init properties.</summary>
+    public SenderReport()
+    {
+    }
+
+    // Parsed values: the extension bytes may end in a partial word when the packet was padded.
+    private SenderReport(uint ssrc, SenderInfo senderInfo, ReportBlockList reportBlocks, ReadOnlySpan<byte> profileExtensions)
+    {
+        Ssrc = ssrc;
+        SenderInfo = senderInfo;
+        _reportBlocks = reportBlocks;
+        _profileExtensions = profileExtensions;
+    }
+
+    /// <summary>SSRC of the sender.</summary>
+    public uint Ssrc { get; init; }
+
+    /// <summary>NTP/RTP timestamps and counters.</summary>
+    public SenderInfo SenderInfo { get; init; }
+
+    /// <summary>Reception reports (at most 31).</summary>
+    public ReportBlockList ReportBlocks
+    {
+        get => _reportBlocks;
+        init => _reportBlocks = ReportValidation.CheckCount(value);
+    }
+
+    /// <summary>Profile-specific extension bytes after the blocks (whole words when writing).</summary>
+    public ReadOnlySpan<byte> ProfileExtensions
+    {
+        get => _profileExtensions;
+        init => _profileExtensions = ReportValidation.CheckWords(value);
+    }
+
+    /// <summary>Packet length in bytes.</summary>
+    public int Length => FixedLength + ReportBlocks.Length + ProfileExtensions.Length;
+
+    /// <summary>Same as <see cref="Length"/>.</summary>
+    public int GetSize() => Length;
+
+    /// <summary>Parses the SR at the start of <paramref name="data"/>; false when not a well-formed SR.</summary>
+    public static bool TryParse(ReadOnlySpan<byte> data, out SenderReport report)
+    {
+        report = default;
+        if (!RtcpPacket.TryParse(data, RtcpPacketType.SenderReport, out var packet))
+        {
+            return false;
+        }
+
+        var body = packet.Body;
+        var blocksLength = packet.Header.Count * ReportBlock.Size;
+        if (body.Length < 4 + SenderInfo.Size + blocksLength)
+        {
+            return false;
+        }
+
+        var afterInfo = body[(4 + SenderInfo.Size)..];
+        report = new SenderReport(
+            BinaryPrimitives.ReadUInt32BigEndian(body),
+            SenderInfo.Read(body[4..]),
+            ReportBlockList.FromWire(afterInfo[..blocksLength]),
+            afterInfo[blocksLength..]);
+        return true;
+    }
+
+    /// <summary>Writes the SR (without padding); false when <paramref name="destination"/> is too small
+    /// or the extension bytes are not whole words.</summary>
+    public bool TryWrite(Span<byte> destination, out int written)
+    {
+        written = 0;
+        var length = Length;
+
+        // A parsed, padded packet can leave a partial word of extension bytes: that cannot be re-framed.
+        if (destination.Length < length || length % 4 != 0)
+        {
+            return false;
+        }
+
+        RtcpHeader.ForLength(RtcpPacketType.SenderReport, (byte)ReportBlocks.Count, length).TryWrite(destination, out _);
+        BinaryPrimitives.WriteUInt32BigEndian(destination[RtcpHeader.Size..], Ssrc);
+        SenderInfo.TryWrite(destination[(RtcpHeader.Size + 4)..], out _);
+        ReportBlocks.TryWrite(destination[FixedLength..], out var blocks);
+        ProfileExtensions.CopyTo(destination[(FixedLength + blocks)..]);
+        written = length;
+        return true;
+    }
+}
