@@ -1,0 +1,114 @@
+using System.Text;
+using System.Text.Json;
+using CsCheck;
+using Serverless.Shared.WhatsApp.Webhooks;
+
+namespace Serverless.Shared.Tests.WhatsApp.Webhooks;
+
+/// <summary>The parser never throws: any input gives exactly one of a batch or a typed error.</summary>
+public sealed class WebhookParserPropertyTests
+{
+    private static readonly string[] Keys =
+    [
+        "object", "entry", "id", "changes", "field", "value", "metadata", "phone_number_id", "display_phone_number",
+        "contacts", "wa_id", "profile", "name", "calls", "statuses", "messages", "errors", "event", "event_type",
+        "call_id", "from", "to", "direction", "session", "sdp", "sdp_type", "connection", "webrtc", "type", "status",
+        "timestamp", "duration", "start_time", "end_time", "interactive", "call_permission_reply", "response",
+        "is_permanent", "expiration_timestamp", "response_source", "context", "code", "message", "error_data",
+        "details", "recipient_id", "biz_opaque_callback_data", "x",
+    ];
+
+    private static readonly string[] Words =
+    [
+        "whatsapp_business_account", "calls", "messages", "connect", "terminate", "offer", "answer", "USER_INITIATED",
+        "BUSINESS_INITIATED", "RINGING", "completed", "Failed", "call", "call.connect", "call.status", "call.terminate",
+        "call_permission_reply", "accept", "reject", "automatic", "user_action", "1671644824", "-1",
+        "99999999999999999999", "", "wacid.X", "true", "{\"sdp\":\"v=0\",\"type\":\"offer\"}", "{\"sdp\":", "[[[[",
+    ];
+
+    // Raw JSON literals, including escapes that are valid JSON but not valid UTF-16 (lone surrogates).
+    private static readonly string[] Literals =
+    [
+        "true", "false", "null", "0", "-0", "1e400", "-1.5", "120", "9223372036854775808", "\"\\uD800\"",
+        "\"\\uDC00x\"", "\"\\u0000\"", "\"\\\"\"", "\"\\/\\b\\f\\n\\r\\t\"",
+    ];
+
+    private static readonly Gen<string> Scalar = Gen.Frequency(
+        (4, Gen.OneOf(Words).Select(w => JsonSerializer.Serialize(w))),
+        (2, Gen.OneOf(Literals)),
+        (1, Gen.String.Select(s => JsonSerializer.Serialize(s))),
+        (1, Gen.Long.Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture))),
+        (1, Gen.Double.Select(d => double.IsFinite(d) ? d.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : "0")));
+
+    /// <summary>Random JSON trees whose object keys come from the webhook vocabulary, so envelope-like shapes appear.</summary>
+    private static readonly Gen<string> Json = Gen.Recursive<string>((depth, self) => depth >= 5
+        ? Scalar
+        : Gen.Frequency(
+            (3, Scalar),
+            (3, Gen.Select(Gen.OneOf(Keys), self).Array[0, 5].Select(Object)),
+            (2, self.Array[0, 4].Select(items => "[" + string.Join(",", items) + "]"))));
+
+    private static readonly Gen<string> CallsOrMessagesValue =
+        Gen.Select(Gen.OneOf(Keys), Gen.Frequency((2, Json), (1, Json.Array[0, 4].Select(items => "[" + string.Join(",", items) + "]"))))
+            .Array[0, 8]
+            .Select(Object);
+
+    private static readonly Gen<string> Envelope =
+        Gen.Select(Gen.OneOf("calls", "messages", "account_settings_update"), CallsOrMessagesValue)
+            .Select((field, value) => $$"""{"field":"{{field}}","value":{{value}}}""")
+            .Array[1, 4]
+            .Select(changes => "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"waba\",\"changes\":[" + string.Join(",", changes) + "]}]}");
+
+    [Fact]
+    public void Arbitrary_bytes_never_throw()
+    {
+        Gen.Byte.Array[0, 300].Sample(body => IsBatchXorError(body), iter: 2_000);
+    }
+
+    [Fact]
+    public void Arbitrary_json_never_throws()
+    {
+        Json.Sample(json => IsBatchXorError(Encoding.UTF8.GetBytes(json)), iter: 1_000);
+    }
+
+    [Fact]
+    public void Envelope_shaped_json_always_yields_a_batch_and_malformed_items_stay_per_item()
+    {
+        Envelope.Sample(json =>
+        {
+            var ok = WebhookParser.TryParse(Encoding.UTF8.GetBytes(json), out var batch, out var error);
+            Assert.True(ok, error?.ToString());
+            foreach (var webhookEvent in batch!.Events)
+            {
+                Assert.False(string.IsNullOrEmpty(webhookEvent.DedupKey));
+                Assert.False(string.IsNullOrEmpty(webhookEvent.ToString()));
+            }
+        }, iter: 1_000);
+    }
+
+    [Fact]
+    public void Documented_payloads_with_a_byte_corrupted_never_throw()
+    {
+        var payloads = new[]
+        {
+            WebhookPayloads.InboundConnect, WebhookPayloads.OutboundConnectLegacy, WebhookPayloads.Statuses,
+            WebhookPayloads.TerminateFailed, WebhookPayloads.PermissionReply, WebhookPayloads.SeedConnect,
+        }.Select(Encoding.UTF8.GetBytes).ToArray();
+
+        Gen.Select(Gen.Int[0, payloads.Length - 1], Gen.Int[0, int.MaxValue], Gen.Byte).Sample((which, at, value) =>
+        {
+            var body = (byte[])payloads[which].Clone();
+            body[at % body.Length] = value;
+            return IsBatchXorError(body);
+        }, iter: 2_000);
+    }
+
+    private static string Object(IEnumerable<(string Key, string Value)> members) =>
+        "{" + string.Join(",", members.Select(m => JsonSerializer.Serialize(m.Key) + ":" + m.Value)) + "}";
+
+    private static bool IsBatchXorError(byte[] body)
+    {
+        var ok = WebhookParser.TryParse(body, out var batch, out var error);
+        return ok ? batch is not null && error is null : batch is null && error is not null && Enum.IsDefined(error.Kind);
+    }
+}
