@@ -48,8 +48,32 @@ public sealed class WebhookParserPropertyTests
             (3, Gen.Select(Gen.OneOf(Keys), self).Array[0, 5].Select(Object)),
             (2, self.Array[0, 4].Select(items => "[" + string.Join(",", items) + "]"))));
 
+    private static readonly string[] ItemKeys =
+    [
+        "id", "event", "type", "status", "from", "to", "direction", "session", "connection", "timestamp", "duration",
+        "interactive", "context", "code", "message", "recipient_id",
+    ];
+
+    private static readonly string[] ItemWords =
+        ["connect", "terminate", "call", "RINGING", "Completed", "wacid.X", "16315553602", "USER_INITIATED", "1671644824", ""];
+
+    // Call-, status- and message-like items: mostly vocabulary values, so real events come out often enough.
+    private static readonly Gen<string> Item = Gen.Select(
+            Gen.OneOf(ItemKeys),
+            Gen.Frequency(
+                (4, Gen.OneOf(ItemWords).Select(w => JsonSerializer.Serialize(w))),
+                (1, Gen.Const("{\"sdp_type\":\"offer\",\"sdp\":\"v=0\"}")),
+                (1, Gen.Const("{\"type\":\"call_permission_reply\",\"call_permission_reply\":{\"response\":\"accept\"}}")),
+                (1, Json)))
+        .Array[0, 8]
+        .Select(Object);
+
     private static readonly Gen<string> CallsOrMessagesValue =
-        Gen.Select(Gen.OneOf(Keys), Gen.Frequency((2, Json), (1, Json.Array[0, 4].Select(items => "[" + string.Join(",", items) + "]"))))
+        Gen.Select(
+                Gen.Frequency((1, Gen.OneOf(Keys)), (2, Gen.OneOf("calls", "statuses", "messages", "errors"))),
+                Gen.Frequency(
+                    (1, Json),
+                    (3, Item.Array[0, 4].Select(items => "[" + string.Join(",", items) + "]"))))
             .Array[0, 8]
             .Select(Object);
 
@@ -74,6 +98,8 @@ public sealed class WebhookParserPropertyTests
     [Fact]
     public void Envelope_shaped_json_always_yields_a_batch_and_malformed_items_stay_per_item()
     {
+        var events = 0;
+        var skipped = 0;
         Envelope.Sample(json =>
         {
             var ok = WebhookParser.TryParse(Encoding.UTF8.GetBytes(json), out var batch, out var error);
@@ -83,7 +109,14 @@ public sealed class WebhookParserPropertyTests
                 Assert.False(string.IsNullOrEmpty(webhookEvent.DedupKey));
                 Assert.False(string.IsNullOrEmpty(webhookEvent.ToString()));
             }
+
+            Interlocked.Add(ref events, batch.Events.Count);
+            Interlocked.Add(ref skipped, batch.Skipped.Count);
         }, iter: 1_000);
+
+        // The generator must reach the event builders, not only the envelope checks.
+        Assert.True(events > 0, "no sample produced an event");
+        Assert.True(skipped > 0, "no sample produced a skipped item");
     }
 
     [Fact]
