@@ -7,14 +7,8 @@ internal sealed class BatchBuilder(int maxItems)
     private readonly List<SkippedItem> _skipped = [];
     private readonly List<IgnoredItem> _ignored = [];
 
-    /// <summary>True once the cap is hit; parsers stop walking and the whole body is refused.</summary>
-    public bool IsFull => _events.Count + _skipped.Count + _ignored.Count >= maxItems;
-
-    /// <summary>True if something was refused because the cap had been hit.</summary>
+    /// <summary>True once an item was refused for the cap: parsers stop walking and the whole body is refused.</summary>
     public bool Overflowed { get; private set; }
-
-    /// <summary>Records that items remained when the cap was hit.</summary>
-    public void MarkOverflow() => Overflowed = true;
 
     public void Add(WebhookEvent webhookEvent)
     {
@@ -40,11 +34,12 @@ internal sealed class BatchBuilder(int maxItems)
         }
     }
 
-    public WebhookBatch Build(string objectName) => new(objectName, _events, _skipped, _ignored);
+    public WebhookBatch Build(string objectName) =>
+        new(objectName, _events.AsReadOnly(), _skipped.AsReadOnly(), _ignored.AsReadOnly());
 
     private bool Admit()
     {
-        if (IsFull)
+        if (_events.Count + _skipped.Count + _ignored.Count >= maxItems)
         {
             Overflowed = true;
             return false;

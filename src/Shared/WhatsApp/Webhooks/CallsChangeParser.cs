@@ -52,9 +52,8 @@ internal static class CallsChangeParser
         var index = 0;
         foreach (var item in calls.EnumerateArray())
         {
-            if (batch.IsFull)
+            if (batch.Overflowed)
             {
-                batch.MarkOverflow();
                 return terminated;
             }
 

@@ -38,6 +38,14 @@ internal static class JsonDocumentReader
                         $"Nesting exceeds {maxDepth} levels at byte {scanner.TokenStartIndex}.");
                     return false;
                 }
+
+                if (scanner.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && !HasWellFormedEscapes(ref scanner))
+                {
+                    error = new WebhookParseError(
+                        WebhookParseErrorKind.NotJson,
+                        $"Unpaired surrogate escape at byte {scanner.TokenStartIndex} (RFC 8259 §8.2).");
+                    return false;
+                }
             }
 
             var reader = new Utf8JsonReader(utf8, options);
@@ -54,5 +62,45 @@ internal static class JsonDocumentReader
 
         error = null;
         return true;
+    }
+
+    // RFC 8259 §8.2 allows "\uD800" in the grammar but leaves its meaning open; System.Text.Json throws when asked
+    // for such a string, and property lookup throws when it meets such a name. Refusing the body here keeps every
+    // later read exception-free. Only escaped tokens that mention a \uD…/\ud… escape pay for the check.
+    private static bool HasWellFormedEscapes(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped || !MentionsSurrogateEscape(reader.ValueSpan))
+        {
+            return true;
+        }
+
+        try
+        {
+            _ = reader.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static bool MentionsSurrogateEscape(ReadOnlySpan<byte> raw)
+    {
+        for (var i = raw.IndexOf("\\u"u8); i >= 0 && i + 3 < raw.Length; i = NextEscape(raw, i))
+        {
+            if (raw[i + 2] is (byte)'d' or (byte)'D' && raw[i + 3] is >= (byte)'8' and <= (byte)'9' or >= (byte)'a' and <= (byte)'f' or >= (byte)'A' and <= (byte)'F')
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static int NextEscape(ReadOnlySpan<byte> raw, int from)
+    {
+        var next = raw[(from + 2)..].IndexOf("\\u"u8);
+        return next < 0 ? -1 : from + 2 + next;
     }
 }

@@ -38,23 +38,9 @@ internal static class JsonFields
     public static string? NonEmptyString(JsonElement obj, string name) =>
         String(obj, name) is { Length: > 0 } text ? text : null;
 
-    public static string? AsString(JsonElement value)
-    {
-        if (value.ValueKind != JsonValueKind.String)
-        {
-            return null;
-        }
-
-        try
-        {
-            return value.GetString();
-        }
-        catch (InvalidOperationException)
-        {
-            // A lone surrogate escape such as "\uD800" is valid JSON but not a valid UTF-16 string.
-            return null;
-        }
-    }
+    // Safe: JsonDocumentReader refuses bodies with strings that cannot become UTF-16.
+    public static string? AsString(JsonElement value) =>
+        value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     /// <summary>An integer given as a JSON number or as a string of ASCII digits (Meta uses both).</summary>
     public static long? Int64(JsonElement obj, string name)

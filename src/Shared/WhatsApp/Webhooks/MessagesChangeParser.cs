@@ -40,9 +40,8 @@ internal static class MessagesChangeParser
         var index = 0;
         foreach (var item in messages.EnumerateArray())
         {
-            if (batch.IsFull)
+            if (batch.Overflowed)
             {
-                batch.MarkOverflow();
                 return;
             }
 

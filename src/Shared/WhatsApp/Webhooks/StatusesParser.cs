@@ -10,9 +10,8 @@ internal static class StatusesParser
         var index = 0;
         foreach (var item in statuses.EnumerateArray())
         {
-            if (batch.IsFull)
+            if (batch.Overflowed)
             {
-                batch.MarkOverflow();
                 return;
             }
 

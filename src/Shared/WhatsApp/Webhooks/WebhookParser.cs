@@ -96,6 +96,11 @@ public static class WebhookParser
         var entryIndex = 0;
         foreach (var entry in entries.EnumerateArray())
         {
+            if (batch.Overflowed)
+            {
+                return;
+            }
+
             var entryPath = $"entry[{entryIndex++}]";
             if (entry.ValueKind != JsonValueKind.Object)
             {
@@ -113,9 +118,8 @@ public static class WebhookParser
             var changeIndex = 0;
             foreach (var change in changes.EnumerateArray())
             {
-                if (batch.IsFull)
+                if (batch.Overflowed)
                 {
-                    batch.MarkOverflow();
                     return;
                 }
 

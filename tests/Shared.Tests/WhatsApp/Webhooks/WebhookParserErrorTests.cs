@@ -24,6 +24,27 @@ public sealed class WebhookParserErrorTests
         ParseAssert.Fails([(byte)'{', (byte)'"', 0xC3, 0x28, (byte)'"', (byte)':', (byte)'1', (byte)'}'], WebhookParseErrorKind.NotUtf8);
 
     [Theory]
+    [InlineData("{\"object\":\"whatsapp_business_account\",\"entry\":[],\"x\":\"\\uD800\"}")]
+    [InlineData("{\"object\":\"whatsapp_business_account\",\"entry\":[],\"\\udc00\":1}")]
+    [InlineData("{\"object\":\"whatsapp_business_account\",\"entry\":[],\"x\":\"\\uD83D\\u0041\"}")]
+    public void Rfc8259_Section8_2_unpaired_surrogate_escapes_are_NotJson(string body) =>
+        ParseAssert.Fails(Encoding.UTF8.GetBytes(body), WebhookParseErrorKind.NotJson);
+
+    [Fact]
+    public void Rfc8259_Section7_escaped_names_and_surrogate_pairs_read_normally()
+    {
+        var connect = ParseAssert.Single<CallConnect>("""
+            { "object": "whatsapp_business_account", "entry": [{ "id": "w", "changes": [{ "field": "calls", "value": {
+                "contacts": [{ "profile": { "na\u006de": "Ana \uD83D\uDE00" }, "wa_id": "16315553602" }],
+                "ca\u006cls": [{ "id": "wacid.1", "event": "connect", "from": "16315553602", "direction": "USER_INITIATED",
+                  "session": { "sdp_type": "offer", "sdp": "v=0\r\n" } }] } }] }] }
+            """);
+
+        Assert.Equal("Ana \U0001F600", connect.CallerName);
+        Assert.Equal("v=0\r\n", connect.Sdp);
+    }
+
+    [Theory]
     [InlineData("[]")]
     [InlineData("\"whatsapp_business_account\"")]
     [InlineData("42")]
@@ -95,6 +116,20 @@ public sealed class WebhookParserErrorTests
         Assert.True(WebhookParser.TryParse(WebhookPayloads.Utf8(Statuses(3)), limits, out var batch, out _));
         Assert.Equal(3, batch.Events.Count);
         ParseAssert.Fails(WebhookPayloads.Utf8(Statuses(4)), WebhookParseErrorKind.TooManyItems, limits);
+    }
+
+    [Fact]
+    public void Exactly_the_cap_followed_by_an_empty_change_still_parses()
+    {
+        var limits = new WebhookParserLimits { MaxItems = 1 };
+        var body = WebhookPayloads.Utf8("""
+            { "object": "whatsapp_business_account", "entry": [{ "id": "w", "changes": [
+                { "field": "calls", "value": { "statuses": [{ "id": "wacid.1", "type": "call", "status": "RINGING" }] } },
+                { "field": "calls", "value": { "calls": [] } } ] }, { "id": "w2", "changes": [] }] }
+            """);
+
+        Assert.True(WebhookParser.TryParse(body, limits, out var batch, out var error), error?.ToString());
+        Assert.Single(batch.Events);
     }
 
     [Fact]

@@ -1,12 +1,13 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using CsCheck;
 using Serverless.Shared.WhatsApp.Webhooks;
 
 namespace Serverless.Shared.Tests.WhatsApp.Webhooks;
 
 /// <summary>The parser never throws: any input gives exactly one of a batch or a typed error.</summary>
-public sealed class WebhookParserPropertyTests
+public sealed partial class WebhookParserPropertyTests
 {
     private static readonly string[] Keys =
     [
@@ -26,27 +27,20 @@ public sealed class WebhookParserPropertyTests
         "99999999999999999999", "", "wacid.X", "true", "{\"sdp\":\"v=0\",\"type\":\"offer\"}", "{\"sdp\":", "[[[[",
     ];
 
-    // Raw JSON literals, including escapes that are valid JSON but not valid UTF-16 (lone surrogates).
     private static readonly string[] Literals =
     [
-        "true", "false", "null", "0", "-0", "1e400", "-1.5", "120", "9223372036854775808", "\"\\uD800\"",
-        "\"\\uDC00x\"", "\"\\u0000\"", "\"\\\"\"", "\"\\/\\b\\f\\n\\r\\t\"",
+        "true", "false", "null", "0", "-0", "1e400", "-1.5", "120", "9223372036854775808",
+        "\"\\u0000\"", "\"\\\"\"", "\"\\/\\b\\f\\n\\r\\t\"", "\"\\uD83D\\uDE00\"",
     ];
 
-    private static readonly Gen<string> Scalar = Gen.Frequency(
-        (4, Gen.OneOf(Words).Select(w => JsonSerializer.Serialize(w))),
-        (2, Gen.OneOf(Literals)),
-        (1, Gen.String.Select(s => JsonSerializer.Serialize(s))),
-        (1, Gen.Long.Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture))),
-        (1, Gen.Double.Select(d => double.IsFinite(d) ? d.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : "0")));
+    // Valid JSON grammar, but not valid UTF-16 (RFC 8259 §8.2): the parser must refuse them, not throw.
+    private static readonly string[] LoneSurrogates = ["\"\\uD800\"", "\"\\uDC00x\""];
 
-    /// <summary>Random JSON trees whose object keys come from the webhook vocabulary, so envelope-like shapes appear.</summary>
-    private static readonly Gen<string> Json = Gen.Recursive<string>((depth, self) => depth >= 5
-        ? Scalar
-        : Gen.Frequency(
-            (3, Scalar),
-            (3, Gen.Select(Gen.OneOf(Keys), self).Array[0, 5].Select(Object)),
-            (2, self.Array[0, 4].Select(items => "[" + string.Join(",", items) + "]"))));
+    /// <summary>Random JSON trees, lone surrogate escapes included, whose keys come from the webhook vocabulary.</summary>
+    private static readonly Gen<string> Json = JsonTree(loneSurrogates: true);
+
+    /// <summary>The same trees without lone surrogates, for properties that expect the body to be accepted.</summary>
+    private static readonly Gen<string> CleanJson = JsonTree(loneSurrogates: false);
 
     private static readonly string[] ItemKeys =
     [
@@ -64,18 +58,18 @@ public sealed class WebhookParserPropertyTests
                 (4, Gen.OneOf(ItemWords).Select(w => JsonSerializer.Serialize(w))),
                 (1, Gen.Const("{\"sdp_type\":\"offer\",\"sdp\":\"v=0\"}")),
                 (1, Gen.Const("{\"type\":\"call_permission_reply\",\"call_permission_reply\":{\"response\":\"accept\"}}")),
-                (1, Json)))
+                (1, CleanJson)))
         .Array[0, 8]
-        .Select(Object);
+        .Select(m => Object(m, loneSurrogates: false));
 
     private static readonly Gen<string> CallsOrMessagesValue =
         Gen.Select(
                 Gen.Frequency((1, Gen.OneOf(Keys)), (2, Gen.OneOf("calls", "statuses", "messages", "errors"))),
                 Gen.Frequency(
-                    (1, Json),
+                    (1, CleanJson),
                     (3, Item.Array[0, 4].Select(items => "[" + string.Join(",", items) + "]"))))
             .Array[0, 8]
-            .Select(Object);
+            .Select(m => Object(m, loneSurrogates: false));
 
     private static readonly Gen<string> Envelope =
         Gen.Select(Gen.OneOf("calls", "messages", "account_settings_update"), CallsOrMessagesValue)
@@ -103,6 +97,11 @@ public sealed class WebhookParserPropertyTests
         Envelope.Sample(json =>
         {
             var ok = WebhookParser.TryParse(Encoding.UTF8.GetBytes(json), out var batch, out var error);
+            if (!ok && error!.Kind == WebhookParseErrorKind.NotJson && SurrogateEscape().IsMatch(json))
+            {
+                return; // The generator planted a lone "\uD800"-style escape; refusing it is pinned in WebhookParserErrorTests.
+            }
+
             Assert.True(ok, error?.ToString());
             foreach (var webhookEvent in batch!.Events)
             {
@@ -136,8 +135,38 @@ public sealed class WebhookParserPropertyTests
         }, iter: 2_000);
     }
 
-    private static string Object(IEnumerable<(string Key, string Value)> members) =>
-        "{" + string.Join(",", members.Select(m => JsonSerializer.Serialize(m.Key) + ":" + m.Value)) + "}";
+    private static Gen<string> JsonTree(bool loneSurrogates)
+    {
+        var scalar = Gen.Frequency(
+            (4, Gen.OneOf(Words).Select(w => JsonSerializer.Serialize(w))),
+            (2, Gen.OneOf(loneSurrogates ? [.. Literals, .. LoneSurrogates] : Literals)),
+            (1, Gen.String.Select(s => JsonSerializer.Serialize(s))),
+            (1, Gen.Long.Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture))),
+            (1, Gen.Double.Select(d => double.IsFinite(d) ? d.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : "0")));
+
+        return Gen.Recursive<string>((depth, self) => depth >= 5
+            ? scalar
+            : Gen.Frequency(
+                (3, scalar),
+                (3, Gen.Select(Gen.OneOf(Keys), self).Array[0, 5].Select(m => Object(m, loneSurrogates))),
+                (2, self.Array[0, 4].Select(items => "[" + string.Join(",", items) + "]"))));
+    }
+
+    // Keys are written raw so escaped spellings reach the parser: "ca\u006cls" must read as "calls"; "x" becomes
+    // a name with NUL, or with a lone surrogate, which must be refused without an exception from property lookup.
+    private static string Object(IEnumerable<(string Key, string Value)> members, bool loneSurrogates) =>
+        "{" + string.Join(",", members.Select(m => RawKey(m.Key, loneSurrogates) + ":" + m.Value)) + "}";
+
+    private static string RawKey(string key, bool loneSurrogates) => key switch
+    {
+        "x" => loneSurrogates ? "\"\\uD800\"" : "\"\\u0000x\"",
+        "name" => "\"na\\u006de\"",
+        "calls" => "\"ca\\u006cls\"",
+        _ => JsonSerializer.Serialize(key),
+    };
+
+    [GeneratedRegex(@"\\u[dD][89a-fA-F]")]
+    private static partial Regex SurrogateEscape();
 
     private static bool IsBatchXorError(byte[] body)
     {
