@@ -1,7 +1,7 @@
 using CsCheck;
 using Serverless.Shared.WhatsApp;
 
-namespace Serverless.Shared.Tests.WhatsApp;
+namespace Serverless.Shared.Tests.WhatsApp.Webhooks;
 
 public sealed class PhoneMaskTests
 {
