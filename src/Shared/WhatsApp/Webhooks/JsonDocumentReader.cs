@@ -89,7 +89,8 @@ internal static class JsonDocumentReader
     {
         for (var i = raw.IndexOf("\\u"u8); i >= 0 && i + 3 < raw.Length; i = NextEscape(raw, i))
         {
-            if (raw[i + 2] is (byte)'d' or (byte)'D' && raw[i + 3] is >= (byte)'8' and <= (byte)'9' or >= (byte)'a' and <= (byte)'f' or >= (byte)'A' and <= (byte)'F')
+            // \uD800..\uDFFF: first hex digit D, second 8..F.
+            if (raw[i + 2] is (byte)'d' or (byte)'D' && raw[i + 3] is (>= (byte)'8' and <= (byte)'9') or (>= (byte)'a' and <= (byte)'f') or (>= (byte)'A' and <= (byte)'F'))
             {
                 return true;
             }
