@@ -1,0 +1,36 @@
+namespace Serverless.WebRtc.Net;
+
+/// <summary>What the mux received and where it went.</summary>
+public sealed class UdpMuxCounters
+{
+    private long _received;
+    private long _stunRouted;
+    private long _mediaRouted;
+    private long _dropped;
+    private long _handlerFailures;
+
+    /// <summary>Datagrams read from the socket.</summary>
+    public long Received => Interlocked.Read(ref _received);
+
+    /// <summary>STUN messages handed to a peer.</summary>
+    public long StunRouted => Interlocked.Read(ref _stunRouted);
+
+    /// <summary>DTLS/RTP/RTCP datagrams handed to a peer.</summary>
+    public long MediaRouted => Interlocked.Read(ref _mediaRouted);
+
+    /// <summary>Datagrams that matched no peer (unknown ufrag, transaction or address), or were malformed.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Datagrams whose peer handler threw (the mux goes on).</summary>
+    public long HandlerFailures => Interlocked.Read(ref _handlerFailures);
+
+    internal void OnHandlerFailed() => Interlocked.Increment(ref _handlerFailures);
+
+    internal void OnReceived() => Interlocked.Increment(ref _received);
+
+    internal void OnStunRouted() => Interlocked.Increment(ref _stunRouted);
+
+    internal void OnMediaRouted() => Interlocked.Increment(ref _mediaRouted);
+
+    internal void OnDropped() => Interlocked.Increment(ref _dropped);
+}
