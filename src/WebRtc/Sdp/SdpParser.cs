@@ -1,4 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Text;
+using System.Text.Unicode;
 
 namespace Serverless.WebRtc.Sdp;
 
@@ -14,6 +16,31 @@ public static class SdpParser
 {
     public static SessionDescription Parse(string text) =>
         TryParse(text, out var sdp, out var error) ? sdp : throw new SdpParseException(error);
+
+    /// <summary>
+    /// Parses UTF-8 bytes (RFC 8866 §5: SDP text is UTF-8 by default). Invalid UTF-8 is an
+    /// <see cref="SdpParseErrorKind.InvalidCharacter"/> failure; the length bound applies to the bytes.
+    /// </summary>
+    public static bool TryParse(
+        ReadOnlySpan<byte> utf8,
+        [NotNullWhen(true)] out SessionDescription? sdp,
+        [NotNullWhen(false)] out SdpParseError? error)
+    {
+        sdp = null;
+        if (utf8.Length > SdpLimits.MaxLength)
+        {
+            error = new SdpParseError(SdpParseErrorKind.TooLong, 0, $"The SDP exceeds {SdpLimits.MaxLength} bytes.");
+            return false;
+        }
+
+        if (!Utf8.IsValid(utf8))
+        {
+            error = new SdpParseError(SdpParseErrorKind.InvalidCharacter, 0, "The SDP is not valid UTF-8.");
+            return false;
+        }
+
+        return TryParse(Encoding.UTF8.GetString(utf8), out sdp, out error);
+    }
 
     public static bool TryParse(
         string? text,

@@ -98,4 +98,26 @@ public class SdpHostileInputTests
     [InlineData("v=")]
     [InlineData("\r\n\r\nv=0")]
     public void Garbage(string text) => Assert.NotNull(Fails(text));
+    [Fact]
+    public void Utf8Bytes_ValidSdpParses()
+    {
+        Assert.True(SdpParser.TryParse(Encoding.UTF8.GetBytes(SdpSamples.WhatsAppOffer), out var sdp, out _));
+        Assert.Equal(SdpSamples.WhatsAppOffer, sdp.ToString());
+    }
+
+    [Fact]
+    public void Utf8Bytes_InvalidUtf8IsInvalidCharacter()
+    {
+        var bytes = Encoding.UTF8.GetBytes(Minimal).Concat(new byte[] { (byte)'s', (byte)'=', 0xC3, 0x28 }).ToArray();
+
+        Assert.False(SdpParser.TryParse(bytes, out _, out var error));
+        Assert.Equal(SdpParseErrorKind.InvalidCharacter, error.Kind);
+    }
+
+    [Fact]
+    public void Utf8Bytes_OverMaxLength()
+    {
+        Assert.False(SdpParser.TryParse(new byte[SdpLimits.MaxLength + 1], out _, out var error));
+        Assert.Equal(SdpParseErrorKind.TooLong, error.Kind);
+    }
 }
