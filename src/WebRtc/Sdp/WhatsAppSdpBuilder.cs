@@ -18,11 +18,18 @@ public sealed class WhatsAppSdpBuilder
     /// <summary>RFC 4733 §3.2 events 0-15: DTMF digits 0-9, *, #, A-D.</summary>
     public const string TelephoneEventFmtp = "0-15";
 
+    private SetupRole _answerSetup = SetupRole.Active;
+
     public WhatsAppSdpBuilder(IceCredentials ice, SdpFingerprint fingerprint, uint ssrc, string cname)
     {
         ArgumentNullException.ThrowIfNull(ice);
         ArgumentNullException.ThrowIfNull(fingerprint);
         ArgumentException.ThrowIfNullOrEmpty(cname);
+        if (!ice.IsValid)
+        {
+            throw new ArgumentException("ICE ufrag/pwd violate RFC 8839 §5.4 (4+ and 22+ ice-chars).", nameof(ice));
+        }
+
         if (!fingerprint.IsSha256)
         {
             // WhatsApp rejects anything else: error 100 "Fingerprint algo is not SHA256".
@@ -52,8 +59,17 @@ public sealed class WhatsAppSdpBuilder
     /// <summary>RFC 8842 §5.2: offers must be actpass.</summary>
     public SetupRole OfferSetup { get; set; } = SetupRole.ActPass;
 
-    /// <summary>Role for answers to an actpass offer; active (DTLS client) is what WhatsApp expects.</summary>
-    public SetupRole AnswerSetup { get; set; } = SetupRole.Active;
+    /// <summary>
+    /// Role for answers to an actpass offer: active (DTLS client, WhatsApp's expectation) or passive;
+    /// RFC 8842 §5.3 allows nothing else in an answer.
+    /// </summary>
+    public SetupRole AnswerSetup
+    {
+        get => _answerSetup;
+        set => _answerSetup = value is SetupRole.Active or SetupRole.Passive
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "An answer's setup role is active or passive.");
+    }
 
     /// <summary>mid used in offers; answers echo the offer's.</summary>
     public string Mid { get; set; } = "0";
@@ -102,9 +118,7 @@ public sealed class WhatsAppSdpBuilder
             SetupRole.Active => SetupRole.Passive,
             SetupRole.Passive => SetupRole.Active,
             SetupRole.HoldConn => throw new SdpNegotiationException("The offer holds the connection (setup:holdconn)."),
-            _ => AnswerSetup is SetupRole.Active or SetupRole.Passive
-                ? AnswerSetup
-                : throw new InvalidOperationException("An answer's setup role must be active or passive."),
+            _ => AnswerSetup,
         };
 
         var mid = audio.Mid;

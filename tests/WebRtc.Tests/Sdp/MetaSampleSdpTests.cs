@@ -161,6 +161,14 @@ public class MetaSampleSdpTests
     }
 
     [Fact]
+    public void Rfc8839_Section5_4_MetaCredentialsAreValidIceChars()
+    {
+        Assert.True(SdpParser.Parse(SdpSamples.WhatsAppOffer).GetIceCredentials()!.IsValid);
+        Assert.True(SdpParser.Parse(SdpSamples.MetaAnswerToBusinessOffer).GetIceCredentials()!.IsValid);
+        Assert.False(new IceCredentials("Oo4pkVfbXhVKSWVv", "tooShort").IsValid);
+    }
+
+    [Fact]
     public void IceCredentials_ToStringDoesNotRevealPassword()
     {
         var creds = SdpParser.Parse(SdpSamples.WhatsAppOffer).GetIceCredentials()!;

@@ -21,10 +21,11 @@ public class WhatsAppSdpBuilderTests
             Type = type,
         };
 
+    private static readonly IceCredentials ValidIce = new("AbCd", "0123456789abcdefghijklmn");
+
     private static WhatsAppSdpBuilder NewBuilder()
     {
-        var builder = new WhatsAppSdpBuilder(
-            new IceCredentials("AbCd", "0123456789abcdefghijklmn"), SdpFingerprint.Sha256(Digest), 12345678, "mediaNode1")
+        var builder = new WhatsAppSdpBuilder(ValidIce, SdpFingerprint.Sha256(Digest), 12345678, "mediaNode1")
         {
             SessionId = 4242,
         };
@@ -216,7 +217,61 @@ public class WhatsAppSdpBuilderTests
     {
         var sha1 = new SdpFingerprint("sha-1", new byte[20]);
 
-        Assert.Throws<ArgumentException>(() => new WhatsAppSdpBuilder(new IceCredentials("u", "p"), sha1, 1, "c"));
+        var ex = Assert.Throws<ArgumentException>(() => new WhatsAppSdpBuilder(ValidIce, sha1, 1, "c"));
+        Assert.Equal("fingerprint", ex.ParamName);
+    }
+
+    [Theory]
+    [InlineData("abc", "0123456789abcdefghijklmn")] // ufrag shorter than 4
+    [InlineData("abcd", "0123456789abcdefghijk")] // pwd shorter than 22
+    [InlineData("ab-d", "0123456789abcdefghijklmn")] // '-' is not an ice-char
+    public void Rfc8839_Section5_4_BuilderRejectsInvalidCredentials(string ufrag, string pwd)
+    {
+        var ex = Assert.Throws<ArgumentException>(
+            () => new WhatsAppSdpBuilder(new IceCredentials(ufrag, pwd), SdpFingerprint.Sha256(Digest), 1, "c"));
+        Assert.Equal("ice", ex.ParamName);
+    }
+
+    [Theory]
+    [InlineData(SetupRole.ActPass)]
+    [InlineData(SetupRole.HoldConn)]
+    public void Rfc8842_Section5_3_AnswerSetupMustBeActiveOrPassive(SetupRole role)
+    {
+        var builder = NewBuilder();
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => builder.AnswerSetup = role);
+    }
+
+    [Fact]
+    public void Answer_ContainsExactlyTheWhatsAppLines()
+    {
+        var answer = NewBuilder().BuildAnswer(SdpParser.Parse(SdpSamples.WhatsAppOffer));
+
+        Assert.Equal(
+            "v=0\r\n" +
+            "o=- 4242 2 IN IP4 127.0.0.1\r\n" +
+            "s=-\r\n" +
+            "t=0 0\r\n" +
+            "a=group:BUNDLE audio\r\n" +
+            "a=msid-semantic: WMS\r\n" +
+            "m=audio 50000 UDP/TLS/RTP/SAVPF 111 126\r\n" +
+            "c=IN IP4 203.0.113.10\r\n" +
+            "a=candidate:1 1 udp 2130706431 203.0.113.10 50000 typ host\r\n" +
+            "a=candidate:2 1 udp 2130706175 2001:db8::10 50000 typ host\r\n" +
+            "a=end-of-candidates\r\n" +
+            "a=ice-ufrag:AbCd\r\n" +
+            "a=ice-pwd:0123456789abcdefghijklmn\r\n" +
+            "a=fingerprint:sha-256 " + DigestHex + "\r\n" +
+            "a=setup:active\r\n" +
+            "a=mid:audio\r\n" +
+            "a=sendrecv\r\n" +
+            "a=rtcp-mux\r\n" +
+            "a=rtpmap:111 opus/48000/2\r\n" +
+            "a=fmtp:111 minptime=10;useinbandfec=1\r\n" +
+            "a=rtpmap:126 telephone-event/8000\r\n" +
+            "a=fmtp:126 0-15\r\n" +
+            "a=ssrc:12345678 cname:mediaNode1\r\n",
+            answer.ToString());
     }
 
     [Fact]
