@@ -169,6 +169,16 @@ public class MetaSampleSdpTests
     }
 
     [Fact]
+    public void MsidSemantic_BrowserAndMetaFormWithLeadingSpace()
+    {
+        Assert.True(MsidSemantic.TryParse(" WMS a7299aa1", out var ms));
+
+        Assert.Equal("WMS", ms.Semantic);
+        Assert.Equal(["a7299aa1"], ms.Ids);
+        Assert.Equal(" WMS a7299aa1", ms.ToValueString());
+    }
+
+    [Fact]
     public void IceCredentials_ToStringDoesNotRevealPassword()
     {
         var creds = SdpParser.Parse(SdpSamples.WhatsAppOffer).GetIceCredentials()!;

@@ -123,16 +123,6 @@ public class SdpAttributeRfcVectorTests
         Assert.Null(noStream.TrackId);
     }
 
-    [Fact]
-    public void MsidSemantic_BrowserFormWithLeadingSpace()
-    {
-        Assert.True(MsidSemantic.TryParse(" WMS a7299aa1", out var ms));
-
-        Assert.Equal("WMS", ms.Semantic);
-        Assert.Equal(["a7299aa1"], ms.Ids);
-        Assert.Equal(" WMS a7299aa1", ms.ToValueString());
-    }
-
     [Theory]
     [InlineData("9 IN IP4 0.0.0.0", 9)]
     [InlineData("53020", 53020)]
