@@ -1,4 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Numerics;
 
 namespace Serverless.WebRtc.Sdp;
 
@@ -17,6 +19,17 @@ public sealed record SdpOrigin(
     /// <summary>The shape WebRTC stacks use: <c>- &lt;id&gt; &lt;version&gt; IN IP4 127.0.0.1</c>.</summary>
     public static SdpOrigin ForWebRtc(ulong sessionId, ulong sessionVersion) =>
         new("-", SdpText.Invariant(sessionId), SdpText.Invariant(sessionVersion), "IN", "IP4", "127.0.0.1");
+
+    /// <summary>
+    /// The origin for a re-offer/re-answer: same session id, version + 1 (RFC 3264 §8: a modified
+    /// description increments the version by one).
+    /// </summary>
+    public SdpOrigin WithNextVersion() =>
+        this with
+        {
+            SessionVersion = (BigInteger.Parse(SessionVersion, NumberStyles.None, CultureInfo.InvariantCulture) + 1)
+                .ToString(CultureInfo.InvariantCulture),
+        };
 
     public static bool TryParse(string value, [NotNullWhen(true)] out SdpOrigin? origin)
     {

@@ -151,6 +151,12 @@ public sealed class WhatsAppSdpBuilder
         audio.Connections.Add(SdpConnection.ForAddress(defaultCandidate?.Address ?? "0.0.0.0"));
         foreach (var c in Candidates)
         {
+            // A candidate that would not parse back (e.g. a space in Address) would corrupt the SDP Meta receives.
+            if (!IceCandidateLine.TryParse(c.ToValueString(), out var reparsed) || !reparsed.Equals(c))
+            {
+                throw new InvalidOperationException($"Candidate {c.Foundation} is not RFC 8839 §5.1 well-formed.");
+            }
+
             audio.Add(c);
         }
 

@@ -321,4 +321,23 @@ public class WhatsAppSdpBuilderTests
         Assert.True(ids.Distinct().Count() > 1);
         Assert.All(ids, id => Assert.True(id < (1UL << 62)));
     }
+    [Fact]
+    public void Rfc8839_Section5_1_MalformedCandidateIsRefusedRatherThanWritten()
+    {
+        var builder = NewBuilder();
+        builder.Candidates.Add(Candidate("9", "203.0.113.10 evil", 50000, IceCandidateType.Host, 1));
+
+        Assert.Throws<InvalidOperationException>(builder.BuildOffer);
+    }
+
+    [Fact]
+    public void Rfc3264_Section8_ReofferIncrementsVersionKeepsSessionId()
+    {
+        var origin = NewBuilder().BuildOffer().Origin;
+
+        var next = origin.WithNextVersion();
+
+        Assert.Equal((origin.SessionId, "3"), (next.SessionId, next.SessionVersion));
+        Assert.Equal("18446744073709551616", (origin with { SessionVersion = "18446744073709551615" }).WithNextVersion().SessionVersion);
+    }
 }
