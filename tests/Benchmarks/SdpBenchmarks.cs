@@ -27,7 +27,7 @@ public class SdpBenchmarks
     {
         _offer = SdpParser.Parse(Offer);
         _builder = new WhatsAppSdpBuilder(
-            new IceCredentials("AbCd", "0123456789abcdefghijklmn"), SdpFingerprint.Sha256(new byte[32]), 1234, "node")
+            new SdpIceCredentials("AbCd", "0123456789abcdefghijklmn"), SdpFingerprint.Sha256(new byte[32]), 1234, "node")
         {
             SessionId = 1,
         };

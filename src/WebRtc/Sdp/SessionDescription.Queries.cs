@@ -19,12 +19,12 @@ public sealed partial class SessionDescription
     /// ICE credentials for <paramref name="media"/> (default: the audio section): media level wins over
     /// session level (RFC 8839 §5.4). Null unless both ufrag and pwd are found.
     /// </summary>
-    public IceCredentials? GetIceCredentials(MediaDescription? media = null)
+    public SdpIceCredentials? GetIceCredentials(MediaDescription? media = null)
     {
         media ??= AudioSection;
         var ufrag = media?.IceUfrag ?? IceUfrag;
         var pwd = media?.IcePwd ?? IcePwd;
-        return ufrag is null || pwd is null ? null : new IceCredentials(ufrag, pwd);
+        return ufrag is null || pwd is null ? null : new SdpIceCredentials(ufrag, pwd);
     }
 
     /// <summary>Fingerprints of the media section, else the session's (RFC 8122 §5 allows either level).</summary>

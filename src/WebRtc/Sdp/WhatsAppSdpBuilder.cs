@@ -20,7 +20,7 @@ public sealed class WhatsAppSdpBuilder
 
     private SetupRole _answerSetup = SetupRole.Active;
 
-    public WhatsAppSdpBuilder(IceCredentials ice, SdpFingerprint fingerprint, uint ssrc, string cname)
+    public WhatsAppSdpBuilder(SdpIceCredentials ice, SdpFingerprint fingerprint, uint ssrc, string cname)
     {
         ArgumentNullException.ThrowIfNull(ice);
         ArgumentNullException.ThrowIfNull(fingerprint);
@@ -42,7 +42,7 @@ public sealed class WhatsAppSdpBuilder
         CName = cname;
     }
 
-    public IceCredentials Ice { get; }
+    public SdpIceCredentials Ice { get; }
 
     public SdpFingerprint Fingerprint { get; }
 
@@ -207,15 +207,15 @@ public sealed class WhatsAppSdpBuilder
     /// </summary>
     internal static IceCandidateLine? SelectDefaultCandidate(IEnumerable<IceCandidateLine> candidates) =>
         candidates
-            .Where(c => c.Transport == IceTransportProtocol.Udp && c.Component == 1 && IPAddress.TryParse(c.Address, out _))
+            .Where(c => c.Transport == SdpCandidateTransport.Udp && c.Component == 1 && IPAddress.TryParse(c.Address, out _))
             .OrderBy(c => c.Type switch
             {
-                IceCandidateType.Relay => 0,
-                IceCandidateType.ServerReflexive => 1,
-                IceCandidateType.PeerReflexive => 2,
+                SdpCandidateType.Relayed => 0,
+                SdpCandidateType.ServerReflexive => 1,
+                SdpCandidateType.PeerReflexive => 2,
                 _ => 3,
             })
-            .ThenBy(c => c.AddressKind == IceAddressKind.IPv4 ? 0 : 1)
+            .ThenBy(c => c.AddressKind == SdpCandidateAddressKind.IPv4 ? 0 : 1)
             .ThenByDescending(c => c.Priority)
             .FirstOrDefault();
 

@@ -55,7 +55,7 @@ public class MetaSampleSdpTests
     {
         var sdp = SdpParser.Parse(SdpSamples.WhatsAppOffer);
 
-        Assert.Equal(new IceCredentials("Oo4pkVfbXhVKSWVv", "o4bGFExpL6ZMy6j4Y+jMpA3G"), sdp.GetIceCredentials());
+        Assert.Equal(new SdpIceCredentials("Oo4pkVfbXhVKSWVv", "o4bGFExpL6ZMy6j4Y+jMpA3G"), sdp.GetIceCredentials());
         var fp = Assert.Single(sdp.GetFingerprints());
         Assert.True(fp.IsSha256);
         Assert.Equal(SdpSamples.WhatsAppFingerprintHex, fp.Hex);
@@ -70,13 +70,13 @@ public class MetaSampleSdpTests
         var candidates = SdpParser.Parse(SdpSamples.WhatsAppOffer).GetCandidates();
 
         Assert.Equal(4, candidates.Count);
-        Assert.All(candidates, c => Assert.Equal(IceCandidateType.Host, c.Type));
+        Assert.All(candidates, c => Assert.Equal(SdpCandidateType.Host, c.Type));
         Assert.Equal(
             [
-                (IceTransportProtocol.Udp, IceAddressKind.IPv4, 3482, (IceTcpType?)null),
-                (IceTransportProtocol.Udp, IceAddressKind.IPv6, 3482, null),
-                (IceTransportProtocol.Tcp, IceAddressKind.IPv4, 3478, IceTcpType.Passive),
-                (IceTransportProtocol.Tcp, IceAddressKind.IPv6, 3478, IceTcpType.Passive),
+                (SdpCandidateTransport.Udp, SdpCandidateAddressKind.IPv4, 3482, (SdpCandidateTcpType?)null),
+                (SdpCandidateTransport.Udp, SdpCandidateAddressKind.IPv6, 3482, null),
+                (SdpCandidateTransport.Tcp, SdpCandidateAddressKind.IPv4, 3478, SdpCandidateTcpType.Passive),
+                (SdpCandidateTransport.Tcp, SdpCandidateAddressKind.IPv6, 3478, SdpCandidateTcpType.Passive),
             ],
             candidates.Select(c => (c.Transport, c.AddressKind, c.Port, c.TcpType)));
         Assert.Equal("2a03:2880:f23d:1c5:face:b00c:0:167", candidates[1].Address);
@@ -119,7 +119,7 @@ public class MetaSampleSdpTests
         Assert.Equal(101, sdp.GetTelephoneEventPayloadType());
         Assert.True(sdp.AudioSection!.RtcpRsize);
         Assert.False(sdp.IsIceLite);
-        Assert.Equal(IceAddressKind.Fqdn, sdp.GetCandidates()[1].AddressKind);
+        Assert.Equal(SdpCandidateAddressKind.Fqdn, sdp.GetCandidates()[1].AddressKind);
         Assert.Equal(("0.0.0.0", 0), (sdp.GetCandidates()[0].RelatedAddress, sdp.GetCandidates()[0].RelatedPort));
     }
 
@@ -144,7 +144,7 @@ public class MetaSampleSdpTests
 
         var sdp = SdpParser.Parse(text);
 
-        Assert.Equal(new IceCredentials("SESSIONUF", "SESSIONPWDSESSIONPWDxx"), sdp.GetIceCredentials());
+        Assert.Equal(new SdpIceCredentials("SESSIONUF", "SESSIONPWDSESSIONPWDxx"), sdp.GetIceCredentials());
     }
 
     [Fact]
@@ -165,7 +165,7 @@ public class MetaSampleSdpTests
     {
         Assert.True(SdpParser.Parse(SdpSamples.WhatsAppOffer).GetIceCredentials()!.IsValid);
         Assert.True(SdpParser.Parse(SdpSamples.MetaAnswerToBusinessOffer).GetIceCredentials()!.IsValid);
-        Assert.False(new IceCredentials("Oo4pkVfbXhVKSWVv", "tooShort").IsValid);
+        Assert.False(new SdpIceCredentials("Oo4pkVfbXhVKSWVv", "tooShort").IsValid);
     }
 
     [Fact]

@@ -99,11 +99,11 @@ internal static class SdpGenerators
         {
             Foundation = new string(head.Item1),
             Component = head.Item2,
-            Transport = head.Item3 ? IceTransportProtocol.Udp : IceTransportProtocol.Tcp,
+            Transport = head.Item3 ? SdpCandidateTransport.Udp : SdpCandidateTransport.Tcp,
             Priority = head.Item4,
             Address = head.Item5,
             Port = head.Item6,
-            Type = (IceCandidateType)tail.Item1,
+            Type = (SdpCandidateType)tail.Item1,
             RelatedAddress = tail.Item2 ? tail.Item3 : null,
             RelatedPort = tail.Item2 ? tail.Item4 : null,
             // "raddr"/"rport" as extension names would be read back as the related fields.

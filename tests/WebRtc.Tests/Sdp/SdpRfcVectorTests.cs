@@ -64,12 +64,12 @@ public class SdpRfcVectorTests
 
         Assert.Equal("1", c.Foundation);
         Assert.Equal(1, c.Component);
-        Assert.Equal(IceTransportProtocol.Udp, c.Transport);
+        Assert.Equal(SdpCandidateTransport.Udp, c.Transport);
         Assert.Equal(2130706431u, c.Priority);
         Assert.Equal("203.0.113.141", c.Address);
-        Assert.Equal(IceAddressKind.IPv4, c.AddressKind);
+        Assert.Equal(SdpCandidateAddressKind.IPv4, c.AddressKind);
         Assert.Equal(8998, c.Port);
-        Assert.Equal(IceCandidateType.Host, c.Type);
+        Assert.Equal(SdpCandidateType.Host, c.Type);
         Assert.Null(c.RelatedAddress);
         Assert.Null(c.RelatedPort);
         Assert.Empty(c.Extensions);
@@ -82,7 +82,7 @@ public class SdpRfcVectorTests
 
         Assert.True(IceCandidateLine.TryParse(Line, out var c));
 
-        Assert.Equal(IceCandidateType.ServerReflexive, c.Type);
+        Assert.Equal(SdpCandidateType.ServerReflexive, c.Type);
         Assert.Equal(("192.0.2.3", 45664), (c.Address, c.Port));
         Assert.Equal("203.0.113.141", c.RelatedAddress);
         Assert.Equal(8998, c.RelatedPort);
@@ -107,7 +107,7 @@ public class SdpRfcVectorTests
     {
         Assert.True(IceCandidateLine.TryParse("3 1 udp 2122262783 2001:db8:85a3::8a2e:370:7334 50000 typ host", out var c));
 
-        Assert.Equal(IceAddressKind.IPv6, c.AddressKind);
+        Assert.Equal(SdpCandidateAddressKind.IPv6, c.AddressKind);
         Assert.Equal("2001:db8:85a3::8a2e:370:7334", c.Address);
     }
 
@@ -116,18 +116,18 @@ public class SdpRfcVectorTests
     {
         Assert.True(IceCandidateLine.TryParse("4 1 udp 2113937151 8c5e3a1b-2f6d-4e9a-b0c7-1d2e3f4a5b6c.local 61764 typ host", out var c));
 
-        Assert.Equal(IceAddressKind.Fqdn, c.AddressKind);
+        Assert.Equal(SdpCandidateAddressKind.Fqdn, c.AddressKind);
     }
 
     [Theory]
-    [InlineData("1 1 TCP 2128609279 10.0.1.1 9 typ host tcptype active", IceTcpType.Active)]
-    [InlineData("2 1 TCP 2124414975 10.0.1.1 8998 typ host tcptype passive", IceTcpType.Passive)]
-    [InlineData("3 1 TCP 2120220671 10.0.1.1 8999 typ host tcptype so", IceTcpType.SimultaneousOpen)]
-    public void Rfc6544_Section4_5_TcpTypeExtension(string line, IceTcpType expected)
+    [InlineData("1 1 TCP 2128609279 10.0.1.1 9 typ host tcptype active", SdpCandidateTcpType.Active)]
+    [InlineData("2 1 TCP 2124414975 10.0.1.1 8998 typ host tcptype passive", SdpCandidateTcpType.Passive)]
+    [InlineData("3 1 TCP 2120220671 10.0.1.1 8999 typ host tcptype so", SdpCandidateTcpType.SimultaneousOpen)]
+    public void Rfc6544_Section4_5_TcpTypeExtension(string line, SdpCandidateTcpType expected)
     {
         Assert.True(IceCandidateLine.TryParse(line, out var c));
 
-        Assert.Equal(IceTransportProtocol.Tcp, c.Transport);
+        Assert.Equal(SdpCandidateTransport.Tcp, c.Transport);
         Assert.Equal(expected, c.TcpType);
     }
 

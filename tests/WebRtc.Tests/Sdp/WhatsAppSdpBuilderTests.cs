@@ -9,19 +9,19 @@ public class WhatsAppSdpBuilderTests
     private const string DigestHex =
         "A0:A1:A2:A3:A4:A5:A6:A7:A8:A9:AA:AB:AC:AD:AE:AF:B0:B1:B2:B3:B4:B5:B6:B7:B8:B9:BA:BB:BC:BD:BE:BF";
 
-    private static IceCandidateLine Candidate(string foundation, string address, int port, IceCandidateType type, uint priority) =>
+    private static IceCandidateLine Candidate(string foundation, string address, int port, SdpCandidateType type, uint priority) =>
         new()
         {
             Foundation = foundation,
             Component = 1,
-            Transport = IceTransportProtocol.Udp,
+            Transport = SdpCandidateTransport.Udp,
             Priority = priority,
             Address = address,
             Port = port,
             Type = type,
         };
 
-    private static readonly IceCredentials ValidIce = new("AbCd", "0123456789abcdefghijklmn");
+    private static readonly SdpIceCredentials ValidIce = new("AbCd", "0123456789abcdefghijklmn");
 
     private static WhatsAppSdpBuilder NewBuilder()
     {
@@ -29,8 +29,8 @@ public class WhatsAppSdpBuilderTests
         {
             SessionId = 4242,
         };
-        builder.Candidates.Add(Candidate("1", "203.0.113.10", 50000, IceCandidateType.Host, 2130706431));
-        builder.Candidates.Add(Candidate("2", "2001:db8::10", 50000, IceCandidateType.Host, 2130706175));
+        builder.Candidates.Add(Candidate("1", "203.0.113.10", 50000, SdpCandidateType.Host, 2130706431));
+        builder.Candidates.Add(Candidate("2", "2001:db8::10", 50000, SdpCandidateType.Host, 2130706175));
         return builder;
     }
 
@@ -228,7 +228,7 @@ public class WhatsAppSdpBuilderTests
     public void Rfc8839_Section5_4_BuilderRejectsInvalidCredentials(string ufrag, string pwd)
     {
         var ex = Assert.Throws<ArgumentException>(
-            () => new WhatsAppSdpBuilder(new IceCredentials(ufrag, pwd), SdpFingerprint.Sha256(Digest), 1, "c"));
+            () => new WhatsAppSdpBuilder(new SdpIceCredentials(ufrag, pwd), SdpFingerprint.Sha256(Digest), 1, "c"));
         Assert.Equal("ice", ex.ParamName);
     }
 
@@ -278,7 +278,7 @@ public class WhatsAppSdpBuilderTests
     public void Rfc8839_Section4_2_1_2_DefaultCandidatePrefersSrflxOverHost()
     {
         var builder = NewBuilder();
-        builder.Candidates.Add(Candidate("3", "198.51.100.20", 61000, IceCandidateType.ServerReflexive, 1694498815));
+        builder.Candidates.Add(Candidate("3", "198.51.100.20", 61000, SdpCandidateType.ServerReflexive, 1694498815));
 
         var audio = builder.BuildOffer().AudioSection!;
 
@@ -325,7 +325,7 @@ public class WhatsAppSdpBuilderTests
     public void Rfc8839_Section5_1_MalformedCandidateIsRefusedRatherThanWritten()
     {
         var builder = NewBuilder();
-        builder.Candidates.Add(Candidate("9", "203.0.113.10 evil", 50000, IceCandidateType.Host, 1));
+        builder.Candidates.Add(Candidate("9", "203.0.113.10 evil", 50000, SdpCandidateType.Host, 1));
 
         Assert.Throws<InvalidOperationException>(builder.BuildOffer);
     }

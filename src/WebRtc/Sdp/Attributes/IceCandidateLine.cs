@@ -16,7 +16,7 @@ public sealed class IceCandidateLine : ISdpAttributeValue<IceCandidateLine>, IEq
 
     public required int Component { get; init; }
 
-    public required IceTransportProtocol Transport { get; init; }
+    public required SdpCandidateTransport Transport { get; init; }
 
     public required uint Priority { get; init; }
 
@@ -25,7 +25,7 @@ public sealed class IceCandidateLine : ISdpAttributeValue<IceCandidateLine>, IEq
 
     public required int Port { get; init; }
 
-    public required IceCandidateType Type { get; init; }
+    public required SdpCandidateType Type { get; init; }
 
     public string? RelatedAddress { get; init; }
 
@@ -37,19 +37,19 @@ public sealed class IceCandidateLine : ISdpAttributeValue<IceCandidateLine>, IEq
     public static string AttributeName => SdpAttributeNames.Candidate;
 
     /// <summary>RFC 6544 §4.5 <c>tcptype</c>, read from the extensions; null when absent or unknown.</summary>
-    public IceTcpType? TcpType
+    public SdpCandidateTcpType? TcpType
     {
         get
         {
             var text = GetExtension("tcptype");
-            return text is not null && IceCandidateText.TryParseTcpType(text, out var t) ? t : null;
+            return text is not null && SdpCandidateText.TryParseTcpType(text, out var t) ? t : null;
         }
     }
 
-    public IceAddressKind AddressKind =>
+    public SdpCandidateAddressKind AddressKind =>
         IPAddress.TryParse(Address, out var ip)
-            ? ip.AddressFamily == AddressFamily.InterNetworkV6 ? IceAddressKind.IPv6 : IceAddressKind.IPv4
-            : IceAddressKind.Fqdn;
+            ? ip.AddressFamily == AddressFamily.InterNetworkV6 ? SdpCandidateAddressKind.IPv6 : SdpCandidateAddressKind.IPv4
+            : SdpCandidateAddressKind.Fqdn;
 
     public string? GetExtension(string name)
     {
@@ -80,9 +80,9 @@ public sealed class IceCandidateLine : ISdpAttributeValue<IceCandidateLine>, IEq
         }
 
         if (!IsFoundation(p[0]) || !SdpText.TryParseInt(p[1], 1, 256, out var component)
-            || !IceCandidateText.TryParseTransport(p[2], out var transport)
+            || !SdpCandidateText.TryParseTransport(p[2], out var transport)
             || !SdpText.TryParseUInt32(p[3], out var priority) || !SdpText.IsWord(p[4])
-            || !SdpText.TryParseInt(p[5], 0, 65535, out var port) || !IceCandidateText.TryParseType(p[7], out var type))
+            || !SdpText.TryParseInt(p[5], 0, 65535, out var port) || !SdpCandidateText.TryParseType(p[7], out var type))
         {
             return false;
         }

@@ -1,12 +1,12 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using System.Security.Cryptography;
 
 namespace Serverless.WebRtc.Sdp;
 
 /// <summary>
 /// <c>a=fingerprint:&lt;hash-func&gt; &lt;XX:XX:...&gt;</c> (RFC 8122 §5). WhatsApp accepts sha-256 only
-/// (error 100 "Fingerprint algo is not SHA256"), hence <see cref="IsSha256"/>.
+/// (error 100 "Fingerprint algo is not SHA256"), hence <see cref="IsSha256"/>. This is the SDP view only;
+/// hashing and matching a DTLS certificate belong to the DTLS layer.
 /// </summary>
 public sealed class SdpFingerprint : ISdpAttributeValue<SdpFingerprint>, IEquatable<SdpFingerprint>
 {
@@ -49,25 +49,6 @@ public sealed class SdpFingerprint : ISdpAttributeValue<SdpFingerprint>, IEquata
         }
 
         return new SdpFingerprint("sha-256", digest);
-    }
-
-    /// <summary>The sha-256 fingerprint of a DER-encoded certificate (RFC 8122 §5: hash over the DER form).</summary>
-    public static SdpFingerprint FromCertificate(ReadOnlySpan<byte> certificateDer) => Sha256(SHA256.HashData(certificateDer));
-
-    /// <summary>
-    /// Whether a DER certificate presented in the DTLS handshake hashes to this fingerprint (RFC 8122 §5,
-    /// RFC 8842 §5.1). Only the sha-2 family is supported; other hash functions never match.
-    /// </summary>
-    public bool Matches(ReadOnlySpan<byte> certificateDer)
-    {
-        byte[]? digest = HashFunction.ToUpperInvariant() switch
-        {
-            "SHA-256" => SHA256.HashData(certificateDer),
-            "SHA-384" => SHA384.HashData(certificateDer),
-            "SHA-512" => SHA512.HashData(certificateDer),
-            _ => null,
-        };
-        return digest is not null && CryptographicOperations.FixedTimeEquals(digest, _bytes);
     }
 
     public static bool TryParse(string value, [NotNullWhen(true)] out SdpFingerprint? result)
