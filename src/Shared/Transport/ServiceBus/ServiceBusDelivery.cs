@@ -1,0 +1,35 @@
+using Azure.Messaging.ServiceBus;
+
+namespace Serverless.Shared.Transport.ServiceBus;
+
+/// <summary>
+/// One peek-locked Service Bus message. Settlement: complete; abandon (the broker redelivers at once and raises
+/// <c>DeliveryCount</c>; Service Bus has no delayed abandon, and the queue's MaxDeliveryCount must exceed
+/// <see cref="MediaTransportOptions.MaxAttempts"/> so we dead-letter with our reason first); dead-letter with the
+/// reason and detail; requeue = schedule a copy for later and complete this one.
+/// </summary>
+internal sealed class ServiceBusDelivery(
+    ServiceBusReceiver receiver, ServiceBusSender requeueSender, ServiceBusReceivedMessage message, TimeProvider time) : CommandDelivery
+{
+    public override string Queue => receiver.EntityPath;
+
+    public override ReadOnlyMemory<byte> Body => message.Body.ToMemory();
+
+    public override int DeliveryCount => message.DeliveryCount;
+
+    public override Task CompleteAsync(CancellationToken cancellationToken) =>
+        receiver.CompleteMessageAsync(message, cancellationToken);
+
+    public override Task AbandonAsync(TimeSpan retryDelay, CancellationToken cancellationToken) =>
+        receiver.AbandonMessageAsync(message, propertiesToModify: null, cancellationToken);
+
+    public override Task DeadLetterAsync(DeadLetterReason reason, string detail, CancellationToken cancellationToken) =>
+        receiver.DeadLetterMessageAsync(message, reason.ToString(), detail, cancellationToken);
+
+    public override async Task RequeueAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        // The copy keeps MessageId, body and properties; schedule first so a crash leaves a duplicate, not a loss.
+        await requeueSender.ScheduleMessageAsync(new ServiceBusMessage(message), time.GetUtcNow() + delay, cancellationToken);
+        await receiver.CompleteMessageAsync(message, cancellationToken);
+    }
+}
