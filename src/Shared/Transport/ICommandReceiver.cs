@@ -13,6 +13,6 @@ public interface ICommandReceiver
     /// <summary>Receives whatever is available now (at most one batch per queue), processes it, returns how many.</summary>
     Task<int> ReceiveOnceAsync(ICommandHandler handler, CancellationToken cancellationToken);
 
-    /// <summary>Receives and processes until cancelled; idles between empty polls.</summary>
+    /// <summary>Receives and processes until cancelled, then returns normally; idles between empty polls.</summary>
     Task RunAsync(ICommandHandler handler, CancellationToken cancellationToken);
 }

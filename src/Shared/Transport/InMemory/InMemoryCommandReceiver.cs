@@ -42,17 +42,24 @@ public sealed class InMemoryCommandReceiver : ICommandReceiver
     /// <inheritdoc />
     public async Task RunAsync(ICommandHandler handler, CancellationToken cancellationToken)
     {
-        while (!cancellationToken.IsCancellationRequested)
+        try
         {
-            if (await ReceiveOnceAsync(handler, cancellationToken) > 0)
+            while (!cancellationToken.IsCancellationRequested)
             {
-                continue;
-            }
+                if (await ReceiveOnceAsync(handler, cancellationToken) > 0)
+                {
+                    continue;
+                }
 
-            // Nothing ready: wait until either queue has something (no polling needed in memory).
-            await Task.WhenAny(
-                _bus.Reader(_nodeQueue).WaitToReadAsync(cancellationToken).AsTask(),
-                _bus.Reader(_newCallsQueue).WaitToReadAsync(cancellationToken).AsTask());
+                // Nothing ready: wait until either queue has something (no polling needed in memory).
+                await Task.WhenAny(
+                    _bus.Reader(_nodeQueue).WaitToReadAsync(cancellationToken).AsTask(),
+                    _bus.Reader(_newCallsQueue).WaitToReadAsync(cancellationToken).AsTask());
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutdown: an unsettled message reappears after its lock or visibility timeout.
         }
     }
 

@@ -57,10 +57,17 @@ public sealed class ServiceBusCommandReceiver : ICommandReceiver, IAsyncDisposab
     /// <inheritdoc />
     public async Task RunAsync(ICommandHandler handler, CancellationToken cancellationToken)
     {
-        // ReceiveMessagesAsync long-polls for up to PollInterval, so no extra idle wait is needed.
-        while (!cancellationToken.IsCancellationRequested)
+        try
         {
-            await ReceiveOnceAsync(handler, cancellationToken);
+            // ReceiveMessagesAsync long-polls for up to PollInterval, so no extra idle wait is needed.
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                await ReceiveOnceAsync(handler, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutdown: an unsettled message reappears after its lock or visibility timeout.
         }
     }
 

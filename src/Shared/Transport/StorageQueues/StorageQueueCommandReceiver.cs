@@ -48,12 +48,19 @@ public sealed class StorageQueueCommandReceiver : ICommandReceiver
     /// <inheritdoc />
     public async Task RunAsync(ICommandHandler handler, CancellationToken cancellationToken)
     {
-        while (!cancellationToken.IsCancellationRequested)
+        try
         {
-            if (await ReceiveOnceAsync(handler, cancellationToken) == 0)
+            while (!cancellationToken.IsCancellationRequested)
             {
-                await Task.Delay(_options.PollInterval, _time, cancellationToken);
+                if (await ReceiveOnceAsync(handler, cancellationToken) == 0)
+                {
+                    await Task.Delay(_options.PollInterval, _time, cancellationToken);
+                }
             }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutdown: an unsettled message reappears after its lock or visibility timeout.
         }
     }
 
