@@ -121,6 +121,25 @@ public sealed partial class CommandProcessor
         return CommandOutcome.Handled;
     }
 
+    /// <summary>
+    /// As <see cref="ProcessAsync"/>, but a failure to settle (lock lost, network, store) is logged and swallowed
+    /// rather than stopping the receiver: the message reappears after its lock or visibility timeout and is then
+    /// recognised as processed or tried again. Returns null in that case.
+    /// </summary>
+    public async Task<CommandOutcome?> TryProcessAsync(CommandDelivery delivery, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        try
+        {
+            return await ProcessAsync(delivery, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogSettlementFailed(ex, delivery.Queue);
+            return null;
+        }
+    }
+
     private async Task<CommandOutcome> DeadLetterAsync(
         CommandDelivery delivery, MediaCommand command, DeadLetterReason reason, string detail, CancellationToken cancellationToken)
     {
@@ -130,6 +149,9 @@ public sealed partial class CommandProcessor
         _gate.Advance(command);
         return CommandOutcome.DeadLettered;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Settling a command from {Queue} failed; it will be delivered again")]
+    private partial void LogSettlementFailed(Exception exception, string queue);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unreadable command on {Queue}: {Error}; dead-lettered")]
     private partial void LogUnreadable(string queue, MediaMessageError error);

@@ -34,6 +34,9 @@ public sealed class CommandProcessorFactory
         _logger = logger ?? (ILogger)NullLogger.Instance;
     }
 
+    /// <summary>Logger shared by the processors and receive loops.</summary>
+    internal ILogger Logger => _logger;
+
     /// <summary>A processor that hands commands to <paramref name="handler"/>.</summary>
     public CommandProcessor Create(ICommandHandler handler) =>
         new(handler, _idempotency, _gate, _options, _time, _logger);

@@ -69,7 +69,7 @@ public sealed class InMemoryCommandReceiver : ICommandReceiver
         var count = 0;
         while (count < _batchSize && reader.TryRead(out var message))
         {
-            await processor.ProcessAsync(new InMemoryDelivery(_bus, queue, message), cancellationToken);
+            await processor.TryProcessAsync(new InMemoryDelivery(_bus, queue, message), cancellationToken);
             count++;
         }
 

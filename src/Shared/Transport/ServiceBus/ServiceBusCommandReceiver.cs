@@ -45,7 +45,7 @@ public sealed class ServiceBusCommandReceiver : ICommandReceiver, IAsyncDisposab
             var messages = await receiver.ReceiveMessagesAsync(_options.BatchSize, _options.PollInterval, cancellationToken);
             foreach (var message in messages)
             {
-                await processor.ProcessAsync(new ServiceBusDelivery(receiver, requeue, message, _time), cancellationToken);
+                await processor.TryProcessAsync(new ServiceBusDelivery(receiver, requeue, message, _time), cancellationToken);
             }
 
             count += messages.Count;
@@ -55,21 +55,10 @@ public sealed class ServiceBusCommandReceiver : ICommandReceiver, IAsyncDisposab
     }
 
     /// <inheritdoc />
-    public async Task RunAsync(ICommandHandler handler, CancellationToken cancellationToken)
-    {
-        try
-        {
-            // ReceiveMessagesAsync long-polls for up to PollInterval, so no extra idle wait is needed.
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                await ReceiveOnceAsync(handler, cancellationToken);
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Shutdown: an unsettled message reappears after its lock or visibility timeout.
-        }
-    }
+    public Task RunAsync(ICommandHandler handler, CancellationToken cancellationToken) =>
+        // ReceiveMessagesAsync long-polls for up to PollInterval, so an empty round needs no extra idle wait.
+        ReceiveLoop.RunAsync(
+            ct => ReceiveOnceAsync(handler, ct), _options.PollInterval, idleWhenEmpty: false, _time, _processors.Logger, cancellationToken);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -28,8 +28,15 @@ internal sealed class ServiceBusDelivery(
 
     public override async Task RequeueAsync(TimeSpan delay, CancellationToken cancellationToken)
     {
-        // The copy keeps MessageId, body and properties; schedule first so a crash leaves a duplicate, not a loss.
-        await requeueSender.ScheduleMessageAsync(new ServiceBusMessage(message), time.GetUtcNow() + delay, cancellationToken);
+        // The copy keeps body and properties (the command's own MessageId stays in the body for idempotency), but gets
+        // a broker MessageId of its own: with duplicate detection on, a copy reusing the id would be dropped as a
+        // re-send and the command lost. Schedule first, complete second: a crash leaves a duplicate, not a loss.
+        var copy = new ServiceBusMessage(message) { MessageId = RequeueMessageId(message) };
+        await requeueSender.ScheduleMessageAsync(copy, time.GetUtcNow() + delay, cancellationToken);
         await receiver.CompleteMessageAsync(message, cancellationToken);
     }
+
+    /// <summary>Unique per broker copy: the broker's sequence number never repeats within a queue.</summary>
+    internal static string RequeueMessageId(ServiceBusReceivedMessage message) =>
+        $"{message.MessageId}~{message.SequenceNumber.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 }

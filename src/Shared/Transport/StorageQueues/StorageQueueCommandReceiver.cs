@@ -46,23 +46,9 @@ public sealed class StorageQueueCommandReceiver : ICommandReceiver
     }
 
     /// <inheritdoc />
-    public async Task RunAsync(ICommandHandler handler, CancellationToken cancellationToken)
-    {
-        try
-        {
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                if (await ReceiveOnceAsync(handler, cancellationToken) == 0)
-                {
-                    await Task.Delay(_options.PollInterval, _time, cancellationToken);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Shutdown: an unsettled message reappears after its lock or visibility timeout.
-        }
-    }
+    public Task RunAsync(ICommandHandler handler, CancellationToken cancellationToken) =>
+        ReceiveLoop.RunAsync(
+            ct => ReceiveOnceAsync(handler, ct), _options.PollInterval, idleWhenEmpty: true, _time, _processors.Logger, cancellationToken);
 
     private async Task<int> ReceiveAsync(CommandProcessor processor, string queueName, CancellationToken cancellationToken)
     {
@@ -70,7 +56,7 @@ public sealed class StorageQueueCommandReceiver : ICommandReceiver
         var messages = (await queue.ReceiveMessagesAsync(_options.BatchSize, _options.VisibilityTimeout, cancellationToken)).Value;
         foreach (var message in messages)
         {
-            await processor.ProcessAsync(new StorageQueueDelivery(queue, message, _queues), cancellationToken);
+            await processor.TryProcessAsync(new StorageQueueDelivery(queue, message, _queues), cancellationToken);
         }
 
         return messages.Length;
