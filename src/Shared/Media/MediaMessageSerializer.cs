@@ -42,8 +42,9 @@ public static class MediaMessageSerializer
         {
             message = JsonSerializer.Deserialize(utf8Json, MediaJsonContext.Default.MediaMessage);
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: invalid UTF-8 inside a string token.
             message = null;
         }
 
@@ -121,8 +122,9 @@ public static class MediaMessageSerializer
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // Utf8JsonReader.GetString throws InvalidOperationException for invalid UTF-8 (found by a property test).
             return MediaMessageError.Malformed;
         }
 

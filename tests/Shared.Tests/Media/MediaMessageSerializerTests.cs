@@ -109,6 +109,15 @@ public class MediaMessageSerializerTests
     }
 
     [Fact]
+    public void Invalid_utf8_inside_a_string_is_malformed_not_an_exception()
+    {
+        byte[] json = [.. "{\"type\":\"Hang"u8, 0xC3, 0x28, .. "\",\"callId\":\"c\"}"u8];
+
+        Assert.False(MediaMessageSerializer.TryDeserialize(json, out _, out var error));
+        Assert.Equal(MediaMessageError.Malformed, error);
+    }
+
+    [Fact]
     public void Asking_for_a_command_but_reading_an_event_is_UnexpectedKind()
     {
         var bytes = MediaMessageSerializer.Serialize(new MediaConnected { CallId = "c", CreatedAt = MediaMessageSamples.At });
