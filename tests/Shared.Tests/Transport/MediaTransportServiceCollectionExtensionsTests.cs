@@ -57,6 +57,24 @@ public class MediaTransportServiceCollectionExtensionsTests
     }
 
     [Fact]
+    public async Task Identity_endpoints_use_the_TokenCredential_the_host_registers()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Transport:Kind"] = "StorageQueues",
+            ["Transport:QueueServiceUri"] = "https://127.0.0.1:1/devstoreaccount1",
+        }).Build();
+        var credential = NSubstitute.Substitute.For<Azure.Core.TokenCredential>();
+        await using var sp = new ServiceCollection()
+            .AddSingleton(credential)
+            .AddMediaCommandTransport(configuration)
+            .BuildServiceProvider();
+
+        sp.GetRequiredService<IStartupValidator>().Validate();
+        Assert.IsType<StorageQueueCommandSender>(sp.GetRequiredService<ICommandSender>());
+    }
+
+    [Fact]
     public async Task Receiver_without_NodeId_is_refused_with_a_clear_message()
     {
         await using var sp = Build(("Transport:Kind", "InMemory"));
