@@ -4,6 +4,7 @@ using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serverless.Shared.Transport.InMemory;
@@ -77,6 +78,19 @@ public static class MediaTransportServiceCollectionExtensions
             };
         });
 
+        return services;
+    }
+
+    /// <summary>
+    /// For a MediaNode: the transport plus <typeparamref name="THandler"/> as the command handler, run by a hosted
+    /// service for the host's lifetime.
+    /// </summary>
+    public static IServiceCollection AddMediaCommandReceiver<THandler>(this IServiceCollection services, IConfiguration configuration)
+        where THandler : class, ICommandHandler
+    {
+        services.AddMediaCommandTransport(configuration);
+        services.TryAddSingleton<ICommandHandler, THandler>();
+        services.AddHostedService<CommandReceiverHostedService>();
         return services;
     }
 

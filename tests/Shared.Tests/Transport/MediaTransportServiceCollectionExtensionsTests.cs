@@ -1,6 +1,7 @@
 using Azure.Messaging.ServiceBus;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Serverless.Shared.Transport;
 using Serverless.Shared.Transport.InMemory;
@@ -72,6 +73,27 @@ public class MediaTransportServiceCollectionExtensionsTests
 
         sp.GetRequiredService<IStartupValidator>().Validate();
         Assert.IsType<StorageQueueCommandSender>(sp.GetRequiredService<ICommandSender>());
+    }
+
+    [Fact]
+    public async Task AddMediaCommandReceiver_runs_the_handler_for_the_hosts_lifetime()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Transport:Kind"] = "InMemory",
+            ["Transport:NodeId"] = "node-a",
+        });
+        builder.Services.AddMediaCommandReceiver<RecordingHandler>(builder.Configuration);
+        using var host = builder.Build();
+        var handler = (RecordingHandler)host.Services.GetRequiredService<ICommandHandler>();
+
+        await host.StartAsync();
+        await host.Services.GetRequiredService<ICommandSender>().SendAsync(Commands.Start("c1", DateTimeOffset.UtcNow));
+        await handler.WaitUntilAsync(h => h.Handled.Count == 1, TimeSpan.FromSeconds(10));
+        await host.StopAsync();
+
+        Assert.Equal("c1", Assert.Single(handler.Handled).CallId);
     }
 
     [Fact]

@@ -51,10 +51,13 @@ public sealed class InMemoryCommandReceiver : ICommandReceiver
                     continue;
                 }
 
-                // Nothing ready: wait until either queue has something (no polling needed in memory).
+                // Nothing ready: wait until either queue has something (no polling needed in memory). The losing
+                // wait is cancelled so waiters do not pile up on a quiet queue.
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 await Task.WhenAny(
-                    _bus.Reader(_nodeQueue).WaitToReadAsync(cancellationToken).AsTask(),
-                    _bus.Reader(_newCallsQueue).WaitToReadAsync(cancellationToken).AsTask());
+                    _bus.Reader(_nodeQueue).WaitToReadAsync(wait.Token).AsTask(),
+                    _bus.Reader(_newCallsQueue).WaitToReadAsync(wait.Token).AsTask());
+                await wait.CancelAsync();
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
