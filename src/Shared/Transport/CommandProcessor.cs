@@ -87,7 +87,7 @@ public sealed partial class CommandProcessor
                 if (_time.GetUtcNow() - command.CreatedAt > _options.MaxHoldTime)
                 {
                     // Not Advance: the predecessor may still come, and must not then be skipped as already passed.
-                    LogDeadLettered(command.MessageType, command.MessageId, command.CallId, DeadLetterReason.PredecessorMissing);
+                    LogDeadLettered(null, command.MessageType, command.MessageId, command.CallId, DeadLetterReason.PredecessorMissing);
                     await delivery.DeadLetterAsync(DeadLetterReason.PredecessorMissing, $"sequence {command.Sequence}", cancellationToken);
                     return CommandOutcome.DeadLettered;
                 }
@@ -106,7 +106,7 @@ public sealed partial class CommandProcessor
             activity.SetStatus(ActivityStatusCode.Error, ex.Message);
             if (delivery.DeliveryCount >= _options.MaxAttempts)
             {
-                return await DeadLetterAsync(delivery, command, DeadLetterReason.MaxAttemptsExceeded, ex.Message, cancellationToken);
+                return await DeadLetterAsync(delivery, command, DeadLetterReason.MaxAttemptsExceeded, ex.Message, cancellationToken, ex);
             }
 
             LogRetry(ex, command.MessageType, command.MessageId, command.CallId, delivery.DeliveryCount, _options.MaxAttempts);
@@ -141,9 +141,10 @@ public sealed partial class CommandProcessor
     }
 
     private async Task<CommandOutcome> DeadLetterAsync(
-        CommandDelivery delivery, MediaCommand command, DeadLetterReason reason, string detail, CancellationToken cancellationToken)
+        CommandDelivery delivery, MediaCommand command, DeadLetterReason reason, string detail, CancellationToken cancellationToken,
+        Exception? cause = null)
     {
-        LogDeadLettered(command.MessageType, command.MessageId, command.CallId, reason);
+        LogDeadLettered(cause, command.MessageType, command.MessageId, command.CallId, reason);
         await delivery.DeadLetterAsync(reason, detail, cancellationToken);
         // It will never run, so its successors must not wait for it.
         _gate.Advance(command);
@@ -166,5 +167,5 @@ public sealed partial class CommandProcessor
     private partial void LogRetry(Exception exception, string messageType, string messageId, string callId, int attempt, int maxAttempts);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{MessageType} {MessageId} of call {CallId} dead-lettered: {Reason}")]
-    private partial void LogDeadLettered(string messageType, string messageId, string callId, DeadLetterReason reason);
+    private partial void LogDeadLettered(Exception? exception, string messageType, string messageId, string callId, DeadLetterReason reason);
 }
