@@ -1,0 +1,56 @@
+namespace Serverless.Shared.Transport;
+
+/// <summary>Settings of the command transport, bound from the <c>Transport</c> configuration section.</summary>
+public sealed class MediaTransportOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string SectionName = "Transport";
+
+    /// <summary>Which adapter to use.</summary>
+    public TransportKind Kind { get; set; }
+
+    /// <summary>Connection string (Service Bus or Storage). Either this or an identity endpoint below.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Service Bus namespace host (e.g. <c>x.servicebus.windows.net</c>) for identity-based access.</summary>
+    public string? FullyQualifiedNamespace { get; set; }
+
+    /// <summary>Storage queue service URI for identity-based access.</summary>
+    public Uri? QueueServiceUri { get; set; }
+
+    /// <summary>Shared queue for commands that start a call.</summary>
+    public string NewCallsQueue { get; set; } = "commands-new";
+
+    /// <summary>Prefix of each node's own queue (<c>{prefix}{nodeId}</c>).</summary>
+    public string NodeQueuePrefix { get; set; } = "commands-";
+
+    /// <summary>This process's node id; needed to receive (MediaNode), not to send (Functions).</summary>
+    public string? NodeId { get; set; }
+
+    /// <summary>Handler attempts before a command is dead-lettered.</summary>
+    public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>How long a received Storage Queue message stays invisible to others while being handled.</summary>
+    public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Delay before a failed command is tried again (Service Bus abandons immediately; see its adapter).</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Delay before a held-back (out-of-order) command is looked at again.</summary>
+    public TimeSpan HoldBackDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long after its creation a command may wait for its predecessor before it is dead-lettered. Must outlast
+    /// the predecessor's retries (MaxAttempts × RetryDelay).
+    /// </summary>
+    public TimeSpan MaxHoldTime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Idle time between polls that found nothing.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Most messages taken from one queue per receive.</summary>
+    public int BatchSize { get; set; } = 16;
+
+    /// <summary>The routing rule these options describe.</summary>
+    public CommandQueueNames QueueNames() => new(NewCallsQueue, NodeQueuePrefix);
+}

@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Logging;
+
+namespace Serverless.Shared.Transport;
+
+/// <summary>
+/// The polling loop the broker-backed receivers share: receive a round, idle when it was empty, and survive broker
+/// errors (logged, then a pause) so one network blip does not stop a node from taking calls.
+/// </summary>
+internal static partial class ReceiveLoop
+{
+    public static async Task RunAsync(
+        Func<CancellationToken, Task<int>> receiveOnce,
+        TimeSpan idle,
+        bool idleWhenEmpty,
+        TimeProvider time,
+        ILogger logger,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                bool pause;
+                try
+                {
+                    pause = await receiveOnce(cancellationToken) == 0 && idleWhenEmpty;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    LogReceiveFailed(logger, ex, idle);
+                    pause = true;
+                }
+
+                if (pause)
+                {
+                    await Task.Delay(idle, time, cancellationToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutdown: an unsettled message reappears after its lock or visibility timeout.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Receiving commands failed; retrying in {Delay}")]
+    private static partial void LogReceiveFailed(ILogger logger, Exception exception, TimeSpan delay);
+}

@@ -1,0 +1,64 @@
+namespace Serverless.Shared.Transport.StorageQueues;
+
+/// <summary>
+/// <see cref="ICommandReceiver"/> over Azure Storage Queues: polls the node's own queue and the shared new-calls
+/// queue, and processes each batch one message at a time (so BatchSize × handler time must stay well below the
+/// visibility timeout). Order within a call is kept by the processor's <see cref="CallSequenceGate"/>, not by the
+/// queue, which is only roughly FIFO.
+/// </summary>
+public sealed class StorageQueueCommandReceiver : ICommandReceiver
+{
+    private readonly StorageQueueClients _queues;
+    private readonly CommandProcessorFactory _processors;
+    private readonly MediaTransportOptions _options;
+    private readonly TimeProvider _time;
+    private readonly string _nodeQueue;
+    private readonly string _newCallsQueue;
+
+    /// <summary>Creates the receiver for node <paramref name="nodeId"/>.</summary>
+    public StorageQueueCommandReceiver(
+        StorageQueueClients queues, string nodeId, MediaTransportOptions options, CommandProcessorFactory processors, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(queues);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(processors);
+        ArgumentNullException.ThrowIfNull(time);
+        var names = options.QueueNames();
+        _queues = queues;
+        _processors = processors;
+        _options = options;
+        _time = time;
+        NodeId = nodeId;
+        _nodeQueue = names.ForNode(nodeId);
+        _newCallsQueue = names.NewCalls;
+    }
+
+    /// <inheritdoc />
+    public string NodeId { get; }
+
+    /// <inheritdoc />
+    public async Task<int> ReceiveOnceAsync(ICommandHandler handler, CancellationToken cancellationToken)
+    {
+        var processor = _processors.Create(handler);
+        // Own queue first: follow-ups of calls already here matter more than taking new ones.
+        return await ReceiveAsync(processor, _nodeQueue, cancellationToken)
+            + await ReceiveAsync(processor, _newCallsQueue, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task RunAsync(ICommandHandler handler, CancellationToken cancellationToken) =>
+        ReceiveLoop.RunAsync(
+            ct => ReceiveOnceAsync(handler, ct), _options.PollInterval, idleWhenEmpty: true, _time, _processors.Logger, cancellationToken);
+
+    private async Task<int> ReceiveAsync(CommandProcessor processor, string queueName, CancellationToken cancellationToken)
+    {
+        var queue = await _queues.GetAsync(queueName, cancellationToken);
+        var messages = (await queue.ReceiveMessagesAsync(_options.BatchSize, _options.VisibilityTimeout, cancellationToken)).Value;
+        foreach (var message in messages)
+        {
+            await processor.TryProcessAsync(new StorageQueueDelivery(queue, message, _queues), cancellationToken);
+        }
+
+        return messages.Length;
+    }
+}
