@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+
+namespace Serverless.WebRtc.Tests.Interop;
+
+/// <summary>
+/// Google's libwebrtc as the user's phone: runs tests/Phone/wrtc-phone.js under Node and talks to it
+/// with one JSON object per line. Replies come back in order; state events are kept separately.
+/// </summary>
+internal sealed class WrtcPhone : IAsyncDisposable
+{
+    private static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(30);
+    private readonly Process _process;
+    private readonly Channel<JsonObject> _replies = Channel.CreateUnbounded<JsonObject>();
+    private readonly List<string> _stderr = [];
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+
+    private WrtcPhone(Process process)
+    {
+        _process = process;
+        _process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (_stderr)
+                {
+                    _stderr.Add(e.Data);
+                }
+            }
+        };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    /// <summary>The last connection state the phone reported.</summary>
+    public string ConnectionState { get; private set; } = "new";
+
+    /// <summary>Completes when libwebrtc reports connectionState "connected".</summary>
+    public Task Connected => _connected.Task;
+
+    public static async Task<WrtcPhone> StartAsync()
+    {
+        var root = RepositoryRoot();
+        var start = new ProcessStartInfo("node", Path.Combine(root, "tests", "Phone", "wrtc-phone.js"))
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = root,
+        };
+        var phone = new WrtcPhone(Process.Start(start) ?? throw new InvalidOperationException("node did not start"));
+        await phone._ready.Task.WaitAsync(ReplyTimeout);
+        return phone;
+    }
+
+    public async Task<string> CreateOfferAsync() => (string)(await SendAsync(new JsonObject { ["cmd"] = "offer" }))["sdp"]!;
+
+    public async Task<string> AnswerAsync(string offer) => (string)(await SendAsync(new JsonObject { ["cmd"] = "answer", ["sdp"] = offer }))["sdp"]!;
+
+    public Task SetRemoteAnswerAsync(string answer) => SendAsync(new JsonObject { ["cmd"] = "remote", ["sdp"] = answer });
+
+    public Task SendToneAsync(double hz) => SendAsync(new JsonObject { ["cmd"] = "tone", ["hz"] = hz });
+
+    /// <summary>Frequency and level of what the phone heard in the last <paramref name="window"/>.</summary>
+    public async Task<(double Hz, double Rms)> MeasureAsync(TimeSpan window)
+    {
+        var reply = await SendAsync(new JsonObject { ["cmd"] = "measure", ["ms"] = window.TotalMilliseconds });
+        return ((double)reply["hz"]!, (double)reply["rms"]!);
+    }
+
+    public Task<JsonObject> StatsAsync() => SendAsync(new JsonObject { ["cmd"] = "stats" });
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                await SendAsync(new JsonObject { ["cmd"] = "close" });
+                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            }
+        }
+        catch (Exception ex) when (ex is TimeoutException or InvalidOperationException or IOException)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        finally
+        {
+            _process.Dispose();
+            _oneAtATime.Dispose();
+        }
+    }
+
+    private async Task<JsonObject> SendAsync(JsonObject command)
+    {
+        await _oneAtATime.WaitAsync();
+        try
+        {
+            await _process.StandardInput.WriteLineAsync(command.ToJsonString());
+            await _process.StandardInput.FlushAsync();
+            using var timeout = new CancellationTokenSource(ReplyTimeout);
+            JsonObject reply;
+            try
+            {
+                reply = await _replies.Reader.ReadAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"The phone did not answer '{command["cmd"]}'. stderr: {StandardError()}");
+            }
+
+            if ((string?)reply["event"] == "error")
+            {
+                throw new InvalidOperationException($"The phone failed '{command["cmd"]}': {reply["message"]}");
+            }
+
+            return reply;
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    private void OnLine(string? line)
+    {
+        if (string.IsNullOrWhiteSpace(line))
+        {
+            return;
+        }
+
+        var message = JsonNode.Parse(line)!.AsObject();
+        switch ((string?)message["event"])
+        {
+            case "ready":
+                _ready.TrySetResult();
+                break;
+            case "state":
+                ConnectionState = (string?)message["connection"] ?? ConnectionState;
+                if (ConnectionState == "connected")
+                {
+                    _connected.TrySetResult();
+                }
+
+                break;
+            default:
+                _replies.Writer.TryWrite(message);
+                break;
+        }
+    }
+
+    private string StandardError()
+    {
+        lock (_stderr)
+        {
+            return string.Join('\n', _stderr.TakeLast(20));
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Serverless.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("Serverless.sln not found above the test binaries.");
+    }
+}
