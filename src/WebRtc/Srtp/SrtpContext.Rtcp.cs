@@ -26,6 +26,7 @@ public sealed partial class SrtpContext
     public bool TryProtectRtcp(Span<byte> buffer, int length, out int protectedLength)
     {
         ValidateLength(buffer, length);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         protectedLength = 0;
         if (buffer.Length - length < _rtcpCipher.RtcpOverhead || !RtpHeaderReader.IsRtcpHeaderValid(buffer[..length]))
         {
@@ -56,6 +57,7 @@ public sealed partial class SrtpContext
     public SrtpResult UnprotectRtcp(Span<byte> buffer, int length, out int plainLength)
     {
         ValidateLength(buffer, length);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         plainLength = 0;
         int overhead = _rtcpCipher.RtcpOverhead;
         if (length < RtpHeaderReader.RtcpFixedHeaderLength + overhead)

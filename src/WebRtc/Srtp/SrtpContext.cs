@@ -76,6 +76,7 @@ public sealed partial class SrtpContext : IDisposable
     public bool TryProtectRtp(Span<byte> buffer, int length, out int protectedLength)
     {
         ValidateLength(buffer, length);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         protectedLength = 0;
         int tagLength = _rtpCipher.RtpTagLength;
         Span<byte> packet = buffer[..length];
@@ -121,6 +122,7 @@ public sealed partial class SrtpContext : IDisposable
     public SrtpResult UnprotectRtp(Span<byte> buffer, int length, out int plainLength)
     {
         ValidateLength(buffer, length);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         plainLength = 0;
         int tagLength = _rtpCipher.RtpTagLength;
         if (length < RtpHeaderReader.RtpFixedHeaderLength + tagLength)
