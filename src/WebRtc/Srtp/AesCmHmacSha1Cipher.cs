@@ -9,15 +9,14 @@ internal sealed class AesCmHmacSha1Cipher : SrtpCipher
     private const int Sha1Length = 20;
     private const int RtcpHmacTagLength = 10;
 
-    private readonly Aes _aes;
+    private readonly AesCounterMode _aesCtr;
     private readonly IncrementalHash _hmac;
     private readonly byte[] _salt;
     private readonly int _rtpTagLength;
 
     public AesCmHmacSha1Cipher(SrtpProtectionProfile profile, SrtpSessionKeys keys)
     {
-        _aes = Aes.Create();
-        _aes.Key = keys.EncryptionKey;
+        _aesCtr = new AesCounterMode(keys.EncryptionKey);
         _hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA1, keys.AuthenticationKey);
         _salt = (byte[])keys.Salt.Clone();
         _rtpTagLength = profile.GetRtpTagLength();
@@ -85,7 +84,7 @@ internal sealed class AesCmHmacSha1Cipher : SrtpCipher
 
     public override void Dispose()
     {
-        _aes.Dispose();
+        _aesCtr.Dispose();
         _hmac.Dispose();
         CryptographicOperations.ZeroMemory(_salt);
     }
@@ -123,6 +122,6 @@ internal sealed class AesCmHmacSha1Cipher : SrtpCipher
             iv[8 + i] ^= word[i];
         }
 
-        AesCounterMode.Apply(_aes, iv, data);
+        _aesCtr.Apply(iv, data);
     }
 }

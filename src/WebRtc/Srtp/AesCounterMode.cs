@@ -6,37 +6,56 @@ namespace Serverless.WebRtc.Srtp;
 
 /// <summary>
 /// AES in counter mode (RFC 3711 §4.1.1): keystream block j is AES_k(IV + j), the 128-bit IV
-/// incremented as one integer. Built on ECB encryption of counter blocks, which .NET runs on AES-NI.
-/// Not thread-safe: the caller owns the <see cref="Aes"/> instance exclusively.
+/// incremented as one integer. Built on one reused ECB encryptor (AES-NI backed) and reused scratch
+/// arrays: the one-shot <c>Aes.EncryptEcb</c> sets up a native cipher and allocates on every call.
+/// Not thread-safe: the owner calls it under its lock.
 /// </summary>
-internal static class AesCounterMode
+internal sealed class AesCounterMode : IDisposable
 {
-    /// <summary>Counter blocks encrypted per ECB call; bounds the stack use to 2 x 512 bytes.</summary>
-    private const int ChunkLength = 512;
-
     public const int BlockLength = 16;
 
+    /// <summary>Counter blocks encrypted per transform call; one RTP packet fits in two chunks.</summary>
+    private const int ChunkLength = 1024;
+
+    private readonly Aes _aes;
+    private readonly ICryptoTransform _encryptor;
+    private readonly byte[] _counterBlocks = new byte[ChunkLength];
+    private readonly byte[] _keystream = new byte[ChunkLength];
+
+    public AesCounterMode(ReadOnlySpan<byte> key)
+    {
+        _aes = Aes.Create();
+        _aes.Key = key.ToArray();
+        _aes.Mode = CipherMode.ECB;
+        _aes.Padding = PaddingMode.None;
+        _encryptor = _aes.CreateEncryptor();
+    }
+
     /// <summary>XORs the keystream that starts at <paramref name="iv"/> into <paramref name="data"/>.</summary>
-    public static void Apply(Aes aes, ReadOnlySpan<byte> iv, Span<byte> data)
+    public void Apply(ReadOnlySpan<byte> iv, Span<byte> data)
     {
         UInt128 counter = BinaryPrimitives.ReadUInt128BigEndian(iv);
-        Span<byte> counterBlocks = stackalloc byte[ChunkLength];
-        Span<byte> keystream = stackalloc byte[ChunkLength];
-
         while (!data.IsEmpty)
         {
             int chunk = Math.Min(ChunkLength, data.Length);
             int blocksLength = (chunk + BlockLength - 1) & ~(BlockLength - 1);
             for (int offset = 0; offset < blocksLength; offset += BlockLength)
             {
-                BinaryPrimitives.WriteUInt128BigEndian(counterBlocks[offset..], counter);
+                BinaryPrimitives.WriteUInt128BigEndian(_counterBlocks.AsSpan(offset), counter);
                 counter++;
             }
 
-            aes.EncryptEcb(counterBlocks[..blocksLength], keystream, PaddingMode.None);
-            Xor(data[..chunk], keystream);
+            _encryptor.TransformBlock(_counterBlocks, 0, blocksLength, _keystream, 0);
+            Xor(data[..chunk], _keystream);
             data = data[chunk..];
         }
+    }
+
+    public void Dispose()
+    {
+        _encryptor.Dispose();
+        _aes.Dispose();
+        CryptographicOperations.ZeroMemory(_keystream);
     }
 
     /// <summary>data ^= keystream, over data.Length bytes (keystream is at least as long).</summary>

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Serverless.WebRtc.Srtp;
 
 /// <summary>
@@ -22,7 +20,7 @@ internal static class SrtpKeyDerivation
     private const int LabelOffset = 7;
 
     /// <summary>Fills <paramref name="output"/> with the session key for <paramref name="label"/>.</summary>
-    public static void Derive(Aes masterKeyAes, ReadOnlySpan<byte> masterSalt, byte label, Span<byte> output)
+    public static void Derive(AesCounterMode masterKeyPrf, ReadOnlySpan<byte> masterSalt, byte label, Span<byte> output)
     {
         if (masterSalt.Length > 14)
         {
@@ -35,6 +33,6 @@ internal static class SrtpKeyDerivation
         iv[LabelOffset] ^= label;
 
         output.Clear();
-        AesCounterMode.Apply(masterKeyAes, iv, output);
+        masterKeyPrf.Apply(iv, output);
     }
 }

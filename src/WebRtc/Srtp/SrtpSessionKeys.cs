@@ -33,8 +33,7 @@ internal sealed class SrtpSessionKeys
             throw new ArgumentException($"{profile} needs a {profile.GetSaltLength()}-byte master salt.", nameof(masterSalt));
         }
 
-        using Aes prf = Aes.Create();
-        prf.Key = masterKey.ToArray();
+        using var prf = new AesCounterMode(masterKey);
         return (
             DeriveSet(profile, prf, masterSalt, SrtpKeyDerivation.SrtpEncryptionLabel, SrtpKeyDerivation.SrtpAuthenticationLabel, SrtpKeyDerivation.SrtpSaltLabel),
             DeriveSet(profile, prf, masterSalt, SrtpKeyDerivation.SrtcpEncryptionLabel, SrtpKeyDerivation.SrtcpAuthenticationLabel, SrtpKeyDerivation.SrtcpSaltLabel));
@@ -49,7 +48,7 @@ internal sealed class SrtpSessionKeys
     }
 
     private static SrtpSessionKeys DeriveSet(
-        SrtpProtectionProfile profile, Aes prf, ReadOnlySpan<byte> masterSalt, byte keyLabel, byte authLabel, byte saltLabel)
+        SrtpProtectionProfile profile, AesCounterMode prf, ReadOnlySpan<byte> masterSalt, byte keyLabel, byte authLabel, byte saltLabel)
     {
         var key = new byte[profile.GetKeyLength()];
         var auth = new byte[profile.GetAuthKeyLength()];

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Serverless.WebRtc.Srtp;
 using static Serverless.WebRtc.Tests.Srtp.SrtpTestPackets;
 
@@ -40,8 +39,7 @@ public sealed class SrtpRfc3711VectorTests
     [Fact]
     public void Rfc3711_B3_KeyDerivation()
     {
-        using Aes prf = Aes.Create();
-        prf.Key = B3MasterKey;
+        using var prf = new AesCounterMode(B3MasterKey);
 
         var cipherKey = new byte[16];
         var cipherSalt = new byte[14];
