@@ -14,6 +14,8 @@ namespace Serverless.WebRtc.Srtp;
 /// <c>IncrementalHash</c> instances are not thread-safe and authentication must complete before the state
 /// advances. The critical section is one packet's crypto (about a microsecond); SRTP and SRTCP never
 /// contend with each other.
+/// Scope: key derivation rate 0 and no MKI, as DTLS-SRTP uses them (RFC 5764 §4.1.2); the sender starts
+/// each SSRC at ROC 0 and SRTCP index 0.
 /// Security: receive state changes only after the tag verified, so forged packets can neither move the
 /// rollover counter nor fill the replay window, and an unknown SSRC gets state only once authenticated.
 /// </remarks>
@@ -117,7 +119,8 @@ public sealed partial class SrtpContext : IDisposable
 
     /// <summary>
     /// Authenticates and decrypts the SRTP packet in buffer[..length] in place. On <see cref="SrtpResult.Ok"/>
-    /// the RTP packet is buffer[..plainLength]; on any other result no state changed.
+    /// the RTP packet is buffer[..plainLength]; on any other result no state changed, and the payload bytes
+    /// are unspecified (AES-GCM wipes its output when the tag does not verify): drop the packet.
     /// </summary>
     public SrtpResult UnprotectRtp(Span<byte> buffer, int length, out int plainLength)
     {

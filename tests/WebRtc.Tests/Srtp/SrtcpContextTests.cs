@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Security.Cryptography;
 using Serverless.WebRtc.Srtp;
 using static Serverless.WebRtc.Tests.Srtp.SrtpTestPackets;
 
@@ -121,6 +122,36 @@ public sealed class SrtcpContextTests
             Rtcp(77).CopyTo(buffer, 0);
             Assert.False(sender.TryProtectRtcp(buffer, 32, out _));
         }
+    }
+
+    /// <summary>
+    /// E = 0 (RFC 3711 §3.4): the payload stays in clear and only the HMAC protects it. The expected tag
+    /// is computed independently from the SRTCP session auth key.
+    /// </summary>
+    [Theory]
+    [InlineData(SrtpProtectionProfile.Aes128CmHmacSha1Tag80)]
+    [InlineData(SrtpProtectionProfile.Aes128CmHmacSha1Tag32)]
+    public void Rfc3711_3_4_UnencryptedSrtcpWithEFlagClearIsAuthenticatedOnly(SrtpProtectionProfile profile)
+    {
+        (byte[] masterKey, byte[] masterSalt) = MasterKey(profile);
+        (_, SrtpSessionKeys rtcpKeys) = SrtpSessionKeys.Derive(profile, masterKey, masterSalt);
+        byte[] plain = Rtcp(0xE0E0);
+        byte[] authenticated = [.. plain, 0x00, 0x00, 0x00, 0x07];
+        using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA1, rtcpKeys.AuthenticationKey);
+        hmac.AppendData(authenticated);
+        byte[] tag = hmac.GetHashAndReset()[..10];
+        byte[] srtcp = [.. authenticated, .. tag];
+
+        using var receiver = new SrtpContext(profile, masterKey, masterSalt);
+        (SrtpResult result, byte[] decrypted) = UnprotectRtcp(receiver, srtcp);
+        Assert.Equal(SrtpResult.Ok, result);
+        Assert.Equal(plain, decrypted);
+
+        // Setting E on the same bytes changes the authenticated data, so it must fail.
+        byte[] flipped = (byte[])srtcp.Clone();
+        flipped[plain.Length] |= 0x80;
+        using var fresh = new SrtpContext(profile, masterKey, masterSalt);
+        Assert.Equal(SrtpResult.AuthenticationFailed, UnprotectRtcp(fresh, flipped).Result);
     }
 
     private static int IndexOffset(SrtpProtectionProfile profile, int length) =>

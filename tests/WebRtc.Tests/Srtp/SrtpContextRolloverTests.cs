@@ -144,4 +144,13 @@ public sealed class SrtpContextRolloverTests
         // ROC 0 and a SEQ far behind s_l would need ROC = -1.
         Assert.False(SrtpIndexEstimator.TryEstimate(0x0010, 0xFFF0, out _));
     }
+
+    [Fact]
+    public void Rfc3711_3_3_1_IndexSpaceOf2Pow48IsNotExceeded()
+    {
+        // ROC = 2^32 - 1 and a wrap would need ROC = 2^32: the sender must re-key instead (RFC 3711 §9.2).
+        Assert.False(SrtpIndexEstimator.TryEstimate(SrtpIndexEstimator.MaxIndex, 0x0000, out _));
+        Assert.True(SrtpIndexEstimator.TryEstimate(SrtpIndexEstimator.MaxIndex - 5, 0xFFFF, out ulong last));
+        Assert.Equal(SrtpIndexEstimator.MaxIndex, last);
+    }
 }
