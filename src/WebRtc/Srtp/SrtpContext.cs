@@ -43,10 +43,17 @@ public sealed partial class SrtpContext : IDisposable
     private SrtpContext(SrtpProtectionProfile profile, (SrtpSessionKeys Rtp, SrtpSessionKeys Rtcp) keys)
     {
         Profile = profile;
+        SrtpCipher? rtpCipher = null;
         try
         {
-            _rtpCipher = SrtpCipher.Create(profile, keys.Rtp);
+            rtpCipher = SrtpCipher.Create(profile, keys.Rtp);
             _rtcpCipher = SrtpCipher.Create(profile, keys.Rtcp);
+            _rtpCipher = rtpCipher;
+        }
+        catch
+        {
+            rtpCipher?.Dispose();
+            throw;
         }
         finally
         {
