@@ -6,7 +6,9 @@ namespace Serverless.WebRtc.Tests.Srtp;
 /// <summary>
 /// Known-answer vectors of RFC 7714 §16 (SRTP) and §17 (SRTCP). The RFC gives session keys directly:
 /// key 000102..0f (..1f for AES-256), salt "Quid pro quo"; RTP SSRC 0x5501a0b2 with ROC 0 and
-/// SEQ 0xf17b; RTCP sender SSRC 0x4d617273 with SRTCP index 0x5d4.
+/// SEQ 0xf17b; RTCP sender SSRC 0x4d617273 with SRTCP index 0x5d4. §17 prints one direction per
+/// profile (17.1 protects with AES-128, 17.2 unprotects with AES-256, 17.3 tags only); the reverse
+/// directions are checked on the same bytes.
 /// </summary>
 public sealed class SrtpRfc7714VectorTests
 {
@@ -49,7 +51,7 @@ public sealed class SrtpRfc7714VectorTests
         b26ac3be 800005d4
         """);
 
-    /// <summary>§17 tag-only SRTCP (E = 0): the packet stays in clear, the tag covers it all.</summary>
+    /// <summary>§17.3 tagging-only SRTCP (E = 0): the packet stays in clear, the tag covers it all (§9.3).</summary>
     private static readonly byte[] SrtcpAuthOnly128 = Hex("""
         81c8000d 4d617273 4e545031 4e545032 52545020 0000042a 0000e930 4c756e61
         deadbeef deadbeef deadbeef deadbeef deadbeef 841dd968 3dd78ec9 2ae58790
@@ -79,27 +81,27 @@ public sealed class SrtpRfc7714VectorTests
         AssertUnprotectsRtp(SrtpProtectionProfile.AeadAes256Gcm, Key256, Srtp256);
 
     [Fact]
-    public void Rfc7714_17_1_1_SrtcpAeadAes128GcmEncryption() =>
+    public void Rfc7714_17_1_SrtcpAeadAes128GcmEncryptionAndTagging() =>
         AssertProtectsRtcp(SrtpProtectionProfile.AeadAes128Gcm, Key128, Srtcp128);
 
     [Fact]
-    public void Rfc7714_17_1_2_SrtcpAeadAes128GcmDecryption() =>
+    public void Rfc7714_17_1_SrtcpAeadAes128GcmPacketVerifiesAndDecrypts() =>
         AssertUnprotectsRtcp(SrtpProtectionProfile.AeadAes128Gcm, Key128, Srtcp128);
 
     [Fact]
-    public void Rfc7714_17_1_SrtcpAeadAes128GcmTagOnlyVerification() =>
+    public void Rfc7714_17_3_SrtcpAeadAes128GcmTaggingOnlyVerifies() =>
         AssertUnprotectsRtcp(SrtpProtectionProfile.AeadAes128Gcm, Key128, SrtcpAuthOnly128);
 
     [Fact]
-    public void Rfc7714_17_2_1_SrtcpAeadAes256GcmEncryption() =>
+    public void Rfc7714_17_2_SrtcpAeadAes256GcmPacketIsReproducedByProtect() =>
         AssertProtectsRtcp(SrtpProtectionProfile.AeadAes256Gcm, Key256, Srtcp256);
 
     [Fact]
-    public void Rfc7714_17_2_2_SrtcpAeadAes256GcmDecryption() =>
+    public void Rfc7714_17_2_SrtcpAeadAes256GcmVerificationAndDecryption() =>
         AssertUnprotectsRtcp(SrtpProtectionProfile.AeadAes256Gcm, Key256, Srtcp256);
 
     [Fact]
-    public void Rfc7714_17_2_SrtcpAeadAes256GcmTagOnlyVerification() =>
+    public void Rfc7714_17_SrtcpAeadAes256GcmTaggingOnlyVerifies() =>
         AssertUnprotectsRtcp(SrtpProtectionProfile.AeadAes256Gcm, Key256, SrtcpAuthOnly256);
 
     /// <summary>A single flipped bit in the §16.1 ciphertext must fail GCM authentication.</summary>
