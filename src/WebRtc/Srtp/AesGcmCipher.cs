@@ -50,7 +50,7 @@ internal sealed class AesGcmCipher : SrtpCipher
         Span<byte> nonce = stackalloc byte[NonceLength];
         BuildRtcpNonce(nonce, ssrc, index);
 
-        // RFC 7714 §9.3: AAD = first 8 octets || E + SRTCP index.
+        // RFC 7714 §9.2 (encrypted SRTCP): AAD = first 8 octets || E + SRTCP index.
         Span<byte> aad = stackalloc byte[RtpHeaderReader.RtcpFixedHeaderLength + 4];
         buffer[..RtpHeaderReader.RtcpFixedHeaderLength].CopyTo(aad);
         BinaryPrimitives.WriteUInt32BigEndian(aad[RtpHeaderReader.RtcpFixedHeaderLength..], flagAndIndex);
@@ -78,7 +78,7 @@ internal sealed class AesGcmCipher : SrtpCipher
             return TryDecrypt(nonce, buffer[RtpHeaderReader.RtcpFixedHeaderLength..bodyEnd], tag, aad);
         }
 
-        // RFC 7714 §9.2: with E = 0 the whole RTCP packet and the E/index word are AAD, no plaintext.
+        // RFC 7714 §9.3 (unencrypted SRTCP): with E = 0 the whole RTCP packet and the E/index word are AAD, no plaintext.
         int aadLength = bodyEnd + 4;
         byte[]? rented = null;
         Span<byte> stagedAad = aadLength <= StackAadLimit

@@ -7,7 +7,7 @@ namespace Serverless.WebRtc.Srtp;
 /// <code>
 /// SRTP (all profiles):    | RTP header | payload (encrypted)                | tag |
 /// SRTCP, AES-CM + HMAC:   | 8-byte hdr | rest (encrypted) | E+index (4)      | tag (10) |   RFC 3711 §3.4
-/// SRTCP, AES-GCM:         | 8-byte hdr | rest (encrypted) | tag (16)  | E+index (4) |      RFC 7714 §9.3
+/// SRTCP, AES-GCM:         | 8-byte hdr | rest (encrypted) | tag (16)  | E+index (4) |      RFC 7714 §9.2
 /// </code>
 /// </summary>
 internal abstract class SrtpCipher : IDisposable
