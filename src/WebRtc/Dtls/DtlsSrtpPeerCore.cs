@@ -4,6 +4,9 @@ using Org.BouncyCastle.Tls.Crypto;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 using BcHashAlgorithm = Org.BouncyCastle.Tls.HashAlgorithm;
 
+using Serverless.WebRtc.Srtp;
+using SrtpProtectionProfile = Serverless.WebRtc.Srtp.SrtpProtectionProfile;
+
 namespace Serverless.WebRtc.Dtls;
 
 /// <summary>What the DTLS client and server share: certificate, fingerprint check, profiles, results.</summary>
@@ -22,7 +25,7 @@ internal sealed class DtlsSrtpPeerCore(DtlsCertificate certificate, CertificateF
 
     public DtlsSrtpOptions Options { get; } = options;
 
-    public DtlsSrtpProfile? SelectedProfile { get; set; }
+    public SrtpProtectionProfile? SelectedProfile { get; set; }
 
     public byte[]? KeyingMaterial { get; private set; }
 
@@ -63,7 +66,7 @@ internal sealed class DtlsSrtpPeerCore(DtlsCertificate certificate, CertificateF
         new(Options.Profiles.Select(p => (int)p).ToArray(), TlsUtilities.EmptyBytes);
 
     /// <summary>Server side: our first preference the client also offered (RFC 5764 §4.1.1).</summary>
-    public DtlsSrtpProfile Choose(UseSrtpData? offered)
+    public SrtpProtectionProfile Choose(UseSrtpData? offered)
     {
         if (offered is null)
         {
@@ -82,20 +85,20 @@ internal sealed class DtlsSrtpPeerCore(DtlsCertificate certificate, CertificateF
     }
 
     /// <summary>Client side: the server must pick exactly one profile we offered.</summary>
-    public DtlsSrtpProfile Accept(UseSrtpData? selected)
+    public SrtpProtectionProfile Accept(UseSrtpData? selected)
     {
         if (selected is null || selected.ProtectionProfiles.Length != 1
-            || !Options.Profiles.Contains((DtlsSrtpProfile)selected.ProtectionProfiles[0]))
+            || !Options.Profiles.Contains((SrtpProtectionProfile)selected.ProtectionProfiles[0]))
         {
             throw new TlsFatalAlert(AlertDescription.illegal_parameter, "The server selected no SRTP profile we offered.");
         }
 
-        return (DtlsSrtpProfile)selected.ProtectionProfiles[0];
+        return (SrtpProtectionProfile)selected.ProtectionProfiles[0];
     }
 
     public void Export(TlsContext context)
     {
         var profile = SelectedProfile ?? throw new TlsFatalAlert(AlertDescription.internal_error, "No SRTP profile negotiated.");
-        KeyingMaterial = context.ExportKeyingMaterial(ExporterLabel.dtls_srtp, null, profile.KeyingMaterialLength());
+        KeyingMaterial = context.ExportKeyingMaterial(ExporterLabel.dtls_srtp, null, profile.GetExporterLength());
     }
 }

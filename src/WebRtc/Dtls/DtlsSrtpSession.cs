@@ -1,5 +1,8 @@
 using Org.BouncyCastle.Tls;
 
+using Serverless.WebRtc.Srtp;
+using SrtpProtectionProfile = Serverless.WebRtc.Srtp.SrtpProtectionProfile;
+
 namespace Serverless.WebRtc.Dtls;
 
 /// <summary>
@@ -13,7 +16,7 @@ public sealed class DtlsSrtpSession : IDisposable
     private readonly DtlsPacketChannel _channel;
     private int _closed;
 
-    private DtlsSrtpSession(DtlsRole role, DtlsSrtpProfile profile, byte[] keyingMaterial, CertificateFingerprint remote, DtlsTransport transport, DtlsPacketChannel channel)
+    private DtlsSrtpSession(DtlsRole role, SrtpProtectionProfile profile, byte[] keyingMaterial, CertificateFingerprint remote, DtlsTransport transport, DtlsPacketChannel channel)
     {
         Role = role;
         Profile = profile;
@@ -27,7 +30,7 @@ public sealed class DtlsSrtpSession : IDisposable
     public DtlsRole Role { get; }
 
     /// <summary>The negotiated SRTP protection profile.</summary>
-    public DtlsSrtpProfile Profile { get; }
+    public SrtpProtectionProfile Profile { get; }
 
     /// <summary>
     /// <c>EXTRACTOR-dtls_srtp</c> output, laid out client key | server key | client salt | server salt

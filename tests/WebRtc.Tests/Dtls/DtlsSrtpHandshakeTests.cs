@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using Serverless.WebRtc.Dtls;
 
+using Serverless.WebRtc.Srtp;
+
 namespace Serverless.WebRtc.Tests.Dtls;
 
 public sealed class DtlsSrtpHandshakeTests
@@ -16,9 +18,9 @@ public sealed class DtlsSrtpHandshakeTests
         using var link = new Link();
         var (client, server) = await HandshakeBoth(link, _serverCert.Fingerprint, _clientCert.Fingerprint);
 
-        Assert.Equal(DtlsSrtpProfile.AeadAes128Gcm, client.Profile);
+        Assert.Equal(SrtpProtectionProfile.Aes128CmHmacSha1Tag80, client.Profile);
         Assert.Equal(client.Profile, server.Profile);
-        Assert.Equal(56, client.KeyingMaterial.Length);
+        Assert.Equal(60, client.KeyingMaterial.Length);
         Assert.Equal(client.KeyingMaterial, server.KeyingMaterial);
         Assert.Equal(_serverCert.Fingerprint, client.RemoteFingerprint);
         Assert.Equal(_clientCert.Fingerprint, server.RemoteFingerprint);
@@ -30,13 +32,13 @@ public sealed class DtlsSrtpHandshakeTests
     public async Task Rfc5764_4_1_1_ServerPicksItsPreferenceAmongTheClientsOffer()
     {
         using var link = new Link();
-        var clientOptions = new DtlsSrtpOptions { Profiles = [DtlsSrtpProfile.AeadAes128Gcm, DtlsSrtpProfile.Aes128CmHmacSha1Tag80] };
-        var serverOptions = new DtlsSrtpOptions { Profiles = [DtlsSrtpProfile.Aes128CmHmacSha1Tag80] };
+        var clientOptions = new DtlsSrtpOptions { Profiles = [SrtpProtectionProfile.Aes128CmHmacSha1Tag80, SrtpProtectionProfile.AeadAes128Gcm] };
+        var serverOptions = new DtlsSrtpOptions { Profiles = [SrtpProtectionProfile.AeadAes128Gcm] };
         var (client, server) = await HandshakeBoth(link, _serverCert.Fingerprint, _clientCert.Fingerprint, clientOptions, serverOptions);
 
-        Assert.Equal(DtlsSrtpProfile.Aes128CmHmacSha1Tag80, client.Profile);
-        Assert.Equal(DtlsSrtpProfile.Aes128CmHmacSha1Tag80, server.Profile);
-        Assert.Equal(60, server.KeyingMaterial.Length);
+        Assert.Equal(SrtpProtectionProfile.AeadAes128Gcm, client.Profile);
+        Assert.Equal(SrtpProtectionProfile.AeadAes128Gcm, server.Profile);
+        Assert.Equal(56, server.KeyingMaterial.Length);
         Assert.Equal(client.KeyingMaterial, server.KeyingMaterial);
     }
 
@@ -44,8 +46,8 @@ public sealed class DtlsSrtpHandshakeTests
     public async Task Rfc5764_4_1_1_NoCommonProfileFailsTheHandshake()
     {
         using var link = new Link();
-        var clientOptions = new DtlsSrtpOptions { Profiles = [DtlsSrtpProfile.Aes128CmHmacSha1Tag32], HandshakeTimeout = TimeSpan.FromSeconds(5) };
-        var serverOptions = new DtlsSrtpOptions { Profiles = [DtlsSrtpProfile.AeadAes128Gcm], HandshakeTimeout = TimeSpan.FromSeconds(5) };
+        var clientOptions = new DtlsSrtpOptions { Profiles = [SrtpProtectionProfile.Aes128CmHmacSha1Tag32], HandshakeTimeout = TimeSpan.FromSeconds(5) };
+        var serverOptions = new DtlsSrtpOptions { Profiles = [SrtpProtectionProfile.AeadAes128Gcm], HandshakeTimeout = TimeSpan.FromSeconds(5) };
         var server = DtlsSrtpSession.HandshakeAsync(DtlsRole.Server, _serverCert, _clientCert.Fingerprint, link.Server, serverOptions);
         var client = DtlsSrtpSession.HandshakeAsync(DtlsRole.Client, _clientCert, _serverCert.Fingerprint, link.Client, clientOptions);
 

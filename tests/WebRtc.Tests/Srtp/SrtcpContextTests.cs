@@ -16,7 +16,7 @@ public sealed class SrtcpContextTests
         using (sender)
         using (receiver)
         {
-            byte[] plain = Rtcp(0xCAFE);
+            byte[] plain = RtcpPacket(0xCAFE);
             for (uint expectedIndex = 0; expectedIndex < 3; expectedIndex++)
             {
                 byte[] srtcp = ProtectRtcp(sender, plain);
@@ -42,9 +42,9 @@ public sealed class SrtcpContextTests
         using (sender)
         using (receiver)
         {
-            ProtectRtcp(sender, Rtcp(1));
-            ProtectRtcp(sender, Rtcp(1));
-            Assert.Equal(0x8000_0000u, ReadIndexWord(profile, ProtectRtcp(sender, Rtcp(2))));
+            ProtectRtcp(sender, RtcpPacket(1));
+            ProtectRtcp(sender, RtcpPacket(1));
+            Assert.Equal(0x8000_0000u, ReadIndexWord(profile, ProtectRtcp(sender, RtcpPacket(2))));
         }
     }
 
@@ -56,8 +56,8 @@ public sealed class SrtcpContextTests
         using (sender)
         using (receiver)
         {
-            byte[] first = ProtectRtcp(sender, Rtcp(9));
-            byte[] second = ProtectRtcp(sender, Rtcp(9));
+            byte[] first = ProtectRtcp(sender, RtcpPacket(9));
+            byte[] second = ProtectRtcp(sender, RtcpPacket(9));
             Assert.Equal(SrtpResult.Ok, UnprotectRtcp(receiver, second).Result);
             Assert.Equal(SrtpResult.Ok, UnprotectRtcp(receiver, first).Result);
             Assert.Equal(SrtpResult.ReplayDetected, UnprotectRtcp(receiver, first).Result);
@@ -73,7 +73,7 @@ public sealed class SrtcpContextTests
         using (sender)
         using (receiver)
         {
-            byte[] genuine = ProtectRtcp(sender, Rtcp(9));
+            byte[] genuine = ProtectRtcp(sender, RtcpPacket(9));
             byte[] tampered = (byte[])genuine.Clone();
             int indexOffset = IndexOffset(profile, tampered.Length);
             BinaryPrimitives.WriteUInt32BigEndian(tampered.AsSpan(indexOffset), 0x8000_0000u | 5000);
@@ -93,11 +93,11 @@ public sealed class SrtcpContextTests
         using (sender)
         using (receiver)
         {
-            byte[] oldest = ProtectRtcp(sender, Rtcp(3));
+            byte[] oldest = ProtectRtcp(sender, RtcpPacket(3));
             byte[]? newest = null;
             for (int i = 0; i < ReplayWindow.Width; i++)
             {
-                newest = ProtectRtcp(sender, Rtcp(3));
+                newest = ProtectRtcp(sender, RtcpPacket(3));
             }
 
             Assert.Equal(SrtpResult.Ok, UnprotectRtcp(receiver, newest!).Result);
@@ -114,12 +114,12 @@ public sealed class SrtcpContextTests
         using (receiver)
         {
             sender.SetNextRtcpSendIndex(77, 0x7FFF_FFFF);
-            byte[] last = ProtectRtcp(sender, Rtcp(77));
+            byte[] last = ProtectRtcp(sender, RtcpPacket(77));
             Assert.Equal(0xFFFF_FFFFu, ReadIndexWord(profile, last));
             Assert.Equal(SrtpResult.Ok, UnprotectRtcp(receiver, last).Result);
 
             var buffer = new byte[128];
-            Rtcp(77).CopyTo(buffer, 0);
+            RtcpPacket(77).CopyTo(buffer, 0);
             Assert.False(sender.TryProtectRtcp(buffer, 32, out _));
         }
     }
@@ -135,7 +135,7 @@ public sealed class SrtcpContextTests
     {
         (byte[] masterKey, byte[] masterSalt) = MasterKey(profile);
         (_, SrtpSessionKeys rtcpKeys) = SrtpSessionKeys.Derive(profile, masterKey, masterSalt);
-        byte[] plain = Rtcp(0xE0E0);
+        byte[] plain = RtcpPacket(0xE0E0);
         byte[] authenticated = [.. plain, 0x00, 0x00, 0x00, 0x07];
         using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA1, rtcpKeys.AuthenticationKey);
         hmac.AppendData(authenticated);

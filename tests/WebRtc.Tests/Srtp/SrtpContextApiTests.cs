@@ -15,7 +15,7 @@ public sealed class SrtpContextApiTests
         using (sender)
         using (receiver)
         {
-            byte[] rtp = Rtp(0x01020304, 500);
+            byte[] rtp = RtpPacket(0x01020304, 500);
             byte[] srtp = ProtectRtp(sender, rtp);
             Assert.Equal(rtp.Length + profile.GetRtpTagLength(), srtp.Length);
             Assert.Equal(sender.RtpOverhead, srtp.Length - rtp.Length);
@@ -25,7 +25,7 @@ public sealed class SrtpContextApiTests
             Assert.Equal(SrtpResult.Ok, result);
             Assert.Equal(rtp, plain);
 
-            byte[] rtcp = Rtcp(0x01020304);
+            byte[] rtcp = RtcpPacket(0x01020304);
             byte[] srtcp = ProtectRtcp(sender, rtcp);
             Assert.Equal(sender.RtcpOverhead, srtcp.Length - rtcp.Length);
             (result, plain) = UnprotectRtcp(receiver, srtcp);
@@ -76,14 +76,14 @@ public sealed class SrtpContextApiTests
         (SrtpContext sender, _) = Pair(profile);
         using (sender)
         {
-            byte[] rtp = Rtp(1, 1);
+            byte[] rtp = RtpPacket(1, 1);
             byte[] buffer = new byte[rtp.Length + profile.GetRtpTagLength() - 1];
             rtp.CopyTo(buffer, 0);
             Assert.False(sender.TryProtectRtp(buffer, rtp.Length, out int written));
             Assert.Equal(0, written);
             Assert.Equal(rtp, buffer[..rtp.Length]);
 
-            byte[] rtcp = Rtcp(1);
+            byte[] rtcp = RtcpPacket(1);
             buffer = new byte[rtcp.Length + profile.GetRtcpOverhead() - 1];
             rtcp.CopyTo(buffer, 0);
             Assert.False(sender.TryProtectRtcp(buffer, rtcp.Length, out _));
@@ -102,7 +102,7 @@ public sealed class SrtpContextApiTests
             byte[] buffer = new byte[200];
 
             // Version 1.
-            Rtp(1, 1).CopyTo(buffer, 0);
+            RtpPacket(1, 1).CopyTo(buffer, 0);
             buffer[0] = 0x40;
             Assert.False(sender.TryProtectRtp(buffer, 172, out _));
             Assert.Equal(SrtpResult.InvalidHeader, receiver.UnprotectRtp(buffer, 172 + receiver.RtpOverhead, out _));
@@ -130,7 +130,7 @@ public sealed class SrtpContextApiTests
         (_, SrtpContext receiver) = Pair(profile);
         using (receiver)
         {
-            byte[] buffer = Rtp(1, 1);
+            byte[] buffer = RtpPacket(1, 1);
             Assert.Equal(SrtpResult.TooShort, receiver.UnprotectRtp(buffer, 12 + receiver.RtpOverhead - 1, out _));
             Assert.Equal(SrtpResult.TooShort, receiver.UnprotectRtcp(buffer, 8 + receiver.RtcpOverhead - 1, out _));
             Assert.Equal(SrtpResult.TooShort, receiver.UnprotectRtp(buffer, 0, out _));

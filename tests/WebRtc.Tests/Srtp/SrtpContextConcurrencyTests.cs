@@ -27,13 +27,13 @@ public sealed class SrtpContextConcurrencyTests
                 for (int i = 0; i < packetsPerThread; i++)
                 {
                     // Start near the wrap so every stream rolls over while the others run.
-                    byte[] plain = Rtp(ssrc, unchecked((ushort)(65400 + i)));
+                    byte[] plain = RtpPacket(ssrc, unchecked((ushort)(65400 + i)));
                     plain.CopyTo(buffer, 0);
                     bool ok = sender.TryProtectRtp(buffer, plain.Length, out int protectedLength)
                         && receiver.UnprotectRtp(buffer, protectedLength, out int plainLength) == SrtpResult.Ok
                         && buffer.AsSpan(0, plainLength).SequenceEqual(plain);
 
-                    byte[] rtcp = Rtcp(ssrc, (byte)i);
+                    byte[] rtcp = RtcpPacket(ssrc, (byte)i);
                     rtcp.CopyTo(buffer, 0);
                     ok &= sender.TryProtectRtcp(buffer, rtcp.Length, out protectedLength)
                         && receiver.UnprotectRtcp(buffer, protectedLength, out plainLength) == SrtpResult.Ok
@@ -75,7 +75,7 @@ public sealed class SrtpContextConcurrencyTests
                     for (int i = 0; i < packetsPerThread; i++)
                     {
                         int n = (i * Threads) + t;
-                        protectedPackets[n] = ProtectRtp(sender, Rtp(ssrc, unchecked((ushort)(65500 + n))));
+                        protectedPackets[n] = ProtectRtp(sender, RtpPacket(ssrc, unchecked((ushort)(65500 + n))));
                     }
                 })).ToArray());
             }
@@ -94,7 +94,7 @@ public sealed class SrtpContextConcurrencyTests
                         // The second pass shifts by one, so each packet's second delivery comes from another thread.
                         int n = ((k * Threads) + t + (k >= packetsPerThread ? 1 : 0)) % protectedPackets.Length;
                         (SrtpResult result, byte[] plain) = UnprotectRtp(receiver, protectedPackets[n]);
-                        if (result == SrtpResult.Ok && plain.AsSpan().SequenceEqual(Rtp(ssrc, unchecked((ushort)(65500 + n)))))
+                        if (result == SrtpResult.Ok && plain.AsSpan().SequenceEqual(RtpPacket(ssrc, unchecked((ushort)(65500 + n)))))
                         {
                             Interlocked.Increment(ref ok);
                         }

@@ -17,12 +17,12 @@ public sealed class SrtpContextReplayTests
         using (sender)
         using (receiver)
         {
-            byte[] packet = ProtectRtp(sender, Rtp(7, 100));
+            byte[] packet = ProtectRtp(sender, RtpPacket(7, 100));
             Assert.Equal(SrtpResult.Ok, UnprotectRtp(receiver, packet).Result);
             Assert.Equal(SrtpResult.ReplayDetected, UnprotectRtp(receiver, packet).Result);
 
             // Also a replay of an older packet received after a newer one.
-            byte[] older = ProtectRtp(sender, Rtp(7, 98));
+            byte[] older = ProtectRtp(sender, RtpPacket(7, 98));
             Assert.Equal(SrtpResult.Ok, UnprotectRtp(receiver, older).Result);
             Assert.Equal(SrtpResult.ReplayDetected, UnprotectRtp(receiver, older).Result);
         }
@@ -36,9 +36,9 @@ public sealed class SrtpContextReplayTests
         using (sender)
         using (receiver)
         {
-            byte[] outside = ProtectRtp(sender, Rtp(7, 1000 - ReplayWindow.Width));
-            byte[] edge = ProtectRtp(sender, Rtp(7, 1000 - ReplayWindow.Width + 1));
-            byte[] newest = ProtectRtp(sender, Rtp(7, 1000));
+            byte[] outside = ProtectRtp(sender, RtpPacket(7, 1000 - ReplayWindow.Width));
+            byte[] edge = ProtectRtp(sender, RtpPacket(7, 1000 - ReplayWindow.Width + 1));
+            byte[] newest = ProtectRtp(sender, RtpPacket(7, 1000));
 
             Assert.Equal(SrtpResult.Ok, UnprotectRtp(receiver, newest).Result);
             Assert.Equal(SrtpResult.TooOld, UnprotectRtp(receiver, outside).Result);
@@ -55,8 +55,8 @@ public sealed class SrtpContextReplayTests
         using (receiver)
         {
             const uint ssrc = 0x1234;
-            Assert.Equal(SrtpResult.Ok, UnprotectRtp(receiver, ProtectRtp(sender, Rtp(ssrc, 65535))).Result);
-            byte[] afterWrap = ProtectRtp(sender, Rtp(ssrc, 0));
+            Assert.Equal(SrtpResult.Ok, UnprotectRtp(receiver, ProtectRtp(sender, RtpPacket(ssrc, 65535))).Result);
+            byte[] afterWrap = ProtectRtp(sender, RtpPacket(ssrc, 0));
 
             // Flip one payload bit: the receiver guesses ROC 1 for SEQ 0 but must not keep it.
             byte[] tampered = (byte[])afterWrap.Clone();
@@ -67,7 +67,7 @@ public sealed class SrtpContextReplayTests
             // The genuine packet with the same index is neither a replay nor mis-indexed.
             (SrtpResult result, byte[] plain) = UnprotectRtp(receiver, afterWrap);
             Assert.Equal(SrtpResult.Ok, result);
-            Assert.Equal(Rtp(ssrc, 0), plain);
+            Assert.Equal(RtpPacket(ssrc, 0), plain);
             Assert.Equal(1u, receiver.GetReceiveRolloverCounter(ssrc));
         }
     }
@@ -82,10 +82,10 @@ public sealed class SrtpContextReplayTests
         using (receiver)
         {
             const uint ssrc = 0x5501a0b2;
-            Assert.Equal(SrtpResult.Ok, UnprotectRtp(receiver, ProtectRtp(sender, Rtp(ssrc, 40000))).Result);
+            Assert.Equal(SrtpResult.Ok, UnprotectRtp(receiver, ProtectRtp(sender, RtpPacket(ssrc, 40000))).Result);
 
             // A forged packet whose SEQ would make the receiver guess ROC + 1 (40000 - 32768 > 5000).
-            byte[] genuine = ProtectRtp(sender, Rtp(ssrc, 50000));
+            byte[] genuine = ProtectRtp(sender, RtpPacket(ssrc, 50000));
             byte[] forged = (byte[])genuine.Clone();
             forged[2] = 0x13;
             forged[3] = 0x88; // SEQ 5000
@@ -109,7 +109,7 @@ public sealed class SrtpContextReplayTests
         using (sender)
         using (receiver)
         {
-            byte[] forged = ProtectRtp(sender, Rtp(0xFEEDFACE, 10));
+            byte[] forged = ProtectRtp(sender, RtpPacket(0xFEEDFACE, 10));
             forged[^1] ^= 0x01;
             Assert.Equal(SrtpResult.AuthenticationFailed, UnprotectRtp(receiver, forged).Result);
             Assert.Null(receiver.GetReceiveRolloverCounter(0xFEEDFACE));
@@ -125,8 +125,8 @@ public sealed class SrtpContextReplayTests
         using (sender)
         using (receiver)
         {
-            Assert.Equal(SrtpResult.AuthenticationFailed, UnprotectRtp(receiver, ProtectRtp(sender, Rtp(1, 1))).Result);
-            Assert.Equal(SrtpResult.AuthenticationFailed, UnprotectRtcp(receiver, ProtectRtcp(sender, Rtcp(1))).Result);
+            Assert.Equal(SrtpResult.AuthenticationFailed, UnprotectRtp(receiver, ProtectRtp(sender, RtpPacket(1, 1))).Result);
+            Assert.Equal(SrtpResult.AuthenticationFailed, UnprotectRtcp(receiver, ProtectRtcp(sender, RtcpPacket(1))).Result);
         }
     }
 }

@@ -22,7 +22,7 @@ public sealed class SrtpContextRolloverTests
             for (int i = 0; i < 12; i++)
             {
                 ushort seq = unchecked((ushort)(65530 + i));
-                byte[] plain = Rtp(ssrc, seq);
+                byte[] plain = RtpPacket(ssrc, seq);
                 (SrtpResult result, byte[] decrypted) = UnprotectRtp(receiver, ProtectRtp(sender, plain));
                 Assert.Equal(SrtpResult.Ok, result);
                 Assert.Equal(plain, decrypted);
@@ -46,7 +46,7 @@ public sealed class SrtpContextRolloverTests
             Dictionary<ushort, (byte[] Plain, byte[] Protected)> packets = [];
             foreach (ushort seq in sent)
             {
-                byte[] plain = Rtp(ssrc, seq);
+                byte[] plain = RtpPacket(ssrc, seq);
                 packets[seq] = (plain, ProtectRtp(sender, plain));
             }
 
@@ -76,8 +76,8 @@ public sealed class SrtpContextRolloverTests
             for (int i = 0; i < 10; i++)
             {
                 // Interleave: stream A crosses its wrap while stream B sits mid-range.
-                byte[] a = Rtp(wrapping, unchecked((ushort)(65531 + i)));
-                byte[] b = Rtp(steady, (ushort)(30000 + i));
+                byte[] a = RtpPacket(wrapping, unchecked((ushort)(65531 + i)));
+                byte[] b = RtpPacket(steady, (ushort)(30000 + i));
                 (SrtpResult resultA, byte[] plainA) = UnprotectRtp(receiver, ProtectRtp(sender, a));
                 (SrtpResult resultB, byte[] plainB) = UnprotectRtp(receiver, ProtectRtp(sender, b));
                 Assert.Equal(SrtpResult.Ok, resultA);
@@ -111,7 +111,7 @@ public sealed class SrtpContextRolloverTests
             for (int i = 0; i < 3 * 65536; i += 997)
             {
                 // Jumps of 997 stay under 2^15, so index estimation must follow them across three wraps.
-                byte[] plain = Rtp(ssrc, seq, payloadLength: 20);
+                byte[] plain = RtpPacket(ssrc, seq, payloadLength: 20);
                 plain.CopyTo(buffer, 0);
                 Assert.True(sender.TryProtectRtp(buffer, plain.Length, out int protectedLength));
                 Assert.Equal(SrtpResult.Ok, receiver.UnprotectRtp(buffer, protectedLength, out int plainLength));

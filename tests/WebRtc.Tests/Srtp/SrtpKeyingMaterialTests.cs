@@ -58,8 +58,8 @@ public sealed class SrtpKeyingMaterialTests
         using SrtpContext serverOut = server.CreateOutboundContext();
         using SrtpContext serverIn = server.CreateInboundContext();
 
-        byte[] fromClient = ProtectRtp(clientOut, Rtp(1, 1));
-        byte[] fromServer = ProtectRtp(serverOut, Rtp(2, 1));
+        byte[] fromClient = ProtectRtp(clientOut, RtpPacket(1, 1));
+        byte[] fromServer = ProtectRtp(serverOut, RtpPacket(2, 1));
         Assert.Equal(SrtpResult.Ok, UnprotectRtp(serverIn, fromClient).Result);
         Assert.Equal(SrtpResult.Ok, UnprotectRtp(clientIn, fromServer).Result);
 

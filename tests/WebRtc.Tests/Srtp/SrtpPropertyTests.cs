@@ -17,7 +17,7 @@ public sealed class SrtpPropertyTests
 
     [Theory]
     [MemberData(nameof(SrtpTestPackets.Profiles), MemberType = typeof(SrtpTestPackets))]
-    public void UnprotectOfProtectIsIdentity_Rtp(SrtpProtectionProfile profile)
+    public void UnprotectOfProtectIsIdentity_RtpPacket(SrtpProtectionProfile profile)
     {
         (SrtpContext sender, SrtpContext receiver) = SrtpTestPackets.Pair(profile);
         using (sender)
@@ -85,7 +85,7 @@ public sealed class SrtpPropertyTests
         using (sender)
         using (receiver)
         {
-            byte[] srtp = SrtpTestPackets.ProtectRtp(sender, SrtpTestPackets.Rtp(0x77, 1234, payloadLength: 40));
+            byte[] srtp = SrtpTestPackets.ProtectRtp(sender, SrtpTestPackets.RtpPacket(0x77, 1234, payloadLength: 40));
             Gen.Int[0, (srtp.Length * 8) - 1].Sample(bit =>
             {
                 byte[] tampered = (byte[])srtp.Clone();

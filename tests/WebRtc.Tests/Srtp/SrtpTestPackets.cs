@@ -51,7 +51,7 @@ internal static class SrtpTestPackets
     }
 
     /// <summary>RTP packet: 12-byte header (no CSRC, no extension) then a payload derived from seq and ssrc.</summary>
-    public static byte[] Rtp(uint ssrc, ushort sequenceNumber, int payloadLength = 160)
+    public static byte[] RtpPacket(uint ssrc, ushort sequenceNumber, int payloadLength = 160)
     {
         var packet = new byte[12 + payloadLength];
         packet[0] = 0x80;
@@ -68,7 +68,7 @@ internal static class SrtpTestPackets
     }
 
     /// <summary>An RTCP receiver report with one report block, from <paramref name="ssrc"/>.</summary>
-    public static byte[] Rtcp(uint ssrc, byte fill = 0x5A)
+    public static byte[] RtcpPacket(uint ssrc, byte fill = 0x5A)
     {
         var packet = new byte[32];
         packet[0] = 0x81;
