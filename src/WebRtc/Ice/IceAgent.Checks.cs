@@ -7,7 +7,31 @@ public sealed partial class IceAgent
 {
     private const int MaxStunLength = 548;
 
+    // Runs on a timer thread: an exception here would take the whole node down, so it fails this agent only.
     private void Tick()
+    {
+        try
+        {
+            TickCore();
+        }
+#pragma warning disable CA1031 // reported through Faulted; one call's failure must not crash the process
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            var outbox = new Outbox();
+            lock (_gate)
+            {
+                _timer?.Dispose();
+                _timer = null;
+                SetStateLocked(IceConnectionState.Failed, outbox);
+            }
+
+            Faulted?.Invoke(ex);
+            outbox.Flush(this);
+        }
+    }
+
+    private void TickCore()
     {
         var outbox = new Outbox();
         lock (_gate)

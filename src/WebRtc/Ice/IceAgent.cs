@@ -55,6 +55,9 @@ public sealed partial class IceAgent : IDisposable
     /// <summary>Raised outside the agent's lock whenever <see cref="State"/> changes.</summary>
     public event Action<IceConnectionState>? StateChanged;
 
+    /// <summary>Raised when the agent's timer hit an unexpected error; the agent is then failed.</summary>
+    public event Action<Exception>? Faulted;
+
     /// <summary>Our ufrag and password.</summary>
     public IceCredentials LocalCredentials { get; }
 

@@ -25,6 +25,7 @@ public sealed class UdpMux : IDisposable
     private readonly ConcurrentDictionary<StunTransactionId, (UdpMuxConnection Connection, long Expires)> _byTransaction = new();
     private readonly ConcurrentDictionary<SocketAddress, UdpMuxConnection> _byAddress = new();
     private readonly TimeProvider _time;
+    private readonly bool _dualMode;
     private volatile bool _disposed;
     private long _nextSweep;
 
@@ -37,6 +38,7 @@ public sealed class UdpMux : IDisposable
         if (_options.BindAddress.AddressFamily == AddressFamily.InterNetworkV6)
         {
             _socket.DualMode = true;
+            _dualMode = true;
         }
 
         _socket.ReceiveBufferSize = _options.ReceiveBufferBytes;
@@ -124,7 +126,7 @@ public sealed class UdpMux : IDisposable
     /// <summary>The socket-address form the receive path sees for <paramref name="endPoint"/> (IPv4-mapped on a dual-mode socket).</summary>
     internal SocketAddress ToSocketAddress(IPEndPoint endPoint)
     {
-        var normalized = _socket.DualMode && endPoint.AddressFamily == AddressFamily.InterNetwork
+        var normalized = _dualMode && endPoint.AddressFamily == AddressFamily.InterNetwork
             ? new IPEndPoint(endPoint.Address.MapToIPv6(), endPoint.Port)
             : endPoint;
         return normalized.Serialize();

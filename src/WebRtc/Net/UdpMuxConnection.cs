@@ -35,7 +35,13 @@ public sealed class UdpMuxConnection : IIceSender, IDisposable
     }
 
     /// <inheritdoc />
-    public void Send(ReadOnlySpan<byte> datagram, IPEndPoint remote) => _mux.SendTo(datagram, _mux.ToSocketAddress(remote));
+    public void Send(ReadOnlySpan<byte> datagram, IPEndPoint remote)
+    {
+        if (Volatile.Read(ref _disposed) == 0)
+        {
+            _mux.SendTo(datagram, _mux.ToSocketAddress(remote));
+        }
+    }
 
     /// <summary>
     /// Routes DTLS/RTP/RTCP from <paramref name="remote"/> to this peer and sends media there: call it with
@@ -57,7 +63,7 @@ public sealed class UdpMuxConnection : IIceSender, IDisposable
     /// <summary>Sends a datagram to the media remote; dropped when none is set yet.</summary>
     public void SendMedia(ReadOnlySpan<byte> datagram)
     {
-        if (_mediaRemote is { } to)
+        if (_mediaRemote is { } to && Volatile.Read(ref _disposed) == 0)
         {
             _mux.SendTo(datagram, to);
         }

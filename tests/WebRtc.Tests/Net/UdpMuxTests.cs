@@ -55,6 +55,8 @@ public sealed class UdpMuxTests
             b.Start();
             await connected.WaitAsync(Wait);
             Assert.Equal(client.LocalEndPoint, b.SelectedPair!.RemoteEndPoint); // IPv4 shows as IPv4, not ::ffff:
+            a.Dispose();
+            b.Dispose();
         }
     }
 
