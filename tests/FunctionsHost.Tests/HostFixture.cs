@@ -26,8 +26,12 @@ public static class TestHosts
     }
 
     public static Task<FunctionsTestHost> StartAsync(string? hostJsonPath, RecordingLoggerProvider? logs = null) =>
-        FunctionsTestHost.StartAsync(new FunctionsTestHostOptions(typeof(TestHosts).Assembly)
+        FunctionsTestHost.StartAsync(Options(hostJsonPath, logs));
+
+    public static FunctionsTestHostOptions Options(string? hostJsonPath, RecordingLoggerProvider? logs = null, int port = 0) =>
+        new(typeof(TestHosts).Assembly)
         {
+            Port = port,
             HostJsonPath = hostJsonPath,
             Keys = Keys(),
             IncludeEnvironmentVariables = false,
@@ -42,7 +46,7 @@ public static class TestHosts
                     services.AddSingleton<ILoggerProvider>(logs);
                 }
             },
-        });
+        };
 }
 
 /// <summary>One host (prefix "api") shared by a test class.</summary>

@@ -94,10 +94,14 @@ public sealed class FunctionsTestHost : IAsyncDisposable
         return new FunctionsTestHost(app, catalog, hostJson, options.Keys, baseAddress);
     }
 
-    /// <summary>Starts the host and serves until <paramref name="stoppingToken"/> is cancelled (for a console entry point).</summary>
-    public static async Task RunAsync(FunctionsTestHostOptions options, CancellationToken stoppingToken)
+    /// <summary>
+    /// Starts the host and serves until <paramref name="stoppingToken"/> is cancelled (for a console entry point);
+    /// <paramref name="started"/> sees the running host, e.g. to print its address and keys.
+    /// </summary>
+    public static async Task RunAsync(FunctionsTestHostOptions options, CancellationToken stoppingToken, Action<FunctionsTestHost>? started = null)
     {
         await using var host = await StartAsync(options, stoppingToken);
+        started?.Invoke(host);
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var registration = stoppingToken.Register(() => stopped.TrySetResult());
         await stopped.Task;

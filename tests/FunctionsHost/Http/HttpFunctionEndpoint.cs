@@ -27,6 +27,13 @@ internal sealed class HttpFunctionEndpoint(HttpFunctionDescriptor function, Func
             return;
         }
 
+        // The host refuses bodies over its request limit before anything runs.
+        if (http.Request.ContentLength > FunctionsTestHost.MaxRequestBodyBytes)
+        {
+            http.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            return;
+        }
+
         var bindingData = HttpParameterBinder.BindingData(http);
         var context = new HostFunctionContext(_definition, http.RequestServices, bindingData, http.RequestAborted);
         context.Items[HostFunctionContext.HttpContextItemKey] = http;
@@ -39,6 +46,12 @@ internal sealed class HttpFunctionEndpoint(HttpFunctionDescriptor function, Func
             {
                 await actionResult.ExecuteResultAsync(new ActionContext(http, http.GetRouteData(), new ActionDescriptor()));
             }
+        }
+        catch (BadHttpRequestException e) when (!http.Response.HasStarted)
+        {
+            // Kestrel's own refusals while reading the body (e.g. a chunked body over the limit: 413).
+            http.Response.Clear();
+            http.Response.StatusCode = e.StatusCode;
         }
 #pragma warning disable CA1031 // Any exception from user code is an invocation failure; the host turns it into a 500.
         catch (Exception e)
