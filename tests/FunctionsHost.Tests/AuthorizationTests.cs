@@ -112,4 +112,14 @@ public sealed class AuthorizationTests(HostFixture fixture) : IClassFixture<Host
         Assert.True(host.Keys.MasterKey.Length >= 40);
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
     }
+
+    [Theory]
+    [InlineData(TestHosts.HostKey, HttpStatusCode.Unauthorized)]
+    [InlineData(TestHosts.MasterKey, HttpStatusCode.OK)]
+    public async Task System_level_accepts_only_the_master_key(string key, HttpStatusCode expected)
+    {
+        using var response = await fixture.Client.GetAsync(new Uri($"api/system?code={key}", UriKind.Relative));
+
+        Assert.Equal(expected, response.StatusCode);
+    }
 }

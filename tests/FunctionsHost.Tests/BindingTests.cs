@@ -131,4 +131,22 @@ public sealed class BindingTests(HostFixture fixture) : IClassFixture<HostFixtur
         Assert.Equal("https://example.test/problems/no-call-permission", json.RootElement.GetProperty("type").GetString());
         Assert.Equal(403, json.RootElement.GetProperty("status").GetInt32());
     }
+
+    [Fact]
+    public async Task Function_may_write_the_response_itself_and_return_Task()
+    {
+        using var response = await Client.GetAsync(new Uri("api/raw", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal("written by the function", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task ValueTask_of_IActionResult_is_awaited_and_executed()
+    {
+        using var response = await Client.GetAsync(new Uri("api/vt/7", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("n=7", await response.Content.ReadAsStringAsync());
+    }
 }
