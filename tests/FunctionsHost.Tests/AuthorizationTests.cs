@@ -122,4 +122,17 @@ public sealed class AuthorizationTests(HostFixture fixture) : IClassFixture<Host
 
         Assert.Equal(expected, response.StatusCode);
     }
+
+    [Fact]
+    public async Task Key_added_while_running_is_honoured()
+    {
+        const string rotated = "rotated-host-key";
+        using var before = await fixture.Client.GetAsync(new Uri($"{CallPath}?code={rotated}", UriKind.Relative));
+
+        fixture.Host.Keys.AddHostKey(rotated);
+        using var after = await fixture.Client.GetAsync(new Uri($"{CallPath}?code={rotated}", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, before.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+    }
 }

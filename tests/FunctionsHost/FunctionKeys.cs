@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Security.Cryptography;
 
 namespace Serverless.Testing.FunctionsHost;
@@ -5,11 +6,14 @@ namespace Serverless.Testing.FunctionsHost;
 /// <summary>
 /// The keys the host accepts, shaped like the Functions host's key store: one master key (Admin level and
 /// everything else), host keys (any Function-level function), and keys that open only one named function.
+/// Keys may be added while the host runs (e.g. to test key rotation); reads never see a half-made change.
 /// </summary>
 public sealed class FunctionKeys
 {
-    private readonly Dictionary<string, List<string>> _byFunction = new(StringComparer.OrdinalIgnoreCase);
-    private readonly List<string> _hostKeys = [];
+    private ImmutableDictionary<string, ImmutableArray<string>> _byFunction =
+        ImmutableDictionary.Create<string, ImmutableArray<string>>(StringComparer.OrdinalIgnoreCase);
+
+    private ImmutableArray<string> _hostKeys;
 
     public FunctionKeys(string masterKey, string defaultHostKey)
     {
@@ -17,7 +21,7 @@ public sealed class FunctionKeys
         ArgumentException.ThrowIfNullOrWhiteSpace(defaultHostKey);
         MasterKey = masterKey;
         DefaultHostKey = defaultHostKey;
-        _hostKeys.Add(defaultHostKey);
+        _hostKeys = [defaultHostKey];
     }
 
     /// <summary>The master key: the only key that opens Admin-level functions.</summary>
@@ -36,7 +40,7 @@ public sealed class FunctionKeys
     public FunctionKeys AddHostKey(string key)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(key);
-        _hostKeys.Add(key);
+        ImmutableInterlocked.Update(ref _hostKeys, keys => keys.Add(key));
         return this;
     }
 
@@ -45,13 +49,7 @@ public sealed class FunctionKeys
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(functionName);
         ArgumentException.ThrowIfNullOrWhiteSpace(key);
-        if (!_byFunction.TryGetValue(functionName, out var keys))
-        {
-            keys = [];
-            _byFunction.Add(functionName, keys);
-        }
-
-        keys.Add(key);
+        ImmutableInterlocked.AddOrUpdate(ref _byFunction, functionName, [key], (_, keys) => keys.Add(key));
         return this;
     }
 
