@@ -67,4 +67,15 @@ public sealed class HostLifetimeTests
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    [Fact]
+    public async Task Dispose_is_idempotent_and_timers_refuse_afterwards()
+    {
+        var host = await TestHosts.StartAsync(hostJsonPath: null);
+
+        await host.DisposeAsync();
+        await host.DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => host.RunTimerAsync("Sweep"));
+    }
 }

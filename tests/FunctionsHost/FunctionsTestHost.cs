@@ -27,6 +27,7 @@ public sealed class FunctionsTestHost : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly Dictionary<string, TimerFunctionDescriptor> _timers;
+    private int _disposed;
 
     private FunctionsTestHost(WebApplication app, FunctionCatalog catalog, HostJsonSettings hostJson, FunctionKeys keys, Uri baseAddress)
     {
@@ -122,6 +123,7 @@ public sealed class FunctionsTestHost : IAsyncDisposable
     public async Task RunTimerAsync(string functionName, bool isPastDue = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(functionName);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         if (!_timers.TryGetValue(functionName, out var function))
         {
             throw new ArgumentException($"No timer-triggered function named '{functionName}'.", nameof(functionName));
@@ -143,6 +145,11 @@ public sealed class FunctionsTestHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
