@@ -149,4 +149,13 @@ public sealed class BindingTests(HostFixture fixture) : IClassFixture<HostFixtur
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("n=7", await response.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task Internal_function_class_is_served_with_injection()
+    {
+        using var response = await Client.GetAsync(new Uri("api/internal-ping", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Hello, internal", await response.Content.ReadAsStringAsync());
+    }
 }

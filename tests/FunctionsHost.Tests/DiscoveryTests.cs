@@ -1,10 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Serverless.Testing.FunctionsHost.Discovery;
-using Serverless.Testing.FunctionsHost.Tests.Samples;
 
 namespace Serverless.Testing.FunctionsHost.Tests;
 
-public sealed class DiscoveryTests
+public sealed partial class DiscoveryTests
 {
     private static readonly IConfiguration Empty = new ConfigurationBuilder().Build();
 
@@ -60,6 +59,7 @@ public sealed class DiscoveryTests
     [InlineData(typeof(FiveFieldCron), "UnixCron", "has 5 fields")]
     [InlineData(typeof(MissingScheduleSetting), "NoSetting", "'NotConfigured'")]
     [InlineData(typeof(NoTrigger), "Triggerless", "0 trigger parameters")]
+    [InlineData(typeof(PrivateMethod), "Hidden", "must be public or internal")]
     public void Unsupported_function_shapes_fail_naming_the_function(Type type, string function, string reason)
     {
         var error = Fails(type);
@@ -84,6 +84,7 @@ public sealed class DiscoveryTests
         Assert.Empty(Assert.Single(catalog.Http, f => f.Name == "AnyMethod").HttpMethods);
         Assert.Equal(["FailingSweep", "Sweep", "SweepFromSetting"], catalog.Timers.Select(t => t.Name).Order(StringComparer.Ordinal));
         Assert.DoesNotContain(catalog.Http, f => f.Name == "ListA");
+        Assert.Single(catalog.Http, f => f.Name == "InternalPing");
     }
 
     [Theory]

@@ -7,8 +7,9 @@ using Microsoft.Extensions.Configuration;
 namespace Serverless.Testing.FunctionsHost.Discovery;
 
 /// <summary>
-/// The functions of one assembly, found by reflection the way the worker's metadata generator finds them:
-/// public methods of public types carrying <c>[Function("Name")]</c>.
+/// The functions of one assembly, found by reflection: methods carrying <c>[Function("Name")]</c> on classes
+/// that code elsewhere in the assembly can reach (public or internal, as the worker's source-generated
+/// executor can call them; CA1515 pushes an app's classes to internal).
 /// </summary>
 public sealed class FunctionCatalog
 {
@@ -33,10 +34,10 @@ public sealed class FunctionCatalog
     public static FunctionCatalog Discover(Assembly assembly, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(assembly);
-        return Discover(assembly.GetExportedTypes(), configuration);
+        return Discover(assembly.GetTypes().Where(IsReachableInAssembly), configuration);
     }
 
-    /// <summary>Discovery over explicit types (lets tests feed deliberately broken, non-exported samples).</summary>
+    /// <summary>Discovery over explicit types (lets tests feed deliberately broken, private samples).</summary>
     internal static FunctionCatalog Discover(IEnumerable<Type> types, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(types);
@@ -77,14 +78,25 @@ public sealed class FunctionCatalog
     private static IEnumerable<MethodInfo> FunctionMethods(IEnumerable<Type> types) =>
         types
             .Where(t => t.IsClass)
-            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly))
+            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly))
             .Where(m => m.GetCustomAttribute<FunctionAttribute>() is not null)
             .OrderBy(EntryPoint, StringComparer.Ordinal);
+
+    // Generated code in the same assembly can reach public and internal types, nested ones only through
+    // reachable parents; private or protected nested classes cannot host functions.
+    private static bool IsReachableInAssembly(Type type) =>
+        !type.IsNested
+        || ((type.IsNestedPublic || type.IsNestedAssembly || type.IsNestedFamORAssem) && IsReachableInAssembly(type.DeclaringType!));
 
     private static string EntryPoint(MethodInfo method) => $"{method.DeclaringType!.FullName}.{method.Name}";
 
     private static FunctionDescriptor? Describe(string name, MethodInfo method, IConfiguration configuration)
     {
+        if (!(method.IsPublic || method.IsAssembly || method.IsFamilyOrAssembly))
+        {
+            throw new FunctionDiscoveryException(name, $"method {method.Name} must be public or internal for the worker to call it");
+        }
+
         var parameters = method.GetParameters();
         var triggers = parameters.Where(p => p.GetCustomAttribute<TriggerBindingAttribute>(inherit: true) is not null).ToArray();
         if (triggers.Length != 1)
