@@ -135,4 +135,17 @@ public sealed class AuthorizationTests(HostFixture fixture) : IClassFixture<Host
         Assert.Equal(HttpStatusCode.Unauthorized, before.StatusCode);
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
     }
+
+    [Fact]
+    public async Task CreateClient_sends_the_given_key_and_no_key_by_default()
+    {
+        using var keyed = fixture.Host.CreateClient(TestHosts.MasterKey);
+        using var plain = fixture.Host.CreateClient();
+
+        using var admitted = await keyed.PostAsync(new Uri("api/ops/flush", UriKind.Relative), null);
+        using var refused = await plain.PostAsync(new Uri("api/ops/flush", UriKind.Relative), null);
+
+        Assert.Equal(HttpStatusCode.OK, admitted.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
 }

@@ -108,6 +108,21 @@ public sealed class FunctionsTestHost : IAsyncDisposable
         await stopped.Task;
     }
 
+    /// <summary>
+    /// An HttpClient on <see cref="BaseAddress"/>; with <paramref name="functionKey"/> every request carries it in
+    /// <c>x-functions-key</c> (no key is added otherwise, so auth stays explicit in tests). The caller disposes it.
+    /// </summary>
+    public HttpClient CreateClient(string? functionKey = null)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        if (functionKey is not null)
+        {
+            client.DefaultRequestHeaders.Add(FunctionKeyAuthorizer.KeyHeader, functionKey);
+        }
+
+        return client;
+    }
+
     /// <summary>Absolute address of a function route, e.g. <c>FunctionUri("calls/42")</c> → http://127.0.0.1:port/api/calls/42.</summary>
     public Uri FunctionUri(string route)
     {

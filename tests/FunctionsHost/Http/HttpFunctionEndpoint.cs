@@ -17,8 +17,6 @@ internal sealed class HttpFunctionEndpoint(HttpFunctionDescriptor function, Func
 {
     private readonly HostFunctionDefinition _definition = new(function);
 
-    public HttpFunctionDescriptor Function => function;
-
     public async Task InvokeAsync(HttpContext http)
     {
         if (!FunctionKeyAuthorizer.IsAuthorized(function, http.Request, keys))
