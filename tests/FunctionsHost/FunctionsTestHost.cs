@@ -71,8 +71,9 @@ public sealed class FunctionsTestHost : IAsyncDisposable
         builder.Services.AddRouting();
         builder.Services.AddLogging();
 
-        // What the ASP.NET Core integration relies on to bind [FromBody] and execute IActionResult.
-        builder.Services.AddMvcCore();
+        // The ASP.NET Core integration registers MVC (its assembly references AddMvc) to bind [FromBody] and to
+        // execute IActionResult; the same registration gives the same formatters, JSON options and ProblemDetails.
+        builder.Services.AddMvc();
         options.ConfigureServices?.Invoke(builder.Services, builder.Configuration);
 
         var app = builder.Build();
