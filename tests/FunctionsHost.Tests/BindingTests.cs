@@ -158,4 +158,19 @@ public sealed class BindingTests(HostFixture fixture) : IClassFixture<HostFixtur
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Hello, internal", await response.Content.ReadAsStringAsync());
     }
+
+    [Theory]
+    [InlineData("api/echo?code=secret&note=a&note=b", null, "b")]
+    [InlineData("api/echo/from-route?tag=from-query&note=n", "from-route", "n")]
+    [InlineData("api/echo?tag=from-query", "from-query", null)]
+    public async Task Binding_data_is_query_then_route_without_the_code_key(string path, string? tag, string? note)
+    {
+        using var response = await Client.GetAsync(new Uri(path, UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("code").ValueKind);
+        Assert.Equal(tag, json.RootElement.GetProperty("tag").GetString());
+        Assert.Equal(note, json.RootElement.GetProperty("note").GetString());
+    }
 }

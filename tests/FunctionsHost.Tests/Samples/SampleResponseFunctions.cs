@@ -27,4 +27,12 @@ public static class SampleResponseFunctions
     [Function("SystemLevel")]
     public static IActionResult SystemLevel([HttpTrigger(AuthorizationLevel.System, "get", Route = "system")] HttpRequest request) =>
         new OkResult();
+
+    [Function("Echo")]
+    public static IActionResult Echo(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "echo/{tag?}")] HttpRequest request,
+        string? code,
+        string? tag,
+        string? note) =>
+        new OkObjectResult(new { code, tag, note });
 }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.Testing.FunctionsHost.Discovery;
+using Serverless.Testing.FunctionsHost.Http;
 
 namespace Serverless.Testing.FunctionsHost.Invocation;
 
@@ -16,15 +17,19 @@ namespace Serverless.Testing.FunctionsHost.Invocation;
 internal static class HttpParameterBinder
 {
     /// <summary>
-    /// The trigger's binding data as the host builds it: query string values, overridden by route values.
+    /// The trigger's binding data as the host builds it: query string values (the last of repeated names wins;
+    /// the <c>code</c> key is a system value and never bound), overridden by route values.
     /// (The host also lifts JSON body properties into binding data; that is not modelled.)
     /// </summary>
     public static Dictionary<string, object?> BindingData(HttpContext http)
     {
         var data = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (key, value) in http.Request.Query)
+        foreach (var (key, values) in http.Request.Query)
         {
-            data[key] = value.ToString();
+            if (!string.Equals(key, FunctionKeyAuthorizer.KeyQuery, StringComparison.OrdinalIgnoreCase) && values.Count > 0)
+            {
+                data[key] = values[values.Count - 1];
+            }
         }
 
         foreach (var (key, value) in http.GetRouteData().Values)
