@@ -104,12 +104,7 @@ public sealed partial class CallStateMachine
         if (terminated.Error is { } error)
         {
             return End(
-                call with { LastError = error },
-                now,
-                CallState.Failed,
-                CallOutcome.Failed,
-                new CallEndReason.MetaError(error.Code, error.Message),
-                metaDuration);
+                call, now, CallState.Failed, CallOutcome.Failed, new CallEndReason.MetaError(error.Code, error.Message), metaDuration, error);
         }
 
         return call.ConnectedAt is null
@@ -119,10 +114,16 @@ public sealed partial class CallStateMachine
 
     private static TransitionResult.Applied Fail(
         CallRecord call, DateTimeOffset now, CallOutcome outcome, CallEndReason reason, CallError? error) =>
-        End(error is null ? call : call with { LastError = error }, now, CallState.Failed, outcome, reason, null);
+        End(call, now, CallState.Failed, outcome, reason, null, error);
 
     private static TransitionResult.Applied End(
-        CallRecord call, DateTimeOffset now, CallState state, CallOutcome outcome, CallEndReason reason, TimeSpan? duration)
+        CallRecord call,
+        DateTimeOffset now,
+        CallState state,
+        CallOutcome outcome,
+        CallEndReason reason,
+        TimeSpan? duration,
+        CallError? error = null)
     {
         var talked = duration ?? (call.ConnectedAt is { } connected ? now - connected : TimeSpan.Zero);
         return Change(call, call with
@@ -133,6 +134,7 @@ public sealed partial class CallStateMachine
             EndedAt = now,
             Duration = talked,
             Deadline = null,
+            LastError = error ?? call.LastError,
         }, now);
     }
 
