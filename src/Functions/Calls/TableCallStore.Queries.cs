@@ -15,7 +15,7 @@ public sealed partial class TableCallStore
         ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, MaxPageSize);
         await InitializeAsync(cancellationToken);
 
-        var filter = TableClient.CreateQueryFilter($"{CallStoreKeys.KindProperty} eq {CallStoreKeys.CallKind}");
+        var filter = TableClient.CreateQueryFilter($"Kind eq {CallStoreKeys.CallKind}");
         if (state is { } s)
         {
             filter += " and " + TableClient.CreateQueryFilter($"State eq {s.ToString()}");
@@ -43,7 +43,7 @@ public sealed partial class TableCallStore
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
         await InitializeAsync(cancellationToken);
         var filter = TableClient.CreateQueryFilter(
-            $"{CallStoreKeys.KindProperty} eq {CallStoreKeys.CallKind} and IsFinal eq {false} and Deadline le {now}");
+            $"Kind eq {CallStoreKeys.CallKind} and IsFinal eq {false} and Deadline le {now}");
         var overdue = new List<CallRecord>();
         await foreach (var entity in _calls.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {

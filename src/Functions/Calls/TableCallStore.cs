@@ -129,7 +129,7 @@ public sealed partial class TableCallStore : ICallStore
         ArgumentException.ThrowIfNullOrEmpty(callId);
         await InitializeAsync(cancellationToken);
         var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {callId} and {CallStoreKeys.KindProperty} eq {CallStoreKeys.EventKind}");
+            $"PartitionKey eq {callId} and Kind eq {CallStoreKeys.EventKind}");
         var events = new List<CallEvent>();
         await foreach (var entity in _calls.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
