@@ -24,12 +24,6 @@ public sealed partial class TableCallStore
             return await DuplicateAsync(callId, trigger, seen, cancellationToken);
         }
 
-        if (trigger is CallTrigger.ConnectSent connect)
-        {
-            // Index first: once the call says Ringing, its webhooks must be routable.
-            await IndexWacidAsync(connect.Wacid, callId, cancellationToken);
-        }
-
         for (var attempt = 1; attempt <= _options.MaxConcurrencyRetries; attempt++)
         {
             var (call, etag) = await ReadCallAsync(callId, cancellationToken);
@@ -41,6 +35,13 @@ public sealed partial class TableCallStore
             var now = _time.GetUtcNow();
             var transition = _machine.Apply(call, trigger, now);
             var after = (transition is TransitionResult.Applied applied ? applied.Current : call) with { Version = call.Version + 1 };
+            if (trigger is CallTrigger.ConnectSent connect && transition is TransitionResult.Applied)
+            {
+                // Index before the call says Ringing, so its webhooks are routable from then on. Idempotent, so a
+                // lost race that repeats it is harmless; a refused ConnectSent indexes nothing.
+                await IndexWacidAsync(connect.Wacid, callId, cancellationToken);
+            }
+
             var evt = new CallEvent(
                 callId, after.Version, now, trigger.Name, trigger.ToString(), dedupKey, transition.Kind, after.State, ReasonOf(transition));
 

@@ -112,6 +112,20 @@ public sealed class TableCallStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Refused_ConnectSent_does_not_index_its_wacid()
+    {
+        var call = NewOutbound();
+        await _store.CreateAsync(call);
+        await Apply(call, new ConnectSent("wacid.FIRST"), "connect-1");
+
+        var second = await _store.ApplyAsync(call.CallId, new ConnectSent("wacid.SECOND"), "connect-2");
+
+        Assert.Equal(ApplyStatus.Refused, second.Status);
+        Assert.Null(await _store.FindByWacidAsync("wacid.SECOND"));
+        Assert.Equal(call.CallId, (await _store.FindByWacidAsync("wacid.FIRST"))!.CallId);
+    }
+
+    [Fact]
     public async Task Apply_records_each_event_in_order_with_its_result()
     {
         var call = NewOutbound();
