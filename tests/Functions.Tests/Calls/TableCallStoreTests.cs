@@ -97,6 +97,21 @@ public sealed class TableCallStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Create_takes_over_a_wacid_claimed_by_a_create_that_died_before_writing_its_call()
+    {
+        var crash = new BeforeFirstBatchPolicy(() => throw new IOException("simulated crash before the call is written"));
+        var dying = await AzuriteTables.StoreAsync(_prefix, _clock, crash);
+        var lost = NewInbound("wacid.CRASH");
+        var retry = NewInbound("wacid.CRASH");
+
+        await Assert.ThrowsAsync<IOException>(() => dying.CreateAsync(lost));
+        var result = await _store.CreateAsync(retry);
+
+        Assert.Equal(new CreateCallResult(CreateCallStatus.Created, retry.CallId), result);
+        Assert.Equal(retry.CallId, (await _store.FindByWacidAsync("wacid.CRASH"))!.CallId);
+    }
+
+    [Fact]
     public async Task ConnectSent_indexes_the_wacid_for_webhook_routing()
     {
         var call = NewOutbound();
