@@ -98,8 +98,8 @@ public sealed class TableCallStoreQueryTests : IAsyncLifetime
         _clock.Advance(TimeSpan.FromSeconds(31));
         var overdue = Assert.Single(await _store.ListOverdueAsync(_clock.GetUtcNow(), 10));
 
-        var first = await _store.ApplyAsync(overdue.CallId, new DeadlinePassed(), $"sweep:{overdue.CallId}:{overdue.Deadline:O}");
-        var second = await _store.ApplyAsync(overdue.CallId, new DeadlinePassed(), $"sweep:{overdue.CallId}:{overdue.Deadline:O}");
+        var first = await _store.ApplyAsync(overdue.CallId, new DeadlinePassed(), CallDedupKeys.Sweep(overdue.CallId, overdue.Deadline!.Value));
+        var second = await _store.ApplyAsync(overdue.CallId, new DeadlinePassed(), CallDedupKeys.Sweep(overdue.CallId, overdue.Deadline!.Value));
 
         Assert.True(first.BecameFinal);
         Assert.Equal(new CallEndReason.Timeout(CallState.Preparing), first.Call!.EndReason);
