@@ -2,6 +2,7 @@ using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -38,11 +39,11 @@ internal static class AzuriteTables
     }
 
     public static async Task<TableCallStore> StoreAsync(
-        string prefix, TimeProvider time, HttpPipelinePolicy? policy = null, int maxRetries = 64)
+        string prefix, TimeProvider time, HttpPipelinePolicy? policy = null, int maxRetries = 64, ILogger<TableCallStore>? logger = null)
     {
         var client = Client(policy);
         var options = Options.Create(new CallStoreOptions { TablePrefix = prefix, MaxConcurrencyRetries = maxRetries });
-        var store = new TableCallStore(client, options, CallStateMachine.Default, time, NullLogger<TableCallStore>.Instance);
+        var store = new TableCallStore(client, options, CallStateMachine.Default, time, logger ?? NullLogger<TableCallStore>.Instance);
         try
         {
             await store.InitializeAsync();

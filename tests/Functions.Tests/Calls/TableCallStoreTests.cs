@@ -182,6 +182,22 @@ public sealed class TableCallStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Refused_trigger_is_logged_as_a_warning_without_the_phone_number()
+    {
+        var logger = new ListLogger<TableCallStore>();
+        var store = await AzuriteTables.StoreAsync(_prefix, _clock, logger: logger);
+        var call = NewOutbound();
+        await store.CreateAsync(call);
+
+        await store.ApplyAsync(call.CallId, new AnswerReceived(), "early-answer");
+
+        var warning = Assert.Single(logger.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
+        Assert.Contains(call.CallId, warning.Message, StringComparison.Ordinal);
+        Assert.Contains(nameof(AnswerReceived), warning.Message, StringComparison.Ordinal);
+        Assert.All(logger.Entries, e => Assert.DoesNotContain(call.UserWaId, e.Message, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Same_dedup_key_twice_records_one_applied_event_and_changes_nothing_the_second_time()
     {
         var call = NewOutbound();
