@@ -16,6 +16,9 @@ namespace Serverless.Functions.Calls;
 /// </summary>
 public sealed partial class TableCallStore : ICallStore
 {
+    /// <summary>Dedup key of the first history row; <see cref="CallDedupKeys"/> never produces it.</summary>
+    public const string CreatedDedupKey = "store|created";
+
     private readonly TableServiceClient _service;
     private readonly CallStoreOptions _options;
     private readonly CallStateMachine _machine;
@@ -89,7 +92,7 @@ public sealed partial class TableCallStore : ICallStore
         var now = _time.GetUtcNow();
         var stored = call with { Version = 1 };
         var created = new CallEvent(
-            call.CallId, 1, now, "Created", call.Direction.ToString(), "created", TransitionKind.Applied, call.State, null);
+            call.CallId, 1, now, "Created", call.Direction.ToString(), CreatedDedupKey, TransitionKind.Applied, call.State, null);
         try
         {
             await _calls.SubmitTransactionAsync(
