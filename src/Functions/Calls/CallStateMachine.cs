@@ -1,0 +1,150 @@
+using static Serverless.Functions.Calls.CallTrigger;
+
+namespace Serverless.Functions.Calls;
+
+/// <summary>
+/// The call state machine: pure (no I/O, time passed in), total (every trigger in every state has an answer).
+/// The transition table and the reasoning behind the convergence rules are in CallStateMachine.md.
+/// </summary>
+public sealed partial class CallStateMachine
+{
+    public CallStateMachine(CallTimeouts timeouts)
+    {
+        ArgumentNullException.ThrowIfNull(timeouts);
+        Timeouts = timeouts;
+    }
+
+    public static CallStateMachine Default { get; } = new(CallTimeouts.Default);
+
+    public CallTimeouts Timeouts { get; }
+
+    public TransitionResult Apply(CallRecord call, CallTrigger trigger, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(trigger);
+
+        if (trigger.OnlyFor is { } only && only != call.Direction)
+        {
+            return Refuse($"{trigger.Name} only applies to {only} calls, this call is {call.Direction}");
+        }
+
+        if (trigger is MediaStatsReported stats)
+        {
+            // Stats usually arrive after hang-up; they are data about the call, not a transition.
+            return stats.Stats == call.MediaStats
+                ? Same("the same media stats are already recorded")
+                : Change(call, call with { MediaStats = stats.Stats }, now);
+        }
+
+        if (call.State.IsFinal())
+        {
+            return AfterFinal(call, trigger, now);
+        }
+
+        return trigger switch
+        {
+            MediaFailed failed => Fail(call, now, CallOutcome.Failed, new CallEndReason.MediaFailed(failed.Reason), null),
+            GraphError error => Fail(
+                call, now, CallOutcome.Failed, new CallEndReason.MetaError(error.Code, error.Message), new CallError(error.Code, error.Message)),
+            DeadlinePassed => OnDeadline(call, now),
+            HangupRequested => OnHangup(call, now),
+            Terminated terminated => OnTerminated(call, terminated, now),
+            PlaybackFinished => call.State == CallState.Connected
+                ? End(call, now, CallState.Ended, CallOutcome.Completed, new CallEndReason.Completed(), null)
+                : Refuse($"playback cannot finish on a call that is {call.State}"),
+            _ => call.Direction == CallDirection.Outbound ? ApplyOutbound(call, trigger, now) : ApplyInbound(call, trigger, now),
+        };
+    }
+
+    private static TransitionResult AfterFinal(CallRecord call, CallTrigger trigger, DateTimeOffset now)
+    {
+        // Meta's terminate for an unanswered outbound call does not say whether the user declined or did not
+        // pick up; REJECTED does, and may be delivered after the terminate. This one refinement keeps
+        // reordered deliveries converging on the in-order outcome. State and timestamps stay as they are.
+        if (trigger is StatusRejected && call.EndReason is CallEndReason.NoAnswer && call.ConnectedAt is null)
+        {
+            return Change(call, call with { Outcome = CallOutcome.Rejected, EndReason = new CallEndReason.Rejected() }, now);
+        }
+
+        return Same($"call is already {call.State}; {trigger.Name} is late or duplicate");
+    }
+
+    private static TransitionResult OnDeadline(CallRecord call, DateTimeOffset now)
+    {
+        // The sweeper read the call earlier; a transition since then may have moved the deadline.
+        if (call.Deadline is not { } deadline || now < deadline)
+        {
+            return Same("deadline not reached");
+        }
+
+        var outcome = call.State is CallState.Ringing or CallState.Offered ? CallOutcome.NoAnswer : CallOutcome.Failed;
+        return Fail(call, now, outcome, new CallEndReason.Timeout(call.State), null);
+    }
+
+    private static TransitionResult.Applied OnHangup(CallRecord call, DateTimeOffset now) =>
+        call.State == CallState.Connected
+            ? End(call, now, CallState.Ended, CallOutcome.Completed, new CallEndReason.BusinessHangup(), null)
+            : End(call, now, CallState.Ended, CallOutcome.Cancelled, new CallEndReason.BusinessHangup(), null);
+
+    private static TransitionResult OnTerminated(CallRecord call, Terminated terminated, DateTimeOffset now)
+    {
+        if (call.State == CallState.Preparing)
+        {
+            return Refuse("terminate before Graph connect returned a wacid");
+        }
+
+        TimeSpan? metaDuration = terminated.DurationSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
+
+        // COMPLETED means the call was picked up, even when our MediaConnected event is still in flight.
+        if (terminated.Status == TerminateStatus.Completed)
+        {
+            return End(call, now, CallState.Ended, CallOutcome.Completed, new CallEndReason.UserHangup(), metaDuration);
+        }
+
+        if (terminated.Error is { } error)
+        {
+            return End(
+                call, now, CallState.Failed, CallOutcome.Failed, new CallEndReason.MetaError(error.Code, error.Message), metaDuration, error);
+        }
+
+        return call.ConnectedAt is null
+            ? End(call, now, CallState.Ended, CallOutcome.NoAnswer, new CallEndReason.NoAnswer(), metaDuration)
+            : End(call, now, CallState.Failed, CallOutcome.Failed, new CallEndReason.Dropped(), metaDuration);
+    }
+
+    private static TransitionResult.Applied Fail(
+        CallRecord call, DateTimeOffset now, CallOutcome outcome, CallEndReason reason, CallError? error) =>
+        End(call, now, CallState.Failed, outcome, reason, null, error);
+
+    private static TransitionResult.Applied End(
+        CallRecord call,
+        DateTimeOffset now,
+        CallState state,
+        CallOutcome outcome,
+        CallEndReason reason,
+        TimeSpan? duration,
+        CallError? error = null)
+    {
+        var talked = duration ?? (call.ConnectedAt is { } connected ? now - connected : TimeSpan.Zero);
+        return Change(call, call with
+        {
+            State = state,
+            Outcome = outcome,
+            EndReason = reason,
+            EndedAt = now,
+            Duration = talked,
+            Deadline = null,
+            LastError = error ?? call.LastError,
+        }, now);
+    }
+
+    private TransitionResult.Applied Enter(CallRecord call, CallRecord changed, CallState state, DateTimeOffset now) =>
+        Change(call, changed with { State = state, Deadline = now + Timeouts.For(state) }, now);
+
+    private static TransitionResult.Applied Change(CallRecord previous, CallRecord current, DateTimeOffset now) =>
+        new(previous, current with { UpdatedAt = now });
+
+    private static TransitionResult.NoChange Same(string reason) => new(reason);
+
+    private static TransitionResult.Refused Refuse(string reason) => new(reason);
+}

@@ -1,0 +1,33 @@
+namespace Serverless.Functions.Calls;
+
+/// <summary>Persistence of calls: records, wacid index, event history, idempotency keys.</summary>
+public interface ICallStore
+{
+    /// <summary>
+    /// Stores a new call (Version 1, a "Created" history row). For a call with a wacid the wacid index is
+    /// claimed first, so a re-delivered inbound connect webhook yields <see cref="CreateCallStatus.DuplicateWacid"/>.
+    /// </summary>
+    Task<CreateCallResult> CreateAsync(CallRecord call, CancellationToken cancellationToken = default);
+
+    Task<CallRecord?> GetAsync(string callId, CancellationToken cancellationToken = default);
+
+    Task<CallRecord?> FindByWacidAsync(string wacid, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Runs the state machine on the stored call and records the outcome in the history, atomically and
+    /// ETag-conditionally; a lost race re-reads and re-applies. A <paramref name="dedupKey"/> seen before
+    /// changes nothing and yields <see cref="ApplyStatus.DuplicateDelivery"/>.
+    /// </summary>
+    Task<ApplyResult> ApplyAsync(string callId, CallTrigger trigger, string dedupKey, CancellationToken cancellationToken = default);
+
+    /// <summary>The call's history in the order it was applied.</summary>
+    Task<IReadOnlyList<CallEvent>> GetHistoryAsync(string callId, CancellationToken cancellationToken = default);
+
+    Task<CallPage> ListAsync(
+        CallState? state, DateTimeOffset? since, string? continuationToken, int pageSize, CancellationToken cancellationToken = default);
+
+    /// <summary>Non-final calls whose deadline is at or before <paramref name="now"/> (for the sweeper).</summary>
+    Task<IReadOnlyList<CallRecord>> ListOverdueAsync(DateTimeOffset now, int maxCount, CancellationToken cancellationToken = default);
+
+    Task<IdempotencyReservation> TryReserveIdempotencyKeyAsync(string key, string callId, CancellationToken cancellationToken = default);
+}

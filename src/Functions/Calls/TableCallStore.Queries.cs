@@ -1,0 +1,81 @@
+using System.Buffers.Text;
+using System.Text;
+using Azure.Data.Tables;
+
+namespace Serverless.Functions.Calls;
+
+public sealed partial class TableCallStore
+{
+    public const int MaxPageSize = 1000;
+
+    public async Task<CallPage> ListAsync(
+        CallState? state, DateTimeOffset? since, string? continuationToken, int pageSize, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, MaxPageSize);
+        await InitializeAsync(cancellationToken);
+
+        var filter = TableClient.CreateQueryFilter($"Kind eq {CallStoreKeys.CallKind}");
+        if (state is { } s)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"State eq {s.ToString()}");
+        }
+
+        if (since is { } from)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"CreatedAt ge {from}");
+        }
+
+        var pages = _calls.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: cancellationToken)
+            .AsPages(DecodeToken(continuationToken), pageSize);
+        await foreach (var page in pages)
+        {
+            var calls = page.Values.Select(CallEntityMapper.ToCall).ToList();
+            return new CallPage(calls, EncodeToken(page.ContinuationToken));
+        }
+
+        return new CallPage([], null);
+    }
+
+    public async Task<IReadOnlyList<CallRecord>> ListOverdueAsync(
+        DateTimeOffset now, int maxCount, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
+        await InitializeAsync(cancellationToken);
+        var filter = TableClient.CreateQueryFilter(
+            $"Kind eq {CallStoreKeys.CallKind} and IsFinal eq {false} and Deadline le {now}");
+        var overdue = new List<CallRecord>();
+        await foreach (var entity in _calls.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            overdue.Add(CallEntityMapper.ToCall(entity));
+            if (overdue.Count == maxCount)
+            {
+                break;
+            }
+        }
+
+        return overdue;
+    }
+
+    // The SDK's token joins partition and row key with a space; callers get it base64url-encoded so it is
+    // opaque and safe in a query string.
+    private static string? EncodeToken(string? token) =>
+        token is null ? null : Base64Url.EncodeToString(Encoding.UTF8.GetBytes(token));
+
+    private static string? DecodeToken(string? token)
+    {
+        if (string.IsNullOrEmpty(token))
+        {
+            return null;
+        }
+
+        try
+        {
+            return Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token));
+        }
+        catch (FormatException ex)
+        {
+            throw new ArgumentException("Malformed continuation token.", nameof(token), ex);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using Microsoft.Extensions.Time.Testing;
+using Serverless.Functions.Calls;
+using static Serverless.Functions.Calls.CallTrigger;
+
+namespace Serverless.Functions.Tests.Calls;
+
+/// <summary>Listing with paging and filters, and the sweeper's overdue query, against Azurite.</summary>
+public sealed class TableCallStoreQueryTests : IAsyncLifetime
+{
+    private readonly string _prefix = AzuriteTables.UniquePrefix();
+    private readonly FakeTimeProvider _clock = AzuriteTables.Clock();
+    private TableCallStore _store = null!;
+
+    public async Task InitializeAsync() => _store = await AzuriteTables.StoreAsync(_prefix, _clock);
+
+    public Task DisposeAsync() => AzuriteTables.DeleteTablesAsync(_prefix);
+
+    [Fact]
+    public async Task List_pages_through_every_call_once_with_continuation_tokens()
+    {
+        var ids = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            ids.Add(await CreateAsync());
+            _clock.Advance(TimeSpan.FromMilliseconds(1));
+        }
+
+        var seen = new List<string>();
+        var pages = 0;
+        string? token = null;
+        do
+        {
+            var page = await _store.ListAsync(null, null, token, pageSize: 2);
+            Assert.True(page.Calls.Count <= 2);
+            seen.AddRange(page.Calls.Select(c => c.CallId));
+            token = page.ContinuationToken;
+            pages++;
+            Assert.True(pages <= 10, "paging does not terminate");
+        }
+        while (token is not null);
+
+        Assert.True(pages >= 3);
+        Assert.Equal(ids, seen);
+    }
+
+    [Fact]
+    public async Task List_filters_by_state_and_creation_time()
+    {
+        var old = await CreateAsync();
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        var since = _clock.GetUtcNow();
+        var recentPreparing = await CreateAsync();
+        _clock.Advance(TimeSpan.FromMilliseconds(1)); // call ids sort by creation millisecond
+        var recentRinging = await CreateAsync();
+        await _store.ApplyAsync(recentRinging, new ConnectSent("wacid.L"), "connect");
+
+        var preparing = await _store.ListAsync(CallState.Preparing, null, null, 50);
+        var recent = await _store.ListAsync(null, since, null, 50);
+        var recentRingingOnly = await _store.ListAsync(CallState.Ringing, since, null, 50);
+
+        Assert.Equal([old, recentPreparing], preparing.Calls.Select(c => c.CallId));
+        Assert.Equal([recentPreparing, recentRinging], recent.Calls.Select(c => c.CallId));
+        Assert.Equal([recentRinging], recentRingingOnly.Calls.Select(c => c.CallId));
+        Assert.Null(recent.ContinuationToken);
+    }
+
+    [Fact]
+    public async Task Malformed_continuation_token_is_an_argument_error()
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => _store.ListAsync(null, null, "***not base64***", 10));
+    }
+
+    [Fact]
+    public async Task Overdue_lists_only_non_final_calls_past_their_deadline()
+    {
+        var stuckPreparing = await CreateAsync();                         // deadline T0 + 30 s
+        var endedEarly = await CreateAsync();
+        await _store.ApplyAsync(endedEarly, new HangupRequested(), "delete");
+        _clock.Advance(TimeSpan.FromSeconds(20));
+        var ringing = await CreateAsync();
+        await _store.ApplyAsync(ringing, new ConnectSent("wacid.O"), "connect"); // deadline T0 + 20 s + 90 s
+
+        var atDeadline = await _store.ListOverdueAsync(CallScenarios.T0.AddSeconds(30), 10);
+        var beforeDeadline = await _store.ListOverdueAsync(CallScenarios.T0.AddSeconds(29), 10);
+        var later = await _store.ListOverdueAsync(CallScenarios.T0.AddSeconds(200), 10);
+        var capped = await _store.ListOverdueAsync(CallScenarios.T0.AddSeconds(200), 1);
+
+        Assert.Equal([stuckPreparing], atDeadline.Select(c => c.CallId));
+        Assert.Empty(beforeDeadline);
+        Assert.Equal([stuckPreparing, ringing], later.Select(c => c.CallId));
+        Assert.Single(capped);
+    }
+
+    [Fact]
+    public async Task Sweeper_deadline_apply_fails_an_overdue_call_once()
+    {
+        var callId = await CreateAsync();
+        _clock.Advance(TimeSpan.FromSeconds(31));
+        var overdue = Assert.Single(await _store.ListOverdueAsync(_clock.GetUtcNow(), 10));
+
+        var first = await _store.ApplyAsync(overdue.CallId, new DeadlinePassed(), CallDedupKeys.Sweep(overdue.CallId, overdue.Deadline!.Value));
+        var second = await _store.ApplyAsync(overdue.CallId, new DeadlinePassed(), CallDedupKeys.Sweep(overdue.CallId, overdue.Deadline!.Value));
+
+        Assert.True(first.BecameFinal);
+        Assert.Equal(new CallEndReason.Timeout(CallState.Preparing), first.Call!.EndReason);
+        Assert.Equal(ApplyStatus.DuplicateDelivery, second.Status);
+        Assert.Empty(await _store.ListOverdueAsync(_clock.GetUtcNow(), 10));
+        Assert.Equal(callId, first.Call.CallId);
+    }
+
+    private async Task<string> CreateAsync()
+    {
+        var call = CallRecord.NewOutbound(CallIds.New(_clock), "PNID1", "16315553602", _clock.GetUtcNow(), CallTimeouts.Default);
+        Assert.True((await _store.CreateAsync(call)).Created);
+        return call.CallId;
+    }
+}
