@@ -14,6 +14,8 @@ public sealed class OpusEncoderFactory
     // factories with different options cannot interleave.
     private static readonly Lock FactoryGate = new();
 
+    private const int SilenceWarmUpFrames = 5;
+
     private readonly byte[] _silenceFrame;
 
     public OpusEncoderFactory(OpusCodecOptions? options = null)
@@ -23,10 +25,21 @@ public sealed class OpusEncoderFactory
 
         using var encoder = CreateEncoder();
         Implementation = encoder.Implementation;
+
+        // Silence needs neither FEC nor bitrate: a frame of it should cost a few bytes on the wire.
+        encoder.ConfigureForSilence();
         Span<short> zeros = stackalloc short[OpusCodec.FrameSamples];
         zeros.Clear();
         var buffer = new byte[OpusCodec.MaxPacketBytes];
-        var length = encoder.Encode(zeros, buffer);
+
+        // The first frames of a fresh encoder carry start-up state; a few frames in, silence is a
+        // few bytes. Any Opus packet decodes on its own, so the settled one is what we keep.
+        var length = 0;
+        for (var i = 0; i < SilenceWarmUpFrames; i++)
+        {
+            length = encoder.Encode(zeros, buffer);
+        }
+
         _silenceFrame = buffer.AsSpan(0, length).ToArray();
     }
 

@@ -26,5 +26,12 @@ public sealed class OpusFrameEncoder : IDisposable
         return _encoder.Encode(frame, OpusCodec.FrameSamples, destination, destination.Length);
     }
 
+    internal void ConfigureForSilence()
+    {
+        _encoder.UseInbandFEC = false;
+        _encoder.PacketLossPercent = 0;
+        _encoder.Bitrate = 6_000;
+    }
+
     public void Dispose() => (_encoder as IDisposable)?.Dispose();
 }
