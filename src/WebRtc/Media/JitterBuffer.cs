@@ -12,6 +12,9 @@ public sealed class JitterBuffer
 {
     private const int LateEventsPerDelayStep = 3;
 
+    // Slot numbers can be negative (packets reordered before the first one), so "empty" is out of range.
+    private const long EmptySlot = long.MinValue;
+
     private readonly byte[][] _payloads;
     private readonly int[] _lengths;
     private readonly long[] _slotOf;
@@ -41,7 +44,7 @@ public sealed class JitterBuffer
         for (var i = 0; i < capacity; i++)
         {
             _payloads[i] = new byte[OpusCodec.MaxPacketBytes];
-            _slotOf[i] = -1;
+            _slotOf[i] = EmptySlot;
         }
     }
 
@@ -159,7 +162,7 @@ public sealed class JitterBuffer
         var index = IndexOf(slot);
         if (_slotOf[index] == slot)
         {
-            _slotOf[index] = -1;
+            _slotOf[index] = EmptySlot;
             return new JitterFrame { Kind = JitterFrameKind.Packet, Timestamp = timestamp, Payload = _payloads[index].AsSpan(0, _lengths[index]) };
         }
 
@@ -184,7 +187,7 @@ public sealed class JitterBuffer
             var index = IndexOf(slot);
             if (_slotOf[index] == slot)
             {
-                _slotOf[index] = -1;
+                _slotOf[index] = EmptySlot;
                 Overflowed++;
             }
         }
