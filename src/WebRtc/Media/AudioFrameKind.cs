@@ -9,10 +9,13 @@ public enum AudioFrameKind
     /// <summary>The packet for this slot, decoded.</summary>
     Decoded,
 
-    /// <summary>A lost packet rebuilt from the next packet's in-band FEC.</summary>
+    /// <summary>A lost packet rebuilt from the next packet's in-band FEC (LBRR) data.</summary>
     FecRecovered,
 
-    /// <summary>A lost packet concealed by PLC (no next packet to take FEC from).</summary>
+    /// <summary>
+    /// A lost packet concealed by PLC: no next packet, or one without LBRR (SILK codes LBRR only for frames its
+    /// VAD deems active, and CELT-only packets have none).
+    /// </summary>
     Concealed,
 
     /// <summary>

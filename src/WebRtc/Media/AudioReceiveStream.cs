@@ -185,7 +185,7 @@ public sealed class AudioReceiveStream : IDisposable
                 _underrunRun = 0;
                 FramesDecoded++;
                 return AudioFrameKind.Decoded;
-            case JitterFrameKind.Missing when nextLength > 0:
+            case JitterFrameKind.Missing when nextLength > 0 && OpusPacket.HasInbandFec(_nextScratch.AsSpan(0, nextLength)):
                 Fill(pcm, _decoder.DecodeFec(_nextScratch.AsSpan(0, nextLength), pcm));
                 FramesFecRecovered++;
                 return AudioFrameKind.FecRecovered;
