@@ -42,9 +42,9 @@ public static class OpusPacket
     /// <summary>Samples per frame at 48 kHz for a TOC configuration number (RFC 6716 §3.1, Table 2).</summary>
     public static int SamplesPerFrame(int config) => config switch
     {
-        < 12 => 480 << (config & 3),                  // SILK: 10, 20, 40, 60 ms
-        < 16 => 480 << (config & 1),                  // Hybrid: 10, 20 ms
-        _ => 120 << (config & 3),                     // CELT: 2.5, 5, 10, 20 ms
+        < 12 => (config & 3) == 3 ? 2880 : 480 << (config & 3), // SILK: 10, 20, 40, 60 ms
+        < 16 => 480 << (config & 1), // Hybrid: 10, 20 ms
+        _ => 120 << (config & 3), // CELT: 2.5, 5, 10, 20 ms
     };
 
     // RFC 6716 §3.2: where the first frame's bytes begin for frame-count codes 0-3.
