@@ -88,6 +88,7 @@ public sealed class AudioReceiveStream : IDisposable
         var isAudio = header.PayloadType == _options.PayloadType;
         var isEvent = header.PayloadType == _options.TelephoneEventPayloadType;
         var arrival = _timeProvider.GetElapsedTime(_origin);
+        var tooLate = false;
         lock (_gate)
         {
             _remoteSsrc ??= header.Ssrc;
@@ -124,8 +125,7 @@ public sealed class AudioReceiveStream : IDisposable
                 var stored = _jitterBuffer.Insert(header.Timestamp, payload);
                 if (stored == JitterBufferInsertResult.TooLate)
                 {
-                    OpusPacketReceived?.Invoke(payload, header.Timestamp, header.SequenceNumber);
-                    return RtpReceiveResult.TooLate;
+                    tooLate = true; // too late to play, not to record
                 }
 
                 if (stored == JitterBufferInsertResult.Duplicate)
@@ -141,8 +141,9 @@ public sealed class AudioReceiveStream : IDisposable
             return RtpReceiveResult.TelephoneEvent;
         }
 
+        // Outside the lock: the recorder may take its time without holding up playout.
         OpusPacketReceived?.Invoke(payload, header.Timestamp, header.SequenceNumber);
-        return RtpReceiveResult.Audio;
+        return tooLate ? RtpReceiveResult.TooLate : RtpReceiveResult.Audio;
     }
 
     /// <summary>

@@ -27,6 +27,10 @@ public sealed class RtcpReporter
     private TimeSpan? _roundTripTime;
     private byte? _remoteFractionLost;
     private long? _remoteCumulativeLost;
+    private long _reportsWritten;
+    private long _reportsReceived;
+    private long _malformedReceived;
+    private bool _remoteSaidGoodbye;
 
     public RtcpReporter(RtcpReporterOptions options, TimeProvider timeProvider, AudioSendStream? sendStream, AudioReceiveStream? receiveStream)
     {
@@ -58,15 +62,15 @@ public sealed class RtcpReporter
         }
     }
 
-    public long ReportsWritten { get; private set; }
+    public long ReportsWritten => Interlocked.Read(ref _reportsWritten);
 
-    public long ReportsReceived { get; private set; }
+    public long ReportsReceived => Interlocked.Read(ref _reportsReceived);
 
     /// <summary>Compound packets that did not parse completely (the valid leading packets were still used).</summary>
-    public long MalformedReceived { get; private set; }
+    public long MalformedReceived => Interlocked.Read(ref _malformedReceived);
 
     /// <summary>True once the remote sent BYE for its stream (RFC 3550 §6.6).</summary>
-    public bool RemoteSaidGoodbye { get; private set; }
+    public bool RemoteSaidGoodbye => Volatile.Read(ref _remoteSaidGoodbye);
 
     /// <summary>Writes SR-or-RR + SDES into <paramref name="destination"/>; false (state untouched) when it is too small.</summary>
     public bool TryWriteReport(Span<byte> destination, out int written)
@@ -118,7 +122,7 @@ public sealed class RtcpReporter
 
             writer.TryAddCanonicalName(_options.LocalSsrc, _canonicalName);
             written = writer.Written;
-            ReportsWritten++;
+            Interlocked.Increment(ref _reportsWritten);
             return true;
         }
     }
@@ -138,28 +142,24 @@ public sealed class RtcpReporter
                         _lastSenderReportSsrc = senderReport.Ssrc;
                         _lastSenderReportMiddle32 = senderReport.SenderInfo.NtpTime.Middle32;
                         _lastSenderReportArrival = _timeProvider.GetTimestamp();
-                        ReportsReceived++;
+                        Interlocked.Increment(ref _reportsReceived);
                     }
 
                     ProcessBlocks(senderReport.ReportBlocks);
                     break;
                 case RtcpPacketType.ReceiverReport when ReceiverReport.TryParse(packet.Bytes, out var receiverReport):
-                    lock (_gate)
-                    {
-                        ReportsReceived++;
-                    }
-
+                    Interlocked.Increment(ref _reportsReceived);
                     ProcessBlocks(receiverReport.ReportBlocks);
                     break;
                 case RtcpPacketType.Goodbye when Goodbye.TryParse(packet.Bytes, out _):
-                    RemoteSaidGoodbye = true;
+                    Volatile.Write(ref _remoteSaidGoodbye, true);
                     break;
             }
         }
 
         if (!reader.IsComplete)
         {
-            MalformedReceived++;
+            Interlocked.Increment(ref _malformedReceived);
             return false;
         }
 
