@@ -154,6 +154,18 @@ public sealed class AudioSendStream : IPacedStream
         _timestamp = unchecked(_timestamp + OpusCodec.FrameSamples);
     }
 
+    /// <summary>
+    /// After a stall the skipped frames are not sent, but the timestamp still jumps over them (RFC 3550 §5.1:
+    /// it tracks the sampling clock), so the receiver sees a gap in time rather than compressed audio; the
+    /// next audio packet starts a new talkspurt.
+    /// </summary>
+    public void OnTicksSkipped(long count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        _timestamp = unchecked(_timestamp + (uint)(count * OpusCodec.FrameSamples));
+        _inTalkspurt = false;
+    }
+
     private void Send(byte payloadType, bool marker, uint timestamp, ReadOnlySpan<byte> payload)
     {
         var packet = new RtpPacket

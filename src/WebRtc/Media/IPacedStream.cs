@@ -6,4 +6,12 @@ public interface IPacedStream
 {
     /// <summary>Called on the pacer thread once per tick; must be quick and must not block.</summary>
     void OnTick();
+
+    /// <summary>
+    /// The pacer stalled and dropped <paramref name="count"/> ticks (beyond its catch-up bound) before the
+    /// next <see cref="OnTick"/>: media clocks should jump by that much so timestamps keep tracking real time.
+    /// </summary>
+    void OnTicksSkipped(long count)
+    {
+    }
 }

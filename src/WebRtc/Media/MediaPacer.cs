@@ -100,6 +100,7 @@ public sealed class MediaPacer : IDisposable
             Interlocked.Add(ref _ticksSkipped, skipped);
             _ticksAccounted += skipped;
             due = _options.MaxCatchUpTicks;
+            NotifySkipped(skipped);
         }
 
         for (var i = 0; i < due; i++)
@@ -166,6 +167,14 @@ public sealed class MediaPacer : IDisposable
             {
                 return;
             }
+        }
+    }
+
+    private void NotifySkipped(long skipped)
+    {
+        foreach (var stream in Volatile.Read(ref _streams))
+        {
+            stream.OnTicksSkipped(skipped);
         }
     }
 

@@ -86,6 +86,30 @@ public sealed class MediaPacerTests
     }
 
     [Fact]
+    public void After_a_stall_the_send_timestamp_jumps_over_the_skipped_frames_so_it_keeps_real_time()
+    {
+        var time = new FakeTimeProvider();
+        using var pacer = new MediaPacer(time, new MediaPacerOptions { MaxCatchUpTicks = 3 });
+        var capture = new PacketCapture();
+        var stream = new AudioSendStream(
+            new AudioSendStreamOptions { Ssrc = 3, InitialSequenceNumber = 0, InitialTimestamp = 0 },
+            new EncodedFrameQueue(),
+            MediaTestKit.Codecs.SilenceFrame,
+            capture.Sink,
+            time);
+        pacer.Register(stream);
+        time.Advance(Tick);
+        pacer.RunDueTicks();
+
+        time.Advance(TimeSpan.FromSeconds(1)); // 50 due: 47 skipped, 3 sent
+        pacer.RunDueTicks();
+
+        var packets = capture.Packets.Select(MediaTestKit.Parse).ToList();
+        Assert.Equal(new uint[] { 0, 48 * 960, 49 * 960, 50 * 960 }, packets.Select(p => p.Timestamp));
+        Assert.Equal(new ushort[] { 0, 1, 2, 3 }, packets.Select(p => p.SequenceNumber)); // nothing was lost
+    }
+
+    [Fact]
     public void Unregistered_streams_are_not_ticked_and_a_throwing_stream_is_isolated()
     {
         var time = new FakeTimeProvider();
