@@ -10,7 +10,11 @@ public sealed record AudioSendStreamOptions
     /// <summary>Negotiated telephone-event payload type; null when the peer did not offer RFC 4733.</summary>
     public byte? TelephoneEventPayloadType { get; init; }
 
-    /// <summary>Clock rate of the negotiated telephone-event format; event durations are in its units.</summary>
+    /// <summary>
+    /// Clock rate of the negotiated telephone-event format (WhatsApp: only 8000, PT 126); event durations are
+    /// in its units. The event's RTP timestamp stays on the stream's 48 kHz clock (one SSRC, one timeline),
+    /// which is what libwebrtc sends for telephone-event/8000 next to Opus.
+    /// </summary>
     public int TelephoneEventClockRate { get; init; } = 8_000;
 
     /// <summary>First sequence number; random when null (RFC 3550 §5.1).</summary>
