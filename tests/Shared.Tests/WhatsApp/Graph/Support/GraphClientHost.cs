@@ -1,0 +1,56 @@
+using Microsoft.Extensions.DependencyInjection;
+using Serverless.Shared.WhatsApp.Graph;
+
+namespace Serverless.Shared.Tests.WhatsApp.Graph.Support;
+
+/// <summary>Builds the client exactly as production does (AddWhatsAppGraphClient), with test edges swapped in.</summary>
+internal sealed class GraphClientHost : IDisposable
+{
+    public const string Token = "EAAtest-token-123";
+    public const string PhoneNumberId = "106540352242922";
+
+    private readonly ServiceProvider _provider;
+
+    public GraphClientHost(
+        string baseUrl,
+        HttpMessageHandler? primaryHandler = null,
+        Action<WhatsAppGraphOptions>? configure = null,
+        DelegatingHandler? innerHandler = null)
+    {
+        Time = new TrackingTimeProvider(new DateTimeOffset(2026, 1, 5, 10, 0, 0, TimeSpan.Zero));
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(Time);
+        var builder = services.AddWhatsAppGraphClient(o =>
+        {
+            o.BaseUrl = baseUrl;
+            o.AccessToken = Token;
+            o.RequestTimeout = TimeSpan.FromSeconds(10);
+            o.TotalRequestTimeout = TimeSpan.FromSeconds(100);
+            o.RetryBaseDelay = TimeSpan.FromSeconds(1);
+            o.RetryMaxDelay = TimeSpan.FromSeconds(30);
+            configure?.Invoke(o);
+        });
+        if (primaryHandler is not null)
+        {
+            builder.ConfigurePrimaryHttpMessageHandler(() => primaryHandler);
+        }
+
+        if (innerHandler is not null)
+        {
+            builder.AddHttpMessageHandler(() => innerHandler);
+        }
+
+        _provider = services.BuildServiceProvider();
+        Client = _provider.GetRequiredService<WhatsAppGraphClient>();
+    }
+
+    public TrackingTimeProvider Time { get; }
+
+    public WhatsAppGraphClient Client { get; }
+
+    public void Dispose()
+    {
+        _provider.Dispose();
+        Time.Dispose();
+    }
+}
