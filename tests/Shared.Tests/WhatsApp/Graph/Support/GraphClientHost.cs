@@ -48,9 +48,20 @@ internal sealed class GraphClientHost : IDisposable
 
     public WhatsAppGraphClient Client { get; }
 
+    /// <remarks>
+    /// Polly's pipeline disposal waits (on the pipeline's clock, up to 30 s in 1 s steps) for executions
+    /// still in flight; a test that failed while a retry was pending would otherwise hang on the fake clock.
+    /// So the clock is pumped, in bounded real steps, until disposal finishes.
+    /// </remarks>
     public void Dispose()
     {
-        _provider.Dispose();
+        var disposal = Task.Run(_provider.Dispose);
+        for (var step = 0; step < 200 && !disposal.Wait(TimeSpan.FromMilliseconds(20)); step++)
+        {
+            Time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        disposal.Wait(TimeSpan.FromSeconds(10));
         Time.Dispose();
     }
 }

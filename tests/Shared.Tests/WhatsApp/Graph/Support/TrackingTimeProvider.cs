@@ -57,18 +57,19 @@ internal sealed class TrackingTimeProvider : TimeProvider, IDisposable
         }
     }
 
-    /// <summary>Waits until a timer matching <paramref name="predicate"/> has been armed and returns its due time.</summary>
-    public async Task<TimeSpan> WaitForArmedAsync(Func<TimeSpan, bool> predicate, TimeSpan? realTimeout = null)
+    /// <summary>
+    /// Waits until the <paramref name="occurrence"/>-th timer matching <paramref name="predicate"/> has been
+    /// armed and returns its due time.
+    /// </summary>
+    public async Task<TimeSpan> WaitForArmedAsync(Func<TimeSpan, bool> predicate, int occurrence = 1, TimeSpan? realTimeout = null)
     {
         using var cts = new CancellationTokenSource(realTimeout ?? TimeSpan.FromSeconds(10));
         while (true)
         {
-            foreach (var due in _armed)
+            var matches = _armed.Where(predicate).ToArray();
+            if (matches.Length >= occurrence)
             {
-                if (predicate(due))
-                {
-                    return due;
-                }
+                return matches[occurrence - 1];
             }
 
             try
@@ -77,7 +78,7 @@ internal sealed class TrackingTimeProvider : TimeProvider, IDisposable
             }
             catch (OperationCanceledException)
             {
-                throw new TimeoutException($"No matching timer armed; armed: [{string.Join(", ", _armed)}]");
+                throw new TimeoutException($"Timer #{occurrence} not armed; armed: [{string.Join(", ", _armed)}]");
             }
         }
     }
