@@ -15,12 +15,14 @@ internal sealed class GraphClientHost : IDisposable
         string baseUrl,
         HttpMessageHandler? primaryHandler = null,
         Action<WhatsAppGraphOptions>? configure = null,
-        DelegatingHandler? innerHandler = null)
+        DelegatingHandler? innerHandler = null,
+        Action<IServiceCollection>? services = null)
     {
         Time = new TrackingTimeProvider(new DateTimeOffset(2026, 1, 5, 10, 0, 0, TimeSpan.Zero));
-        var services = new ServiceCollection();
-        services.AddSingleton<TimeProvider>(Time);
-        var builder = services.AddWhatsAppGraphClient(o =>
+        var collection = new ServiceCollection();
+        collection.AddSingleton<TimeProvider>(Time);
+        services?.Invoke(collection);
+        var builder = collection.AddWhatsAppGraphClient(o =>
         {
             o.BaseUrl = baseUrl;
             o.AccessToken = Token;
@@ -40,7 +42,7 @@ internal sealed class GraphClientHost : IDisposable
             builder.AddHttpMessageHandler(() => innerHandler);
         }
 
-        _provider = services.BuildServiceProvider();
+        _provider = collection.BuildServiceProvider();
         Client = _provider.GetRequiredService<WhatsAppGraphClient>();
     }
 
