@@ -18,7 +18,7 @@ namespace Serverless.Shared.WhatsApp.Graph;
 /// when a success lacked its payload, <see cref="ArgumentException"/> for bad input (nothing sent).
 /// Register with <see cref="WhatsAppGraphServiceCollectionExtensions.AddWhatsAppGraphClient(Microsoft.Extensions.DependencyInjection.IServiceCollection, Action{WhatsAppGraphOptions})"/>.
 /// </summary>
-public sealed partial class WhatsAppGraphClient
+public sealed partial class WhatsAppGraphClient : IWhatsAppGraphClient
 {
     private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json");
 

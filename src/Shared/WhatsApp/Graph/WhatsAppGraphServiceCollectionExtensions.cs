@@ -6,7 +6,7 @@ using Serverless.Shared.WhatsApp.Graph.Resilience;
 
 namespace Serverless.Shared.WhatsApp.Graph;
 
-/// <summary>Registers <see cref="WhatsAppGraphClient"/> with validated options and its resilience pipeline.</summary>
+/// <summary>Registers <see cref="WhatsAppGraphClient"/> (also as <see cref="IWhatsAppGraphClient"/>) with validated options and its resilience pipeline.</summary>
 public static class WhatsAppGraphServiceCollectionExtensions
 {
     /// <summary>Binds <see cref="WhatsAppGraphOptions"/> from <paramref name="section"/> (e.g. <c>WhatsAppGraph</c>).</summary>
@@ -41,6 +41,7 @@ public static class WhatsAppGraphServiceCollectionExtensions
                 pipeline,
                 context.ServiceProvider.GetRequiredService<IOptions<WhatsAppGraphOptions>>().Value,
                 context.ServiceProvider.GetRequiredService<TimeProvider>()));
+        services.TryAddTransient<IWhatsAppGraphClient>(sp => sp.GetRequiredService<WhatsAppGraphClient>());
         return client;
     }
 }

@@ -15,7 +15,8 @@ public sealed class GraphLoggingTests
         using var logs = new CapturingLoggerProvider();
         using var handler = new ScriptedHandler()
             .ThenRespond(HttpStatusCode.OK, """{"calls":[{"id":"wacid.1"}]}""")
-            .ThenRespond(HttpStatusCode.BadRequest, """{"error":{"code":138006,"message":"No permission","fbtrace_id":"T1"}}""");
+            .ThenRespond(HttpStatusCode.BadRequest, """{"error":{"code":138006,"message":"No permission","fbtrace_id":"T1"}}""")
+            .ThenRespond(HttpStatusCode.OK, """{"permission":{"status":"no_permission"},"actions":[]}""");
         using var host = new GraphClientHost("http://127.0.0.1:9/", handler, services: s =>
             s.AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace)));
 
@@ -23,6 +24,11 @@ public sealed class GraphLoggingTests
         var ex = await Assert.ThrowsAsync<WhatsAppApiException>(
             () => host.Client.ConnectAsync(GraphClientHost.PhoneNumberId, "14085551234", SampleSdp.Offer()));
 
+        await host.Client.GetCallPermissionsAsync(GraphClientHost.PhoneNumberId, "16315553602");
+
+        Assert.NotEmpty(logs.Lines);
+        Assert.Contains(logs.Lines, l => l.Contains("/call_permissions", StringComparison.Ordinal)); // the request was logged, the query redacted
+        Assert.DoesNotContain(logs.Lines, l => l.Contains("16315553602", StringComparison.Ordinal));
         Assert.Contains(logs.Lines, l => l.Contains("*******1234", StringComparison.Ordinal));
         Assert.Contains(logs.Lines, l => l.Contains("138006", StringComparison.Ordinal) && l.Contains("T1", StringComparison.Ordinal));
         Assert.DoesNotContain(logs.Lines, l => l.Contains("14085551234", StringComparison.Ordinal));

@@ -320,6 +320,23 @@ public sealed class GraphResilienceTests
     }
 
     [Fact]
+    public async Task The_overall_timeout_ends_a_retry_wait_that_would_outlast_it()
+    {
+        using var handler = new ScriptedHandler()
+            .ThenRespond(HttpStatusCode.ServiceUnavailable, "{}", r => r.Headers.Add("Retry-After", "20"))
+            .ThenRespond(HttpStatusCode.OK, SuccessOk);
+        using var host = new GraphClientHost("http://127.0.0.1:9/", handler, o => o.TotalRequestTimeout = TimeSpan.FromSeconds(15));
+
+        var terminate = Terminate(host);
+        await host.Time.WaitForArmedAsync(TimeSpan.FromSeconds(20));
+        host.Time.Advance(TimeSpan.FromSeconds(15));
+
+        var ex = await Assert.ThrowsAsync<WhatsAppTransportException>(() => terminate.Within());
+        Assert.Equal(WhatsAppTransportFailure.Timeout, ex.Failure);
+        Assert.Equal(1, handler.Count);
+    }
+
+    [Fact]
     public async Task Caller_cancellation_is_not_wrapped()
     {
         using var handler = new ScriptedHandler().ThenHang();

@@ -92,7 +92,7 @@ public sealed class WhatsAppGraphOptionsTests
         Assert.Equal("106540352242922", options.DefaultPhoneNumberId);
         Assert.Equal(TimeSpan.FromSeconds(5), options.RequestTimeout);
         Assert.Equal(2, options.MaxRetryAttempts);
-        Assert.NotNull(provider.GetRequiredService<WhatsAppGraphClient>());
+        Assert.IsType<WhatsAppGraphClient>(provider.GetRequiredService<IWhatsAppGraphClient>());
     }
 
     [Fact]
