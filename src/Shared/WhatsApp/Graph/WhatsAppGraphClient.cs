@@ -44,7 +44,17 @@ public sealed partial class WhatsAppGraphClient : IWhatsAppGraphClient
         GraphAction action, Uri uri, TRequest body, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
     {
         // Serialized once up front: the same bytes go out on every retry.
-        var json = JsonSerializer.SerializeToUtf8Bytes(body, requestType);
+        byte[] json;
+        try
+        {
+            json = JsonSerializer.SerializeToUtf8Bytes(body, requestType);
+        }
+        catch (JsonException ex)
+        {
+            // E.g. an Unknown enum value: nothing we could name on the wire, so nothing is sent.
+            throw new ArgumentException(ex.Message, nameof(body), ex);
+        }
+
         return SendAsync(action, HttpMethod.Post, uri, json, responseType, cancellationToken);
     }
 

@@ -281,7 +281,7 @@ public sealed class GraphRequestShapeTests : IClassFixture<GraphStubFixture>, ID
     [Fact]
     public async Task UpdateCallingSettings_refuses_to_send_an_unknown_value()
     {
-        await Assert.ThrowsAsync<JsonException>(() => _host.Client.UpdateCallingSettingsAsync(
+        await Assert.ThrowsAsync<ArgumentException>(() => _host.Client.UpdateCallingSettingsAsync(
             GraphClientHost.PhoneNumberId, new CallingSettings { Status = FeatureStatus.Unknown }));
         Assert.Empty(_stub.Requests);
     }
@@ -312,6 +312,36 @@ public sealed class GraphRequestShapeTests : IClassFixture<GraphStubFixture>, ID
         var restriction = Assert.Single(settings.Restrictions!.RestrictionsList!);
         Assert.Equal("RESTRICTED_BIZ_INITIATED_AND_USER_INITIATED_CALLING", restriction.Type);
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1767225600), restriction.Expiration);
+    }
+
+    [Fact]
+    public async Task A_success_status_with_a_non_JSON_body_is_a_format_error()
+    {
+        _stub.ResponseContentType = "text/html";
+        _stub.ResponseJson = "<html>ok</html>";
+
+        var ex = await Assert.ThrowsAsync<WhatsAppResponseFormatException>(
+            () => _host.Client.GetCallPermissionsAsync(GraphClientHost.PhoneNumberId, "16315553602"));
+        Assert.IsType<JsonException>(ex.InnerException, exactMatch: false);
+    }
+
+    [Theory]
+    [InlineData("12345")]
+    [InlineData("1408555123412345")]
+    [InlineData("1408-555-1234")]
+    public async Task A_user_number_that_is_not_6_to_15_digits_is_refused_before_sending(string to)
+    {
+        await Assert.ThrowsAsync<ArgumentException>(
+            () => _host.Client.ConnectAsync(GraphClientHost.PhoneNumberId, to, SampleSdp.Offer()));
+        Assert.Empty(_stub.Requests);
+    }
+
+    [Fact]
+    public async Task Opaque_data_over_512_characters_is_refused_before_sending()
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => _host.Client.ConnectAsync(
+            GraphClientHost.PhoneNumberId, "14085551234", SampleSdp.Offer(), new string('x', 513)));
+        Assert.Empty(_stub.Requests);
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public sealed record GraphError
     /// <summary>E.g. <c>OAuthException</c>.</summary>
     public string? Type { get; init; }
 
-    /// <summary>Meta's error code (see <see cref="WhatsAppErrorKind"/>).</summary>
+    /// <summary>Meta's error code (see <see cref="Serverless.Shared.WhatsApp.Graph.WhatsAppErrorKind"/>).</summary>
     public int? Code { get; init; }
 
     /// <summary>Sub-code, e.g. 2494010 for a non-sha-256 fingerprint.</summary>
