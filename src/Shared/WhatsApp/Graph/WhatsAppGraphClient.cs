@@ -20,8 +20,6 @@ namespace Serverless.Shared.WhatsApp.Graph;
 /// </summary>
 public sealed partial class WhatsAppGraphClient : IWhatsAppGraphClient
 {
-    private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json");
-
     private readonly HttpClient _http;
     private readonly WhatsAppGraphOptions _options;
     private readonly TimeProvider _timeProvider;
@@ -68,7 +66,7 @@ public sealed partial class WhatsAppGraphClient : IWhatsAppGraphClient
         if (json is not null)
         {
             request.Content = new ByteArrayContent(json);
-            request.Content.Headers.ContentType = JsonMediaType;
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json"); // header values are mutable: one per request
         }
 
         using var response = await SendOrTranslateAsync(action, request, cancellationToken);
