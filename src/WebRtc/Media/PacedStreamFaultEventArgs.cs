@@ -1,0 +1,9 @@
+namespace Serverless.WebRtc.Media;
+
+/// <summary>A paced stream threw from its tick and was unregistered.</summary>
+public sealed class PacedStreamFaultEventArgs(IPacedStream stream, Exception exception) : EventArgs
+{
+    public IPacedStream Stream { get; } = stream;
+
+    public Exception Exception { get; } = exception;
+}

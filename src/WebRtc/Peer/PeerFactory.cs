@@ -1,0 +1,85 @@
+using Serverless.WebRtc.Dtls;
+using Serverless.WebRtc.Ice;
+using Serverless.WebRtc.Media;
+using Serverless.WebRtc.Net;
+
+namespace Serverless.WebRtc.Peer;
+
+/// <summary>
+/// Everything peers on one node share: the one UDP port, its candidates (gathered once), the DTLS
+/// certificate, the Opus codec factory (with its cached silence frame) and the pacing thread.
+/// </summary>
+public sealed class PeerFactory : IDisposable
+{
+    private readonly bool _ownsPacer;
+
+    private PeerFactory(UdpMux mux, IReadOnlyList<IceCandidate> candidates, PeerFactoryOptions options, MediaPacer pacer, bool ownsPacer, TimeProvider time)
+    {
+        Mux = mux;
+        Candidates = candidates;
+        Options = options;
+        Pacer = pacer;
+        _ownsPacer = ownsPacer;
+        Time = time;
+        Certificate = DtlsCertificate.Generate(time);
+        Codecs = new OpusEncoderFactory(options.Opus);
+    }
+
+    /// <summary>The shared port.</summary>
+    public UdpMux Mux { get; }
+
+    /// <summary>Candidates every peer announces.</summary>
+    public IReadOnlyList<IceCandidate> Candidates { get; }
+
+    /// <summary>The node's DTLS certificate (its sha-256 fingerprint goes in every SDP).</summary>
+    public DtlsCertificate Certificate { get; }
+
+    /// <summary>Opus encoders/decoders and the cached silence frame.</summary>
+    public OpusEncoderFactory Codecs { get; }
+
+    /// <summary>The pacing thread all peers' audio runs on.</summary>
+    public MediaPacer Pacer { get; }
+
+    /// <summary>Node settings.</summary>
+    public PeerFactoryOptions Options { get; }
+
+    internal TimeProvider Time { get; }
+
+    /// <summary>Binds the port, gathers candidates and starts the pacer (a private one unless given).</summary>
+    public static async Task<PeerFactory> CreateAsync(PeerFactoryOptions? options = null, MediaPacer? pacer = null, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new PeerFactoryOptions();
+        var time = timeProvider ?? TimeProvider.System;
+        var mux = new UdpMux(options.Mux, time);
+        try
+        {
+            var candidates = await CandidateGatherer.GatherAsync(mux, options.Gathering, cancellationToken);
+            var ownsPacer = pacer is null;
+            pacer ??= new MediaPacer(time);
+            if (!pacer.IsRunning)
+            {
+                pacer.Start();
+            }
+
+            return new PeerFactory(mux, candidates, options, pacer, ownsPacer, time);
+        }
+        catch
+        {
+            mux.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A new peer for one call.</summary>
+    public AudioPeer CreatePeer(AudioPeerOptions? options = null) => new(this, options ?? new AudioPeerOptions());
+
+    /// <summary>Closes the port (peers should be closed first) and stops a private pacer.</summary>
+    public void Dispose()
+    {
+        Mux.Dispose();
+        if (_ownsPacer)
+        {
+            Pacer.Dispose();
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using Serverless.WebRtc.Peer;
+using Serverless.WebRtc.Tests.Peer;
+using static Serverless.WebRtc.Tests.Peer.PeerTestKit;
+
+namespace Serverless.WebRtc.Tests.Interop;
+
+/// <summary>
+/// Our peer against Google's libwebrtc (npm @roamhq/wrtc) as the phone, over real UDP on loopback:
+/// ICE, DTLS-SRTP, Opus both ways, measured by frequency at each end.
+/// </summary>
+[Collection(nameof(LibWebRtcInteropTests))]
+public sealed class LibWebRtcInteropTests
+{
+    [Fact]
+    public async Task OurOffer_LibWebRtcAnswer_ToneBothWays_CleanClose()
+    {
+        using var node = await FactoryAsync();
+        await using var phone = await WrtcPhone.StartAsync();
+        var peer = node.CreatePeer(new AudioPeerOptions { Source = new LoopingToneSource(node.Codecs, 440) });
+        var connected = StateAsync(peer, PeerConnectionState.Connected);
+
+        var answer = await phone.AnswerAsync(peer.CreateOffer());
+        peer.SetRemoteAnswer(answer);
+        await connected.WaitAsync(Wait);
+        await phone.Connected.WaitAsync(Wait);
+        await phone.SendToneAsync(1000);
+
+        Assert.InRange(await HearAsync(peer, 1000, Wait), 995, 1005);
+        await AssertPhoneHearsAsync(phone, 440);
+        var stats = await phone.StatsAsync();
+        Assert.True((long)stats["inbound"]!["packetsReceived"]! > 50);
+
+        peer.Dispose();
+        Assert.Equal(PeerConnectionState.Closed, peer.State);
+        Assert.Equal(0, node.Mux.ConnectionCount);
+    }
+
+    [Fact]
+    public async Task LibWebRtcOffer_OurAnswer_ToneBothWays_CleanClose()
+    {
+        using var node = await FactoryAsync();
+        await using var phone = await WrtcPhone.StartAsync();
+        var peer = node.CreatePeer(new AudioPeerOptions { Source = new LoopingToneSource(node.Codecs, 440) });
+        var connected = StateAsync(peer, PeerConnectionState.Connected);
+
+        var answer = peer.AcceptOffer(await phone.CreateOfferAsync());
+        await phone.SetRemoteAnswerAsync(answer);
+        await connected.WaitAsync(Wait);
+        await phone.Connected.WaitAsync(Wait);
+        await phone.SendToneAsync(1000);
+
+        Assert.InRange(await HearAsync(peer, 1000, Wait), 995, 1005);
+        await AssertPhoneHearsAsync(phone, 440);
+
+        peer.Dispose();
+        Assert.Equal(0, node.Mux.ConnectionCount);
+    }
+
+    private static async Task AssertPhoneHearsAsync(WrtcPhone phone, double hz)
+    {
+        var deadline = DateTime.UtcNow + Wait;
+        (double Hz, double Rms) heard = default;
+        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
+        while (DateTime.UtcNow < deadline && await poll.WaitForNextTickAsync())
+        {
+            heard = await phone.MeasureAsync(TimeSpan.FromSeconds(1));
+            if (Math.Abs(heard.Hz - hz) <= 5 && heard.Rms > 1000)
+            {
+                return;
+            }
+        }
+
+        Assert.Fail($"libwebrtc heard {heard.Hz:F1} Hz at RMS {heard.Rms:F0}, expected {hz} Hz");
+    }
+}

@@ -1,0 +1,103 @@
+using System.Net;
+using Serverless.WebRtc.Ice;
+using Serverless.WebRtc.Media;
+using Serverless.WebRtc.Net;
+using Serverless.WebRtc.Peer;
+
+namespace Serverless.WebRtc.Tests.Peer;
+
+/// <summary>Factories, tone sources and a paced PCM reader for peer tests on loopback.</summary>
+internal static class PeerTestKit
+{
+    public static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+
+    public static Task<PeerFactory> FactoryAsync(bool lite = false, MediaPacer? pacer = null) => PeerFactory.CreateAsync(
+        new PeerFactoryOptions
+        {
+            Mux = new UdpMuxOptions { BindAddress = IPAddress.Loopback },
+            Gathering = new CandidateGatheringOptions { IncludeLoopback = true },
+            Peer = new PeerOptions { Ice = new IceAgentOptions { Lite = lite } },
+        },
+        pacer);
+
+    public static Task StateAsync(AudioPeer peer, PeerConnectionState wanted)
+    {
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        peer.StateChanged += (_, state) =>
+        {
+            if (state == wanted)
+            {
+                reached.TrySetResult();
+            }
+        };
+        if (peer.State == wanted)
+        {
+            reached.TrySetResult();
+        }
+
+        return reached.Task;
+    }
+
+    /// <summary>Reads decoded audio at the real 20 ms pace and measures the frequency of the last second.</summary>
+    public static async Task<double> HearAsync(AudioPeer peer, double expectedHz, TimeSpan limit)
+    {
+        var receiver = peer.Receiver!;
+        var window = new short[OpusCodec.SampleRate];
+        var frame = new short[OpusCodec.FrameSamples];
+        var filled = 0;
+        var last = 0.0;
+        using var ticks = new PeriodicTimer(OpusCodec.FrameDuration);
+        var deadline = DateTime.UtcNow + limit;
+        while (DateTime.UtcNow < deadline && await ticks.WaitForNextTickAsync())
+        {
+            var kind = receiver.ReadFrame(frame);
+            if (kind is not (AudioFrameKind.Decoded or AudioFrameKind.FecRecovered))
+            {
+                continue;
+            }
+
+            Array.Copy(window, frame.Length, window, 0, window.Length - frame.Length);
+            frame.CopyTo(window, window.Length - frame.Length);
+            if (++filled >= 50)
+            {
+                last = ToneDetector.EstimateFrequency(window);
+                if (Math.Abs(last - expectedHz) <= 5)
+                {
+                    return last;
+                }
+            }
+        }
+
+        return last;
+    }
+}
+
+/// <summary>One second of a tone encoded once and sent in a loop (a whole number of cycles, so it is seamless).</summary>
+internal sealed class LoopingToneSource : IAudioSource
+{
+    private readonly byte[][] _frames;
+    private int _next;
+
+    public LoopingToneSource(OpusEncoderFactory codecs, double hz)
+    {
+        using var encoder = codecs.CreateEncoder();
+        var tone = new ToneGenerator(hz);
+        var pcm = new short[OpusCodec.FrameSamples];
+        var buffer = new byte[OpusCodec.MaxPacketBytes];
+        _frames = new byte[50][];
+        for (var i = 0; i < _frames.Length; i++)
+        {
+            tone.Fill(pcm);
+            _frames[i] = buffer.AsSpan(0, encoder.Encode(pcm, buffer)).ToArray();
+        }
+    }
+
+    public bool TryReadFrame(Span<byte> destination, out int written)
+    {
+        var frame = _frames[_next];
+        _next = (_next + 1) % _frames.Length;
+        frame.CopyTo(destination);
+        written = frame.Length;
+        return true;
+    }
+}
