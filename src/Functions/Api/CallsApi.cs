@@ -82,6 +82,8 @@ public sealed partial class CallsApi(
             IdempotencyKey = idempotencyKey.Length > 0 ? idempotencyKey : null,
         };
         await store.CreateAsync(call, cancellationToken);
+        // The answer shows the call as created: the node may move it on before this response is written.
+        var created = CallResource.Of(call with { Version = 1 }, await store.GetHistoryAsync(callId, cancellationToken));
         if (logger.IsEnabled(LogLevel.Information))
         {
             var maskedTo = Serverless.Shared.WhatsApp.PhoneMask.Mask(dial.To);
@@ -100,7 +102,7 @@ public sealed partial class CallsApi(
                 "No media node could be asked to place the call.", null, Location(callId));
         }
 
-        return await AcceptedAsync(callId, cancellationToken);
+        return new AcceptedResult(Location(callId), created);
     }
 
     [Function("GetCall")]
