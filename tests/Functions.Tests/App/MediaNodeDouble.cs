@@ -101,7 +101,15 @@ internal sealed class MediaNodeDouble(HttpClient functions, MediaEventSigner sig
     }
 
     /// <summary>POSTs one event exactly as a node does; throws (so the transport retries) unless it was acknowledged.</summary>
-    public async Task<HttpResponseMessage> PostAsync(MediaEvent evt, CancellationToken cancellationToken = default)
+    public async Task PostAsync(MediaEvent evt, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(evt, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        Signal(evt.MessageType).TrySetResult(evt.CallId);
+    }
+
+    /// <summary>POSTs one signed event and hands back the response, whatever its status.</summary>
+    public async Task<HttpResponseMessage> SendAsync(MediaEvent evt, CancellationToken cancellationToken = default)
     {
         var body = MediaMessageSerializer.Serialize(evt);
         var headers = signer.Sign(body);
@@ -110,10 +118,7 @@ internal sealed class MediaNodeDouble(HttpClient functions, MediaEventSigner sig
         using var request = new HttpRequestMessage(HttpMethod.Post, "api/media/events") { Content = content };
         request.Headers.Add(MediaEventSigner.SignatureHeaderName, headers.Signature);
         request.Headers.Add(MediaEventSigner.TimestampHeaderName, headers.Timestamp);
-        var response = await functions.SendAsync(request, cancellationToken);
-        response.EnsureSuccessStatusCode();
-        Signal(evt.MessageType).TrySetResult(evt.CallId);
-        return response;
+        return await functions.SendAsync(request, cancellationToken);
     }
 
     private TaskCompletionSource<string> Signal(string type) =>
