@@ -81,7 +81,8 @@ internal sealed class CallingApp : IAsyncDisposable
         ["Calls:MaxApiBodyBytes"] = "4096",
     };
 
-    public static async Task<CallingApp> StartAsync(Action<Dictionary<string, string?>>? configure = null, bool runNode = true)
+    public static async Task<CallingApp> StartAsync(
+        Action<Dictionary<string, string?>>? configure = null, bool runNode = true, Action<IServiceCollection>? services = null)
     {
         var graph = await FakeGraph.StartAsync();
         var prefix = AzuriteTables.UniquePrefix();
@@ -93,11 +94,12 @@ internal sealed class CallingApp : IAsyncDisposable
         {
             IncludeEnvironmentVariables = false,
             Settings = settings,
-            ConfigureServices = (services, configuration) =>
+            ConfigureServices = (collection, configuration) =>
             {
-                services.AddSingleton<TimeProvider>(time);
-                services.AddSingleton(bus);
-                services.AddServerlessCalling(configuration);
+                collection.AddSingleton<TimeProvider>(time);
+                collection.AddSingleton(bus);
+                services?.Invoke(collection);
+                collection.AddServerlessCalling(configuration);
             },
         });
         var app = new CallingApp(host, graph, bus, time, prefix);
