@@ -71,9 +71,14 @@ internal sealed class MediaNodeDouble(HttpClient functions, MediaEventSigner sig
     public Task<string> Acked<TEvent>()
         where TEvent : MediaEvent => Signal(typeof(TEvent).Name).Task;
 
+    /// <summary>Completes when the node was handed a command of this type (for any call); yields its call id.</summary>
+    public Task<string> Received<TCommand>()
+        where TCommand : MediaCommand => Signal("command:" + typeof(TCommand).Name).Task;
+
     public async Task HandleAsync(MediaCommand command, CancellationToken cancellationToken)
     {
         _commands.Enqueue(command);
+        Signal("command:" + command.MessageType).TrySetResult(command.CallId);
         switch (command)
         {
             case StartOutbound when Outbound == OutboundScript.Offer:

@@ -132,6 +132,47 @@ public sealed class CallEndingTests
         Assert.Equal("Timeout", call.GetProperty("endReason").GetString());
     }
 
+    [Fact]
+    public async Task Media_lost_on_a_connected_call_fails_it_and_terminates_at_Meta()
+    {
+        await using var app = await CallingApp.StartAsync();
+        var callId = await DialAsync(app);
+        await app.Node.Acked<OfferReady>().WaitAsync(Timeout);
+        await app.DeliverAsync(MetaWebhooks.OutboundAnswer(FakeGraph.WacidFor(1)));
+        await app.Node.Acked<MediaConnected>().WaitAsync(Timeout);
+
+        await app.Node.PostAsync(new MediaFailed
+        {
+            CallId = callId, NodeId = app.Node.NodeId, CreatedAt = app.Time.GetUtcNow(), Reason = MediaFailureReason.IceFailed,
+        });
+        await app.Node.Acked<MediaEnded>().WaitAsync(Timeout);
+
+        Assert.Equal(["connect", "terminate"], app.Graph.Actions);
+        var call = await app.GetCallAsync(callId);
+        Assert.Equal(("Failed", "MediaFailed", "IceFailed"),
+            (call.GetProperty("state").GetString(), call.GetProperty("endReason").GetString(), call.GetProperty("lastError").GetProperty("message").GetString()));
+    }
+
+    [Fact]
+    public async Task Hang_up_before_the_offer_places_no_call_and_frees_the_node_that_answers_late()
+    {
+        await using var app = await CallingApp.StartAsync();
+        app.Node.Outbound = OutboundScript.Silent;
+        var callId = await DialAsync(app);
+        await app.Node.Received<StartOutbound>().WaitAsync(Timeout);
+
+        using var delete = await app.Client.DeleteAsync(new Uri("api/calls/" + callId, UriKind.Relative));
+        Assert.Equal("Ended", (await CallingApp.ReadJsonAsync(delete)).GetProperty("state").GetString());
+        await app.Node.PostAsync(new OfferReady { CallId = callId, NodeId = app.Node.NodeId, CreatedAt = app.Time.GetUtcNow(), Sdp = MediaNodeDouble.OfferSdp });
+        await app.Node.Acked<MediaEnded>().WaitAsync(Timeout);
+
+        Assert.Empty(app.Graph.Requests);
+        var hangup = Assert.IsType<Hangup>(app.Node.CommandsFor(callId)[^1]);
+        Assert.Equal((1L, HangupReason.Business), (hangup.Sequence, hangup.Reason));
+        var call = await app.GetCallAsync(callId);
+        Assert.Equal(("Ended", "Cancelled"), (call.GetProperty("state").GetString(), call.GetProperty("outcome").GetString()));
+    }
+
     internal static async Task<string> DialAsync(CallingApp app, string? idempotencyKey = null)
     {
         using var dial = await app.DialAsync(new { to = "+14155550123" }, idempotencyKey);
