@@ -1,3 +1,7 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -29,6 +33,8 @@ public static class ServerlessCallingServiceCollectionExtensions
         services.AddOptions<MediaEventsOptions>().Bind(configuration.GetSection(MediaEventsOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CallFlowOptions>().Bind(configuration.GetSection(CallFlowOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
 
+        AddAzureIdentity(services, configuration);
+
         var flowOptions = new CallFlowOptions();
         configuration.GetSection(CallFlowOptions.SectionName).Bind(flowOptions);
         services.AddCallStore(o =>
@@ -49,6 +55,24 @@ public static class ServerlessCallingServiceCollectionExtensions
         services.TryAddSingleton<CallFlow>();
         services.TryAddSingleton<WebhookDispatcher>();
         return services;
+    }
+
+    /// <summary>
+    /// In Azure the app uses its managed identity: <c>CallStore:ServiceUri</c> registers an identity-based
+    /// <see cref="TableServiceClient"/> (Microsoft.Extensions.Azure), and identity-based transport endpoints resolve
+    /// the <see cref="TokenCredential"/>. Locally, connection strings are used and the credential is never built.
+    /// </summary>
+    private static void AddAzureIdentity(IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
+        if (Uri.TryCreate(configuration["CallStore:ServiceUri"], UriKind.Absolute, out var tableUri))
+        {
+            services.AddAzureClients(clients =>
+            {
+                clients.AddTableServiceClient(tableUri);
+                clients.UseCredential(sp => sp.GetRequiredService<TokenCredential>());
+            });
+        }
     }
 
     /// <summary>The callback shape the test host takes: <c>(services, configuration)</c>.</summary>

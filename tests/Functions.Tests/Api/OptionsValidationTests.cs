@@ -1,3 +1,5 @@
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Hosting;
 using Serverless.Functions.Tests.App;
@@ -29,5 +31,23 @@ public sealed class OptionsValidationTests
                 ConfigureServices = ServerlessCallingServiceCollectionExtensions.Register,
             }));
         Assert.DoesNotContain(CallingApp.AppSecret, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_table_service_uri_switches_the_call_store_to_an_identity_based_client()
+    {
+        var settings = CallingApp.Settings("tidentity", new Uri("http://127.0.0.1:9/"));
+        settings["CallStore:ServiceUri"] = "https://example-account.table.core.windows.net/";
+
+        await using var host = await FunctionsTestHost.StartAsync(
+            new FunctionsTestHostOptions(typeof(ServerlessCallingServiceCollectionExtensions).Assembly)
+            {
+                IncludeEnvironmentVariables = false,
+                Settings = settings,
+                ConfigureServices = ServerlessCallingServiceCollectionExtensions.Register,
+            });
+
+        var client = host.Services.GetRequiredService<TableServiceClient>();
+        Assert.Equal(new Uri("https://example-account.table.core.windows.net/"), client.Uri);
     }
 }
