@@ -11,7 +11,12 @@ using Microsoft.Extensions.Logging;
 namespace Serverless.Functions.Tests.App;
 
 /// <summary>One POST to the fake Graph endpoint, as received.</summary>
-internal sealed record GraphRequest(string PhoneNumberId, string Action, string? To, string? CallId, string? SdpType, string? Sdp, string? Authorization, string Body);
+internal sealed record GraphRequest(
+    string PhoneNumberId, string Action, string? To, string? CallId, string? SdpType, string? Sdp, string? Authorization, string Body)
+{
+    /// <summary>Stopwatch timestamp of arrival, for latency measurements.</summary>
+    public long ReceivedAt { get; init; } = System.Diagnostics.Stopwatch.GetTimestamp();
+}
 
 /// <summary>
 /// Stands in for graph.facebook.com on 127.0.0.1: records every <c>/{version}/{phoneNumberId}/calls</c> POST and
@@ -23,6 +28,7 @@ internal sealed class FakeGraph : IAsyncDisposable
     private readonly ConcurrentQueue<GraphRequest> _requests = new();
     private readonly ConcurrentDictionary<string, (int Status, int Code, string Message)> _errors = new(StringComparer.Ordinal);
     private int _wacids;
+    private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private FakeGraph(WebApplication app) => _app = app;
 
@@ -48,6 +54,9 @@ internal sealed class FakeGraph : IAsyncDisposable
         return fake;
     }
 
+    /// <summary>Completes when the next request arrives after this call.</summary>
+    public Task NextRequestAsync(CancellationToken cancellationToken) => Volatile.Read(ref _next).Task.WaitAsync(cancellationToken);
+
     /// <summary>Every later <paramref name="action"/> fails with Meta's error body.</summary>
     public void Fail(string action, int httpStatus, int code, string message) => _errors[action] = (httpStatus, code, message);
 
@@ -69,6 +78,7 @@ internal sealed class FakeGraph : IAsyncDisposable
 
         _requests.Enqueue(new GraphRequest(
             phoneNumberId, action, Str(root, "to"), Str(root, "call_id"), sdpType, sdp, request.Headers.Authorization.ToString(), body));
+        Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
         if (_errors.TryGetValue(action, out var error))
         {
