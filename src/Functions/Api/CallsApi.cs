@@ -63,10 +63,14 @@ public sealed partial class CallsApi(
         if (idempotencyKey.Length > 0)
         {
             var reservation = await store.TryReserveIdempotencyKeyAsync(idempotencyKey, callId, cancellationToken);
-            if (!reservation.Reserved)
+            if (!reservation.Reserved && await store.GetAsync(reservation.CallId, cancellationToken) is not null)
             {
-                return await ExistingCallAsync(reservation.CallId, cancellationToken);
+                return await AcceptedAsync(reservation.CallId, cancellationToken);
             }
+
+            // Reserved now, or reserved by a request that failed (or is still running) before storing its call: this
+            // request creates the call under the reserved id; the store lets only one of them create it.
+            callId = reservation.CallId;
         }
 
         var metadata = new Dictionary<string, string>(dial.Metadata, StringComparer.Ordinal);
@@ -81,7 +85,11 @@ public sealed partial class CallsApi(
             Metadata = metadata,
             IdempotencyKey = idempotencyKey.Length > 0 ? idempotencyKey : null,
         };
-        await store.CreateAsync(call, cancellationToken);
+        if (!(await store.CreateAsync(call, cancellationToken)).Created)
+        {
+            return await AcceptedAsync(callId, cancellationToken);
+        }
+
         // The answer shows the call as created: the node may move it on before this response is written.
         var created = CallResource.Of(call with { Version = 1 }, await store.GetHistoryAsync(callId, cancellationToken));
         if (logger.IsEnabled(LogLevel.Information))
@@ -185,18 +193,6 @@ public sealed partial class CallsApi(
 
         var history = await store.GetHistoryAsync(id, cancellationToken);
         return new OkObjectResult(CallResource.Of(result.Call!, history));
-    }
-
-    private async Task<IActionResult> ExistingCallAsync(string callId, CancellationToken cancellationToken)
-    {
-        if (await store.GetAsync(callId, cancellationToken) is null)
-        {
-            // The key is reserved but its call is not stored yet: the first request is still running.
-            return Problems.Create(StatusCodes.Status409Conflict, ProblemTypes.IdempotencyKeyInUse,
-                "A request with this Idempotency-Key is still being processed.", null, Location(callId));
-        }
-
-        return await AcceptedAsync(callId, cancellationToken);
     }
 
     private async Task<IActionResult> AcceptedAsync(string callId, CancellationToken cancellationToken)

@@ -14,7 +14,6 @@ public static class ProblemTypes
     public const string InvalidQuery = BaseUri + "invalid-query";
     public const string CallNotFound = BaseUri + "call-not-found";
     public const string PayloadTooLarge = BaseUri + "payload-too-large";
-    public const string IdempotencyKeyInUse = BaseUri + "idempotency-key-in-use";
     public const string MediaUnavailable = BaseUri + "media-unavailable";
     public const string NoCallPermission = BaseUri + "no-call-permission";
     public const string MetaError = BaseUri + "meta-error";

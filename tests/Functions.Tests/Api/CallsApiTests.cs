@@ -1,5 +1,6 @@
 using System.Net;
 using Serverless.Functions.Tests.App;
+using Serverless.Functions.Tests.Calls;
 using Serverless.Functions.Tests.Flows;
 using Serverless.Shared.Media;
 
@@ -25,6 +26,23 @@ public sealed class CallsApiTests
         Assert.Equal(first.Headers.Location, second.Headers.Location);
         Assert.NotEqual(id, (await CallingApp.ReadJsonAsync(other)).GetProperty("id").GetString());
         Assert.Equal(2, app.Bus.CountReady("commands-new"));
+    }
+
+    [Fact]
+    public async Task A_key_reserved_by_a_request_that_failed_before_storing_its_call_still_yields_that_call()
+    {
+        await using var app = await CallingApp.StartAsync(runNode: false);
+        var store = await AzuriteTables.StoreAsync(app.TablePrefix, app.Time);
+        const string orphanId = "call_01ARZ3NDEKTSV4RRFFQ69G5FAV";
+        Assert.True((await store.TryReserveIdempotencyKeyAsync("crashed-1", orphanId)).Reserved);
+
+        using var first = await app.DialAsync(new { to = "+14155550123" }, "crashed-1");
+        using var second = await app.DialAsync(new { to = "+14155550123" }, "crashed-1");
+
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal(orphanId, (await CallingApp.ReadJsonAsync(first)).GetProperty("id").GetString());
+        Assert.Equal(orphanId, (await CallingApp.ReadJsonAsync(second)).GetProperty("id").GetString());
+        Assert.Equal(1, app.Bus.CountReady("commands-new"));
     }
 
     [Fact]
