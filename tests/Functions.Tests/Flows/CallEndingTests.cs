@@ -173,6 +173,56 @@ public sealed class CallEndingTests
         Assert.Equal(("Ended", "Cancelled"), (call.GetProperty("state").GetString(), call.GetProperty("outcome").GetString()));
     }
 
+    [Fact]
+    public async Task A_failed_inbound_accept_fails_the_call_with_Metas_code_and_rejects_it()
+    {
+        await using var app = await CallingApp.StartAsync();
+        app.Graph.Fail("accept", 500, 138007, "Connect Timeout");
+        const string wacid = "wacid.ACCEPTFAIL";
+
+        await app.DeliverAsync(MetaWebhooks.InboundConnect(wacid));
+        var callId = await app.Node.Acked<MediaEnded>().WaitAsync(Timeout);
+
+        Assert.Equal(["pre_accept", "accept", "reject"], app.Graph.Actions);
+        var call = await app.GetCallAsync(callId);
+        Assert.Equal("Failed", call.GetProperty("state").GetString());
+        Assert.Equal((138007, "https://errors.serverless-calling.dev/meta-error"),
+            (call.GetProperty("lastError").GetProperty("code").GetInt32(), call.GetProperty("lastError").GetProperty("type").GetString()));
+    }
+
+    [Fact]
+    public async Task A_failed_Graph_terminate_still_ends_the_call_and_hangs_up_the_node()
+    {
+        await using var app = await CallingApp.StartAsync();
+        app.Graph.Fail("terminate", 400, 100, "Invalid parameter");
+        var callId = await DialAsync(app);
+        await app.Node.Acked<OfferReady>().WaitAsync(Timeout);
+
+        using var delete = await app.Client.DeleteAsync(new Uri("api/calls/" + callId, UriKind.Relative));
+        await app.Node.Acked<MediaEnded>().WaitAsync(Timeout);
+
+        Assert.Equal(HttpStatusCode.OK, delete.StatusCode);
+        Assert.Equal(["connect", "terminate"], app.Graph.Actions);
+        Assert.Equal(("Ended", "Cancelled"), ((await app.GetCallAsync(callId)).GetProperty("state").GetString(), (await app.GetCallAsync(callId)).GetProperty("outcome").GetString()));
+    }
+
+    [Fact]
+    public async Task Terminate_with_Metas_error_fails_a_connected_call_with_that_code()
+    {
+        await using var app = await CallingApp.StartAsync();
+        const string wacid = "wacid.MEDIATIMEOUT";
+        await app.DeliverAsync(MetaWebhooks.InboundConnect(wacid));
+        var callId = await app.Node.Acked<MediaConnected>().WaitAsync(Timeout);
+
+        await app.DeliverAsync(MetaWebhooks.Terminate(wacid, "FAILED", outbound: false, duration: 20, errorCode: 138021));
+        await app.Node.Acked<MediaEnded>().WaitAsync(Timeout);
+
+        Assert.Equal(["pre_accept", "accept"], app.Graph.Actions);
+        var call = await app.GetCallAsync(callId);
+        Assert.Equal(("Failed", "MetaError", 138021),
+            (call.GetProperty("state").GetString(), call.GetProperty("endReason").GetString(), call.GetProperty("lastError").GetProperty("code").GetInt32()));
+    }
+
     internal static async Task<string> DialAsync(CallingApp app, string? idempotencyKey = null)
     {
         using var dial = await app.DialAsync(new { to = "+14155550123" }, idempotencyKey);
