@@ -71,6 +71,10 @@ internal sealed class MediaNodeDouble(HttpClient functions, MediaEventSigner sig
     public Task<string> Acked<TEvent>()
         where TEvent : MediaEvent => Signal(typeof(TEvent).Name).Task;
 
+    /// <summary>Completes when the Functions acknowledged an event of this type for <paramref name="callId"/>.</summary>
+    public Task<string> Acked<TEvent>(string callId)
+        where TEvent : MediaEvent => Signal(typeof(TEvent).Name + "|" + callId).Task;
+
     /// <summary>Completes when the node was handed a command of this type (for any call); yields its call id.</summary>
     public Task<string> Received<TCommand>()
         where TCommand : MediaCommand => Signal("command:" + typeof(TCommand).Name).Task;
@@ -111,6 +115,7 @@ internal sealed class MediaNodeDouble(HttpClient functions, MediaEventSigner sig
         using var response = await SendAsync(evt, cancellationToken);
         response.EnsureSuccessStatusCode();
         Signal(evt.MessageType).TrySetResult(evt.CallId);
+        Signal(evt.MessageType + "|" + evt.CallId).TrySetResult(evt.CallId);
     }
 
     /// <summary>POSTs one signed event and hands back the response, whatever its status.</summary>

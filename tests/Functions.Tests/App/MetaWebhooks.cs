@@ -72,6 +72,13 @@ internal static class MetaWebhooks
         return Envelope(phoneNumberId, "calls", value);
     }
 
+    /// <summary>One delivery carrying the entries of several bodies, in order (Meta batches deliveries).</summary>
+    public static string Batch(params string[] bodies)
+    {
+        var entries = bodies.SelectMany(b => JsonDocument.Parse(b).RootElement.GetProperty("entry").EnumerateArray().Select(e => e.Clone())).ToArray();
+        return JsonSerializer.Serialize(new { @object = "whatsapp_business_account", entry = entries });
+    }
+
     private static string Envelope(string phoneNumberId, string field, object value)
     {
         var merged = JsonSerializer.SerializeToElement(value);

@@ -115,4 +115,26 @@ public sealed class WebhookRedeliveryTests
         Assert.Equal(["connect"], app.Graph.Actions);
         Assert.Single(app.Node.CommandsFor(callId), c => c is Hangup);
     }
+
+    [Fact]
+    public async Task One_batched_delivery_is_processed_event_by_event_and_routed_per_business_number()
+    {
+        await using var app = await CallingApp.StartAsync();
+        var callId = await CallEndingTests.DialAsync(app);
+        await app.Node.Acked<OfferReady>().WaitAsync(Timeout);
+        var wacid = FakeGraph.WacidFor(1);
+
+        await app.DeliverAsync(MetaWebhooks.Batch(
+            MetaWebhooks.Status(wacid, "RINGING"),
+            MetaWebhooks.InboundConnect("wacid.OTHERNUMBER", CallingApp.OtherPhoneNumberId),
+            MetaWebhooks.OutboundAnswer(wacid)));
+        await app.Node.Acked<MediaConnected>(callId).WaitAsync(Timeout);
+
+        var call = await app.GetCallAsync(callId);
+        Assert.Equal("Connected", call.GetProperty("state").GetString());
+        Assert.Equal(["Created", "OfferReady", "ConnectSent", "StatusRinging", "AnswerReceived"], OutboundFlowTests.Triggers(call)[..5]);
+        await app.Node.Received<StartInbound>().WaitAsync(Timeout);
+        var inbound = Assert.Single(app.Node.Commands.OfType<StartInbound>());
+        Assert.Equal(CallingApp.OtherPhoneNumberId, inbound.PhoneNumberId);
+    }
 }
