@@ -79,4 +79,30 @@ public sealed class InboundFlowTests
         Assert.Empty(app.Graph.Requests);
         Assert.Empty(app.Node.Commands);
     }
+
+    [Fact]
+    public async Task Seed_guide_shaped_webhooks_without_metadata_serve_the_default_number()
+    {
+        await using var app = await CallingApp.StartAsync();
+        const string wacid = "wacid.SEEDSHAPE";
+        string Seed(object value) => System.Text.Json.JsonSerializer.Serialize(new
+        {
+            @object = "whatsapp_business_account",
+            entry = new[] { new { id = "waba-1", changes = new[] { new { field = "calls", value } } } },
+        });
+
+        await app.DeliverAsync(Seed(new
+        {
+            event_type = "call.connect", call_id = wacid, from = CallingApp.User, to = "16315553601", direction = "USER_INITIATED",
+            session = new { sdp_type = "offer", sdp = MetaWebhooks.UserSdp },
+        }));
+        var callId = await app.Node.Acked<MediaConnected>().WaitAsync(Timeout);
+        await app.DeliverAsync(Seed(new { event_type = "call.terminate", call_id = wacid, status = "COMPLETED" }));
+        await app.Node.Acked<MediaEnded>().WaitAsync(Timeout);
+
+        Assert.Equal(["pre_accept", "accept"], app.Graph.Actions);
+        Assert.All(app.Graph.Requests, r => Assert.Equal(CallingApp.PhoneNumberId, r.PhoneNumberId));
+        var call = await app.GetCallAsync(callId);
+        Assert.Equal(("Ended", CallingApp.PhoneNumberId), (call.GetProperty("state").GetString(), call.GetProperty("from").GetString()));
+    }
 }
