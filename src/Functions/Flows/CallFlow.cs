@@ -58,6 +58,12 @@ public sealed partial class CallFlow
             case ApplyStatus.Applied when result.BecameFinal:
                 await FinishAsync(result.Previous!, result.Call!, trigger, cancellationToken);
                 break;
+            case ApplyStatus.DuplicateDelivery when IsRedeliveryOfTheEnding(result, trigger) && result.Call!.NodeId is { } nodeId:
+                // The first handling may have failed after recording but before the Hangup went out (the sender
+                // retries the input for exactly that reason). Same MessageId, so a node that has it runs it once.
+                await _commands.SendAsync(
+                    CallCommands.Hangup(result.Call, nodeId, CallCommands.ReasonFor(result.Call), _time.GetUtcNow()), cancellationToken);
+                break;
             default:
                 break;
         }
@@ -96,6 +102,13 @@ public sealed partial class CallFlow
             await _commands.SendAsync(CallCommands.Hangup(call, nodeId, CallCommands.ReasonFor(call), _time.GetUtcNow()), cancellationToken);
         }
     }
+
+    private static bool IsRedeliveryOfTheEnding(ApplyResult result, CallTrigger trigger) =>
+        result.Call is { IsFinal: true }
+        && result.Event is { Result: TransitionKind.Applied } first
+        && first.StateAfter.IsFinal()
+        && first.Trigger == trigger.Name
+        && trigger is not CallTrigger.MediaStatsReported;
 
     /// <summary>
     /// Meta needs to hear from us when we end the call (hang-up, sweeper, media failure, our audio finished, or an

@@ -1,4 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using Serverless.Functions.Tests.App;
+using Serverless.Shared.Transport;
+using Serverless.Shared.Transport.InMemory;
 using Serverless.Shared.Media;
 
 namespace Serverless.Functions.Tests.Flows;
@@ -136,5 +139,31 @@ public sealed class WebhookRedeliveryTests
         await app.Node.Received<StartInbound>().WaitAsync(Timeout);
         var inbound = Assert.Single(app.Node.Commands.OfType<StartInbound>());
         Assert.Equal(CallingApp.OtherPhoneNumberId, inbound.PhoneNumberId);
+    }
+
+    [Fact]
+    public async Task A_terminate_whose_hangup_could_not_be_sent_is_retried_by_Meta_and_then_frees_the_node()
+    {
+        FlakyCommandSender<Hangup>? sender = null;
+        await using var app = await CallingApp.StartAsync(services: s => s.AddSingleton<ICommandSender>(sp =>
+            sender = new FlakyCommandSender<Hangup>(sp.GetRequiredService<InMemoryCommandBus>())));
+        const string wacid = "wacid.RETRIED";
+        await app.DeliverAsync(MetaWebhooks.InboundConnect(wacid));
+        var callId = await app.Node.Acked<MediaConnected>().WaitAsync(Timeout);
+        var terminate = MetaWebhooks.Terminate(wacid, "COMPLETED", outbound: false, duration: 9);
+
+        using (var failed = await app.PostWebhookAsync(terminate))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.InternalServerError, failed.StatusCode);
+        }
+
+        Assert.Equal("Ended", (await app.GetCallAsync(callId)).GetProperty("state").GetString());
+        await app.DeliverAsync(terminate);
+        await app.Node.Acked<MediaEnded>().WaitAsync(Timeout);
+        await app.DeliverAsync(terminate);
+
+        Assert.Equal(1, sender!.Failures);
+        Assert.Single(app.Node.CommandsFor(callId), c => c is Hangup);
+        Assert.Single(OutboundFlowTests.Triggers(await app.GetCallAsync(callId)), t => t == "Terminated");
     }
 }
