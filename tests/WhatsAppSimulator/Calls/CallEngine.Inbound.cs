@@ -26,7 +26,7 @@ internal sealed partial class CallEngine
             _webhooks.Enqueue(WebhookValues.Connect(call, "offer", offer, _clock.UnixSeconds));
             // §6: "about 30 to 60 seconds after the Call Connect webhook" the user sees "Not Answered".
             var window = options.AnswerWindow ?? _options.InboundAnswerWindow;
-            call.AddTimer(_clock.ScheduleAt(_clock.UtcNow + window, () => OnAnswerWindowElapsed(call)));
+            call.AddTimer(_clock.ScheduleAt(_clock.UtcNow + window, at => OnAnswerWindowElapsed(call, at)));
         }
 
         return call;
@@ -90,7 +90,7 @@ internal sealed partial class CallEngine
             _permissions.RecordConnectedCall(call.UserWaId, businessInitiated: false);
             if (_users.Get(call.UserWaId).HangUpAfter is { } hangUp)
             {
-                call.AddTimer(_clock.ScheduleAt(_clock.UtcNow + hangUp, () => UserHangUp(call.Id)));
+                call.AddTimer(_clock.ScheduleAt(_clock.UtcNow + hangUp, at => UserHangUp(call.Id, at)));
             }
         }
 
@@ -123,14 +123,14 @@ internal sealed partial class CallEngine
         }
     }
 
-    private void OnAnswerWindowElapsed(SimulatedCall call)
+    private void OnAnswerWindowElapsed(SimulatedCall call, DateTimeOffset at)
     {
         lock (_gate)
         {
             if (call.Phase is SimulatedCallPhase.Ringing or SimulatedCallPhase.PreAccepted)
             {
                 End(call, "FAILED", new WebhookCallError(
-                    Users.SimulatedUserBehavior.NotAnsweredErrorCode, "Call not answered", "The business did not accept the call within the answer window"));
+                    Users.SimulatedUserBehavior.NotAnsweredErrorCode, "Call not answered", "The business did not accept the call within the answer window"), at);
             }
         }
     }

@@ -123,7 +123,9 @@ internal sealed partial class CallEngine
     }
 
     /// <summary>Test hook: the user hangs up (or, while ringing inbound, cancels).</summary>
-    public bool UserHangUp(string callId)
+    public bool UserHangUp(string callId) => UserHangUp(callId, _clock.UtcNow);
+
+    private bool UserHangUp(string callId, DateTimeOffset at)
     {
         lock (_gate)
         {
@@ -132,7 +134,7 @@ internal sealed partial class CallEngine
                 return false;
             }
 
-            End(call, call.Phase == SimulatedCallPhase.Connected ? "COMPLETED" : "FAILED", null);
+            End(call, call.Phase == SimulatedCallPhase.Connected ? "COMPLETED" : "FAILED", null, at);
             return true;
         }
     }
@@ -141,7 +143,7 @@ internal sealed partial class CallEngine
     {
         var start = _clock.UtcNow;
         var ringTimeoutAt = start + _options.RingTimeout;
-        call.AddTimer(_clock.ScheduleAt(start + _options.RingingAfter, () => OnRinging(call)));
+        call.AddTimer(_clock.ScheduleAt(start + _options.RingingAfter, at => OnRinging(call, at)));
 
         var reactAt = start + (behavior.ReactAfter < _options.RingingAfter ? _options.RingingAfter : behavior.ReactAfter);
         var reacts = behavior.Reaction != OutboundReaction.NeverAnswer && reactAt < ringTimeoutAt;
@@ -150,38 +152,38 @@ internal sealed partial class CallEngine
             switch (behavior.Reaction)
             {
                 case OutboundReaction.Answer:
-                    call.AddTimer(_clock.ScheduleAt(reactAt, () => OnOutboundAnswered(call)));
-                    call.AddTimer(_clock.ScheduleAt(reactAt + _options.AcceptedStatusAfter, () => OnAcceptedStatus(call)));
+                    call.AddTimer(_clock.ScheduleAt(reactAt, at => OnOutboundAnswered(call, at)));
+                    call.AddTimer(_clock.ScheduleAt(reactAt + _options.AcceptedStatusAfter, at => OnAcceptedStatus(call, at)));
                     if (behavior.HangUpAfter is { } hangUp)
                     {
-                        call.AddTimer(_clock.ScheduleAt(reactAt + hangUp, () => UserHangUp(call.Id)));
+                        call.AddTimer(_clock.ScheduleAt(reactAt + hangUp, at => UserHangUp(call.Id, at)));
                     }
 
                     break;
                 case OutboundReaction.Reject:
-                    call.AddTimer(_clock.ScheduleAt(reactAt, () => OnOutboundRejected(call)));
+                    call.AddTimer(_clock.ScheduleAt(reactAt, at => OnOutboundRejected(call, at)));
                     break;
                 case OutboundReaction.Fail:
-                    call.AddTimer(_clock.ScheduleAt(reactAt, () => OnOutboundFailed(call, behavior.FailureCode)));
+                    call.AddTimer(_clock.ScheduleAt(reactAt, at => OnOutboundFailed(call, behavior.FailureCode, at)));
                     break;
             }
         }
 
-        call.AddTimer(_clock.ScheduleAt(ringTimeoutAt, () => OnRingTimeout(call)));
+        call.AddTimer(_clock.ScheduleAt(ringTimeoutAt, at => OnRingTimeout(call, at)));
     }
 
-    private void OnRinging(SimulatedCall call)
+    private void OnRinging(SimulatedCall call, DateTimeOffset at)
     {
         lock (_gate)
         {
             if (call.Phase == SimulatedCallPhase.Ringing)
             {
-                _webhooks.Enqueue(WebhookValues.Status(call, "RINGING", _clock.UnixSeconds));
+                _webhooks.Enqueue(WebhookValues.Status(call, "RINGING", at.ToUnixTimeSeconds()));
             }
         }
     }
 
-    private void OnOutboundAnswered(SimulatedCall call)
+    private void OnOutboundAnswered(SimulatedCall call, DateTimeOffset at)
     {
         lock (_gate)
         {
@@ -191,9 +193,9 @@ internal sealed partial class CallEngine
             }
 
             call.Phase = SimulatedCallPhase.Connected;
-            call.ConnectedAt = _clock.UtcNow;
+            call.ConnectedAt = at;
             _permissions.RecordConnectedCall(call.UserWaId, businessInitiated: true);
-            var timestamp = _clock.UnixSeconds;
+            var timestamp = at.ToUnixTimeSeconds();
             var answer = call.PendingPhoneAnswer!;
             // §2b: Meta's connect webhook carries the phone's answer; it is built once the phone produced it.
             _webhooks.Enqueue(async ct =>
@@ -210,19 +212,19 @@ internal sealed partial class CallEngine
     }
 
     // §2c: ACCEPTED "typically always arrives after the call has been established", for auditing.
-    private void OnAcceptedStatus(SimulatedCall call)
+    private void OnAcceptedStatus(SimulatedCall call, DateTimeOffset at)
     {
         lock (_gate)
         {
             if (call.Phase == SimulatedCallPhase.Connected)
             {
-                _webhooks.Enqueue(WebhookValues.Status(call, "ACCEPTED", _clock.UnixSeconds));
+                _webhooks.Enqueue(WebhookValues.Status(call, "ACCEPTED", at.ToUnixTimeSeconds()));
             }
         }
     }
 
     // §2c: "REJECTED is followed by a terminate webhook".
-    private void OnOutboundRejected(SimulatedCall call)
+    private void OnOutboundRejected(SimulatedCall call, DateTimeOffset at)
     {
         lock (_gate)
         {
@@ -231,42 +233,43 @@ internal sealed partial class CallEngine
                 return;
             }
 
-            _webhooks.Enqueue(WebhookValues.Status(call, "REJECTED", _clock.UnixSeconds));
-            End(call, "FAILED", null);
+            _webhooks.Enqueue(WebhookValues.Status(call, "REJECTED", at.ToUnixTimeSeconds()));
+            End(call, "FAILED", null, at);
         }
     }
 
-    private void OnOutboundFailed(SimulatedCall call, int errorCode)
+    private void OnOutboundFailed(SimulatedCall call, int errorCode, DateTimeOffset at)
     {
         lock (_gate)
         {
             if (call.Phase == SimulatedCallPhase.Ringing)
             {
-                End(call, "FAILED", new WebhookCallError(errorCode, "Call setup failed", "The user's device could not take the call"));
+                End(call, "FAILED", new WebhookCallError(errorCode, "Call setup failed", "The user's device could not take the call"), at);
             }
         }
     }
 
-    private void OnRingTimeout(SimulatedCall call)
+    private void OnRingTimeout(SimulatedCall call, DateTimeOffset at)
     {
         lock (_gate)
         {
             if (call.Phase == SimulatedCallPhase.Ringing)
             {
                 End(call, "FAILED", new WebhookCallError(
-                    SimulatedUserBehavior.NotAnsweredErrorCode, "Call not answered", "The user did not answer before the ring timeout"));
+                    SimulatedUserBehavior.NotAnsweredErrorCode, "Call not answered", "The user did not answer before the ring timeout"), at);
             }
         }
     }
 
     /// <summary>Ends the call: terminate webhook (§2d), timers cancelled, phone hung up. Caller holds the lock.</summary>
-    private void End(SimulatedCall call, string status, WebhookCallError? error)
+    private void End(SimulatedCall call, string status, WebhookCallError? error, DateTimeOffset? at = null)
     {
+        var when = at ?? _clock.UtcNow;
         call.Phase = SimulatedCallPhase.Ended;
-        call.EndedAt = _clock.UtcNow;
+        call.EndedAt = when;
         call.EndStatus = status;
         call.CancelTimers();
-        _webhooks.Enqueue(WebhookValues.Terminate(call, status, _clock.UnixSeconds, error));
+        _webhooks.Enqueue(WebhookValues.Terminate(call, status, when.ToUnixTimeSeconds(), error));
         _ = HangUpPhoneAsync(call.Phone);
     }
 

@@ -39,8 +39,12 @@ public sealed class SimulatorClock
     /// <summary>Unix seconds of the current instant, as Meta writes timestamps.</summary>
     public long UnixSeconds => UtcNow.ToUnixTimeSeconds();
 
-    /// <summary>Runs <paramref name="action"/> at <paramref name="dueAt"/> (at once if it has passed). Dispose to cancel.</summary>
-    public IDisposable ScheduleAt(DateTimeOffset dueAt, Action action)
+    /// <summary>
+    /// Runs <paramref name="action"/> at <paramref name="dueAt"/> (at once if it has passed), passing the due instant:
+    /// a FakeTimeProvider advanced past several timers fires them all at the final time, and events must still be
+    /// stamped with the instant they were scheduled for. Dispose to cancel.
+    /// </summary>
+    public IDisposable ScheduleAt(DateTimeOffset dueAt, Action<DateTimeOffset> action)
     {
         ArgumentNullException.ThrowIfNull(action);
         var delay = dueAt - Time.GetUtcNow();
@@ -49,7 +53,7 @@ public sealed class SimulatorClock
             delay = TimeSpan.Zero;
         }
 
-        var scheduled = new ScheduledAction(this, action);
+        var scheduled = new ScheduledAction(this, () => action(dueAt));
         lock (_gate)
         {
             _pending.Add(scheduled);
@@ -69,7 +73,7 @@ public sealed class SimulatorClock
         }
 
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var scheduled = ScheduleAt(UtcNow + delay, () => done.TrySetResult());
+        var scheduled = ScheduleAt(UtcNow + delay, _ => done.TrySetResult());
         var registration = cancellationToken.Register(() =>
         {
             scheduled.Dispose();

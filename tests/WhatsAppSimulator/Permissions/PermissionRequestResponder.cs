@@ -21,10 +21,10 @@ internal sealed class PermissionRequestResponder(SimulatorClock clock, CallPermi
             return;
         }
 
-        clock.ScheduleAt(clock.UtcNow + behavior.PermissionReplyAfter, () => Reply(business, userWaId, requestMessageId, behavior));
+        clock.ScheduleAt(clock.UtcNow + behavior.PermissionReplyAfter, at => Reply(business, userWaId, requestMessageId, behavior, at));
     }
 
-    private void Reply(BusinessPhoneNumber business, string userWaId, string requestMessageId, SimulatedUserBehavior behavior)
+    private void Reply(BusinessPhoneNumber business, string userWaId, string requestMessageId, SimulatedUserBehavior behavior, DateTimeOffset at)
     {
         var accepted = behavior.PermissionReply is PermissionReply.Accept or PermissionReply.AcceptPermanently;
         var permanent = behavior.PermissionReply == PermissionReply.AcceptPermanently;
@@ -34,12 +34,12 @@ internal sealed class PermissionRequestResponder(SimulatorClock clock, CallPermi
             table.Grant(userWaId, permanent);
             if (!permanent)
             {
-                expires = (clock.UtcNow + CallPermissionTable.TemporaryPermissionLifetime).ToUnixTimeSeconds();
+                expires = (at + CallPermissionTable.TemporaryPermissionLifetime).ToUnixTimeSeconds();
             }
         }
 
         webhooks.Enqueue(WebhookValues.PermissionReply(
-            business, userWaId, behavior.ProfileName, requestMessageId, NewMessageId(), clock.UnixSeconds,
+            business, userWaId, behavior.ProfileName, requestMessageId, NewMessageId(), at.ToUnixTimeSeconds(),
             accepted, permanent, expires, "user_action"));
     }
 }
