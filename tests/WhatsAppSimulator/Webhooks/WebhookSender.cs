@@ -142,6 +142,26 @@ public sealed class WebhookSender : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until at least <paramref name="count"/> changes are held back.</summary>
+    public async Task WaitUntilHeldAsync(int count, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task changed;
+            lock (_gate)
+            {
+                if (_held.Count >= count)
+                {
+                    return;
+                }
+
+                changed = _changed.Task;
+            }
+
+            await changed.WaitAsync(cancellationToken);
+        }
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
@@ -186,13 +206,20 @@ public sealed class WebhookSender : IAsyncDisposable
                 continue;
             }
 
+            bool held;
             lock (_gate)
             {
-                if (_holding && !item.BypassHold)
+                held = _holding && !item.BypassHold;
+                if (held)
                 {
                     _held.AddRange(changes);
-                    continue;
                 }
+            }
+
+            if (held)
+            {
+                Signal();
+                continue;
             }
 
             await DeliverAsync(changes, ct);
