@@ -128,8 +128,9 @@ public sealed class WhatsAppSimulator : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        await Webhooks.DisposeAsync();
         await _app.StopAsync();
+        await Webhooks.DisposeAsync();
+        await _engine.DisposeAsync();
         await _app.DisposeAsync();
     }
 

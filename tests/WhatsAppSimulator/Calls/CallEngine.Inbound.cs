@@ -27,6 +27,7 @@ internal sealed partial class CallEngine
             // §6: "about 30 to 60 seconds after the Call Connect webhook" the user sees "Not Answered".
             var window = options.AnswerWindow ?? _options.InboundAnswerWindow;
             call.AddTimer(_clock.ScheduleAt(_clock.UtcNow + window, at => OnAnswerWindowElapsed(call, at)));
+            GrantCallbackPermission(call);
         }
 
         return call;
@@ -121,6 +122,24 @@ internal sealed partial class CallEngine
             End(call, "FAILED", null);
             return CallOutcome.Ok(call);
         }
+    }
+
+    // §3 way (2): with callback_permission_status ENABLED, a user who calls grants temporary permission;
+    // Meta reports it as a call_permission_reply with response_source "automatic" and the call id as context.
+    private void GrantCallbackPermission(SimulatedCall call)
+    {
+        if (!_settings.IsCallbackPermissionEnabled(call.Business.PhoneNumberId)
+            || _permissions.StatusOf(call.UserWaId) != Permissions.CallPermissionStatus.NoPermission)
+        {
+            return;
+        }
+
+        _permissions.Grant(call.UserWaId);
+        var now = _clock.UtcNow;
+        _webhooks.Enqueue(WebhookValues.PermissionReply(
+            call.Business, call.UserWaId, call.ProfileName, call.Id, Permissions.PermissionRequestResponder.NewMessageId(),
+            now.ToUnixTimeSeconds(), accepted: true, permanent: false,
+            (now + Permissions.CallPermissionTable.TemporaryPermissionLifetime).ToUnixTimeSeconds(), "automatic"));
     }
 
     private void OnAnswerWindowElapsed(SimulatedCall call, DateTimeOffset at)

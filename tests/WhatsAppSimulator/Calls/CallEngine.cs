@@ -14,7 +14,7 @@ namespace Serverless.Testing.WhatsAppSimulator.Calls;
 /// webhooks Meta would send. Every timer of a scripted behaviour is armed when the call starts, at an absolute
 /// instant, so tests advancing a FakeTimeProvider never race the engine.
 /// </summary>
-internal sealed partial class CallEngine
+internal sealed partial class CallEngine : IAsyncDisposable
 {
     private const string IdAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -200,7 +200,26 @@ internal sealed partial class CallEngine
             // §2b: Meta's connect webhook carries the phone's answer; it is built once the phone produced it.
             _webhooks.Enqueue(async ct =>
             {
-                var sdp = await answer.WaitAsync(ct);
+                string sdp;
+                try
+                {
+                    sdp = await answer.WaitAsync(ct);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // A phone that cannot answer is a failed call setup, not a crashed simulator.
+                    lock (_gate)
+                    {
+                        if (call.Phase != SimulatedCallPhase.Ended)
+                        {
+                            call.ConnectedAt = null;
+                            End(call, "FAILED", new WebhookCallError(138019, "Call setup failed", ex.Message));
+                        }
+                    }
+
+                    return null;
+                }
+
                 lock (_gate)
                 {
                     call.AnswerSdp = sdp;
@@ -306,6 +325,25 @@ internal sealed partial class CallEngine
 
             var error = e.ErrorCode is { } code ? new WebhookCallError(code, e.Reason, e.Reason) : null;
             End(call, error is null && call.Phase == SimulatedCallPhase.Connected ? "COMPLETED" : "FAILED", error);
+        }
+    }
+
+    /// <summary>Releases the phones of calls still running when the simulator stops; no webhooks are sent.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        List<SimulatedCall> running;
+        lock (_gate)
+        {
+            running = [.. _calls.Values.Where(c => c.Phase != SimulatedCallPhase.Ended)];
+            foreach (var call in running)
+            {
+                call.CancelTimers();
+            }
+        }
+
+        foreach (var call in running)
+        {
+            await call.Phone.DisposeAsync();
         }
     }
 

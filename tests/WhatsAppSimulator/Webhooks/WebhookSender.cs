@@ -298,6 +298,10 @@ public sealed class WebhookSender : IAsyncDisposable
             {
                 attempt = new WebhookAttempt(_clock.UtcNow, null, ex.Message);
             }
+            catch (InvalidOperationException ex)
+            {
+                attempt = new WebhookAttempt(_clock.UtcNow, null, ex.Message);
+            }
         }
 
         delivery.AddAttempt(attempt);
