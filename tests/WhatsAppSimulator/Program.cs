@@ -36,19 +36,6 @@ for (var i = 0; i + 1 < args.Length; i += 2)
 
 await using var simulator = await WhatsAppSimulator.StartAsync(options);
 Console.WriteLine($"WhatsApp Cloud API simulator on {simulator.BaseAddress} (phone number id {simulator.DefaultNumber.PhoneNumberId}); control API under /_sim. Ctrl+C stops.");
-using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    stop.Cancel();
-};
-try
-{
-    await Task.Delay(Timeout.Infinite, stop.Token);
-}
-catch (OperationCanceledException)
-{
-    // Ctrl+C: dispose and exit.
-}
-
+// The host's console lifetime turns Ctrl+C and SIGTERM into a graceful stop.
+await simulator.WaitForShutdownAsync();
 return 0;

@@ -125,6 +125,9 @@ public sealed class WhatsAppSimulator : IAsyncDisposable
     /// <summary>A call by id, or null.</summary>
     public SimulatedCall? FindCall(string callId) => _engine.Find(callId);
 
+    /// <summary>Completes when the host is asked to stop (Ctrl+C, SIGTERM) or <paramref name="cancellationToken"/> fires.</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
