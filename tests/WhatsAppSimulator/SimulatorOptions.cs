@@ -49,6 +49,9 @@ public sealed class SimulatorOptions
     /// <summary>call_permissions reads per second per number before 613.</summary>
     public int CallPermissionReadsPerSecond { get; set; } = 5;
 
+    /// <summary>Send Meta's <c>sent</c>/<c>delivered</c> receipts (field messages) for every message the product sends.</summary>
+    public bool SendMessageReceipts { get; set; } = true;
+
     /// <summary>Adds logging providers to the host (none by default, so tests stay quiet).</summary>
     public Action<ILoggingBuilder>? ConfigureLogging { get; set; }
 

@@ -141,7 +141,7 @@ public sealed class WhatsAppSimulator : IAsyncDisposable
     {
         var gate = new GraphGate(Options);
         var calls = new CallsEndpoint(gate, _engine);
-        var messages = new MessagesEndpoint(gate, Permissions, new PermissionRequestResponder(Clock, Permissions, Users, Webhooks));
+        var messages = new MessagesEndpoint(gate, Permissions, new PermissionRequestResponder(Clock, Permissions, Users, Webhooks), Options.SendMessageReceipts);
         var permissions = new CallPermissionsEndpoint(gate, Permissions, new SlidingWindowLimiter(Clock, Options.CallPermissionReadsPerSecond, TimeSpan.FromSeconds(1)));
         var settings = new SettingsEndpoint(gate, Settings);
         app.MapPost("/{version}/{id}/calls", (HttpContext c, string version, string id) => calls.HandleAsync(c, version, id));
@@ -149,6 +149,8 @@ public sealed class WhatsAppSimulator : IAsyncDisposable
         app.MapGet("/{version}/{id}/call_permissions", (HttpContext c, string version, string id) => permissions.HandleAsync(c, version, id));
         app.MapGet("/{version}/{id}/settings", (HttpContext c, string version, string id) => settings.GetAsync(c, version, id));
         app.MapPost("/{version}/{id}/settings", (HttpContext c, string version, string id) => settings.PostAsync(c, version, id));
+        // Graph answers unknown paths with an error body, never an empty 404.
+        app.MapFallback((HttpContext c) => GraphHttp.WriteErrorAsync(c, GraphErrors.UnknownPath(c.Request.Path.Value ?? "/")));
     }
 
     private async Task RecordAsync(HttpContext context, RequestDelegate next)

@@ -129,7 +129,8 @@ public sealed class CallPermissionsTests
 
         h.Time.Advance(TimeSpan.FromSeconds(3));
 
-        var (field, value) = WebhookAssert.SingleChange((await h.Receiver.WaitForAsync(1))[0], h.Simulator.DefaultNumber);
+        // sent and delivered receipts come first; the reply is the third delivery.
+        var (field, value) = WebhookAssert.SingleChange((await h.Receiver.WaitForAsync(3))[2], h.Simulator.DefaultNumber);
         Assert.Equal("messages", field);
         Assert.Equal("Ada", value.GetProperty("contacts")[0].GetProperty("profile").GetProperty("name").GetString());
         var message = Assert.Single(value.GetProperty("messages").EnumerateArray());
@@ -153,6 +154,30 @@ public sealed class CallPermissionsTests
             _ => Permissions.CallPermissionStatus.NoPermission,
         };
         Assert.Equal(expected, h.Simulator.Permissions.StatusOf(SimulatorHarness.User));
+    }
+
+    [Fact]
+    public async Task Sent_messages_get_sent_then_delivered_receipts()
+    {
+        await using var h = await SimulatorHarness.StartAsync();
+        var t0 = h.Time.GetUtcNow();
+        var messageId = (await h.PostAsync("messages", PermissionRequest)).Json.RootElement.GetProperty("messages")[0].GetProperty("id").GetString();
+
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+
+        var received = await h.Receiver.WaitForAsync(2);
+        string[] expected = ["sent", "delivered"];
+        for (var i = 0; i < 2; i++)
+        {
+            var (field, value) = WebhookAssert.SingleChange(received[i], h.Simulator.DefaultNumber);
+            Assert.Equal("messages", field);
+            var status = Assert.Single(value.GetProperty("statuses").EnumerateArray());
+            Assert.Equal(messageId, status.GetProperty("id").GetString());
+            Assert.Equal(expected[i], status.GetProperty("status").GetString());
+            Assert.Equal(WebhookAssert.Unix(t0 + TimeSpan.FromSeconds(i)), status.GetProperty("timestamp").GetString());
+            Assert.Equal(SimulatorHarness.User, status.GetProperty("recipient_id").GetString());
+            Assert.False(status.TryGetProperty("type", out _));
+        }
     }
 
     [Fact]

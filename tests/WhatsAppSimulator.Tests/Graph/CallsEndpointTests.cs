@@ -239,6 +239,16 @@ public sealed class CallsEndpointTests
     }
 
     [Fact]
+    public async Task Unknown_edge_gets_a_graph_error_body()
+    {
+        await using var h = await SimulatorHarness.StartAsync();
+
+        var reply = await h.GetAsync("whatever");
+
+        AssertError(reply, 400, 2500, "OAuthException");
+    }
+
+    [Fact]
     public async Task Every_request_is_recorded_with_method_path_headers_and_body()
     {
         await using var h = await SimulatorHarness.StartAsync();

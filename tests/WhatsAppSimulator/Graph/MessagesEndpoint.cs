@@ -10,7 +10,7 @@ namespace Serverless.Testing.WhatsAppSimulator.Graph;
 /// counts it against the request limits and answers with the normal messages response. Plain text messages are
 /// accepted too, since a product may send them around calls.
 /// </summary>
-internal sealed class MessagesEndpoint(GraphGate gate, CallPermissionTable permissions, PermissionRequestResponder responder)
+internal sealed class MessagesEndpoint(GraphGate gate, CallPermissionTable permissions, PermissionRequestResponder responder, bool sendReceipts)
 {
     public async Task HandleAsync(HttpContext context, string version, string phoneNumberId)
     {
@@ -48,6 +48,11 @@ internal sealed class MessagesEndpoint(GraphGate gate, CallPermissionTable permi
         }
 
         var messageId = PermissionRequestResponder.NewMessageId();
+        if (sendReceipts)
+        {
+            responder.SendReceipts(business!, to!, messageId);
+        }
+
         if (isPermissionRequest)
         {
             responder.Schedule(business!, to!, messageId);

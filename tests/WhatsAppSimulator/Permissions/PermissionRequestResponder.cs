@@ -12,6 +12,15 @@ internal sealed class PermissionRequestResponder(SimulatorClock clock, CallPermi
 
     public static string NewMessageId() => "wamid." + RandomNumberGenerator.GetString(IdAlphabet, 40);
 
+    /// <summary>Meta's receipts for a sent message: <c>sent</c> at once, <c>delivered</c> one second later.</summary>
+    public void SendReceipts(BusinessPhoneNumber business, string userWaId, string messageId)
+    {
+        var now = clock.UtcNow;
+        webhooks.Enqueue(WebhookValues.MessageStatus(business, messageId, userWaId, "sent", now.ToUnixTimeSeconds()));
+        clock.ScheduleAt(now + TimeSpan.FromSeconds(1), at =>
+            webhooks.Enqueue(WebhookValues.MessageStatus(business, messageId, userWaId, "delivered", at.ToUnixTimeSeconds())));
+    }
+
     /// <summary>Schedules the scripted reply to request <paramref name="requestMessageId"/>, if the user replies at all.</summary>
     public void Schedule(BusinessPhoneNumber business, string userWaId, string requestMessageId)
     {

@@ -112,6 +112,23 @@ public static class WebhookValues
         });
     }
 
+    /// <summary>A message receipt (<c>sent</c>, <c>delivered</c>, <c>read</c>): field messages, statuses[] without <c>type</c>.</summary>
+    public static WebhookChange MessageStatus(BusinessPhoneNumber business, string messageId, string userWaId, string status, long timestamp)
+    {
+        ArgumentNullException.ThrowIfNull(business);
+        return Build(business, MessagesField, writer =>
+        {
+            writer.WriteStartArray("statuses");
+            writer.WriteStartObject();
+            writer.WriteString("id", messageId);
+            writer.WriteString("status", status);
+            writer.WriteString("timestamp", Unix(timestamp));
+            writer.WriteString("recipient_id", userWaId);
+            writer.WriteEndObject();
+            writer.WriteEndArray();
+        });
+    }
+
     /// <summary>§3: a call_permission_reply message from the user.</summary>
     public static WebhookChange PermissionReply(
         BusinessPhoneNumber business,
