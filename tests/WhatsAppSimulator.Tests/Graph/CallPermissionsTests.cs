@@ -181,6 +181,26 @@ public sealed class CallPermissionsTests
     }
 
     [Fact]
+    public async Task Fourth_consecutive_rejected_call_revokes_the_permission()
+    {
+        await using var h = await SimulatorHarness.StartAsync();
+        h.Simulator.Users.Set(SimulatorHarness.User, SimulatedUserBehavior.RejectAfter(TimeSpan.FromSeconds(1)));
+        h.Simulator.Permissions.Grant(SimulatorHarness.User, permanent: true);
+
+        for (var call = 1; call <= Permissions.CallPermissionTable.UnansweredCallsBeforeRevoke; call++)
+        {
+            Assert.Equal(200, (await h.ConnectAsync()).Status);
+            h.Time.Advance(TimeSpan.FromSeconds(2));
+            var expected = call < Permissions.CallPermissionTable.UnansweredCallsBeforeRevoke
+                ? Permissions.CallPermissionStatus.Permanent
+                : Permissions.CallPermissionStatus.NoPermission;
+            Assert.Equal(expected, h.Simulator.Permissions.StatusOf(SimulatorHarness.User));
+        }
+
+        Assert.Equal(401, (await h.ConnectAsync()).Status);
+    }
+
+    [Fact]
     public async Task A_connected_call_counts_against_start_call()
     {
         await using var h = await SimulatorHarness.StartAsync(o => o.BusinessInitiatedCallsPer24Hours = 1);

@@ -133,6 +133,38 @@ public sealed class InboundCallTests
     }
 
     [Fact]
+    public async Task Business_terminate_of_an_accepted_inbound_call_sends_terminate_COMPLETED()
+    {
+        await using var h = await SimulatorHarness.StartAsync();
+        var call = await h.Simulator.StartInboundCallAsync(SimulatorHarness.User);
+        var acceptedAt = h.Time.GetUtcNow();
+        Assert.Equal(200, (await h.CallActionAsync("accept", call.Id, "answer")).Status);
+        h.Time.Advance(TimeSpan.FromSeconds(42));
+
+        Assert.Equal(Success, (await h.CallActionAsync("terminate", call.Id)).Body);
+
+        var terminate = WebhookAssert.Call((await h.Receiver.WaitForAsync(2))[1], h.Simulator.DefaultNumber, "terminate", "USER_INITIATED", acceptedAt + TimeSpan.FromSeconds(42));
+        Assert.Equal("COMPLETED", terminate.GetProperty("status").GetString());
+        Assert.Equal(42, terminate.GetProperty("duration").GetInt32());
+    }
+
+    [Fact]
+    public async Task Control_api_hangs_up_as_the_user()
+    {
+        await using var h = await SimulatorHarness.StartAsync();
+        var call = await h.Simulator.StartInboundCallAsync(SimulatorHarness.User);
+        Assert.Equal(200, (await h.CallActionAsync("accept", call.Id, "answer")).Status);
+
+        using var response = await h.Http.PostAsync($"_sim/calls/{call.Id}/hangup", null);
+
+        Assert.True(response.IsSuccessStatusCode);
+        var terminate = WebhookAssert.Call((await h.Receiver.WaitForAsync(2))[1], h.Simulator.DefaultNumber, "terminate", "USER_INITIATED", h.Time.GetUtcNow());
+        Assert.Equal("COMPLETED", terminate.GetProperty("status").GetString());
+        using var again = await h.Http.PostAsync($"_sim/calls/{call.Id}/hangup", null);
+        Assert.Equal(404, (int)again.StatusCode);
+    }
+
+    [Fact]
     public async Task Reject_sends_terminate_and_ends_the_call()
     {
         await using var h = await SimulatorHarness.StartAsync();

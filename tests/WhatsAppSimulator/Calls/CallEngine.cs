@@ -253,6 +253,7 @@ internal sealed partial class CallEngine : IAsyncDisposable
             }
 
             _webhooks.Enqueue(WebhookValues.Status(call, "REJECTED", at.ToUnixTimeSeconds()));
+            _permissions.RecordUnansweredCall(call.UserWaId);
             End(call, "FAILED", null, at);
         }
     }
@@ -274,6 +275,7 @@ internal sealed partial class CallEngine : IAsyncDisposable
         {
             if (call.Phase == SimulatedCallPhase.Ringing)
             {
+                _permissions.RecordUnansweredCall(call.UserWaId);
                 End(call, "FAILED", new WebhookCallError(
                     SimulatedUserBehavior.NotAnsweredErrorCode, "Call not answered", "The user did not answer before the ring timeout"), at);
             }

@@ -13,6 +13,9 @@ public sealed class CallPermissionTable
     /// <summary>Temporary permission lifetime: 7 days from approval.</summary>
     public static readonly TimeSpan TemporaryPermissionLifetime = TimeSpan.FromDays(7);
 
+    /// <summary>Consecutive unanswered or rejected business calls after which Meta revokes the permission (§3).</summary>
+    public const int UnansweredCallsBeforeRevoke = 4;
+
     private const int RequestsPer24Hours = 1;
     private const int RequestsPer7Days = 2;
     private static readonly TimeSpan Day = TimeSpan.FromHours(24);
@@ -83,6 +86,22 @@ public sealed class CallPermissionTable
             }
 
             user.PermissionRequests.Clear();
+            user.ConsecutiveUnanswered = 0;
+        }
+    }
+
+    /// <summary>An unanswered or rejected business call; the fourth in a row revokes the permission (§3).</summary>
+    internal void RecordUnansweredCall(string waId)
+    {
+        lock (_gate)
+        {
+            var user = Get(waId);
+            if (++user.ConsecutiveUnanswered >= UnansweredCallsBeforeRevoke)
+            {
+                user.Status = CallPermissionStatus.NoPermission;
+                user.ExpiresAt = null;
+                user.ConsecutiveUnanswered = 0;
+            }
         }
     }
 
@@ -198,5 +217,7 @@ public sealed class CallPermissionTable
         public List<DateTimeOffset> PermissionRequests { get; } = [];
 
         public List<DateTimeOffset> ConnectedCalls { get; } = [];
+
+        public int ConsecutiveUnanswered { get; set; }
     }
 }
