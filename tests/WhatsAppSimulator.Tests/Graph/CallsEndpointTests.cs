@@ -202,6 +202,19 @@ public sealed class CallsEndpointTests
     }
 
     [Fact]
+    public async Task Token_in_access_token_query_parameter_is_accepted()
+    {
+        await using var h = await SimulatorHarness.StartAsync();
+        h.Http.DefaultRequestHeaders.Authorization = null;
+
+        using var ok = await h.Http.GetAsync($"{SimulatorHarness.Version}/{h.PhoneNumberId}/settings?access_token=sim-access-token");
+        using var wrong = await h.Http.GetAsync($"{SimulatorHarness.Version}/{h.PhoneNumberId}/settings?access_token=nope");
+
+        Assert.Equal(200, (int)ok.StatusCode);
+        Assert.Equal(401, (int)wrong.StatusCode);
+    }
+
+    [Fact]
     public async Task Unknown_phone_number_id_is_100_subcode_33_GraphMethodException()
     {
         await using var h = await SimulatorHarness.StartAsync();

@@ -80,6 +80,28 @@ public sealed class WebhookDeliveryTests
     }
 
     [Fact]
+    public async Task Bodies_escape_slashes_and_non_ascii_like_Meta_so_only_raw_bytes_verify()
+    {
+        await using var h = await SimulatorHarness.StartAsync();
+        await h.Simulator.StartInboundCallAsync(SimulatorHarness.User, new Calls.InboundCallOptions { ProfileName = "José Ünal" });
+
+        var received = (await h.Receiver.WaitForAsync(1))[0];
+        var raw = System.Text.Encoding.UTF8.GetString(received.Body);
+
+        Assert.Contains("UDP\\/TLS\\/RTP\\/SAVPF", raw, StringComparison.Ordinal);
+        Assert.Contains("Jos\\u00e9 \\u00dcnal", raw, StringComparison.Ordinal);
+        Assert.DoesNotContain("/", raw.Replace("\\/", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        using var document = received.Parse();
+        var value = document.RootElement.GetProperty("entry")[0].GetProperty("changes")[0].GetProperty("value");
+        Assert.Equal("José Ünal", value.GetProperty("contacts")[0].GetProperty("profile").GetProperty("name").GetString());
+        Assert.Contains("UDP/TLS/RTP/SAVPF", value.GetProperty("calls")[0].GetProperty("session").GetProperty("sdp").GetString(), StringComparison.Ordinal);
+        var reserialized = JsonSerializer.SerializeToUtf8Bytes(document.RootElement);
+        var signer = new HmacSha256Signature("sim-app-secret");
+        Assert.Equal(SignatureCheck.Valid, signer.Verify(received.Body, received.Signature));
+        Assert.Equal(SignatureCheck.Mismatch, signer.Verify(reserialized, received.Signature));
+    }
+
+    [Fact]
     public async Task Redeliver_posts_the_same_bytes_and_signature_again()
     {
         await using var h = await SimulatorHarness.StartAsync();

@@ -10,10 +10,7 @@ internal sealed partial class GraphGate(SimulatorOptions options)
     public GraphError? Check(HttpContext context, string version, string phoneNumberId, out BusinessPhoneNumber? business)
     {
         business = null;
-        var authorization = context.Request.Headers.Authorization.ToString();
-        const string Bearer = "Bearer ";
-        if (!authorization.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase)
-            || !string.Equals(authorization[Bearer.Length..].Trim(), options.AccessToken, StringComparison.Ordinal))
+        if (!string.Equals(PresentedToken(context), options.AccessToken, StringComparison.Ordinal))
         {
             return GraphErrors.InvalidAccessToken();
         }
@@ -25,6 +22,20 @@ internal sealed partial class GraphGate(SimulatorOptions options)
 
         business = options.PhoneNumbers.FirstOrDefault(p => p.PhoneNumberId == phoneNumberId);
         return business is null ? GraphErrors.UnknownObject(context.Request.Method, phoneNumberId) : null;
+    }
+
+    // Graph takes the token as "Authorization: Bearer <token>" or, as every Graph endpoint does, ?access_token=.
+    private static string? PresentedToken(HttpContext context)
+    {
+        const string Bearer = "Bearer ";
+        var authorization = context.Request.Headers.Authorization.ToString();
+        if (authorization.Length > 0)
+        {
+            return authorization.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase) ? authorization[Bearer.Length..].Trim() : null;
+        }
+
+        var query = context.Request.Query["access_token"].ToString();
+        return query.Length > 0 ? query : null;
     }
 
     [GeneratedRegex(@"^v\d+\.\d+$", RegexOptions.CultureInvariant)]

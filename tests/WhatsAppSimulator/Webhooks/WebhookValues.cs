@@ -177,7 +177,7 @@ public static class WebhookValues
     private static WebhookChange Build(BusinessPhoneNumber business, string field, Action<Utf8JsonWriter> body)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, WebhookEnvelope.WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteString("messaging_product", "whatsapp");
