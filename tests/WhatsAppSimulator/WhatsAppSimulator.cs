@@ -10,6 +10,7 @@ using Serverless.Shared.Security;
 using Serverless.Testing.WhatsAppSimulator.Calls;
 using Serverless.Testing.WhatsAppSimulator.Clock;
 using Serverless.Testing.WhatsAppSimulator.Control;
+using Serverless.Testing.WhatsAppSimulator.Faults;
 using Serverless.Testing.WhatsAppSimulator.Graph;
 using Serverless.Testing.WhatsAppSimulator.Permissions;
 using Serverless.Testing.WhatsAppSimulator.Recording;
@@ -63,6 +64,9 @@ public sealed class WhatsAppSimulator : IAsyncDisposable
 
     /// <summary>Scripted behaviour per user.</summary>
     public SimulatedUsers Users { get; }
+
+    /// <summary>Injected Graph failures (503/429 for a while, or an error after the action took effect).</summary>
+    public GraphFaults Faults { get; } = new();
 
     /// <summary>The <c>calling</c> settings per number.</summary>
     public CallSettingsStore Settings { get; }
@@ -159,16 +163,41 @@ public sealed class WhatsAppSimulator : IAsyncDisposable
         await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
         var body = buffer.ToArray();
         context.Items[GraphHttp.BodyItem] = body;
-        // Recorded before handling, so a caller that got its response always finds its request in the log.
-        // The control API is the test's own voice; only product traffic is recorded.
-        if (!context.Request.Path.StartsWithSegments("/_sim", StringComparison.Ordinal))
+        // The control API is the test's own voice; only product traffic is recorded and subject to faults.
+        if (context.Request.Path.StartsWithSegments("/_sim", StringComparison.Ordinal))
         {
-            var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-            Requests.Add(new RecordedRequest(
-                Clock.UtcNow, context.Request.Method, context.Request.Path.Value ?? string.Empty,
-                context.Request.QueryString.Value ?? string.Empty, headers, body));
+            await next(context);
+            return;
         }
 
-        await next(context);
+        // Recorded before handling, so a caller that got its response always finds its request in the log.
+        var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        var path = context.Request.Path.Value ?? string.Empty;
+        Requests.Add(new RecordedRequest(Clock.UtcNow, context.Request.Method, path, context.Request.QueryString.Value ?? string.Empty, headers, body));
+
+        if (Faults.TakeFor(path[(path.LastIndexOf('/') + 1)..]) is not { } fault)
+        {
+            await next(context);
+            return;
+        }
+
+        if (fault.AfterProcessing)
+        {
+            // Let the action take effect, then lose its response.
+            var original = context.Response.Body;
+            context.Response.Body = Stream.Null;
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                context.Response.Body = original;
+            }
+
+            context.Response.Headers.Clear();
+        }
+
+        await GraphHttp.WriteErrorAsync(context, fault.Error);
     }
 }

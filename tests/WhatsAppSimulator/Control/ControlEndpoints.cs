@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Serverless.Testing.WhatsAppSimulator.Calls;
+using Serverless.Testing.WhatsAppSimulator.Faults;
 using Serverless.Testing.WhatsAppSimulator.Users;
 
 namespace Serverless.Testing.WhatsAppSimulator.Control;
@@ -47,6 +48,12 @@ internal static class ControlEndpoints
         })])));
         app.MapPost("/_sim/webhooks/{id}/redeliver", async (string id, CancellationToken ct) =>
             Results.Json(new JsonObject { ["status"] = await sim.Webhooks.RedeliverAsync(id, ct) }));
+        app.MapPost("/_sim/faults", (HttpContext context) => InjectFault(sim, context));
+        app.MapDelete("/_sim/faults", () =>
+        {
+            sim.Faults.Clear();
+            return Results.Ok();
+        });
         app.MapPost("/_sim/webhooks/hold", () =>
         {
             sim.Webhooks.Hold();
@@ -72,6 +79,27 @@ internal static class ControlEndpoints
         }, context.RequestAborted);
         return Results.Json(new JsonObject { ["call_id"] = call.Id });
     };
+
+    // {"kind":"503"|"429","count":3,"edge":"calls","after_processing":false}
+    private static IResult InjectFault(WhatsAppSimulator sim, HttpContext context)
+    {
+        var body = JsonNode.Parse(context.Items[Graph.GraphHttp.BodyItem] as byte[] ?? []) as JsonObject ?? [];
+        var edge = body["edge"]?.GetValue<string>();
+        var after = body["after_processing"]?.GetValue<bool>() ?? false;
+        GraphFault? fault = body["kind"]?.GetValue<string>() switch
+        {
+            "503" => GraphFault.ServiceUnavailable(edge, after),
+            "429" => GraphFault.RateLimited(edge) with { AfterProcessing = after },
+            _ => null,
+        };
+        if (fault is null)
+        {
+            return Results.BadRequest(new JsonObject { ["error"] = "kind must be 503 or 429" });
+        }
+
+        sim.Faults.Inject(fault, body["count"]?.GetValue<int>() ?? 1);
+        return Results.Json(new JsonObject { ["pending"] = sim.Faults.PendingCount });
+    }
 
     private static IResult SetUser(WhatsAppSimulator sim, string waId, HttpContext context)
     {

@@ -10,6 +10,9 @@ namespace Serverless.Testing.WhatsAppSimulator.Graph;
 /// </summary>
 public sealed record GraphError(HttpStatusCode Status, string Message, string Type, int Code, int? Subcode = null, string? Details = null)
 {
+    /// <summary>Graph's <c>is_transient</c> hint, written only when set (Meta sets it on throttling and outages).</summary>
+    public bool? IsTransient { get; init; }
+
     private const string TraceAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
 
     /// <summary>Writes the error body; every error gets a fresh <c>fbtrace_id</c> like Meta's.</summary>
@@ -26,6 +29,11 @@ public sealed record GraphError(HttpStatusCode Status, string Message, string Ty
             if (Subcode is { } subcode)
             {
                 writer.WriteNumber("error_subcode", subcode);
+            }
+
+            if (IsTransient is { } transient)
+            {
+                writer.WriteBoolean("is_transient", transient);
             }
 
             if (Details is not null)

@@ -102,6 +102,15 @@ public static class GraphErrors
         new(HttpStatusCode.TooManyRequests, "(#613) Fetch Call Permission API Limit Hit", OAuthException, 613, null,
             "Calls to call_permissions have exceeded the rate limit");
 
+    /// <summary>Graph outage: code 2 "Service temporarily unavailable", HTTP 503, transient.</summary>
+    public static GraphError ServiceUnavailable() =>
+        new(HttpStatusCode.ServiceUnavailable, "Service temporarily unavailable", OAuthException, 2) { IsTransient = true };
+
+    /// <summary>Cloud API throughput limit: code 130429 "Rate limit hit", HTTP 429, transient.</summary>
+    public static GraphError RateLimitHit() =>
+        new(HttpStatusCode.TooManyRequests, "(#130429) Rate limit hit", OAuthException, 130429, null,
+            "Cloud API message throughput has been reached") { IsTransient = true };
+
     /// <summary>Body that is not a JSON object.</summary>
     public static GraphError MalformedBody() => InvalidParameter("Request body must be a JSON object");
 }
