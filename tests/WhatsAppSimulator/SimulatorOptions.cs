@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Serverless.Testing.WhatsAppSimulator.Phone;
 using Serverless.Testing.WhatsAppSimulator.Users;
+using Serverless.Testing.WhatsAppSimulator.Webhooks;
 
 namespace Serverless.Testing.WhatsAppSimulator;
 
@@ -48,6 +49,9 @@ public sealed class SimulatorOptions
 
     /// <summary>call_permissions reads per second per number before 613.</summary>
     public int CallPermissionReadsPerSecond { get; set; } = 5;
+
+    /// <summary>Shapes of call webhooks: Meta's (default) or the seed guide's flat <c>event_type</c> ones.</summary>
+    public WebhookDialect WebhookDialect { get; set; } = WebhookDialect.Meta;
 
     /// <summary>Send Meta's <c>sent</c>/<c>delivered</c> receipts (field messages) for every message the product sends.</summary>
     public bool SendMessageReceipts { get; set; } = true;

@@ -45,7 +45,10 @@ public sealed class ControlApiTests
         await using var h = await SimulatorHarness.StartAsync();
         var callId = await h.ConnectOkAsync();
         await h.CallActionAsync("terminate", callId);
-        await h.Receiver.WaitForAsync(1);
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        {
+            await h.Simulator.Webhooks.WaitUntilAsync(log => log.Count == 1 && log[0].State == Serverless.Testing.WhatsAppSimulator.Webhooks.WebhookDeliveryState.Delivered, timeout.Token);
+        }
 
         using var requests = JsonDocument.Parse(await h.Http.GetStringAsync("_sim/requests"));
         using var webhooks = JsonDocument.Parse(await h.Http.GetStringAsync("_sim/webhooks"));

@@ -119,6 +119,22 @@ public sealed class WebhookDeliveryTests
     }
 
     [Fact]
+    public async Task Deliver_twice_posts_every_body_two_times()
+    {
+        await using var h = await SimulatorHarness.StartAsync();
+        h.Simulator.Webhooks.DeliverTwice = true;
+        var callId = await h.ConnectOkAsync();
+        await h.CallActionAsync("terminate", callId);
+
+        var received = await h.Receiver.WaitForAsync(2);
+        await WaitForStateAsync(h.Simulator, 2, WebhookDeliveryState.Delivered);
+
+        Assert.Equal(received[0].Body, received[1].Body);
+        var delivery = Assert.Single(h.Simulator.Webhooks.Deliveries);
+        Assert.Equal(2, delivery.Attempts.Count);
+    }
+
+    [Fact]
     public async Task Held_deliveries_are_released_in_a_seeded_shuffled_order()
     {
         await using var h = await SimulatorHarness.StartAsync();

@@ -23,7 +23,7 @@ internal sealed partial class CallEngine
         lock (_gate)
         {
             call.OfferSdp = offer;
-            _webhooks.Enqueue(WebhookValues.Connect(call, "offer", offer, _clock.UnixSeconds));
+            _webhooks.Enqueue(_writer.Connect(call, "offer", offer, _clock.UnixSeconds));
             // §6: "about 30 to 60 seconds after the Call Connect webhook" the user sees "Not Answered".
             var window = options.AnswerWindow ?? _options.InboundAnswerWindow;
             call.AddTimer(_clock.ScheduleAt(_clock.UtcNow + window, at => OnAnswerWindowElapsed(call, at)));
@@ -119,7 +119,7 @@ internal sealed partial class CallEngine
                 return CallOutcome.Fail(GraphErrors.CallNotInState(callId, "reject"));
             }
 
-            End(call, "FAILED", null);
+            End(call, "FAILED", null, TerminateCause.Rejected);
             return CallOutcome.Ok(call);
         }
     }
@@ -149,7 +149,7 @@ internal sealed partial class CallEngine
             if (call.Phase is SimulatedCallPhase.Ringing or SimulatedCallPhase.PreAccepted)
             {
                 End(call, "FAILED", new WebhookCallError(
-                    Users.SimulatedUserBehavior.NotAnsweredErrorCode, "Call not answered", "The business did not accept the call within the answer window"), at);
+                    Users.SimulatedUserBehavior.NotAnsweredErrorCode, "Call not answered", "The business did not accept the call within the answer window"), TerminateCause.NotAnswered, at);
             }
         }
     }

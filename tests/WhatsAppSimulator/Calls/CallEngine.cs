@@ -26,6 +26,7 @@ internal sealed partial class CallEngine : IAsyncDisposable
     private readonly CallPermissionTable _permissions;
     private readonly SimulatedUsers _users;
     private readonly CallSettingsStore _settings;
+    private readonly CallWebhookWriter _writer;
 
     public CallEngine(
         SimulatorOptions options,
@@ -41,6 +42,7 @@ internal sealed partial class CallEngine : IAsyncDisposable
         _permissions = permissions;
         _users = users;
         _settings = settings;
+        _writer = CallWebhookWriter.For(options.WebhookDialect);
     }
 
     public IReadOnlyList<SimulatedCall> Calls
@@ -117,7 +119,7 @@ internal sealed partial class CallEngine : IAsyncDisposable
                 return CallOutcome.Fail(GraphErrors.CallNotInState(callId, "terminate"));
             }
 
-            End(call, "COMPLETED", null);
+            End(call, "COMPLETED", null, TerminateCause.BusinessHangUp);
             return CallOutcome.Ok(call);
         }
     }
@@ -134,7 +136,7 @@ internal sealed partial class CallEngine : IAsyncDisposable
                 return false;
             }
 
-            End(call, call.Phase == SimulatedCallPhase.Connected ? "COMPLETED" : "FAILED", null, at);
+            End(call, call.Phase == SimulatedCallPhase.Connected ? "COMPLETED" : "FAILED", null, TerminateCause.UserHangUp, at);
             return true;
         }
     }
@@ -178,7 +180,7 @@ internal sealed partial class CallEngine : IAsyncDisposable
         {
             if (call.Phase == SimulatedCallPhase.Ringing)
             {
-                _webhooks.Enqueue(WebhookValues.Status(call, "RINGING", at.ToUnixTimeSeconds()));
+                _webhooks.Enqueue(_writer.Status(call, "RINGING", at.ToUnixTimeSeconds()));
             }
         }
     }
@@ -213,7 +215,7 @@ internal sealed partial class CallEngine : IAsyncDisposable
                         if (call.Phase != SimulatedCallPhase.Ended)
                         {
                             call.ConnectedAt = null;
-                            End(call, "FAILED", new WebhookCallError(138019, "Call setup failed", ex.Message));
+                            End(call, "FAILED", new WebhookCallError(138019, "Call setup failed", ex.Message), TerminateCause.Failed);
                         }
                     }
 
@@ -225,7 +227,7 @@ internal sealed partial class CallEngine : IAsyncDisposable
                     call.AnswerSdp = sdp;
                 }
 
-                return WebhookValues.Connect(call, "answer", sdp, timestamp);
+                return _writer.Connect(call, "answer", sdp, timestamp);
             });
         }
     }
@@ -237,7 +239,7 @@ internal sealed partial class CallEngine : IAsyncDisposable
         {
             if (call.Phase == SimulatedCallPhase.Connected)
             {
-                _webhooks.Enqueue(WebhookValues.Status(call, "ACCEPTED", at.ToUnixTimeSeconds()));
+                _webhooks.Enqueue(_writer.Status(call, "ACCEPTED", at.ToUnixTimeSeconds()));
             }
         }
     }
@@ -252,9 +254,9 @@ internal sealed partial class CallEngine : IAsyncDisposable
                 return;
             }
 
-            _webhooks.Enqueue(WebhookValues.Status(call, "REJECTED", at.ToUnixTimeSeconds()));
+            _webhooks.Enqueue(_writer.Status(call, "REJECTED", at.ToUnixTimeSeconds()));
             _permissions.RecordUnansweredCall(call.UserWaId);
-            End(call, "FAILED", null, at);
+            End(call, "FAILED", null, TerminateCause.Rejected, at);
         }
     }
 
@@ -264,7 +266,7 @@ internal sealed partial class CallEngine : IAsyncDisposable
         {
             if (call.Phase == SimulatedCallPhase.Ringing)
             {
-                End(call, "FAILED", new WebhookCallError(errorCode, "Call setup failed", "The user's device could not take the call"), at);
+                End(call, "FAILED", new WebhookCallError(errorCode, "Call setup failed", "The user's device could not take the call"), TerminateCause.Failed, at);
             }
         }
     }
@@ -277,20 +279,23 @@ internal sealed partial class CallEngine : IAsyncDisposable
             {
                 _permissions.RecordUnansweredCall(call.UserWaId);
                 End(call, "FAILED", new WebhookCallError(
-                    SimulatedUserBehavior.NotAnsweredErrorCode, "Call not answered", "The user did not answer before the ring timeout"), at);
+                    SimulatedUserBehavior.NotAnsweredErrorCode, "Call not answered", "The user did not answer before the ring timeout"), TerminateCause.NotAnswered, at);
             }
         }
     }
 
     /// <summary>Ends the call: terminate webhook (§2d), timers cancelled, phone hung up. Caller holds the lock.</summary>
-    private void End(SimulatedCall call, string status, WebhookCallError? error, DateTimeOffset? at = null)
+    private void End(SimulatedCall call, string status, WebhookCallError? error, TerminateCause cause, DateTimeOffset? at = null)
     {
         var when = at ?? _clock.UtcNow;
         call.Phase = SimulatedCallPhase.Ended;
         call.EndedAt = when;
         call.EndStatus = status;
         call.CancelTimers();
-        _webhooks.Enqueue(WebhookValues.Terminate(call, status, when.ToUnixTimeSeconds(), error));
+        foreach (var change in _writer.Terminate(call, status, when.ToUnixTimeSeconds(), error, cause))
+        {
+            _webhooks.Enqueue(change);
+        }
         _ = HangUpPhoneAsync(call.Phone);
     }
 
@@ -326,7 +331,8 @@ internal sealed partial class CallEngine : IAsyncDisposable
             }
 
             var error = e.ErrorCode is { } code ? new WebhookCallError(code, e.Reason, e.Reason) : null;
-            End(call, error is null && call.Phase == SimulatedCallPhase.Connected ? "COMPLETED" : "FAILED", error);
+            var completed = error is null && call.Phase == SimulatedCallPhase.Connected;
+            End(call, completed ? "COMPLETED" : "FAILED", error, completed ? TerminateCause.UserHangUp : TerminateCause.Failed);
         }
     }
 

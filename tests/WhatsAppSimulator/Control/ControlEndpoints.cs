@@ -54,6 +54,11 @@ internal static class ControlEndpoints
             sim.Faults.Clear();
             return Results.Ok();
         });
+        app.MapPost("/_sim/webhooks/deliver-twice", (bool? enabled) =>
+        {
+            sim.Webhooks.DeliverTwice = enabled ?? true;
+            return Results.Ok();
+        });
         app.MapPost("/_sim/webhooks/hold", () =>
         {
             sim.Webhooks.Hold();

@@ -39,6 +39,9 @@ public sealed class WebhookSender : IAsyncDisposable
     /// <summary>The product's webhook URL; null keeps deliveries in the log without sending.</summary>
     public Uri? TargetUrl { get; set; }
 
+    /// <summary>When set, every delivered body is POSTed a second time at once (Meta's at-least-once, made routine).</summary>
+    public bool DeliverTwice { get; set; }
+
     /// <summary>Snapshot of every delivery, oldest first.</summary>
     public IReadOnlyList<WebhookDelivery> Deliveries
     {
@@ -250,6 +253,11 @@ public sealed class WebhookSender : IAsyncDisposable
             var result = await PostAsync(delivery, cancellationToken);
             if (result.Succeeded)
             {
+                if (DeliverTwice)
+                {
+                    await PostAsync(delivery, cancellationToken);
+                }
+
                 delivery.State = WebhookDeliveryState.Delivered;
                 Signal();
                 return;
