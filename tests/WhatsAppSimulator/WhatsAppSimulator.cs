@@ -105,7 +105,18 @@ public sealed class WhatsAppSimulator : IAsyncDisposable
         simulator.MapGraph(app);
         ControlEndpoints.Map(app, simulator);
 
-        await app.StartAsync(cancellationToken);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            // A taken port must not leave the webhook pump running.
+            await webhooks.DisposeAsync();
+            await app.DisposeAsync();
+            throw;
+        }
+
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         simulator.BaseAddress = new Uri(address.TrimEnd('/') + "/");
         return simulator;

@@ -65,6 +65,15 @@ public sealed class ControlApiTests
     }
 
     [Fact]
+    public async Task Starting_on_a_taken_port_fails_cleanly()
+    {
+        await using var first = await WhatsAppSimulator.StartAsync(new SimulatorOptions());
+        var port = first.BaseAddress.Port;
+
+        await Assert.ThrowsAnyAsync<IOException>(() => WhatsAppSimulator.StartAsync(new SimulatorOptions { Port = port }));
+    }
+
+    [Fact]
     public async Task Callback_permission_enabled_grants_permission_when_the_user_calls()
     {
         await using var h = await SimulatorHarness.StartAsync();
