@@ -62,15 +62,32 @@ public sealed class PhoneSeamTests
         Assert.Equal(138019, WebhookAssert.Value(last, h.Simulator.DefaultNumber).GetProperty("errors")[0].GetProperty("code").GetInt32());
     }
 
+    [Fact]
+    public async Task Phone_that_cannot_offer_fails_StartInboundCall_without_a_webhook_or_a_stuck_call()
+    {
+        var factory = new ScriptedPhoneFactory { FailOffer = true };
+        await using var h = await SimulatorHarness.StartAsync(o => o.PhoneFactory = factory);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => h.Simulator.StartInboundCallAsync(SimulatorHarness.User));
+
+        Assert.Equal(SimulatedCallPhase.Ended, Assert.Single(h.Simulator.Calls).Phase);
+        Assert.Empty(h.Simulator.Webhooks.Deliveries);
+        // The failed inbound call does not count as ongoing: the business can still call the user.
+        h.Simulator.Permissions.Grant(SimulatorHarness.User);
+        Assert.Equal(200, (await h.ConnectAsync()).Status);
+    }
+
     private sealed class ScriptedPhoneFactory : ISimulatedPhoneFactory
     {
         public bool FailAnswer { get; init; }
+
+        public bool FailOffer { get; init; }
 
         public List<(SimulatedPhoneContext Context, ScriptedPhone Phone)> Created { get; } = [];
 
         public ISimulatedPhone Create(SimulatedPhoneContext context)
         {
-            var phone = new ScriptedPhone(FailAnswer);
+            var phone = new ScriptedPhone(FailAnswer, FailOffer);
             lock (Created)
             {
                 Created.Add((context, phone));
@@ -80,7 +97,7 @@ public sealed class PhoneSeamTests
         }
     }
 
-    private sealed class ScriptedPhone(bool failAnswer) : ISimulatedPhone
+    private sealed class ScriptedPhone(bool failAnswer, bool failOffer) : ISimulatedPhone
     {
         private readonly SdpOnlyPhone _sdp = new();
 
@@ -92,7 +109,8 @@ public sealed class PhoneSeamTests
 
         public void End(int code, string reason) => Ended?.Invoke(this, new SimulatedPhoneEndedEventArgs(code, reason));
 
-        public Task<string> CreateOfferAsync(CancellationToken cancellationToken) => _sdp.CreateOfferAsync(cancellationToken);
+        public Task<string> CreateOfferAsync(CancellationToken cancellationToken) =>
+            failOffer ? Task.FromException<string>(new InvalidOperationException("no audio device")) : _sdp.CreateOfferAsync(cancellationToken);
 
         public Task<string> AnswerAsync(string offerSdp, CancellationToken cancellationToken)
         {

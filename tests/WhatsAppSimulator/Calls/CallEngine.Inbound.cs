@@ -19,7 +19,24 @@ internal sealed partial class CallEngine
             call.CtaPayload = options.CtaPayload;
         }
 
-        var offer = await call.Phone.CreateOfferAsync(cancellationToken);
+        string offer;
+        try
+        {
+            offer = await call.Phone.CreateOfferAsync(cancellationToken);
+        }
+        catch
+        {
+            // The call never reached the business: forget it without a webhook, and release the phone.
+            lock (_gate)
+            {
+                call.Phase = SimulatedCallPhase.Ended;
+                call.EndedAt = _clock.UtcNow;
+            }
+
+            await call.Phone.DisposeAsync();
+            throw;
+        }
+
         lock (_gate)
         {
             call.OfferSdp = offer;
