@@ -6,7 +6,15 @@ using Serverless.Testing.WhatsAppSimulator;
 var options = new SimulatorOptions
 {
     Port = 5055,
-    ConfigureLogging = l => l.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning),
+    // A readable timeline: Graph requests, webhook attempts and call phases; framework noise only from warnings up.
+    ConfigureLogging = l => l
+        .AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+        })
+        .SetMinimumLevel(LogLevel.Information)
+        .AddFilter("Microsoft", LogLevel.Warning),
 };
 for (var i = 0; i + 1 < args.Length; i += 2)
 {

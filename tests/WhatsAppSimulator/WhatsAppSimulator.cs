@@ -12,6 +12,7 @@ using Serverless.Testing.WhatsAppSimulator.Clock;
 using Serverless.Testing.WhatsAppSimulator.Control;
 using Serverless.Testing.WhatsAppSimulator.Faults;
 using Serverless.Testing.WhatsAppSimulator.Graph;
+using Serverless.Testing.WhatsAppSimulator.Logging;
 using Serverless.Testing.WhatsAppSimulator.Permissions;
 using Serverless.Testing.WhatsAppSimulator.Recording;
 using Serverless.Testing.WhatsAppSimulator.Settings;
@@ -29,10 +30,12 @@ public sealed class WhatsAppSimulator : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly CallEngine _engine;
+    private readonly ILogger _logger;
 
     private WhatsAppSimulator(WebApplication app, SimulatorOptions options, SimulatorClock clock, RequestLog requests,
-        WebhookSender webhooks, CallPermissionTable permissions, SimulatedUsers users, CallSettingsStore settings, CallEngine engine)
+        WebhookSender webhooks, CallPermissionTable permissions, SimulatedUsers users, CallSettingsStore settings, CallEngine engine, ILogger logger)
     {
+        _logger = logger;
         _app = app;
         Options = options;
         Clock = clock;
@@ -87,20 +90,21 @@ public sealed class WhatsAppSimulator : IAsyncDisposable
         }
 
         var clock = new SimulatorClock(options.TimeProvider);
-        var requests = new RequestLog();
-        var webhooks = new WebhookSender(clock, new HmacSha256Signature(options.AppSecret), options.WebhookUrl, [.. options.WebhookRetryDelays]);
-        var permissions = new CallPermissionTable(clock, options.BusinessInitiatedCallsPer24Hours);
-        var users = new SimulatedUsers(options.DefaultUserBehavior);
-        var settings = new CallSettingsStore();
-        var engine = new CallEngine(options, clock, webhooks, permissions, users, settings);
-
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         options.ConfigureLogging?.Invoke(builder.Logging);
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
         var app = builder.Build();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Serverless.Testing.WhatsAppSimulator");
 
-        var simulator = new WhatsAppSimulator(app, options, clock, requests, webhooks, permissions, users, settings, engine);
+        var requests = new RequestLog();
+        var webhooks = new WebhookSender(clock, new HmacSha256Signature(options.AppSecret), options.WebhookUrl, [.. options.WebhookRetryDelays], logger);
+        var permissions = new CallPermissionTable(clock, options.BusinessInitiatedCallsPer24Hours);
+        var users = new SimulatedUsers(options.DefaultUserBehavior);
+        var settings = new CallSettingsStore();
+        var engine = new CallEngine(options, clock, webhooks, permissions, users, settings, logger);
+
+        var simulator = new WhatsAppSimulator(app, options, clock, requests, webhooks, permissions, users, settings, engine, logger);
         app.Use((context, next) => simulator.RecordAsync(context, next));
         simulator.MapGraph(app);
         ControlEndpoints.Map(app, simulator);
@@ -189,6 +193,7 @@ public sealed class WhatsAppSimulator : IAsyncDisposable
         if (Faults.TakeFor(path[(path.LastIndexOf('/') + 1)..]) is not { } fault)
         {
             await next(context);
+            SimulatorLog.GraphRequest(_logger, context.Request.Method, path, context.Response.StatusCode);
             return;
         }
 
@@ -210,5 +215,6 @@ public sealed class WhatsAppSimulator : IAsyncDisposable
         }
 
         await GraphHttp.WriteErrorAsync(context, fault.Error);
+        SimulatorLog.GraphRequest(_logger, context.Request.Method, path, context.Response.StatusCode);
     }
 }

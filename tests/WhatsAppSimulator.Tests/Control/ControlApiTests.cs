@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Text.Json;
 using Serverless.Testing.WhatsAppSimulator.Permissions;
 using Serverless.Testing.WhatsAppSimulator.Tests.Infrastructure;
@@ -62,6 +63,28 @@ public sealed class ControlApiTests
         Assert.True(redeliver.IsSuccessStatusCode);
         var received = await h.Receiver.WaitForAsync(2);
         Assert.Equal(received[0].Body, received[1].Body);
+    }
+
+    [Fact]
+    public async Task Log_is_a_timeline_with_masked_numbers_and_no_sdp_or_secrets()
+    {
+        using var logs = new ListLoggerProvider();
+        await using var h = await SimulatorHarness.StartAsync(o => o.ConfigureLogging = l => l.AddProvider(logs));
+        h.Simulator.Users.Set(SimulatorHarness.User, SimulatedUserBehavior.AnswerAfter(TimeSpan.FromSeconds(1)));
+        var callId = await h.ConnectOkAsync();
+        h.Time.Advance(TimeSpan.FromSeconds(3));
+        await h.Receiver.WaitForAsync(3);
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        {
+            await h.Simulator.Webhooks.WaitUntilAsync(log => log.Count == 3 && log.All(d => d.State == Serverless.Testing.WhatsAppSimulator.Webhooks.WebhookDeliveryState.Delivered), timeout.Token);
+        }
+
+        var lines = logs.Lines;
+        Assert.Contains(lines, l => l.Contains($"/{h.PhoneNumberId}/calls -> 200", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains(callId, StringComparison.Ordinal) && l.Contains("*******3602: Connected", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("Webhook d1 [calls] attempt 1 -> 200", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains(SimulatorHarness.User, StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains("a=fingerprint", StringComparison.Ordinal) || l.Contains("sim-access-token", StringComparison.Ordinal) || l.Contains("sim-app-secret", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -29,7 +29,7 @@ internal sealed partial class CallEngine
             // The call never reached the business: forget it without a webhook, and release the phone.
             lock (_gate)
             {
-                call.Phase = SimulatedCallPhase.Ended;
+                SetPhase(call, SimulatedCallPhase.Ended);
                 call.EndedAt = _clock.UtcNow;
             }
 
@@ -68,7 +68,7 @@ internal sealed partial class CallEngine
 
             call = found;
             call.PreAcceptSdp = answerSdp;
-            call.Phase = SimulatedCallPhase.PreAccepted;
+            SetPhase(call, SimulatedCallPhase.PreAccepted);
         }
 
         await call.Phone.ApplyAnswerAsync(answerSdp, cancellationToken);
@@ -101,7 +101,7 @@ internal sealed partial class CallEngine
             call = found;
             applyToPhone = call.PreAcceptSdp is null;
             call.CancelTimers();
-            call.Phase = SimulatedCallPhase.Connected;
+            SetPhase(call, SimulatedCallPhase.Connected);
             call.ConnectedAt = _clock.UtcNow;
             call.AnswerSdp = answerSdp;
             call.BizOpaqueCallbackData = opaque ?? call.BizOpaqueCallbackData;

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
 using Serverless.Testing.WhatsAppSimulator.Clock;
 using Serverless.Testing.WhatsAppSimulator.Graph;
+using Serverless.Testing.WhatsAppSimulator.Logging;
 using Serverless.Testing.WhatsAppSimulator.Permissions;
 using Serverless.Testing.WhatsAppSimulator.Phone;
 using Serverless.Testing.WhatsAppSimulator.Settings;
@@ -27,6 +29,7 @@ internal sealed partial class CallEngine : IAsyncDisposable
     private readonly SimulatedUsers _users;
     private readonly CallSettingsStore _settings;
     private readonly CallWebhookWriter _writer;
+    private readonly ILogger _logger;
 
     public CallEngine(
         SimulatorOptions options,
@@ -34,8 +37,10 @@ internal sealed partial class CallEngine : IAsyncDisposable
         WebhookSender webhooks,
         CallPermissionTable permissions,
         SimulatedUsers users,
-        CallSettingsStore settings)
+        CallSettingsStore settings,
+        ILogger logger)
     {
+        _logger = logger;
         _options = options;
         _clock = clock;
         _webhooks = webhooks;
@@ -194,7 +199,7 @@ internal sealed partial class CallEngine : IAsyncDisposable
                 return;
             }
 
-            call.Phase = SimulatedCallPhase.Connected;
+            SetPhase(call, SimulatedCallPhase.Connected);
             call.ConnectedAt = at;
             _permissions.RecordConnectedCall(call.UserWaId, businessInitiated: true);
             var timestamp = at.ToUnixTimeSeconds();
@@ -288,7 +293,7 @@ internal sealed partial class CallEngine : IAsyncDisposable
     private void End(SimulatedCall call, string status, WebhookCallError? error, TerminateCause cause, DateTimeOffset? at = null)
     {
         var when = at ?? _clock.UtcNow;
-        call.Phase = SimulatedCallPhase.Ended;
+        SetPhase(call, SimulatedCallPhase.Ended);
         call.EndedAt = when;
         call.EndStatus = status;
         call.CancelTimers();
@@ -318,7 +323,24 @@ internal sealed partial class CallEngine : IAsyncDisposable
         var call = new SimulatedCall(id, direction, business, userWaId, _clock.UtcNow, phone);
         phone.Ended += (_, e) => OnPhoneEnded(call, e);
         _calls[id] = call;
+        LogPhase(call);
         return call;
+    }
+
+    private void SetPhase(SimulatedCall call, SimulatedCallPhase phase)
+    {
+        call.Phase = phase;
+        LogPhase(call);
+    }
+
+    private void LogPhase(SimulatedCall call)
+    {
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            var user = SimulatorLog.Mask(call.UserWaId);
+            var phase = call.Phase.ToString();
+            SimulatorLog.CallPhase(_logger, call.Id, call.DirectionWire, user, phase);
+        }
     }
 
     private void OnPhoneEnded(SimulatedCall call, SimulatedPhoneEndedEventArgs e)

@@ -1,7 +1,9 @@
 using System.Net.Http.Headers;
 using System.Threading.Channels;
 using Serverless.Shared.Security;
+using Microsoft.Extensions.Logging;
 using Serverless.Testing.WhatsAppSimulator.Clock;
+using Serverless.Testing.WhatsAppSimulator.Logging;
 
 namespace Serverless.Testing.WhatsAppSimulator.Webhooks;
 
@@ -20,14 +22,16 @@ public sealed class WebhookSender : IAsyncDisposable
     private readonly HmacSha256Signature _signer;
     private readonly IReadOnlyList<TimeSpan> _retryDelays;
     private readonly HttpClient _http;
+    private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _pump;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _holding;
     private int _nextId;
 
-    internal WebhookSender(SimulatorClock clock, HmacSha256Signature signer, Uri? targetUrl, IReadOnlyList<TimeSpan> retryDelays)
+    internal WebhookSender(SimulatorClock clock, HmacSha256Signature signer, Uri? targetUrl, IReadOnlyList<TimeSpan> retryDelays, ILogger logger)
     {
+        _logger = logger;
         _clock = clock;
         _signer = signer;
         _retryDelays = retryDelays;
@@ -265,6 +269,7 @@ public sealed class WebhookSender : IAsyncDisposable
 
             if (attempt >= _retryDelays.Count)
             {
+                SimulatorLog.WebhookGaveUp(_logger, delivery.Id, attempt + 1);
                 delivery.State = WebhookDeliveryState.Failed;
                 Signal();
                 return;
@@ -313,6 +318,12 @@ public sealed class WebhookSender : IAsyncDisposable
         }
 
         delivery.AddAttempt(attempt);
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            var fields = string.Join(',', delivery.Changes.Select(c => c.Field));
+            var outcome = attempt.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? attempt.Error ?? "no response";
+            SimulatorLog.WebhookAttempt(_logger, delivery.Id, fields, delivery.Attempts.Count, outcome);
+        }
         return attempt;
     }
 
