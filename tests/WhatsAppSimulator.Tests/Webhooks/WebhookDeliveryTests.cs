@@ -48,6 +48,31 @@ public sealed class WebhookDeliveryTests
     }
 
     [Fact]
+    public async Task A_failed_delivery_retries_in_the_background_while_later_ones_go_out_first()
+    {
+        await using var h = await SimulatorHarness.StartAsync(o =>
+        {
+            o.WebhookRetryDelays.Clear();
+            o.WebhookRetryDelays.Add(TimeSpan.FromSeconds(5));
+        });
+        h.Receiver.StatusFor = n => n == 0 ? 500 : 200;
+        var call = await h.Simulator.StartInboundCallAsync(SimulatorHarness.User);
+        await WaitForStateAsync(h.Simulator, 1, WebhookDeliveryState.AwaitingRetry);
+
+        Assert.Equal(200, (await h.CallActionAsync("reject", call.Id)).Status);
+        await h.Receiver.WaitForAsync(2);
+        h.Time.Advance(TimeSpan.FromSeconds(5));
+
+        var received = await h.Receiver.WaitForAsync(3);
+        Assert.Equal(["connect", "terminate", "connect"], received.Select(r =>
+        {
+            using var document = r.Parse();
+            return document.RootElement.GetProperty("entry")[0].GetProperty("changes")[0].GetProperty("value").GetProperty("calls")[0].GetProperty("event").GetString()!;
+        }));
+        Assert.Equal(received[0].Body, received[2].Body);
+    }
+
+    [Fact]
     public async Task Delivery_is_marked_failed_after_the_last_retry()
     {
         await using var h = await SimulatorHarness.StartAsync(o =>

@@ -9,8 +9,8 @@ namespace Serverless.Testing.WhatsAppSimulator.Webhooks;
 
 /// <summary>
 /// Delivers webhooks like Meta: signed with <c>X-Hub-Signature-256</c> over the exact bytes sent, at least once,
-/// retried on non-2xx after the configured delays (simulated time). Deliveries go out one at a time in creation
-/// order; tests reorder with <see cref="Hold"/> + <see cref="ReleaseHeld"/> and duplicate with <see cref="RedeliverAsync"/>.
+/// retried on non-2xx after the configured delays (simulated time). First attempts go out one at a time in creation
+/// order; a failed delivery is retried in the background while later ones proceed. Tests reorder with <see cref="Hold"/> + <see cref="ReleaseHeld"/> and duplicate with <see cref="RedeliverAsync"/>.
 /// </summary>
 public sealed class WebhookSender : IAsyncDisposable
 {
@@ -18,6 +18,7 @@ public sealed class WebhookSender : IAsyncDisposable
     private readonly Channel<QueuedWebhook> _queue = Channel.CreateUnbounded<QueuedWebhook>(new UnboundedChannelOptions { SingleReader = true });
     private readonly List<WebhookDelivery> _deliveries = [];
     private readonly List<WebhookChange> _held = [];
+    private readonly List<Task> _retries = [];
     private readonly SimulatorClock _clock;
     private readonly HmacSha256Signature _signer;
     private readonly IReadOnlyList<TimeSpan> _retryDelays;
@@ -174,13 +175,22 @@ public sealed class WebhookSender : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _stop.CancelAsync();
-        try
+        Task[] pending;
+        lock (_gate)
         {
-            await _pump;
+            pending = [_pump, .. _retries];
         }
-        catch (OperationCanceledException)
+
+        foreach (var task in pending)
         {
-            // Stopping mid-delivery is expected on dispose.
+            try
+            {
+                await task;
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping mid-delivery or mid-retry is expected on dispose.
+            }
         }
 
         _http.Dispose();
@@ -251,36 +261,58 @@ public sealed class WebhookSender : IAsyncDisposable
         }
 
         Signal();
-        for (var attempt = 0; ; attempt++)
+        delivery.State = WebhookDeliveryState.Sending;
+        if (await TryOnceAsync(delivery, cancellationToken))
         {
-            delivery.State = WebhookDeliveryState.Sending;
-            var result = await PostAsync(delivery, cancellationToken);
-            if (result.Succeeded)
-            {
-                if (DeliverTwice)
-                {
-                    await PostAsync(delivery, cancellationToken);
-                }
+            return;
+        }
 
-                delivery.State = WebhookDeliveryState.Delivered;
-                Signal();
-                return;
-            }
+        // Like Meta, a failed delivery is retried on its own schedule while later ones go out: retries reorder.
+        var retry = RetryAsync(delivery, cancellationToken);
+        lock (_gate)
+        {
+            _retries.RemoveAll(t => t.IsCompleted);
+            _retries.Add(retry);
+        }
+    }
 
-            if (attempt >= _retryDelays.Count)
-            {
-                SimulatorLog.WebhookGaveUp(_logger, delivery.Id, attempt + 1);
-                delivery.State = WebhookDeliveryState.Failed;
-                Signal();
-                return;
-            }
-
+    private async Task RetryAsync(WebhookDelivery delivery, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < _retryDelays.Count; attempt++)
+        {
             // Arm the timer before announcing AwaitingRetry, so a test advancing time on that signal cannot miss it.
             var wait = _clock.DelayAsync(_retryDelays[attempt], cancellationToken);
             delivery.State = WebhookDeliveryState.AwaitingRetry;
             Signal();
             await wait;
+            delivery.State = WebhookDeliveryState.Sending;
+            if (await TryOnceAsync(delivery, cancellationToken))
+            {
+                return;
+            }
         }
+
+        SimulatorLog.WebhookGaveUp(_logger, delivery.Id, _retryDelays.Count + 1);
+        delivery.State = WebhookDeliveryState.Failed;
+        Signal();
+    }
+
+    private async Task<bool> TryOnceAsync(WebhookDelivery delivery, CancellationToken cancellationToken)
+    {
+        var result = await PostAsync(delivery, cancellationToken);
+        if (!result.Succeeded)
+        {
+            return false;
+        }
+
+        if (DeliverTwice)
+        {
+            await PostAsync(delivery, cancellationToken);
+        }
+
+        delivery.State = WebhookDeliveryState.Delivered;
+        Signal();
+        return true;
     }
 
     private async Task<WebhookAttempt> PostAsync(WebhookDelivery delivery, CancellationToken cancellationToken)
