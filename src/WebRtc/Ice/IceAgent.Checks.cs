@@ -213,9 +213,12 @@ public sealed partial class IceAgent
         }
         else if (Role == IceRole.Controlling && SelectedPair is null && !_pairs.Any(p => p.NominateOnSuccess))
         {
+            // Nominate the first valid pair at once: one extra check, and the call's audio starts a Ta sooner.
             pair.NominateOnSuccess = true;
             pair.State = CandidatePairState.Waiting;
             _triggered.Enqueue(pair);
+            _nextOrdinaryCheck = now;
+            SendNextCheckLocked(now, outbox);
         }
     }
 

@@ -128,6 +128,10 @@ public sealed partial class IceAgent : IDisposable
 
             SetStateLocked(IceConnectionState.Checking, outbox);
             _timer = _time.CreateTimer(_ => Tick(), null, _options.CheckPacing, _options.CheckPacing);
+            if (!_options.Lite)
+            {
+                SendNextCheckLocked(_checksStarted, outbox); // the first check goes now, not one Ta later
+            }
         }
 
         outbox.Flush(this);

@@ -118,7 +118,19 @@ public sealed class UdpMux : IDisposable
         _byTransaction[transactionId] = (connection, expires);
     }
 
-    internal void RouteAddress(SocketAddress address, UdpMuxConnection connection) => _byAddress[address] = connection;
+    // One remote address is one media flow: DTLS and SRTP carry nothing that tells two calls on the same
+    // 5-tuple apart. WhatsApp's relays give each call its own port, so this only counts a conflict
+    // (the newest selection wins) for operators to see.
+    internal void RouteAddress(SocketAddress address, UdpMuxConnection connection)
+    {
+        var previous = _byAddress.GetValueOrDefault(address);
+        if (previous is not null && !ReferenceEquals(previous, connection))
+        {
+            Counters.OnAddressConflict();
+        }
+
+        _byAddress[address] = connection;
+    }
 
     internal void UnrouteAddress(SocketAddress address, UdpMuxConnection connection) =>
         _byAddress.TryRemove(new KeyValuePair<SocketAddress, UdpMuxConnection>(address, connection));

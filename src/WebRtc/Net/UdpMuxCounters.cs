@@ -8,6 +8,7 @@ public sealed class UdpMuxCounters
     private long _mediaRouted;
     private long _dropped;
     private long _handlerFailures;
+    private long _addressConflicts;
 
     /// <summary>Datagrams read from the socket.</summary>
     public long Received => Interlocked.Read(ref _received);
@@ -23,6 +24,11 @@ public sealed class UdpMuxCounters
 
     /// <summary>Datagrams whose peer handler threw (the mux goes on).</summary>
     public long HandlerFailures => Interlocked.Read(ref _handlerFailures);
+
+    /// <summary>Times a peer's selected remote address was already another peer's (the newer one took it).</summary>
+    public long AddressConflicts => Interlocked.Read(ref _addressConflicts);
+
+    internal void OnAddressConflict() => Interlocked.Increment(ref _addressConflicts);
 
     internal void OnHandlerFailed() => Interlocked.Increment(ref _handlerFailures);
 

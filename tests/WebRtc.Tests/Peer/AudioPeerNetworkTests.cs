@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Net;
+using Serverless.WebRtc.Media;
+using Serverless.WebRtc.Peer;
+using static Serverless.WebRtc.Tests.Peer.PeerTestKit;
+
+namespace Serverless.WebRtc.Tests.Peer;
+
+public sealed class AudioPeerNetworkTests
+{
+    [Fact]
+    public async Task TenPercentLossAndReorderingWithin60ms_AudioStillDecodes_StatsReportTheLoss()
+    {
+        using var business = await FactoryAsync();
+        using var meta = await FactoryAsync(lite: true);
+        using var relay = new LossyRelay(meta.Mux.LocalEndPoint, dropEvery: 10, delayEvery: 7, delay: TimeSpan.FromMilliseconds(40));
+        using var caller = business.CreatePeer(new AudioPeerOptions { Source = new LoopingToneSource(business.Codecs, 440) });
+        using var phone = meta.CreatePeer(new AudioPeerOptions { Source = new LoopingToneSource(meta.Codecs, 1000) });
+        var connected = Task.WhenAll(StateAsync(caller, PeerConnectionState.Connected), StateAsync(phone, PeerConnectionState.Connected));
+
+        var answer = phone.AcceptOffer(caller.CreateOffer());
+        // The caller only knows the relay: every packet of the call crosses it.
+        caller.SetRemoteAnswer(answer.Replace($" {meta.Mux.Port} typ", $" {relay.CallerFacing.Port} typ", StringComparison.Ordinal));
+        await connected.WaitAsync(Wait);
+
+        Assert.InRange(await HearAsync(phone, 440, Wait), 435, 445);
+        Assert.InRange(await HearAsync(caller, 1000, Wait), 995, 1005);
+        Assert.True(SpinWait.SpinUntil(() => relay.Dropped > 40, Wait)); // a few seconds of 10 % loss each way
+        foreach (var peer in new[] { caller, phone })
+        {
+            var media = peer.GetStats().Media;
+            var lossRate = (double)media.CumulativeLost / (media.PacketsReceived + media.CumulativeLost);
+            Assert.InRange(lossRate, 0.07, 0.13);
+            Assert.True(peer.Receiver!.FramesFecRecovered + peer.Receiver.FramesConcealed > 0);
+        }
+    }
+
+    [Fact]
+    public async Task TwoHundredCallsShareOnePort_EachPhoneGetsOnlyItsOwnCallersAudio()
+    {
+        const int calls = 200;
+        using var business = await FactoryAsync();
+        // Each phone on its own port, as each WhatsApp call has its own relay address; one pacing thread for all.
+        using var phonePacer = new MediaPacer(TimeProvider.System);
+        var phoneNodes = new List<PeerFactory>();
+        for (var i = 0; i < calls; i++)
+        {
+            phoneNodes.Add(await FactoryAsync(lite: true, phonePacer));
+        }
+
+        var callers = new List<AudioPeer>();
+        var phones = new List<AudioPeer>();
+        var foreign = 0L;
+        var counts = new long[calls];
+        try
+        {
+            var connected = new List<Task>();
+            for (var i = 0; i < calls; i++)
+            {
+                var caller = business.CreatePeer(new AudioPeerOptions { ReceiveMode = ReceiveMode.PacketsOnly });
+                var phone = phoneNodes[i].CreatePeer(new AudioPeerOptions { ReceiveMode = ReceiveMode.PacketsOnly });
+                callers.Add(caller);
+                phones.Add(phone);
+                connected.Add(StateAsync(caller, PeerConnectionState.Connected));
+                connected.Add(StateAsync(phone, PeerConnectionState.Connected));
+                caller.SetRemoteAnswer(phone.AcceptOffer(caller.CreateOffer()));
+                var index = i;
+                var expected = caller.Ssrc;
+                phone.Receiver!.OpusPacketReceived += (_, _, _) =>
+                {
+                    if (phone.Receiver.RemoteSsrc == expected)
+                    {
+                        Interlocked.Increment(ref counts[index]);
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref foreign);
+                    }
+                };
+            }
+
+            await Task.WhenAll(connected).WaitAsync(TimeSpan.FromSeconds(120));
+            Assert.True(SpinWait.SpinUntil(() => counts.All(c => c >= 25), TimeSpan.FromSeconds(60)), $"calls still waiting for audio: {counts.Count(c => c < 25)}");
+            Assert.Equal(0, Interlocked.Read(ref foreign));
+            Assert.Equal(calls, business.Mux.ConnectionCount);
+            Assert.Equal(0, business.Mux.Counters.AddressConflicts);
+        }
+        finally
+        {
+            callers.ForEach(p => p.Dispose());
+            phones.ForEach(p => p.Dispose());
+            phoneNodes.ForEach(n => n.Dispose());
+        }
+
+        Assert.Equal(0, business.Mux.ConnectionCount);
+    }
+
+    [Fact]
+    public async Task FiveHundredOpenCloseCycles_LeaveNoSocketsThreadsOrTimersBehind()
+    {
+        using var business = await FactoryAsync();
+        using var meta = await FactoryAsync(lite: true);
+        await CycleAsync(business, meta, 20); // warm up lazily created pools and JIT
+        var (fds, threads, timers) = Resources();
+
+        await CycleAsync(business, meta, 500);
+
+        var after = SettledResources(fds, threads, timers);
+        Assert.True(after.Fds <= fds + 5, $"file descriptors {fds} -> {after.Fds}");
+        Assert.True(after.Threads <= threads + 5, $"threads {threads} -> {after.Threads}");
+        Assert.True(after.Timers <= timers + 5, $"timers {timers} -> {after.Timers}");
+        Assert.Equal(0, business.Mux.ConnectionCount);
+    }
+
+    private static async Task CycleAsync(PeerFactory business, PeerFactory meta, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            using var caller = business.CreatePeer();
+            using var phone = meta.CreatePeer();
+            var connected = StateAsync(caller, PeerConnectionState.Connected);
+            caller.SetRemoteAnswer(phone.AcceptOffer(caller.CreateOffer()));
+            if (i % 25 == 0)
+            {
+                await connected.WaitAsync(Wait); // every 25th call goes all the way to SRTP before closing
+            }
+        }
+    }
+
+    private static (int Fds, int Threads, long Timers) Resources() =>
+        (Directory.GetFiles("/proc/self/fd").Length, Process.GetCurrentProcess().Threads.Count, Timer.ActiveCount);
+
+    // Closed peers release asynchronously (timer callbacks in flight, DTLS threads unwinding): wait for it.
+    private static (int Fds, int Threads, long Timers) SettledResources(int fds, int threads, long timers)
+    {
+        (int Fds, int Threads, long Timers) now = Resources();
+        SpinWait.SpinUntil(
+            () =>
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                now = Resources();
+                return now.Fds <= fds + 5 && now.Threads <= threads + 5 && now.Timers <= timers + 5;
+            },
+            TimeSpan.FromSeconds(30));
+        return now;
+    }
+}
