@@ -1,0 +1,213 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Serverless.Functions.Calls;
+using Serverless.Functions.Flows;
+using Serverless.Functions.Hosting;
+using Serverless.Shared.Transport;
+
+namespace Serverless.Functions.Api;
+
+/// <summary>The dial API: place, read, list and hang up calls (auth level Function).</summary>
+public sealed partial class CallsApi(
+    ICallStore store,
+    CallFlow flow,
+    TimeProvider time,
+    IOptions<MetaOptions> meta,
+    IOptions<CallFlowOptions> options,
+    ILogger<CallsApi> logger)
+{
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    private const int MaxIdempotencyKeyLength = 200;
+    private const int DefaultPageSize = 50;
+
+    [Function("PlaceCall")]
+    public async Task<IActionResult> PlaceCallAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "calls")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var body = await BodyReader.ReadAsync(request, options.Value.MaxApiBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            return Problems.TooLarge(options.Value.MaxApiBodyBytes);
+        }
+
+        if (!DialRequest.TryParse(body, out var dial, out var problem, out var invalidJson))
+        {
+            return invalidJson ? Problems.InvalidJson(problem!) : Problems.Validation(problem!);
+        }
+
+        if (!E164.TryNormalize(dial.To, out var waId))
+        {
+            return Problems.Create(StatusCodes.Status400BadRequest, ProblemTypes.InvalidPhoneNumber,
+                "'to' is not a valid E.164 phone number.", "Use '+' followed by the country code and number, e.g. +14155550123.");
+        }
+
+        var from = dial.From ?? meta.Value.DefaultPhoneNumberId;
+        if (!meta.Value.Serves(from))
+        {
+            return Problems.Create(StatusCodes.Status400BadRequest, ProblemTypes.UnknownPhoneNumberId,
+                "'from' is not a business phone number id this deployment serves.");
+        }
+
+        var idempotencyKey = request.Headers[IdempotencyKeyHeader].ToString();
+        if (idempotencyKey.Length > MaxIdempotencyKeyLength)
+        {
+            return Problems.Validation($"{IdempotencyKeyHeader} is longer than {MaxIdempotencyKeyLength} characters.");
+        }
+
+        var callId = CallIds.New(time);
+        if (idempotencyKey.Length > 0)
+        {
+            var reservation = await store.TryReserveIdempotencyKeyAsync(idempotencyKey, callId, cancellationToken);
+            if (!reservation.Reserved && await store.GetAsync(reservation.CallId, cancellationToken) is not null)
+            {
+                return await AcceptedAsync(reservation.CallId, cancellationToken);
+            }
+
+            // Reserved now, or reserved by a request that failed (or is still running) before storing its call: this
+            // request creates the call under the reserved id; the store lets only one of them create it.
+            callId = reservation.CallId;
+        }
+
+        var metadata = new Dictionary<string, string>(dial.Metadata, StringComparer.Ordinal);
+        if (dial.CallbackUrl is not null)
+        {
+            metadata["callbackUrl"] = dial.CallbackUrl.AbsoluteUri;
+        }
+
+        var call = CallRecord.NewOutbound(callId, from, waId, time.GetUtcNow(), flow.Timeouts) with
+        {
+            BizOpaqueData = dial.BizOpaqueCallbackData,
+            Metadata = metadata,
+            IdempotencyKey = idempotencyKey.Length > 0 ? idempotencyKey : null,
+        };
+        if (!(await store.CreateAsync(call, cancellationToken)).Created)
+        {
+            return await AcceptedAsync(callId, cancellationToken);
+        }
+
+        // The answer shows the call as created: the node may move it on before this response is written.
+        var created = CallResource.Of(call with { Version = 1 }, await store.GetHistoryAsync(callId, cancellationToken));
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            var maskedTo = Serverless.Shared.WhatsApp.PhoneMask.Mask(dial.To);
+            LogPlaced(callId, from, maskedTo);
+        }
+
+        try
+        {
+            await flow.StartOutboundAsync(call, dial.Audio, cancellationToken);
+        }
+        catch (Exception ex) when (ex is CommandRoutingException or CommandTooLargeException or InvalidOperationException or IOException)
+        {
+            LogStartFailed(ex, callId);
+            await flow.OnMediaFailedAsync(callId, "command transport unavailable", "dial-start-failed|" + callId, cancellationToken);
+            return Problems.Create(StatusCodes.Status503ServiceUnavailable, ProblemTypes.MediaUnavailable,
+                "No media node could be asked to place the call.", null, Location(callId));
+        }
+
+        return new AcceptedResult(Location(callId), created);
+    }
+
+    [Function("GetCall")]
+    public async Task<IActionResult> GetCallAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "calls/{id}")] HttpRequest request, string id, CancellationToken cancellationToken)
+    {
+        if (!CallIds.IsValid(id) || await store.GetAsync(id, cancellationToken) is not { } call)
+        {
+            return Problems.CallNotFound(CallIds.IsValid(id) ? id : null);
+        }
+
+        var history = await store.GetHistoryAsync(id, cancellationToken);
+        return new OkObjectResult(CallResource.Of(call, history));
+    }
+
+    [Function("ListCalls")]
+    public async Task<IActionResult> ListCallsAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "calls")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var query = request.Query;
+        CallState? state = null;
+        if (query["state"].ToString() is { Length: > 0 } stateText)
+        {
+            if (!Enum.TryParse<CallState>(stateText, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(stateText, out _))
+            {
+                return Problems.Create(StatusCodes.Status400BadRequest, ProblemTypes.InvalidQuery, "Unknown 'state'.",
+                    "One of: " + string.Join(", ", Enum.GetNames<CallState>()));
+            }
+
+            state = parsed;
+        }
+
+        DateTimeOffset? since = null;
+        if (query["since"].ToString() is { Length: > 0 } sinceText)
+        {
+            if (!DateTimeOffset.TryParse(sinceText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+            {
+                return Problems.Create(StatusCodes.Status400BadRequest, ProblemTypes.InvalidQuery, "'since' is not an ISO 8601 time.");
+            }
+
+            since = parsed;
+        }
+
+        var pageSize = DefaultPageSize;
+        if (query["pageSize"].ToString() is { Length: > 0 } sizeText
+            && (!int.TryParse(sizeText, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > 1000))
+        {
+            return Problems.Create(StatusCodes.Status400BadRequest, ProblemTypes.InvalidQuery, "'pageSize' must be 1-1000.");
+        }
+
+        var token = query["continuationToken"].ToString() is { Length: > 0 } t ? t : null;
+        CallPage page;
+        try
+        {
+            page = await store.ListAsync(state, since, token, pageSize, cancellationToken);
+        }
+        catch (FormatException)
+        {
+            return Problems.Create(StatusCodes.Status400BadRequest, ProblemTypes.InvalidQuery, "'continuationToken' is not one this API issued.");
+        }
+
+        return new OkObjectResult(new CallListResource([.. page.Calls.Select(c => CallResource.Of(c))], page.ContinuationToken));
+    }
+
+    [Function("HangUpCall")]
+    public async Task<IActionResult> HangUpCallAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "calls/{id}")] HttpRequest request, string id, CancellationToken cancellationToken)
+    {
+        if (!CallIds.IsValid(id))
+        {
+            return Problems.CallNotFound(null);
+        }
+
+        var result = await flow.HangupAsync(id, cancellationToken);
+        if (result.Status == ApplyStatus.CallNotFound)
+        {
+            return Problems.CallNotFound(id);
+        }
+
+        var history = await store.GetHistoryAsync(id, cancellationToken);
+        return new OkObjectResult(CallResource.Of(result.Call!, history));
+    }
+
+    private async Task<IActionResult> AcceptedAsync(string callId, CancellationToken cancellationToken)
+    {
+        var call = await store.GetAsync(callId, cancellationToken)
+            ?? throw new InvalidOperationException($"Call {callId} vanished after it was stored.");
+        var history = await store.GetHistoryAsync(callId, cancellationToken);
+        return new AcceptedResult(Location(callId), CallResource.Of(call, history));
+    }
+
+    private static string Location(string callId) => "/api/calls/" + callId;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId} placed from number {PhoneNumberId} to {To}")]
+    private partial void LogPlaced(string callId, string phoneNumberId, string to);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Call {CallId}: the start command could not be sent")]
+    private partial void LogStartFailed(Exception ex, string callId);
+}

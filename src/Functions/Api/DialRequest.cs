@@ -1,0 +1,160 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+
+namespace Serverless.Functions.Api;
+
+/// <summary>
+/// Body of <c>POST /api/calls</c>: <c>{to, from?, audio?, callbackUrl?, metadata?, bizOpaqueCallbackData?}</c>.
+/// Read by hand from a <see cref="JsonDocument"/>, so every shape error is a 400 with a reason (model binding
+/// would fail the invocation with a 500).
+/// </summary>
+public sealed record DialRequest
+{
+    public const int MaxOpaqueDataLength = 512;
+    public const int MaxMetadataEntries = 16;
+    public const int MaxMetadataValueLength = 256;
+
+    public required string To { get; init; }
+    public string? From { get; init; }
+    public JsonElement? Audio { get; init; }
+    public Uri? CallbackUrl { get; init; }
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
+    public string? BizOpaqueCallbackData { get; init; }
+
+    /// <summary>Parses the body; <paramref name="problem"/> names the field that is wrong.</summary>
+    public static bool TryParse(ReadOnlySpan<byte> body, [NotNullWhen(true)] out DialRequest? request, out string? problem, out bool invalidJson)
+    {
+        request = null;
+        invalidJson = false;
+        JsonDocument doc;
+        try
+        {
+            var reader = new Utf8JsonReader(body);
+            doc = JsonDocument.ParseValue(ref reader);
+        }
+        catch (JsonException)
+        {
+            invalidJson = true;
+            problem = "The body is not well-formed JSON.";
+            return false;
+        }
+
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                invalidJson = true;
+                problem = "The body must be a JSON object.";
+                return false;
+            }
+
+            if (!TryString(root, "to", required: true, out var to, out problem)
+                || !TryString(root, "from", required: false, out var from, out problem)
+                || !TryString(root, "bizOpaqueCallbackData", required: false, out var opaque, out problem)
+                || !TryString(root, "callbackUrl", required: false, out var callback, out problem))
+            {
+                return false;
+            }
+
+            if (opaque is { Length: > MaxOpaqueDataLength })
+            {
+                problem = $"bizOpaqueCallbackData is longer than {MaxOpaqueDataLength} characters.";
+                return false;
+            }
+
+            Uri? callbackUrl = null;
+            if (callback is not null
+                && (!Uri.TryCreate(callback, UriKind.Absolute, out callbackUrl) || callbackUrl.Scheme != Uri.UriSchemeHttps))
+            {
+                problem = "callbackUrl must be an absolute https URL.";
+                return false;
+            }
+
+            JsonElement? audio = null;
+            if (root.TryGetProperty("audio", out var audioElement) && audioElement.ValueKind != JsonValueKind.Null)
+            {
+                if (audioElement.ValueKind != JsonValueKind.Object)
+                {
+                    problem = "audio must be an object.";
+                    return false;
+                }
+
+                audio = audioElement.Clone();
+            }
+
+            if (!TryMetadata(root, out var metadata, out problem))
+            {
+                return false;
+            }
+
+            request = new DialRequest
+            {
+                To = to!,
+                From = from,
+                Audio = audio,
+                CallbackUrl = callbackUrl,
+                Metadata = metadata,
+                BizOpaqueCallbackData = opaque,
+            };
+            return true;
+        }
+    }
+
+    private static bool TryString(JsonElement root, string name, bool required, out string? value, out string? problem)
+    {
+        value = null;
+        problem = null;
+        if (!root.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            problem = required ? $"{name} is required." : null;
+            return !required;
+        }
+
+        if (element.ValueKind != JsonValueKind.String)
+        {
+            problem = $"{name} must be a string.";
+            return false;
+        }
+
+        value = element.GetString();
+        return true;
+    }
+
+    private static bool TryMetadata(JsonElement root, out Dictionary<string, string> metadata, out string? problem)
+    {
+        metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        problem = null;
+        if (!root.TryGetProperty("metadata", out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return true;
+        }
+
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            problem = "metadata must be an object of strings.";
+            return false;
+        }
+
+        foreach (var property in element.EnumerateObject())
+        {
+            if (property.Value.ValueKind != JsonValueKind.String
+                || property.Value.GetString() is not { Length: <= MaxMetadataValueLength } text
+                || property.Name.Length is 0 or > 64)
+            {
+                problem = $"metadata values must be strings of at most {MaxMetadataValueLength} characters, keys 1-64 characters.";
+                return false;
+            }
+
+            metadata[property.Name] = text;
+        }
+
+        if (metadata.Count > MaxMetadataEntries)
+        {
+            problem = $"metadata holds more than {MaxMetadataEntries} entries.";
+            return false;
+        }
+
+        return true;
+    }
+}

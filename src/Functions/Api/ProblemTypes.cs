@@ -1,0 +1,25 @@
+namespace Serverless.Functions.Api;
+
+/// <summary>
+/// Stable RFC 9457 <c>type</c> URIs, one per cause, so clients branch on the type and never on the title text.
+/// </summary>
+public static class ProblemTypes
+{
+    public const string BaseUri = "https://errors.serverless-calling.dev/";
+
+    public const string InvalidJson = BaseUri + "invalid-json";
+    public const string ValidationFailed = BaseUri + "validation-failed";
+    public const string InvalidPhoneNumber = BaseUri + "invalid-phone-number";
+    public const string UnknownPhoneNumberId = BaseUri + "unknown-phone-number-id";
+    public const string InvalidQuery = BaseUri + "invalid-query";
+    public const string CallNotFound = BaseUri + "call-not-found";
+    public const string PayloadTooLarge = BaseUri + "payload-too-large";
+    public const string MediaUnavailable = BaseUri + "media-unavailable";
+    public const string NoCallPermission = BaseUri + "no-call-permission";
+    public const string MetaError = BaseUri + "meta-error";
+    public const string MediaFailure = BaseUri + "media-failure";
+    public const string Timeout = BaseUri + "timeout";
+
+    /// <summary>The type of a Meta error code: 138006 has its own, every other code is a generic Meta error.</summary>
+    public static string ForMetaCode(int code) => code == 138006 ? NoCallPermission : MetaError;
+}

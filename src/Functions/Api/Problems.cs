@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Serverless.Functions.Api;
+
+/// <summary>Builds RFC 9457 problem responses (<c>application/problem+json</c>).</summary>
+public static class Problems
+{
+    public const string ContentType = "application/problem+json";
+
+    public static ObjectResult Create(int status, string type, string title, string? detail = null, string? instance = null)
+    {
+        var problem = new ProblemDetails
+        {
+            Status = status,
+            Type = type,
+            Title = title,
+            Detail = detail,
+            Instance = instance,
+        };
+        var result = new ObjectResult(problem) { StatusCode = status };
+        result.ContentTypes.Add(ContentType);
+        return result;
+    }
+
+    public static ObjectResult InvalidJson(string detail) =>
+        Create(StatusCodes.Status400BadRequest, ProblemTypes.InvalidJson, "The body is not valid JSON of the expected shape.", detail);
+
+    public static ObjectResult Validation(string detail) =>
+        Create(StatusCodes.Status400BadRequest, ProblemTypes.ValidationFailed, "The request is not valid.", detail);
+
+    public static ObjectResult TooLarge(int limit) =>
+        Create(StatusCodes.Status413PayloadTooLarge, ProblemTypes.PayloadTooLarge, "The body is too large.", $"At most {limit} bytes are accepted.");
+
+    public static ObjectResult CallNotFound(string? callId) =>
+        Create(StatusCodes.Status404NotFound, ProblemTypes.CallNotFound, "No such call.", null, callId is null ? null : "/api/calls/" + callId);
+}

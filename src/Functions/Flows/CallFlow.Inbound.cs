@@ -1,0 +1,89 @@
+using Microsoft.Extensions.Logging;
+using Serverless.Functions.Calls;
+using Serverless.Functions.Graph;
+using Serverless.Shared.WhatsApp.Webhooks;
+
+namespace Serverless.Functions.Flows;
+
+public sealed partial class CallFlow
+{
+    /// <summary>
+    /// Inbound step 1: Meta's connect webhook with the user's offer creates the call (Offered) and asks any free node
+    /// for an answer. A redelivery finds the wacid taken and changes nothing (the start command is re-sent with the
+    /// same MessageId while no node has answered yet, in case the first delivery failed before sending it).
+    /// </summary>
+    public async Task OnInboundOfferAsync(string phoneNumberId, CallConnect offer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(offer);
+        if (string.IsNullOrEmpty(offer.From))
+        {
+            // Without the caller's id the call cannot be stored or served: decline it within Meta's answer window.
+            LogCannotServe(offer.CallId, "caller id missing");
+            await RejectUnservedAsync(phoneNumberId, offer.CallId, cancellationToken);
+            return;
+        }
+
+        var now = _time.GetUtcNow();
+        var call = CallRecord.NewInbound(CallIds.New(_time), phoneNumberId, offer.From, offer.CallId, now, Timeouts)
+            with { BizOpaqueData = offer.BizOpaqueCallbackData };
+        var created = await _store.CreateAsync(call, cancellationToken);
+        if (created.Created)
+        {
+            LogInboundCreated(call.CallId, offer.CallId, phoneNumberId);
+            await _commands.SendAsync(CallCommands.StartInbound(call, offer.Sdp, now), cancellationToken);
+            return;
+        }
+
+        var result = await ApplyAsync(
+            created.CallId, new CallTrigger.InboundOffer(offer.CallId), CallDedupKeys.WebhookCallEvent(offer.CallId, "connect"), cancellationToken);
+        if (result.Call is { State: CallState.Offered, NodeId: null } existing)
+        {
+            await _commands.SendAsync(CallCommands.StartInbound(existing, offer.Sdp, existing.CreatedAt), cancellationToken);
+        }
+    }
+
+    /// <summary>Inbound step 2: the node's answer goes into <c>pre_accept</c> and then <c>accept</c>, the identical SDP.</summary>
+    public async Task<ApplyResult> OnAnswerReadyAsync(string callId, string nodeId, string sdpAnswer, string eventId, CancellationToken cancellationToken)
+    {
+        var result = await ApplyAsync(callId, new CallTrigger.AnswerReady(nodeId), CallDedupKeys.MediaEvent(eventId), cancellationToken);
+        if (result.Status != ApplyStatus.Applied)
+        {
+            await FreeOrphanPeerAsync(result, nodeId, cancellationToken);
+            return result;
+        }
+
+        var call = result.Call!;
+        var wacid = call.Wacid!;
+        var dedup = CallDedupKeys.GraphAction(callId, "accept");
+        try
+        {
+            await _graph.PreAcceptAsync(call.BusinessPhoneNumberId, wacid, sdpAnswer, cancellationToken);
+            await _graph.AcceptAsync(call.BusinessPhoneNumberId, wacid, sdpAnswer, call.BizOpaqueData, cancellationToken);
+        }
+        catch (WhatsAppCallException ex)
+        {
+            LogGraphFailed(ex, callId, "accept", ex.Code);
+            return await ApplyAsync(callId, new CallTrigger.GraphError(ex.Code ?? 0, ex.Message), dedup, cancellationToken);
+        }
+
+        return await ApplyAsync(callId, new CallTrigger.Accepted(), dedup, cancellationToken);
+    }
+
+    private async Task RejectUnservedAsync(string phoneNumberId, string wacid, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _graph.RejectAsync(phoneNumberId, wacid, cancellationToken);
+        }
+        catch (WhatsAppCallException ex)
+        {
+            LogGraphEndFailed(ex, wacid, "reject", ex.Code);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Inbound call {CallId} created for wacid {Wacid} on number {PhoneNumberId}")]
+    private partial void LogInboundCreated(string callId, string wacid, string phoneNumberId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Inbound wacid {Wacid} cannot be served: {Reason}; rejecting")]
+    private partial void LogCannotServe(string wacid, string reason);
+}

@@ -1,0 +1,132 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Serverless.Functions.Calls;
+using Serverless.Functions.Graph;
+using Serverless.Functions.Hosting;
+using Serverless.Shared.Media;
+using Serverless.Shared.Transport;
+
+namespace Serverless.Functions.Flows;
+
+/// <summary>
+/// The signalling flows (ARCHITECTURE.md "The flows"). Every step records a trigger first and performs side effects
+/// (Graph requests, MediaNode commands) only when the store says the trigger was <see cref="ApplyStatus.Applied"/>,
+/// so re-delivered and reordered inputs act at most once. Nothing here waits on the MediaNode: a step records and
+/// commands, and the node's next event continues the flow.
+/// </summary>
+public sealed partial class CallFlow
+{
+    private readonly ICallStore _store;
+    private readonly IWhatsAppCalls _graph;
+    private readonly ICommandSender _commands;
+    private readonly TimeProvider _time;
+    private readonly CallFlowOptions _options;
+    private readonly ILogger<CallFlow> _logger;
+
+    public CallFlow(
+        ICallStore store,
+        IWhatsAppCalls graph,
+        ICommandSender commands,
+        TimeProvider time,
+        IOptions<CallFlowOptions> options,
+        ILogger<CallFlow> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _store = store;
+        _graph = graph;
+        _commands = commands;
+        _time = time;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    public CallTimeouts Timeouts => _options.ToCallTimeouts();
+
+    /// <summary>
+    /// Applies <paramref name="trigger"/> and, when it moved the call into a final state, ends the call everywhere
+    /// (Graph where Meta does not know yet, Hangup to the owning node).
+    /// </summary>
+    public async Task<ApplyResult> ApplyAsync(string callId, CallTrigger trigger, string dedupKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(trigger);
+        var result = await _store.ApplyAsync(callId, trigger, dedupKey, cancellationToken);
+        switch (result.Status)
+        {
+            case ApplyStatus.Refused:
+                LogRefused(callId, trigger.Name, result.Call?.State, result.Reason);
+                break;
+            case ApplyStatus.Applied when result.BecameFinal:
+                await FinishAsync(result.Previous!, result.Call!, trigger, cancellationToken);
+                break;
+            case ApplyStatus.DuplicateDelivery when IsRedeliveryOfTheEnding(result, trigger) && result.Call!.NodeId is { } nodeId:
+                // The first handling may have failed after recording but before the Hangup went out (the sender
+                // retries the input for exactly that reason). Same MessageId, so a node that has it runs it once.
+                await _commands.SendAsync(
+                    CallCommands.Hangup(result.Call, nodeId, CallCommands.ReasonFor(result.Call), _time.GetUtcNow()), cancellationToken);
+                break;
+            default:
+                break;
+        }
+
+        return result;
+    }
+
+    /// <summary>Ends a call that just became final: a Graph request when Meta still thinks it runs, then Hangup.</summary>
+    private async Task FinishAsync(CallRecord previous, CallRecord call, CallTrigger trigger, CancellationToken cancellationToken)
+    {
+        LogEnded(call.CallId, call.State, call.Outcome, call.EndReason?.GetType().Name, trigger.Name);
+        if (call.Wacid is { } wacid && NeedsGraphEnd(trigger))
+        {
+            // An inbound call we never accepted is still ringing at the user's: reject it; anything else is terminated.
+            var reject = call.Direction == CallDirection.Inbound && previous.AcceptedAt is null;
+            try
+            {
+                if (reject)
+                {
+                    await _graph.RejectAsync(call.BusinessPhoneNumberId, wacid, cancellationToken);
+                }
+                else
+                {
+                    await _graph.TerminateAsync(call.BusinessPhoneNumberId, wacid, cancellationToken);
+                }
+            }
+            catch (WhatsAppCallException ex)
+            {
+                // The call is final for us either way; Meta ends it on its own timeout.
+                LogGraphEndFailed(ex, call.CallId, reject ? "reject" : "terminate", ex.Code);
+            }
+        }
+
+        if (call.NodeId is { } nodeId)
+        {
+            await _commands.SendAsync(CallCommands.Hangup(call, nodeId, CallCommands.ReasonFor(call), _time.GetUtcNow()), cancellationToken);
+        }
+    }
+
+    private static bool IsRedeliveryOfTheEnding(ApplyResult result, CallTrigger trigger) =>
+        result.Call is { IsFinal: true }
+        && result.Event is { Result: TransitionKind.Applied } first
+        && first.StateAfter.IsFinal()
+        && first.Trigger == trigger.Name
+        && trigger is not CallTrigger.MediaStatsReported;
+
+    /// <summary>
+    /// Meta needs to hear from us when we end the call (hang-up, sweeper, media failure, our audio finished, or an
+    /// accept that failed); a terminate webhook or REJECTED status means Meta ended it already.
+    /// </summary>
+    private static bool NeedsGraphEnd(CallTrigger trigger) => trigger is
+        CallTrigger.HangupRequested or CallTrigger.DeadlinePassed or CallTrigger.MediaFailed
+        or CallTrigger.PlaybackFinished or CallTrigger.GraphError;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Call {CallId}: trigger {Trigger} refused in state {State}: {Reason}")]
+    private partial void LogRefused(string callId, string trigger, CallState? state, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId} ended {State} ({Outcome}, {EndReason}) on {Trigger}")]
+    private partial void LogEnded(string callId, CallState state, CallOutcome? outcome, string? endReason, string trigger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Call {CallId}: Graph {Action} failed with Meta code {Code}")]
+    private partial void LogGraphEndFailed(Exception ex, string callId, string action, int? code);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Call {CallId}: Graph {Action} failed with Meta code {Code}; failing the call")]
+    private partial void LogGraphFailed(Exception ex, string callId, string action, int? code);
+}

@@ -1,0 +1,61 @@
+using System.ComponentModel.DataAnnotations;
+using Serverless.Functions.Calls;
+
+namespace Serverless.Functions.Hosting;
+
+/// <summary>Timeouts and switches of the call flows (section <c>Calls</c>).</summary>
+public sealed class CallFlowOptions : IValidatableObject
+{
+    public const string SectionName = "Calls";
+
+    /// <summary>Inbound: how long an offered call may wait for our accept (Meta allows about 30–60 s).</summary>
+    public TimeSpan AnswerWindow { get; set; } = TimeSpan.FromSeconds(45);
+
+    /// <summary>Outbound: how long a call may ring before it counts as not answered.</summary>
+    public TimeSpan RingDeadline { get; set; } = TimeSpan.FromSeconds(90);
+
+    /// <summary>How long the MediaNode may take to produce an offer/answer or bring media up.</summary>
+    public TimeSpan MediaDeadline { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Upper bound of a connected call we never hear the end of.</summary>
+    public TimeSpan MaxCallDuration { get; set; } = TimeSpan.FromHours(4);
+
+    /// <summary>
+    /// Off by default: Meta's real API needs no POST after the outbound answer. The seed guide POSTs <c>accept</c>
+    /// after applying the answer; switch this on to do the same.
+    /// </summary>
+    public bool AcceptAfterOutboundAnswer { get; set; }
+
+    /// <summary>Largest dial API body read.</summary>
+    public int MaxApiBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Most calls one sweeper run ends.</summary>
+    public int SweepBatchSize { get; set; } = 100;
+
+    public CallTimeouts ToCallTimeouts() => new()
+    {
+        Preparing = MediaDeadline,
+        Ringing = RingDeadline,
+        Offered = AnswerWindow,
+        Accepting = MediaDeadline,
+        Connected = MaxCallDuration,
+    };
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (AnswerWindow <= TimeSpan.Zero || AnswerWindow > TimeSpan.FromSeconds(60))
+        {
+            yield return new ValidationResult("Calls:AnswerWindow must be positive and at most 60 s (Meta's answer window).");
+        }
+
+        if (RingDeadline <= TimeSpan.Zero || MediaDeadline <= TimeSpan.Zero || MaxCallDuration <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult("Calls:RingDeadline, MediaDeadline and MaxCallDuration must be positive.");
+        }
+
+        if (MaxApiBodyBytes <= 0 || SweepBatchSize <= 0)
+        {
+            yield return new ValidationResult("Calls:MaxApiBodyBytes and SweepBatchSize must be positive.");
+        }
+    }
+}

@@ -1,0 +1,95 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Serverless.Functions.Api;
+using Serverless.Functions.Calls;
+using Serverless.Functions.Flows;
+using Serverless.Functions.Hosting;
+using Serverless.Shared.Media;
+
+namespace Serverless.Functions.MediaEvents;
+
+/// <summary>
+/// Events from the MediaNodes. Anonymous at the host level (nodes hold no function key) but every body must carry
+/// the shared-secret HMAC over timestamp and raw bytes (<see cref="MediaEventSigner"/>); 401 otherwise.
+/// </summary>
+public sealed partial class MediaEventsFunction(
+    CallFlow flow,
+    MediaEventSigner signer,
+    IOptions<MediaEventsOptions> options,
+    ILogger<MediaEventsFunction> logger)
+{
+    [Function("MediaEvents")]
+    public async Task<IActionResult> ReceiveAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "media/events")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var limit = options.Value.MaxBodyBytes;
+        var body = await BodyReader.ReadAsync(request, limit, cancellationToken);
+        if (body is null)
+        {
+            return Problems.TooLarge(limit);
+        }
+
+        var check = signer.Verify(
+            body,
+            request.Headers[MediaEventSigner.SignatureHeaderName].FirstOrDefault(),
+            request.Headers[MediaEventSigner.TimestampHeaderName].FirstOrDefault());
+        if (check != MediaEventCheck.Valid)
+        {
+            LogBadSignature(check);
+            return new UnauthorizedResult();
+        }
+
+        if (!MediaMessageSerializer.TryDeserialize<MediaEvent>(body, out var evt, out var error))
+        {
+            return Problems.InvalidJson($"Not a media event: {error}.");
+        }
+
+        if (!CallIds.IsValid(evt.CallId))
+        {
+            return Problems.CallNotFound(null);
+        }
+
+        if (evt is OfferReady or AnswerReady && string.IsNullOrEmpty(evt.NodeId))
+        {
+            return Problems.Validation("OfferReady and AnswerReady must name the node (nodeId).");
+        }
+
+        var result = await DispatchAsync(evt, cancellationToken);
+        if (result?.Status == ApplyStatus.CallNotFound)
+        {
+            return Problems.CallNotFound(evt.CallId);
+        }
+
+        return new OkResult();
+    }
+
+    private Task<ApplyResult?> DispatchAsync(MediaEvent evt, CancellationToken cancellationToken) => evt switch
+    {
+        OfferReady offer => Wrap(flow.OnOfferReadyAsync(offer.CallId, offer.NodeId!, offer.Sdp, offer.MessageId, cancellationToken)),
+        AnswerReady answer => Wrap(flow.OnAnswerReadyAsync(answer.CallId, answer.NodeId!, answer.Sdp, answer.MessageId, cancellationToken)),
+        MediaConnected connected => Wrap(flow.OnMediaConnectedAsync(connected.CallId, connected.MessageId, cancellationToken)),
+        MediaFailed failed => Wrap(flow.OnMediaFailedAsync(failed.CallId, failed.Reason.ToString(), failed.MessageId, cancellationToken)),
+        PlaybackFinished done => Wrap(flow.OnPlaybackFinishedAsync(done.CallId, done.MessageId, cancellationToken)),
+        MediaEnded ended => Wrap(flow.OnMediaEndedAsync(ended.CallId, ended.Stats, ended.MessageId, cancellationToken)),
+        _ => Unhandled(evt),
+    };
+
+    private static async Task<ApplyResult?> Wrap(Task<ApplyResult> task) => await task;
+
+    private Task<ApplyResult?> Unhandled(MediaEvent evt)
+    {
+        // DTMF belongs to the audio plan the node runs; the call state does not change.
+        LogUnhandled(evt.CallId, evt.MessageType);
+        return Task.FromResult<ApplyResult?>(null);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Media event refused: signature {Check}")]
+    private partial void LogBadSignature(MediaEventCheck check);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId}: media event {Type} noted, no state change")]
+    private partial void LogUnhandled(string callId, string type);
+}

@@ -1,0 +1,232 @@
+using System.Net;
+using Serverless.Functions.Tests.App;
+using Serverless.Shared.Media;
+
+namespace Serverless.Functions.Tests.Flows;
+
+/// <summary>Every way a call ends other than the happy path's user hang-up.</summary>
+public sealed class CallEndingTests
+{
+    private static readonly TimeSpan Timeout = OutboundFlowTests.Timeout;
+
+    [Fact]
+    public async Task Meta_error_138006_on_connect_fails_the_call_with_problem_type_no_call_permission_and_frees_the_node()
+    {
+        await using var app = await CallingApp.StartAsync();
+        app.Graph.Fail("connect", 401, 138006, "No approved call permission found");
+
+        var callId = await DialAsync(app);
+        await app.Node.Acked<OfferReady>().WaitAsync(Timeout);
+        await app.Node.Acked<MediaEnded>().WaitAsync(Timeout);
+
+        Assert.Equal(["connect"], app.Graph.Actions);
+        var hangup = Assert.IsType<Hangup>(app.Node.CommandsFor(callId)[^1]);
+        Assert.Equal((1L, HangupReason.Failed, "node-1"), (hangup.Sequence, hangup.Reason, hangup.NodeId));
+
+        var call = await app.GetCallAsync(callId);
+        Assert.Equal("Failed", call.GetProperty("state").GetString());
+        Assert.Equal("MetaError", call.GetProperty("endReason").GetString());
+        var error = call.GetProperty("lastError");
+        Assert.Equal("https://errors.serverless-calling.dev/no-call-permission", error.GetProperty("type").GetString());
+        Assert.Equal(138006, error.GetProperty("code").GetInt32());
+        Assert.Equal("No approved call permission found", error.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task Other_Meta_errors_on_connect_keep_their_code_under_the_generic_meta_error_type()
+    {
+        await using var app = await CallingApp.StartAsync();
+        app.Graph.Fail("connect", 400, 138001, "Receiver is incapable of receiving this call");
+
+        var callId = await DialAsync(app);
+        await app.Node.Acked<MediaEnded>().WaitAsync(Timeout);
+
+        var error = (await app.GetCallAsync(callId)).GetProperty("lastError");
+        Assert.Equal("https://errors.serverless-calling.dev/meta-error", error.GetProperty("type").GetString());
+        Assert.Equal(138001, error.GetProperty("code").GetInt32());
+    }
+
+    [Fact]
+    public async Task User_rejecting_the_outbound_call_ends_it_as_rejected_whatever_the_terminate_says()
+    {
+        await using var app = await CallingApp.StartAsync();
+        var callId = await DialAsync(app);
+        await app.Node.Acked<OfferReady>().WaitAsync(Timeout);
+        var wacid = FakeGraph.WacidFor(1);
+
+        await app.DeliverAsync(MetaWebhooks.Status(wacid, "RINGING"));
+        await app.DeliverAsync(MetaWebhooks.Status(wacid, "REJECTED"));
+        await app.Node.Acked<MediaEnded>().WaitAsync(Timeout);
+        await app.DeliverAsync(MetaWebhooks.Terminate(wacid, "FAILED", outbound: true, duration: null));
+
+        Assert.Equal(["connect"], app.Graph.Actions);
+        var hangup = Assert.IsType<Hangup>(app.Node.CommandsFor(callId)[^1]);
+        Assert.Equal(HangupReason.Rejected, hangup.Reason);
+        var call = await app.GetCallAsync(callId);
+        Assert.Equal(("Ended", "Rejected", "Rejected"), (call.GetProperty("state").GetString(), call.GetProperty("outcome").GetString(), call.GetProperty("endReason").GetString()));
+    }
+
+    [Fact]
+    public async Task Business_hang_up_via_DELETE_terminates_at_Meta_and_hangs_up_the_node_once()
+    {
+        await using var app = await CallingApp.StartAsync();
+        var callId = await DialAsync(app);
+        await app.Node.Acked<OfferReady>().WaitAsync(Timeout);
+        var wacid = FakeGraph.WacidFor(1);
+        await app.DeliverAsync(MetaWebhooks.OutboundAnswer(wacid));
+        await app.Node.Acked<MediaConnected>().WaitAsync(Timeout);
+
+        using var first = await app.Client.DeleteAsync(new Uri("api/calls/" + callId, UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal("Ended", (await CallingApp.ReadJsonAsync(first)).GetProperty("state").GetString());
+        await app.Node.Acked<MediaEnded>().WaitAsync(Timeout);
+        using var again = await app.Client.DeleteAsync(new Uri("api/calls/" + callId, UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        // Meta's terminate webhook follows our terminate; it changes nothing.
+        await app.DeliverAsync(MetaWebhooks.Terminate(wacid, "COMPLETED", outbound: true, duration: 5));
+
+        Assert.Equal(["connect", "terminate"], app.Graph.Actions);
+        Assert.Equal(wacid, app.Graph.Requests[1].CallId);
+        Assert.Single(app.Node.CommandsFor(callId), c => c is Hangup { Reason: HangupReason.Business, Sequence: 2 });
+        var call = await app.GetCallAsync(callId);
+        Assert.Equal(("Ended", "Completed", "BusinessHangup"), (call.GetProperty("state").GetString(), call.GetProperty("outcome").GetString(), call.GetProperty("endReason").GetString()));
+    }
+
+    [Fact]
+    public async Task Sweeper_ends_a_call_ringing_past_its_deadline_with_terminate_and_hangup()
+    {
+        await using var app = await CallingApp.StartAsync();
+        var callId = await DialAsync(app);
+        await app.Node.Acked<OfferReady>().WaitAsync(Timeout);
+
+        await app.Host.RunTimerAsync("Sweeper");
+        Assert.Equal("Ringing", (await app.GetCallAsync(callId)).GetProperty("state").GetString());
+
+        app.Time.Advance(TimeSpan.FromSeconds(91));
+        await app.Host.RunTimerAsync("Sweeper");
+        await app.Node.Acked<MediaEnded>().WaitAsync(Timeout);
+        await app.Host.RunTimerAsync("Sweeper");
+
+        Assert.Equal(["connect", "terminate"], app.Graph.Actions);
+        var hangup = Assert.IsType<Hangup>(app.Node.CommandsFor(callId)[^1]);
+        Assert.Equal(HangupReason.NoAnswer, hangup.Reason);
+        var call = await app.GetCallAsync(callId);
+        Assert.Equal(("Failed", "NoAnswer", "Timeout"), (call.GetProperty("state").GetString(), call.GetProperty("outcome").GetString(), call.GetProperty("endReason").GetString()));
+        Assert.Equal("https://errors.serverless-calling.dev/timeout", call.GetProperty("lastError").GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task Sweeper_rejects_an_inbound_call_whose_node_stayed_silent_inside_the_answer_window()
+    {
+        await using var app = await CallingApp.StartAsync(runNode: false);
+        const string wacid = "wacid.SILENT";
+        await app.DeliverAsync(MetaWebhooks.InboundConnect(wacid));
+
+        app.Time.Advance(TimeSpan.FromSeconds(46));
+        await app.Host.RunTimerAsync("Sweeper");
+
+        var request = Assert.Single(app.Graph.Requests);
+        Assert.Equal(("reject", wacid), (request.Action, request.CallId));
+        using var list = await app.Client.GetAsync(new Uri("api/calls?state=Failed", UriKind.Relative));
+        var call = Assert.Single((await CallingApp.ReadJsonAsync(list)).GetProperty("calls").EnumerateArray());
+        Assert.Equal("Timeout", call.GetProperty("endReason").GetString());
+    }
+
+    [Fact]
+    public async Task Media_lost_on_a_connected_call_fails_it_and_terminates_at_Meta()
+    {
+        await using var app = await CallingApp.StartAsync();
+        var callId = await DialAsync(app);
+        await app.Node.Acked<OfferReady>().WaitAsync(Timeout);
+        await app.DeliverAsync(MetaWebhooks.OutboundAnswer(FakeGraph.WacidFor(1)));
+        await app.Node.Acked<MediaConnected>().WaitAsync(Timeout);
+
+        await app.Node.PostAsync(new MediaFailed
+        {
+            CallId = callId, NodeId = app.Node.NodeId, CreatedAt = app.Time.GetUtcNow(), Reason = MediaFailureReason.IceFailed,
+        });
+        await app.Node.Acked<MediaEnded>().WaitAsync(Timeout);
+
+        Assert.Equal(["connect", "terminate"], app.Graph.Actions);
+        var call = await app.GetCallAsync(callId);
+        Assert.Equal(("Failed", "MediaFailed", "IceFailed"),
+            (call.GetProperty("state").GetString(), call.GetProperty("endReason").GetString(), call.GetProperty("lastError").GetProperty("message").GetString()));
+    }
+
+    [Fact]
+    public async Task Hang_up_before_the_offer_places_no_call_and_frees_the_node_that_answers_late()
+    {
+        await using var app = await CallingApp.StartAsync();
+        app.Node.Outbound = OutboundScript.Silent;
+        var callId = await DialAsync(app);
+        await app.Node.Received<StartOutbound>().WaitAsync(Timeout);
+
+        using var delete = await app.Client.DeleteAsync(new Uri("api/calls/" + callId, UriKind.Relative));
+        Assert.Equal("Ended", (await CallingApp.ReadJsonAsync(delete)).GetProperty("state").GetString());
+        await app.Node.PostAsync(new OfferReady { CallId = callId, NodeId = app.Node.NodeId, CreatedAt = app.Time.GetUtcNow(), Sdp = MediaNodeDouble.OfferSdp });
+        await app.Node.Acked<MediaEnded>().WaitAsync(Timeout);
+
+        Assert.Empty(app.Graph.Requests);
+        var hangup = Assert.IsType<Hangup>(app.Node.CommandsFor(callId)[^1]);
+        Assert.Equal((1L, HangupReason.Business), (hangup.Sequence, hangup.Reason));
+        var call = await app.GetCallAsync(callId);
+        Assert.Equal(("Ended", "Cancelled"), (call.GetProperty("state").GetString(), call.GetProperty("outcome").GetString()));
+    }
+
+    [Fact]
+    public async Task A_failed_inbound_accept_fails_the_call_with_Metas_code_and_rejects_it()
+    {
+        await using var app = await CallingApp.StartAsync();
+        app.Graph.Fail("accept", 500, 138007, "Connect Timeout");
+        const string wacid = "wacid.ACCEPTFAIL";
+
+        await app.DeliverAsync(MetaWebhooks.InboundConnect(wacid));
+        var callId = await app.Node.Acked<MediaEnded>().WaitAsync(Timeout);
+
+        Assert.Equal(["pre_accept", "accept", "reject"], app.Graph.Actions);
+        var call = await app.GetCallAsync(callId);
+        Assert.Equal("Failed", call.GetProperty("state").GetString());
+        Assert.Equal((138007, "https://errors.serverless-calling.dev/meta-error"),
+            (call.GetProperty("lastError").GetProperty("code").GetInt32(), call.GetProperty("lastError").GetProperty("type").GetString()));
+    }
+
+    [Fact]
+    public async Task A_failed_Graph_terminate_still_ends_the_call_and_hangs_up_the_node()
+    {
+        await using var app = await CallingApp.StartAsync();
+        app.Graph.Fail("terminate", 400, 100, "Invalid parameter");
+        var callId = await DialAsync(app);
+        await app.Node.Acked<OfferReady>().WaitAsync(Timeout);
+
+        using var delete = await app.Client.DeleteAsync(new Uri("api/calls/" + callId, UriKind.Relative));
+        await app.Node.Acked<MediaEnded>().WaitAsync(Timeout);
+
+        Assert.Equal(HttpStatusCode.OK, delete.StatusCode);
+        Assert.Equal(["connect", "terminate"], app.Graph.Actions);
+        Assert.Equal(("Ended", "Cancelled"), ((await app.GetCallAsync(callId)).GetProperty("state").GetString(), (await app.GetCallAsync(callId)).GetProperty("outcome").GetString()));
+    }
+
+    [Fact]
+    public async Task Terminate_with_Metas_error_fails_a_connected_call_with_that_code()
+    {
+        await using var app = await CallingApp.StartAsync();
+        const string wacid = "wacid.MEDIATIMEOUT";
+        await app.DeliverAsync(MetaWebhooks.InboundConnect(wacid));
+        var callId = await app.Node.Acked<MediaConnected>().WaitAsync(Timeout);
+
+        await app.DeliverAsync(MetaWebhooks.Terminate(wacid, "FAILED", outbound: false, duration: 20, errorCode: 138021));
+        await app.Node.Acked<MediaEnded>().WaitAsync(Timeout);
+
+        Assert.Equal(["pre_accept", "accept"], app.Graph.Actions);
+        var call = await app.GetCallAsync(callId);
+        Assert.Equal(("Failed", "MetaError", 138021),
+            (call.GetProperty("state").GetString(), call.GetProperty("endReason").GetString(), call.GetProperty("lastError").GetProperty("code").GetInt32()));
+    }
+
+    internal static async Task<string> DialAsync(CallingApp app, string? idempotencyKey = null)
+    {
+        using var dial = await app.DialAsync(new { to = "+14155550123" }, idempotencyKey);
+        Assert.Equal(HttpStatusCode.Accepted, dial.StatusCode);
+        return (await CallingApp.ReadJsonAsync(dial)).GetProperty("id").GetString()!;
+    }
+}
