@@ -60,6 +60,23 @@ public sealed partial class CallbackDispatcher : ICallbackDispatcher
         return new CallbackEnqueueResult(added ? CallbackEnqueueStatus.Enqueued : CallbackEnqueueStatus.Duplicate);
     }
 
+    /// <summary>Where the delivery of one event to one URL stands; null when it was never enqueued.</summary>
+    public async Task<CallbackDeliveryState?> GetDeliveryAsync(string callbackUrl, string eventId, CancellationToken cancellationToken = default)
+    {
+        if (await _outbox.GetAsync(callbackUrl, eventId, cancellationToken) is not { } row)
+        {
+            return null;
+        }
+
+        var status = row.Status switch
+        {
+            CallbackOutbox.Delivered => CallbackDeliveryStatus.Delivered,
+            CallbackOutbox.Failed => CallbackDeliveryStatus.Failed,
+            _ => CallbackDeliveryStatus.Pending,
+        };
+        return new CallbackDeliveryState(status, row.Attempts, row.LastError);
+    }
+
     /// <summary>Sends every due delivery once; returns what happened.</summary>
     public async Task<CallbackDrainSummary> DrainAsync(CancellationToken cancellationToken = default)
     {

@@ -32,3 +32,19 @@ public sealed record CallbackEnqueueResult(CallbackEnqueueStatus Status, Callbac
 /// <param name="Retrying">Failed this time, scheduled again with backoff.</param>
 /// <param name="GivenUp">Failed for good: a final 4xx, a forbidden address, or attempts exhausted.</param>
 public sealed record CallbackDrainSummary(int Delivered, int Retrying, int GivenUp);
+
+/// <summary>Delivery state of one event to one URL.</summary>
+public enum CallbackDeliveryStatus
+{
+    /// <summary>Not delivered yet; will be tried again.</summary>
+    Pending,
+
+    /// <summary>The receiver answered 2xx.</summary>
+    Delivered,
+
+    /// <summary>Given up.</summary>
+    Failed,
+}
+
+/// <summary>Where one delivery stands.</summary>
+public sealed record CallbackDeliveryState(CallbackDeliveryStatus Status, int Attempts, string? LastError);
