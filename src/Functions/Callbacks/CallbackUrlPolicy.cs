@@ -28,7 +28,9 @@ public sealed class CallbackUrlPolicy
     /// <summary>Checks the URL's form and, when the host is an IP literal, its address; names are not resolved.</summary>
     public CallbackUrlCheck Validate(string url)
     {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        // On Unix "/path" parses as an implicit file URI; for us it is a relative URL.
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri)
+            || (uri.IsFile && !url.StartsWith("file:", StringComparison.OrdinalIgnoreCase)))
         {
             return CallbackUrlCheck.Refused(CallbackUrlRefusal.NotAbsolute, "The callback URL must be absolute.");
         }
