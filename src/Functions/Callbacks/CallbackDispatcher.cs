@@ -18,6 +18,9 @@ public sealed partial class CallbackDispatcher : ICallbackDispatcher
     /// <summary>Name of the <see cref="IHttpClientFactory"/> client that delivers callbacks.</summary>
     public const string HttpClientName = "Callbacks";
 
+    /// <summary>A Table string property holds at most 32 K UTF-16 characters (64 KiB); keep headroom.</summary>
+    public const int MaxBodyChars = 30_000;
+
     private readonly CallbackOutbox _outbox;
     private readonly CallbackUrlPolicy _policy;
     private readonly IHttpClientFactory _httpClients;
@@ -56,6 +59,11 @@ public sealed partial class CallbackDispatcher : ICallbackDispatcher
 
         // The body is frozen here, so every retry sends the same bytes under the same event id.
         var body = JsonSerializer.Serialize(callbackEvent, CallbackJsonContext.Default.CallbackEvent);
+        if (body.Length > MaxBodyChars)
+        {
+            throw new ArgumentException($"The event serializes to {body.Length} characters; at most {MaxBodyChars} fit an outbox row.", nameof(callbackEvent));
+        }
+
         var added = await _outbox.AddAsync(callbackUrl, callbackEvent.EventId, body, _time.GetUtcNow(), cancellationToken);
         return new CallbackEnqueueResult(added ? CallbackEnqueueStatus.Enqueued : CallbackEnqueueStatus.Duplicate);
     }
