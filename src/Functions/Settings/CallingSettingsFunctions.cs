@@ -61,16 +61,17 @@ public sealed class CallingSettingsFunctions(IWhatsAppGraphClient graph, IOption
                 return SettingsProblems.Create(HttpStatusCode.BadRequest, "invalid-body", "Invalid body", $"Send Meta's calling object as JSON, 1 to {MaxBodyBytes} bytes.");
             }
 
-            settings = JsonSerializer.Deserialize(buffer.ToArray(), WhatsAppGraphJsonContext.Default.CallingSettings);
+            settings = Parse(buffer.ToArray());
         }
         catch (JsonException ex)
         {
             return SettingsProblems.Create(HttpStatusCode.BadRequest, "invalid-body", "Invalid body", ex.Message);
         }
 
-        if (settings is null)
+        if (settings is null || settings == new CallingSettings())
         {
-            return SettingsProblems.Create(HttpStatusCode.BadRequest, "invalid-body", "Invalid body", "The body is JSON null.");
+            // An empty object would be sent as-is and could clear call hours at Meta: refuse it instead.
+            return SettingsProblems.Create(HttpStatusCode.BadRequest, "invalid-body", "Invalid body", "The body sets no calling setting.");
         }
 
         var errors = CallingSettingsValidator.Validate(settings);
@@ -91,6 +92,19 @@ public sealed class CallingSettingsFunctions(IWhatsAppGraphClient graph, IOption
         {
             return SettingsProblems.FromGraph(ex);
         }
+    }
+
+    /// <summary>Meta's calling object, bare or inside Meta's own <c>{"calling": {…}}</c> envelope.</summary>
+    private static CallingSettings? Parse(byte[] body)
+    {
+        using var document = JsonDocument.Parse(body);
+        var root = document.RootElement;
+        if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("calling", out var inner) && root.EnumerateObject().Count() == 1)
+        {
+            root = inner;
+        }
+
+        return root.Deserialize(WhatsAppGraphJsonContext.Default.CallingSettings);
     }
 
     private string? PhoneNumberId(HttpRequest request)

@@ -116,6 +116,28 @@ public sealed class CallingSettingsFunctionTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Put_accepts_Metas_envelope_too()
+    {
+        using var response = await _client.PutAsync(new Uri("api/settings/calling", UriKind.Relative), Json("""{"calling":{"callback_permission_status":"ENABLED"}}"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(Assert.Single(_graph.Requests).Body);
+        Assert.Equal("ENABLED", body.RootElement.GetProperty("calling").GetProperty("callback_permission_status").GetString());
+    }
+
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("""{"calling":{}}""")]
+    [InlineData("""{"unknown_member":1}""")]
+    public async Task Put_that_sets_nothing_known_is_a_400_problem(string json)
+    {
+        using var response = await _client.PutAsync(new Uri("api/settings/calling", UriKind.Relative), Json(json));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty(_graph.Requests);
+    }
+
+    [Fact]
     public async Task Put_with_malformed_json_is_a_400_problem()
     {
         using var response = await _client.PutAsync(new Uri("api/settings/calling", UriKind.Relative), Json("{\"status\":"));
