@@ -127,3 +127,23 @@ public sealed class PermissionRequestTests : IAsyncLifetime
         Assert.IsType<PermissionRequestOutcome.Sent>(await _h.Permissions.RequestPermissionAsync(WaId));
     }
 }
+
+/// <summary>The guard's slot is reserved before sending, so concurrent requests cannot both pass it.</summary>
+public sealed class PermissionRequestConcurrencyTests : IAsyncLifetime
+{
+    private PermissionHarness _h = null!;
+
+    public async Task InitializeAsync() => _h = await StartAsync();
+
+    public async Task DisposeAsync() => await _h.DisposeAsync();
+
+    [Fact]
+    public async Task Four_concurrent_requests_send_exactly_one_message()
+    {
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => _h.Permissions.RequestPermissionAsync(WaId))));
+
+        Assert.Single(outcomes, o => o is PermissionRequestOutcome.Sent);
+        Assert.Equal(3, outcomes.Count(o => o is PermissionRequestOutcome.Throttled { Reason: RequestRefusal.DailyQuota }));
+        Assert.Single(_h.Messages);
+    }
+}
