@@ -1,0 +1,121 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Options;
+
+namespace Serverless.Functions.Callbacks;
+
+/// <summary>
+/// The SSRF guard for callback URLs: only absolute <c>https</c> URLs without user info, and only hosts whose every
+/// address is public, unless <see cref="CallbackOptions.AllowLoopback"/> / <see cref="CallbackOptions.AllowPrivateNetworks"/>
+/// say otherwise. Run <see cref="ValidateAsync"/> at dial time; delivery re-checks the address it actually connects to
+/// (<see cref="CallbackHttpHandler"/>), so a name that later resolves elsewhere (DNS rebinding) is still refused.
+/// </summary>
+public sealed class CallbackUrlPolicy
+{
+    private readonly bool _allowLoopback;
+    private readonly bool _allowPrivate;
+    private readonly Func<string, CancellationToken, Task<IPAddress[]>> _resolve;
+
+    /// <summary>Creates the policy; <paramref name="resolve"/> replaces DNS (tests).</summary>
+    public CallbackUrlPolicy(IOptions<CallbackOptions> options, Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _allowLoopback = options.Value.AllowLoopback;
+        _allowPrivate = options.Value.AllowPrivateNetworks;
+        _resolve = resolve ?? ((host, ct) => Dns.GetHostAddressesAsync(host, ct));
+    }
+
+    /// <summary>Checks the URL's form and, when the host is an IP literal, its address; names are not resolved.</summary>
+    public CallbackUrlCheck Validate(string url)
+    {
+        // On Unix "/path" parses as an implicit file URI; for us it is a relative URL.
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri)
+            || (uri.IsFile && !url.StartsWith("file:", StringComparison.OrdinalIgnoreCase)))
+        {
+            return CallbackUrlCheck.Refused(CallbackUrlRefusal.NotAbsolute, "The callback URL must be absolute.");
+        }
+
+        if (uri.Scheme != Uri.UriSchemeHttps)
+        {
+            return CallbackUrlCheck.Refused(CallbackUrlRefusal.NotHttps, "The callback URL must use https.");
+        }
+
+        if (!string.IsNullOrEmpty(uri.UserInfo))
+        {
+            return CallbackUrlCheck.Refused(CallbackUrlRefusal.HasUserInfo, "The callback URL must not carry credentials.");
+        }
+
+        return uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6
+            ? CheckAddress(IPAddress.Parse(uri.IdnHost))
+            : CallbackUrlCheck.Allowed;
+    }
+
+    /// <summary><see cref="Validate"/>, then resolves the host: every address it resolves to must be allowed.</summary>
+    public async Task<CallbackUrlCheck> ValidateAsync(string url, CancellationToken cancellationToken = default)
+    {
+        var form = Validate(url);
+        if (!form.IsAllowed)
+        {
+            return form;
+        }
+
+        var uri = new Uri(url, UriKind.Absolute);
+        if (uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6)
+        {
+            return form;
+        }
+
+        var (check, _) = await ResolveAsync(uri.IdnHost, cancellationToken);
+        return check;
+    }
+
+    /// <summary>The class-based rule for one address.</summary>
+    public CallbackUrlCheck CheckAddress(IPAddress address)
+    {
+        var addressClass = AddressClassifier.Classify(address);
+        var allowed = addressClass switch
+        {
+            AddressClass.Public => true,
+            AddressClass.Loopback => _allowLoopback,
+            AddressClass.Private or AddressClass.CarrierGradeNat or AddressClass.UniqueLocal => _allowPrivate,
+            _ => false,
+        };
+        return allowed ? CallbackUrlCheck.Allowed : CallbackUrlCheck.Forbidden(address, addressClass);
+    }
+
+    /// <summary>Resolves <paramref name="host"/> and checks every address; returns them when all are allowed.</summary>
+    internal async Task<(CallbackUrlCheck Check, IPAddress[] Addresses)> ResolveAsync(string host, CancellationToken cancellationToken)
+    {
+        if (IPAddress.TryParse(host.Trim('[', ']'), out var literal))
+        {
+            return (CheckAddress(literal), [literal]);
+        }
+
+        IPAddress[] addresses;
+        try
+        {
+            addresses = await _resolve(host, cancellationToken);
+        }
+        catch (SocketException ex)
+        {
+            return (CallbackUrlCheck.Refused(CallbackUrlRefusal.Unresolvable, $"'{host}' did not resolve ({ex.SocketErrorCode})."), []);
+        }
+
+        if (addresses.Length == 0)
+        {
+            return (CallbackUrlCheck.Refused(CallbackUrlRefusal.Unresolvable, $"'{host}' resolved to no address."), []);
+        }
+
+        // All, not any: a name with one public and one private address would let an attacker pick the private one.
+        foreach (var address in addresses)
+        {
+            var check = CheckAddress(address);
+            if (!check.IsAllowed)
+            {
+                return (check, []);
+            }
+        }
+
+        return (CallbackUrlCheck.Allowed, addresses);
+    }
+}

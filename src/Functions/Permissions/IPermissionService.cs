@@ -1,0 +1,26 @@
+using Serverless.Shared.WhatsApp.Webhooks;
+
+namespace Serverless.Functions.Permissions;
+
+/// <summary>
+/// Call permissions per (business number, user): Meta's <c>call_permissions</c> cached in Table Storage, our
+/// request guard, reply webhooks and the unanswered-calls streak (meta-calling-api.md §3).
+/// A null <c>phoneNumberId</c> means <c>WhatsAppGraph:DefaultPhoneNumberId</c>.
+/// </summary>
+public interface IPermissionService
+{
+    /// <summary>Whether a business-initiated call may be placed now (refreshing from Graph when the cache is stale).</summary>
+    Task<CallPermissionDecision> CheckCanCallAsync(string waId, string? phoneNumberId = null, CancellationToken cancellationToken = default);
+
+    /// <summary>The cached state (refreshed when stale), for <c>GET /api/permissions/{waId}</c>.</summary>
+    Task<PermissionView> GetAsync(string waId, string? phoneNumberId = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Sends a <c>call_permission_request</c> unless a quota or a permanent permission stops it.</summary>
+    Task<PermissionRequestOutcome> RequestPermissionAsync(string waId, string? bodyText = null, string? phoneNumberId = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Applies a <c>call_permission_reply</c> webhook; replies older than the last applied one are ignored.</summary>
+    Task<bool> ApplyReplyAsync(CallPermissionReply reply, CancellationToken cancellationToken = default);
+
+    /// <summary>Records what a call meant for the counters (see <see cref="BusinessCallOutcome"/>).</summary>
+    Task RecordCallOutcomeAsync(string waId, BusinessCallOutcome outcome, string? phoneNumberId = null, CancellationToken cancellationToken = default);
+}

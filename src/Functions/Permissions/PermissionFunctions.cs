@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Serverless.Shared.WhatsApp.Graph;
+
+namespace Serverless.Functions.Permissions;
+
+/// <summary>
+/// <c>POST /api/permissions/{waId}/request</c> (optional JSON body <c>{"bodyText":"…"}</c>) and
+/// <c>GET /api/permissions/{waId}</c>. Optional <c>?phoneNumberId=</c> picks the business number.
+/// </summary>
+public sealed class PermissionFunctions(IPermissionService permissions, TimeProvider time)
+{
+    private const int MaxBodyBytes = 16 * 1024;
+
+    [Function("RequestCallPermission")]
+    public async Task<IActionResult> RequestAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "permissions/{waId}/request")] HttpRequest request,
+        string waId,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var (bodyText, bodyProblem) = await ReadBodyTextAsync(request, cancellationToken);
+        if (bodyProblem is not null)
+        {
+            return bodyProblem;
+        }
+
+        try
+        {
+            var outcome = await permissions.RequestPermissionAsync(waId, bodyText, PhoneNumberId(request), cancellationToken);
+            return outcome switch
+            {
+                PermissionRequestOutcome.Sent sent => new ObjectResult(new { messageId = sent.MessageId, nextRequestAllowedAt = sent.NextRequestAllowedAt })
+                {
+                    StatusCode = StatusCodes.Status202Accepted,
+                },
+                PermissionRequestOutcome.Throttled throttled => Throttled(request, throttled),
+                _ => PermissionProblems.Create(
+                    HttpStatusCode.Conflict, "call-permission-permanent", "The user already allows calls permanently",
+                    "No request was sent (Meta refuses these with 138017)."),
+            };
+        }
+        catch (ArgumentException ex)
+        {
+            return PermissionProblems.Create(HttpStatusCode.BadRequest, "invalid-request", "Invalid request", ex.Message);
+        }
+        catch (WhatsAppGraphException ex)
+        {
+            return PermissionProblems.FromGraph(ex);
+        }
+    }
+
+    [Function("GetCallPermission")]
+    public async Task<IActionResult> GetAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "permissions/{waId}")] HttpRequest request,
+        string waId,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        try
+        {
+            var view = await permissions.GetAsync(waId, PhoneNumberId(request), cancellationToken);
+            return new OkObjectResult(PermissionViewJson.From(view));
+        }
+        catch (ArgumentException ex)
+        {
+            return PermissionProblems.Create(HttpStatusCode.BadRequest, "invalid-request", "Invalid request", ex.Message);
+        }
+        catch (PermissionRateLimitedException ex)
+        {
+            request.HttpContext.Response.Headers.RetryAfter = Math.Ceiling(ex.RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+            return PermissionProblems.Create(HttpStatusCode.ServiceUnavailable, "permission-lookup-rate-limited", "Meta's call_permissions limit is hit", ex.Message);
+        }
+        catch (WhatsAppGraphException ex)
+        {
+            return PermissionProblems.FromGraph(ex);
+        }
+    }
+
+    private ObjectResult Throttled(HttpRequest request, PermissionRequestOutcome.Throttled throttled)
+    {
+        if (throttled.NextRequestAllowedAt is { } next)
+        {
+            var seconds = Math.Max(1, Math.Ceiling((next - time.GetUtcNow()).TotalSeconds));
+            request.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return PermissionProblems.Create(
+            HttpStatusCode.TooManyRequests, "call-permission-request-limit", "Permission request limit reached", throttled.Detail,
+            new() { ["reason"] = throttled.Reason.ToString(), ["nextRequestAllowedAt"] = throttled.NextRequestAllowedAt });
+    }
+
+    private static async Task<(string? BodyText, ObjectResult? Problem)> ReadBodyTextAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, cancellationToken);
+        if (buffer.Length == 0)
+        {
+            return (null, null);
+        }
+
+        if (buffer.Length > MaxBodyBytes)
+        {
+            return (null, PermissionProblems.Create(HttpStatusCode.BadRequest, "invalid-body", "Invalid body", $"At most {MaxBodyBytes} bytes."));
+        }
+
+        try
+        {
+            using var json = JsonDocument.Parse(buffer.ToArray());
+            if (json.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return (null, PermissionProblems.Create(HttpStatusCode.BadRequest, "invalid-body", "Invalid body", "Send a JSON object like {\"bodyText\":\"…\"}."));
+            }
+
+            if (!json.RootElement.TryGetProperty("bodyText", out var text) || text.ValueKind == JsonValueKind.Null)
+            {
+                return (null, null);
+            }
+
+            return text.ValueKind == JsonValueKind.String
+                ? (text.GetString(), null)
+                : (null, PermissionProblems.Create(HttpStatusCode.BadRequest, "invalid-body", "Invalid body", "bodyText must be a string."));
+        }
+        catch (JsonException ex)
+        {
+            return (null, PermissionProblems.Create(HttpStatusCode.BadRequest, "invalid-body", "Invalid body", ex.Message));
+        }
+    }
+
+    private static string? PhoneNumberId(HttpRequest request) =>
+        request.Query["phoneNumberId"].ToString() is { Length: > 0 } id ? id : null;
+}

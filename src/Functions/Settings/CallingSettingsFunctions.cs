@@ -1,0 +1,126 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
+using Serverless.Shared.WhatsApp.Graph;
+using Serverless.Shared.WhatsApp.Graph.Models;
+
+namespace Serverless.Functions.Settings;
+
+/// <summary>
+/// <c>GET</c>/<c>PUT /api/settings/calling</c>: Meta's <c>calling</c> settings object as is (snake_case),
+/// validated by <see cref="CallingSettingsValidator"/> before anything is sent. See README.md for the SIP caveat.
+/// </summary>
+public sealed class CallingSettingsFunctions(IWhatsAppGraphClient graph, IOptions<WhatsAppGraphOptions> graphOptions)
+{
+    private const int MaxBodyBytes = 64 * 1024;
+
+    [Function("GetCallingSettings")]
+    public async Task<IActionResult> GetAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "settings/calling")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (PhoneNumberId(request) is not { } phoneNumberId)
+        {
+            return SettingsProblems.NoPhoneNumber();
+        }
+
+        try
+        {
+            // Never include_sip_credentials: the API must not hand out SIP passwords.
+            var settings = await graph.GetCallingSettingsAsync(phoneNumberId, includeSipCredentials: false, cancellationToken);
+            return Json(settings, HttpStatusCode.OK);
+        }
+        catch (WhatsAppGraphException ex)
+        {
+            return SettingsProblems.FromGraph(ex);
+        }
+    }
+
+    [Function("PutCallingSettings")]
+    public async Task<IActionResult> PutAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "put", Route = "settings/calling")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (PhoneNumberId(request) is not { } phoneNumberId)
+        {
+            return SettingsProblems.NoPhoneNumber();
+        }
+
+        CallingSettings? settings;
+        try
+        {
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer, cancellationToken);
+            if (buffer.Length is 0 or > MaxBodyBytes)
+            {
+                return SettingsProblems.Create(HttpStatusCode.BadRequest, "invalid-body", "Invalid body", $"Send Meta's calling object as JSON, 1 to {MaxBodyBytes} bytes.");
+            }
+
+            settings = Parse(buffer.ToArray());
+        }
+        catch (JsonException ex)
+        {
+            return SettingsProblems.Create(HttpStatusCode.BadRequest, "invalid-body", "Invalid body", ex.Message);
+        }
+
+        if (settings is null || settings == new CallingSettings())
+        {
+            // An empty object would be sent as-is and could clear call hours at Meta: refuse it instead.
+            return SettingsProblems.Create(HttpStatusCode.BadRequest, "invalid-body", "Invalid body", "The body sets no calling setting.");
+        }
+
+        var errors = CallingSettingsValidator.Validate(settings);
+        if (errors.Count > 0)
+        {
+            return SettingsProblems.Create(
+                HttpStatusCode.BadRequest, "invalid-calling-settings", "Calling settings are invalid",
+                $"{errors.Count} problem(s); nothing was sent to Meta.",
+                new Dictionary<string, object?> { ["errors"] = errors.Select(e => new { path = e.Path, message = e.Message }).ToArray() });
+        }
+
+        try
+        {
+            await graph.UpdateCallingSettingsAsync(phoneNumberId, settings, cancellationToken);
+            return Json(settings, HttpStatusCode.OK);
+        }
+        catch (WhatsAppGraphException ex)
+        {
+            return SettingsProblems.FromGraph(ex);
+        }
+    }
+
+    /// <summary>Meta's calling object, bare or inside Meta's own <c>{"calling": {…}}</c> envelope.</summary>
+    private static CallingSettings? Parse(byte[] body)
+    {
+        using var document = JsonDocument.Parse(body);
+        var root = document.RootElement;
+        if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("calling", out var inner) && root.EnumerateObject().Count() == 1)
+        {
+            root = inner;
+        }
+
+        return root.Deserialize(WhatsAppGraphJsonContext.Default.CallingSettings);
+    }
+
+    private string? PhoneNumberId(HttpRequest request)
+    {
+        var fromQuery = request.Query["phoneNumberId"].ToString();
+        var id = fromQuery.Length > 0 ? fromQuery : graphOptions.Value.DefaultPhoneNumberId;
+        return id is { Length: > 0 } && id.All(char.IsAsciiDigit) ? id : null;
+    }
+
+    private static ContentResult Json(CallingSettings settings, HttpStatusCode status) => new()
+    {
+        Content = JsonSerializer.Serialize(settings with { Sip = settings.Sip is null ? null : StripPasswords(settings.Sip) }, WhatsAppGraphJsonContext.Default.CallingSettings),
+        ContentType = "application/json",
+        StatusCode = (int)status,
+    };
+
+    private static SipSettings StripPasswords(SipSettings sip) =>
+        sip with { Servers = sip.Servers?.Select(s => s with { SipUserPassword = null }).ToList() };
+}
