@@ -40,6 +40,11 @@ public sealed class CallAudio : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(recordings);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(log);
+        if (plan.Steps.Any(step => step is RecordStep))
+        {
+            _ = RecordingBlobName.InContainer(callId, RecordingContentTypes.OggOpus); // fail now, not when the call ends
+        }
+
         _callId = callId;
         _plan = plan;
         _prompts = prompts;
@@ -143,13 +148,18 @@ public sealed class CallAudio : IAsyncDisposable
     /// <summary>
     /// Stops playing and recording and stores the recording (if the plan recorded) as
     /// <c>recordings/{callId}.ogg|wav</c>; returns that blob name, or null when nothing was recorded.
-    /// Calling it again returns the same result.
+    /// Calling it again returns the same result, or retries the upload when the previous attempt failed.
     /// </summary>
     public Task<string?> CompleteAsync(CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            return _completion ??= SaveAsync(cancellationToken);
+            if (_completion is null || _completion.IsFaulted || _completion.IsCanceled)
+            {
+                _completion = SaveAsync(cancellationToken);
+            }
+
+            return _completion;
         }
     }
 
@@ -166,14 +176,8 @@ public sealed class CallAudio : IAsyncDisposable
 
         if (completion is not null)
         {
-            try
-            {
-                await completion;
-            }
-            catch (Exception e) when (e is OperationCanceledException or Azure.RequestFailedException or IOException)
-            {
-                // The caller of CompleteAsync saw this failure; disposal only waits for the upload to end.
-            }
+            // The caller of CompleteAsync saw any failure; disposal only waits for the upload to end.
+            await ((Task)completion).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
         _recorder?.Dispose();

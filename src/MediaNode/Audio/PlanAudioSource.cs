@@ -19,8 +19,10 @@ internal sealed class PlanAudioSource : IAudioSource
     private int _echoHead;
     private int _echoCount;
 
-    /// <summary>True while an echo step wants the caller's packets.</summary>
-    public bool Echoing { get; private set; }
+    private volatile bool _echoing;
+
+    /// <summary>True while an echo step wants the caller's packets (read lock-free by the receive thread).</summary>
+    public bool Echoing => _echoing;
 
     public bool TryReadFrame(Span<byte> destination, out int written)
     {
@@ -127,7 +129,7 @@ internal sealed class PlanAudioSource : IAudioSource
         {
             previous = Finish();
             _clip = clip;
-            Echoing = echo;
+            _echoing = echo;
             if (echo)
             {
                 _echoSlots ??= CreateSlots();
@@ -166,7 +168,7 @@ internal sealed class PlanAudioSource : IAudioSource
     {
         var done = _clip?.Done;
         _clip = null;
-        Echoing = false;
+        _echoing = false;
         _echoCount = 0;
         return done;
     }

@@ -207,4 +207,41 @@ public sealed class CallAudioTests
         Assert.False(Tick(audio));
         Assert.Equal(0, _events.Finished);
     }
+    [Theory]
+    [InlineData("../escape")]
+    [InlineData("a/b")]
+    [InlineData("..")]
+    public void ACallIdUnsafeAsABlobName_IsRefusedUpFrontWhenThePlanRecords(string callId)
+    {
+        var plan = new AudioPlan([new RecordStep(TimeSpan.FromSeconds(1), RecordingFormat.OggOpus)]);
+        Assert.Throws<ArgumentException>(() => new CallAudio(callId, plan, new PromptCache(Codecs.Shared), _store, _time, NullLogger.Instance));
+    }
+
+    [Fact]
+    public async Task AFailedUpload_SurfacesFromComplete_ARetryStoresTheSameRecording_AndDisposeNeverThrows()
+    {
+        var store = new FlakyStore(_store);
+        var audio = new CallAudio("call-1", new AudioPlan([new RecordStep(TimeSpan.FromSeconds(1), RecordingFormat.OggOpus)]), new PromptCache(Codecs.Shared), store, _time, NullLogger.Instance);
+        var run = audio.RunAsync(_events, CancellationToken.None);
+        audio.ReceivePacket(Codecs.EncodeTone(440, 1)[0], 0);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await run.WaitAsync(Wait);
+
+        await Assert.ThrowsAsync<IOException>(() => audio.CompleteAsync(CancellationToken.None));
+        var name = await audio.CompleteAsync(CancellationToken.None);
+        await audio.DisposeAsync();
+
+        Assert.Equal("recordings/call-1.ogg", name);
+        Assert.Equal(960, Recording.OggTestReader.ReadPages(_store.Recordings[name!].Content)[^1].Granule);
+    }
+
+    private sealed class FlakyStore(IRecordingStore inner) : IRecordingStore
+    {
+        private int _calls;
+
+        public Task<string> SaveAsync(string callId, Stream content, string contentType, CancellationToken cancellationToken) =>
+            Interlocked.Increment(ref _calls) == 1
+                ? Task.FromException<string>(new IOException("storage down"))
+                : inner.SaveAsync(callId, content, contentType, cancellationToken);
+    }
 }
