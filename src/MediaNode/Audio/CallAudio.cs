@@ -31,6 +31,7 @@ public sealed class CallAudio : IAsyncDisposable
     private volatile bool _recording;
     private Task<string?>? _completion;
     private int _receiverHooked;
+    private int _started;
 
     public CallAudio(string callId, AudioPlan plan, PromptCache prompts, IRecordingStore recordings, TimeProvider time, ILogger log)
     {
@@ -95,11 +96,16 @@ public sealed class CallAudio : IAsyncDisposable
     /// Runs the plan's steps in order; start it once media is connected. Ends after the last step (raising
     /// <see cref="ICallAudioEvents.PlanFinishedAsync"/> for a non-empty plan) or a hangup step, or throws
     /// <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> is cancelled.
-    /// A prompt that cannot be played is logged and skipped.
+    /// A prompt that cannot be played is logged and skipped. Runs once per call.
     /// </summary>
     public async Task RunAsync(ICallAudioEvents events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(events);
+        if (Interlocked.Exchange(ref _started, 1) != 0)
+        {
+            throw new InvalidOperationException("A call's plan runs once.");
+        }
+
         for (var index = 0; index < _plan.Steps.Count; index++)
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -172,6 +172,15 @@ public sealed class CallAudioTests
     }
 
     [Fact]
+    public async Task ThePlan_RunsOnce()
+    {
+        await using var audio = Create(new PauseStep(TimeSpan.FromMilliseconds(20)));
+        _ = audio.RunAsync(_events, CancellationToken.None);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => audio.RunAsync(_events, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Complete_WithoutARecordStep_StoresNothing()
     {
         await using var audio = Create(new PauseStep(TimeSpan.FromMilliseconds(20)));

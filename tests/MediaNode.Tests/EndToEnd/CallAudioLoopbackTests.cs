@@ -20,7 +20,7 @@ public sealed class CallAudioLoopbackTests
         var prompts = storage.GetBlobContainerClient("prompts");
         await prompts.CreateIfNotExistsAsync();
         var promptBlob = prompts.GetBlobClient($"tone440-{Guid.NewGuid():N}.wav");
-        await promptBlob.UploadAsync(BinaryData.FromBytes(TestWav.Build(TestWav.Tone(440, 16_000, TimeSpan.FromSeconds(4)), 16_000)));
+        await promptBlob.UploadAsync(BinaryData.FromBytes(TestWav.Build(TestWav.Tone(440, 16_000, TimeSpan.FromSeconds(6)), 16_000)));
         var plan = new AudioPlan([new PromptStep(promptBlob.Uri.ToString()), new RecordStep(TimeSpan.FromSeconds(2), RecordingFormat.OggOpus)]);
 
         using var businessSide = await FactoryAsync(lite: false);
