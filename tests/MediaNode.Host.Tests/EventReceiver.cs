@@ -65,6 +65,10 @@ internal sealed class EventReceiver : IAsyncDisposable
         return ForCall(callId).OfType<T>().First();
     }
 
+    /// <summary>Waits until at least <paramref name="count"/> deliveries were refused while down.</summary>
+    public Task WaitForRefusalsAsync(int count) =>
+        WaitUntilAsync(string.Empty, _ => RefusedWhileDown >= count, $"{count} refused deliveries");
+
     /// <summary>Waits until the events of <paramref name="callId"/> satisfy <paramref name="condition"/>.</summary>
     public async Task WaitUntilAsync(string callId, Func<IReadOnlyList<MediaEvent>, bool> condition, string what, TimeSpan? timeout = null)
     {
@@ -108,6 +112,7 @@ internal sealed class EventReceiver : IAsyncDisposable
         if (Down)
         {
             Interlocked.Increment(ref _refusedWhileDown);
+            Signal();
             return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
         }
 
@@ -119,6 +124,12 @@ internal sealed class EventReceiver : IAsyncDisposable
         }
 
         _events.Enqueue(mediaEvent);
+        Signal();
+        return Results.Ok();
+    }
+
+    private void Signal()
+    {
         TaskCompletionSource changed;
         lock (_gate)
         {
@@ -127,6 +138,5 @@ internal sealed class EventReceiver : IAsyncDisposable
         }
 
         changed.TrySetResult();
-        return Results.Ok();
     }
 }

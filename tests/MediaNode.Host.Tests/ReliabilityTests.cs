@@ -1,0 +1,143 @@
+using Microsoft.Extensions.DependencyInjection;
+using Serverless.MediaNode.Events;
+using Serverless.Shared.Media;
+using Serverless.Shared.Transport;
+using Serverless.WebRtc.Peer;
+using static Serverless.MediaNode.Host.Tests.TestKit;
+
+namespace Serverless.MediaNode.Host.Tests;
+
+/// <summary>Redelivery, capacity, an unreachable events endpoint, and shutdown with calls in flight.</summary>
+public sealed class ReliabilityTests
+{
+    [Fact]
+    public async Task RedeliveredStartOutbound_SameMessage_IsHandledOnce()
+    {
+        await using var node = await NodeHarness.StartAsync();
+        var callId = NewCallId();
+        var start = Outbound(callId);
+
+        await node.Commands.SendAsync(start);
+        await node.Commands.SendAsync(start); // the transport's redelivery of the same message
+        await node.Events.WaitForAsync<OfferReady>(callId);
+        await node.Commands.SendAsync(HangupOf(callId, node.NodeId, sequence: 1));
+        await node.Events.WaitForAsync<MediaEnded>(callId);
+
+        Assert.Equal(["OfferReady", "MediaEnded"], node.Events.ForCall(callId).Select(e => e.MessageType));
+    }
+
+    [Fact]
+    public async Task ResentCommands_WithNewMessageIds_DoNothingTwice()
+    {
+        await using var node = await NodeHarness.StartAsync();
+        var handler = node.App.Services.GetRequiredService<ICommandHandler>();
+        var callId = NewCallId();
+
+        await handler.HandleAsync(Outbound(callId), CancellationToken.None);
+        await handler.HandleAsync(Outbound(callId), CancellationToken.None);
+        await node.Events.WaitUntilAsync(callId, e => e.Count >= 2, "two offers");
+        var offers = node.Events.ForCall(callId).OfType<OfferReady>().ToList();
+        Assert.Equal(2, offers.Count);
+        Assert.Equal(offers[0].Sdp, offers[1].Sdp); // the same peer's offer, not a second call
+        Assert.Equal(1, node.Sessions.ActiveCount);
+
+        await handler.HandleAsync(HangupOf(callId, node.NodeId, 1), CancellationToken.None);
+        await handler.HandleAsync(HangupOf(callId, node.NodeId, 2), CancellationToken.None);
+        await handler.HandleAsync(Outbound(callId), CancellationToken.None); // stale start after the end
+        await node.Events.WaitForAsync<MediaEnded>(callId);
+        var outbox = node.App.Services.GetRequiredService<EventOutbox>();
+        await outbox.WaitUntilEmptyAsync(new CancellationTokenSource(Wait).Token);
+
+        Assert.Equal(["OfferReady", "OfferReady", "MediaEnded"], node.Events.ForCall(callId).Select(e => e.MessageType));
+        Assert.Equal(0, node.Sessions.ActiveCount);
+    }
+
+    [Fact]
+    public async Task Capacity_ANewCallBeyondMaxCalls_GetsMediaFailedCapacityAtOnce()
+    {
+        await using var node = await NodeHarness.StartAsync(new Dictionary<string, string?> { ["MediaNode:MaxCalls"] = "1" });
+        var first = NewCallId();
+        var second = NewCallId();
+        var third = NewCallId();
+
+        await node.Commands.SendAsync(Outbound(first));
+        await node.Events.WaitForAsync<OfferReady>(first);
+        await node.Commands.SendAsync(Outbound(second));
+        var refused = await node.Events.WaitForAsync<MediaFailed>(second);
+
+        Assert.Equal(MediaFailureReason.Capacity, refused.Reason);
+        Assert.Equal(["MediaFailed"], node.Events.ForCall(second).Select(e => e.MessageType));
+        Assert.Equal(1, node.Sessions.ActiveCount);
+
+        await node.Commands.SendAsync(HangupOf(first, node.NodeId, 1));
+        await node.Events.WaitForAsync<MediaEnded>(first);
+        await node.Commands.SendAsync(Outbound(third));
+        await node.Events.WaitForAsync<OfferReady>(third); // room again
+    }
+
+    [Fact]
+    public async Task EventsEndpointDown_EventsAreKeptAndDeliveredInOrderWhenItReturns()
+    {
+        await using var node = await NodeHarness.StartAsync();
+        var handler = node.App.Services.GetRequiredService<ICommandHandler>();
+        var outbox = node.App.Services.GetRequiredService<EventOutbox>();
+        var a = NewCallId();
+        var b = NewCallId();
+        node.Events.Down = true;
+
+        await handler.HandleAsync(Outbound(a), CancellationToken.None);
+        await handler.HandleAsync(Outbound(b), CancellationToken.None);
+        await handler.HandleAsync(HangupOf(a, node.NodeId, 1), CancellationToken.None);
+        await handler.HandleAsync(HangupOf(b, node.NodeId, 1), CancellationToken.None);
+        await node.Events.WaitForRefusalsAsync(3); // the head was tried and retried
+
+        Assert.Equal(4, outbox.Pending);
+        Assert.Empty(node.Events.Events);
+
+        node.Events.Down = false;
+        await node.Events.WaitForAsync<MediaEnded>(a);
+        await node.Events.WaitForAsync<MediaEnded>(b);
+
+        Assert.Equal(["OfferReady", "MediaEnded"], node.Events.ForCall(a).Select(e => e.MessageType));
+        Assert.Equal(["OfferReady", "MediaEnded"], node.Events.ForCall(b).Select(e => e.MessageType));
+        Assert.Equal(0, node.Events.InvalidDeliveries);
+        Assert.Equal(0, outbox.Dropped);
+    }
+
+    [Fact]
+    public async Task GracefulShutdown_CallsInFlightEachGetMediaEnded()
+    {
+        await using var node = await NodeHarness.StartAsync();
+        using var meta = await PhoneFactoryAsync();
+        var calls = new[] { NewCallId(), NewCallId() };
+        var phones = new List<AudioPeer>();
+        try
+        {
+            foreach (var callId in calls)
+            {
+                await node.Commands.SendAsync(Outbound(callId));
+                var offer = await node.Events.WaitForAsync<OfferReady>(callId);
+                var phone = meta.CreatePeer();
+                phones.Add(phone);
+                await node.Commands.SendAsync(Answer(callId, node.NodeId, phone.AcceptOffer(offer.Sdp)));
+                await node.Events.WaitForAsync<MediaConnected>(callId);
+            }
+
+            await node.StopAsync(); // drain deadline (1 s) passes with both calls up: the node hangs them up
+
+            foreach (var callId in calls)
+            {
+                Assert.Equal(["OfferReady", "MediaConnected", "MediaEnded"], node.Events.ForCall(callId).Select(e => e.MessageType));
+                var ended = node.Events.ForCall(callId).OfType<MediaEnded>().Single();
+                Assert.True(ended.Stats.PacketsSent > 0);
+            }
+
+            Assert.Equal(0, node.Sessions.ActiveCount);
+            Assert.True(node.Sessions.IsDraining);
+        }
+        finally
+        {
+            phones.ForEach(p => p.Dispose());
+        }
+    }
+}
