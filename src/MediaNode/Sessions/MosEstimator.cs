@@ -40,11 +40,14 @@ public static class MosEstimator
         return CodecIe + (95 - CodecIe) * percent / (percent + LossRobustness);
     }
 
-    /// <summary>G.107 Annex B: MOS = 1 + 0.035R + R(R − 60)(100 − R)·7·10⁻⁶, clamped to 1 and 4.5.</summary>
+    /// <summary>
+    /// G.107 Annex B: MOS = 1 + 0.035R + R(R − 60)(100 − R)·7·10⁻⁶, kept within 1..4.5. The cubic dips below 1 for
+    /// 0 &lt; R &lt; ~6.5 (found by a property test), so the result is clamped, not only R.
+    /// </summary>
     public static double RToMos(double r) => r switch
     {
         <= 0 => 1,
         >= 100 => 4.5,
-        _ => 1 + 0.035 * r + r * (r - 60) * (100 - r) * 7e-6,
+        _ => Math.Clamp(1 + 0.035 * r + r * (r - 60) * (100 - r) * 7e-6, 1, 4.5),
     };
 }
