@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using Serverless.MediaNode.Commands;
@@ -20,6 +21,9 @@ namespace Serverless.MediaNode.Hosting;
 /// <summary>Registers the whole node. The order of hosted services is the start order (stop is the reverse).</summary>
 public static class MediaNodeServiceCollectionExtensions
 {
+    /// <summary>Standard OpenTelemetry variable naming the collector; when set, metrics and traces are exported over OTLP.</summary>
+    public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
     /// <summary>Adds the node from the <c>MediaNode</c> section (its <c>Transport</c> subsection is the command transport).</summary>
     public static IServiceCollection AddMediaNode(this IServiceCollection services, IConfiguration configuration)
     {
@@ -74,9 +78,15 @@ public static class MediaNodeServiceCollectionExtensions
         services.AddOptions<HostOptions>().PostConfigure<IOptions<MediaNodeOptions>>((host, node) =>
             host.ShutdownTimeout = node.Value.DrainTimeout + node.Value.EventPostTimeout + TimeSpan.FromSeconds(15));
 
-        services.AddOpenTelemetry()
+        var telemetry = services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics.AddMeter(MediaNodeMetrics.Name))
             .WithTracing(tracing => tracing.AddSource(MediaNodeMetrics.Name));
+        if (!string.IsNullOrWhiteSpace(configuration[OtlpEndpointVariable]))
+        {
+            // Exported only where a collector is configured (standard OTEL_* variables); otherwise in-process only.
+            telemetry.UseOtlpExporter();
+        }
+
         return services;
     }
 
