@@ -50,6 +50,9 @@ public sealed class MediaNodeOptions
     /// <summary>Time between heartbeat rows.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a call may take from its start command to media connected before it fails with Timeout.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>How long active calls may continue after shutdown starts before each is hung up.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

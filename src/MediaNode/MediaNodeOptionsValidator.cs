@@ -72,6 +72,7 @@ public sealed class MediaNodeOptionsValidator : IValidateOptions<MediaNodeOption
             failures.Add("MediaNode:MaxPendingEvents must be at least 1.");
         }
 
+        RequirePositive(failures, options.ConnectTimeout, nameof(options.ConnectTimeout));
         RequirePositive(failures, options.HeartbeatInterval, nameof(options.HeartbeatInterval));
         RequirePositive(failures, options.EventRetryDelay, nameof(options.EventRetryDelay));
         RequirePositive(failures, options.EventPostTimeout, nameof(options.EventPostTimeout));

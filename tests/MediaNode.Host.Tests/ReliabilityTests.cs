@@ -140,4 +140,18 @@ public sealed class ReliabilityTests
             phones.ForEach(p => p.Dispose());
         }
     }
+
+    [Fact]
+    public async Task NoAnswerWithinConnectTimeout_FailsWithTimeoutAndFreesTheSlot()
+    {
+        await using var node = await NodeHarness.StartAsync(new Dictionary<string, string?> { ["MediaNode:ConnectTimeout"] = "00:00:00.300" });
+        var callId = NewCallId();
+
+        await node.Commands.SendAsync(Outbound(callId));
+        var failed = await node.Events.WaitForAsync<MediaFailed>(callId);
+
+        Assert.Equal(MediaFailureReason.Timeout, failed.Reason);
+        Assert.Equal(["OfferReady", "MediaFailed"], node.Events.ForCall(callId).Select(e => e.MessageType));
+        Assert.Equal(0, node.Sessions.ActiveCount);
+    }
 }

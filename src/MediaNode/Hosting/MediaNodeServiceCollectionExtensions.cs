@@ -41,6 +41,7 @@ public static class MediaNodeServiceCollectionExtensions
         services.AddSingleton<MediaNodeMetrics>();
         services.AddSingleton(sp => new CallSessionContext(
             Node(sp).NodeId,
+            Node(sp).ConnectTimeout,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<EventOutbox>(),
             sp.GetRequiredService<SessionRegistry>(),

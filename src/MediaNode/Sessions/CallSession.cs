@@ -9,13 +9,14 @@ namespace Serverless.MediaNode.Sessions;
 /// and the audio plan starts; Failed → <see cref="MediaFailed"/>; hangup (or the plan, or the remote closing) →
 /// <see cref="MediaEnded"/> with stats. Finishing happens once however many paths ask for it.
 /// </summary>
-#pragma warning disable CA1001 // _audioStop is disposed when the call finishes (Release), the session's end of life.
+#pragma warning disable CA1001 // _audioStop and _connectTimer are disposed when the call finishes (Release), the session's end of life.
 public sealed partial class CallSession : ICallAudioCallbacks
 #pragma warning restore CA1001
 {
     private readonly CallSessionContext _context;
     private readonly CancellationTokenSource _audioStop = new();
     private readonly Lock _gate = new();
+    private readonly ITimer _connectTimer;
     private Task _audioRun = Task.CompletedTask;
     private Task? _finish;
     private DateTimeOffset? _connectedAt;
@@ -28,6 +29,7 @@ public sealed partial class CallSession : ICallAudioCallbacks
         _context = context;
         audio.Attach(peer);
         peer.StateChanged += OnStateChanged;
+        _connectTimer = context.Time.CreateTimer(_ => OnConnectTimeout(), null, context.ConnectTimeout, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Our call id.</summary>
@@ -117,6 +119,19 @@ public sealed partial class CallSession : ICallAudioCallbacks
         }
     }
 
+    private void OnConnectTimeout()
+    {
+        lock (_gate)
+        {
+            if (_connectedAt is not null || _finish is not null)
+            {
+                return;
+            }
+        }
+
+        _ = FailAsync(MediaFailureReason.Timeout, $"media not connected within {_context.ConnectTimeout.TotalSeconds:F0} s");
+    }
+
     private void OnConnected()
     {
         lock (_gate)
@@ -127,6 +142,7 @@ public sealed partial class CallSession : ICallAudioCallbacks
             }
 
             _connectedAt = _context.Time.GetUtcNow();
+            _connectTimer.Dispose();
             Publish(new MediaConnected { CallId = CallId, NodeId = _context.NodeId, CreatedAt = _connectedAt.Value });
             _audioRun = Task.Run(() => Audio.RunAsync(this, _audioStop.Token));
         }
@@ -176,6 +192,7 @@ public sealed partial class CallSession : ICallAudioCallbacks
 
     private void Release()
     {
+        _connectTimer.Dispose();
         Peer.StateChanged -= OnStateChanged;
         Peer.Dispose();
         _ = Audio.DisposeAsync().AsTask();

@@ -7,6 +7,7 @@ namespace Serverless.MediaNode.Sessions;
 /// <summary>What every session shares: node id, clock, outbox, registry, metrics, logger.</summary>
 public sealed class CallSessionContext(
     string nodeId,
+    TimeSpan connectTimeout,
     TimeProvider time,
     EventOutbox outbox,
     SessionRegistry registry,
@@ -15,6 +16,9 @@ public sealed class CallSessionContext(
 {
     /// <summary>This node's id, stamped on every event.</summary>
     public string NodeId { get; } = nodeId;
+
+    /// <summary>Longest time from start to media connected.</summary>
+    public TimeSpan ConnectTimeout { get; } = connectTimeout;
 
     /// <summary>Clock for durations and event times.</summary>
     public TimeProvider Time { get; } = time;
