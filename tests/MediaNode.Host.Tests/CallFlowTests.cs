@@ -89,4 +89,36 @@ public sealed class CallFlowTests
 
         Assert.Equal("12#", string.Concat(node.Events.ForCall(callId).OfType<DtmfReceived>().Select(d => d.Digits)));
     }
+
+    [Theory]
+    [InlineData("not sdp at all")]
+    [InlineData("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n")]
+    public async Task Inbound_AnOfferThatCannotBeUsed_FailsWithSdpRejected(string offer)
+    {
+        await using var node = await NodeHarness.StartAsync();
+        var callId = NewCallId();
+
+        await node.Commands.SendAsync(Inbound(callId, offer));
+        var failed = await node.Events.WaitForAsync<MediaFailed>(callId);
+
+        Assert.Equal(MediaFailureReason.SdpRejected, failed.Reason);
+        Assert.Equal(["MediaFailed"], node.Events.ForCall(callId).Select(e => e.MessageType));
+        Assert.Equal(0, node.Sessions.ActiveCount);
+    }
+
+    [Fact]
+    public async Task Outbound_AnAnswerThatCannotBeUsed_FailsWithSdpRejected()
+    {
+        await using var node = await NodeHarness.StartAsync();
+        var callId = NewCallId();
+        await node.Commands.SendAsync(Outbound(callId));
+        await node.Events.WaitForAsync<OfferReady>(callId);
+
+        await node.Commands.SendAsync(Answer(callId, node.NodeId, "garbage"));
+        var failed = await node.Events.WaitForAsync<MediaFailed>(callId);
+
+        Assert.Equal(MediaFailureReason.SdpRejected, failed.Reason);
+        Assert.Equal(["OfferReady", "MediaFailed"], node.Events.ForCall(callId).Select(e => e.MessageType));
+        Assert.Equal(0, node.Sessions.ActiveCount);
+    }
 }

@@ -113,6 +113,13 @@ public sealed partial class MediaCommandHandler : ICommandHandler
             _ = session!.FailAsync(MediaFailureReason.SdpRejected, ex.Message);
             return;
         }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A retry would find the session and do nothing: fail the call now instead of leaving it half made.
+            LogStartError(_logger, callId, ex);
+            _ = session!.FailAsync(MediaFailureReason.Internal, ex.GetType().Name);
+            return;
+        }
 
         RepeatLocalDescription(session, remoteOffer is null);
     }
@@ -185,6 +192,9 @@ public sealed partial class MediaCommandHandler : ICommandHandler
 
     private void Fail(string callId, MediaFailureReason reason, string detail) =>
         _context.Publish(new MediaFailed { CallId = callId, NodeId = _context.NodeId, CreatedAt = _context.Time.GetUtcNow(), Reason = reason, Detail = detail });
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Call {CallId}: creating the local description failed")]
+    private static partial void LogStartError(ILogger logger, string callId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Call {CallId} refused: {Active} calls active, draining {Draining}")]
     private static partial void LogFull(ILogger logger, string callId, int active, bool draining);
