@@ -71,7 +71,17 @@ internal sealed class NodeHarness : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(config);
             builder.Logging.ClearProviders();
         });
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            await events.DisposeAsync();
+            throw;
+        }
+
         var harness = new NodeHarness(app, events, nodeId);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         harness.HttpBase = new Uri(address);

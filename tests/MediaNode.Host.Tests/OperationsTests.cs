@@ -83,4 +83,31 @@ public sealed class OperationsTests
         Assert.Equal(node.NodeId, offer.NodeId);
         Assert.Equal(["OfferReady", "MediaEnded"], node.Events.ForCall(callId).Select(e => e.MessageType));
     }
+
+    [Fact]
+    public async Task Heartbeat_LastRowOnShutdownShowsTheNodeDrainingAndEmpty()
+    {
+        await using var node = await NodeHarness.StartAsync();
+        var callId = NewCallId();
+        await node.Commands.SendAsync(Outbound(callId));
+        await node.Events.WaitForAsync<OfferReady>(callId);
+
+        await node.StopAsync();
+
+        var options = node.App.Services.GetRequiredService<MediaNodeOptions>();
+        var table = new TableServiceClient(DevelopmentStorage).GetTableClient(options.HeartbeatTable);
+        var row = (await table.GetEntityAsync<TableEntity>(HeartbeatService.PartitionKey, node.NodeId)).Value;
+        Assert.True(row.GetBoolean("Draining"));
+        Assert.Equal(0, row.GetInt32("ActiveCalls"));
+        Assert.Equal(0, row.GetInt32("FreeCapacity"));
+    }
+
+    [Fact]
+    public async Task InvalidOptions_StopTheNodeAtStart()
+    {
+        var failure = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => NodeHarness.StartAsync(new Dictionary<string, string?> { ["MediaNode:MaxCalls"] = "0" }));
+
+        Assert.Contains("MaxCalls", failure.Message, StringComparison.Ordinal);
+    }
 }

@@ -70,6 +70,21 @@ public sealed partial class HeartbeatService : BackgroundService
     }
 
     /// <inheritdoc />
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        // A last row after the drain (which stops before this service): the Functions see this node draining and empty.
+        try
+        {
+            await BeatAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RequestFailedException or AggregateException or InvalidOperationException or OperationCanceledException)
+        {
+            LogFailed(_logger, ex);
+        }
+    }
+
+    /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(_options.HeartbeatInterval, _time);

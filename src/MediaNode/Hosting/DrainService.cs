@@ -20,16 +20,14 @@ public sealed partial class DrainService(SessionRegistry sessions, MediaNodeOpti
     {
         sessions.BeginDrain();
         LogDraining(logger, sessions.ActiveCount, options.DrainTimeout.TotalSeconds);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var timer = time.CreateTimer(_ => deadline.Cancel(), null, options.DrainTimeout, Timeout.InfiniteTimeSpan);
-        try
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var empty = sessions.WaitUntilEmptyAsync(stop.Token);
+        var deadline = Task.Delay(options.DrainTimeout, time, stop.Token);
+        var first = await Task.WhenAny(empty, deadline).ConfigureAwait(false);
+        await stop.CancelAsync().ConfigureAwait(false);
+        if (first == empty && empty.IsCompletedSuccessfully)
         {
-            await sessions.WaitUntilEmptyAsync(deadline.Token).ConfigureAwait(false);
             return;
-        }
-        catch (OperationCanceledException)
-        {
-            // Deadline: hang up whatever is left.
         }
 
         var left = sessions.Snapshot();

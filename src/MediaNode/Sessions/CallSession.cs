@@ -144,7 +144,8 @@ public sealed partial class CallSession : ICallAudioCallbacks
             _connectedAt = _context.Time.GetUtcNow();
             _connectTimer.Dispose();
             Publish(new MediaConnected { CallId = CallId, NodeId = _context.NodeId, CreatedAt = _connectedAt.Value });
-            _audioRun = Task.Run(() => Audio.RunAsync(this, _audioStop.Token));
+            var stop = _audioStop.Token;
+            _audioRun = Task.Run(() => Audio.RunAsync(this, stop));
         }
     }
 
