@@ -154,4 +154,25 @@ public sealed class ReliabilityTests
         Assert.Equal(["OfferReady", "MediaFailed"], node.Events.ForCall(callId).Select(e => e.MessageType));
         Assert.Equal(0, node.Sessions.ActiveCount);
     }
+
+    [Fact]
+    public async Task GracefulShutdown_RefusesNewCalls_ButStillTakesHangupsForActiveOnes()
+    {
+        await using var node = await NodeHarness.StartAsync(new Dictionary<string, string?> { ["MediaNode:DrainTimeout"] = "00:05:00" });
+        var active = NewCallId();
+        var late = NewCallId();
+        await node.Commands.SendAsync(Outbound(active));
+        await node.Events.WaitForAsync<OfferReady>(active);
+
+        var stopping = node.StopAsync();
+        await node.Sessions.DrainStarted.WaitAsync(Wait);
+        await node.Commands.SendAsync(Outbound(late));
+        var refused = await node.Events.WaitForAsync<MediaFailed>(late);
+        await node.Commands.SendAsync(HangupOf(active, node.NodeId, 1)); // the receiver still runs while draining
+        await node.Events.WaitForAsync<MediaEnded>(active);
+        await stopping.WaitAsync(Wait); // the drain ends when the last call does, not at its 5 min deadline
+
+        Assert.Equal(MediaFailureReason.Capacity, refused.Reason);
+        Assert.Equal(["OfferReady", "MediaEnded"], node.Events.ForCall(active).Select(e => e.MessageType));
+    }
 }

@@ -16,6 +16,7 @@ public sealed class SessionRegistry
     private readonly Lock _admission = new();
     private readonly TimeProvider _time;
     private TaskCompletionSource _emptied = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _drainStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _draining;
 
     /// <summary>Creates a registry admitting at most <paramref name="maxCalls"/> concurrent calls.</summary>
@@ -49,8 +50,15 @@ public sealed class SessionRegistry
     /// <summary>Snapshot of the live sessions.</summary>
     public IReadOnlyList<CallSession> Snapshot() => [.. _active.Values];
 
+    /// <summary>Completes when draining begins.</summary>
+    public Task DrainStarted => _drainStarted.Task;
+
     /// <summary>Stops admitting new calls.</summary>
-    public void BeginDrain() => _draining = true;
+    public void BeginDrain()
+    {
+        _draining = true;
+        _drainStarted.TrySetResult();
+    }
 
     /// <summary>Decides about a new call: an existing session, a refusal, or a new session made by <paramref name="create"/>.</summary>
     public Admission Admit(string callId, Func<CallSession> create, out CallSession? session)
