@@ -18,6 +18,7 @@ public sealed partial class EventDispatcher : BackgroundService
     private readonly TimeSpan _maxDelay;
     private readonly ILogger<EventDispatcher> _logger;
     private readonly CancellationTokenSource _hardStop = new();
+    private int _disposed;
 
     /// <summary>Creates the dispatcher.</summary>
     public EventDispatcher(EventOutbox outbox, MediaEventSender sender, MediaNodeMetrics metrics, TimeProvider time, TimeSpan firstDelay, TimeSpan maxDelay, ILogger<EventDispatcher> logger)
@@ -51,6 +52,14 @@ public sealed partial class EventDispatcher : BackgroundService
     /// <inheritdoc />
     public override void Dispose()
     {
+        // DI disposes this twice (singleton and hosted-service registration): only the first call acts.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        // Disposed without a stop (host torn down): end the loop rather than leave it waiting.
+        _hardStop.Cancel();
         _hardStop.Dispose();
         base.Dispose();
     }
