@@ -175,4 +175,23 @@ public sealed class ReliabilityTests
         Assert.Equal(MediaFailureReason.Capacity, refused.Reason);
         Assert.Equal(["OfferReady", "MediaEnded"], node.Events.ForCall(active).Select(e => e.MessageType));
     }
+
+    [Fact]
+    public async Task Capacity_ConcurrentStarts_AdmitExactlyMaxCalls()
+    {
+        await using var node = await NodeHarness.StartAsync(new Dictionary<string, string?> { ["MediaNode:MaxCalls"] = "3" });
+        var handler = node.App.Services.GetRequiredService<ICommandHandler>();
+        var calls = Enumerable.Range(0, 8).Select(_ => NewCallId()).ToList();
+
+        await Task.WhenAll(calls.Select(c => Task.Run(() => handler.HandleAsync(Outbound(c), CancellationToken.None))));
+        foreach (var callId in calls)
+        {
+            await node.Events.WaitUntilAsync(callId, e => e.Count == 1, "one event");
+        }
+
+        var first = calls.Select(c => node.Events.ForCall(c).Single()).ToList();
+        Assert.Equal(3, first.OfType<OfferReady>().Count());
+        Assert.Equal(5, first.OfType<MediaFailed>().Count(f => f.Reason == MediaFailureReason.Capacity));
+        Assert.Equal(3, node.Sessions.ActiveCount);
+    }
 }

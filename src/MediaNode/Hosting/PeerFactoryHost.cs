@@ -59,8 +59,8 @@ public sealed partial class PeerFactoryHost : IHostedService, IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        _factory?.Dispose();
-        _factory = null;
+        // DI disposes this twice (singleton and hosted-service registration): only the first call acts.
+        Interlocked.Exchange(ref _factory, null)?.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Media UDP port bound at {EndPoint} with {Candidates} candidates")]
