@@ -35,6 +35,9 @@ internal sealed class EventReceiver : IAsyncDisposable
 
     public bool Down { get; set; }
 
+    /// <summary>Event type answered with 400 (a permanent refusal), or null.</summary>
+    public string? RejectType { get; set; }
+
     public int InvalidDeliveries => Volatile.Read(ref _invalid);
 
     public int RefusedWhileDown => Volatile.Read(ref _refusedWhileDown);
@@ -121,6 +124,11 @@ internal sealed class EventReceiver : IAsyncDisposable
         {
             Interlocked.Increment(ref _invalid);
             return Results.Unauthorized();
+        }
+
+        if (mediaEvent.MessageType == RejectType)
+        {
+            return Results.BadRequest();
         }
 
         _events.Enqueue(mediaEvent);

@@ -46,7 +46,8 @@ public sealed class ReliabilityTests
         await handler.HandleAsync(Outbound(callId), CancellationToken.None); // stale start after the end
         await node.Events.WaitForAsync<MediaEnded>(callId);
         var outbox = node.App.Services.GetRequiredService<EventOutbox>();
-        await outbox.WaitUntilEmptyAsync(new CancellationTokenSource(Wait).Token);
+        using var timeout = new CancellationTokenSource(Wait);
+        await outbox.WaitUntilEmptyAsync(timeout.Token);
 
         Assert.Equal(["OfferReady", "OfferReady", "MediaEnded"], node.Events.ForCall(callId).Select(e => e.MessageType));
         Assert.Equal(0, node.Sessions.ActiveCount);
@@ -193,5 +194,40 @@ public sealed class ReliabilityTests
         Assert.Equal(3, first.OfType<OfferReady>().Count());
         Assert.Equal(5, first.OfType<MediaFailed>().Count(f => f.Reason == MediaFailureReason.Capacity));
         Assert.Equal(3, node.Sessions.ActiveCount);
+    }
+
+    [Fact]
+    public async Task AnEventRefusedForGood_IsSkipped_AndDoesNotBlockLaterEvents()
+    {
+        await using var node = await NodeHarness.StartAsync();
+        var outbox = node.App.Services.GetRequiredService<EventOutbox>();
+        node.Events.RejectType = nameof(OfferReady);
+        var callId = NewCallId();
+
+        var handler = node.App.Services.GetRequiredService<ICommandHandler>();
+
+        await handler.HandleAsync(Outbound(callId), CancellationToken.None);
+        await handler.HandleAsync(HangupOf(callId, node.NodeId, 1), CancellationToken.None);
+        await node.Events.WaitForAsync<MediaEnded>(callId);
+        using var timeout = new CancellationTokenSource(Wait);
+        await outbox.WaitUntilEmptyAsync(timeout.Token); // the receiver records before the node removes the head
+
+        Assert.Equal(["MediaEnded"], node.Events.ForCall(callId).Select(e => e.MessageType));
+    }
+
+    [Fact]
+    public async Task AHangupThatOvertookItsStart_KeepsTheLateStartFromOpeningTheCall()
+    {
+        await using var node = await NodeHarness.StartAsync();
+        var handler = node.App.Services.GetRequiredService<ICommandHandler>();
+        var outbox = node.App.Services.GetRequiredService<EventOutbox>();
+        var callId = NewCallId();
+
+        await handler.HandleAsync(HangupOf(callId, node.NodeId, 1), CancellationToken.None);
+        await handler.HandleAsync(Outbound(callId), CancellationToken.None);
+
+        Assert.Equal(0, node.Sessions.ActiveCount);
+        Assert.Equal(0, outbox.Pending);
+        Assert.Empty(node.Events.ForCall(callId));
     }
 }

@@ -184,6 +184,7 @@ public sealed partial class MediaCommandHandler : ICommandHandler
         if (_context.Registry.Find(hangup.CallId) is not { } session)
         {
             LogUnknownCall(_logger, hangup.MessageType, hangup.CallId);
+            _context.Registry.MarkEnded(hangup.CallId);
             return Task.CompletedTask;
         }
 

@@ -26,6 +26,7 @@ public sealed partial class HeartbeatService : BackgroundService
     private readonly PeerFactoryHost _peers;
     private readonly TimeProvider _time;
     private readonly ILogger<HeartbeatService> _logger;
+    private readonly SemaphoreSlim _beatGate = new(1, 1);
     private volatile bool _lastWriteSucceeded;
 
     /// <summary>Creates the service.</summary>
@@ -44,6 +45,27 @@ public sealed partial class HeartbeatService : BackgroundService
 
     /// <summary>Writes one row now.</summary>
     public async Task BeatAsync(CancellationToken cancellationToken)
+    {
+        // One write at a time, each built when it starts: a slow earlier write cannot land last with older numbers.
+        await _beatGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await WriteRowAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _beatGate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        _beatGate.Dispose();
+        base.Dispose();
+    }
+
+    private async Task WriteRowAsync(CancellationToken cancellationToken)
     {
         var entity = new TableEntity(PartitionKey, _options.NodeId)
         {

@@ -111,6 +111,21 @@ public sealed class SessionRegistry
         }
     }
 
+    /// <summary>
+    /// Remembers <paramref name="callId"/> as ended without ever having run here (a Hangup that overtook its start),
+    /// so the late start does not open a call nobody will hang up. No effect on a live call.
+    /// </summary>
+    public void MarkEnded(string callId)
+    {
+        lock (_admission)
+        {
+            if (!_active.ContainsKey(callId))
+            {
+                Remember(callId);
+            }
+        }
+    }
+
     /// <summary>Completes when no call is active.</summary>
     public Task WaitUntilEmptyAsync(CancellationToken cancellationToken)
     {
