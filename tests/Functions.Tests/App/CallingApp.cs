@@ -29,6 +29,7 @@ internal sealed class CallingApp : IAsyncDisposable
     public const string MediaSecret = "media-events-secret-0123456789";
     public const string AccessToken = "graph-token-1";
     public const string User = "14155550123";
+    public const string CallbackSecret = "callback-signing-secret-0123456789abcdef";
 
     private readonly CancellationTokenSource _stop = new();
     private Task? _node;
@@ -73,8 +74,13 @@ internal sealed class CallingApp : IAsyncDisposable
         ["Meta:MaxWebhookBodyBytes"] = "65536",
         ["MediaEvents:Secret"] = MediaSecret,
         ["Transport:Kind"] = "InMemory",
-        ["CallStore:ConnectionString"] = AzuriteTables.ConnectionString,
+        ["Storage:ConnectionString"] = AzuriteTables.ConnectionString,
         ["CallStore:TablePrefix"] = prefix,
+        ["Permissions:TablePrefix"] = prefix,
+        ["Callbacks:TablePrefix"] = prefix,
+        ["Callbacks:SigningSecret"] = CallbackSecret,
+        ["Callbacks:AllowLoopback"] = "true",
+        ["WhatsAppGraph:DefaultPhoneNumberId"] = PhoneNumberId,
         ["WhatsAppGraph:BaseUrl"] = graph.AbsoluteUri,
         ["WhatsAppGraph:AccessToken"] = AccessToken,
         ["WhatsAppGraph:MaxRetryAttempts"] = "0",
