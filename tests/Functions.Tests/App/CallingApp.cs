@@ -88,7 +88,8 @@ internal sealed class CallingApp : IAsyncDisposable
     };
 
     public static async Task<CallingApp> StartAsync(
-        Action<Dictionary<string, string?>>? configure = null, bool runNode = true, Action<IServiceCollection>? services = null)
+        Action<Dictionary<string, string?>>? configure = null, bool runNode = true, Action<IServiceCollection>? services = null,
+        Action<IServiceCollection>? afterRegistration = null)
     {
         var graph = await FakeGraph.StartAsync();
         var prefix = AzuriteTables.UniquePrefix();
@@ -106,6 +107,7 @@ internal sealed class CallingApp : IAsyncDisposable
                 collection.AddSingleton(bus);
                 services?.Invoke(collection);
                 collection.AddServerlessCalling(configuration);
+                afterRegistration?.Invoke(collection);
             },
         });
         var app = new CallingApp(host, graph, bus, time, prefix);
