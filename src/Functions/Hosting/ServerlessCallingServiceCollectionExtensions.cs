@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Callbacks;
 using Serverless.Functions.Calls;
+using Serverless.Functions.Dials;
 using Serverless.Functions.Flows;
 using Serverless.Functions.Graph;
 using Serverless.Functions.Permissions;
@@ -53,6 +54,7 @@ public static class ServerlessCallingServiceCollectionExtensions
         services.AddCallPermissions(configuration);
         services.AddCallingSettings(configuration);
         services.AddCallbackDispatch(configuration);
+        services.AddDialScheduling(configuration);
         services.TryAddSingleton<BusinessHoursGate>();
         services.TryAddSingleton<StatusCallbacks>();
 

@@ -78,6 +78,7 @@ internal sealed class CallingApp : IAsyncDisposable
         ["CallStore:TablePrefix"] = prefix,
         ["Permissions:TablePrefix"] = prefix,
         ["Callbacks:TablePrefix"] = prefix,
+        ["Dials:TablePrefix"] = prefix,
         ["Callbacks:SigningSecret"] = CallbackSecret,
         ["Callbacks:AllowLoopback"] = "true",
         ["WhatsAppGraph:DefaultPhoneNumberId"] = PhoneNumberId,
