@@ -10,7 +10,8 @@ namespace Serverless.Functions.Callbacks;
 /// <see cref="CallbackOptions.DefaultCallbackUrl"/>). The event id is the call id plus the history sequence of the
 /// change, so a redelivered input that re-announces the same change enqueues nothing new.
 /// </summary>
-public sealed partial class StatusCallbacks(ICallbackDispatcher dispatcher, IOptions<CallbackOptions> options, ILogger<StatusCallbacks> logger)
+public sealed partial class StatusCallbacks(
+    ICallbackDispatcher dispatcher, ICallStore store, IOptions<CallbackOptions> options, ILogger<StatusCallbacks> logger)
 {
     /// <summary>The metadata key the dial API stores the call's callback URL under.</summary>
     public const string CallbackUrlKey = "callbackUrl";
@@ -36,7 +37,7 @@ public sealed partial class StatusCallbacks(ICallbackDispatcher dispatcher, IOpt
         var changed = result.Status switch
         {
             ApplyStatus.Applied => result.Previous is { } previous && previous.State != call.State,
-            ApplyStatus.DuplicateDelivery => true,
+            ApplyStatus.DuplicateDelivery => await ChangedStateAsync(evt, cancellationToken),
             _ => false,
         };
         if (!changed)
@@ -45,6 +46,14 @@ public sealed partial class StatusCallbacks(ICallbackDispatcher dispatcher, IOpt
         }
 
         await EnqueueAsync(call, evt.Sequence, evt.At, evt.StateAfter, cancellationToken);
+    }
+
+    /// <summary>Whether the history row before <paramref name="evt"/> left the call in another state (redeliveries are rare).</summary>
+    private async Task<bool> ChangedStateAsync(CallEvent evt, CancellationToken cancellationToken)
+    {
+        var history = await store.GetHistoryAsync(evt.CallId, cancellationToken);
+        var before = history.LastOrDefault(e => e.Sequence < evt.Sequence && e.Result == TransitionKind.Applied);
+        return before is null || before.StateAfter != evt.StateAfter;
     }
 
     /// <summary>The first event of a call: it was created (sequence 1 of its history).</summary>
