@@ -113,6 +113,27 @@ public sealed class DialPermissionTests
         Assert.Equal(0, await CountCallsAsync(app));
     }
 
+    [Fact]
+    public async Task Two_rejected_calls_in_a_row_stop_the_next_dial_until_a_call_connects()
+    {
+        await using var app = await CallingApp.StartAsync();
+        for (var n = 1; n <= 2; n++)
+        {
+            using var dial = await app.DialAsync(new { to = "+14155550123" });
+            var callId = (await CallingApp.ReadJsonAsync(dial)).GetProperty("id").GetString()!;
+            await app.Node.Acked<Serverless.Shared.Media.OfferReady>(callId).WaitAsync(TimeSpan.FromSeconds(30));
+            await app.DeliverAsync(MetaWebhooks.Status(FakeGraph.WacidFor(n), "REJECTED"));
+            await app.Node.Acked<Serverless.Shared.Media.MediaEnded>(callId).WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        using var third = await app.DialAsync(new { to = "+14155550123" });
+
+        Assert.Equal(HttpStatusCode.Forbidden, third.StatusCode);
+        var problem = await CallingApp.ReadJsonAsync(third);
+        Assert.Equal(ProblemBase + "too-many-unanswered-calls", problem.GetProperty("type").GetString());
+        Assert.Equal(2, problem.GetProperty("consecutiveUnanswered").GetInt32());
+    }
+
     private static async Task<int> CountCallsAsync(CallingApp app)
     {
         using var list = await app.Client.GetAsync(new Uri("api/calls", UriKind.Relative));
