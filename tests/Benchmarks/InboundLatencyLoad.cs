@@ -36,14 +36,7 @@ internal static class InboundLatencyLoad
         var started = Stopwatch.GetTimestamp();
         await app.DeliverAsync(MetaWebhooks.InboundConnect(wacid));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            if (app.Graph.Requests.LastOrDefault(r => r.Action == "accept" && r.CallId == wacid) is { } accept)
-            {
-                return Stopwatch.GetElapsedTime(started, accept.ReceivedAt).TotalMilliseconds;
-            }
-
-            await app.Graph.NextRequestAsync(timeout.Token);
-        }
+        var accept = await app.Graph.WaitForRequestAsync(r => r.Action == "accept" && r.CallId == wacid, timeout.Token);
+        return Stopwatch.GetElapsedTime(started, accept.ReceivedAt).TotalMilliseconds;
     }
 }

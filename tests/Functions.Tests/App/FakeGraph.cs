@@ -90,7 +90,23 @@ internal sealed class FakeGraph : IAsyncDisposable
     }
 
     /// <summary>Completes when the next request arrives after this call.</summary>
-    public Task NextRequestAsync(CancellationToken cancellationToken) => Volatile.Read(ref _next).Task.WaitAsync(cancellationToken);
+    /// <summary>
+    /// The first recorded request matching <paramref name="match"/>, waiting for it if needed. The signal is taken
+    /// before the list is read, so a request recorded in between always wakes the wait.
+    /// </summary>
+    public async Task<GraphRequest> WaitForRequestAsync(Func<GraphRequest, bool> match, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var next = Volatile.Read(ref _next).Task;
+            if (_requests.FirstOrDefault(match) is { } found)
+            {
+                return found;
+            }
+
+            await next.WaitAsync(cancellationToken);
+        }
+    }
 
     /// <summary>Every later <paramref name="action"/> fails with Meta's error body.</summary>
     public void Fail(string action, int httpStatus, int code, string message) => _errors[action] = (httpStatus, code, message);

@@ -41,16 +41,7 @@ public sealed class InboundLatencyTests(ITestOutputHelper output)
 
     private static async Task<GraphRequest> WaitForAcceptAsync(CallingApp app, string wacid)
     {
-        // The node acknowledges MediaConnected after AnswerReady's POST returned, i.e. after accept was sent.
         using var cts = new CancellationTokenSource(OutboundFlowTests.Timeout);
-        while (true)
-        {
-            if (app.Graph.Requests.FirstOrDefault(r => r.Action == "accept" && r.CallId == wacid) is { } accept)
-            {
-                return accept;
-            }
-
-            await app.Graph.NextRequestAsync(cts.Token);
-        }
+        return await app.Graph.WaitForRequestAsync(r => r.Action == "accept" && r.CallId == wacid, cts.Token);
     }
 }
