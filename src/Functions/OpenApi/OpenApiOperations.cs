@@ -1,0 +1,208 @@
+using System.Net.Http;
+using Microsoft.OpenApi;
+
+namespace Serverless.Functions.OpenApi;
+
+/// <summary>The paths: one operation per HTTP [Function], its operation id being the function's name.</summary>
+internal static class OpenApiOperations
+{
+    public static void AddTo(OpenApiDocument document)
+    {
+        var keyed = KeyRequirement(document);
+        var callId = PathParameter("id", "Call id.");
+        var waId = PathParameter("waId", "The WhatsApp user's id (phone number digits, no '+').");
+
+        Add(document, "/calls", HttpMethod.Post, new OpenApiOperation
+        {
+            OperationId = "PlaceCall",
+            Summary = "Place a call",
+            Description = "Starts an outbound call to a WhatsApp user. Send Idempotency-Key to make retries safe.",
+            Parameters =
+            [
+                new OpenApiParameter { Name = "Idempotency-Key", In = ParameterLocation.Header, Description = "Retries with the same key return the same call.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+            ],
+            RequestBody = JsonBody(document, OpenApiSchemas.DialRequest, "The call to place."),
+            Responses = Responses(document, ("202", "Accepted; the call is being placed.", OpenApiSchemas.Call), ("400", "Invalid request.", OpenApiSchemas.Problem), ("503", "No MediaNode available.", OpenApiSchemas.Problem)),
+        }, keyed);
+
+        Add(document, "/calls", HttpMethod.Get, new OpenApiOperation
+        {
+            OperationId = "ListCalls",
+            Summary = "List calls",
+            Description = "Lists calls, newest first, one page at a time.",
+            Parameters =
+            [
+                QueryParameter("state", "Only calls in this state.", JsonSchemaType.String),
+                QueryParameter("since", "Only calls created at or after this ISO 8601 time.", JsonSchemaType.String),
+                QueryParameter("pageSize", "Calls per page (1-1000, default 50).", JsonSchemaType.Integer),
+                QueryParameter("continuationToken", "Token of the next page from the previous response.", JsonSchemaType.String),
+            ],
+            Responses = Responses(document, ("200", "A page of calls.", OpenApiSchemas.CallList), ("400", "Invalid query.", OpenApiSchemas.Problem)),
+        }, keyed);
+
+        Add(document, "/calls/{id}", HttpMethod.Get, new OpenApiOperation
+        {
+            OperationId = "GetCall",
+            Summary = "Get a call",
+            Description = "Reads a call with its event history.",
+            Parameters = [callId],
+            Responses = Responses(document, ("200", "The call.", OpenApiSchemas.Call), ("404", "No such call.", OpenApiSchemas.Problem)),
+        }, keyed);
+
+        Add(document, "/calls/{id}", HttpMethod.Delete, new OpenApiOperation
+        {
+            OperationId = "HangUpCall",
+            Summary = "Hang up a call",
+            Description = "Ends the call (or cancels it while ringing).",
+            Parameters = [callId],
+            Responses = Responses(document, ("200", "The call, ending.", OpenApiSchemas.Call), ("404", "No such call.", OpenApiSchemas.Problem)),
+        }, keyed);
+
+        Add(document, "/permissions/{waId}", HttpMethod.Get, new OpenApiOperation
+        {
+            OperationId = "GetCallPermission",
+            Summary = "Get call permission",
+            Description = "Whether the business may call this user now.",
+            Parameters = [waId],
+            Responses = Responses(document, ("200", "The permission.", OpenApiSchemas.CallPermission), ("400", "Invalid request.", OpenApiSchemas.Problem)),
+        }, keyed);
+
+        Add(document, "/permissions/{waId}/request", HttpMethod.Post, new OpenApiOperation
+        {
+            OperationId = "RequestCallPermission",
+            Summary = "Request call permission",
+            Description = "Sends the user a call permission request message (rate limited per Meta's rules).",
+            Parameters = [waId],
+            Responses = Responses(document, ("202", "The request was sent.", null), ("409", "The user already allows calls permanently.", OpenApiSchemas.Problem), ("429", "Too many requests to this user.", OpenApiSchemas.Problem)),
+        }, keyed);
+
+        Add(document, "/settings/calling", HttpMethod.Get, new OpenApiOperation
+        {
+            OperationId = "GetCallingSettings",
+            Summary = "Get calling settings",
+            Description = "Reads the phone number's calling settings from Meta.",
+            Parameters = [QueryParameter("phoneNumberId", "Business phone number id; the default when omitted.", JsonSchemaType.String)],
+            Responses = Responses(document, ("200", "The settings.", OpenApiSchemas.CallingSettings), ("400", "Invalid request.", OpenApiSchemas.Problem)),
+        }, keyed);
+
+        Add(document, "/settings/calling", HttpMethod.Put, new OpenApiOperation
+        {
+            OperationId = "PutCallingSettings",
+            Summary = "Update calling settings",
+            Description = "Updates the phone number's calling settings at Meta (enable calling, hours, callback permission).",
+            Parameters = [QueryParameter("phoneNumberId", "Business phone number id; the default when omitted.", JsonSchemaType.String)],
+            RequestBody = JsonBody(document, OpenApiSchemas.CallingSettings, "The settings to change."),
+            Responses = Responses(document, ("200", "Updated.", OpenApiSchemas.CallingSettings), ("400", "Invalid settings.", OpenApiSchemas.Problem)),
+        }, keyed);
+
+        // Called by Meta and by the MediaNodes, not by workflows: anonymous (signature-checked) and marked internal
+        // so Power Automate does not offer them as actions.
+        Add(document, "/webhook", HttpMethod.Get, Internal(new OpenApiOperation
+        {
+            OperationId = "VerifyWebhook",
+            Summary = "Meta webhook verification",
+            Description = "Answers Meta's hub.challenge when the verify token matches.",
+            Responses = Responses(document, ("200", "The challenge.", null), ("403", "Wrong verify token.", null)),
+        }), keyed: null);
+
+        Add(document, "/webhook", HttpMethod.Post, Internal(new OpenApiOperation
+        {
+            OperationId = "ReceiveWebhook",
+            Summary = "Meta webhook",
+            Description = "Receives Meta's calls and messages webhooks (X-Hub-Signature-256 checked).",
+            Responses = Responses(document, ("200", "Accepted.", null), ("401", "Bad signature.", null)),
+        }), keyed: null);
+
+        Add(document, "/media/events", HttpMethod.Post, Internal(new OpenApiOperation
+        {
+            OperationId = "MediaEvents",
+            Summary = "MediaNode events",
+            Description = "Receives HMAC-signed events from the MediaNodes.",
+            Responses = Responses(document, ("202", "Accepted.", null), ("401", "Bad signature.", null)),
+        }), keyed: null);
+
+        Add(document, "/openapi.json", HttpMethod.Get, Internal(new OpenApiOperation
+        {
+            OperationId = OpenApiFunction.FunctionName,
+            Summary = "This OpenAPI document",
+            Description = "The API description as Swagger 2.0.",
+            Responses = Responses(document, ("200", "The document.", null)),
+        }), keyed: null);
+    }
+
+    private static void Add(OpenApiDocument document, string path, HttpMethod method, OpenApiOperation operation, OpenApiSecurityRequirement[]? keyed)
+    {
+        operation.Security = keyed is null ? [] : [.. keyed];
+        if (document.Paths.TryGetValue(path, out var existing) && existing is OpenApiPathItem item)
+        {
+            item.Operations!.Add(method, operation);
+            return;
+        }
+
+        document.Paths.Add(path, new OpenApiPathItem { Operations = new Dictionary<HttpMethod, OpenApiOperation> { [method] = operation } });
+    }
+
+    private static OpenApiOperation Internal(OpenApiOperation operation)
+    {
+        operation.Extensions = new Dictionary<string, IOpenApiExtension>(StringComparer.Ordinal)
+        {
+            ["x-ms-visibility"] = new JsonNodeExtension("internal"),
+        };
+        return operation;
+    }
+
+    // Either scheme satisfies the function-key check: two alternative requirements.
+    private static OpenApiSecurityRequirement[] KeyRequirement(OpenApiDocument document) =>
+    [
+        new() { [new OpenApiSecuritySchemeReference(OpenApiDocumentBuilder.FunctionKeyHeaderScheme, document)] = [] },
+        new() { [new OpenApiSecuritySchemeReference(OpenApiDocumentBuilder.FunctionKeyQueryScheme, document)] = [] },
+    ];
+
+    private static OpenApiParameter PathParameter(string name, string description) => new()
+    {
+        Name = name,
+        In = ParameterLocation.Path,
+        Required = true,
+        Description = description,
+        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+    };
+
+    private static OpenApiParameter QueryParameter(string name, string description, JsonSchemaType type) => new()
+    {
+        Name = name,
+        In = ParameterLocation.Query,
+        Description = description,
+        Schema = new OpenApiSchema { Type = type },
+    };
+
+    private static OpenApiRequestBody JsonBody(OpenApiDocument document, string schema, string description) => new()
+    {
+        Required = true,
+        Description = description,
+        Content = new Dictionary<string, IOpenApiMediaType>(StringComparer.Ordinal)
+        {
+            ["application/json"] = new OpenApiMediaType { Schema = new OpenApiSchemaReference(schema, document) },
+        },
+    };
+
+    private static OpenApiResponses Responses(OpenApiDocument document, params (string Status, string Description, string? Schema)[] responses)
+    {
+        var result = new OpenApiResponses();
+        foreach (var (status, description, schema) in responses)
+        {
+            var response = new OpenApiResponse { Description = description };
+            if (schema is not null)
+            {
+                var media = schema == OpenApiSchemas.Problem ? "application/problem+json" : "application/json";
+                response.Content = new Dictionary<string, IOpenApiMediaType>(StringComparer.Ordinal)
+                {
+                    [media] = new OpenApiMediaType { Schema = new OpenApiSchemaReference(schema, document) },
+                };
+            }
+
+            result.Add(status, response);
+        }
+
+        return result;
+    }
+}
