@@ -1,4 +1,4 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
-app.Run();
+using Serverless.MediaNode.Hosting;
+
+var app = MediaNodeApp.Build(args);
+await app.RunAsync();

@@ -9,6 +9,12 @@ if (args.Length > 0 && args[0] == "peer-load")
     return;
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// Inbound latency: with Azurite up, in a loopback-only namespace: ... Benchmarks.dll inbound-latency [calls]
+if (args.Length > 0 && args[0] == "inbound-latency")
+{
+    await InboundLatencyLoad.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1000);
+    return;
+}
 
-public partial class Program;
+BenchmarkSwitcher.FromAssembly(typeof(PeerLoad).Assembly).Run(args);
+

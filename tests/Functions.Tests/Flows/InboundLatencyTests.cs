@@ -7,16 +7,16 @@ using Xunit.Abstractions;
 namespace Serverless.Functions.Tests.Flows;
 
 /// <summary>
-/// Meta gives the business about 30–60 s after the connect webhook to accept (meta-calling-api.md §6). Our own
-/// path (webhook → call stored → StartInbound → node's AnswerReady → pre_accept → accept) must take a small
-/// fraction of that, measured end to end through the test host, Azurite, the in-memory transport and fake Graph.
+/// Back-to-back inbound calls through the whole path (webhook → call stored → StartInbound → node's AnswerReady →
+/// pre_accept → accept): each gets exactly its two Graph requests. The time this takes is measured, not asserted:
+/// <c>bash scripts/benchmark-calls.sh inbound-latency</c>, results in docs/performance.md.
 /// </summary>
 public sealed class InboundLatencyTests(ITestOutputHelper output)
 {
-    private const int Calls = 40;
+    private const int Calls = 20;
 
     [Fact]
-    public async Task Webhook_to_accept_stays_far_inside_the_answer_window()
+    public async Task Back_to_back_inbound_calls_each_get_one_pre_accept_and_one_accept()
     {
         await using var app = await CallingApp.StartAsync();
         // One unmeasured call first: it pays for JIT and for creating the tables.
@@ -37,7 +37,6 @@ public sealed class InboundLatencyTests(ITestOutputHelper output)
         var p99 = latencies[(int)Math.Ceiling(latencies.Count * 0.99) - 1];
         output.WriteLine($"webhook -> accept over {Calls} calls: p50 {p50:F1} ms, p99 {p99:F1} ms");
         Assert.Equal((Calls + 1) * 2, app.Graph.Requests.Count);
-        Assert.True(p99 < 2_000, $"p99 {p99:F1} ms: our own delays eat into Meta's 30-60 s answer window.");
     }
 
     private static async Task<GraphRequest> WaitForAcceptAsync(CallingApp app, string wacid)

@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Configuration;
+using Serverless.MediaNode;
 using Serverless.Shared.Transport;
 
 namespace Serverless.Infra.Tests.Bicep;
@@ -181,21 +183,31 @@ public sealed class ArmTemplateTests
     }
 
     [Fact]
-    public void MediaNode_ProvidesEverySettingItsOptionsRequire()
+    public void MediaNode_SettingsFromTheTemplatePassTheNodesOwnValidators()
     {
-        // MediaNodeOptions (section MediaNode) and the transport it receives on (MediaNode:Transport).
-        string[] required =
-        [
-            "MediaNode__NodeId", "MediaNode__UdpPort", "MediaNode__HttpPort", "MediaNode__EventsUrl", "MediaNode__EventsSecret",
-            "MediaNode__StorageConnectionString", "MediaNode__Transport__Kind", "MediaNode__Transport__FullyQualifiedNamespace", "AZURE_CLIENT_ID",
-        ];
         var node = ArmTemplate.Main.Module("mediaNode");
-        var names = node.Variables["baseEnvironment"]!.AsArray().Select(e => (string)e!["name"]!).ToList();
-        Assert.Empty(required.Except(names));
+        var environment = node.Variables["baseEnvironment"]!.AsArray().Select(e => e!.AsObject()).ToList();
+        var configuration = MediaNodeSettings.Bind(environment);
+
+        var options = new MediaNodeOptions();
+        configuration.GetSection(MediaNodeOptions.SectionName).Bind(options);
+        var nodeResult = new MediaNodeOptionsValidator().Validate(null, options);
+        Assert.True(nodeResult.Succeeded, nodeResult.FailureMessage);
+        Assert.Equal(MediaNodeSettings.SampleEventsUrl, options.EventsUrl?.ToString());
+        Assert.False(string.IsNullOrEmpty(options.StorageConnectionString));
+
+        // The node's transport is its MediaNode:Transport subsection, receiving on commands-{NodeId}.
+        var transport = new MediaTransportOptions();
+        configuration.GetSection(MediaNodeOptions.SectionName).GetSection(MediaTransportOptions.SectionName).Bind(transport);
+        transport.NodeId ??= options.NodeId;
+        var transportResult = new MediaTransportOptionsValidator().Validate(null, transport);
+        Assert.True(transportResult.Succeeded, transportResult.FailureMessage);
+        Assert.Equal(TransportKind.ServiceBus, transport.Kind);
+        Assert.Contains(environment, e => (string?)e["name"] == "AZURE_CLIENT_ID");
 
         var group = node.ResourcesOfType("Microsoft.ContainerInstance/containerGroups").Single();
-        var ports = group["properties"]!["ipAddress"]!["ports"]!.AsArray().Select(p => (string)p!["protocol"]!).ToList();
-        Assert.Equal(["UDP", "TCP"], ports);
+        var ports = group["properties"]!["ipAddress"]!["ports"]!.AsArray().Select(p => ((string)p!["port"]!, (string)p["protocol"]!)).ToList();
+        Assert.Equal([("[parameters('udpPort')]", "UDP"), ("[parameters('healthPort')]", "TCP")], ports);
         Assert.Equal("Public", (string?)group["properties"]!["ipAddress"]!["type"]);
     }
 

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Whole-call load drivers, run the way the tests run: Azurite in memory and everything in a
+# loopback-only network namespace. Numbers go into docs/performance.md with the machine and date.
+#   bash scripts/benchmark-calls.sh                 # both drivers with their default sizes
+#   bash scripts/benchmark-calls.sh peer-load 100 200 20
+#   bash scripts/benchmark-calls.sh inbound-latency 1000
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+root=$(repo_root)
+cd "$root"
+
+if [ "${1:-}" = "--inside-namespace" ]; then
+    shift
+    trap stop_azurite EXIT
+    start_azurite "$root/.artifacts/azurite-bench.log"
+    bench=tests/Benchmarks/bin/Release/net10.0/Benchmarks.dll
+    if [ $# -eq 0 ]; then
+        dotnet "$bench" peer-load
+        dotnet "$bench" inbound-latency
+    else
+        dotnet "$bench" "$@"
+    fi
+    exit 0
+fi
+
+ensure_node_tools
+dotnet build tests/Benchmarks --configuration Release -nologo -clp:ErrorsOnly
+mkdir -p .artifacts
+in_loopback_namespace bash "$root/scripts/benchmark-calls.sh" --inside-namespace "$@"

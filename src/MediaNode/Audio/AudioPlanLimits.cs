@@ -1,0 +1,19 @@
+namespace Serverless.MediaNode.Audio;
+
+/// <summary>Bounds a plan must respect, so one dial request cannot pin a node's resources.</summary>
+public static class AudioPlanLimits
+{
+    public const int MaxSteps = 32;
+    public const int MaxPromptSourceLength = 2_048;
+    public const int MinToneHz = 20;
+    public const int MaxToneHz = 8_000;
+    public const int MinStepMilliseconds = 20;
+    public const int MaxStepMilliseconds = 600_000;
+    public const int MaxDigits = 32;
+    public const int MinCollectTimeoutMilliseconds = 100;
+    public const int MaxCollectTimeoutMilliseconds = 300_000;
+    public const int MaxRecordSeconds = 3_600;
+
+    /// <summary>Sum of the timed steps (tones, pauses, collect timeouts, recordings, echoes).</summary>
+    public static readonly TimeSpan MaxTimedDuration = TimeSpan.FromHours(2);
+}

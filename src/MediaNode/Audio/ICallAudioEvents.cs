@@ -1,0 +1,14 @@
+namespace Serverless.MediaNode.Audio;
+
+/// <summary>What a running plan tells the host (which turns them into MediaNode events).</summary>
+public interface ICallAudioEvents
+{
+    /// <summary>A collect step ended with at least one digit (terminator excluded).</summary>
+    ValueTask DigitsCollectedAsync(string digits, CancellationToken cancellationToken);
+
+    /// <summary>The last step of a non-empty plan ended (-> PlaybackFinished). Not raised after a hangup step.</summary>
+    ValueTask PlanFinishedAsync(CancellationToken cancellationToken);
+
+    /// <summary>The plan reached a hangup step; later steps never run.</summary>
+    ValueTask HangupRequestedAsync(CancellationToken cancellationToken);
+}

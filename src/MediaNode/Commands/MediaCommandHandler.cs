@@ -1,0 +1,211 @@
+using Microsoft.Extensions.Logging;
+using Serverless.MediaNode.Hosting;
+using Serverless.MediaNode.Sessions;
+using Serverless.Shared.Media;
+using Serverless.Shared.Transport;
+using Serverless.WebRtc.Peer;
+
+namespace Serverless.MediaNode.Commands;
+
+/// <summary>
+/// Runs the Functions' commands against this node's calls. Every command is idempotent on the call id: a
+/// repeated start answers with the same SDP, a repeated answer or hangup does nothing. Commands for a call
+/// this node does not have complete without effect (retrying cannot create the call). Each command is traced
+/// in the trace it carries.
+/// </summary>
+public sealed partial class MediaCommandHandler : ICommandHandler
+{
+    private readonly PeerFactoryHost _peers;
+    private readonly ICallAudioFactory _audio;
+    private readonly CallSessionContext _context;
+    private readonly ILogger<MediaCommandHandler> _logger;
+
+    /// <summary>Creates the handler.</summary>
+    public MediaCommandHandler(PeerFactoryHost peers, ICallAudioFactory audio, CallSessionContext context, ILogger<MediaCommandHandler> logger)
+    {
+        ArgumentNullException.ThrowIfNull(peers);
+        ArgumentNullException.ThrowIfNull(audio);
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(logger);
+        _peers = peers;
+        _audio = audio;
+        _context = context;
+        _logger = logger;
+    }
+
+    /// <inheritdoc />
+    public async Task HandleAsync(MediaCommand command, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        using var activity = command.Trace.StartActivity($"MediaNode {command.MessageType}", MediaNodeMetrics.Activities);
+        activity.SetTag("call.id", command.CallId);
+        activity.SetTag("medianode.id", _context.NodeId);
+        switch (command)
+        {
+            case StartOutbound start:
+                StartCall(start.CallId, start.AudioPlan, remoteOffer: null);
+                break;
+            case StartInbound start:
+                StartCall(start.CallId, start.AudioPlan, start.OfferSdp);
+                break;
+            case ApplyAnswer answer:
+                await ApplyAnswerAsync(answer).ConfigureAwait(false);
+                break;
+            case Play play:
+                PlayInto(play);
+                break;
+            case Hangup hangup:
+                await HangupAsync(hangup).ConfigureAwait(false);
+                break;
+            default:
+                throw new NotSupportedException($"Unknown command {command.MessageType}.");
+        }
+    }
+
+    private void StartCall(string callId, System.Text.Json.JsonElement? plan, string? remoteOffer)
+    {
+        var existing = _context.Registry.Find(callId);
+        if (existing is not null)
+        {
+            RepeatLocalDescription(existing, remoteOffer is null);
+            return;
+        }
+
+        if (_context.Registry.HasEnded(callId))
+        {
+            LogStale(_logger, callId);
+            return;
+        }
+
+        if (!_audio.TryCreate(callId, plan, out var audio, out var planError))
+        {
+            Fail(callId, MediaFailureReason.Internal, planError ?? "audio plan refused");
+            return;
+        }
+
+        var admission = _context.Registry.Admit(
+            callId,
+            () => new CallSession(callId, _peers.Factory.CreatePeer(new AudioPeerOptions { Source = audio!.Source, ReceiveMode = audio.ReceiveMode }), audio!, _context),
+            out var session);
+        switch (admission)
+        {
+            case Admission.Existing:
+                _ = audio!.DisposeAsync().AsTask();
+                RepeatLocalDescription(session!, remoteOffer is null);
+                return;
+            case Admission.AlreadyEnded:
+                _ = audio!.DisposeAsync().AsTask();
+                LogStale(_logger, callId);
+                return;
+            case Admission.Full:
+                _ = audio!.DisposeAsync().AsTask();
+                LogFull(_logger, callId, _context.Registry.ActiveCount, _context.Registry.IsDraining);
+                Fail(callId, MediaFailureReason.Capacity, _context.Registry.IsDraining ? "node draining" : "node at capacity");
+                return;
+        }
+
+        try
+        {
+            session!.LocalSdp = remoteOffer is null ? session.Peer.CreateOffer() : session.Peer.AcceptOffer(remoteOffer);
+        }
+        catch (PeerNegotiationException ex)
+        {
+            _ = session!.FailAsync(MediaFailureReason.SdpRejected, ex.Message);
+            return;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A retry would find the session and do nothing: fail the call now instead of leaving it half made.
+            LogStartError(_logger, callId, ex);
+            _ = session!.FailAsync(MediaFailureReason.Internal, ex.GetType().Name);
+            return;
+        }
+
+        RepeatLocalDescription(session, remoteOffer is null);
+    }
+
+    private void RepeatLocalDescription(CallSession session, bool outbound)
+    {
+        if (session.LocalSdp is not { } sdp || session.IsFinishing)
+        {
+            return;
+        }
+
+        var now = _context.Time.GetUtcNow();
+        _context.Publish(outbound
+            ? new OfferReady { CallId = session.CallId, NodeId = _context.NodeId, CreatedAt = now, Sdp = sdp }
+            : new AnswerReady { CallId = session.CallId, NodeId = _context.NodeId, CreatedAt = now, Sdp = sdp });
+    }
+
+    private Task ApplyAnswerAsync(ApplyAnswer answer)
+    {
+        if (_context.Registry.Find(answer.CallId) is not { } session)
+        {
+            LogUnknownCall(_logger, answer.MessageType, answer.CallId);
+            return Task.CompletedTask;
+        }
+
+        lock (session)
+        {
+            if (session.AnswerApplied || session.IsFinishing)
+            {
+                return Task.CompletedTask;
+            }
+
+            try
+            {
+                session.Peer.SetRemoteAnswer(answer.Sdp);
+                session.AnswerApplied = true;
+                return Task.CompletedTask;
+            }
+            catch (Exception ex) when (ex is PeerNegotiationException or InvalidOperationException)
+            {
+                return session.FailAsync(MediaFailureReason.SdpRejected, ex.Message);
+            }
+        }
+    }
+
+    private void PlayInto(Play play)
+    {
+        if (_context.Registry.Find(play.CallId) is not { } session)
+        {
+            LogUnknownCall(_logger, play.MessageType, play.CallId);
+            return;
+        }
+
+        if (!session.Audio.TryPlay(play.Request, play.MessageId))
+        {
+            LogPlayUnsupported(_logger, play.CallId, play.Request.Kind);
+        }
+    }
+
+    private Task HangupAsync(Hangup hangup)
+    {
+        if (_context.Registry.Find(hangup.CallId) is not { } session)
+        {
+            LogUnknownCall(_logger, hangup.MessageType, hangup.CallId);
+            _context.Registry.MarkEnded(hangup.CallId);
+            return Task.CompletedTask;
+        }
+
+        return session.EndAsync(hangup.Reason);
+    }
+
+    private void Fail(string callId, MediaFailureReason reason, string detail) =>
+        _context.Publish(new MediaFailed { CallId = callId, NodeId = _context.NodeId, CreatedAt = _context.Time.GetUtcNow(), Reason = reason, Detail = detail });
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Call {CallId}: creating the local description failed")]
+    private static partial void LogStartError(ILogger logger, string callId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Call {CallId} refused: {Active} calls active, draining {Draining}")]
+    private static partial void LogFull(ILogger logger, string callId, int active, bool draining);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Start command for call {CallId} that already ended here; ignored")]
+    private static partial void LogStale(ILogger logger, string callId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{CommandType} for call {CallId} which this node does not have; ignored")]
+    private static partial void LogUnknownCall(ILogger logger, string commandType, string callId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Call {CallId}: this node's audio cannot play {Kind}")]
+    private static partial void LogPlayUnsupported(ILogger logger, string callId, PlayKind kind);
+}

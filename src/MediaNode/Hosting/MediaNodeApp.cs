@@ -1,0 +1,40 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Serverless.MediaNode.Health;
+
+namespace Serverless.MediaNode.Hosting;
+
+/// <summary>Builds the node: the services plus <c>GET /healthz</c> and <c>/readyz</c> on the HTTP port.</summary>
+public static class MediaNodeApp
+{
+    /// <summary>Builds the app; <paramref name="configure"/> lets tests add configuration or replace services.</summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        configure?.Invoke(builder);
+        builder.Services.AddMediaNode(builder.Configuration);
+        var node = builder.Configuration.GetSection(MediaNodeOptions.SectionName).Get<MediaNodeOptions>() ?? new MediaNodeOptions();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+            kestrel.Listen(IPAddress.TryParse(node.HttpBindAddress, out var address) ? address : IPAddress.Any, node.HttpPort));
+
+        var app = builder.Build();
+        // Liveness: the process serves HTTP. Readiness: it can take calls.
+        app.MapGet("/healthz", () => Results.Ok(new HealthReport("ok", [])));
+        app.MapGet("/readyz", (ReadinessCheck readiness) =>
+        {
+            var failing = readiness.Check();
+            return failing.Count == 0
+                ? Results.Ok(new HealthReport("ready", failing))
+                : Results.Json(new HealthReport("not ready", failing), statusCode: StatusCodes.Status503ServiceUnavailable);
+        });
+        return app;
+    }
+}
+
+/// <summary>Body of the health endpoints.</summary>
+/// <param name="Status">Summary.</param>
+/// <param name="Failing">Conditions not met.</param>
+public sealed record HealthReport(string Status, IReadOnlyList<string> Failing);

@@ -1,0 +1,95 @@
+using Azure.Data.Tables;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using Serverless.MediaNode.Commands;
+using Serverless.MediaNode.Events;
+using Serverless.MediaNode.Health;
+using Serverless.MediaNode.Sessions;
+using Serverless.Shared.Media;
+using Serverless.Shared.Security;
+using Serverless.Shared.Transport;
+
+namespace Serverless.MediaNode.Hosting;
+
+/// <summary>Registers the whole node. The order of hosted services is the start order (stop is the reverse).</summary>
+public static class MediaNodeServiceCollectionExtensions
+{
+    /// <summary>Standard OpenTelemetry variable naming the collector; when set, metrics and traces are exported over OTLP.</summary>
+    public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    /// <summary>Adds the node from the <c>MediaNode</c> section (its <c>Transport</c> subsection is the command transport).</summary>
+    public static IServiceCollection AddMediaNode(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(MediaNodeOptions.SectionName);
+        services.AddOptions<MediaNodeOptions>().Bind(section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MediaNodeOptions>, MediaNodeOptionsValidator>());
+        // The transport receives on this node's queue: its NodeId is the node's unless set explicitly.
+        services.AddOptions<MediaTransportOptions>().PostConfigure<IOptions<MediaNodeOptions>>((transport, node) => transport.NodeId ??= node.Value.NodeId);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<MediaNodeOptions>>().Value);
+
+        services.AddSingleton(sp => new SessionRegistry(Node(sp).MaxCalls, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new EventOutbox(Node(sp).MaxPendingEvents, sp.GetRequiredService<ILogger<EventOutbox>>()));
+        services.AddSingleton<MediaNodeMetrics>();
+        services.AddSingleton(sp => new CallSessionContext(
+            Node(sp).NodeId,
+            Node(sp).ConnectTimeout,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<EventOutbox>(),
+            sp.GetRequiredService<SessionRegistry>(),
+            sp.GetRequiredService<MediaNodeMetrics>(),
+            sp.GetRequiredService<ILogger<CallSession>>()));
+        services.TryAddSingleton<ICallAudioFactory, SilentCallAudioFactory>();
+
+        services.AddHttpClient(MediaEventSender.HttpClientName, (sp, http) => http.Timeout = Node(sp).EventPostTimeout);
+        services.AddSingleton(sp => new MediaEventSender(
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(MediaEventSender.HttpClientName),
+            Node(sp).EventsUrl!,
+            new MediaEventSigner(new HmacSha256Signature(Node(sp).EventsSecret!), sp.GetRequiredService<TimeProvider>()),
+            sp.GetRequiredService<ILogger<MediaEventSender>>()));
+        services.AddSingleton(sp => new EventDispatcher(
+            sp.GetRequiredService<EventOutbox>(),
+            sp.GetRequiredService<MediaEventSender>(),
+            sp.GetRequiredService<MediaNodeMetrics>(),
+            sp.GetRequiredService<TimeProvider>(),
+            Node(sp).EventRetryDelay,
+            Node(sp).MaxEventRetryDelay,
+            sp.GetRequiredService<ILogger<EventDispatcher>>()));
+        services.AddSingleton(sp => new TableServiceClient(Node(sp).StorageConnectionString).GetTableClient(Node(sp).HeartbeatTable));
+        services.AddSingleton<PeerFactoryHost>();
+        services.AddSingleton<HeartbeatService>();
+        services.AddSingleton<DrainService>();
+        services.AddSingleton<ReadinessCheck>();
+
+        // Start order: port, event delivery, commands, heartbeat, drain. Stop runs in reverse: drain hangs up calls
+        // while commands still arrive, then the receiver stops, then the dispatcher delivers the last events.
+        services.AddHostedService(sp => sp.GetRequiredService<PeerFactoryHost>());
+        services.AddHostedService(sp => sp.GetRequiredService<EventDispatcher>());
+        services.AddMediaCommandReceiver<MediaCommandHandler>(section);
+        services.AddHostedService(sp => sp.GetRequiredService<HeartbeatService>());
+        services.AddHostedService(sp => sp.GetRequiredService<DrainService>());
+        services.AddOptions<HostOptions>().PostConfigure<IOptions<MediaNodeOptions>>((host, node) =>
+            host.ShutdownTimeout = node.Value.DrainTimeout + node.Value.EventPostTimeout + TimeSpan.FromSeconds(15));
+
+        var telemetry = services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics.AddMeter(MediaNodeMetrics.Name))
+            .WithTracing(tracing => tracing.AddSource(MediaNodeMetrics.Name));
+        if (!string.IsNullOrWhiteSpace(configuration[OtlpEndpointVariable]))
+        {
+            // Exported only where a collector is configured (standard OTEL_* variables); otherwise in-process only.
+            telemetry.UseOtlpExporter();
+        }
+
+        return services;
+    }
+
+    private static MediaNodeOptions Node(IServiceProvider sp) => sp.GetRequiredService<MediaNodeOptions>();
+}

@@ -1,0 +1,72 @@
+using System.Net;
+
+namespace Serverless.MediaNode;
+
+/// <summary>Settings of one MediaNode, bound from the <c>MediaNode</c> configuration section and validated at start.</summary>
+public sealed class MediaNodeOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string SectionName = "MediaNode";
+
+    /// <summary>This node's id (its command queue is <c>commands-{NodeId}</c>); defaults to the machine name.</summary>
+    public string NodeId { get; set; } = DefaultNodeId();
+
+    /// <summary>The address Meta reaches the node at (announced as host candidate; a container's public IP).</summary>
+    public string? PublicAddress { get; set; }
+
+    /// <summary>The one UDP port every call's media uses.</summary>
+    public int UdpPort { get; set; } = 3478;
+
+    /// <summary>Address the UDP port binds to (default: all IPv6 and IPv4 interfaces).</summary>
+    public string BindAddress { get; set; } = IPAddress.IPv6Any.ToString();
+
+    /// <summary>Also announce interface addresses besides <see cref="PublicAddress"/>.</summary>
+    public bool AnnounceInterfaces { get; set; } = true;
+
+    /// <summary>Optional STUN server (<c>host:port</c> as IP endpoint) for a server-reflexive candidate.</summary>
+    public string? StunServer { get; set; }
+
+    /// <summary>Most concurrent calls; a new call beyond it is answered with <c>MediaFailed{Capacity}</c>.</summary>
+    public int MaxCalls { get; set; } = 500;
+
+    /// <summary>Port of the health endpoints (0 picks a free port, for tests).</summary>
+    public int HttpPort { get; set; } = 8080;
+
+    /// <summary>Address the health endpoints listen on.</summary>
+    public string HttpBindAddress { get; set; } = "0.0.0.0";
+
+    /// <summary>The Functions' media events endpoint (<c>…/api/media/events</c>).</summary>
+    public Uri? EventsUrl { get; set; }
+
+    /// <summary>Shared secret the events are HMAC-signed with (never logged).</summary>
+    public string? EventsSecret { get; set; }
+
+    /// <summary>Storage connection string for the heartbeat table (and recordings).</summary>
+    public string? StorageConnectionString { get; set; }
+
+    /// <summary>Table the heartbeat rows go to.</summary>
+    public string HeartbeatTable { get; set; } = "medianodes";
+
+    /// <summary>Time between heartbeat rows.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a call may take from its start command to media connected before it fails with Timeout.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long active calls may continue after shutdown starts before each is hung up.</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Most undelivered events kept in memory (all calls together).</summary>
+    public int MaxPendingEvents { get; set; } = 10_000;
+
+    /// <summary>First retry delay of an undelivered event; doubles per attempt up to <see cref="MaxEventRetryDelay"/>.</summary>
+    public TimeSpan EventRetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Longest delay between attempts to deliver one event.</summary>
+    public TimeSpan MaxEventRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Timeout of one event POST.</summary>
+    public TimeSpan EventPostTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    private static string DefaultNodeId() => Environment.MachineName.ToLowerInvariant();
+}

@@ -1,0 +1,50 @@
+using Serverless.Shared.Media;
+using Serverless.WebRtc.Media;
+using Serverless.WebRtc.Peer;
+
+namespace Serverless.MediaNode.Sessions;
+
+/// <summary>
+/// One call's audio as the session sees it: what the peer sends, how it receives, and the plan that runs once
+/// media is connected. The Audio module's <c>CallAudio</c> is adapted to this; the session never plays audio itself.
+/// </summary>
+public interface ICallAudio : IAsyncDisposable
+{
+    /// <summary>What the peer sends (null: the peer's own silence).</summary>
+    IAudioSource? Source { get; }
+
+    /// <summary>How the peer handles received audio.</summary>
+    ReceiveMode ReceiveMode { get; }
+
+    /// <summary>Hooks the peer's receive side (recording, DTMF) once it exists.</summary>
+    void Attach(AudioPeer peer);
+
+    /// <summary>Runs the plan after media connected, reporting through <paramref name="callbacks"/>, until it ends or is cancelled.</summary>
+    Task RunAsync(ICallAudioCallbacks callbacks, CancellationToken cancellationToken);
+
+    /// <summary>A <c>Play</c> command; false when this audio cannot play <paramref name="request"/>.</summary>
+    bool TryPlay(PlayRequest request, string playMessageId);
+
+    /// <summary>Stops the plan and finishes the recording; returns its blob name, or null when not recorded.</summary>
+    Task<string?> CompleteAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>What the audio of a call reports back to its session.</summary>
+public interface ICallAudioCallbacks
+{
+    /// <summary>The caller pressed <paramref name="digits"/> (as collected by the plan).</summary>
+    Task DigitsCollectedAsync(string digits);
+
+    /// <summary>The plan (or a played item, named by <paramref name="playMessageId"/>) finished.</summary>
+    Task PlanFinishedAsync(string? playMessageId);
+
+    /// <summary>The plan asks to end the call.</summary>
+    Task HangupRequestedAsync();
+}
+
+/// <summary>Creates a call's audio from the audio plan of its start command.</summary>
+public interface ICallAudioFactory
+{
+    /// <summary>False (with a reason for logs) when <paramref name="audioPlan"/> is not a plan this node can run.</summary>
+    bool TryCreate(string callId, System.Text.Json.JsonElement? audioPlan, out ICallAudio? audio, out string? error);
+}

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Serverless.MediaNode.Events;
+using Serverless.MediaNode.Sessions;
+using Serverless.Shared.Media;
+
+namespace Serverless.MediaNode;
+
+/// <summary>The node's OpenTelemetry instruments (meter and activity source <see cref="Name"/>).</summary>
+public sealed class MediaNodeMetrics
+{
+    /// <summary>Meter and ActivitySource name.</summary>
+    public const string Name = "Serverless.MediaNode";
+
+    /// <summary>Traces of each command, continuing the command's W3C context.</summary>
+    public static readonly ActivitySource Activities = new(Name);
+
+    private readonly Counter<long> _packetsSent;
+    private readonly Counter<long> _packetsReceived;
+    private readonly Histogram<double> _loss;
+    private readonly Histogram<double> _jitter;
+    private readonly Histogram<double> _mos;
+    private readonly Counter<long> _calls;
+    private readonly Counter<long> _eventRetries;
+    private readonly Counter<long> _eventsRejected;
+
+    /// <summary>Creates the instruments.</summary>
+    public MediaNodeMetrics(IMeterFactory meterFactory, SessionRegistry sessions, EventOutbox outbox)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        ArgumentNullException.ThrowIfNull(sessions);
+        ArgumentNullException.ThrowIfNull(outbox);
+        var meter = meterFactory.Create(Name);
+        meter.CreateObservableGauge("medianode.calls.active", () => sessions.ActiveCount, "{call}", "Calls with a live peer");
+        meter.CreateObservableGauge("medianode.events.pending", () => outbox.Pending, "{event}", "Events waiting for delivery");
+        meter.CreateObservableCounter("medianode.events.dropped", () => outbox.Dropped, "{event}", "Events refused by a full outbox");
+        _calls = meter.CreateCounter<long>("medianode.calls.ended", "{call}", "Calls whose media ended");
+        _packetsSent = meter.CreateCounter<long>("medianode.rtp.packets_sent", "{packet}", "RTP packets sent (counted at call end)");
+        _packetsReceived = meter.CreateCounter<long>("medianode.rtp.packets_received", "{packet}", "RTP packets received (counted at call end)");
+        _loss = meter.CreateHistogram<double>("medianode.call.loss", "1", "Inbound loss fraction per call");
+        _jitter = meter.CreateHistogram<double>("medianode.call.jitter", "ms", "Inbound interarrival jitter per call");
+        _mos = meter.CreateHistogram<double>("medianode.call.mos", "1", "Estimated MOS per call (E-model)");
+        _eventRetries = meter.CreateCounter<long>("medianode.events.retries", "{attempt}", "Failed event deliveries to be retried");
+        _eventsRejected = meter.CreateCounter<long>("medianode.events.rejected", "{event}", "Events the Functions refused for good");
+    }
+
+    /// <summary>Records a finished call's statistics.</summary>
+    public void CallEnded(MediaStats stats)
+    {
+        ArgumentNullException.ThrowIfNull(stats);
+        _calls.Add(1);
+        _packetsSent.Add(stats.PacketsSent);
+        _packetsReceived.Add(stats.PacketsReceived);
+        _loss.Record(stats.LossFraction);
+        _jitter.Record(stats.JitterMs);
+        if (stats.Mos is { } mos)
+        {
+            _mos.Record(mos);
+        }
+    }
+
+    /// <summary>An event delivery failed transiently.</summary>
+    public void EventRetried() => _eventRetries.Add(1);
+
+    /// <summary>An event was refused for good.</summary>
+    public void EventRejected() => _eventsRejected.Add(1);
+}

@@ -1,0 +1,150 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Serverless.Shared.Media;
+using Serverless.Shared.Security;
+
+namespace Serverless.MediaNode.Host.Tests;
+
+/// <summary>
+/// Stands in for the Functions' media events endpoint: a real Kestrel on 127.0.0.1 that verifies each delivery's
+/// signature with <see cref="MediaEventSigner"/>, records valid events in arrival order, and can be switched "down"
+/// (503) to exercise the node's outbox.
+/// </summary>
+internal sealed class EventReceiver : IAsyncDisposable
+{
+    public const string Secret = "test-events-secret";
+
+    private readonly WebApplication _app;
+    private readonly MediaEventSigner _signer = new(new HmacSha256Signature(Secret), TimeProvider.System);
+    private readonly ConcurrentQueue<MediaEvent> _events = new();
+    private readonly Lock _gate = new();
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _invalid;
+    private int _refusedWhileDown;
+
+    private EventReceiver(WebApplication app) => _app = app;
+
+    public Uri Url { get; private set; } = null!;
+
+    public bool Down { get; set; }
+
+    /// <summary>Event type answered with 400 (a permanent refusal), or null.</summary>
+    public string? RejectType { get; set; }
+
+    public int InvalidDeliveries => Volatile.Read(ref _invalid);
+
+    public int RefusedWhileDown => Volatile.Read(ref _refusedWhileDown);
+
+    public IReadOnlyList<MediaEvent> Events => [.. _events];
+
+    public static async Task<EventReceiver> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var receiver = new EventReceiver(app);
+        app.MapPost("/api/media/events", receiver.ReceiveAsync);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        receiver.Url = new Uri(new Uri(address), "/api/media/events");
+        return receiver;
+    }
+
+    public IReadOnlyList<MediaEvent> ForCall(string callId) => [.. _events.Where(e => e.CallId == callId)];
+
+    /// <summary>Waits for the first event of type <typeparamref name="T"/> for <paramref name="callId"/>.</summary>
+    public async Task<T> WaitForAsync<T>(string callId, TimeSpan? timeout = null)
+        where T : MediaEvent
+    {
+        await WaitUntilAsync(callId, events => events.OfType<T>().Any(), typeof(T).Name, timeout);
+        return ForCall(callId).OfType<T>().First();
+    }
+
+    /// <summary>Waits until at least <paramref name="count"/> deliveries were refused while down.</summary>
+    public Task WaitForRefusalsAsync(int count) =>
+        WaitUntilAsync(string.Empty, _ => RefusedWhileDown >= count, $"{count} refused deliveries");
+
+    /// <summary>Waits until the events of <paramref name="callId"/> satisfy <paramref name="condition"/>.</summary>
+    public async Task WaitUntilAsync(string callId, Func<IReadOnlyList<MediaEvent>, bool> condition, string what, TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TestKit.Wait);
+        while (true)
+        {
+            Task changed;
+            lock (_gate)
+            {
+                changed = _changed.Task;
+            }
+
+            if (condition(ForCall(callId)))
+            {
+                return;
+            }
+
+            try
+            {
+                await changed.WaitAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                var seen = string.Join(", ", ForCall(callId).Select(e => e.MessageType));
+                throw new TimeoutException($"Call {callId}: no {what}; saw [{seen}].");
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private async Task<IResult> ReceiveAsync(HttpRequest request)
+    {
+        using var body = new MemoryStream();
+        await request.Body.CopyToAsync(body);
+        var bytes = body.ToArray();
+        if (Down)
+        {
+            Interlocked.Increment(ref _refusedWhileDown);
+            Signal();
+            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
+
+        var check = _signer.Verify(bytes, request.Headers[MediaEventSigner.SignatureHeaderName], request.Headers[MediaEventSigner.TimestampHeaderName]);
+        if (check != MediaEventCheck.Valid || !MediaMessageSerializer.TryDeserialize<MediaEvent>(bytes, out var mediaEvent, out _))
+        {
+            Interlocked.Increment(ref _invalid);
+            return Results.Unauthorized();
+        }
+
+        if (mediaEvent.MessageType == RejectType)
+        {
+            return Results.BadRequest();
+        }
+
+        _events.Enqueue(mediaEvent);
+        Signal();
+        return Results.Ok();
+    }
+
+    private void Signal()
+    {
+        TaskCompletionSource changed;
+        lock (_gate)
+        {
+            changed = _changed;
+            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        changed.TrySetResult();
+    }
+}

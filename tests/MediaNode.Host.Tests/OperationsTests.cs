@@ -1,0 +1,113 @@
+using System.Net;
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using Serverless.MediaNode.Health;
+using Serverless.Shared.Media;
+using static Serverless.MediaNode.Host.Tests.TestKit;
+
+namespace Serverless.MediaNode.Host.Tests;
+
+/// <summary>Heartbeat row, health endpoints, and commands through Storage Queues on Azurite.</summary>
+public sealed class OperationsTests
+{
+    [Fact]
+    public async Task Heartbeat_WritesTheNodeRowToTableStorage()
+    {
+        await using var node = await NodeHarness.StartAsync(new Dictionary<string, string?> { ["MediaNode:MaxCalls"] = "7" });
+        var heartbeat = node.App.Services.GetRequiredService<HeartbeatService>();
+        var callId = NewCallId();
+        await node.Commands.SendAsync(Outbound(callId));
+        await node.Events.WaitForAsync<OfferReady>(callId);
+
+        await heartbeat.BeatAsync(CancellationToken.None);
+
+        var options = node.App.Services.GetRequiredService<MediaNodeOptions>();
+        var table = new TableServiceClient(DevelopmentStorage).GetTableClient(options.HeartbeatTable);
+        var row = (await table.GetEntityAsync<TableEntity>(HeartbeatService.PartitionKey, node.NodeId)).Value;
+        Assert.Equal("127.0.0.1", row.GetString("Address"));
+        Assert.Equal(node.App.Services.GetRequiredService<Hosting.PeerFactoryHost>().Port, row.GetInt32("UdpPort"));
+        Assert.Equal(7, row.GetInt32("MaxCalls"));
+        Assert.Equal(1, row.GetInt32("ActiveCalls"));
+        Assert.Equal(6, row.GetInt32("FreeCapacity"));
+        Assert.False(row.GetBoolean("Draining"));
+        Assert.False(string.IsNullOrEmpty(row.GetString("Version")));
+        Assert.True(heartbeat.StorageReachable);
+    }
+
+    [Fact]
+    public async Task Health_LiveAlways_ReadyWhenPortTransportAndStorageAre()
+    {
+        await using var node = await NodeHarness.StartAsync();
+        await node.App.Services.GetRequiredService<HeartbeatService>().BeatAsync(CancellationToken.None);
+        using var http = new HttpClient { BaseAddress = node.HttpBase };
+
+        using var live = await http.GetAsync(new Uri("/healthz", UriKind.Relative));
+        using var ready = await http.GetAsync(new Uri("/readyz", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+    }
+
+    [Fact]
+    public async Task Readiness_IsLostWhileDraining()
+    {
+        await using var node = await NodeHarness.StartAsync();
+        await node.App.Services.GetRequiredService<HeartbeatService>().BeatAsync(CancellationToken.None);
+        node.Sessions.BeginDrain();
+        using var http = new HttpClient { BaseAddress = node.HttpBase };
+
+        using var ready = await http.GetAsync(new Uri("/readyz", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Contains("draining", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StorageQueues_CommandsFromAzuriteQueues_ProduceEvents()
+    {
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..8];
+        await using var node = await NodeHarness.StartAsync(new Dictionary<string, string?>
+        {
+            ["MediaNode:Transport:Kind"] = "StorageQueues",
+            ["MediaNode:Transport:ConnectionString"] = DevelopmentStorage,
+            ["MediaNode:Transport:NewCallsQueue"] = prefix + "-new",
+            ["MediaNode:Transport:NodeQueuePrefix"] = prefix + "-",
+        });
+        var callId = NewCallId();
+
+        await node.Commands.SendAsync(Outbound(callId));
+        var offer = await node.Events.WaitForAsync<OfferReady>(callId);
+        await node.Commands.SendAsync(HangupOf(callId, offer.NodeId!, 1));
+        await node.Events.WaitForAsync<MediaEnded>(callId);
+
+        Assert.Equal(node.NodeId, offer.NodeId);
+        Assert.Equal(["OfferReady", "MediaEnded"], node.Events.ForCall(callId).Select(e => e.MessageType));
+    }
+
+    [Fact]
+    public async Task Heartbeat_LastRowOnShutdownShowsTheNodeDrainingAndEmpty()
+    {
+        await using var node = await NodeHarness.StartAsync();
+        var callId = NewCallId();
+        await node.Commands.SendAsync(Outbound(callId));
+        await node.Events.WaitForAsync<OfferReady>(callId);
+
+        await node.StopAsync();
+
+        var options = node.App.Services.GetRequiredService<MediaNodeOptions>();
+        var table = new TableServiceClient(DevelopmentStorage).GetTableClient(options.HeartbeatTable);
+        var row = (await table.GetEntityAsync<TableEntity>(HeartbeatService.PartitionKey, node.NodeId)).Value;
+        Assert.True(row.GetBoolean("Draining"));
+        Assert.Equal(0, row.GetInt32("ActiveCalls"));
+        Assert.Equal(0, row.GetInt32("FreeCapacity"));
+    }
+
+    [Fact]
+    public async Task InvalidOptions_StopTheNodeAtStart()
+    {
+        var failure = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => NodeHarness.StartAsync(new Dictionary<string, string?> { ["MediaNode:MaxCalls"] = "0" }));
+
+        Assert.Contains("MaxCalls", failure.Message, StringComparison.Ordinal);
+    }
+}
