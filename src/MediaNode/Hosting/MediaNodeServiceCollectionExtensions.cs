@@ -16,6 +16,11 @@ using Serverless.Shared.Media;
 using Serverless.Shared.Security;
 using Serverless.Shared.Transport;
 
+using Azure.Storage.Blobs;
+using Serverless.MediaNode.Audio;
+using Serverless.MediaNode.Recording;
+using Serverless.WebRtc.Media;
+
 namespace Serverless.MediaNode.Hosting;
 
 /// <summary>Registers the whole node. The order of hosted services is the start order (stop is the reverse).</summary>
@@ -47,7 +52,15 @@ public static class MediaNodeServiceCollectionExtensions
             sp.GetRequiredService<SessionRegistry>(),
             sp.GetRequiredService<MediaNodeMetrics>(),
             sp.GetRequiredService<ILogger<CallSession>>()));
-        services.TryAddSingleton<ICallAudioFactory, SilentCallAudioFactory>();
+        // Audio plans: prompts from the node's own Blob Storage (or bundled files), encoded once per content;
+        // recordings to Blob Storage. Tests may register another factory first.
+        services.TryAddSingleton(sp => new BlobServiceClient(Node(sp).StorageConnectionString));
+        services.TryAddSingleton<IRecordingStore>(sp => new BlobRecordingStore(sp.GetRequiredService<BlobServiceClient>()));
+        services.TryAddSingleton(sp => new PromptCache(
+            new OpusEncoderFactory(new OpusCodecOptions()),
+            new BlobPromptStore(sp.GetRequiredService<BlobServiceClient>()),
+            Path.Combine(AppContext.BaseDirectory, "Audio", "Prompts")));
+        services.TryAddSingleton<ICallAudioFactory, AudioModuleCallAudioFactory>();
 
         services.AddHttpClient(MediaEventSender.HttpClientName, (sp, http) => http.Timeout = Node(sp).EventPostTimeout);
         services.AddSingleton(sp => new MediaEventSender(

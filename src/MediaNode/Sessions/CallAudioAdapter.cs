@@ -1,0 +1,48 @@
+using Serverless.MediaNode.Audio;
+using Serverless.Shared.Media;
+using Serverless.WebRtc.Media;
+using Serverless.WebRtc.Peer;
+
+namespace Serverless.MediaNode.Sessions;
+
+/// <summary>
+/// The session's view of <see cref="CallAudio"/>. Digits a plan collects are reported when collected; when the plan
+/// collects none, every digit is reported as it arrives, so a dialler always sees what the caller pressed.
+/// </summary>
+internal sealed class CallAudioAdapter(CallAudio inner, AudioPlan plan) : ICallAudio, ICallAudioEvents
+{
+    private readonly bool _planCollectsDigits = plan.Steps.OfType<CollectDigitsStep>().Any();
+    private volatile ICallAudioCallbacks? _callbacks;
+
+    public IAudioSource? Source => inner.Source;
+
+    public ReceiveMode ReceiveMode => inner.ReceiveMode;
+
+    public void Attach(AudioPeer peer)
+    {
+        inner.Attach(peer);
+        if (!_planCollectsDigits)
+        {
+            peer.DtmfReceived += (_, digit) => _callbacks?.DigitsCollectedAsync(digit.ToString());
+        }
+    }
+
+    public Task RunAsync(ICallAudioCallbacks callbacks, CancellationToken cancellationToken)
+    {
+        _callbacks = callbacks;
+        return inner.RunAsync(this, cancellationToken);
+    }
+
+    // CallAudio runs the dial request's plan; mid-call Play commands are not supported yet.
+    public bool TryPlay(PlayRequest request, string playMessageId) => false;
+
+    public Task<string?> CompleteAsync(CancellationToken cancellationToken) => inner.CompleteAsync(cancellationToken);
+
+    public ValueTask DisposeAsync() => inner.DisposeAsync();
+
+    ValueTask ICallAudioEvents.DigitsCollectedAsync(string digits, CancellationToken cancellationToken) => new(_callbacks!.DigitsCollectedAsync(digits));
+
+    ValueTask ICallAudioEvents.PlanFinishedAsync(CancellationToken cancellationToken) => new(_callbacks!.PlanFinishedAsync(null));
+
+    ValueTask ICallAudioEvents.HangupRequestedAsync(CancellationToken cancellationToken) => new(_callbacks!.HangupRequestedAsync());
+}
