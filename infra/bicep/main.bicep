@@ -1,7 +1,7 @@
 // Serverless WhatsApp Business calling: everything one deployment needs.
 //   Functions app (Flex Consumption, .NET 10 isolated)  -> dial API, Meta webhook, media events
 //   MediaNodes (Azure Container Instances, public IP)    -> WebRTC audio peers, one UDP port each
-//   Storage (tables/queues/blobs), Service Bus (commands), Key Vault (secrets), App Insights + Log Analytics,
+//   Storage (Functions: tables/queues/deployment; nodes: heartbeats, prompts, recordings), Service Bus (commands), Key Vault (secrets), App Insights + Log Analytics,
 //   user-assigned identities with role assignments by role id (modules/rbac.bicep).
 // Plain resources in local modules only, so `bicep build` / `bicep lint` run offline (tests/Infra.Tests).
 targetScope = 'resourceGroup'
@@ -80,7 +80,7 @@ var nodeQueuePrefix = 'commands-'
 var nodeIds = [for i in range(0, mediaNodeCount): 'mn${i}']
 var functionAppName = 'func-${resourceToken}'
 var deploymentContainerName = 'deployment-${resourceToken}'
-var heartbeatStorageName = 'sthb${resourceToken}'
+var mediaStorageName = 'stmedia${resourceToken}'
 
 module monitoring 'modules/monitoring.bicep' = {
   name: 'monitoring'
@@ -109,22 +109,22 @@ module storage 'modules/storage.bicep' = {
     tags: tags
     name: 'st${resourceToken}'
     deploymentContainerName: deploymentContainerName
+  }
+}
+
+module mediaStorage 'modules/mediastorage.bicep' = {
+  name: 'mediaStorage'
+  params: {
+    location: location
+    tags: tags
+    name: mediaStorageName
     recordingsRetentionDays: recordingsRetentionDays
   }
 }
 
-module heartbeatStorage 'modules/heartbeatstorage.bicep' = {
-  name: 'heartbeatStorage'
-  params: {
-    location: location
-    tags: tags
-    name: heartbeatStorageName
-  }
-}
-
-// The heartbeat account's key goes to the nodes as a secure value, read at deployment time (never in the template).
-resource heartbeatAccount 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
-  name: heartbeatStorageName
+// The node account's key goes to the nodes as a secure value, read at deployment time (never in the template).
+resource mediaAccount 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: mediaStorageName
 }
 
 module serviceBus 'modules/servicebus.bicep' = {
@@ -205,7 +205,7 @@ module functions 'modules/functionapp.bicep' = {
 
 module mediaNodes 'modules/medianode.bicep' = [for (nodeId, i) in nodeIds: if (!empty(mediaNodeImage)) {
   name: 'mediaNode-${nodeId}'
-  dependsOn: [rbac, heartbeatStorage]
+  dependsOn: [rbac, mediaStorage]
   params: {
     location: location
     tags: tags
@@ -225,7 +225,7 @@ module mediaNodes 'modules/medianode.bicep' = [for (nodeId, i) in nodeIds: if (!
     serviceBusNamespace: serviceBus.outputs.fullyQualifiedNamespace
     newCallsQueue: newCallsQueue
     nodeQueuePrefix: nodeQueuePrefix
-    heartbeatConnectionString: 'DefaultEndpointsProtocol=https;AccountName=${heartbeatAccount.name};AccountKey=${heartbeatAccount.listKeys().keys[0].value};EndpointSuffix=${environment().suffixes.storage}'
+    storageConnectionString: 'DefaultEndpointsProtocol=https;AccountName=${mediaAccount.name};AccountKey=${mediaAccount.listKeys().keys[0].value};EndpointSuffix=${environment().suffixes.storage}'
     appInsightsConnectionString: monitoring.outputs.connectionString
     eventsSecret: mediaEventsSecret
   }

@@ -25,8 +25,8 @@ param appInsightsConnectionString string
 @secure()
 param eventsSecret string
 @secure()
-@description('Connection string of the heartbeat account (modules/heartbeatstorage.bicep).')
-param heartbeatConnectionString string
+@description('Connection string of the nodes\' account (modules/mediastorage.bicep): heartbeats, prompts, recordings.')
+param storageConnectionString string
 
 var baseEnvironment = [
   { name: 'MediaNode__NodeId', value: nodeId }
@@ -36,9 +36,9 @@ var baseEnvironment = [
   { name: 'MediaNode__EventsUrl', value: eventsUrl }
   // ACI has no Key Vault references: secrets are secure environment variables (never shown by the API).
   { name: 'MediaNode__EventsSecret', secureValue: eventsSecret }
-  // The heartbeat table client takes a connection string (MediaNodeOptions.StorageConnectionString), so the
-  // heartbeats live in their own small account that keeps shared keys; the data account does not.
-  { name: 'MediaNode__StorageConnectionString', secureValue: heartbeatConnectionString }
+  // Heartbeats, prompts and recordings: the node builds its clients from this connection string
+  // (MediaNodeOptions.StorageConnectionString), so its account keeps shared keys (mediastorage.bicep).
+  { name: 'MediaNode__StorageConnectionString', secureValue: storageConnectionString }
   { name: 'MediaNode__Transport__Kind', value: 'ServiceBus' }
   { name: 'MediaNode__Transport__FullyQualifiedNamespace', value: serviceBusNamespace }
   { name: 'MediaNode__Transport__NewCallsQueue', value: newCallsQueue }

@@ -2,7 +2,8 @@
 // What each identity needs:
 //   Functions: host storage (blobs incl. the deployment package, queues, tables) and the call/permission/callback
 //              tables; sends commands on Service Bus; reads Key Vault references; publishes App Insights telemetry.
-//   MediaNode: receives its commands on Service Bus; writes recordings (blobs).
+//   MediaNode: receives its commands on Service Bus. (Its heartbeats, prompts and recordings use the key of its own
+//              account, mediastorage.bicep, because the node's storage clients take a connection string.)
 param storageAccountName string
 param serviceBusName string
 param keyVaultName string
@@ -11,7 +12,6 @@ param functionsPrincipalId string
 param mediaNodePrincipalId string
 
 var storageBlobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
-var storageBlobDataContributor = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
 var storageQueueDataContributor = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
 var storageTableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
 var serviceBusDataSender = '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39'
@@ -39,7 +39,6 @@ var storageRoles = [
   { principalId: functionsPrincipalId, roleId: storageBlobDataOwner }
   { principalId: functionsPrincipalId, roleId: storageQueueDataContributor }
   { principalId: functionsPrincipalId, roleId: storageTableDataContributor }
-  { principalId: mediaNodePrincipalId, roleId: storageBlobDataContributor }
 ]
 
 resource storageAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in storageRoles: {

@@ -1,12 +1,10 @@
-// The data storage account: tables (calls, permissions, callback outbox), queues (Functions host), blobs
-// (prompts, recordings, and the Flex Consumption deployment package). Shared keys are off: every client uses
-// its managed identity (roles in rbac.bicep).
+// The Functions' storage account: tables (calls, permissions, callback outbox), queues and blobs of the Functions
+// host, and the Flex Consumption deployment package. Shared keys are off: every client uses its managed identity
+// (roles in rbac.bicep). Prompts and recordings live in the MediaNodes' account (mediastorage.bicep).
 param location string
 param tags object
 param name string
 param deploymentContainerName string
-@description('Days after which recordings are deleted by the lifecycle policy.')
-param recordingsRetentionDays int
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
@@ -33,16 +31,6 @@ resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/con
   name: deploymentContainerName
 }
 
-resource prompts 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
-  parent: blobs
-  name: 'prompts'
-}
-
-resource recordings 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
-  parent: blobs
-  name: 'recordings'
-}
-
 resource tables 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = {
   parent: account
   name: 'default'
@@ -51,33 +39,6 @@ resource tables 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = {
 resource queues 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {
   parent: account
   name: 'default'
-}
-
-resource retention 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = {
-  parent: account
-  name: 'default'
-  properties: {
-    policy: {
-      rules: [
-        {
-          name: 'recordings-retention'
-          enabled: true
-          type: 'Lifecycle'
-          definition: {
-            filters: {
-              blobTypes: ['blockBlob']
-              prefixMatch: ['recordings/']
-            }
-            actions: {
-              baseBlob: {
-                delete: { daysAfterModificationGreaterThan: recordingsRetentionDays }
-              }
-            }
-          }
-        }
-      ]
-    }
-  }
 }
 
 output name string = account.name

@@ -110,9 +110,9 @@ public sealed class ArmTemplateTests
         Assert.Contains((functions, RoleIds.KeyVaultSecretsUser, "Microsoft.KeyVault/vaults"), assignments);
         Assert.Contains((functions, RoleIds.MonitoringMetricsPublisher, "Microsoft.Insights/components"), assignments);
 
-        // MediaNode: receives its commands, writes recordings.
+        // MediaNode: receives its commands (its storage clients use its own account's key, see below).
         Assert.Contains((media, RoleIds.ServiceBusDataReceiver, "Microsoft.ServiceBus/namespaces"), assignments);
-        Assert.Contains((media, RoleIds.StorageBlobDataContributor, "Microsoft.Storage/storageAccounts"), assignments);
+        Assert.DoesNotContain(assignments, a => a.Principal == media && a.RoleId == RoleIds.ServiceBusDataSender);
 
         // The node pulls its image with its identity.
         var registry = ArmTemplate.Main.ModuleDeployment("registry");
@@ -179,7 +179,7 @@ public sealed class ArmTemplateTests
         }
 
         Assert.Equal("securestring", (string?)node.Parameters["eventsSecret"]!["type"]);
-        Assert.Equal("securestring", (string?)node.Parameters["heartbeatConnectionString"]!["type"]);
+        Assert.Equal("securestring", (string?)node.Parameters["storageConnectionString"]!["type"]);
     }
 
     [Fact]
@@ -209,6 +209,21 @@ public sealed class ArmTemplateTests
         var ports = group["properties"]!["ipAddress"]!["ports"]!.AsArray().Select(p => ((string)p!["port"]!, (string)p["protocol"]!)).ToList();
         Assert.Equal([("[parameters('udpPort')]", "UDP"), ("[parameters('healthPort')]", "TCP")], ports);
         Assert.Equal("Public", (string?)group["properties"]!["ipAddress"]!["type"]);
+    }
+
+    [Fact]
+    public void MediaStorage_HoldsPromptsRecordingsAndHeartbeats_WithRecordingsRetention()
+    {
+        var storage = ArmTemplate.Main.Module("mediaStorage");
+        var containers = storage.ResourcesOfType("Microsoft.Storage/storageAccounts/blobServices/containers").Select(c => (string)c["name"]!).ToList();
+        Assert.Contains(containers, c => c.EndsWith("'prompts')]", StringComparison.Ordinal));
+        Assert.Contains(containers, c => c.EndsWith($"'{Serverless.MediaNode.Recording.RecordingBlobName.Container}')]", StringComparison.Ordinal));
+        var tables = storage.ResourcesOfType("Microsoft.Storage/storageAccounts/tableServices/tables").Select(t => (string)t["name"]!).ToList();
+        Assert.Contains(tables, t => t.EndsWith($"'{new MediaNodeOptions().HeartbeatTable}')]", StringComparison.Ordinal));
+
+        var rule = storage.ResourcesOfType("Microsoft.Storage/storageAccounts/managementPolicies").Single()["properties"]!["policy"]!["rules"]![0]!;
+        Assert.Equal("[parameters('recordingsRetentionDays')]", (string?)rule["definition"]!["actions"]!["baseBlob"]!["delete"]!["daysAfterModificationGreaterThan"]);
+        Assert.Contains("recordings", (string?)rule["definition"]!["filters"]!["prefixMatch"]![0], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -20,7 +20,7 @@ internal static partial class MediaNodeSettings
         ["maxCalls"] = "200",
         ["eventsUrl"] = SampleEventsUrl,
         ["eventsSecret"] = "sample-events-secret-0123456789",
-        ["heartbeatConnectionString"] = "DefaultEndpointsProtocol=https;AccountName=sthb;AccountKey=c2FtcGxl;EndpointSuffix=core.windows.net",
+        ["storageConnectionString"] = "DefaultEndpointsProtocol=https;AccountName=sthb;AccountKey=c2FtcGxl;EndpointSuffix=core.windows.net",
         ["serviceBusNamespace"] = "sb-sample.servicebus.windows.net",
         ["newCallsQueue"] = "commands-new",
         ["nodeQueuePrefix"] = "commands-",
