@@ -63,7 +63,7 @@ internal static class OpenApiOperations
             OperationId = "GetCallPermission",
             Summary = "Get call permission",
             Description = "Whether the business may call this user now.",
-            Parameters = [waId],
+            Parameters = [waId, PhoneNumberIdQuery()],
             Responses = Responses(document, ("200", "The permission.", OpenApiSchemas.CallPermission), ("400", "Invalid request.", OpenApiSchemas.Problem)),
         }, keyed);
 
@@ -72,7 +72,8 @@ internal static class OpenApiOperations
             OperationId = "RequestCallPermission",
             Summary = "Request call permission",
             Description = "Sends the user a call permission request message (rate limited per Meta's rules).",
-            Parameters = [waId],
+            Parameters = [waId, PhoneNumberIdQuery()],
+            RequestBody = JsonBody(document, OpenApiSchemas.CallPermissionRequest, "Optional message text.", required: false),
             Responses = Responses(document, ("202", "The request was sent.", null), ("409", "The user already allows calls permanently.", OpenApiSchemas.Problem), ("429", "Too many requests to this user.", OpenApiSchemas.Problem)),
         }, keyed);
 
@@ -81,7 +82,7 @@ internal static class OpenApiOperations
             OperationId = "GetCallingSettings",
             Summary = "Get calling settings",
             Description = "Reads the phone number's calling settings from Meta.",
-            Parameters = [QueryParameter("phoneNumberId", "Business phone number id; the default when omitted.", JsonSchemaType.String)],
+            Parameters = [PhoneNumberIdQuery()],
             Responses = Responses(document, ("200", "The settings.", OpenApiSchemas.CallingSettings), ("400", "Invalid request.", OpenApiSchemas.Problem)),
         }, keyed);
 
@@ -90,7 +91,7 @@ internal static class OpenApiOperations
             OperationId = "PutCallingSettings",
             Summary = "Update calling settings",
             Description = "Updates the phone number's calling settings at Meta (enable calling, hours, callback permission).",
-            Parameters = [QueryParameter("phoneNumberId", "Business phone number id; the default when omitted.", JsonSchemaType.String)],
+            Parameters = [PhoneNumberIdQuery()],
             RequestBody = JsonBody(document, OpenApiSchemas.CallingSettings, "The settings to change."),
             Responses = Responses(document, ("200", "Updated.", OpenApiSchemas.CallingSettings), ("400", "Invalid settings.", OpenApiSchemas.Problem)),
         }, keyed);
@@ -175,9 +176,12 @@ internal static class OpenApiOperations
         Schema = new OpenApiSchema { Type = type },
     };
 
-    private static OpenApiRequestBody JsonBody(OpenApiDocument document, string schema, string description) => new()
+    private static OpenApiParameter PhoneNumberIdQuery() =>
+        QueryParameter("phoneNumberId", "Business phone number id; the deployment's default when omitted.", JsonSchemaType.String);
+
+    private static OpenApiRequestBody JsonBody(OpenApiDocument document, string schema, string description, bool required = true) => new()
     {
-        Required = true,
+        Required = required,
         Description = description,
         Content = new Dictionary<string, IOpenApiMediaType>(StringComparer.Ordinal)
         {

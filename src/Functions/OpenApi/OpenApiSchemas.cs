@@ -10,6 +10,7 @@ internal static class OpenApiSchemas
     public const string CallList = "CallList";
     public const string Problem = "Problem";
     public const string CallPermission = "CallPermission";
+    public const string CallPermissionRequest = "CallPermissionRequest";
     public const string CallingSettings = "CallingSettings";
 
     public static void AddTo(OpenApiDocument document)
@@ -68,6 +69,11 @@ internal static class OpenApiSchemas
             ("consecutiveUnanswered", new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Description = "The current unanswered streak." }),
             ("nextRequestAllowedAt", String("When the next permission request may be sent (absent: now).", "date-time")),
             ("fetchedAt", String("When Meta was last asked.", "date-time"))));
+
+        document.AddComponent<IOpenApiSchema>(CallPermissionRequest, Object(
+            "Optional text of the call permission request message.",
+            [],
+            ("bodyText", String("Message body shown above the allow-calls buttons; Meta's default text when omitted."))));
 
         document.AddComponent<IOpenApiSchema>(CallingSettings, new OpenApiSchema
         {
