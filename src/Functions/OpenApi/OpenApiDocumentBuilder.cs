@@ -10,11 +10,12 @@ namespace Serverless.Functions.OpenApi;
 /// </summary>
 public static class OpenApiDocumentBuilder
 {
-    /// <summary>Security scheme: the function key in the <c>x-functions-key</c> header.</summary>
-    public const string FunctionKeyHeaderScheme = "functionKeyHeader";
-
-    /// <summary>Security scheme: the function key in the <c>code</c> query parameter.</summary>
-    public const string FunctionKeyQueryScheme = "functionKeyQuery";
+    /// <summary>
+    /// Security scheme: the function key in the <c>x-functions-key</c> header. One scheme only, because a Power
+    /// Automate custom connector takes a single API-key definition; the equivalent <c>code</c> query parameter is
+    /// named in its description.
+    /// </summary>
+    public const string FunctionKeyScheme = "functionKey";
 
     private static readonly Lazy<string> CachedSwaggerJson = new(() => SerializeAsSwagger2(Build()));
 
@@ -35,19 +36,12 @@ public static class OpenApiDocumentBuilder
             Servers = [new OpenApiServer { Url = "/api" }],
             Paths = [],
         };
-        document.AddComponent<IOpenApiSecurityScheme>(FunctionKeyHeaderScheme, new OpenApiSecurityScheme
+        document.AddComponent<IOpenApiSecurityScheme>(FunctionKeyScheme, new OpenApiSecurityScheme
         {
             Type = SecuritySchemeType.ApiKey,
             In = ParameterLocation.Header,
             Name = "x-functions-key",
-            Description = "Function key (Azure portal: Function App > App keys).",
-        });
-        document.AddComponent<IOpenApiSecurityScheme>(FunctionKeyQueryScheme, new OpenApiSecurityScheme
-        {
-            Type = SecuritySchemeType.ApiKey,
-            In = ParameterLocation.Query,
-            Name = "code",
-            Description = "Function key as the code query parameter.",
+            Description = "Function key (Azure portal: Function App > App keys). The Functions host also accepts it as the code query parameter.",
         });
         OpenApiSchemas.AddTo(document);
         OpenApiOperations.AddTo(document);

@@ -152,11 +152,9 @@ internal static class OpenApiOperations
         return operation;
     }
 
-    // Either scheme satisfies the function-key check: two alternative requirements.
     private static OpenApiSecurityRequirement[] KeyRequirement(OpenApiDocument document) =>
     [
-        new() { [new OpenApiSecuritySchemeReference(OpenApiDocumentBuilder.FunctionKeyHeaderScheme, document)] = [] },
-        new() { [new OpenApiSecuritySchemeReference(OpenApiDocumentBuilder.FunctionKeyQueryScheme, document)] = [] },
+        new() { [new OpenApiSecuritySchemeReference(OpenApiDocumentBuilder.FunctionKeyScheme, document)] = [] },
     ];
 
     private static OpenApiParameter PathParameter(string name, string description) => new()
