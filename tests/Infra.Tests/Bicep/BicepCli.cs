@@ -23,7 +23,10 @@ internal static partial class BicepCli
         }
     }
 
-    public static BicepResult Run(params string[] arguments)
+    public static BicepResult Run(params string[] arguments) => Run(new Dictionary<string, string>(), arguments);
+
+    /// <summary>Runs bicep with extra environment variables (what <c>readEnvironmentVariable</c> in a .bicepparam reads).</summary>
+    public static BicepResult Run(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var binary = BinaryPath;
         if (!File.Exists(binary))
@@ -46,6 +49,10 @@ internal static partial class BicepCli
         // No telemetry or update checks from a test run.
         start.Environment["BICEP_TELEMETRY_ENABLED"] = "false";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("bicep did not start");
         var stdout = process.StandardOutput.ReadToEndAsync();
