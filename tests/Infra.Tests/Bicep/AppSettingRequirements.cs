@@ -26,6 +26,7 @@ internal static class AppSettingRequirements
         ["AzureWebJobsStorage"] = "AzureWebJobsStorage__accountName",
         ["Transport__ConnectionString"] = "Transport__FullyQualifiedNamespace",
         ["CallStore__ConnectionString"] = "CallStore__ServiceUri",
+        ["Storage__ConnectionString"] = "Storage__ServiceUri",
         ["Permissions__ConnectionString"] = "CallStore__ServiceUri",
         ["Callbacks__ConnectionString"] = "CallStore__ServiceUri",
     };
