@@ -23,10 +23,13 @@ internal static partial class BicepCli
         }
     }
 
-    public static BicepResult Run(params string[] arguments) => Run(new Dictionary<string, string>(), arguments);
+    public static BicepResult Run(params string[] arguments) => Run(new Dictionary<string, string?>(), arguments);
 
-    /// <summary>Runs bicep with extra environment variables (what <c>readEnvironmentVariable</c> in a .bicepparam reads).</summary>
-    public static BicepResult Run(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    /// <summary>
+    /// Runs bicep with extra environment variables (what <c>readEnvironmentVariable</c> in a .bicepparam reads);
+    /// a null value removes the variable from what the child process inherits.
+    /// </summary>
+    public static BicepResult Run(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
         var binary = BinaryPath;
         if (!File.Exists(binary))
@@ -51,7 +54,14 @@ internal static partial class BicepCli
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         foreach (var (name, value) in environment)
         {
-            start.Environment[name] = value;
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("bicep did not start");
