@@ -4,9 +4,12 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Serverless.Functions.Callbacks;
 using Serverless.Functions.Calls;
 using Serverless.Functions.Flows;
 using Serverless.Functions.Hosting;
+using Serverless.Functions.Permissions;
+using Serverless.Shared.WhatsApp.Graph;
 using Serverless.Shared.Transport;
 
 namespace Serverless.Functions.Api;
@@ -18,7 +21,10 @@ public sealed partial class CallsApi(
     TimeProvider time,
     IOptions<MetaOptions> meta,
     IOptions<CallFlowOptions> options,
-    ILogger<CallsApi> logger)
+    ILogger<CallsApi> logger,
+    IPermissionService permissions,
+    CallbackUrlPolicy callbackUrls,
+    StatusCallbacks callbacks)
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
     private const int MaxIdempotencyKeyLength = 200;
@@ -59,6 +65,14 @@ public sealed partial class CallsApi(
             return Problems.Validation($"{IdempotencyKeyHeader} is longer than {MaxIdempotencyKeyLength} characters.");
         }
 
+        if (dial.CallbackUrl is not null
+            && await callbackUrls.ValidateAsync(dial.CallbackUrl.AbsoluteUri, cancellationToken) is { IsAllowed: false } refusal)
+        {
+            // SSRF guard: the URL's form and every address its host resolves to, checked before anything is stored.
+            return Problems.Create(StatusCodes.Status400BadRequest, ProblemTypes.CallbackUrlRefused,
+                "'callbackUrl' is not allowed.", refusal.Detail);
+        }
+
         var callId = CallIds.New(time);
         if (idempotencyKey.Length > 0)
         {
@@ -71,6 +85,13 @@ public sealed partial class CallsApi(
             // Reserved now, or reserved by a request that failed (or is still running) before storing its call: this
             // request creates the call under the reserved id; the store lets only one of them create it.
             callId = reservation.CallId;
+        }
+
+        // Meta refuses business-initiated calls without the user's permission (138006) and counts them against the
+        // user's limits; asking first means a refused dial stores nothing and commands nothing.
+        if (await CheckPermissionAsync(waId, from, request, cancellationToken) is { } refused)
+        {
+            return refused;
         }
 
         var metadata = new Dictionary<string, string>(dial.Metadata, StringComparer.Ordinal);
@@ -91,6 +112,7 @@ public sealed partial class CallsApi(
         }
 
         // The answer shows the call as created: the node may move it on before this response is written.
+        await callbacks.OnCreatedAsync(call, cancellationToken);
         var created = CallResource.Of(call with { Version = 1 }, await store.GetHistoryAsync(callId, cancellationToken));
         if (logger.IsEnabled(LogLevel.Information))
         {
@@ -193,6 +215,26 @@ public sealed partial class CallsApi(
 
         var history = await store.GetHistoryAsync(id, cancellationToken);
         return new OkObjectResult(CallResource.Of(result.Call!, history));
+    }
+
+    /// <summary>Null when the call may be placed; otherwise the problem the dial answers.</summary>
+    private async Task<IActionResult?> CheckPermissionAsync(string waId, string from, HttpRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var decision = await permissions.CheckCanCallAsync(waId, from, cancellationToken);
+            return decision.CanCall ? null : PermissionProblems.ForDecision(decision);
+        }
+        catch (PermissionRateLimitedException ex)
+        {
+            request.HttpContext.Response.Headers.RetryAfter = Math.Ceiling(ex.RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+            return Problems.Create(StatusCodes.Status503ServiceUnavailable, ProblemTypes.PermissionLookupRateLimited,
+                "The user's call permission could not be checked now.", "Meta's call_permissions limit is hit; retry later.");
+        }
+        catch (WhatsAppGraphException ex)
+        {
+            return PermissionProblems.FromGraph(ex);
+        }
     }
 
     private async Task<IActionResult> AcceptedAsync(string callId, CancellationToken cancellationToken)

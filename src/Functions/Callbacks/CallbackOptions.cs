@@ -17,6 +17,9 @@ public sealed partial class CallbackOptions
     /// <summary>Prefix of the outbox table's name.</summary>
     public string TablePrefix { get; set; } = "Cb";
 
+    /// <summary>Receives the status events of calls whose dial named no <c>callbackUrl</c> (null: such calls send none).</summary>
+    public Uri? DefaultCallbackUrl { get; set; }
+
     /// <summary>Lets callbacks reach 127.0.0.0/8 and ::1 (local development and tests only).</summary>
     public bool AllowLoopback { get; set; }
 

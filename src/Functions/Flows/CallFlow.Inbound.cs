@@ -23,6 +23,15 @@ public sealed partial class CallFlow
             return;
         }
 
+        if (!await _hours.IsOpenAsync(phoneNumberId, cancellationToken))
+        {
+            // Closed: decline within Meta's answer window, before anything is stored. A closed-hours prompt
+            // (ClosedHoursAction.PlayClosedHoursPrompt) needs an inbound audio plan the node does not take yet.
+            LogCannotServe(offer.CallId, "outside business hours");
+            await RejectUnservedAsync(phoneNumberId, offer.CallId, cancellationToken);
+            return;
+        }
+
         var now = _time.GetUtcNow();
         var call = CallRecord.NewInbound(CallIds.New(_time), phoneNumberId, offer.From, offer.CallId, now, Timeouts)
             with { BizOpaqueData = offer.BizOpaqueCallbackData };
@@ -31,6 +40,7 @@ public sealed partial class CallFlow
         {
             LogInboundCreated(call.CallId, offer.CallId, phoneNumberId);
             await _commands.SendAsync(CallCommands.StartInbound(call, offer.Sdp, now), cancellationToken);
+            await _callbacks.OnCreatedAsync(call, cancellationToken);
             return;
         }
 

@@ -1,8 +1,11 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Serverless.Functions.Callbacks;
 using Serverless.Functions.Calls;
 using Serverless.Functions.Graph;
 using Serverless.Functions.Hosting;
+using Serverless.Functions.Permissions;
+using Serverless.Functions.Settings;
 using Serverless.Shared.Media;
 using Serverless.Shared.Transport;
 
@@ -22,6 +25,9 @@ public sealed partial class CallFlow
     private readonly TimeProvider _time;
     private readonly CallFlowOptions _options;
     private readonly ILogger<CallFlow> _logger;
+    private readonly StatusCallbacks _callbacks;
+    private readonly IPermissionService _permissions;
+    private readonly BusinessHoursGate _hours;
 
     public CallFlow(
         ICallStore store,
@@ -29,7 +35,10 @@ public sealed partial class CallFlow
         ICommandSender commands,
         TimeProvider time,
         IOptions<CallFlowOptions> options,
-        ILogger<CallFlow> logger)
+        ILogger<CallFlow> logger,
+        StatusCallbacks callbacks,
+        IPermissionService permissions,
+        BusinessHoursGate hours)
     {
         ArgumentNullException.ThrowIfNull(options);
         _store = store;
@@ -38,6 +47,9 @@ public sealed partial class CallFlow
         _time = time;
         _options = options.Value;
         _logger = logger;
+        _callbacks = callbacks;
+        _permissions = permissions;
+        _hours = hours;
     }
 
     public CallTimeouts Timeouts => _options.ToCallTimeouts();
@@ -68,7 +80,33 @@ public sealed partial class CallFlow
                 break;
         }
 
+        // After the side effects: a failure here fails the input, whose redelivery (DuplicateDelivery) enqueues again
+        // under the same event id.
+        await _callbacks.OnAppliedAsync(result, cancellationToken);
+        if (result.BecameFinal)
+        {
+            await RecordOutcomeAsync(result.Call!, cancellationToken);
+        }
+
         return result;
+    }
+
+    /// <summary>
+    /// Feeds the unanswered streak (meta-calling-api.md §3): a connected call of either direction resets it; a
+    /// business-initiated call the user declined or left ringing extends it; failures the user never saw change nothing.
+    /// </summary>
+    private async Task RecordOutcomeAsync(CallRecord call, CancellationToken cancellationToken)
+    {
+        BusinessCallOutcome? outcome = call switch
+        {
+            { ConnectedAt: not null } => BusinessCallOutcome.Connected,
+            { Direction: CallDirection.Outbound, Outcome: CallOutcome.Rejected or CallOutcome.NoAnswer } => BusinessCallOutcome.Unanswered,
+            _ => null,
+        };
+        if (outcome is { } recorded)
+        {
+            await _permissions.RecordCallOutcomeAsync(call.UserWaId, recorded, call.BusinessPhoneNumberId, cancellationToken);
+        }
     }
 
     /// <summary>Ends a call that just became final: a Graph request when Meta still thinks it runs, then Hangup.</summary>

@@ -6,9 +6,13 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Serverless.Functions.Callbacks;
 using Serverless.Functions.Calls;
+using Serverless.Functions.Dials;
 using Serverless.Functions.Flows;
 using Serverless.Functions.Graph;
+using Serverless.Functions.Permissions;
+using Serverless.Functions.Settings;
 using Serverless.Functions.Webhooks;
 using Serverless.Shared.Media;
 using Serverless.Shared.Security;
@@ -20,9 +24,10 @@ namespace Serverless.Functions.Hosting;
 public static class ServerlessCallingServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers options (validated on start), the call store, the command transport, the Graph calls client and
-    /// the flows. Services registered before this call (a TimeProvider, a TableServiceClient, an
-    /// <see cref="Graph.IWhatsAppCalls"/>) are kept.
+    /// Registers options (validated on start), the one <see cref="TableServiceClient"/> every table uses (see
+    /// <see cref="StorageOptions"/>), the call store, permissions, calling settings, status callbacks, the command
+    /// transport, the Graph clients and the flows. Services registered before this call (a TimeProvider, a
+    /// TableServiceClient, an <see cref="Graph.IWhatsAppCalls"/>) are kept.
     /// </summary>
     public static IServiceCollection AddServerlessCalling(this IServiceCollection services, IConfiguration configuration)
     {
@@ -33,7 +38,7 @@ public static class ServerlessCallingServiceCollectionExtensions
         services.AddOptions<MediaEventsOptions>().Bind(configuration.GetSection(MediaEventsOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CallFlowOptions>().Bind(configuration.GetSection(CallFlowOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
 
-        AddAzureIdentity(services, configuration);
+        AddTableStorage(services, configuration);
 
         var flowOptions = new CallFlowOptions();
         configuration.GetSection(CallFlowOptions.SectionName).Bind(flowOptions);
@@ -46,6 +51,12 @@ public static class ServerlessCallingServiceCollectionExtensions
 
         services.AddMediaCommandTransport(configuration);
         services.AddWhatsAppCalls(configuration);
+        services.AddCallPermissions(configuration);
+        services.AddCallingSettings(configuration);
+        services.AddCallbackDispatch(configuration);
+        services.AddDialScheduling(configuration);
+        services.TryAddSingleton<BusinessHoursGate>();
+        services.TryAddSingleton<StatusCallbacks>();
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new MediaEventSigner(
@@ -58,20 +69,27 @@ public static class ServerlessCallingServiceCollectionExtensions
     }
 
     /// <summary>
-    /// In Azure the app uses its managed identity: <c>CallStore:ServiceUri</c> registers an identity-based
-    /// <see cref="TableServiceClient"/> (Microsoft.Extensions.Azure), and identity-based transport endpoints resolve
-    /// the <see cref="TokenCredential"/>. Locally, connection strings are used and the credential is never built.
+    /// One storage configuration for every table (calls, permissions, callback outbox): in Azure
+    /// <c>Storage:ServiceUri</c> registers an identity-based <see cref="TableServiceClient"/> (Microsoft.Extensions.Azure,
+    /// the app's managed identity); locally <c>Storage:ConnectionString</c> builds one. The per-feature
+    /// <c>ConnectionString</c> options are then never read: their registrations only TryAdd a client.
     /// </summary>
-    private static void AddAzureIdentity(IServiceCollection services, IConfiguration configuration)
+    private static void AddTableStorage(IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
-        if (Uri.TryCreate(configuration["CallStore:ServiceUri"], UriKind.Absolute, out var tableUri))
+        var storage = new StorageOptions();
+        configuration.GetSection(StorageOptions.SectionName).Bind(storage);
+        if (storage.ServiceUri is { IsAbsoluteUri: true } tableUri)
         {
             services.AddAzureClients(clients =>
             {
                 clients.AddTableServiceClient(tableUri);
                 clients.UseCredential(sp => sp.GetRequiredService<TokenCredential>());
             });
+        }
+        else
+        {
+            services.TryAddSingleton(_ => new TableServiceClient(storage.ConnectionString));
         }
     }
 

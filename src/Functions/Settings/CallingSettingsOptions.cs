@@ -12,6 +12,9 @@ public sealed class CallingSettingsOptions
     /// <summary>Prompt (media id or blob name) played when <see cref="OutsideHours"/> is <see cref="ClosedHoursAction.PlayClosedHoursPrompt"/>.</summary>
     public string? ClosedHoursPrompt { get; set; }
 
+    /// <summary>How long the calling settings read from Graph are reused by the inbound business-hours check.</summary>
+    public TimeSpan SettingsCacheTtl { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Throws when the combination cannot work.</summary>
     public void Validate()
     {
@@ -19,5 +22,7 @@ public sealed class CallingSettingsOptions
         {
             throw new ArgumentException("ClosedHoursPrompt is required when OutsideHours is PlayClosedHoursPrompt.", nameof(ClosedHoursPrompt));
         }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(SettingsCacheTtl, TimeSpan.Zero);
     }
 }

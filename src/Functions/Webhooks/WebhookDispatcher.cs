@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Serverless.Functions.Calls;
 using Serverless.Functions.Flows;
 using Serverless.Functions.Hosting;
+using Serverless.Functions.Permissions;
 using Serverless.Shared.WhatsApp.Webhooks;
 
 namespace Serverless.Functions.Webhooks;
@@ -15,6 +16,7 @@ public sealed partial class WebhookDispatcher(
     CallFlow flow,
     ICallStore store,
     IOptions<MetaOptions> meta,
+    IPermissionService permissions,
     ILogger<WebhookDispatcher> logger)
 {
     public async Task DispatchAsync(WebhookBatch batch, CancellationToken cancellationToken)
@@ -67,8 +69,12 @@ public sealed partial class WebhookDispatcher(
                 }
 
                 break;
+            case CallPermissionReply reply:
+                // Replies older than the last applied one are ignored by the service, so redelivery is harmless.
+                await permissions.ApplyReplyAsync(reply with { PhoneNumberId = phoneNumberId }, cancellationToken);
+                break;
             default:
-                // Permission replies and account-level errors are recorded by Meta's own tooling; we only log them.
+                // Account-level errors are recorded by Meta's own tooling; we only log them.
                 if (logger.IsEnabled(LogLevel.Information))
                 {
                     var description = evt.ToString();

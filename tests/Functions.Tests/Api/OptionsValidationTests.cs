@@ -34,10 +34,10 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
-    public async Task A_table_service_uri_switches_the_call_store_to_an_identity_based_client()
+    public async Task A_storage_service_uri_switches_every_table_to_one_identity_based_client()
     {
         var settings = CallingApp.Settings("tidentity", new Uri("http://127.0.0.1:9/"));
-        settings["CallStore:ServiceUri"] = "https://example-account.table.core.windows.net/";
+        settings["Storage:ServiceUri"] = "https://example-account.table.core.windows.net/";
 
         await using var host = await FunctionsTestHost.StartAsync(
             new FunctionsTestHostOptions(typeof(ServerlessCallingServiceCollectionExtensions).Assembly)

@@ -29,6 +29,7 @@ internal sealed class CallingApp : IAsyncDisposable
     public const string MediaSecret = "media-events-secret-0123456789";
     public const string AccessToken = "graph-token-1";
     public const string User = "14155550123";
+    public const string CallbackSecret = "callback-signing-secret-0123456789abcdef";
 
     private readonly CancellationTokenSource _stop = new();
     private Task? _node;
@@ -73,8 +74,14 @@ internal sealed class CallingApp : IAsyncDisposable
         ["Meta:MaxWebhookBodyBytes"] = "65536",
         ["MediaEvents:Secret"] = MediaSecret,
         ["Transport:Kind"] = "InMemory",
-        ["CallStore:ConnectionString"] = AzuriteTables.ConnectionString,
+        ["Storage:ConnectionString"] = AzuriteTables.ConnectionString,
         ["CallStore:TablePrefix"] = prefix,
+        ["Permissions:TablePrefix"] = prefix,
+        ["Callbacks:TablePrefix"] = prefix,
+        ["Dials:TablePrefix"] = prefix,
+        ["Callbacks:SigningSecret"] = CallbackSecret,
+        ["Callbacks:AllowLoopback"] = "true",
+        ["WhatsAppGraph:DefaultPhoneNumberId"] = PhoneNumberId,
         ["WhatsAppGraph:BaseUrl"] = graph.AbsoluteUri,
         ["WhatsAppGraph:AccessToken"] = AccessToken,
         ["WhatsAppGraph:MaxRetryAttempts"] = "0",
@@ -82,7 +89,8 @@ internal sealed class CallingApp : IAsyncDisposable
     };
 
     public static async Task<CallingApp> StartAsync(
-        Action<Dictionary<string, string?>>? configure = null, bool runNode = true, Action<IServiceCollection>? services = null)
+        Action<Dictionary<string, string?>>? configure = null, bool runNode = true, Action<IServiceCollection>? services = null,
+        Action<IServiceCollection>? afterRegistration = null)
     {
         var graph = await FakeGraph.StartAsync();
         var prefix = AzuriteTables.UniquePrefix();
@@ -100,6 +108,7 @@ internal sealed class CallingApp : IAsyncDisposable
                 collection.AddSingleton(bus);
                 services?.Invoke(collection);
                 collection.AddServerlessCalling(configuration);
+                afterRegistration?.Invoke(collection);
             },
         });
         var app = new CallingApp(host, graph, bus, time, prefix);

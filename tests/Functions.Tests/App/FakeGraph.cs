@@ -27,7 +27,9 @@ internal sealed class FakeGraph : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<GraphRequest> _requests = new();
     private readonly ConcurrentDictionary<string, (int Status, int Code, string Message)> _errors = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _lookups = new();
     private int _wacids;
+    private int _settingsReads;
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private FakeGraph(WebApplication app) => _app = app;
@@ -38,6 +40,29 @@ internal sealed class FakeGraph : IAsyncDisposable
 
     public IReadOnlyList<string> Actions => [.. _requests.Select(r => r.Action)];
 
+    /// <summary>What <c>GET call_permissions</c> answers; by default a permanent permission with calls left.</summary>
+    public string PermissionsJson { get; set; } = Permissions("permanent");
+
+    /// <summary>What <c>GET settings</c> answers; by default calling enabled without call hours (always open).</summary>
+    public string SettingsJson { get; set; } = """{"calling":{"status":"ENABLED"},"id":"1000001"}""";
+
+    /// <summary>The <c>user_wa_id</c> of every call_permissions lookup.</summary>
+    public IReadOnlyList<string> PermissionLookups => [.. _lookups];
+
+    public int SettingsReads => Volatile.Read(ref _settingsReads);
+
+    /// <summary>Meta's call_permissions body.</summary>
+    public static string Permissions(string status, DateTimeOffset? expires = null, bool canStartCall = true, int callsUsed = 0, DateTimeOffset? callsReset = null)
+    {
+        var expiry = expires is { } e ? ",\"expiration_time\":" + e.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) : "";
+        var reset = callsReset is { } c ? ",\"limit_expiration_time\":" + c.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) : "";
+        return "{\"messaging_product\":\"whatsapp\",\"permission\":{\"status\":\"" + status + "\"" + expiry + "}," +
+            "\"actions\":[" +
+            "{\"action_name\":\"send_call_permission_request\",\"can_perform_action\":true,\"limits\":[{\"time_period\":\"PT24H\",\"max_allowed\":1,\"current_usage\":0}]}," +
+            "{\"action_name\":\"start_call\",\"can_perform_action\":" + (canStartCall ? "true" : "false") +
+            ",\"limits\":[{\"time_period\":\"PT24H\",\"max_allowed\":100,\"current_usage\":" + callsUsed.ToString(CultureInfo.InvariantCulture) + reset + "}]}]}";
+    }
+
     public static async Task<FakeGraph> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -46,6 +71,16 @@ internal sealed class FakeGraph : IAsyncDisposable
         var app = builder.Build();
         var fake = new FakeGraph(app);
         app.MapPost("/{version}/{phoneNumberId}/calls", fake.HandleAsync);
+        app.MapGet("/{version}/{phoneNumberId}/call_permissions", (string version, string phoneNumberId, HttpRequest request) =>
+        {
+            fake._lookups.Enqueue(request.Query["user_wa_id"].ToString());
+            return Results.Text(fake.PermissionsJson, "application/json");
+        });
+        app.MapGet("/{version}/{phoneNumberId}/settings", (string version, string phoneNumberId) =>
+        {
+            Interlocked.Increment(ref fake._settingsReads);
+            return Results.Text(fake.SettingsJson, "application/json");
+        });
         await app.StartAsync();
         var address = app.Services.GetService(typeof(IServer)) is IServer server
             ? server.Features.Get<IServerAddressesFeature>()!.Addresses.First()

@@ -72,6 +72,31 @@ internal static class MetaWebhooks
         return Envelope(phoneNumberId, "calls", value);
     }
 
+    /// <summary>A <c>call_permission_reply</c> message (field <c>messages</c>, meta-calling-api.md §3).</summary>
+    public static string PermissionReply(string response, bool permanent, DateTimeOffset? expiration = null, string from = CallingApp.User) =>
+        Envelope(CallingApp.PhoneNumberId, "messages", new
+        {
+            contacts = new[] { new { profile = new { name = "Test User" }, wa_id = from } },
+            messages = new[]
+            {
+                new
+                {
+                    from, id = "wamid.REPLY" + Guid.NewGuid().ToString("N"), timestamp = Ts(), type = "interactive",
+                    context = new { from, id = "wamid.REQ1" },
+                    interactive = new
+                    {
+                        type = "call_permission_reply",
+                        call_permission_reply = new
+                        {
+                            response, is_permanent = permanent,
+                            expiration_timestamp = expiration?.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+                            response_source = "user_action",
+                        },
+                    },
+                },
+            },
+        });
+
     /// <summary>One delivery carrying the entries of several bodies, in order (Meta batches deliveries).</summary>
     public static string Batch(params string[] bodies)
     {

@@ -1,0 +1,194 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
+
+namespace Serverless.Functions.Dials;
+
+/// <summary>
+/// Dial schedules in one table: partition <c>dial</c> (one row per schedule), partition <c>key</c> (Idempotency-Key
+/// → dial id) and partition <c>rate</c> (the scheduler's token bucket). Every update is conditional on the ETag, so
+/// a cancel and a scheduler run never both win.
+/// </summary>
+public sealed class DialStore
+{
+    private const string DialPartition = "dial";
+    private const string KeyPartition = "key";
+    private const string RatePartition = "rate";
+    private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
+    private readonly TableClient _table;
+    private readonly Lazy<Task> _init;
+
+    public DialStore(TableServiceClient client, IOptions<DialOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(options);
+        _table = client.GetTableClient(options.Value.TableName);
+        _init = new Lazy<Task>(() => _table.CreateIfNotExistsAsync());
+    }
+
+    /// <summary>Maps an Idempotency-Key to <paramref name="dialId"/>, or returns the dial id it already maps to.</summary>
+    public async Task<(bool Reserved, string DialId)> ReserveKeyAsync(string key, string dialId, CancellationToken cancellationToken)
+    {
+        await _init.Value;
+        var row = KeyRow(key);
+        try
+        {
+            await _table.AddEntityAsync(new TableEntity(KeyPartition, row) { ["DialId"] = dialId }, cancellationToken);
+            return (true, dialId);
+        }
+        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.Conflict)
+        {
+            var existing = await _table.GetEntityAsync<TableEntity>(KeyPartition, row, cancellationToken: cancellationToken);
+            return (false, existing.Value.GetString("DialId"));
+        }
+    }
+
+    /// <summary>Stores a new schedule; false when the id exists.</summary>
+    public async Task<bool> CreateAsync(DialSchedule schedule, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        await _init.Value;
+        try
+        {
+            await _table.AddEntityAsync(ToEntity(schedule), cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.Conflict)
+        {
+            return false;
+        }
+    }
+
+    public async Task<DialSchedule?> GetAsync(string dialId, CancellationToken cancellationToken)
+    {
+        await _init.Value;
+        var found = await _table.GetEntityIfExistsAsync<TableEntity>(DialPartition, dialId, cancellationToken: cancellationToken);
+        return found.HasValue ? FromEntity(found.Value!) : null;
+    }
+
+    /// <summary>Replaces the schedule if nobody changed it since it was read; null when someone did.</summary>
+    public async Task<DialSchedule?> TryUpdateAsync(DialSchedule schedule, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        await _init.Value;
+        try
+        {
+            var response = await _table.UpdateEntityAsync(ToEntity(schedule), new ETag(schedule.ETag!), TableUpdateMode.Replace, cancellationToken);
+            return schedule with { ETag = response.Headers.ETag?.ToString() };
+        }
+        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.PreconditionFailed)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Schedules in <paramref name="state"/> (and, for Scheduled, due by <paramref name="dueBy"/>), oldest due first.</summary>
+    public async Task<IReadOnlyList<DialSchedule>> ListAsync(DialScheduleState state, DateTimeOffset? dueBy, int max, CancellationToken cancellationToken)
+    {
+        await _init.Value;
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {DialPartition} and State eq {state.ToString()}");
+        if (dueBy is { } due)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"NextAttemptAt le {due.UtcDateTime}");
+        }
+
+        var found = new List<DialSchedule>();
+        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            found.Add(FromEntity(entity));
+        }
+
+        // Oldest due first; ties by id (ids are time-ordered), so a burst is served in the order it was scheduled.
+        return [.. found.OrderBy(s => s.NextAttemptAt).ThenBy(s => s.DialId, StringComparer.Ordinal).Take(max)];
+    }
+
+    /// <summary>The rate bucket as stored (tokens, last refill, ETag), or null before the first run.</summary>
+    public async Task<(double Tokens, DateTimeOffset At, ETag ETag)?> GetBucketAsync(CancellationToken cancellationToken)
+    {
+        await _init.Value;
+        var found = await _table.GetEntityIfExistsAsync<TableEntity>(RatePartition, "bucket", cancellationToken: cancellationToken);
+        return found.HasValue
+            ? (found.Value!.GetDouble("Tokens") ?? 0, found.Value.GetDateTimeOffset("At") ?? DateTimeOffset.MinValue, found.Value.ETag)
+            : null;
+    }
+
+    /// <summary>Stores the bucket if unchanged since read (<paramref name="etag"/> default: create); false on a lost race.</summary>
+    public async Task<bool> TrySetBucketAsync(double tokens, DateTimeOffset at, ETag? etag, CancellationToken cancellationToken)
+    {
+        await _init.Value;
+        var entity = new TableEntity(RatePartition, "bucket") { ["Tokens"] = tokens, ["At"] = at };
+        try
+        {
+            if (etag is { } tag)
+            {
+                await _table.UpdateEntityAsync(entity, tag, TableUpdateMode.Replace, cancellationToken);
+            }
+            else
+            {
+                await _table.AddEntityAsync(entity, cancellationToken);
+            }
+
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.Conflict)
+        {
+            return false;
+        }
+    }
+
+    // Keys may hold characters Table row keys forbid (/ \ # ?): the row key is a hash of the key.
+    private static string KeyRow(string key) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+
+    private static TableEntity ToEntity(DialSchedule s) => new(DialPartition, s.DialId)
+    {
+        ["State"] = s.State.ToString(),
+        ["UserWaId"] = s.UserWaId,
+        ["BusinessPhoneNumberId"] = s.BusinessPhoneNumberId,
+        ["Body"] = s.Body,
+        ["MaxAttempts"] = s.Retry.MaxAttempts,
+        ["SpacingSeconds"] = (long)s.Retry.Spacing.TotalSeconds,
+        ["RetryOn"] = (int)s.Retry.On,
+        ["CreatedAt"] = s.CreatedAt,
+        ["NextAttemptAt"] = s.NextAttemptAt,
+        ["ClaimedAt"] = s.ClaimedAt,
+        ["Attempts"] = string.Join(',', s.AttemptCallIds),
+        ["IdempotencyKey"] = s.IdempotencyKey,
+        ["Reason"] = s.Reason,
+    };
+
+    private static DialSchedule FromEntity(TableEntity e) => new()
+    {
+        DialId = e.RowKey,
+        State = Enum.Parse<DialScheduleState>(e.GetString("State")),
+        UserWaId = e.GetString("UserWaId"),
+        BusinessPhoneNumberId = e.GetString("BusinessPhoneNumberId"),
+        Body = e.GetString("Body"),
+        Retry = new DialRetryPolicy(
+            e.GetInt32("MaxAttempts") ?? 1,
+            TimeSpan.FromSeconds(e.GetInt64("SpacingSeconds") ?? 0),
+            (RetryOn)(e.GetInt32("RetryOn") ?? 0)),
+        CreatedAt = e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,
+        NextAttemptAt = e.GetDateTimeOffset("NextAttemptAt") ?? DateTimeOffset.MinValue,
+        ClaimedAt = e.GetDateTimeOffset("ClaimedAt"),
+        AttemptCallIds = e.GetString("Attempts") is { Length: > 0 } attempts ? attempts.Split(',') : [],
+        IdempotencyKey = e.GetString("IdempotencyKey"),
+        Reason = e.GetString("Reason"),
+        ETag = e.ETag.ToString(),
+    };
+
+    /// <summary>New dial id: <c>dial_</c> + time-ordered hex, so listing order follows creation order.</summary>
+    public static string NewId(TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        return "dial_" + time.GetUtcNow().ToUnixTimeMilliseconds().ToString("x12", CultureInfo.InvariantCulture)
+            + Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant();
+    }
+
+    /// <summary>Whether <paramref name="id"/> has the form <see cref="NewId"/> produces.</summary>
+    public static bool IsValidId(string? id) =>
+        id is { Length: 33 } && id.StartsWith("dial_", StringComparison.Ordinal) && !id.AsSpan(5).ContainsAnyExcept(LowerHex);
+}

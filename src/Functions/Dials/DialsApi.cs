@@ -1,0 +1,211 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
+using Serverless.Functions.Api;
+using Serverless.Functions.Callbacks;
+using Serverless.Functions.Calls;
+using Serverless.Functions.Hosting;
+
+namespace Serverless.Functions.Dials;
+
+/// <summary>
+/// Scheduled and retried dials: <c>POST /api/dials</c> (a dial body plus <c>notBefore</c> and <c>retry</c>),
+/// <c>GET /api/dials/{id}</c> (with attempts), <c>DELETE /api/dials/{id}</c> (cancel: never dials again).
+/// </summary>
+public sealed class DialsApi(
+    DialStore dials,
+    ICallStore calls,
+    CallbackUrlPolicy callbackUrls,
+    TimeProvider time,
+    IOptions<MetaOptions> meta,
+    IOptions<CallFlowOptions> flowOptions,
+    IOptions<DialOptions> options)
+{
+    private const int MaxIdempotencyKeyLength = 200;
+
+    [Function("ScheduleDial")]
+    public async Task<IActionResult> ScheduleAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "dials")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var body = await BodyReader.ReadAsync(request, flowOptions.Value.MaxApiBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            return Problems.TooLarge(flowOptions.Value.MaxApiBodyBytes);
+        }
+
+        if (!DialRequest.TryParse(body, out var dial, out var problem, out var invalidJson))
+        {
+            return invalidJson ? Problems.InvalidJson(problem!) : Problems.Validation(problem!);
+        }
+
+        if (!TryReadSchedule(body, out var notBefore, out var retry, out problem))
+        {
+            return Problems.Validation(problem!);
+        }
+
+        if (!E164.TryNormalize(dial.To, out var waId))
+        {
+            return Problems.Create(StatusCodes.Status400BadRequest, ProblemTypes.InvalidPhoneNumber,
+                "'to' is not a valid E.164 phone number.", "Use '+' followed by the country code and number, e.g. +14155550123.");
+        }
+
+        var from = dial.From ?? meta.Value.DefaultPhoneNumberId;
+        if (!meta.Value.Serves(from))
+        {
+            return Problems.Create(StatusCodes.Status400BadRequest, ProblemTypes.UnknownPhoneNumberId,
+                "'from' is not a business phone number id this deployment serves.");
+        }
+
+        if (dial.CallbackUrl is not null
+            && await callbackUrls.ValidateAsync(dial.CallbackUrl.AbsoluteUri, cancellationToken) is { IsAllowed: false } refusal)
+        {
+            return Problems.Create(StatusCodes.Status400BadRequest, ProblemTypes.CallbackUrlRefused, "'callbackUrl' is not allowed.", refusal.Detail);
+        }
+
+        var idempotencyKey = request.Headers[CallsApi.IdempotencyKeyHeader].ToString();
+        if (idempotencyKey.Length > MaxIdempotencyKeyLength)
+        {
+            return Problems.Validation($"{CallsApi.IdempotencyKeyHeader} is longer than {MaxIdempotencyKeyLength} characters.");
+        }
+
+        var dialId = DialStore.NewId(time);
+        if (idempotencyKey.Length > 0)
+        {
+            var reservation = await dials.ReserveKeyAsync(idempotencyKey, dialId, cancellationToken);
+            if (!reservation.Reserved && await dials.GetAsync(reservation.DialId, cancellationToken) is { } existing)
+            {
+                return new AcceptedResult(Location(existing.DialId), await ResourceAsync(existing, cancellationToken));
+            }
+
+            dialId = reservation.DialId;
+        }
+
+        var now = time.GetUtcNow();
+        var schedule = new DialSchedule
+        {
+            DialId = dialId,
+            State = DialScheduleState.Scheduled,
+            UserWaId = waId,
+            BusinessPhoneNumberId = from,
+            Body = System.Text.Encoding.UTF8.GetString(body),
+            Retry = retry,
+            CreatedAt = now,
+            NextAttemptAt = notBefore is { } nb && nb > now ? nb : now,
+            IdempotencyKey = idempotencyKey.Length > 0 ? idempotencyKey : null,
+        };
+        await dials.CreateAsync(schedule, cancellationToken);
+        var stored = await dials.GetAsync(dialId, cancellationToken) ?? schedule;
+        return new AcceptedResult(Location(dialId), await ResourceAsync(stored, cancellationToken));
+    }
+
+    [Function("GetDial")]
+    public async Task<IActionResult> GetAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "dials/{id}")] HttpRequest request, string id, CancellationToken cancellationToken)
+    {
+        if (!DialStore.IsValidId(id) || await dials.GetAsync(id, cancellationToken) is not { } schedule)
+        {
+            return NotFound(id);
+        }
+
+        return new OkObjectResult(await ResourceAsync(schedule, cancellationToken));
+    }
+
+    [Function("CancelDial")]
+    public async Task<IActionResult> CancelAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "dials/{id}")] HttpRequest request, string id, CancellationToken cancellationToken)
+    {
+        if (!DialStore.IsValidId(id))
+        {
+            return NotFound(id);
+        }
+
+        // Conditional on the ETag: either this cancel or the scheduler's claim wins, never both unnoticed.
+        for (var attempt = 0; attempt < 16; attempt++)
+        {
+            if (await dials.GetAsync(id, cancellationToken) is not { } schedule)
+            {
+                return NotFound(id);
+            }
+
+            if (schedule.State == DialScheduleState.Cancelled)
+            {
+                return new OkObjectResult(await ResourceAsync(schedule, cancellationToken));
+            }
+
+            if (schedule.IsFinal)
+            {
+                return Problems.Create(StatusCodes.Status409Conflict, ProblemTypes.DialFinished, "The dial has finished and cannot be cancelled.",
+                    $"It ended {schedule.State}.", Location(id));
+            }
+
+            // A call already placed keeps running (hang it up with DELETE /api/calls/{id}); no further attempt is made.
+            if (await dials.TryUpdateAsync(schedule with { State = DialScheduleState.Cancelled, Reason = "cancelled" }, cancellationToken) is { } cancelled)
+            {
+                return new OkObjectResult(await ResourceAsync(cancelled, cancellationToken));
+            }
+        }
+
+        return Problems.Create(StatusCodes.Status409Conflict, ProblemTypes.DialFinished, "The dial kept changing; try again.", null, Location(id));
+    }
+
+    private bool TryReadSchedule(byte[] body, out DateTimeOffset? notBefore, out DialRetryPolicy retry, out string? problem)
+    {
+        notBefore = null;
+        retry = DialRetryPolicy.Once;
+        using var doc = JsonDocument.Parse(body);
+        var root = doc.RootElement;
+        if (root.TryGetProperty("notBefore", out var nb) && nb.ValueKind != JsonValueKind.Null)
+        {
+            if (nb.ValueKind != JsonValueKind.String
+                || !DateTimeOffset.TryParse(nb.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+            {
+                problem = "notBefore must be an ISO 8601 time.";
+                return false;
+            }
+
+            notBefore = parsed;
+        }
+
+        if (!DialRetryPolicy.TryParse(root, options.Value.MaxAttempts, out var policy, out problem))
+        {
+            return false;
+        }
+
+        retry = policy;
+        return true;
+    }
+
+    private async Task<DialResource> ResourceAsync(DialSchedule s, CancellationToken cancellationToken)
+    {
+        var attempts = new List<DialAttemptResource>(s.AttemptCallIds.Count);
+        foreach (var callId in s.AttemptCallIds)
+        {
+            var call = await calls.GetAsync(callId, cancellationToken);
+            attempts.Add(new DialAttemptResource(callId, call?.State.ToString(), call?.Outcome?.ToString(), "/api/calls/" + callId));
+        }
+
+        return new DialResource
+        {
+            Id = s.DialId,
+            State = s.State.ToString(),
+            To = "+" + s.UserWaId,
+            From = s.BusinessPhoneNumberId,
+            CreatedAt = s.CreatedAt,
+            NextAttemptAt = s.State == DialScheduleState.Scheduled ? s.NextAttemptAt : null,
+            MaxAttempts = s.Retry.MaxAttempts,
+            SpacingSeconds = s.Retry.Spacing.TotalSeconds,
+            RetryOn = [.. Enum.GetValues<RetryOn>().Where(f => f != Dials.RetryOn.None && s.Retry.On.HasFlag(f)).Select(f => f.ToString())],
+            Reason = s.Reason,
+            Attempts = attempts,
+        };
+    }
+
+    private static ObjectResult NotFound(string id) =>
+        Problems.Create(StatusCodes.Status404NotFound, ProblemTypes.DialNotFound, "No such dial.", null, DialStore.IsValidId(id) ? Location(id) : null);
+
+    private static string Location(string dialId) => "/api/dials/" + dialId;
+}

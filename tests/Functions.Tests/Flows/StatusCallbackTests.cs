@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Serverless.Functions.Callbacks;
+using Serverless.Functions.Tests.App;
+using Serverless.Functions.Tests.Callbacks;
+using Serverless.Shared.Media;
+using Serverless.Shared.Security;
+
+namespace Serverless.Functions.Tests.Flows;
+
+/// <summary>Every state change of a dialled call reaches its callbackUrl as a signed event, once per event id.</summary>
+public sealed class StatusCallbackTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task State_changes_are_delivered_signed_once_per_event_id_even_when_webhooks_are_redelivered()
+    {
+        await using var app = await CallingApp.StartAsync(afterRegistration: TrustReceiverCertificate);
+        await using var receiver = await CallbackReceiver.StartAsync(CallingApp.CallbackSecret, app.Time.GetUtcNow, CallbackReceiver.FreePort());
+
+        using var dial = await app.DialAsync(new { to = "+14155550123", callbackUrl = receiver.Url });
+        Assert.Equal(HttpStatusCode.Accepted, dial.StatusCode);
+        var callId = (await CallingApp.ReadJsonAsync(dial)).GetProperty("id").GetString()!;
+        await app.Node.Acked<OfferReady>().WaitAsync(Timeout);
+        var wacid = FakeGraph.WacidFor(1);
+        await app.DeliverAsync(MetaWebhooks.OutboundAnswer(wacid));
+        await app.Node.Acked<MediaConnected>().WaitAsync(Timeout);
+        var terminate = MetaWebhooks.Terminate(wacid, "COMPLETED", outbound: true, duration: 42);
+        await app.DeliverAsync(terminate);
+        await app.Node.Acked<MediaEnded>().WaitAsync(Timeout);
+        await app.Host.RunTimerAsync("DrainCallbacks");
+
+        // Meta redelivers the terminate and the drain runs again: nothing new reaches the receiver.
+        await app.DeliverAsync(terminate);
+        await app.Host.RunTimerAsync("DrainCallbacks");
+
+        var received = receiver.Received;
+        Assert.All(received, r => Assert.Equal(SignatureCheck.Valid, r.Verdict));
+        Assert.Equal(received.Count, received.Select(r => r.EventId).Distinct(StringComparer.Ordinal).Count());
+        var events = received.Select(r => JsonDocument.Parse(r.Body).RootElement.Clone())
+            .OrderBy(e => long.Parse(e.GetProperty("eventId").GetString()![(callId.Length + 1)..], CultureInfo.InvariantCulture))
+            .ToList();
+        Assert.All(events, e => Assert.Equal(callId, e.GetProperty("callId").GetString()));
+        var types = events.Select(e => e.GetProperty("type").GetString()).ToList();
+        Assert.Equal("call.preparing", types[0]);
+        Assert.Contains("call.ringing", types);
+        Assert.Contains("call.connected", types);
+        Assert.Equal("call.ended", types[^1]);
+        Assert.Single(types, t => t == "call.ended");
+        var ended = events[^1];
+        Assert.Equal("Completed", ended.GetProperty("outcome").GetString());
+        Assert.Equal(42, ended.GetProperty("durationSeconds").GetDouble());
+
+        // Event ids are the call's history sequence numbers of the changes they announce.
+        var history = (await app.GetCallAsync(callId)).GetProperty("events").EnumerateArray()
+            .Select(e => e.GetProperty("sequence").GetInt64()).ToHashSet();
+        Assert.All(events, e => Assert.Contains(
+            long.Parse(e.GetProperty("eventId").GetString()![(callId.Length + 1)..], CultureInfo.InvariantCulture), history));
+    }
+
+    [Fact]
+    public async Task A_call_dialled_without_callbackUrl_sends_nothing_when_no_default_is_configured()
+    {
+        await using var app = await CallingApp.StartAsync(afterRegistration: TrustReceiverCertificate);
+        await using var receiver = await CallbackReceiver.StartAsync(CallingApp.CallbackSecret, app.Time.GetUtcNow, CallbackReceiver.FreePort());
+
+        using var dial = await app.DialAsync(new { to = "+14155550123" });
+        Assert.Equal(HttpStatusCode.Accepted, dial.StatusCode);
+        await app.Node.Acked<OfferReady>().WaitAsync(Timeout);
+        await app.Host.RunTimerAsync("DrainCallbacks");
+
+        Assert.Empty(receiver.Received);
+    }
+
+    /// <summary>Same guarded handler as production; only the certificate check knows the self-signed receiver.</summary>
+    private static void TrustReceiverCertificate(IServiceCollection services) =>
+        services.AddHttpClient(CallbackDispatcher.HttpClientName).ConfigurePrimaryHttpMessageHandler(sp =>
+        {
+            var handler = CallbackHttpHandler.Create(sp.GetRequiredService<CallbackUrlPolicy>());
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) => CallbackReceiver.IsOurCertificate(certificate);
+            return handler;
+        });
+}
