@@ -67,6 +67,14 @@ param mediaNodeMaxCalls int = 200
 @description('Upper bound of Functions instances (Flex Consumption).')
 param functionsMaximumInstanceCount int = 100
 
+@minValue(1)
+@description('Outbound dials started per second (Meta call rate limits: 138005).')
+param maxDialsPerSecond int = 1
+
+@minValue(1)
+@description('Dials that may start at once before maxDialsPerSecond applies.')
+param dialBurst int = 5
+
 @allowed([512, 2048, 4096])
 param functionsInstanceMemoryMB int = 2048
 
@@ -191,6 +199,8 @@ module functions 'modules/functionapp.bicep' = {
     serviceBusNamespace: serviceBus.outputs.fullyQualifiedNamespace
     appInsightsConnectionString: monitoring.outputs.connectionString
     maximumInstanceCount: functionsMaximumInstanceCount
+    maxDialsPerSecond: maxDialsPerSecond
+    dialBurst: dialBurst
     instanceMemoryMB: functionsInstanceMemoryMB
     metaPhoneNumberIds: metaPhoneNumberIds
     metaDefaultPhoneNumberId: metaDefaultPhoneNumberId

@@ -15,6 +15,10 @@ param tableEndpoint string
 param serviceBusNamespace string
 param appInsightsConnectionString string
 param maximumInstanceCount int
+@description('Dials started per second across the app (Dials:MaxDialsPerSecond).')
+param maxDialsPerSecond int
+@description('Dials that may start at once before the rate applies (Dials:Burst).')
+param dialBurst int
 param instanceMemoryMB int
 param metaPhoneNumberIds array
 param metaDefaultPhoneNumberId string
@@ -57,10 +61,20 @@ var baseSettings = {
   // Command transport to the MediaNodes: Service Bus by identity (Transport:FullyQualifiedNamespace).
   Transport__Kind: 'ServiceBus'
   Transport__FullyQualifiedNamespace: serviceBusNamespace
-  // One identity-based TableServiceClient serves the call store, permissions and callbacks.
-  CallStore__ServiceUri: tableEndpoint
+  // One identity-based TableServiceClient serves every table (calls, permissions, callbacks, dials).
+  Storage__ServiceUri: tableEndpoint
+  CallStore__TablePrefix: 'Calls'
+  Permissions__TablePrefix: 'Perm'
+  Callbacks__TablePrefix: 'Cb'
+  Dials__TablePrefix: 'Dial'
+  // Callback URLs must be public HTTPS in Azure (SSRF guard).
+  Callbacks__AllowLoopback: 'false'
   Calls__AnswerWindow: '00:00:45'
   Calls__AcceptAfterOutboundAnswer: 'false'
+  CallingSettings__OutsideHours: 'Reject'
+  CallingSettings__SettingsCacheTtl: '00:01:00'
+  Dials__MaxDialsPerSecond: string(maxDialsPerSecond)
+  Dials__Burst: string(dialBurst)
 }
 
 // Meta__PhoneNumberIds__0..n: the configuration binder reads an array from indexed keys.

@@ -58,6 +58,39 @@ internal static class OpenApiOperations
             Responses = Responses(document, ("200", "The call, ending.", OpenApiSchemas.Call), ("404", "No such call.", OpenApiSchemas.Problem)),
         }, keyed);
 
+        var dialId = PathParameter("id", "Dial id.");
+
+        Add(document, "/dials", HttpMethod.Post, new OpenApiOperation
+        {
+            OperationId = "ScheduleDial",
+            Summary = "Schedule a dial",
+            Description = "Places a call later and/or retries it on chosen outcomes. Send Idempotency-Key to make retries safe.",
+            Parameters =
+            [
+                new OpenApiParameter { Name = "Idempotency-Key", In = ParameterLocation.Header, Description = "Retries with the same key return the same dial.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+            ],
+            RequestBody = JsonBody(document, OpenApiSchemas.DialScheduleRequest, "The dial to schedule."),
+            Responses = Responses(document, ("202", "Accepted; the dial is scheduled.", OpenApiSchemas.Dial), ("400", "Invalid request.", OpenApiSchemas.Problem)),
+        }, keyed);
+
+        Add(document, "/dials/{id}", HttpMethod.Get, new OpenApiOperation
+        {
+            OperationId = "GetDial",
+            Summary = "Get a dial",
+            Description = "Reads a scheduled dial with its attempts.",
+            Parameters = [dialId],
+            Responses = Responses(document, ("200", "The dial.", OpenApiSchemas.Dial), ("404", "No such dial.", OpenApiSchemas.Problem)),
+        }, keyed);
+
+        Add(document, "/dials/{id}", HttpMethod.Delete, new OpenApiOperation
+        {
+            OperationId = "CancelDial",
+            Summary = "Cancel a dial",
+            Description = "Cancels a scheduled dial: it never dials again (a call in progress is not hung up).",
+            Parameters = [dialId],
+            Responses = Responses(document, ("200", "The dial, cancelled.", OpenApiSchemas.Dial), ("404", "No such dial.", OpenApiSchemas.Problem), ("409", "The dial has finished.", OpenApiSchemas.Problem)),
+        }, keyed);
+
         Add(document, "/permissions/{waId}", HttpMethod.Get, new OpenApiOperation
         {
             OperationId = "GetCallPermission",

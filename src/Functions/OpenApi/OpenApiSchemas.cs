@@ -8,6 +8,8 @@ internal static class OpenApiSchemas
     public const string DialRequest = "DialRequest";
     public const string Call = "Call";
     public const string CallList = "CallList";
+    public const string DialScheduleRequest = "DialScheduleRequest";
+    public const string Dial = "Dial";
     public const string Problem = "Problem";
     public const string CallPermission = "CallPermission";
     public const string CallPermissionRequest = "CallPermissionRequest";
@@ -49,6 +51,51 @@ internal static class OpenApiSchemas
             ["calls"],
             ("calls", new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchemaReference(Call, document) }),
             ("continuationToken", String("Pass as continuationToken to read the next page; absent on the last page."))));
+
+        document.AddComponent<IOpenApiSchema>(DialScheduleRequest, new OpenApiSchema
+        {
+            Description = "A dial request plus when to place it and how to retry.",
+            AllOf =
+            [
+                new OpenApiSchemaReference(DialRequest, document),
+                Object(
+                    "Scheduling.",
+                    [],
+                    ("notBefore", String("Earliest time to place the first attempt (ISO 8601); now when omitted.", "date-time")),
+                    ("retry", Object(
+                        "How often and when the dial is tried again.",
+                        ["maxAttempts"],
+                        ("maxAttempts", new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Description = "Most attempts in all." }),
+                        ("spacingSeconds", new OpenApiSchema { Type = JsonSchemaType.Number, Description = "Seconds between attempts." }),
+                        ("retryOn", new OpenApiSchema { Type = JsonSchemaType.Array, Description = "Outcomes that cause another attempt (e.g. rejected, noAnswer).", Items = new OpenApiSchema { Type = JsonSchemaType.String } })))),
+            ],
+        });
+
+        document.AddComponent<IOpenApiSchema>(Dial, Object(
+            "A scheduled dial and its attempts.",
+            ["id", "state", "to", "from", "createdAt", "maxAttempts", "spacingSeconds", "retryOn", "attempts"],
+            ("id", String("Dial id.")),
+            ("state", String("Where the dial stands (e.g. scheduled, dialing, completed, cancelled, exhausted).")),
+            ("to", String("The user's E.164 number.")),
+            ("from", String("Business phone number id.")),
+            ("createdAt", String("When the dial was created.", "date-time")),
+            ("nextAttemptAt", String("When the next attempt is due.", "date-time")),
+            ("maxAttempts", new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Description = "Most attempts in all." }),
+            ("spacingSeconds", new OpenApiSchema { Type = JsonSchemaType.Number, Description = "Seconds between attempts." }),
+            ("retryOn", new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } }),
+            ("reason", String("Why the dial ended or was refused.")),
+            ("attempts", new OpenApiSchema
+            {
+                Type = JsonSchemaType.Array,
+                Description = "The calls placed so far.",
+                Items = Object(
+                    "One attempt.",
+                    ["callId", "location"],
+                    ("callId", String("The call of this attempt.")),
+                    ("state", String("The call's state.")),
+                    ("outcome", String("The call's outcome once ended.")),
+                    ("location", String("URL of the call resource."))),
+            })));
 
         document.AddComponent<IOpenApiSchema>(Problem, Object(
             "RFC 9457 problem details.",

@@ -18,17 +18,14 @@ internal static class AppSettingRequirements
 
     /// <summary>
     /// Connection strings the example file uses locally and the identity-based settings that replace them in Azure
-    /// (shared keys are off there). The call store, permissions and callbacks share the one identity-based
-    /// TableServiceClient registered from CallStore:ServiceUri.
+    /// (shared keys are off there). Every table shares the one identity-based TableServiceClient registered from
+    /// Storage:ServiceUri.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> IdentityReplacements = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["AzureWebJobsStorage"] = "AzureWebJobsStorage__accountName",
         ["Transport__ConnectionString"] = "Transport__FullyQualifiedNamespace",
-        ["CallStore__ConnectionString"] = "CallStore__ServiceUri",
         ["Storage__ConnectionString"] = "Storage__ServiceUri",
-        ["Permissions__ConnectionString"] = "CallStore__ServiceUri",
-        ["Callbacks__ConnectionString"] = "CallStore__ServiceUri",
     };
 
     /// <summary>Flex Consumption declares the worker runtime in functionAppConfig.runtime, not as a setting.</summary>

@@ -32,7 +32,7 @@ public sealed class ArmTemplateTests
     {
         var sections = AppSettingRequirements.OptionsSections();
         // The discovery must see the sections the app binds, or this test would pass on nothing.
-        foreach (var expected in new[] { "Meta", "MediaEvents", "Calls", "WhatsAppGraph", "Transport", "CallStore", "Permissions", "Callbacks", "CallingSettings" })
+        foreach (var expected in new[] { "Meta", "MediaEvents", "Calls", "WhatsAppGraph", "Transport", "CallStore", "Permissions", "Callbacks", "CallingSettings", "Storage", "Dials" })
         {
             Assert.Contains(sections, s => s.Section == expected);
         }
