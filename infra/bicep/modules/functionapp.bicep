@@ -1,0 +1,129 @@
+// The Functions app on Flex Consumption (FC1), .NET 10 isolated. Every connection is identity-based with the
+// user-assigned identity (AZURE_CLIENT_ID makes DefaultAzureCredential pick it); every secret is a Key Vault
+// reference resolved by the platform with that same identity (keyVaultReferenceIdentity).
+// Flex Consumption rejects FUNCTIONS_WORKER_RUNTIME / FUNCTIONS_EXTENSION_VERSION app settings: the runtime is
+// declared in functionAppConfig.runtime instead.
+param location string
+param tags object
+param planName string
+param appName string
+param identityId string
+param identityClientId string
+param storageAccountName string
+param deploymentContainerUrl string
+param tableEndpoint string
+param serviceBusNamespace string
+param appInsightsConnectionString string
+param maximumInstanceCount int
+@description('Dials started per second across the app (Dials:MaxDialsPerSecond).')
+param maxDialsPerSecond int
+@description('Dials that may start at once before the rate applies (Dials:Burst).')
+param dialBurst int
+param instanceMemoryMB int
+param metaPhoneNumberIds array
+param metaDefaultPhoneNumberId string
+param graphApiVersion string
+param graphAccessTokenUri string
+param metaAppSecretUri string
+param metaVerifyTokenUri string
+param mediaEventsSecretUri string
+param callbackSigningSecretUri string
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: { name: 'FC1', tier: 'FlexConsumption' }
+  properties: { reserved: true }
+}
+
+var keyVaultReference = '@Microsoft.KeyVault(SecretUri={0})'
+
+var baseSettings = {
+  // Host storage (AzureWebJobsStorage) by identity.
+  AzureWebJobsStorage__accountName: storageAccountName
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identityClientId
+  AZURE_CLIENT_ID: identityClientId
+  APPLICATIONINSIGHTS_CONNECTION_STRING: appInsightsConnectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+  // Meta (webhook verification and signature); secrets via Key Vault.
+  Meta__DefaultPhoneNumberId: metaDefaultPhoneNumberId
+  Meta__VerifyToken: format(keyVaultReference, metaVerifyTokenUri)
+  Meta__AppSecret: format(keyVaultReference, metaAppSecretUri)
+  MediaEvents__Secret: format(keyVaultReference, mediaEventsSecretUri)
+  WhatsAppGraph__AccessToken: format(keyVaultReference, graphAccessTokenUri)
+  WhatsAppGraph__BaseUrl: 'https://graph.facebook.com/'
+  WhatsAppGraph__GraphVersion: graphApiVersion
+  WhatsAppGraph__DefaultPhoneNumberId: metaDefaultPhoneNumberId
+  Callbacks__SigningSecret: format(keyVaultReference, callbackSigningSecretUri)
+  // Command transport to the MediaNodes: Service Bus by identity (Transport:FullyQualifiedNamespace).
+  Transport__Kind: 'ServiceBus'
+  Transport__FullyQualifiedNamespace: serviceBusNamespace
+  // One identity-based TableServiceClient serves every table (calls, permissions, callbacks, dials).
+  Storage__ServiceUri: tableEndpoint
+  CallStore__TablePrefix: 'Calls'
+  Permissions__TablePrefix: 'Perm'
+  Callbacks__TablePrefix: 'Cb'
+  Dials__TablePrefix: 'Dial'
+  // Callback URLs must be public HTTPS in Azure (SSRF guard).
+  Callbacks__AllowLoopback: 'false'
+  Calls__AnswerWindow: '00:00:45'
+  Calls__AcceptAfterOutboundAnswer: 'false'
+  CallingSettings__OutsideHours: 'Reject'
+  CallingSettings__SettingsCacheTtl: '00:01:00'
+  Dials__MaxDialsPerSecond: string(maxDialsPerSecond)
+  Dials__Burst: string(dialBurst)
+}
+
+// Meta__PhoneNumberIds__0..n: the configuration binder reads an array from indexed keys.
+var phoneNumberSettings = toObject(range(0, length(metaPhoneNumberIds)), i => 'Meta__PhoneNumberIds__${i}', i => metaPhoneNumberIds[i])
+
+resource app 'Microsoft.Web/sites@2024-04-01' = {
+  name: appName
+  location: location
+  tags: union(tags, { 'azd-service-name': 'functions' })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: { '${identityId}': {} }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    keyVaultReferenceIdentity: identityId
+    siteConfig: {
+      minTlsVersion: '1.2'
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: deploymentContainerUrl
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      runtime: {
+        name: 'dotnet-isolated'
+        version: '10.0'
+      }
+    }
+  }
+}
+
+resource settings 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: app
+  name: 'appsettings'
+  properties: union(baseSettings, phoneNumberSettings)
+}
+
+output name string = app.name
+output defaultHostName string = app.properties.defaultHostName

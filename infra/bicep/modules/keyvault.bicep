@@ -1,0 +1,67 @@
+// Key Vault holding every secret the app reads. The Functions app reads them through Key Vault references
+// (@Microsoft.KeyVault(SecretUri=...)) with its user-assigned identity (Key Vault Secrets User, rbac.bicep);
+// no secret value is ever written into an app setting. Access is by Azure RBAC, not access policies.
+param location string
+param tags object
+param name string
+
+@secure()
+param graphAccessToken string
+@secure()
+param metaAppSecret string
+@secure()
+param metaVerifyToken string
+@secure()
+param mediaEventsSecret string
+@secure()
+param callbackSigningSecret string
+
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+  name: name
+  location: location
+  tags: tags
+  properties: {
+    tenantId: subscription().tenantId
+    sku: { family: 'A', name: 'standard' }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: 7
+  }
+}
+
+resource graphToken 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'whatsapp-graph-access-token'
+  properties: { value: graphAccessToken }
+}
+
+resource appSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'meta-app-secret'
+  properties: { value: metaAppSecret }
+}
+
+resource verifyToken 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'meta-verify-token'
+  properties: { value: metaVerifyToken }
+}
+
+resource eventsSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'media-events-secret'
+  properties: { value: mediaEventsSecret }
+}
+
+resource callbackSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'callback-signing-secret'
+  properties: { value: callbackSigningSecret }
+}
+
+output name string = vault.name
+output graphAccessTokenUri string = graphToken.properties.secretUri
+output metaAppSecretUri string = appSecret.properties.secretUri
+output metaVerifyTokenUri string = verifyToken.properties.secretUri
+output mediaEventsSecretUri string = eventsSecret.properties.secretUri
+output callbackSigningSecretUri string = callbackSecret.properties.secretUri

@@ -1,0 +1,103 @@
+// One MediaNode: an Azure Container Instances group with a public IP exposing the node's ONE media UDP port and
+// its TCP health port. ACI, not Container Apps: Container Apps ingress carries HTTP/TCP only, no UDP, and every
+// call's ICE/DTLS/SRTP runs over that one UDP port.
+param location string
+param tags object
+param name string
+param nodeId string
+param image string
+@description('Login server of the registry the image is pulled from with the node identity (AcrPull).')
+param registryServer string
+param identityId string
+param identityClientId string
+param udpPort int
+param healthPort int
+param cpuCores int
+param memoryGb int
+param maxCalls int
+@description('The IP Meta reaches the node at; empty on the first deployment (the group\'s IP is not known yet), when the node announces its interfaces instead. See infra/hooks/postprovision.sh.')
+param publicAddress string
+param eventsUrl string
+param serviceBusNamespace string
+param newCallsQueue string
+param nodeQueuePrefix string
+param appInsightsConnectionString string
+@secure()
+param eventsSecret string
+@secure()
+@description('Connection string of the nodes\' account (modules/mediastorage.bicep): heartbeats, prompts, recordings.')
+param storageConnectionString string
+
+var baseEnvironment = [
+  { name: 'MediaNode__NodeId', value: nodeId }
+  { name: 'MediaNode__UdpPort', value: string(udpPort) }
+  { name: 'MediaNode__HttpPort', value: string(healthPort) }
+  { name: 'MediaNode__MaxCalls', value: string(maxCalls) }
+  { name: 'MediaNode__EventsUrl', value: eventsUrl }
+  // ACI has no Key Vault references: secrets are secure environment variables (never shown by the API).
+  { name: 'MediaNode__EventsSecret', secureValue: eventsSecret }
+  // Heartbeats, prompts and recordings: the node builds its clients from this connection string
+  // (MediaNodeOptions.StorageConnectionString), so its account keeps shared keys (mediastorage.bicep).
+  { name: 'MediaNode__StorageConnectionString', secureValue: storageConnectionString }
+  { name: 'MediaNode__Transport__Kind', value: 'ServiceBus' }
+  { name: 'MediaNode__Transport__FullyQualifiedNamespace', value: serviceBusNamespace }
+  { name: 'MediaNode__Transport__NewCallsQueue', value: newCallsQueue }
+  { name: 'MediaNode__Transport__NodeQueuePrefix', value: nodeQueuePrefix }
+  { name: 'AZURE_CLIENT_ID', value: identityClientId }
+  { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }
+]
+
+// An empty PublicAddress would fail the node's options validation, so the variable is only set when known.
+var environmentVariables = empty(publicAddress) ? baseEnvironment : concat(baseEnvironment, [
+  { name: 'MediaNode__PublicAddress', value: publicAddress }
+])
+
+resource group 'Microsoft.ContainerInstance/containerGroups@2023-05-01' = {
+  name: name
+  location: location
+  tags: union(tags, { 'azd-service-name': 'medianode' })
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: { '${identityId}': {} }
+  }
+  properties: {
+    osType: 'Linux'
+    restartPolicy: 'Always'
+    imageRegistryCredentials: [
+      { server: registryServer, identity: identityId }
+    ]
+    ipAddress: {
+      type: 'Public'
+      ports: [
+        { port: udpPort, protocol: 'UDP' }
+        { port: healthPort, protocol: 'TCP' }
+      ]
+    }
+    containers: [
+      {
+        name: 'medianode'
+        properties: {
+          image: image
+          resources: { requests: { cpu: cpuCores, memoryInGB: memoryGb } }
+          ports: [
+            { port: udpPort, protocol: 'UDP' }
+            { port: healthPort, protocol: 'TCP' }
+          ]
+          environmentVariables: environmentVariables
+          livenessProbe: {
+            httpGet: { path: '/healthz', port: healthPort, scheme: 'http' }
+            periodSeconds: 10
+            failureThreshold: 3
+          }
+          readinessProbe: {
+            httpGet: { path: '/readyz', port: healthPort, scheme: 'http' }
+            periodSeconds: 5
+          }
+        }
+      }
+    ]
+  }
+}
+
+output name string = group.name
+output publicIp string = group.properties.ipAddress.ip

@@ -1,0 +1,32 @@
+// Log Analytics workspace + workspace-based Application Insights. Local (key) auth is off: the Functions
+// identity publishes telemetry with Monitoring Metrics Publisher (see rbac.bicep).
+param location string
+param tags object
+param logAnalyticsName string
+param appInsightsName string
+
+resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+  name: logAnalyticsName
+  location: location
+  tags: tags
+  properties: {
+    sku: { name: 'PerGB2018' }
+    retentionInDays: 30
+  }
+}
+
+resource insights 'Microsoft.Insights/components@2020-02-02' = {
+  name: appInsightsName
+  location: location
+  tags: tags
+  kind: 'web'
+  properties: {
+    Application_Type: 'web'
+    WorkspaceResourceId: logs.id
+    DisableLocalAuth: true
+  }
+}
+
+output appInsightsName string = insights.name
+output connectionString string = insights.properties.ConnectionString
+output logAnalyticsName string = logs.name

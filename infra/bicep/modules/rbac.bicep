@@ -1,0 +1,87 @@
+// Every role assignment, by built-in role id, named guid(scope, principal, role) so redeploys are idempotent.
+// What each identity needs:
+//   Functions: host storage (blobs incl. the deployment package, queues, tables) and the call/permission/callback
+//              tables; sends commands on Service Bus; reads Key Vault references; publishes App Insights telemetry.
+//   MediaNode: receives its commands on Service Bus. (Its heartbeats, prompts and recordings use the key of its own
+//              account, mediastorage.bicep, because the node's storage clients take a connection string.)
+param storageAccountName string
+param serviceBusName string
+param keyVaultName string
+param appInsightsName string
+param functionsPrincipalId string
+param mediaNodePrincipalId string
+
+var storageBlobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+var storageQueueDataContributor = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
+var storageTableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+var serviceBusDataSender = '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39'
+var serviceBusDataReceiver = '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0'
+var keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'
+var monitoringMetricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: storageAccountName
+}
+
+resource serviceBus 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' existing = {
+  name: serviceBusName
+}
+
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
+  name: keyVaultName
+}
+
+resource insights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: appInsightsName
+}
+
+var storageRoles = [
+  { principalId: functionsPrincipalId, roleId: storageBlobDataOwner }
+  { principalId: functionsPrincipalId, roleId: storageQueueDataContributor }
+  { principalId: functionsPrincipalId, roleId: storageTableDataContributor }
+]
+
+resource storageAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in storageRoles: {
+  scope: storage
+  name: guid(storage.id, role.principalId, role.roleId)
+  properties: {
+    principalId: role.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role.roleId)
+  }
+}]
+
+var serviceBusRoles = [
+  { principalId: functionsPrincipalId, roleId: serviceBusDataSender }
+  { principalId: mediaNodePrincipalId, roleId: serviceBusDataReceiver }
+]
+
+resource serviceBusAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in serviceBusRoles: {
+  scope: serviceBus
+  name: guid(serviceBus.id, role.principalId, role.roleId)
+  properties: {
+    principalId: role.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role.roleId)
+  }
+}]
+
+resource vaultAssignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: vault
+  name: guid(vault.id, functionsPrincipalId, keyVaultSecretsUser)
+  properties: {
+    principalId: functionsPrincipalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUser)
+  }
+}
+
+resource insightsAssignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: insights
+  name: guid(insights.id, functionsPrincipalId, monitoringMetricsPublisher)
+  properties: {
+    principalId: functionsPrincipalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', monitoringMetricsPublisher)
+  }
+}

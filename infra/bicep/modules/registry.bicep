@@ -1,0 +1,31 @@
+// Container registry for the MediaNode image (built by infra/hooks/postprovision.sh with `az acr build`).
+// Admin user off: the MediaNode identity pulls with AcrPull.
+param location string
+param tags object
+param name string
+param pullPrincipalId string
+
+var acrPull = '7f951dda-4ed3-4680-a7ca-43fe172d538d'
+
+resource registry 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
+  name: name
+  location: location
+  tags: tags
+  sku: { name: 'Basic' }
+  properties: {
+    adminUserEnabled: false
+  }
+}
+
+resource pull 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: registry
+  name: guid(registry.id, pullPrincipalId, acrPull)
+  properties: {
+    principalId: pullPrincipalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', acrPull)
+  }
+}
+
+output name string = registry.name
+output loginServer string = registry.properties.loginServer

@@ -1,0 +1,43 @@
+// Service Bus namespace of the command transport (Shared/Transport). Commands that start a call go to the shared
+// queue commands-new (competing consumers); follow-ups go to the owning node's queue commands-{nodeId}. The
+// nodes are a fixed, declared set (mn0..mn{n-1}) so their queues are declared here too: the nodes get only
+// Data Receiver rights, not Manage, and cannot create queues themselves. SAS (local) auth is off.
+param location string
+param tags object
+param name string
+param newCallsQueue string
+param nodeQueuePrefix string
+param nodeIds array
+
+resource namespace 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {
+  name: name
+  location: location
+  tags: tags
+  sku: { name: 'Standard', tier: 'Standard' }
+  properties: {
+    disableLocalAuth: true
+    minimumTlsVersion: '1.2'
+  }
+}
+
+var queueProperties = {
+  lockDuration: 'PT30S'
+  maxDeliveryCount: 10
+  deadLetteringOnMessageExpiration: true
+  defaultMessageTimeToLive: 'PT1H'
+}
+
+resource newCalls 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' = {
+  parent: namespace
+  name: newCallsQueue
+  properties: queueProperties
+}
+
+resource nodeQueues 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' = [for nodeId in nodeIds: {
+  parent: namespace
+  name: '${nodeQueuePrefix}${nodeId}'
+  properties: queueProperties
+}]
+
+output name string = namespace.name
+output fullyQualifiedNamespace string = '${namespace.name}.servicebus.windows.net'

@@ -1,0 +1,236 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Configuration;
+using Serverless.MediaNode;
+using Serverless.Shared.Transport;
+
+namespace Serverless.Infra.Tests.Bicep;
+
+/// <summary>The compiled ARM JSON against what the code reads: settings provided, roles granted, secrets kept secret.</summary>
+public sealed class ArmTemplateTests
+{
+    private static readonly ArmTemplate Functions = ArmTemplate.Main.Module("functions");
+
+    private static Dictionary<string, string> FunctionAppSettings()
+    {
+        var settings = Functions.Variables["baseSettings"]!.AsObject();
+        return settings.ToDictionary(p => p.Key, p => (string)p.Value!, StringComparer.Ordinal);
+    }
+
+    /// <summary>Keys the phone-number loop generates (Meta__PhoneNumberIds__{i} for every configured id).</summary>
+    private static bool GeneratesIndexedKey(string setting) =>
+        setting.EndsWith("__0", StringComparison.Ordinal)
+        && ((string?)Functions.Variables["phoneNumberSettings"] ?? string.Empty)
+            .Contains($"'{setting[..^1]}{{0}}'", StringComparison.Ordinal);
+
+    private static bool IsProvided(Dictionary<string, string> settings, string setting) =>
+        settings.ContainsKey(setting)
+        || GeneratesIndexedKey(setting)
+        || (AppSettingRequirements.IdentityReplacements.TryGetValue(setting, out var replacement) && settings.ContainsKey(replacement));
+
+    [Fact]
+    public void FunctionApp_ProvidesEverySettingTheOptionsClassesRequire()
+    {
+        var sections = AppSettingRequirements.OptionsSections();
+        // The discovery must see the sections the app binds, or this test would pass on nothing.
+        foreach (var expected in new[] { "Meta", "MediaEvents", "Calls", "WhatsAppGraph", "Transport", "CallStore", "Permissions", "Callbacks", "CallingSettings", "Storage", "Dials" })
+        {
+            Assert.Contains(sections, s => s.Section == expected);
+        }
+
+        var required = sections.SelectMany(s => AppSettingRequirements.RequiredFromOptions(s.Options, s.Section)).ToList();
+        Assert.Contains("Meta__AppSecret", required);
+        Assert.Contains("Meta__PhoneNumberIds__0", required);
+
+        var settings = FunctionAppSettings();
+        var missing = required.Where(r => !IsProvided(settings, r)).ToList();
+        Assert.True(missing.Count == 0, "Not provided by infra/bicep: " + string.Join(", ", missing));
+    }
+
+    [Fact]
+    public void FunctionApp_ProvidesEverySettingOfTheLocalExample()
+    {
+        var settings = FunctionAppSettings();
+        var missing = AppSettingRequirements.ExampleFileKeys()
+            .Where(k => k != AppSettingRequirements.WorkerRuntimeSetting && !IsProvided(settings, k))
+            .ToList();
+        Assert.True(missing.Count == 0, "In local.settings.example.json but not in infra/bicep: " + string.Join(", ", missing));
+    }
+
+    [Fact]
+    public void FunctionApp_IsFlexConsumptionDotnetIsolated10()
+    {
+        var plan = Functions.ResourcesOfType("Microsoft.Web/serverfarms").Single();
+        Assert.Equal("FC1", (string?)plan["sku"]!["name"]);
+        Assert.Equal("FlexConsumption", (string?)plan["sku"]!["tier"]);
+        var site = Functions.ResourcesOfType("Microsoft.Web/sites").Single();
+        var runtime = site["properties"]!["functionAppConfig"]!["runtime"]!;
+        Assert.Equal("dotnet-isolated", (string?)runtime["name"]);
+        Assert.Equal("10.0", (string?)runtime["version"]);
+        // Flex Consumption rejects the worker runtime as an app setting.
+        Assert.DoesNotContain(AppSettingRequirements.WorkerRuntimeSetting, FunctionAppSettings().Keys);
+        Assert.Equal("UserAssignedIdentity", (string?)site["properties"]!["functionAppConfig"]!["deployment"]!["storage"]!["authentication"]!["type"]);
+    }
+
+    [Fact]
+    public void FunctionApp_UsesIdentityForStorageAndServiceBus()
+    {
+        var settings = FunctionAppSettings();
+        Assert.Equal("managedidentity", settings["AzureWebJobsStorage__credential"]);
+        Assert.Equal(nameof(TransportKind.ServiceBus), settings["Transport__Kind"]);
+        Assert.DoesNotContain(settings.Keys, k => k.EndsWith("ConnectionString", StringComparison.Ordinal) && k != "APPLICATIONINSIGHTS_CONNECTION_STRING");
+        Assert.False((bool)ArmTemplate.Main.Module("storage").ResourcesOfType("Microsoft.Storage/storageAccounts").Single()["properties"]!["allowSharedKeyAccess"]!);
+        Assert.True((bool)ArmTemplate.Main.Module("serviceBus").ResourcesOfType("Microsoft.ServiceBus/namespaces").Single()["properties"]!["disableLocalAuth"]!);
+        Assert.True((bool)ArmTemplate.Main.Module("monitoring").ResourcesOfType("Microsoft.Insights/components").Single()["properties"]!["DisableLocalAuth"]!);
+    }
+
+    [Fact]
+    public void ServiceBus_DeclaresTheQueuesTheTransportRoutesTo()
+    {
+        var defaults = new MediaTransportOptions();
+        Assert.Equal(defaults.NewCallsQueue, (string?)ArmTemplate.Main.Variables["newCallsQueue"]);
+        Assert.Equal(defaults.NodeQueuePrefix, (string?)ArmTemplate.Main.Variables["nodeQueuePrefix"]);
+        var queues = ArmTemplate.Main.Module("serviceBus").ResourcesOfType("Microsoft.ServiceBus/namespaces/queues").ToList();
+        Assert.Equal(2, queues.Count);
+        Assert.Contains(queues, q => q["copy"] is not null && ((string)q["name"]!).Contains("parameters('nodeQueuePrefix')", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Identities_HaveTheRolesTheirClientsNeed()
+    {
+        var assignments = ArmTemplate.Main.Module("rbac").RoleAssignments().ToList();
+        var functions = "[parameters('functionsPrincipalId')]";
+        var media = "[parameters('mediaNodePrincipalId')]";
+
+        // Functions: host storage by identity (blobs incl. deployment package, queues), the call/permission/callback
+        // tables, sending commands, Key Vault references, App Insights with Entra auth.
+        Assert.Contains((functions, RoleIds.StorageBlobDataOwner, "Microsoft.Storage/storageAccounts"), assignments);
+        Assert.Contains((functions, RoleIds.StorageQueueDataContributor, "Microsoft.Storage/storageAccounts"), assignments);
+        Assert.Contains((functions, RoleIds.StorageTableDataContributor, "Microsoft.Storage/storageAccounts"), assignments);
+        Assert.Contains((functions, RoleIds.ServiceBusDataSender, "Microsoft.ServiceBus/namespaces"), assignments);
+        Assert.Contains((functions, RoleIds.KeyVaultSecretsUser, "Microsoft.KeyVault/vaults"), assignments);
+        Assert.Contains((functions, RoleIds.MonitoringMetricsPublisher, "Microsoft.Insights/components"), assignments);
+
+        // MediaNode: receives its commands (its storage clients use its own account's key, see below).
+        Assert.Contains((media, RoleIds.ServiceBusDataReceiver, "Microsoft.ServiceBus/namespaces"), assignments);
+        Assert.DoesNotContain(assignments, a => a.Principal == media && a.RoleId == RoleIds.ServiceBusDataSender);
+
+        // The node pulls its image with its identity.
+        var registry = ArmTemplate.Main.ModuleDeployment("registry");
+        Assert.Contains("mediaNodePrincipalId", (string)registry["properties"]!["parameters"]!["pullPrincipalId"]!["value"]!, StringComparison.Ordinal);
+        Assert.Contains(ArmTemplate.Main.Module("registry").RoleAssignments(), a => a.RoleId == RoleIds.AcrPull);
+
+        // The identities passed in are the two user-assigned identities.
+        var rbacParameters = ArmTemplate.Main.ModuleDeployment("rbac")["properties"]!["parameters"]!;
+        Assert.Contains("functionsPrincipalId", (string)rbacParameters["functionsPrincipalId"]!["value"]!, StringComparison.Ordinal);
+        Assert.Contains("mediaNodePrincipalId", (string)rbacParameters["mediaNodePrincipalId"]!["value"]!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NoSecretAppearsAsPlainValue_SecretParametersAreSecureWithoutDefault()
+    {
+        var secretParameters = ArmTemplate.Main.Parameters.Where(p => AppSettingRequirements.IsSecretName(char.ToUpperInvariant(p.Key[0]) + p.Key[1..])).ToList();
+        Assert.Equal(5, secretParameters.Count);
+        foreach (var (name, definition) in secretParameters)
+        {
+            Assert.True((string?)definition!["type"] == "securestring", $"{name} is not @secure()");
+            Assert.Null(definition["defaultValue"]);
+        }
+
+        // The parameters file reads every secret from the (azd) environment, with no default to fall back on.
+        var parametersFile = File.ReadAllText(RepoPaths.Of("infra", "bicep", "main.bicepparam"));
+        foreach (var (name, _) in secretParameters)
+        {
+            Assert.Matches($@"(?m)^param {name} = readEnvironmentVariable\('[A-Z_]+'\)\s*$", parametersFile);
+        }
+    }
+
+    [Fact]
+    public void NoSecretAppearsAsPlainValue_FunctionSecretsAreKeyVaultReferences()
+    {
+        Assert.StartsWith("@Microsoft.KeyVault(SecretUri=", (string?)Functions.Variables["keyVaultReference"], StringComparison.Ordinal);
+        var secrets = FunctionAppSettings().Where(s => AppSettingRequirements.IsSecretName(s.Key) && s.Key != "APPLICATIONINSIGHTS_CONNECTION_STRING").ToList();
+        Assert.True(secrets.Count >= 5);
+        foreach (var (name, value) in secrets)
+        {
+            Assert.True(value.StartsWith("[format(variables('keyVaultReference'), parameters('", StringComparison.Ordinal),
+                $"{name} must be a Key Vault reference, is {value}");
+        }
+
+        var site = Functions.ResourcesOfType("Microsoft.Web/sites").Single();
+        Assert.Equal("[parameters('identityId')]", (string?)site["properties"]!["keyVaultReferenceIdentity"]);
+        foreach (var secret in ArmTemplate.Main.Module("keyVault").ResourcesOfType("Microsoft.KeyVault/vaults/secrets"))
+        {
+            Assert.StartsWith("[parameters('", (string?)secret["properties"]!["value"], StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void NoSecretAppearsAsPlainValue_MediaNodeSecretsAreSecureEnvironmentValues()
+    {
+        var node = ArmTemplate.Main.Module("mediaNode");
+        var environment = node.Variables["baseEnvironment"]!.AsArray().Select(e => e!.AsObject()).ToList();
+        var secrets = environment.Where(e => AppSettingRequirements.IsSecretName((string)e["name"]!)).ToList();
+        Assert.Equal(2, secrets.Count);
+        foreach (var secret in secrets)
+        {
+            Assert.Null(secret["value"]);
+            Assert.NotNull(secret["secureValue"]);
+        }
+
+        Assert.Equal("securestring", (string?)node.Parameters["eventsSecret"]!["type"]);
+        Assert.Equal("securestring", (string?)node.Parameters["storageConnectionString"]!["type"]);
+    }
+
+    [Fact]
+    public void MediaNode_SettingsFromTheTemplatePassTheNodesOwnValidators()
+    {
+        var node = ArmTemplate.Main.Module("mediaNode");
+        var environment = node.Variables["baseEnvironment"]!.AsArray().Select(e => e!.AsObject()).ToList();
+        var configuration = MediaNodeSettings.Bind(environment);
+
+        var options = new MediaNodeOptions();
+        configuration.GetSection(MediaNodeOptions.SectionName).Bind(options);
+        var nodeResult = new MediaNodeOptionsValidator().Validate(null, options);
+        Assert.True(nodeResult.Succeeded, nodeResult.FailureMessage);
+        Assert.Equal(MediaNodeSettings.SampleEventsUrl, options.EventsUrl?.ToString());
+        Assert.False(string.IsNullOrEmpty(options.StorageConnectionString));
+
+        // The node's transport is its MediaNode:Transport subsection, receiving on commands-{NodeId}.
+        var transport = new MediaTransportOptions();
+        configuration.GetSection(MediaNodeOptions.SectionName).GetSection(MediaTransportOptions.SectionName).Bind(transport);
+        transport.NodeId ??= options.NodeId;
+        var transportResult = new MediaTransportOptionsValidator().Validate(null, transport);
+        Assert.True(transportResult.Succeeded, transportResult.FailureMessage);
+        Assert.Equal(TransportKind.ServiceBus, transport.Kind);
+        Assert.Contains(environment, e => (string?)e["name"] == "AZURE_CLIENT_ID");
+
+        var group = node.ResourcesOfType("Microsoft.ContainerInstance/containerGroups").Single();
+        var ports = group["properties"]!["ipAddress"]!["ports"]!.AsArray().Select(p => ((string)p!["port"]!, (string)p["protocol"]!)).ToList();
+        Assert.Equal([("[parameters('udpPort')]", "UDP"), ("[parameters('healthPort')]", "TCP")], ports);
+        Assert.Equal("Public", (string?)group["properties"]!["ipAddress"]!["type"]);
+    }
+
+    [Fact]
+    public void MediaStorage_HoldsPromptsRecordingsAndHeartbeats_WithRecordingsRetention()
+    {
+        var storage = ArmTemplate.Main.Module("mediaStorage");
+        var containers = storage.ResourcesOfType("Microsoft.Storage/storageAccounts/blobServices/containers").Select(c => (string)c["name"]!).ToList();
+        Assert.Contains(containers, c => c.EndsWith("'prompts')]", StringComparison.Ordinal));
+        Assert.Contains(containers, c => c.EndsWith($"'{Serverless.MediaNode.Recording.RecordingBlobName.Container}')]", StringComparison.Ordinal));
+        var tables = storage.ResourcesOfType("Microsoft.Storage/storageAccounts/tableServices/tables").Select(t => (string)t["name"]!).ToList();
+        Assert.Contains(tables, t => t.EndsWith($"'{new MediaNodeOptions().HeartbeatTable}')]", StringComparison.Ordinal));
+
+        var rule = storage.ResourcesOfType("Microsoft.Storage/storageAccounts/managementPolicies").Single()["properties"]!["policy"]!["rules"]![0]!;
+        Assert.Equal("[parameters('recordingsRetentionDays')]", (string?)rule["definition"]!["actions"]!["baseBlob"]!["delete"]!["daysAfterModificationGreaterThan"]);
+        Assert.Contains("recordings", (string?)rule["definition"]!["filters"]!["prefixMatch"]![0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Outputs_GiveWebhookUrlDialApiAndMediaNodeAddress()
+    {
+        var outputs = ArmTemplate.Main.Root["outputs"]!.AsObject();
+        Assert.Contains("'https://{0}/api/webhook'", (string?)outputs["WEBHOOK_URL"]!["value"], StringComparison.Ordinal);
+        Assert.Contains("'https://{0}/api'", (string?)outputs["DIAL_API_BASE_URL"]!["value"], StringComparison.Ordinal);
+        Assert.NotNull(outputs["MEDIANODE_PUBLIC_ADDRESS"]);
+    }
+}

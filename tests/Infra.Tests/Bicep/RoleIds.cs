@@ -1,0 +1,14 @@
+namespace Serverless.Infra.Tests.Bicep;
+
+/// <summary>Azure built-in role definition ids (learn.microsoft.com/azure/role-based-access-control/built-in-roles).</summary>
+internal static class RoleIds
+{
+    public const string StorageBlobDataOwner = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b";
+    public const string StorageQueueDataContributor = "974c5e8b-45b9-4653-ba55-5f855dd0fb88";
+    public const string StorageTableDataContributor = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3";
+    public const string ServiceBusDataSender = "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39";
+    public const string ServiceBusDataReceiver = "4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0";
+    public const string KeyVaultSecretsUser = "4633458b-17de-408a-b874-0445c86b69e6";
+    public const string MonitoringMetricsPublisher = "3913510d-42f4-4e42-8a64-420c390055eb";
+    public const string AcrPull = "7f951dda-4ed3-4680-a7ca-43fe172d538d";
+}
