@@ -16,6 +16,8 @@ using Serverless.Shared.Media;
 using Serverless.Shared.Security;
 using Serverless.Shared.Transport;
 
+using Azure.Core;
+using Azure.Identity;
 using Azure.Storage.Blobs;
 using Serverless.MediaNode.Audio;
 using Serverless.MediaNode.Recording;
@@ -39,6 +41,8 @@ public static class MediaNodeServiceCollectionExtensions
         // The transport receives on this node's queue: its NodeId is the node's unless set explicitly.
         services.AddOptions<MediaTransportOptions>().PostConfigure<IOptions<MediaNodeOptions>>((transport, node) => transport.NodeId ??= node.Value.NodeId);
         services.TryAddSingleton(TimeProvider.System);
+        // Identity-based transport endpoints (Service Bus in Azure) resolve this; locally, connection strings never build it.
+        services.TryAddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MediaNodeOptions>>().Value);
 
         services.AddSingleton(sp => new SessionRegistry(Node(sp).MaxCalls, sp.GetRequiredService<TimeProvider>()));
