@@ -65,7 +65,9 @@ internal static class PeerLoad
     private static async Task CpuPerCallAsync(int calls, int seconds)
     {
         using var pacer = new MediaPacer(TimeProvider.System);
+        using var phonePacer = new MediaPacer(TimeProvider.System);
         using var business = await Factory(false, pacer);
+        var heapBefore = ManagedHeap();
         var phoneNodes = new List<PeerFactory>();
         var peers = new List<AudioPeer>();
         var prompt = PromptFrames(business.Codecs);
@@ -74,7 +76,7 @@ internal static class PeerLoad
             var connected = new List<Task>();
             for (var i = 0; i < calls; i++)
             {
-                var node = await Factory(true, pacer);
+                var node = await Factory(true, phonePacer);
                 phoneNodes.Add(node);
                 var caller = business.CreatePeer(new AudioPeerOptions { Source = new LoopingFrames(prompt), ReceiveMode = ReceiveMode.PacketsOnly });
                 var phone = node.CreatePeer(new AudioPeerOptions { Source = new LoopingFrames(prompt), ReceiveMode = ReceiveMode.PacketsOnly });
@@ -86,6 +88,16 @@ internal static class PeerLoad
 
             await Task.WhenAll(connected).WaitAsync(TimeSpan.FromSeconds(120));
             await Task.Delay(TimeSpan.FromSeconds(3)); // settle after setup
+            var heapPerCall = (ManagedHeap() - heapBefore) / (double)calls;
+            var pacing = new List<double>();
+            pacer.TickObserved = (late, duration) =>
+            {
+                lock (pacing)
+                {
+                    pacing.Add((late + duration).TotalMilliseconds);
+                }
+            };
+            var lostBefore = peers.Sum(p => p.GetStats().Media.CumulativeLost);
             var process = Process.GetCurrentProcess();
             process.Refresh();
             var cpuBefore = process.TotalProcessorTime;
@@ -95,16 +107,31 @@ internal static class PeerLoad
             process.Refresh();
             var cpu = process.TotalProcessorTime - cpuBefore;
             var packets = peers.Sum(p => p.GetStats().Media.PacketsReceived) - packetsBefore;
+            pacer.TickObserved = null;
+            var lost = peers.Sum(p => p.GetStats().Media.CumulativeLost) - lostBefore;
+            double[] late;
+            lock (pacing)
+            {
+                late = [.. pacing.Order()];
+            }
             var legs = peers.Count;
             var perLegPercent = cpu.TotalSeconds / wall.Elapsed.TotalSeconds / legs * 100;
             Console.WriteLine(FormattableString.Invariant(
-                $"{calls} calls ({legs} legs, both ends in this process), {wall.Elapsed.TotalSeconds:F0} s: CPU {cpu.TotalSeconds / wall.Elapsed.TotalSeconds * 100:F1} % of one core in all, {perLegPercent:F3} % per leg; {packets / wall.Elapsed.TotalSeconds / legs:F1} packets/s received per leg"));
+                $"{calls} calls ({legs} legs, both ends in this process), {wall.Elapsed.TotalSeconds:F0} s: CPU {cpu.TotalSeconds / wall.Elapsed.TotalSeconds * 100:F1} % of one core in all, {perLegPercent:F3} % per leg; {packets / wall.Elapsed.TotalSeconds / legs:F1} packets/s received per leg, {lost} lost; business pacer: send at most {late[(int)(late.Length * 0.5)]:F2} ms (p50) / {late[Math.Min(late.Length - 1, (int)(late.Length * 0.99))]:F2} ms (p99) / {late[^1]:F2} ms (max) after the 20 ms grid over {late.Length} ticks; managed heap {heapPerCall / 1024:F0} KB per call (both legs, the phone's port included)"));
         }
         finally
         {
             peers.ForEach(p => p.Dispose());
             phoneNodes.ForEach(n => n.Dispose());
         }
+    }
+
+    private static long ManagedHeap()
+    {
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        return GC.GetTotalMemory(forceFullCollection: false);
     }
 
     private static Task Connected(AudioPeer peer)

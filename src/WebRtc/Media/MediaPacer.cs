@@ -45,6 +45,12 @@ public sealed class MediaPacer : IDisposable
 
     public int StreamCount => Volatile.Read(ref _streams).Length;
 
+    /// <summary>
+    /// Optional probe, called on the pacer thread after each tick with (lateness of its start, its duration): the send
+    /// time of every packet of the tick lies within lateness + duration of its ideal 20 ms grid point. For load drivers.
+    /// </summary>
+    public Action<TimeSpan, TimeSpan>? TickObserved { get; set; }
+
     public long TicksRun => Interlocked.Read(ref _ticksRun);
 
     /// <summary>Overdue ticks dropped after stalls longer than the catch-up bound.</summary>
@@ -106,7 +112,18 @@ public sealed class MediaPacer : IDisposable
         for (var i = 0; i < due; i++)
         {
             _ticksAccounted++;
+            var observer = TickObserved;
+            if (observer is null)
+            {
+                RunTick();
+                continue;
+            }
+
+            // Lateness: how long after its due instant the tick started; the last stream sends that plus the duration late.
+            var started = _timeProvider.GetElapsedTime(_origin);
             RunTick();
+            var finished = _timeProvider.GetElapsedTime(_origin);
+            observer(started - TimeSpan.FromTicks(_ticksAccounted * _options.Interval.Ticks), finished - started);
         }
 
         return (int)Math.Max(due, 0);
