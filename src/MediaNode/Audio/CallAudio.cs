@@ -1,3 +1,4 @@
+using Serverless.Shared.Media;
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -23,6 +24,8 @@ public sealed class CallAudio : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly PlanAudioSource _source = new();
+    private readonly SemaphoreSlim _plays = new(1, 1);
+    private int _planRunning;
     private readonly Channel<char> _digits = Channel.CreateBounded<char>(
         new BoundedChannelOptions(TypeAheadDigits) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
@@ -106,6 +109,19 @@ public sealed class CallAudio : IAsyncDisposable
             throw new InvalidOperationException("A call's plan runs once.");
         }
 
+        Volatile.Write(ref _planRunning, _plan.Steps.Count > 0 ? 1 : 0);
+        try
+        {
+            await RunStepsAsync(events, cancellationToken);
+        }
+        finally
+        {
+            Volatile.Write(ref _planRunning, 0);
+        }
+    }
+
+    private async Task RunStepsAsync(ICallAudioEvents events, CancellationToken cancellationToken)
+    {
         for (var index = 0; index < _plan.Steps.Count; index++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -148,6 +164,53 @@ public sealed class CallAudio : IAsyncDisposable
         if (_plan.Steps.Count > 0)
         {
             await events.PlanFinishedAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>True while the plan's steps run: mid-call plays wait for a plan that has finished (or never had steps).</summary>
+    public bool IsPlanRunning => Volatile.Read(ref _planRunning) != 0;
+
+    /// <summary>
+    /// Plays one item of a mid-call <c>Play</c> command: a prompt (blob or bundled name), a tone or silence; plays
+    /// queue behind each other. Completes when it has been sent. Returns false for what this node cannot play
+    /// (speech: no TTS here; a prompt without a source; a tone without a frequency) and while the plan is running
+    /// (a source plays one clip at a time, and the plan's audio must not be cut).
+    /// </summary>
+    public async Task<bool> PlayAsync(PlayRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (IsPlanRunning)
+        {
+            return false;
+        }
+
+        await _plays.WaitAsync(cancellationToken);
+        try
+        {
+            return await PlayOneAsync(request, cancellationToken);
+        }
+        finally
+        {
+            _plays.Release();
+        }
+    }
+
+    private async Task<bool> PlayOneAsync(PlayRequest request, CancellationToken cancellationToken)
+    {
+        var duration = request.Duration ?? TimeSpan.FromSeconds(1);
+        switch (request.Kind)
+        {
+            case PlayKind.Prompt when request.Uri is { } source:
+                await PlayPromptAsync(-1, new PromptStep(source.IsAbsoluteUri ? source.AbsoluteUri : source.OriginalString), cancellationToken);
+                return true;
+            case PlayKind.Tone when request.FrequencyHz is { } hz and > 0 && duration > TimeSpan.Zero:
+                await _source.PlayAsync(_prompts.GetTone(hz, duration), cancellationToken);
+                return true;
+            case PlayKind.Silence when duration > TimeSpan.Zero:
+                await _source.PauseAsync(Ticks(duration), cancellationToken);
+                return true;
+            default:
+                return false;
         }
     }
 

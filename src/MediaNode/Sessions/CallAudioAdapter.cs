@@ -33,8 +33,34 @@ internal sealed class CallAudioAdapter(CallAudio inner, AudioPlan plan) : ICallA
         return inner.RunAsync(this, cancellationToken);
     }
 
-    // CallAudio runs the dial request's plan; mid-call Play commands are not supported yet.
-    public bool TryPlay(PlayRequest request, string playMessageId) => false;
+    // Refused while the plan runs (its audio is not cut); plays queue behind each other and are reported as
+    // PlaybackFinished{playMessageId} once sent.
+    public bool TryPlay(PlayRequest request, string playMessageId)
+    {
+        if (inner.IsPlanRunning || request.Kind == PlayKind.Speech || (request.Kind == PlayKind.Prompt && request.Uri is null)
+            || (request.Kind == PlayKind.Tone && request.FrequencyHz is not > 0))
+        {
+            return false;
+        }
+
+        _ = PlayAndReportAsync(request, playMessageId);
+        return true;
+    }
+
+    private async Task PlayAndReportAsync(PlayRequest request, string playMessageId)
+    {
+        try
+        {
+            if (await inner.PlayAsync(request, CancellationToken.None) && _callbacks is { } callbacks)
+            {
+                await callbacks.PlanFinishedAsync(playMessageId);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The call ended while this was queued.
+        }
+    }
 
     public Task<string?> CompleteAsync(CancellationToken cancellationToken) => inner.CompleteAsync(cancellationToken);
 

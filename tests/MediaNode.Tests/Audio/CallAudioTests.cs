@@ -253,4 +253,33 @@ public sealed class CallAudioTests
                 ? Task.FromException<string>(new IOException("storage down"))
                 : inner.SaveAsync(callId, content, contentType, cancellationToken);
     }
+
+    [Fact]
+    public async Task Play_ToneAfterTheDefaultPlan_SendsItsFrames_ThenTheSourceIsEmpty()
+    {
+        await using var audio = new CallAudio("call-1", AudioPlan.Default, new PromptCache(Codecs.Shared), _store, _time, NullLogger.Instance);
+        await audio.RunAsync(_events, CancellationToken.None);
+        var play = audio.PlayAsync(new Serverless.Shared.Media.PlayRequest { Kind = Serverless.Shared.Media.PlayKind.Tone, FrequencyHz = 440, Duration = TimeSpan.FromMilliseconds(100) }, CancellationToken.None);
+
+        Assert.All(Enumerable.Range(0, 5), _ => Assert.True(Tick(audio)));
+        Assert.True(await play.WaitAsync(Wait));
+        Assert.False(Tick(audio));
+    }
+
+    [Fact]
+    public async Task Play_IsRefusedWhileThePlanRuns_AndForSpeech()
+    {
+        await using var audio = Create(new PauseStep(TimeSpan.FromMilliseconds(60)));
+        var run = audio.RunAsync(_events, CancellationToken.None);
+        var tone = new Serverless.Shared.Media.PlayRequest { Kind = Serverless.Shared.Media.PlayKind.Tone, FrequencyHz = 440 };
+
+        Assert.True(audio.IsPlanRunning);
+        Assert.False(await audio.PlayAsync(tone, CancellationToken.None));
+        Tick(audio);
+        Tick(audio);
+        Tick(audio); // three 20 ms ticks end the pause
+        await run.WaitAsync(Wait);
+        Assert.False(audio.IsPlanRunning);
+        Assert.False(await audio.PlayAsync(new Serverless.Shared.Media.PlayRequest { Kind = Serverless.Shared.Media.PlayKind.Speech, Text = "hello" }, CancellationToken.None));
+    }
 }
