@@ -16,12 +16,12 @@ public sealed class WeriftDtmfInteropTests
     public async Task Rfc4733_DigitsPressedOnAWeriftPhoneArriveOnceEach()
     {
         using var node = await FactoryAsync();
-        using var phone = Process.Start(new ProcessStartInfo("node", [Path.Combine(RepositoryRoot(), "tests", "Phone", "werift-dtmf-phone.mjs"), "12#"])
+        using var phone = Process.Start(new ProcessStartInfo("node", [Path.Combine(WrtcPhone.RepositoryRoot(), "tests", "Phone", "werift-dtmf-phone.mjs"), "12#"])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = RepositoryRoot(),
+            WorkingDirectory = WrtcPhone.RepositoryRoot(),
         })!;
         try
         {
@@ -83,16 +83,5 @@ public sealed class WeriftDtmfInteropTests
                 return line;
             }
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Serverless.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir!.FullName;
     }
 }

@@ -162,7 +162,7 @@ internal sealed class WrtcPhone : IAsyncDisposable
         }
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Serverless.sln")))
