@@ -61,6 +61,38 @@ public sealed class CallsClient(HttpClient http) : IDisposable
         throw new TimeoutException($"Call {callId} did not reach the expected state within {timeout}; last: {last}");
     }
 
+    /// <summary>Polls GET /api/calls until a call with Meta's call id <paramref name="wacid"/> is listed (inbound calls).</summary>
+    /// <exception cref="TimeoutException">Not within <paramref name="timeout"/>.</exception>
+    public async Task<JsonElement> FindByWacidAsync(string wacid, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout);
+        using var ticks = new PeriodicTimer(PollInterval);
+        try
+        {
+            do
+            {
+                using var response = await Http.GetAsync(new Uri("api/calls?pageSize=100", UriKind.Relative), limit.Token).ConfigureAwait(false);
+                response.EnsureSuccessStatusCode();
+                var page = await ReadAsync(response, limit.Token).ConfigureAwait(false);
+                foreach (var call in page.GetProperty("calls").EnumerateArray())
+                {
+                    if (call.TryGetProperty("wacid", out var w) && w.ValueKind == JsonValueKind.String && w.GetString() == wacid)
+                    {
+                        return call;
+                    }
+                }
+            }
+            while (await ticks.WaitForNextTickAsync(limit.Token).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Timed out: reported below.
+        }
+
+        throw new TimeoutException($"No call with wacid {wacid} was listed within {timeout}.");
+    }
+
     /// <summary>Waits until the call's <c>state</c> is <paramref name="state"/>.</summary>
     public Task<JsonElement> WaitForStateAsync(string callId, string state, TimeSpan timeout, CancellationToken cancellationToken = default) =>
         WaitAsync(callId, c => c.GetProperty("state").GetString() == state, timeout, cancellationToken);

@@ -103,7 +103,7 @@ internal static class LocalRunConsole
             timeline.Say($"phone hears the prompt: {prompt.FrequencyHz:F1} Hz (rms {prompt.Rms:F0})");
             timeline.Say($"OUTBOUND CALL SETUP (dial -> audio at the phone): {setup.TotalMilliseconds:F0} ms");
             // The tone step is over once a whole second at the phone is silent; the record step runs from then.
-            await phone.WaitForToneAsync(0, Step, toleranceHz: 0).ConfigureAwait(false);
+            await phone.WaitForToneAsync(0, Step, toleranceHz: 0, since: prompt.At).ConfigureAwait(false);
             timeline.Say("prompt over; the node records the user's tone now");
             var wacid = call.TryGetProperty("wacid", out var w) && w.ValueKind == JsonValueKind.String ? w.GetString() : null;
             wacid ??= (await product.Calls.GetAsync(callId).ConfigureAwait(false)).GetProperty("wacid").GetString();

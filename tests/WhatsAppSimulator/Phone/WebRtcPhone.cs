@@ -27,6 +27,7 @@ public sealed class WebRtcPhone : ISimulatedPhone
     private readonly List<(double Hz, double Tolerance, TaskCompletionSource<HeardTone> Found)> _toneWaiters = [];
     private readonly List<char> _digitsHeard = [];
     private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
     private string? _appliedAnswer;
     private Task _listening = Task.CompletedTask;
@@ -67,6 +68,9 @@ public sealed class WebRtcPhone : ISimulatedPhone
 
     /// <summary>Completes when ICE and DTLS are up (media can flow).</summary>
     public Task Connected => _connected.Task;
+
+    /// <summary>Completes when the call is over for the phone (hung up by either side, or disposed).</summary>
+    public Task Finished => _finished.Task;
 
     /// <summary>When the peer reached <see cref="PeerConnectionState.Connected"/>.</summary>
     public DateTimeOffset? ConnectedAt { get; private set; }
@@ -116,21 +120,26 @@ public sealed class WebRtcPhone : ISimulatedPhone
     /// <summary>Presses DTMF digits (0-9, *, #, A-D); needs the call negotiated.</summary>
     public void PressDigits(string digits) => _peer.SendDtmf(digits);
 
-    /// <summary>Waits until a measurement of the last second is within <paramref name="toleranceHz"/> of <paramref name="hz"/>.</summary>
+    /// <summary>
+    /// Waits until a measurement of the last second (taken after <paramref name="since"/>, if given) is within
+    /// <paramref name="toleranceHz"/> of <paramref name="hz"/>; <paramref name="hz"/> 0 with tolerance 0 waits for a silent second.
+    /// </summary>
     /// <exception cref="TimeoutException">Not heard within <paramref name="timeout"/>.</exception>
-    public async Task<HeardTone> WaitForToneAsync(double hz, TimeSpan timeout, double toleranceHz = 10)
+    public async Task<HeardTone> WaitForToneAsync(double hz, TimeSpan timeout, double toleranceHz = 10, DateTimeOffset? since = null)
     {
         var found = new TaskCompletionSource<HeardTone>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var after = since ?? DateTimeOffset.MinValue;
         lock (_gate)
         {
             foreach (var heard in _heard)
             {
-                if (Math.Abs(heard.FrequencyHz - hz) <= toleranceHz)
+                if (heard.At > after && Math.Abs(heard.FrequencyHz - hz) <= toleranceHz)
                 {
                     return heard;
                 }
             }
 
+            // Measurements recorded from now on are all later than any 'since' a caller holds.
             _toneWaiters.Add((hz, toleranceHz, found));
         }
 
@@ -182,6 +191,8 @@ public sealed class WebRtcPhone : ISimulatedPhone
         await _stop.CancelAsync().ConfigureAwait(false);
         await _listening.ConfigureAwait(false);
         _peer.Dispose();
+        _connected.TrySetCanceled(CancellationToken.None);
+        _finished.TrySetResult();
     }
 
     /// <inheritdoc />
