@@ -186,8 +186,9 @@ public sealed class LocalProduct : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await StopFunctionsAsync().ConfigureAwait(false);
+        // The node first: its drain hangs up live calls and its last events still reach running Functions.
         await StopNodeAsync().ConfigureAwait(false);
+        await StopFunctionsAsync().ConfigureAwait(false);
         await Tap.DisposeAsync().ConfigureAwait(false);
         await Simulator.DisposeAsync().ConfigureAwait(false);
         Phones.Dispose();
