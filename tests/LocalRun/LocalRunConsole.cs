@@ -82,6 +82,7 @@ internal static class LocalRunConsole
         var plan = new { steps = new object[] { new { tone = new { hz = PromptHz, ms = 3000 } }, new { record = new { maxSeconds = 30, format = "ogg" } } } };
         timeline.Say($"dial +{Mask(DemoUser)}: prompt {PromptHz} Hz tone, then record; the user answers after 1 s and says {UserHz} Hz");
         var dialAt = clock.Elapsed;
+        var dialedAt = DateTimeOffset.UtcNow;
         var (status, call) = await product.Calls.DialAsync(new { to = "+" + DemoUser, audio = plan }).ConfigureAwait(false);
         if (status != 202)
         {
@@ -101,7 +102,8 @@ internal static class LocalRunConsole
             var prompt = await phone.WaitForToneAsync(PromptHz, Step).ConfigureAwait(false);
             var setup = clock.Elapsed - dialAt;
             timeline.Say($"phone hears the prompt: {prompt.FrequencyHz:F1} Hz (rms {prompt.Rms:F0})");
-            timeline.Say($"OUTBOUND CALL SETUP (dial -> audio at the phone): {setup.TotalMilliseconds:F0} ms");
+            var firstAudio = phone.FirstAudioAt is { } heardAt ? $"{(heardAt - dialedAt).TotalMilliseconds:F0} ms" : "n/a";
+            timeline.Say($"OUTBOUND CALL SETUP (dial -> audio at the phone): first audio {firstAudio}, prompt tone confirmed {setup.TotalMilliseconds:F0} ms (1 s scripted answer delay and a 1 s measuring window included)");
             // The tone step is over once a whole second at the phone is silent; the record step runs from then.
             await phone.WaitForToneAsync(0, Step, toleranceHz: 0, since: prompt.At).ConfigureAwait(false);
             timeline.Say("prompt over; the node records the user's tone now");

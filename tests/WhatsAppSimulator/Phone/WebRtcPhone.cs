@@ -75,6 +75,9 @@ public sealed class WebRtcPhone : ISimulatedPhone
     /// <summary>When the peer reached <see cref="PeerConnectionState.Connected"/>.</summary>
     public DateTimeOffset? ConnectedAt { get; private set; }
 
+    /// <summary>When the phone first decoded a 20 ms frame that was not silence (the first audio it "heard").</summary>
+    public DateTimeOffset? FirstAudioAt { get; private set; }
+
     /// <summary>Our SDP (offer for an inbound call, answer for an outbound one).</summary>
     public string? LocalDescription => _peer.LocalDescription;
 
@@ -247,6 +250,10 @@ public sealed class WebRtcPhone : ISimulatedPhone
                 {
                     frame.AsSpan().Clear();
                 }
+                else if (FirstAudioAt is null && Rms(frame) >= SilenceRms)
+                {
+                    FirstAudioAt = DateTimeOffset.UtcNow;
+                }
 
                 Array.Copy(window, frame.Length, window, 0, window.Length - frame.Length);
                 frame.CopyTo(window, window.Length - frame.Length);
@@ -262,15 +269,20 @@ public sealed class WebRtcPhone : ISimulatedPhone
         }
     }
 
-    private static HeardTone Measure(short[] window)
+    private static double Rms(ReadOnlySpan<short> samples)
     {
         double sum = 0;
-        foreach (var sample in window)
+        foreach (var sample in samples)
         {
             sum += (double)sample * sample;
         }
 
-        var rms = Math.Sqrt(sum / window.Length);
+        return Math.Sqrt(sum / samples.Length);
+    }
+
+    private static HeardTone Measure(short[] window)
+    {
+        var rms = Rms(window);
         var hz = rms < SilenceRms ? 0 : ToneDetector.EstimateFrequency(window);
         return new HeardTone(DateTimeOffset.UtcNow, hz, rms);
     }
