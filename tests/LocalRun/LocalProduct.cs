@@ -57,7 +57,7 @@ public sealed class LocalProduct : IAsyncDisposable
     /// <summary>The Functions' base address, stable across restarts.</summary>
     public Uri FunctionsBaseAddress { get; private init; } = null!;
 
-    /// <summary>The user's WhatsApp id every demo uses unless told otherwise.</summary>
+    /// <summary>The business number (simulator phone number id) the Functions serve.</summary>
     public string BusinessPhoneNumberId => Simulator.DefaultNumber.PhoneNumberId;
 
     /// <summary>The dial API client (host key).</summary>
