@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Runs the product locally on this machine, loopback only.
-#
-# What runs today: Azurite (Table/Queue/Blob storage in memory on 127.0.0.1) and the MediaNode host
-# (health endpoint on http://127.0.0.1:8080/healthz). The Functions test host, the WhatsApp Cloud API
-# simulator and the scripted demo call join this command as they land (see README "Status").
-# Ctrl+C stops everything this script started.
+# The product on this machine in one command, loopback only:
+#   bash scripts/run-local.sh            # demo call with a timeline, then exit
+#   bash scripts/run-local.sh --stay     # ... and keep everything running until Ctrl+C
+# Installs the npm tools (Azurite) and builds, starts Azurite, then the local run (tests/LocalRun), which starts
+# the WhatsApp Cloud API simulator with WebRTC phones, the Functions (test host), and the MediaNode as its own
+# process (UDP 127.0.0.1:$MEDIANODE_UDP_PORT, HTTP 127.0.0.1:$MEDIANODE_HTTP_PORT, Storage Queues on Azurite),
+# places a demo call and prints its timeline and where the recording is.
+# With META_ACCESS_TOKEN, META_PHONE_NUMBER_ID, META_APP_SECRET, META_VERIFY_TOKEN, PUBLIC_URL and
+# MEDIANODE_PUBLIC_ADDRESS set (optional DEMO_TO), the same command talks to Meta instead (README "Quick start").
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 root=$(repo_root)
@@ -12,26 +15,17 @@ cd "$root"
 mkdir -p .artifacts
 
 ensure_node_tools
-echo "dotnet: restore and build"
-dotnet build Serverless.sln --configuration Release -nologo -clp:ErrorsOnly
+echo "dotnet: restore and build (Release)"
+dotnet build tests/LocalRun/LocalRun.csproj --configuration Release -nologo -clp:ErrorsOnly
 
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    stop_azurite
-}
-trap cleanup EXIT INT TERM
-
+trap stop_azurite EXIT INT TERM
 start_azurite .artifacts/azurite-local.log
-ASPNETCORE_URLS=http://127.0.0.1:8080 dotnet src/MediaNode/bin/Release/net10.0/Serverless.MediaNode.dll &
-pids+=($!)
 
-for _ in $(seq 100); do
-    curl -fsS http://127.0.0.1:8080/healthz >/dev/null 2>&1 && break
-    sleep 0.2
-done
-echo
-echo "Azurite:   UseDevelopmentStorage=true (127.0.0.1:10000-10002)"
-echo "MediaNode: $(curl -fsS http://127.0.0.1:8080/healthz)"
-echo "Press Ctrl+C to stop."
-wait
+out=tests/LocalRun/bin/Release/net10.0
+node_args=()
+if [ -z "${META_ACCESS_TOKEN:-}" ]; then
+    node_args=(--media-node-dll "$out/Serverless.MediaNode.dll")
+fi
+dotnet "$out/Serverless.Testing.LocalRun.dll" "${node_args[@]}" \
+    --udp-port "${MEDIANODE_UDP_PORT:-3478}" --http-port "${MEDIANODE_HTTP_PORT:-8080}" \
+    --functions-port "${FUNCTIONS_PORT:-7071}" "$@"

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Serverless.Testing.WhatsAppSimulator;
+using Serverless.Testing.WhatsAppSimulator.Phone;
 
 // Console host: dotnet run --project tests/WhatsAppSimulator -- --port 5055 --webhook-url http://127.0.0.1:7071/api/webhook --app-secret s3cret
 var options = new SimulatorOptions
@@ -16,6 +17,8 @@ var options = new SimulatorOptions
         .SetMinimumLevel(LogLevel.Information)
         .AddFilter("Microsoft", LogLevel.Warning),
 };
+var phone = "sdp";
+double? phoneTone = null;
 for (var i = 0; i + 1 < args.Length; i += 2)
 {
     var value = args[i + 1];
@@ -36,10 +39,29 @@ for (var i = 0; i + 1 < args.Length; i += 2)
         case "--phone-number-id":
             options.PhoneNumbers[0] = options.PhoneNumbers[0] with { PhoneNumberId = value };
             break;
+        case "--phone":
+            // sdp: signalling only; webrtc: our peer on 127.0.0.1 with real media (ICE-lite, setup:active).
+            phone = value;
+            break;
+        case "--phone-tone":
+            phoneTone = double.Parse(value, CultureInfo.InvariantCulture);
+            break;
         default:
             await Console.Error.WriteLineAsync($"Unknown option {args[i]}");
             return 2;
     }
+}
+
+using var webRtcPhones = phone == "webrtc" ? await WebRtcPhoneFactory.CreateAsync() : null;
+if (webRtcPhones is not null)
+{
+    webRtcPhones.DefaultScript = phoneTone is { } hz ? PhoneScript.Tone(hz) : PhoneScript.Silent;
+    options.PhoneFactory = webRtcPhones;
+}
+else if (phone != "sdp")
+{
+    await Console.Error.WriteLineAsync("--phone is sdp or webrtc");
+    return 2;
 }
 
 await using var simulator = await WhatsAppSimulator.StartAsync(options);

@@ -14,10 +14,15 @@ public sealed partial class CallFlow
     public Task<ApplyResult> OnPlaybackFinishedAsync(string callId, string eventId, CancellationToken cancellationToken) =>
         ApplyAsync(callId, new CallTrigger.PlaybackFinished(), CallDedupKeys.MediaEvent(eventId), cancellationToken);
 
-    public Task<ApplyResult> OnMediaEndedAsync(string callId, Serverless.Shared.Media.MediaStats stats, string eventId, CancellationToken cancellationToken)
+    public async Task<ApplyResult> OnMediaEndedAsync(string callId, Serverless.Shared.Media.MediaStats stats, string eventId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stats);
-        return ApplyAsync(callId, new CallTrigger.MediaStatsReported(ToCallStats(stats)), CallDedupKeys.MediaEvent(eventId), cancellationToken);
+        var result = await ApplyAsync(callId, new CallTrigger.MediaStatsReported(ToCallStats(stats)), CallDedupKeys.MediaEvent(eventId), cancellationToken);
+        // The node ended the media on its own (the plan's hangup step, the peer closed, a drain): a call still
+        // connected here is over, and Meta must hear it from us. PlaybackFinished ends it Completed with a terminate.
+        return result.Call is { State: CallState.Connected }
+            ? await ApplyAsync(callId, new CallTrigger.PlaybackFinished(), CallDedupKeys.MediaEvent(eventId + ":ended"), cancellationToken)
+            : result;
     }
 
     /// <summary>Business hang-up (DELETE): every request is the same fact, so retries change nothing.</summary>

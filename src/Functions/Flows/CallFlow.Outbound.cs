@@ -112,7 +112,10 @@ public sealed partial class CallFlow
     {
         ArgumentNullException.ThrowIfNull(call);
         ArgumentNullException.ThrowIfNull(terminate);
-        var status = terminate.Status == CallTerminateStatus.Completed ? TerminateStatus.Completed : TerminateStatus.Failed;
+        // The seed guide's flat terminate has no status, only a reason; a hang-up by either side is a completed call.
+        var seedHangUp = terminate.Status == CallTerminateStatus.Unknown
+            && terminate.Reason is "user_hangup" or "business_hangup";
+        var status = terminate.Status == CallTerminateStatus.Completed || seedHangUp ? TerminateStatus.Completed : TerminateStatus.Failed;
         var error = terminate.Errors is [var first, ..] && first.Code is { } code
             ? new CallError(code, first.Message ?? first.Title ?? string.Empty)
             : null;

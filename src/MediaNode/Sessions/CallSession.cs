@@ -174,6 +174,10 @@ public sealed partial class CallSession : ICallAudioCallbacks
         {
             await _audioRun.ConfigureAwait(false);
         }
+        catch (OperationCanceledException) when (_audioStop.IsCancellationRequested)
+        {
+            // We stopped the plan ourselves (hang-up): that is how a running plan ends, not an audio failure.
+        }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             LogAudioError(_context.Logger, CallId, ex);

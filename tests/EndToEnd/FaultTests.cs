@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Serverless.Testing.EndToEnd.Infrastructure;
+using Serverless.Testing.LocalRun;
+using Serverless.Testing.WhatsAppSimulator.Faults;
+using Serverless.Testing.WhatsAppSimulator.Phone;
+using Serverless.Testing.WhatsAppSimulator.Webhooks;
+using static Serverless.Testing.EndToEnd.Infrastructure.E2E;
+
+namespace Serverless.Testing.EndToEnd;
+
+/// <summary>Calls that must still end correctly when deliveries repeat, processes die and Graph pushes back.</summary>
+public sealed class FaultTests
+{
+    private static readonly object LongPrompt = new { steps = new object[] { new { tone = new { hz = PromptHz, ms = 120_000 } } } };
+
+    [Fact]
+    public async Task Every_webhook_delivered_twice_and_reordered_still_gives_one_connected_call_that_ends_once()
+    {
+        await using var product = await LocalProduct.StartAsync();
+        product.Simulator.Permissions.Grant(User);
+        product.Simulator.Webhooks.DeliverTwice = true;
+        product.Simulator.Webhooks.Hold();
+
+        var callId = await product.DialAcceptedAsync(User, LongPrompt);
+        using (var held = new CancellationTokenSource(Wait))
+        {
+            // RINGING, the connect with the answer, ACCEPTED: released shuffled, each POSTed twice.
+            await product.Simulator.Webhooks.WaitUntilHeldAsync(3, held.Token);
+        }
+
+        Assert.Equal(3, product.Simulator.Webhooks.ReleaseHeld(shuffleSeed: 20261126));
+        var phone = await product.Phones.WaitForPhoneAsync(User, Wait);
+        await phone.WaitForToneAsync(PromptHz, Wait);
+        await product.Calls.WaitForStateAsync(callId, "Connected", Wait);
+        Assert.True(product.Simulator.HangUpAsUser(await product.WacidAsync(callId)));
+        var ended = await product.Calls.WaitAsync(callId, c => c.IsFinal() && c.HasMediaStats(), Wait);
+
+        Assert.Equal("Ended", ended.State());
+        Assert.Equal("Completed", ended.Outcome());
+        Assert.Single(product.GraphCallActions(), a => a == "connect");
+        Assert.DoesNotContain("terminate", product.GraphCallActions());
+        Assert.All(product.Simulator.Webhooks.Deliveries, d => Assert.True(d.Attempts.Count >= 2, $"delivery {d.Id} went out {d.Attempts.Count} time(s)"));
+        Assert.Single(product.Tap.Events, e => e.Event is Serverless.Shared.Media.MediaEnded m && m.CallId == callId && e.FunctionsStatus == 200);
+    }
+
+    [Fact]
+    public async Task Functions_restarted_mid_call_the_call_continues_and_ends_correctly()
+    {
+        await using var product = await LocalProduct.StartAsync();
+        product.Simulator.Permissions.Grant(User);
+        var callId = await product.DialAcceptedAsync(User, LongPrompt);
+        var phone = await product.Phones.WaitForPhoneAsync(User, Wait);
+        await phone.WaitForToneAsync(PromptHz, Wait);
+        await product.Calls.WaitForStateAsync(callId, "Connected", Wait);
+        var wacid = await product.WacidAsync(callId);
+
+        await product.RestartFunctionsAsync(whileDown: async () =>
+        {
+            // The user hangs up while the Functions are down: Meta's terminate webhook fails and is retried.
+            Assert.True(product.Simulator.HangUpAsUser(wacid));
+            using var failed = new CancellationTokenSource(Wait);
+            await product.Simulator.Webhooks.WaitUntilAsync(ds => ds.Any(d => d.State == WebhookDeliveryState.AwaitingRetry), failed.Token);
+        });
+        var ended = await product.Calls.WaitAsync(callId, c => c.IsFinal() && c.HasMediaStats(), Wait);
+
+        Assert.Equal("Ended", ended.State());
+        Assert.Equal("Completed", ended.Outcome());
+        Assert.True(ended.GetProperty("durationSeconds").GetDouble() > 0, ended.ToString());
+        await phone.Finished.WaitAsync(Wait);
+    }
+
+    [Fact]
+    public async Task Graph_answering_503_and_429_for_a_while_the_call_still_completes()
+    {
+        await using var product = await LocalProduct.StartAsync();
+        product.Simulator.Permissions.Grant(User);
+        product.Simulator.Faults.Inject(GraphFault.ServiceUnavailable(edge: "calls"), count: 2);
+        product.Simulator.Faults.Inject(GraphFault.RateLimited(edge: "calls"), count: 1);
+
+        var callId = await product.DialAcceptedAsync(User, LongPrompt);
+        var phone = await product.Phones.WaitForPhoneAsync(User, Wait);
+        await phone.WaitForToneAsync(PromptHz, Wait);
+        await product.Calls.WaitForStateAsync(callId, "Connected", Wait);
+        Assert.True(product.Simulator.HangUpAsUser(await product.WacidAsync(callId)));
+        var ended = await product.Calls.WaitAsync(callId, c => c.IsFinal(), Wait);
+
+        Assert.Equal("Completed", ended.Outcome());
+        Assert.Equal(0, product.Simulator.Faults.PendingCount);
+        Assert.Equal(4, product.GraphCallActions().Count(a => a == "connect"));
+    }
+
+    [Fact]
+    public async Task MediaNode_process_killed_mid_call_the_sweeper_fails_the_call_and_sends_terminate()
+    {
+        var clock = new ShiftedTimeProvider();
+        await using var product = await LocalProduct.StartAsync(new LocalProductOptions
+        {
+            InProcessMediaNode = false,
+            FunctionsTime = clock,
+            ConfigureFunctions = s => s["Calls:MaxCallDuration"] = "00:05:00",
+        });
+        var httpPort = FreeTcpPort();
+        var dll = Path.Combine(AppContext.BaseDirectory, "Serverless.MediaNode.dll");
+        using var node = await NodeProcess.StartAsync(dll, product.NodeSettings(udpPort: 0, httpPort: httpPort), httpPort);
+        try
+        {
+            product.Simulator.Permissions.Grant(User);
+            var callId = await product.DialAcceptedAsync(User, LongPrompt);
+            var phone = await product.Phones.WaitForPhoneAsync(User, Wait);
+            await phone.WaitForToneAsync(PromptHz, Wait);
+            await product.Calls.WaitForStateAsync(callId, "Connected", Wait);
+
+            node.Kill(entireProcessTree: true);
+            await node.WaitForExitAsync();
+            Assert.DoesNotContain("terminate", product.GraphCallActions());
+            // Past the connected call's deadline (MaxCallDuration): the sweeper's next run owns the call.
+            clock.Advance(TimeSpan.FromMinutes(6));
+            await product.Functions.RunTimerAsync("Sweeper");
+            var failed = await product.Calls.WaitAsync(callId, c => c.IsFinal(), Wait);
+
+            Assert.Equal("Failed", failed.State());
+            Assert.EndsWith("timeout", failed.GetProperty("lastError").GetProperty("type").GetString(), StringComparison.Ordinal);
+            Assert.Contains("terminate", product.GraphCallActions());
+            await phone.Finished.WaitAsync(Wait);
+        }
+        finally
+        {
+            if (!node.HasExited)
+            {
+                node.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    private static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,265 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Azure.Storage.Blobs;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Serverless.Functions.Hosting;
+using Serverless.MediaNode.Hosting;
+using Serverless.Testing.FunctionsHost;
+using Serverless.Testing.WhatsAppSimulator.Phone;
+using Sim = Serverless.Testing.WhatsAppSimulator;
+
+namespace Serverless.Testing.LocalRun;
+
+/// <summary>
+/// The whole product on loopback: the WhatsApp Cloud API simulator with WebRTC phones, the Functions served by the
+/// test host over HTTP, a MediaNode (its UDP port and HTTP on 127.0.0.1) and an <see cref="EventTap"/> between
+/// node and Functions. Commands travel over Storage Queues and calls live in Table Storage (Azurite).
+/// </summary>
+public sealed class LocalProduct : IAsyncDisposable
+{
+    /// <summary>Shared secret between the MediaNode and the Functions' media events endpoint.</summary>
+    public const string MediaEventsSecret = "local-media-events-secret-0123456789";
+
+    /// <summary>Meta's webhook verify token for the simulator setup.</summary>
+    public const string VerifyToken = "local-verify-token";
+
+    private readonly LocalProductOptions _options;
+    private readonly Dictionary<string, string?> _functionsSettings;
+    private FunctionsTestHost? _functions;
+
+    private LocalProduct(LocalProductOptions options, Sim.WhatsAppSimulator simulator, WebRtcPhoneFactory phones, EventTap tap, Dictionary<string, string?> functionsSettings)
+    {
+        _options = options;
+        Simulator = simulator;
+        Phones = phones;
+        Tap = tap;
+        _functionsSettings = functionsSettings;
+    }
+
+    public Sim.WhatsAppSimulator Simulator { get; }
+
+    public WebRtcPhoneFactory Phones { get; }
+
+    public EventTap Tap { get; }
+
+    /// <summary>The in-process MediaNode, or null (own process, or stopped).</summary>
+    public WebApplication? Node { get; private set; }
+
+    /// <summary>The MediaNode's id (its queue is <c>{RunId}-node-{NodeId}</c>).</summary>
+    public string NodeId { get; } = "node-" + Guid.NewGuid().ToString("N")[..8];
+
+    public FunctionsTestHost Functions => _functions ?? throw new InvalidOperationException("The Functions are stopped.");
+
+    /// <summary>The Functions' base address, stable across restarts.</summary>
+    public Uri FunctionsBaseAddress { get; private init; } = null!;
+
+    /// <summary>The business number (simulator phone number id) the Functions serve.</summary>
+    public string BusinessPhoneNumberId => Simulator.DefaultNumber.PhoneNumberId;
+
+    /// <summary>The dial API client (host key).</summary>
+    public CallsClient Calls { get; private set; } = null!;
+
+    /// <summary>Settings a separately started MediaNode process needs (environment variable names).</summary>
+    public IReadOnlyDictionary<string, string> NodeSettings(int udpPort, int httpPort) => new Dictionary<string, string>
+    {
+        ["MediaNode__NodeId"] = NodeId,
+        ["MediaNode__PublicAddress"] = "127.0.0.1",
+        ["MediaNode__BindAddress"] = "127.0.0.1",
+        ["MediaNode__AnnounceInterfaces"] = "false",
+        ["MediaNode__UdpPort"] = udpPort.ToString(CultureInfo.InvariantCulture),
+        ["MediaNode__HttpPort"] = httpPort.ToString(CultureInfo.InvariantCulture),
+        ["MediaNode__HttpBindAddress"] = "127.0.0.1",
+        ["MediaNode__EventsUrl"] = Tap.Url.AbsoluteUri,
+        ["MediaNode__EventsSecret"] = MediaEventsSecret,
+        ["MediaNode__StorageConnectionString"] = _options.StorageConnectionString,
+        ["MediaNode__HeartbeatTable"] = _options.RunId + "nodes",
+        ["MediaNode__MaxCalls"] = _options.MediaNodeMaxCalls.ToString(CultureInfo.InvariantCulture),
+        ["MediaNode__DrainTimeout"] = "00:00:01",
+        ["MediaNode__EventRetryDelay"] = "00:00:00.100",
+        ["MediaNode__MaxEventRetryDelay"] = "00:00:01",
+        ["MediaNode__Transport__Kind"] = "StorageQueues",
+        ["MediaNode__Transport__ConnectionString"] = _options.StorageConnectionString,
+        ["MediaNode__Transport__NewCallsQueue"] = _options.RunId + "-new",
+        ["MediaNode__Transport__NodeQueuePrefix"] = _options.RunId + "-node-",
+        ["MediaNode__Transport__PollInterval"] = "00:00:00.050",
+        ["MediaNode__Transport__HoldBackDelay"] = "00:00:00.100",
+        ["MediaNode__Transport__RetryDelay"] = "00:00:00.200",
+    };
+
+    public static async Task<LocalProduct> StartAsync(LocalProductOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new LocalProductOptions();
+        var functionsPort = options.FunctionsPort == 0 ? FreeTcpPort() : options.FunctionsPort;
+        var functionsBase = new Uri($"http://127.0.0.1:{functionsPort}/");
+        var phones = await WebRtcPhoneFactory.CreateAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        var simOptions = new Sim.SimulatorOptions
+        {
+            WebhookUrl = new Uri(functionsBase, "api/webhook"),
+            PhoneFactory = phones,
+            RingingAfter = TimeSpan.FromMilliseconds(200),
+            AcceptedStatusAfter = TimeSpan.FromMilliseconds(300),
+            DefaultUserBehavior = Sim.Users.SimulatedUserBehavior.AnswerAfter(TimeSpan.FromMilliseconds(500)),
+            ConfigureLogging = options.ConfigureLogging,
+        };
+        options.ConfigureSimulator?.Invoke(simOptions);
+        var simulator = await Sim.WhatsAppSimulator.StartAsync(simOptions, cancellationToken).ConfigureAwait(false);
+        var tap = await EventTap.StartAsync(new Uri(functionsBase, "api/media/events"), cancellationToken).ConfigureAwait(false);
+        var settings = new Dictionary<string, string?>
+        {
+            ["Meta:PhoneNumberIds:0"] = simulator.DefaultNumber.PhoneNumberId,
+            ["Meta:DefaultPhoneNumberId"] = simulator.DefaultNumber.PhoneNumberId,
+            ["Meta:VerifyToken"] = VerifyToken,
+            ["Meta:AppSecret"] = simOptions.AppSecret,
+            ["MediaEvents:Secret"] = MediaEventsSecret,
+            ["Transport:Kind"] = "StorageQueues",
+            ["Transport:ConnectionString"] = options.StorageConnectionString,
+            ["Transport:NewCallsQueue"] = options.RunId + "-new",
+            ["Transport:NodeQueuePrefix"] = options.RunId + "-node-",
+            ["CallStore:ConnectionString"] = options.StorageConnectionString,
+            ["CallStore:TablePrefix"] = options.RunId,
+            ["WhatsAppGraph:BaseUrl"] = simulator.BaseAddress.AbsoluteUri,
+            ["WhatsAppGraph:AccessToken"] = simOptions.AccessToken,
+            ["WhatsAppGraph:RetryBaseDelay"] = "00:00:00.200",
+            ["WhatsAppGraph:RetryMaxDelay"] = "00:00:01",
+        };
+        options.ConfigureFunctions?.Invoke(settings);
+        var product = new LocalProduct(options, simulator, phones, tap, settings) { FunctionsBaseAddress = functionsBase };
+        try
+        {
+            if (options.InProcessMediaNode)
+            {
+                await product.StartNodeAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await product.StartFunctionsAsync(functionsPort, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await product.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return product;
+    }
+
+    /// <summary>Stops the Functions host (its port stays reserved by address only) and starts a fresh one on the same port.</summary>
+    public async Task RestartFunctionsAsync(Func<Task>? whileDown = null, CancellationToken cancellationToken = default)
+    {
+        await StopFunctionsAsync().ConfigureAwait(false);
+        if (whileDown is not null)
+        {
+            await whileDown().ConfigureAwait(false);
+        }
+
+        await StartFunctionsAsync(FunctionsBaseAddress.Port, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops the in-process MediaNode gracefully (drain, hang up, deliver events).</summary>
+    public async Task StopNodeAsync()
+    {
+        if (Node is { } node)
+        {
+            Node = null;
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await node.StopAsync(cts.Token).ConfigureAwait(false);
+            await node.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Downloads a recording blob (<c>recordings/{name}</c>) from the node's storage, or null when absent.</summary>
+    public async Task<byte[]?> DownloadRecordingAsync(string blobName, CancellationToken cancellationToken = default)
+    {
+        var name = blobName.StartsWith("recordings/", StringComparison.Ordinal) ? blobName["recordings/".Length..] : blobName;
+        var blob = new BlobServiceClient(_options.StorageConnectionString).GetBlobContainerClient("recordings").GetBlobClient(name);
+        if (!await blob.ExistsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        var content = await blob.DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+        return content.Value.Content.ToArray();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // The node first: its drain hangs up live calls and its last events still reach running Functions.
+        await StopNodeAsync().ConfigureAwait(false);
+        await StopFunctionsAsync().ConfigureAwait(false);
+        await Tap.DisposeAsync().ConfigureAwait(false);
+        await Simulator.DisposeAsync().ConfigureAwait(false);
+        Phones.Dispose();
+    }
+
+    private async Task StopFunctionsAsync()
+    {
+        if (_functions is { } functions)
+        {
+            _functions = null;
+            Calls?.Dispose();
+            await functions.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task StartFunctionsAsync(int port, CancellationToken cancellationToken)
+    {
+        var logging = _options.ConfigureLogging;
+        var time = _options.FunctionsTime;
+        _functions = await FunctionsTestHost.StartAsync(
+            new FunctionsTestHostOptions(typeof(ServerlessCallingServiceCollectionExtensions).Assembly)
+            {
+                IncludeEnvironmentVariables = false,
+                Settings = _functionsSettings,
+                Port = port,
+                ConfigureServices = (services, configuration) =>
+                {
+                    if (time is not null)
+                    {
+                        services.AddSingleton(time);
+                    }
+
+                    if (logging is not null)
+                    {
+                        services.AddLogging(logging);
+                    }
+
+                    services.AddServerlessCalling(configuration);
+                },
+            },
+            cancellationToken).ConfigureAwait(false);
+        Calls = new CallsClient(_functions.CreateClient(_functions.Keys.DefaultHostKey));
+    }
+
+    private async Task StartNodeAsync(CancellationToken cancellationToken)
+    {
+        var settings = NodeSettings(udpPort: 0, httpPort: 0).ToDictionary(kv => kv.Key.Replace("__", ":", StringComparison.Ordinal), kv => (string?)kv.Value);
+        var logging = _options.ConfigureLogging;
+        var node = MediaNodeApp.Build([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+            builder.Logging.ClearProviders();
+            logging?.Invoke(builder.Logging);
+        });
+        try
+        {
+            await node.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await node.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        Node = node;
+    }
+
+    private static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

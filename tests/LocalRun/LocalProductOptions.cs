@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Logging;
+using Serverless.Testing.WhatsAppSimulator;
+
+namespace Serverless.Testing.LocalRun;
+
+/// <summary>How <see cref="LocalProduct"/> composes the product on this machine (loopback only).</summary>
+public sealed class LocalProductOptions
+{
+    /// <summary>Azure Storage for tables, queues and blobs (Azurite by default).</summary>
+    public string StorageConnectionString { get; set; } = "UseDevelopmentStorage=true";
+
+    /// <summary>Prefix of this run's queues and tables (lower-case letters and digits), so runs never share commands.</summary>
+    public string RunId { get; set; } = "e2e" + Guid.NewGuid().ToString("N")[..10];
+
+    /// <summary>The Functions' HTTP port on 127.0.0.1; 0 picks a free one (kept across restarts).</summary>
+    public int FunctionsPort { get; set; }
+
+    /// <summary>Run a MediaNode in this process; false when one runs as its own process (see <see cref="NodeSettings"/>).</summary>
+    public bool InProcessMediaNode { get; set; } = true;
+
+    /// <summary>Calls the in-process MediaNode admits.</summary>
+    public int MediaNodeMaxCalls { get; set; } = 10;
+
+    /// <summary>The Functions' clock (e.g. one that can jump ahead to pass a deadline).</summary>
+    public TimeProvider? FunctionsTime { get; set; }
+
+    /// <summary>Changes the simulator before it starts (user behaviour, dialect, timings).</summary>
+    public Action<SimulatorOptions>? ConfigureSimulator { get; set; }
+
+    /// <summary>Changes the Functions' app settings before they start.</summary>
+    public Action<IDictionary<string, string?>>? ConfigureFunctions { get; set; }
+
+    /// <summary>Adds log providers to every component (null: silent).</summary>
+    public Action<ILoggingBuilder>? ConfigureLogging { get; set; }
+}

@@ -1,0 +1,3 @@
+using Serverless.Testing.LocalRun;
+
+return await LocalRunConsole.RunAsync(args).ConfigureAwait(false);
