@@ -94,16 +94,17 @@ public sealed class OutboundCallTests
     {
         await using var product = await LocalProduct.StartAsync();
 
-        var callId = await product.DialAcceptedAsync(User);
-        var failed = await product.Calls.WaitAsync(callId, c => c.IsFinal(), Wait);
+        // The dial API asks Meta's call_permissions first: refused with how to ask, before anything is stored or rings.
+        var (status, body) = await product.Calls.DialAsync(new { to = "+" + User });
 
-        Assert.Equal("Failed", failed.State());
-        var error = failed.GetProperty("lastError");
-        Assert.Equal(138006, error.GetProperty("code").GetInt32());
-        Assert.EndsWith("no-call-permission", error.GetProperty("type").GetString(), StringComparison.Ordinal);
+        Assert.Equal(403, status);
+        Assert.EndsWith("call-permission-missing", body.GetProperty("type").GetString(), StringComparison.Ordinal);
+        Assert.Equal("/api/permissions/" + User + "/request", body.GetProperty("requestPath").GetString());
+        var (listStatus, list) = await product.Calls.ListAsync();
+        Assert.Equal(200, listStatus);
+        Assert.Empty(list.GetProperty("calls").EnumerateArray());
         Assert.Empty(product.Simulator.Calls);
         Assert.Empty(product.Phones.Phones);
-        await product.MediaEndedAsync(callId);
     }
 
     [Fact]

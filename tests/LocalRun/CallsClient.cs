@@ -25,6 +25,13 @@ public sealed class CallsClient(HttpClient http) : IDisposable
         return await ReadAsync(response, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>GET /api/calls: the first page of calls.</summary>
+    public async Task<(int Status, JsonElement Body)> ListAsync(CancellationToken cancellationToken = default)
+    {
+        using var response = await Http.GetAsync(new Uri("api/calls", UriKind.Relative), cancellationToken).ConfigureAwait(false);
+        return ((int)response.StatusCode, await ReadAsync(response, cancellationToken).ConfigureAwait(false));
+    }
+
     /// <summary>DELETE /api/calls/{id}: the business hangs up.</summary>
     public async Task<(int Status, JsonElement Body)> HangUpAsync(string callId, CancellationToken cancellationToken = default)
     {

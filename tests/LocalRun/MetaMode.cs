@@ -65,8 +65,13 @@ internal static class MetaMode
             ["Transport:ConnectionString"] = "UseDevelopmentStorage=true",
             ["Transport:NewCallsQueue"] = runId + "-new",
             ["Transport:NodeQueuePrefix"] = runId + "-node-",
-            ["CallStore:ConnectionString"] = "UseDevelopmentStorage=true",
+            ["Storage:ConnectionString"] = "UseDevelopmentStorage=true",
             ["CallStore:TablePrefix"] = runId,
+            ["Permissions:TablePrefix"] = runId + "perm",
+            ["Callbacks:TablePrefix"] = runId + "cb",
+            ["Dials:TablePrefix"] = runId + "dial",
+            // Signs status callbacks; a fresh random secret per run (a deployment keeps its own in Key Vault).
+            ["Callbacks:SigningSecret"] = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)),
             ["WhatsAppGraph:AccessToken"] = Env("META_ACCESS_TOKEN"),
         };
         await using var functions = await FunctionsTestHost.StartAsync(new FunctionsTestHostOptions(typeof(ServerlessCallingServiceCollectionExtensions).Assembly)
