@@ -19,15 +19,13 @@ public sealed partial class CallsApi(
     ICallStore store,
     CallFlow flow,
     TimeProvider time,
-    IOptions<MetaOptions> meta,
     IOptions<CallFlowOptions> options,
     ILogger<CallsApi> logger,
     IPermissionService permissions,
-    CallbackUrlPolicy callbackUrls,
+    DialRequestValidator dials,
     StatusCallbacks callbacks)
 {
-    public const string IdempotencyKeyHeader = "Idempotency-Key";
-    private const int MaxIdempotencyKeyLength = 200;
+    public const string IdempotencyKeyHeader = DialRequestValidator.IdempotencyKeyHeader;
     private const int DefaultPageSize = 50;
 
     [Function("PlaceCall")]
@@ -46,33 +44,13 @@ public sealed partial class CallsApi(
             return invalidJson ? Problems.InvalidJson(problem!) : Problems.Validation(problem!);
         }
 
-        if (!E164.TryNormalize(dial.To, out var waId))
+        var (validated, refused) = await dials.ValidateAsync(dial, request, cancellationToken);
+        if (validated is null)
         {
-            return Problems.Create(StatusCodes.Status400BadRequest, ProblemTypes.InvalidPhoneNumber,
-                "'to' is not a valid E.164 phone number.", "Use '+' followed by the country code and number, e.g. +14155550123.");
+            return refused!;
         }
 
-        var from = dial.From ?? meta.Value.DefaultPhoneNumberId;
-        if (!meta.Value.Serves(from))
-        {
-            return Problems.Create(StatusCodes.Status400BadRequest, ProblemTypes.UnknownPhoneNumberId,
-                "'from' is not a business phone number id this deployment serves.");
-        }
-
-        var idempotencyKey = request.Headers[IdempotencyKeyHeader].ToString();
-        if (idempotencyKey.Length > MaxIdempotencyKeyLength)
-        {
-            return Problems.Validation($"{IdempotencyKeyHeader} is longer than {MaxIdempotencyKeyLength} characters.");
-        }
-
-        if (dial.CallbackUrl is not null
-            && await callbackUrls.ValidateAsync(dial.CallbackUrl.AbsoluteUri, cancellationToken) is { IsAllowed: false } refusal)
-        {
-            // SSRF guard: the URL's form and every address its host resolves to, checked before anything is stored.
-            return Problems.Create(StatusCodes.Status400BadRequest, ProblemTypes.CallbackUrlRefused,
-                "'callbackUrl' is not allowed.", refusal.Detail);
-        }
-
+        var (waId, from, idempotencyKey) = (validated.WaId, validated.From, validated.IdempotencyKey);
         var callId = CallIds.New(time);
         if (idempotencyKey.Length > 0)
         {
@@ -89,9 +67,9 @@ public sealed partial class CallsApi(
 
         // Meta refuses business-initiated calls without the user's permission (138006) and counts them against the
         // user's limits; asking first means a refused dial stores nothing and commands nothing.
-        if (await CheckPermissionAsync(waId, from, request, cancellationToken) is { } refused)
+        if (await CheckPermissionAsync(waId, from, request, cancellationToken) is { } noPermission)
         {
-            return refused;
+            return noPermission;
         }
 
         var metadata = new Dictionary<string, string>(dial.Metadata, StringComparer.Ordinal);

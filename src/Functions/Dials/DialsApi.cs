@@ -18,13 +18,11 @@ namespace Serverless.Functions.Dials;
 public sealed class DialsApi(
     DialStore dials,
     ICallStore calls,
-    CallbackUrlPolicy callbackUrls,
+    DialRequestValidator validator,
     TimeProvider time,
-    IOptions<MetaOptions> meta,
     IOptions<CallFlowOptions> flowOptions,
     IOptions<DialOptions> options)
 {
-    private const int MaxIdempotencyKeyLength = 200;
 
     [Function("ScheduleDial")]
     public async Task<IActionResult> ScheduleAsync(
@@ -47,31 +45,13 @@ public sealed class DialsApi(
             return Problems.Validation(problem!);
         }
 
-        if (!E164.TryNormalize(dial.To, out var waId))
+        var (validated, refused) = await validator.ValidateAsync(dial, request, cancellationToken);
+        if (validated is null)
         {
-            return Problems.Create(StatusCodes.Status400BadRequest, ProblemTypes.InvalidPhoneNumber,
-                "'to' is not a valid E.164 phone number.", "Use '+' followed by the country code and number, e.g. +14155550123.");
+            return refused!;
         }
 
-        var from = dial.From ?? meta.Value.DefaultPhoneNumberId;
-        if (!meta.Value.Serves(from))
-        {
-            return Problems.Create(StatusCodes.Status400BadRequest, ProblemTypes.UnknownPhoneNumberId,
-                "'from' is not a business phone number id this deployment serves.");
-        }
-
-        if (dial.CallbackUrl is not null
-            && await callbackUrls.ValidateAsync(dial.CallbackUrl.AbsoluteUri, cancellationToken) is { IsAllowed: false } refusal)
-        {
-            return Problems.Create(StatusCodes.Status400BadRequest, ProblemTypes.CallbackUrlRefused, "'callbackUrl' is not allowed.", refusal.Detail);
-        }
-
-        var idempotencyKey = request.Headers[CallsApi.IdempotencyKeyHeader].ToString();
-        if (idempotencyKey.Length > MaxIdempotencyKeyLength)
-        {
-            return Problems.Validation($"{CallsApi.IdempotencyKeyHeader} is longer than {MaxIdempotencyKeyLength} characters.");
-        }
-
+        var (waId, from, idempotencyKey) = (validated.WaId, validated.From, validated.IdempotencyKey);
         var dialId = DialStore.NewId(time);
         if (idempotencyKey.Length > 0)
         {

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Callbacks;
+using Serverless.Functions.Api;
 using Serverless.Functions.Calls;
 using Serverless.Functions.Dials;
 using Serverless.Functions.Flows;
@@ -64,6 +65,7 @@ public static class ServerlessCallingServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<MediaEventsOptions>>().Value.MaxAge));
         services.TryAddSingleton<CallFlow>();
+        services.TryAddSingleton<DialRequestValidator>();
         services.TryAddSingleton<WebhookDispatcher>();
         return services;
     }

@@ -1,8 +1,8 @@
-using Serverless.Shared.Media;
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Serverless.MediaNode.Recording;
+using Serverless.Shared.Media;
 using Serverless.WebRtc.Media;
 using Serverless.WebRtc.Peer;
 
@@ -32,6 +32,8 @@ public sealed class CallAudio : IAsyncDisposable
     private readonly Lock _gate = new();
     private CallRecorder? _recorder;
     private volatile bool _recording;
+    private long _recordLimitSamples;
+    private long _recordStartTimestamp = -1;
     private Task<string?>? _completion;
     private int _receiverHooked;
     private int _started;
@@ -84,7 +86,7 @@ public sealed class CallAudio : IAsyncDisposable
     /// <summary>An Opus packet from the caller, as received (what <see cref="Attach"/> wires to the peer).</summary>
     public void ReceivePacket(ReadOnlySpan<byte> payload, uint rtpTimestamp)
     {
-        if (_recording)
+        if (_recording && WithinRecordLimit(rtpTimestamp))
         {
             _recorder?.Append(payload, rtpTimestamp);
         }
@@ -326,6 +328,8 @@ public sealed class CallAudio : IAsyncDisposable
             }
 
             _recorder ??= new CallRecorder(step.Format, _prompts.Codecs);
+            _recordLimitSamples = (long)(step.MaxDuration.TotalSeconds * OpusCodec.SampleRate);
+            _recordStartTimestamp = -1;
             _recording = true;
         }
 
@@ -337,6 +341,18 @@ public sealed class CallAudio : IAsyncDisposable
         {
             _recording = false;
         }
+    }
+
+    // The step ends on the clock, but the recording holds at most MaxDuration of media time (RTP timestamps), so a
+    // late timer on a busy node never records more than was asked. Receive thread only.
+    private bool WithinRecordLimit(uint rtpTimestamp)
+    {
+        if (_recordStartTimestamp < 0)
+        {
+            _recordStartTimestamp = rtpTimestamp;
+        }
+
+        return unchecked(rtpTimestamp - (uint)_recordStartTimestamp) < _recordLimitSamples;
     }
 
     private void HookReceiver(AudioPeer peer)
