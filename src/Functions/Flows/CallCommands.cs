@@ -26,7 +26,7 @@ public static class CallCommands
         };
     }
 
-    public static StartInbound StartInbound(CallRecord call, string offerSdp, DateTimeOffset now)
+    public static StartInbound StartInbound(CallRecord call, string offerSdp, DateTimeOffset now, System.Text.Json.JsonElement? audioPlan = null)
     {
         ArgumentNullException.ThrowIfNull(call);
         return new StartInbound
@@ -37,6 +37,7 @@ public static class CallCommands
             Sequence = 0,
             OfferSdp = offerSdp,
             PhoneNumberId = call.BusinessPhoneNumberId,
+            AudioPlan = audioPlan,
         };
     }
 

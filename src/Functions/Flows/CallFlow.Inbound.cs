@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Serverless.Functions.Calls;
 using Serverless.Functions.Graph;
@@ -7,6 +8,9 @@ namespace Serverless.Functions.Flows;
 
 public sealed partial class CallFlow
 {
+    /// <summary>Call metadata marking an inbound call answered only to play the closed-hours prompt.</summary>
+    public const string ClosedHoursKey = "closedHours";
+
     /// <summary>
     /// Inbound step 1: Meta's connect webhook with the user's offer creates the call (Offered) and asks any free node
     /// for an answer. A redelivery finds the wacid taken and changes nothing (the start command is re-sent with the
@@ -23,23 +27,32 @@ public sealed partial class CallFlow
             return;
         }
 
+        var closedHoursPlan = default(JsonElement?);
         if (!await _hours.IsOpenAsync(phoneNumberId, cancellationToken))
         {
-            // Closed: decline within Meta's answer window, before anything is stored. A closed-hours prompt
-            // (ClosedHoursAction.PlayClosedHoursPrompt) needs an inbound audio plan the node does not take yet.
-            LogCannotServe(offer.CallId, "outside business hours");
-            await RejectUnservedAsync(phoneNumberId, offer.CallId, cancellationToken);
-            return;
+            closedHoursPlan = _hours.ClosedHoursPlan();
+            if (closedHoursPlan is null)
+            {
+                // Closed: decline within Meta's answer window, before anything is stored.
+                LogCannotServe(offer.CallId, "outside business hours");
+                await RejectUnservedAsync(phoneNumberId, offer.CallId, cancellationToken);
+                return;
+            }
         }
 
         var now = _time.GetUtcNow();
         var call = CallRecord.NewInbound(CallIds.New(_time), phoneNumberId, offer.From, offer.CallId, now, Timeouts)
             with { BizOpaqueData = offer.BizOpaqueCallbackData };
+        if (closedHoursPlan is not null)
+        {
+            // Answered to play the closed-hours prompt, then hung up by the plan; kept so a redelivery plays the same.
+            call = call with { Metadata = new Dictionary<string, string>(StringComparer.Ordinal) { [ClosedHoursKey] = "true" } };
+        }
         var created = await _store.CreateAsync(call, cancellationToken);
         if (created.Created)
         {
             LogInboundCreated(call.CallId, offer.CallId, phoneNumberId);
-            await _commands.SendAsync(CallCommands.StartInbound(call, offer.Sdp, now), cancellationToken);
+            await _commands.SendAsync(CallCommands.StartInbound(call, offer.Sdp, now, closedHoursPlan), cancellationToken);
             await _callbacks.OnCreatedAsync(call, cancellationToken);
             return;
         }
@@ -48,7 +61,8 @@ public sealed partial class CallFlow
             created.CallId, new CallTrigger.InboundOffer(offer.CallId), CallDedupKeys.WebhookCallEvent(offer.CallId, "connect"), cancellationToken);
         if (result.Call is { State: CallState.Offered, NodeId: null } existing)
         {
-            await _commands.SendAsync(CallCommands.StartInbound(existing, offer.Sdp, existing.CreatedAt), cancellationToken);
+            var plan = existing.Metadata.ContainsKey(ClosedHoursKey) ? _hours.ClosedHoursPlan() : null;
+            await _commands.SendAsync(CallCommands.StartInbound(existing, offer.Sdp, existing.CreatedAt, plan), cancellationToken);
         }
     }
 

@@ -19,6 +19,28 @@ public sealed partial class BusinessHoursGate(
 {
     private readonly ConcurrentDictionary<string, (CallingSettings Settings, DateTimeOffset FetchedAt)> _cache = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The audio plan for an inbound call outside business hours when configured to answer it
+    /// (<see cref="ClosedHoursAction.PlayClosedHoursPrompt"/> with a prompt): play the prompt, then hang up.
+    /// Null when such calls are rejected.
+    /// </summary>
+    public System.Text.Json.JsonElement? ClosedHoursPlan()
+    {
+        if (options.Value.OutsideHours != ClosedHoursAction.PlayClosedHoursPrompt || string.IsNullOrWhiteSpace(options.Value.ClosedHoursPrompt))
+        {
+            return null;
+        }
+
+        var plan = new System.Text.Json.Nodes.JsonObject
+        {
+            ["steps"] = new System.Text.Json.Nodes.JsonArray(
+                new System.Text.Json.Nodes.JsonObject { ["prompt"] = options.Value.ClosedHoursPrompt },
+                new System.Text.Json.Nodes.JsonObject { ["hangup"] = new System.Text.Json.Nodes.JsonObject() }),
+        };
+        using var document = System.Text.Json.JsonDocument.Parse(plan.ToJsonString());
+        return document.RootElement.Clone();
+    }
+
     /// <summary>What closed hours do (from <see cref="CallingSettingsOptions.OutsideHours"/>).</summary>
     public ClosedHoursAction OutsideHours => options.Value.OutsideHours;
 

@@ -39,6 +39,28 @@ public sealed class BusinessHoursFlowTests
         Assert.Equal(1, app.Bus.CountReady("commands-new"));
     }
 
+    [Fact]
+    public async Task Inbound_call_outside_business_hours_is_answered_with_the_closed_hours_prompt_when_configured()
+    {
+        await using var app = await CallingApp.StartAsync(settings =>
+        {
+            settings["CallingSettings:OutsideHours"] = "PlayClosedHoursPrompt";
+            settings["CallingSettings:ClosedHoursPrompt"] = "closed-hours.wav";
+        });
+        var openDay = app.Time.GetUtcNow().AddDays(3).DayOfWeek.ToString().ToUpperInvariant();
+        app.Graph.SettingsJson = Settings(Day(openDay));
+
+        await app.DeliverAsync(MetaWebhooks.InboundConnect("wacid.CLOSEDPROMPT"));
+        await app.Graph.WaitForRequestAsync(r => r.Action == "accept", new CancellationTokenSource(OutboundFlowTests.Timeout).Token);
+
+        // Answered (pre_accept + accept), not rejected, and the node was told to play the prompt then hang up.
+        Assert.Equal(["pre_accept", "accept"], app.Graph.Actions);
+        var start = Assert.IsType<Serverless.Shared.Media.StartInbound>(app.Node.Commands.First(c => c is Serverless.Shared.Media.StartInbound));
+        var steps = start.AudioPlan!.Value.GetProperty("steps");
+        Assert.Equal("closed-hours.wav", steps[0].GetProperty("prompt").GetString());
+        Assert.True(steps[1].TryGetProperty("hangup", out _));
+    }
+
     private static string Settings(string weeklyHours) =>
         """{"calling":{"status":"ENABLED","call_hours":{"status":"ENABLED","timezone_id":"UTC","weekly_operating_hours":[""" +
         weeklyHours + "]}},\"id\":\"1000001\"}";
