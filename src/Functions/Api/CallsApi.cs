@@ -72,16 +72,8 @@ public sealed partial class CallsApi(
             return noPermission;
         }
 
-        var metadata = new Dictionary<string, string>(dial.Metadata, StringComparer.Ordinal);
-        if (dial.CallbackUrl is not null)
+        var call = dial.ToOutboundCall(callId, from, waId, time.GetUtcNow(), flow.Timeouts) with
         {
-            metadata["callbackUrl"] = dial.CallbackUrl.AbsoluteUri;
-        }
-
-        var call = CallRecord.NewOutbound(callId, from, waId, time.GetUtcNow(), flow.Timeouts) with
-        {
-            BizOpaqueData = dial.BizOpaqueCallbackData,
-            Metadata = metadata,
             IdempotencyKey = idempotencyKey.Length > 0 ? idempotencyKey : null,
         };
         if (!(await store.CreateAsync(call, cancellationToken)).Created)

@@ -1,5 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using Serverless.Functions.Callbacks;
+using Serverless.Functions.Calls;
 
 namespace Serverless.Functions.Api;
 
@@ -11,6 +13,32 @@ namespace Serverless.Functions.Api;
 public sealed record DialRequest
 {
     public const int MaxOpaqueDataLength = 512;
+
+    /// <summary>
+    /// The outbound call this dial places: its metadata plus the callback URL (and any <paramref name="extraMetadata"/>),
+    /// the business opaque data, Preparing with the flow's deadlines. Placed now or by the scheduler, a call looks the same.
+    /// </summary>
+    public CallRecord ToOutboundCall(
+        string callId, string from, string waId, DateTimeOffset now, CallTimeouts timeouts, IReadOnlyDictionary<string, string>? extraMetadata = null)
+    {
+        var metadata = new Dictionary<string, string>(Metadata, StringComparer.Ordinal);
+        if (CallbackUrl is not null)
+        {
+            metadata[StatusCallbacks.CallbackUrlKey] = CallbackUrl.AbsoluteUri;
+        }
+
+        foreach (var (key, value) in extraMetadata ?? CallRecord.NoMetadata)
+        {
+            metadata[key] = value;
+        }
+
+        return CallRecord.NewOutbound(callId, from, waId, now, timeouts) with
+        {
+            BizOpaqueData = BizOpaqueCallbackData,
+            Metadata = metadata,
+        };
+    }
+
     public const int MaxMetadataEntries = 16;
     public const int MaxMetadataValueLength = 256;
 

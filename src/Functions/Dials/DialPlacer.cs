@@ -25,17 +25,13 @@ public sealed class DialPlacer(ICallStore store, CallFlow flow, StatusCallbacks 
             throw new InvalidOperationException($"Dial {schedule.DialId} holds a body that no longer parses: {problem}");
         }
 
-        var metadata = new Dictionary<string, string>(dial.Metadata, StringComparer.Ordinal) { [DialIdKey] = schedule.DialId };
-        if (dial.CallbackUrl is not null)
-        {
-            metadata[StatusCallbacks.CallbackUrlKey] = dial.CallbackUrl.AbsoluteUri;
-        }
-
-        var call = CallRecord.NewOutbound(callId, schedule.BusinessPhoneNumberId, schedule.UserWaId, time.GetUtcNow(), flow.Timeouts) with
-        {
-            BizOpaqueData = dial.BizOpaqueCallbackData,
-            Metadata = metadata,
-        };
+        var call = dial.ToOutboundCall(
+            callId,
+            schedule.BusinessPhoneNumberId,
+            schedule.UserWaId,
+            time.GetUtcNow(),
+            flow.Timeouts,
+            new Dictionary<string, string>(StringComparer.Ordinal) { [DialIdKey] = schedule.DialId });
         var created = await store.CreateAsync(call, cancellationToken);
         if (created.Created)
         {
