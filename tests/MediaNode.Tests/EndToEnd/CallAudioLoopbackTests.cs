@@ -5,7 +5,8 @@ using Serverless.MediaNode.Tests.Audio;
 using Serverless.MediaNode.Tests.Recording;
 using Serverless.WebRtc.Media;
 using Serverless.WebRtc.Peer;
-using static Serverless.MediaNode.Tests.EndToEnd.LoopbackKit;
+using Serverless.WebRtc.Testing;
+using static Serverless.WebRtc.Testing.PeerTestKit;
 
 namespace Serverless.MediaNode.Tests.EndToEnd;
 
@@ -30,7 +31,7 @@ public sealed class CallAudioLoopbackTests
         await using var audio = new CallAudio(callId, plan, cache, new BlobRecordingStore(storage), TimeProvider.System, NullLogger.Instance);
         using var business = businessSide.CreatePeer(new AudioPeerOptions { Source = audio.Source, ReceiveMode = audio.ReceiveMode });
         audio.Attach(business);
-        using var phone = metaSide.CreatePeer(new AudioPeerOptions { Source = new ToneLoopSource(1000) });
+        using var phone = metaSide.CreatePeer(new AudioPeerOptions { Source = new LoopingToneSource(metaSide.Codecs, 1000) });
         await ConnectAsync(business, phone);
 
         var events = new RecordingEvents();
@@ -82,7 +83,7 @@ public sealed class CallAudioLoopbackTests
         await using var audio = new CallAudio("echo-call", plan, new PromptCache(businessSide.Codecs), new InMemoryRecordingStore(), TimeProvider.System, NullLogger.Instance);
         using var business = businessSide.CreatePeer(new AudioPeerOptions { Source = audio.Source, ReceiveMode = audio.ReceiveMode });
         audio.Attach(business);
-        using var phone = metaSide.CreatePeer(new AudioPeerOptions { Source = new ToneLoopSource(1000) });
+        using var phone = metaSide.CreatePeer(new AudioPeerOptions { Source = new LoopingToneSource(metaSide.Codecs, 1000) });
         await ConnectAsync(business, phone);
         using var stop = new CancellationTokenSource();
         var run = audio.RunAsync(new RecordingEvents(), stop.Token);

@@ -1,6 +1,6 @@
 using Serverless.WebRtc.Peer;
-using Serverless.WebRtc.Tests.Peer;
-using static Serverless.WebRtc.Tests.Peer.PeerTestKit;
+using Serverless.WebRtc.Testing;
+using static Serverless.WebRtc.Testing.PeerTestKit;
 
 namespace Serverless.WebRtc.Tests.Interop;
 

@@ -2,7 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Serverless.WebRtc.Peer;
-using static Serverless.WebRtc.Tests.Peer.PeerTestKit;
+using Serverless.WebRtc.Testing;
+using static Serverless.WebRtc.Testing.PeerTestKit;
 
 namespace Serverless.WebRtc.Tests.Interop;
 

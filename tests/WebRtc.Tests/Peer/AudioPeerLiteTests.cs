@@ -1,6 +1,7 @@
 using Serverless.WebRtc.Peer;
 using Serverless.WebRtc.Sdp;
-using static Serverless.WebRtc.Tests.Peer.PeerTestKit;
+using Serverless.WebRtc.Testing;
+using static Serverless.WebRtc.Testing.PeerTestKit;
 
 namespace Serverless.WebRtc.Tests.Peer;
 

@@ -2,7 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using Serverless.WebRtc.Media;
 using Serverless.WebRtc.Peer;
-using static Serverless.WebRtc.Tests.Peer.PeerTestKit;
+using Serverless.WebRtc.Testing;
+using static Serverless.WebRtc.Testing.PeerTestKit;
 
 namespace Serverless.WebRtc.Tests.Peer;
 

@@ -4,10 +4,10 @@ using Serverless.WebRtc.Media;
 using Serverless.WebRtc.Net;
 using Serverless.WebRtc.Peer;
 
-namespace Serverless.WebRtc.Tests.Peer;
+namespace Serverless.WebRtc.Testing;
 
 /// <summary>Factories, tone sources and a paced PCM reader for peer tests on loopback.</summary>
-internal static class PeerTestKit
+public static class PeerTestKit
 {
     public static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
@@ -19,6 +19,16 @@ internal static class PeerTestKit
             Peer = new PeerOptions { Ice = new IceAgentOptions { Lite = lite } },
         },
         pacer);
+
+    /// <summary>Business offers, phone answers; completes when both are connected.</summary>
+    public static async Task ConnectAsync(AudioPeer business, AudioPeer phone)
+    {
+        ArgumentNullException.ThrowIfNull(business);
+        ArgumentNullException.ThrowIfNull(phone);
+        var connected = Task.WhenAll(StateAsync(business, PeerConnectionState.Connected), StateAsync(phone, PeerConnectionState.Connected));
+        business.SetRemoteAnswer(phone.AcceptOffer(business.CreateOffer()));
+        await connected.WaitAsync(Wait);
+    }
 
     public static Task StateAsync(AudioPeer peer, PeerConnectionState wanted)
     {
@@ -73,7 +83,7 @@ internal static class PeerTestKit
 }
 
 /// <summary>One second of a tone encoded once and sent in a loop (a whole number of cycles, so it is seamless).</summary>
-internal sealed class LoopingToneSource : IAudioSource
+public sealed class LoopingToneSource : IAudioSource
 {
     private readonly byte[][] _frames;
     private int _next;
