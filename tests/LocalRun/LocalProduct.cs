@@ -235,7 +235,10 @@ public sealed class LocalProduct : IAsyncDisposable
                 },
             },
             cancellationToken).ConfigureAwait(false);
-        Calls = new CallsClient(_functions.CreateClient(_functions.Keys.DefaultHostKey));
+        // Every response the tests read is checked against the served OpenAPI document.
+        var http = new HttpClient(new OpenApiResponseCheck()) { BaseAddress = _functions.BaseAddress };
+        http.DefaultRequestHeaders.Add("x-functions-key", _functions.Keys.DefaultHostKey);
+        Calls = new CallsClient(http);
     }
 
     private async Task StartNodeAsync(CancellationToken cancellationToken)

@@ -41,6 +41,10 @@ internal static class NodeProcess
             {
                 // Not listening yet.
             }
+            catch (TaskCanceledException)
+            {
+                // A probe timed out (a busy machine, a node still starting): try again until the deadline.
+            }
 
             if (DateTimeOffset.UtcNow > deadline)
             {

@@ -22,14 +22,22 @@ internal static class OpenApiOperations
                 new OpenApiParameter { Name = "Idempotency-Key", In = ParameterLocation.Header, Description = "Retries with the same key return the same call.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
             ],
             RequestBody = JsonBody(document, OpenApiSchemas.DialRequest, "The call to place."),
-            Responses = Responses(document, ("202", "Accepted; the call is being placed.", OpenApiSchemas.Call), ("400", "Invalid request.", OpenApiSchemas.Problem), ("503", "No MediaNode available.", OpenApiSchemas.Problem)),
+            Responses = Responses(
+                document,
+                ("202", "Accepted; the call is being placed.", OpenApiSchemas.Call),
+                ("400", "Invalid request.", OpenApiSchemas.Problem),
+                ("403", "The user has not allowed calls (ask with RequestCallPermission), or too many calls in a row went unanswered.", OpenApiSchemas.Problem),
+                ("413", "The body is too large.", OpenApiSchemas.Problem),
+                ("429", "Meta's call limit for this user is used up.", OpenApiSchemas.Problem),
+                ("502", "Meta refused the permission lookup or could not be reached.", OpenApiSchemas.Problem),
+                ("503", "No MediaNode available, or permission lookups are rate limited; retry later.", OpenApiSchemas.Problem)),
         }, keyed);
 
         Add(document, "/calls", HttpMethod.Get, new OpenApiOperation
         {
             OperationId = "ListCalls",
             Summary = "List calls",
-            Description = "Lists calls, newest first, one page at a time.",
+            Description = "Lists calls oldest first (call ids sort by creation time), one page at a time; since= reads only recent calls.",
             Parameters =
             [
                 QueryParameter("state", "Only calls in this state.", JsonSchemaType.String),
@@ -70,7 +78,7 @@ internal static class OpenApiOperations
                 new OpenApiParameter { Name = "Idempotency-Key", In = ParameterLocation.Header, Description = "Retries with the same key return the same dial.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
             ],
             RequestBody = JsonBody(document, OpenApiSchemas.DialScheduleRequest, "The dial to schedule."),
-            Responses = Responses(document, ("202", "Accepted; the dial is scheduled.", OpenApiSchemas.Dial), ("400", "Invalid request.", OpenApiSchemas.Problem)),
+            Responses = Responses(document, ("202", "Accepted; the dial is scheduled.", OpenApiSchemas.Dial), ("400", "Invalid request.", OpenApiSchemas.Problem), ("413", "The body is too large.", OpenApiSchemas.Problem)),
         }, keyed);
 
         Add(document, "/dials/{id}", HttpMethod.Get, new OpenApiOperation

@@ -1,4 +1,7 @@
 using Microsoft.OpenApi;
+using Serverless.Functions.Api;
+using Serverless.Functions.Dials;
+using Serverless.Functions.Permissions;
 
 namespace Serverless.Functions.OpenApi;
 
@@ -15,6 +18,15 @@ internal static class OpenApiSchemas
     public const string CallPermissionRequest = "CallPermissionRequest";
     public const string CallingSettings = "CallingSettings";
 
+    /// <summary>The response types whose schemas are generated, and their definition names.</summary>
+    public static readonly IReadOnlyDictionary<Type, string> Generated = new Dictionary<Type, string>
+    {
+        [typeof(CallResource)] = Call,
+        [typeof(CallListResource)] = CallList,
+        [typeof(DialResource)] = Dial,
+        [typeof(PermissionResource)] = CallPermission,
+    };
+
     public static void AddTo(OpenApiDocument document)
     {
         document.AddComponent<IOpenApiSchema>(DialRequest, Object(
@@ -26,31 +38,6 @@ internal static class OpenApiSchemas
             ("bizOpaqueCallbackData", String("Opaque data (up to 512 characters) echoed in Meta's webhooks.")),
             ("audio", new OpenApiSchema { Type = JsonSchemaType.Object, Description = "What the call plays once connected (e.g. a prompt blob)." }),
             ("metadata", StringMap("Up to 16 of your own key/value pairs, returned with the call."))));
-
-        document.AddComponent<IOpenApiSchema>(Call, Object(
-            "A call and where it stands.",
-            ["id", "direction", "state", "from", "to", "createdAt", "updatedAt"],
-            ("id", String("Call id.")),
-            ("direction", String("inbound or outbound.")),
-            ("state", String("Current state (e.g. dialing, ringing, connected, ended).")),
-            ("outcome", String("Final outcome once ended (e.g. completed, rejected, no_answer, failed).")),
-            ("from", String("Caller: business phone number id or the user's E.164 number.")),
-            ("to", String("Callee.")),
-            ("wacid", String("Meta's call id.")),
-            ("createdAt", String("When the call was created.", "date-time")),
-            ("updatedAt", String("Last change.", "date-time")),
-            ("connectedAt", String("When audio flowed both ways.", "date-time")),
-            ("endedAt", String("When the call ended.", "date-time")),
-            ("durationSeconds", new OpenApiSchema { Type = JsonSchemaType.Number, Description = "Connected duration in seconds." }),
-            ("endReason", String("Why the call ended.")),
-            ("metadata", StringMap("The metadata given when dialing.")),
-            ("bizOpaqueCallbackData", String("The opaque data given when dialing."))));
-
-        document.AddComponent<IOpenApiSchema>(CallList, Object(
-            "One page of calls.",
-            ["calls"],
-            ("calls", new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchemaReference(Call, document) }),
-            ("continuationToken", String("Pass as continuationToken to read the next page; absent on the last page."))));
 
         document.AddComponent<IOpenApiSchema>(DialScheduleRequest, new OpenApiSchema
         {
@@ -71,51 +58,30 @@ internal static class OpenApiSchemas
             ],
         });
 
-        document.AddComponent<IOpenApiSchema>(Dial, Object(
-            "A scheduled dial and its attempts.",
-            ["id", "state", "to", "from", "createdAt", "maxAttempts", "spacingSeconds", "retryOn", "attempts"],
-            ("id", String("Dial id.")),
-            ("state", String("Where the dial stands (e.g. scheduled, dialing, completed, cancelled, exhausted).")),
-            ("to", String("The user's E.164 number.")),
-            ("from", String("Business phone number id.")),
-            ("createdAt", String("When the dial was created.", "date-time")),
-            ("nextAttemptAt", String("When the next attempt is due.", "date-time")),
-            ("maxAttempts", new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Description = "Most attempts in all." }),
-            ("spacingSeconds", new OpenApiSchema { Type = JsonSchemaType.Number, Description = "Seconds between attempts." }),
-            ("retryOn", new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } }),
-            ("reason", String("Why the dial ended or was refused.")),
-            ("attempts", new OpenApiSchema
-            {
-                Type = JsonSchemaType.Array,
-                Description = "The calls placed so far.",
-                Items = Object(
-                    "One attempt.",
-                    ["callId", "location"],
-                    ("callId", String("The call of this attempt.")),
-                    ("state", String("The call's state.")),
-                    ("outcome", String("The call's outcome once ended.")),
-                    ("location", String("URL of the call resource."))),
-            })));
-
-        document.AddComponent<IOpenApiSchema>(Problem, Object(
+        var problem = Object(
             "RFC 9457 problem details.",
             [],
             ("type", String("Problem type URI.")),
             ("title", String("Short summary.")),
             ("status", new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Description = "HTTP status." }),
-            ("detail", String("What went wrong in this case."))));
+            ("detail", String("What went wrong in this case.")),
+            ("instance", String("The resource the problem is about, when there is one.")),
+            ("errors", new OpenApiSchema
+            {
+                Type = JsonSchemaType.Object,
+                Description = "Per-field messages of a validation problem: the key points at the field (e.g. audio.steps[2].hz).",
+                AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } },
+            }));
 
-        document.AddComponent<IOpenApiSchema>(CallPermission, Object(
-            "Whether the business may call the user now (Meta's call permission state).",
-            [],
-            ("waId", String("The user.")),
-            ("status", String("none, temporary or permanent.")),
-            ("expiresAt", String("When a temporary permission ends.", "date-time")),
-            ("actions", new OpenApiSchema { Type = JsonSchemaType.Array, Description = "Meta's live action limits, as last read.", Items = new OpenApiSchema { Type = JsonSchemaType.Object } }),
-            ("decision", String("allowed, no_permission, expired or limit_reached.")),
-            ("consecutiveUnanswered", new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Description = "The current unanswered streak." }),
-            ("nextRequestAllowedAt", String("When the next permission request may be sent (absent: now).", "date-time")),
-            ("fetchedAt", String("When Meta was last asked.", "date-time"))));
+        // RFC 9457 extension members (e.g. nextRequestAllowedAt on a rate-limited permission request).
+        problem.AdditionalProperties = new OpenApiSchema();
+        document.AddComponent<IOpenApiSchema>(Problem, problem);
+
+        // What the API returns is described by the returned types themselves.
+        foreach (var (type, name) in Generated)
+        {
+            document.AddComponent(name, DtoSchemas.For(type, document, Generated));
+        }
 
         document.AddComponent<IOpenApiSchema>(CallPermissionRequest, Object(
             "Optional text of the call permission request message.",

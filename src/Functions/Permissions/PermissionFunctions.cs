@@ -64,7 +64,7 @@ public sealed class PermissionFunctions(IPermissionService permissions, TimeProv
         try
         {
             var view = await permissions.GetAsync(waId, PhoneNumberId(request), cancellationToken);
-            return new OkObjectResult(PermissionViewJson.From(view));
+            return new OkObjectResult(PermissionResource.From(view));
         }
         catch (ArgumentException ex)
         {
