@@ -121,4 +121,24 @@ public sealed class CallFlowTests
         Assert.Equal(["OfferReady", "MediaFailed"], node.Events.ForCall(callId).Select(e => e.MessageType));
         Assert.Equal(0, node.Sessions.ActiveCount);
     }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:10000/devstoreaccount1/recordings/call_01ARZ3NDEKTSV4RRFFQ69G5FAV.ogg")]
+    [InlineData("http://127.0.0.1:10000/devstoreaccount1/prompts/../recordings/call_01ARZ3NDEKTSV4RRFFQ69G5FAV.ogg")]
+    [InlineData("https://attacker.example/x.wav")]
+    public async Task Outbound_APlanThatPlaysAnotherCallsRecording_IsRefusedByTheNode(string prompt)
+    {
+        // Whatever reached the queue (the API refuses this plan too), the node checks the prompt source itself.
+        await using var node = await NodeHarness.StartAsync();
+        var callId = NewCallId();
+        using var plan = System.Text.Json.JsonDocument.Parse($$"""{"steps":[{"prompt":"{{prompt}}"}]}""");
+
+        await node.Commands.SendAsync(Outbound(callId) with { AudioPlan = plan.RootElement.Clone() });
+        var failed = await node.Events.WaitForAsync<MediaFailed>(callId);
+
+        Assert.Contains("steps[0].prompt", failed.Detail, StringComparison.Ordinal);
+        Assert.Contains("not an allowed prompt source", failed.Detail, StringComparison.Ordinal);
+        Assert.Equal(["MediaFailed"], node.Events.ForCall(callId).Select(e => e.MessageType));
+        Assert.Equal(0, node.Sessions.ActiveCount);
+    }
 }

@@ -50,6 +50,7 @@ internal sealed class NodeHarness : IAsyncDisposable
             ["MediaNode:EventsUrl"] = events.Url.ToString(),
             ["MediaNode:EventsSecret"] = EventReceiver.Secret,
             ["MediaNode:StorageConnectionString"] = TestKit.DevelopmentStorage,
+            ["Prompts:ContainerUrl"] = TestKit.PromptsContainer,
             ["MediaNode:HeartbeatTable"] = "nodes" + Guid.NewGuid().ToString("N")[..8],
             ["MediaNode:HeartbeatInterval"] = "00:00:01",
             ["MediaNode:MaxCalls"] = "10",

@@ -110,4 +110,15 @@ public sealed class OperationsTests
 
         Assert.Contains("MaxCalls", failure.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:10000/devstoreaccount1/recordings")]
+    [InlineData("https://otheraccount.blob.core.windows.net/prompts")]
+    public async Task APromptsContainerTheNodeMustNotRead_StopsTheNodeAtStart(string container)
+    {
+        var failure = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => NodeHarness.StartAsync(new Dictionary<string, string?> { ["Prompts:ContainerUrl"] = container }));
+
+        Assert.Contains("Prompts:ContainerUrl", failure.Message, StringComparison.Ordinal);
+    }
 }

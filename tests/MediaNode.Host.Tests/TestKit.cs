@@ -42,12 +42,14 @@ internal static class TestKit
         return reached.Task;
     }
 
+    /// <summary>The prompts container of the development storage account, as the node is configured.</summary>
+    public const string PromptsContainer = "http://127.0.0.1:10000/devstoreaccount1/prompts";
+
     public static StartOutbound Outbound(string callId) => new()
     {
         CallId = callId,
         CreatedAt = DateTimeOffset.UtcNow,
         PhoneNumberId = "1234567890",
-        To = "+15551234567",
     };
 
     public static StartInbound Inbound(string callId, string offer) => new()

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Callbacks;
 using Serverless.Functions.Hosting;
+using Serverless.Shared.AudioPlans;
 
 namespace Serverless.Functions.Api;
 
@@ -11,11 +12,14 @@ public sealed record ValidatedDial(DialRequest Request, string WaId, string From
 
 /// <summary>
 /// The checks every dial passes before anything is stored, whether placed now (<c>POST /api/calls</c>) or scheduled
-/// (<c>POST /api/dials</c>): E.164 number, a business number this deployment serves, the Idempotency-Key header,
-/// and the SSRF guard on <c>callbackUrl</c> (its form and every address its host resolves to).
+/// (<c>POST /api/dials</c>): E.164 number, a business number this deployment serves, the audio plan (shape, limits,
+/// prompt sources), the Idempotency-Key header, and the SSRF guard on <c>callbackUrl</c> (its form and every address its host resolves to).
 /// </summary>
-public sealed class DialRequestValidator(IOptions<MetaOptions> meta, CallbackUrlPolicy callbackUrls)
+public sealed class DialRequestValidator(IOptions<MetaOptions> meta, CallbackUrlPolicy callbackUrls, PromptSourcePolicy prompts)
 {
+    /// <summary>The dial request's member that holds the audio plan; problem paths start with it.</summary>
+    public const string AudioMember = "audio";
+
     /// <summary>The header that makes a dial idempotent.</summary>
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
@@ -37,6 +41,13 @@ public sealed class DialRequestValidator(IOptions<MetaOptions> meta, CallbackUrl
         {
             return (null, Problems.Create(StatusCodes.Status400BadRequest, ProblemTypes.UnknownPhoneNumberId,
                 "'from' is not a business phone number id this deployment serves."));
+        }
+
+        // The same parser and prompt rule as the MediaNode's: a plan the node would refuse is a 400 now, before
+        // anything is stored or queued, with the path of the member at fault.
+        if (!AudioPlan.TryParse(dial.Audio, prompts, out _, out var planError))
+        {
+            return (null, Problems.InvalidAudioPlan(planError.PathUnder(AudioMember), planError.Message));
         }
 
         var idempotencyKey = request.Headers[IdempotencyKeyHeader].ToString();

@@ -9,6 +9,7 @@ public static class ProblemTypes
 
     public const string InvalidJson = BaseUri + "invalid-json";
     public const string ValidationFailed = BaseUri + "validation-failed";
+    public const string InvalidAudioPlan = BaseUri + "invalid-audio-plan";
     public const string InvalidPhoneNumber = BaseUri + "invalid-phone-number";
     public const string UnknownPhoneNumberId = BaseUri + "unknown-phone-number-id";
     public const string InvalidQuery = BaseUri + "invalid-query";

@@ -29,6 +29,21 @@ public static class Problems
     public static ObjectResult Validation(string detail) =>
         Create(StatusCodes.Status400BadRequest, ProblemTypes.ValidationFailed, "The request is not valid.", detail);
 
+    /// <summary>A refused audio plan: <c>errors</c> maps the member's path (<c>audio.steps[2].tone.hz</c>) to what is wrong.</summary>
+    public static ObjectResult InvalidAudioPlan(string path, string message)
+    {
+        var problem = new ValidationProblemDetails(new Dictionary<string, string[]>(StringComparer.Ordinal) { [path] = [message] })
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Type = ProblemTypes.InvalidAudioPlan,
+            Title = "The audio plan is not valid.",
+            Detail = $"{path}: {message}",
+        };
+        var result = new ObjectResult(problem) { StatusCode = StatusCodes.Status400BadRequest };
+        result.ContentTypes.Add(ContentType);
+        return result;
+    }
+
     public static ObjectResult TooLarge(int limit) =>
         Create(StatusCodes.Status413PayloadTooLarge, ProblemTypes.PayloadTooLarge, "The body is too large.", $"At most {limit} bytes are accepted.");
 

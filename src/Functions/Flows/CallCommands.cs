@@ -21,7 +21,6 @@ public static class CallCommands
             CreatedAt = now,
             Sequence = 0,
             PhoneNumberId = call.BusinessPhoneNumberId,
-            To = "+" + call.UserWaId,
             AudioPlan = audioPlan,
         };
     }

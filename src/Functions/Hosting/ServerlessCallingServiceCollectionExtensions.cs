@@ -15,6 +15,7 @@ using Serverless.Functions.Graph;
 using Serverless.Functions.Permissions;
 using Serverless.Functions.Settings;
 using Serverless.Functions.Webhooks;
+using Serverless.Shared.AudioPlans;
 using Serverless.Shared.Media;
 using Serverless.Shared.Security;
 using Serverless.Shared.Transport;
@@ -65,6 +66,7 @@ public static class ServerlessCallingServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<MediaEventsOptions>>().Value.MaxAge));
         services.TryAddSingleton<CallFlow>();
+        services.AddPromptSources(configuration);
         services.TryAddSingleton<DialRequestValidator>();
         services.TryAddSingleton<WebhookDispatcher>();
         return services;

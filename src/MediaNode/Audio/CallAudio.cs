@@ -5,6 +5,7 @@ using Serverless.MediaNode.Recording;
 using Serverless.Shared.Media;
 using Serverless.WebRtc.Media;
 using Serverless.WebRtc.Peer;
+using Serverless.Shared.AudioPlans;
 
 namespace Serverless.MediaNode.Audio;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using System.Text.RegularExpressions;
+using Serverless.Shared.AudioPlans;
 using Serverless.WebRtc.Media;
 
 namespace Serverless.MediaNode.Audio;
@@ -11,7 +11,7 @@ namespace Serverless.MediaNode.Audio;
 /// WAV is downmixed to mono and resampled to 48 kHz (<see cref="Resampler"/>, windowed sinc) first.
 /// Thread-safe; one per node. Concurrent first requests for one content share a single encode.
 /// </summary>
-public sealed partial class PromptCache
+public sealed class PromptCache
 {
     /// <summary>Largest WAV file played (10 min of 48 kHz stereo is ~110 MB; prompts are far shorter).</summary>
     public const long MaxPromptBytes = 32L * 1024 * 1024;
@@ -23,17 +23,20 @@ public sealed partial class PromptCache
 
     private readonly ConcurrentDictionary<string, Lazy<ReadOnlyMemory<byte>[]>> _entries = new(StringComparer.Ordinal);
     private readonly IPromptStore? _store;
+    private readonly PromptSourcePolicy _policy;
     private readonly string _bundledDirectory;
     private long _encodeCount;
 
     /// <param name="codecs">The node's Opus factory.</param>
-    /// <param name="store">Where prompt URIs are read; null allows bundled prompts only.</param>
+    /// <param name="store">Where prompt URLs are read; null allows bundled prompts only.</param>
     /// <param name="bundledDirectory">Folder of bundled prompts; default Audio/Prompts next to the app.</param>
-    public PromptCache(OpusEncoderFactory codecs, IPromptStore? store = null, string? bundledDirectory = null)
+    /// <param name="policy">Which sources may play, checked again here whatever the API accepted; default bundled only.</param>
+    public PromptCache(OpusEncoderFactory codecs, IPromptStore? store = null, string? bundledDirectory = null, PromptSourcePolicy? policy = null)
     {
         ArgumentNullException.ThrowIfNull(codecs);
         Codecs = codecs;
         _store = store;
+        _policy = policy ?? PromptSourcePolicy.BundledOnly;
         _bundledDirectory = bundledDirectory ?? Path.Combine(AppContext.BaseDirectory, "Audio", "Prompts");
     }
 
@@ -42,18 +45,20 @@ public sealed partial class PromptCache
     /// <summary>How many prompts and tones were encoded (not served from the cache).</summary>
     public long EncodeCount => Interlocked.Read(ref _encodeCount);
 
-    /// <summary>True for a name that may refer to a bundled prompt file (no paths, no extension).</summary>
-    public static bool IsBundledName(string name) => BundledName().IsMatch(name);
-
     /// <summary>
-    /// The frames of a prompt given as an http(s) blob URI or a bundled name. Throws
-    /// <see cref="PromptException"/> with a typed reason when it cannot be played.
+    /// The frames of a prompt given as a URL or a bundled name. Throws <see cref="PromptException"/> with a typed
+    /// reason when it cannot be played, including a source the <see cref="PromptSourcePolicy"/> refuses.
     /// </summary>
     public async Task<ReadOnlyMemory<byte>[]> GetAsync(string uriOrName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(uriOrName);
+        if (!_policy.TryAllow(uriOrName, out var source, out var reason))
+        {
+            throw new PromptException(PromptError.NotAllowed, "The prompt " + reason + ".");
+        }
+
         byte[] wav;
-        if (IsBundledName(uriOrName))
+        if (source.Kind == PromptSourceKind.Bundled)
         {
             var path = Path.Combine(_bundledDirectory, uriOrName + ".wav");
             if (!File.Exists(path))
@@ -68,18 +73,13 @@ public sealed partial class PromptCache
 
             wav = await File.ReadAllBytesAsync(path, cancellationToken);
         }
-        else if (Uri.TryCreate(uriOrName, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
+        else if (_store is null)
         {
-            if (_store is null)
-            {
-                throw new PromptException(PromptError.NotAllowed, "No prompt store is configured for URIs.");
-            }
-
-            wav = await _store.ReadAsync(uri, MaxPromptBytes, cancellationToken);
+            throw new PromptException(PromptError.NotAllowed, "No prompt store is configured for URLs.");
         }
         else
         {
-            throw new PromptException(PromptError.NotFound, "A prompt is an http(s) blob URI or a bundled prompt name.");
+            wav = await _store.ReadAsync(source, MaxPromptBytes, cancellationToken);
         }
 
         return GetWav(wav);
@@ -165,7 +165,4 @@ public sealed partial class PromptCache
 
         return frames;
     }
-
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
-    private static partial Regex BundledName();
 }

@@ -12,7 +12,7 @@ public enum PromptError
     /// <summary>Larger than <see cref="PromptCache.MaxPromptBytes"/>.</summary>
     TooLarge,
 
-    /// <summary>The URI is not a blob of the configured storage account (we never fetch arbitrary URLs).</summary>
+    /// <summary>The source is not one the prompt policy allows (prompts container, allowlisted URL, bundled name).</summary>
     NotAllowed,
 
     /// <summary>Storage failed or was unreachable.</summary>

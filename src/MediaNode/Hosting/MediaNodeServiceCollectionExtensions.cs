@@ -12,6 +12,7 @@ using Serverless.MediaNode.Commands;
 using Serverless.MediaNode.Events;
 using Serverless.MediaNode.Health;
 using Serverless.MediaNode.Sessions;
+using Serverless.Shared.AudioPlans;
 using Serverless.Shared.Media;
 using Serverless.Shared.Security;
 using Serverless.Shared.Transport;
@@ -30,6 +31,8 @@ public static class MediaNodeServiceCollectionExtensions
 {
     /// <summary>Standard OpenTelemetry variable naming the collector; when set, metrics and traces are exported over OTLP.</summary>
     public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    private const string PromptHttpClientName = "prompts";
 
     /// <summary>Adds the node from the <c>MediaNode</c> section (its <c>Transport</c> subsection is the command transport).</summary>
     public static IServiceCollection AddMediaNode(this IServiceCollection services, IConfiguration configuration)
@@ -56,14 +59,22 @@ public static class MediaNodeServiceCollectionExtensions
             sp.GetRequiredService<SessionRegistry>(),
             sp.GetRequiredService<MediaNodeMetrics>(),
             sp.GetRequiredService<ILogger<CallSession>>()));
-        // Audio plans: prompts from the node's own Blob Storage (or bundled files), encoded once per content;
-        // recordings to Blob Storage. Tests may register another factory first.
+        // Audio plans: prompts from the configured prompts container (Prompts section), allowlisted URLs or bundled
+        // files, encoded once per content; recordings to Blob Storage. Tests may register another factory first.
+        services.AddPromptSources(configuration);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PromptOptions>, NodePromptOptionsValidator>());
+        services.AddHttpClient(PromptHttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         services.TryAddSingleton(sp => new BlobServiceClient(Node(sp).StorageConnectionString));
         services.TryAddSingleton<IRecordingStore>(sp => new BlobRecordingStore(sp.GetRequiredService<BlobServiceClient>()));
         services.TryAddSingleton(sp => new PromptCache(
             new OpusEncoderFactory(new OpusCodecOptions()),
-            new BlobPromptStore(sp.GetRequiredService<BlobServiceClient>()),
-            Path.Combine(AppContext.BaseDirectory, "Audio", "Prompts")));
+            new BlobPromptStore(
+                sp.GetRequiredService<BlobServiceClient>(),
+                sp.GetRequiredService<PromptSourcePolicy>(),
+                sp.GetRequiredService<IHttpClientFactory>().CreateClient(PromptHttpClientName)),
+            Path.Combine(AppContext.BaseDirectory, "Audio", "Prompts"),
+            sp.GetRequiredService<PromptSourcePolicy>()));
         services.TryAddSingleton<ICallAudioFactory, AudioModuleCallAudioFactory>();
 
         services.AddHttpClient(MediaEventSender.HttpClientName, (sp, http) => http.Timeout = Node(sp).EventPostTimeout);

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Serverless.WebRtc.Media;
+using Serverless.Shared.AudioPlans;
 
 namespace Serverless.MediaNode.Recording;
 

@@ -1,3 +1,5 @@
+using Serverless.Shared.AudioPlans;
+
 namespace Serverless.MediaNode.Recording;
 
 /// <summary>MIME types and blob extensions of the recording formats.</summary>

@@ -2,20 +2,25 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Serverless.MediaNode.Audio;
 using Serverless.MediaNode.Recording;
+using Serverless.Shared.AudioPlans;
 
 namespace Serverless.MediaNode.Sessions;
 
-/// <summary>Builds each call's audio from its plan with the Audio module (prompts, tones, DTMF collection, recording, echo).</summary>
-public sealed class AudioModuleCallAudioFactory(PromptCache prompts, IRecordingStore recordings, TimeProvider time, ILoggerFactory logs) : ICallAudioFactory
+/// <summary>Builds each call's audio from its plan (validated again here) with the Audio module (prompts, tones, DTMF collection, recording, echo).</summary>
+public sealed class AudioModuleCallAudioFactory(PromptCache prompts, PromptSourcePolicy promptSources, IRecordingStore recordings, TimeProvider time, ILoggerFactory logs) : ICallAudioFactory
 {
     /// <inheritdoc />
     public bool TryCreate(string callId, JsonElement? audioPlan, out ICallAudio? audio, out string? error)
     {
         audio = null;
-        if (!AudioPlan.TryParse(audioPlan, out var plan, out error))
+        // The node checks what it receives whatever the API accepted, prompt sources included.
+        if (!AudioPlan.TryParse(audioPlan, promptSources, out var plan, out var planError))
         {
+            error = "audio plan " + planError;
             return false;
         }
+
+        error = null;
 
         try
         {

@@ -2,6 +2,7 @@ using Serverless.MediaNode.Audio;
 using Serverless.Shared.Media;
 using Serverless.WebRtc.Media;
 using Serverless.WebRtc.Peer;
+using Serverless.Shared.AudioPlans;
 
 namespace Serverless.MediaNode.Sessions;
 

@@ -27,9 +27,6 @@ public sealed record StartOutbound : MediaCommand
     /// <summary>The WhatsApp business phone number id the call is placed from.</summary>
     public required string PhoneNumberId { get; init; }
 
-    /// <summary>The callee in E.164 form, if the node needs it (logs mask it).</summary>
-    public string? To { get; init; }
-
     /// <summary>Opaque audio plan (prompts, recording, agent bridge), interpreted by the MediaNode only.</summary>
     public JsonElement? AudioPlan { get; init; }
 }

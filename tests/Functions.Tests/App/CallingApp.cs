@@ -29,6 +29,7 @@ internal sealed class CallingApp : IAsyncDisposable
     public const string MediaSecret = "media-events-secret-0123456789";
     public const string AccessToken = "graph-token-1";
     public const string User = "14155550123";
+    public const string PromptsContainer = "http://127.0.0.1:10000/devstoreaccount1/prompts";
     public const string CallbackSecret = "callback-signing-secret-0123456789abcdef";
 
     private readonly CancellationTokenSource _stop = new();
@@ -86,6 +87,7 @@ internal sealed class CallingApp : IAsyncDisposable
         ["WhatsAppGraph:AccessToken"] = AccessToken,
         ["WhatsAppGraph:MaxRetryAttempts"] = "0",
         ["Calls:MaxApiBodyBytes"] = "4096",
+        ["Prompts:ContainerUrl"] = PromptsContainer,
     };
 
     public static async Task<CallingApp> StartAsync(

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Serverless.MediaNode.Audio;
 using Serverless.MediaNode.Recording;
+using Serverless.Shared.AudioPlans;
 using Serverless.WebRtc.Media;
 
 namespace Serverless.MediaNode.Tests.Audio;

@@ -1,4 +1,5 @@
 using Serverless.MediaNode.Audio;
+using Serverless.Shared.AudioPlans;
 using Serverless.WebRtc.Media;
 
 namespace Serverless.MediaNode.Tests.Audio;
@@ -6,11 +7,12 @@ namespace Serverless.MediaNode.Tests.Audio;
 public sealed class PromptCacheTests
 {
     private static readonly byte[] Wav440 = TestWav.Build(TestWav.Tone(440, 16_000, TimeSpan.FromSeconds(1)), 16_000);
+    private static readonly PromptSourcePolicy Prompts = new(new PromptOptions { ContainerUrl = new Uri("https://acct.blob.core.windows.net/prompts") });
 
     [Fact]
     public async Task SameBytes_AreEncodedOnceAcross100Calls()
     {
-        var cache = new PromptCache(Codecs.Shared, new FakePromptStore(Wav440));
+        var cache = new PromptCache(Codecs.Shared, new FakePromptStore(Wav440), policy: Prompts);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 100).Select(i =>
             Task.Run(() => cache.GetAsync($"https://acct.blob.core.windows.net/prompts/call{i}.wav", CancellationToken.None))));
@@ -64,11 +66,11 @@ public sealed class PromptCacheTests
     [Fact]
     public async Task MalformedWav_IsATypedErrorEveryTime()
     {
-        var cache = new PromptCache(Codecs.Shared, new FakePromptStore("RIFF....WAVEjunk"u8.ToArray()));
+        var cache = new PromptCache(Codecs.Shared, new FakePromptStore("RIFF....WAVEjunk"u8.ToArray()), policy: Prompts);
 
         for (var i = 0; i < 2; i++)
         {
-            var e = await Assert.ThrowsAsync<PromptException>(() => cache.GetAsync("https://a.blob.core.windows.net/p/bad.wav", CancellationToken.None));
+            var e = await Assert.ThrowsAsync<PromptException>(() => cache.GetAsync("https://acct.blob.core.windows.net/prompts/bad.wav", CancellationToken.None));
             Assert.Equal(PromptError.InvalidWav, e.Error);
             Assert.Equal(WavError.MissingFormat, e.WavError);
         }
@@ -94,8 +96,41 @@ public sealed class PromptCacheTests
         Assert.Equal(PromptError.NotAllowed, e.Error);
     }
 
+    [Theory]
+    [InlineData("https://acct.blob.core.windows.net/recordings/other-call.ogg")]
+    [InlineData("https://acct.blob.core.windows.net/prompts/../recordings/other-call.ogg")]
+    [InlineData("https://acct.blob.core.windows.net/prompts/%2e%2e/recordings/other-call.ogg")]
+    [InlineData("https://evil.example/x.wav")]
+    public async Task ASourceOutsideThePromptsContainer_IsRefused_BeforeAnyRead(string source)
+    {
+        // The node checks again whatever the API accepted: another call's recording never plays into a call.
+        var store = new FakePromptStore(Wav440);
+        var e = await Assert.ThrowsAsync<PromptException>(() => new PromptCache(Codecs.Shared, store, policy: Prompts).GetAsync(source, CancellationToken.None));
+
+        Assert.Equal(PromptError.NotAllowed, e.Error);
+        Assert.Equal(0, store.Reads);
+    }
+
+    [Fact]
+    public async Task APromptsContainerBlob_IsReadByItsBlobName()
+    {
+        var store = new FakePromptStore(Wav440);
+        await new PromptCache(Codecs.Shared, store, policy: Prompts).GetAsync("https://acct.blob.core.windows.net/prompts/en/hello.wav", CancellationToken.None);
+
+        Assert.Equal(new AllowedPromptSource(PromptSourceKind.PromptsContainer, "https://acct.blob.core.windows.net/prompts/en/hello.wav", "en/hello.wav"), store.Last);
+    }
+
     private sealed class FakePromptStore(byte[] content) : IPromptStore
     {
-        public Task<byte[]> ReadAsync(Uri uri, long maxBytes, CancellationToken cancellationToken) => Task.FromResult(content);
+        public int Reads { get; private set; }
+
+        public AllowedPromptSource? Last { get; private set; }
+
+        public Task<byte[]> ReadAsync(AllowedPromptSource source, long maxBytes, CancellationToken cancellationToken)
+        {
+            Reads++;
+            Last = source;
+            return Task.FromResult(content);
+        }
     }
 }

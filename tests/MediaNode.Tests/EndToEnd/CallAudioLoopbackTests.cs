@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Serverless.MediaNode.Audio;
 using Serverless.MediaNode.Recording;
+using Serverless.Shared.AudioPlans;
 using Serverless.MediaNode.Tests.Audio;
 using Serverless.MediaNode.Tests.Recording;
 using Serverless.WebRtc.Media;
@@ -27,7 +28,8 @@ public sealed class CallAudioLoopbackTests
         using var businessSide = await FactoryAsync(lite: false);
         using var metaSide = await FactoryAsync(lite: true);
         var callId = $"e2e-{Guid.NewGuid():N}";
-        var cache = new PromptCache(businessSide.Codecs, new BlobPromptStore(storage));
+        var policy = new PromptSourcePolicy(new PromptOptions { ContainerUrl = prompts.Uri });
+        var cache = new PromptCache(businessSide.Codecs, new BlobPromptStore(storage, policy), policy: policy);
         await using var audio = new CallAudio(callId, plan, cache, new BlobRecordingStore(storage), TimeProvider.System, NullLogger.Instance);
         using var business = businessSide.CreatePeer(new AudioPeerOptions { Source = audio.Source, ReceiveMode = audio.ReceiveMode });
         audio.Attach(business);

@@ -1,5 +1,6 @@
 using Serverless.MediaNode.Audio;
 using Serverless.MediaNode.Recording;
+using Serverless.Shared.AudioPlans;
 using Serverless.WebRtc.Media;
 
 namespace Serverless.MediaNode.Tests.Recording;

@@ -13,7 +13,7 @@ internal static class MediaMessageSamples
         using var plan = JsonDocument.Parse("""{"prompt":"welcome.opus","record":true}""");
         yield return new StartOutbound
         {
-            CallId = "call-1", CreatedAt = At, PhoneNumberId = "1234567890", To = "+4915112345678",
+            CallId = "call-1", CreatedAt = At, PhoneNumberId = "1234567890",
             AudioPlan = plan.RootElement.Clone(), MessageId = "m-start-out",
         };
         yield return new StartInbound { CallId = "call-2", CreatedAt = At, OfferSdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\n", PhoneNumberId = "99" };

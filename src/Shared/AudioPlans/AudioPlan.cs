@@ -1,10 +1,12 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 
-namespace Serverless.MediaNode.Audio;
+namespace Serverless.Shared.AudioPlans;
 
 /// <summary>
-/// What a call plays and does with the caller's audio, step by step. The dial request carries it as opaque
-/// JSON (schema in README.md); <see cref="Default"/> plays nothing and keeps the line open with silence.
+/// What a call plays and does with the caller's audio, step by step (JSON schema in the product README).
+/// The API validates it at dial time and the MediaNode again on receipt, with this one parser.
+/// <see cref="Default"/> plays nothing and keeps the line open with silence.
 /// </summary>
 public sealed record AudioPlan(IReadOnlyList<AudioStep> Steps)
 {
@@ -13,10 +15,11 @@ public sealed record AudioPlan(IReadOnlyList<AudioStep> Steps)
 
     /// <summary>
     /// Validates a plan. A missing (null or JSON null) plan is <see cref="Default"/>. Never throws: any other
-    /// problem is a false return with an error naming the offending step.
+    /// problem is a false return with an error pointing at the offending member. When <paramref name="prompts"/>
+    /// is given, each prompt must also be a source it allows.
     /// </summary>
-    public static bool TryParse(JsonElement? json, out AudioPlan plan, out string? error) =>
-        AudioPlanParser.TryParse(json, out plan, out error);
+    public static bool TryParse(JsonElement? json, PromptSourcePolicy? prompts, out AudioPlan plan, [NotNullWhen(false)] out AudioPlanError? error) =>
+        AudioPlanParser.TryParse(json, prompts, out plan, out error);
 
     /// <summary>Total media time of the timed steps (prompts count as zero: their length is known only later).</summary>
     public TimeSpan TimedDuration => Steps.Aggregate(TimeSpan.Zero, (sum, step) => sum + step switch

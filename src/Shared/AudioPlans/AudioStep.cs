@@ -1,11 +1,13 @@
-using Serverless.MediaNode.Recording;
-
-namespace Serverless.MediaNode.Audio;
+namespace Serverless.Shared.AudioPlans;
 
 /// <summary>One step of an <see cref="AudioPlan"/>; steps run in order, each after the previous ends.</summary>
-public abstract record AudioStep;
+public abstract record AudioStep
+{
+    /// <summary>The caller's label for this step (JSON <c>name</c>), echoed in what the step reports; null when not given.</summary>
+    public string? Name { get; init; }
+}
 
-/// <summary>Plays a WAV prompt: an absolute blob URI or the name of a bundled prompt (Audio/Prompts/{name}.wav).</summary>
+/// <summary>Plays a WAV prompt: a blob URI in the prompts container, an allowlisted https URL, or a bundled prompt name.</summary>
 public sealed record PromptStep(string Source) : AudioStep;
 
 /// <summary>Plays a sine tone.</summary>

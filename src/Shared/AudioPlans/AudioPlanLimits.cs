@@ -1,10 +1,11 @@
-namespace Serverless.MediaNode.Audio;
+namespace Serverless.Shared.AudioPlans;
 
 /// <summary>Bounds a plan must respect, so one dial request cannot pin a node's resources.</summary>
 public static class AudioPlanLimits
 {
     public const int MaxSteps = 32;
     public const int MaxPromptSourceLength = 2_048;
+    public const int MaxStepNameLength = 64;
     public const int MinToneHz = 20;
     public const int MaxToneHz = 8_000;
     public const int MinStepMilliseconds = 20;
