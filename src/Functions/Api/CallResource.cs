@@ -1,8 +1,9 @@
 using Serverless.Functions.Calls;
+using Serverless.Shared.Media;
 
 namespace Serverless.Functions.Api;
 
-/// <summary>The call as the dial API shows it (JSON, camelCase, enums as names).</summary>
+/// <summary>The call as the dial API shows it (JSON, camelCase; enum values camelCase too, see <see cref="WireText"/>).</summary>
 public sealed record CallResource
 {
     public required string Id { get; init; }
@@ -27,8 +28,17 @@ public sealed record CallResource
     public DateTimeOffset? EndedAt { get; init; }
     public double? DurationSeconds { get; init; }
     public string? EndReason { get; init; }
-    public CallErrorResource? LastError { get; init; }
-    public MediaStats? MediaStats { get; init; }
+    public ErrorView? LastError { get; init; }
+
+    /// <summary>What the user entered, in order.</summary>
+    public IReadOnlyList<InputView> Inputs { get; init; } = [];
+
+    /// <summary>The recording, with a link made for this response.</summary>
+    public RecordingView? Recording { get; init; }
+
+    /// <summary>The node's media statistics of the call.</summary>
+    public MediaStats? Media { get; init; }
+
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = CallRecord.NoMetadata;
     public string? BizOpaqueCallbackData { get; init; }
     public DateTimeOffset? Deadline { get; init; }
@@ -36,15 +46,16 @@ public sealed record CallResource
     /// <summary>The event history, oldest first; left out of list pages.</summary>
     public IReadOnlyList<CallEventResource>? Events { get; init; }
 
-    public static CallResource Of(CallRecord call, IReadOnlyList<CallEvent>? history = null)
+    /// <param name="recordingUrl">A fresh read link to <see cref="CallRecord.Recording"/> (required when it has one).</param>
+    public static CallResource Of(CallRecord call, IReadOnlyList<CallEvent>? history = null, Uri? recordingUrl = null)
     {
         ArgumentNullException.ThrowIfNull(call);
         return new CallResource
         {
             Id = call.CallId,
-            Direction = call.Direction.ToString(),
-            State = call.State.ToString(),
-            Outcome = call.Outcome?.ToString(),
+            Direction = WireText.Of(call.Direction),
+            State = WireText.Of(call.State),
+            Outcome = call.Outcome is { } outcome ? WireText.Of(outcome) : null,
             From = call.BusinessPhoneNumberId,
             To = "+" + call.UserWaId,
             Wacid = call.Wacid,
@@ -57,35 +68,20 @@ public sealed record CallResource
             ConnectedAt = call.ConnectedAt,
             EndedAt = call.EndedAt,
             DurationSeconds = call.Duration?.TotalSeconds,
-            EndReason = call.EndReason?.GetType().Name,
-            LastError = CallErrorResource.From(call),
-            MediaStats = call.MediaStats,
+            EndReason = call.EndReason is { } reason ? EndReasonText(reason) : null,
+            LastError = ErrorView.Of(call.LastError),
+            Inputs = [.. call.Inputs.Select(InputView.Of)],
+            Recording = call.Recording is { } recording && recordingUrl is not null ? RecordingView.Of(recording, recordingUrl) : null,
+            Media = call.MediaStats,
             Metadata = call.Metadata,
             BizOpaqueCallbackData = call.BizOpaqueData,
             Deadline = call.Deadline,
             Events = history?.Select(CallEventResource.From).ToList(),
         };
     }
-}
 
-/// <summary>Why the call failed: a problem type, Meta's code verbatim when Meta reported it.</summary>
-public sealed record CallErrorResource(string Type, int? Code, string Message)
-{
-    public static CallErrorResource? From(CallRecord call)
-    {
-        ArgumentNullException.ThrowIfNull(call);
-        if (call.LastError is { } error)
-        {
-            return new CallErrorResource(ProblemTypes.ForMetaCode(error.Code), error.Code, error.Message);
-        }
-
-        return call.EndReason switch
-        {
-            CallEndReason.MediaFailed m => new CallErrorResource(ProblemTypes.MediaFailure, null, m.Reason),
-            CallEndReason.Timeout t => new CallErrorResource(ProblemTypes.Timeout, null, $"No progress in state {t.StuckIn} before its deadline."),
-            _ => null,
-        };
-    }
+    /// <summary><c>businessHangup</c>, <c>mediaFailed</c>…: the kind only; the cause is in <see cref="LastError"/>.</summary>
+    private static string EndReasonText(CallEndReason reason) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(reason.GetType().Name);
 }
 
 public sealed record CallEventResource(
@@ -94,7 +90,7 @@ public sealed record CallEventResource(
     public static CallEventResource From(CallEvent evt)
     {
         ArgumentNullException.ThrowIfNull(evt);
-        return new CallEventResource(evt.Sequence, evt.At, evt.Trigger, evt.Detail, evt.Result.ToString(), evt.StateAfter.ToString(), evt.Reason);
+        return new CallEventResource(evt.Sequence, evt.At, evt.Trigger, evt.Detail, WireText.Of(evt.Result), WireText.Of(evt.StateAfter), evt.Reason);
     }
 }
 

@@ -17,6 +17,7 @@ using Serverless.Functions.Settings;
 using Serverless.Functions.Webhooks;
 using Serverless.Shared.Media;
 using Serverless.Shared.Security;
+using Serverless.Functions.Recordings;
 using Serverless.Shared.Transport;
 
 namespace Serverless.Functions.Hosting;
@@ -56,6 +57,7 @@ public static class ServerlessCallingServiceCollectionExtensions
         services.AddCallingSettings(configuration);
         services.AddCallbackDispatch(configuration);
         services.AddDialScheduling(configuration);
+        services.AddRecordingLinks(configuration);
         services.TryAddSingleton<BusinessHoursGate>();
         services.TryAddSingleton<StatusCallbacks>();
 

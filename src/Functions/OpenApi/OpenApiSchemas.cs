@@ -32,8 +32,8 @@ internal static class OpenApiSchemas
             ["id", "direction", "state", "from", "to", "createdAt", "updatedAt"],
             ("id", String("Call id.")),
             ("direction", String("inbound or outbound.")),
-            ("state", String("Current state (e.g. dialing, ringing, connected, ended).")),
-            ("outcome", String("Final outcome once ended (e.g. completed, rejected, no_answer, failed).")),
+            ("state", String("Current state: preparing, ringing, offered, accepting, connected, ended or failed.")),
+            ("outcome", String("Final outcome once ended: completed, rejected, noAnswer, cancelled or failed.")),
             ("from", String("Caller: business phone number id or the user's E.164 number.")),
             ("to", String("Callee.")),
             ("wacid", String("Meta's call id.")),
@@ -42,7 +42,46 @@ internal static class OpenApiSchemas
             ("connectedAt", String("When audio flowed both ways.", "date-time")),
             ("endedAt", String("When the call ended.", "date-time")),
             ("durationSeconds", new OpenApiSchema { Type = JsonSchemaType.Number, Description = "Connected duration in seconds." }),
-            ("endReason", String("Why the call ended.")),
+            ("endReason", String("Why the call ended (e.g. userHangup, businessHangup, completed, mediaFailed, metaError, timeout).")),
+            ("lastError", Object(
+                "Why the call failed.",
+                ["code", "message"],
+                ("code", String("Stable code: prompt-not-found, prompt-invalid, plan-invalid, ice-failed, dtls-failed, sdp-rejected, media-timeout, capacity, media-unavailable, node-lost, timeout, internal, or meta-<Meta's code>.")),
+                ("message", String("What happened, for people.")))),
+            ("inputs", new OpenApiSchema
+            {
+                Type = JsonSchemaType.Array,
+                Description = "What the user entered, in order: each collect step's result and keys pressed outside one.",
+                Items = Object(
+                    "One input.",
+                    ["digits", "endedBy", "startedAt", "endedAt"],
+                    ("digits", String("Digits pressed (terminator excluded); empty on a timeout without input.")),
+                    ("endedBy", String("terminator, maxDigits, timeout, hangup, or unprompted (pressed outside a collect step).")),
+                    ("terminator", String("The terminator pressed, when endedBy is terminator.")),
+                    ("name", String("The collect step's name in the audio plan.")),
+                    ("startedAt", String("When the collect step began.", "date-time")),
+                    ("endedAt", String("When the input ended.", "date-time"))),
+            }),
+            ("recording", Object(
+                "The call's recording.",
+                ["url", "contentType", "durationSeconds", "sizeBytes"],
+                ("url", String("Short-lived read-only link, made for this response (GET /calls/{id}/recording makes a fresh one).", "uri")),
+                ("contentType", String("audio/ogg or audio/wav.")),
+                ("durationSeconds", new OpenApiSchema { Type = JsonSchemaType.Number, Description = "Recorded audio in seconds." }),
+                ("sizeBytes", new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Description = "Size of the file." }))),
+            ("media", Object(
+                "The media node's statistics of the call.",
+                [],
+                ("durationSeconds", new OpenApiSchema { Type = JsonSchemaType.Number, Description = "Media connected to media ended." }),
+                ("packetsSent", Int64("RTP packets sent to the user.")),
+                ("packetsReceived", Int64("RTP packets received from the user.")),
+                ("bytesSent", Int64("RTP payload bytes sent.")),
+                ("bytesReceived", Int64("RTP payload bytes received.")),
+                ("packetsLost", Int64("Packets from the user lost on the way (RFC 3550 cumulative count).")),
+                ("packetsLostByRemote", Int64("Our packets the user's side reported lost.")),
+                ("jitterMs", new OpenApiSchema { Type = JsonSchemaType.Number, Description = "Inbound interarrival jitter in milliseconds." }),
+                ("roundTripMs", new OpenApiSchema { Type = JsonSchemaType.Number, Description = "Round-trip time in milliseconds." }),
+                ("mos", new OpenApiSchema { Type = JsonSchemaType.Number, Description = "Estimated mean opinion score, 1-5." }))),
             ("metadata", StringMap("The metadata given when dialing.")),
             ("bizOpaqueCallbackData", String("The opaque data given when dialing."))));
 
@@ -136,6 +175,9 @@ internal static class OpenApiSchemas
         Required = required.Length == 0 ? null : new HashSet<string>(required, StringComparer.Ordinal),
         Properties = properties.ToDictionary(p => p.Name, p => p.Schema, StringComparer.Ordinal),
     };
+
+    private static OpenApiSchema Int64(string description) =>
+        new() { Type = JsonSchemaType.Integer, Format = "int64", Description = description };
 
     private static OpenApiSchema String(string description, string? format = null) =>
         new() { Type = JsonSchemaType.String, Description = description, Format = format };

@@ -166,7 +166,7 @@ internal static partial class AudioPlanParser
     private static bool TryCollect(JsonElement body, out AudioStep step, out string? error)
     {
         step = new HangupStep();
-        if (!Body(body, out error, "max", "terminator", "timeoutMs")
+        if (!Body(body, out error, "max", "terminator", "timeoutMs", "name")
             || !Int(body, "max", 1, AudioPlanLimits.MaxDigits, out var max, out error)
             || !Int(body, "timeoutMs", AudioPlanLimits.MinCollectTimeoutMilliseconds, AudioPlanLimits.MaxCollectTimeoutMilliseconds, out var timeoutMs, out error))
         {
@@ -184,7 +184,18 @@ internal static partial class AudioPlanParser
             terminator = symbol[0];
         }
 
-        step = new CollectDigitsStep(max, terminator, TimeSpan.FromMilliseconds(timeoutMs));
+        string? name = null;
+        if (body.TryGetProperty("name", out var named) && named.ValueKind != JsonValueKind.Null)
+        {
+            if (named.ValueKind != JsonValueKind.String || named.GetString() is not { Length: > 0 and <= 64 } text)
+            {
+                return Fail("'name' must be a string of 1-64 characters", out error);
+            }
+
+            name = text;
+        }
+
+        step = new CollectDigitsStep(max, terminator, TimeSpan.FromMilliseconds(timeoutMs)) { Name = name };
         return true;
     }
 

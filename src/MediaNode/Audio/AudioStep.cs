@@ -19,7 +19,11 @@ public sealed record PauseStep(TimeSpan Duration) : AudioStep;
 /// or <paramref name="Timeout"/> passed since the step began. Digits pressed during earlier steps count
 /// (type-ahead).
 /// </summary>
-public sealed record CollectDigitsStep(int MaxDigits, char? Terminator, TimeSpan Timeout) : AudioStep;
+public sealed record CollectDigitsStep(int MaxDigits, char? Terminator, TimeSpan Timeout) : AudioStep
+{
+    /// <summary>The plan's <c>name</c> for this step, reported with its result.</summary>
+    public string? Name { get; init; }
+}
 
 /// <summary>Records the caller for up to <paramref name="MaxDuration"/> (the call ending stops it too).</summary>
 public sealed record RecordStep(TimeSpan MaxDuration, RecordingFormat Format) : AudioStep;

@@ -19,7 +19,7 @@ public sealed class AudioModuleCallAudioFactory(PromptCache prompts, IRecordingS
 
         try
         {
-            audio = new CallAudioAdapter(new CallAudio(callId, plan, prompts, recordings, time, logs.CreateLogger<CallAudio>()), plan);
+            audio = new CallAudioAdapter(new CallAudio(callId, plan, prompts, recordings, time, logs.CreateLogger<CallAudio>()));
             return true;
         }
         catch (ArgumentException ex)

@@ -1,10 +1,13 @@
 namespace Serverless.Shared.Media;
 
-/// <summary>Final media statistics of one call, as reported in <see cref="MediaEnded"/>.</summary>
+/// <summary>
+/// Media statistics of one call: reported by the node in <see cref="MediaEnded"/>, stored on the call record and
+/// shown by the API and callbacks as they are (one type end to end, so nothing is rounded or re-derived on the way).
+/// </summary>
 public sealed record MediaStats
 {
-    /// <summary>From media connected to media ended.</summary>
-    public TimeSpan Duration { get; init; }
+    /// <summary>Seconds from media connected to media ended (0 when media never connected).</summary>
+    public double DurationSeconds { get; init; }
 
     /// <summary>RTP packets we sent.</summary>
     public long PacketsSent { get; init; }
@@ -18,8 +21,11 @@ public sealed record MediaStats
     /// <summary>RTP payload bytes we received.</summary>
     public long BytesReceived { get; init; }
 
-    /// <summary>Fraction of expected inbound packets lost, 0..1.</summary>
-    public double LossFraction { get; init; }
+    /// <summary>Inbound packets lost over the whole call (RFC 3550 A.3 cumulative count).</summary>
+    public long PacketsLost { get; init; }
+
+    /// <summary>Our packets the remote reported lost (RTCP receiver reports), when it reported.</summary>
+    public long? PacketsLostByRemote { get; init; }
 
     /// <summary>Inbound interarrival jitter (RFC 3550 §6.4.1), in milliseconds.</summary>
     public double JitterMs { get; init; }
@@ -29,7 +35,4 @@ public sealed record MediaStats
 
     /// <summary>Estimated mean opinion score 1..5, when computed.</summary>
     public double? Mos { get; init; }
-
-    /// <summary>Blob name of the recording, when the call was recorded.</summary>
-    public string? RecordingBlobName { get; init; }
 }
