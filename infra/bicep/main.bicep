@@ -175,6 +175,7 @@ module rbac 'modules/rbac.bicep' = {
   name: 'rbac'
   params: {
     storageAccountName: storage.outputs.name
+    mediaStorageAccountName: mediaStorage.outputs.name
     serviceBusName: serviceBus.outputs.name
     keyVaultName: keyVault.outputs.name
     appInsightsName: monitoring.outputs.appInsightsName
@@ -196,6 +197,7 @@ module functions 'modules/functionapp.bicep' = {
     storageAccountName: storage.outputs.name
     deploymentContainerUrl: storage.outputs.deploymentContainerUrl
     tableEndpoint: storage.outputs.tableEndpoint
+    recordingsBlobEndpoint: mediaStorage.outputs.blobEndpoint
     serviceBusNamespace: serviceBus.outputs.fullyQualifiedNamespace
     appInsightsConnectionString: monitoring.outputs.connectionString
     maximumInstanceCount: functionsMaximumInstanceCount

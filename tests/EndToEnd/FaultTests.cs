@@ -33,12 +33,12 @@ public sealed class FaultTests
         Assert.Equal(3, product.Simulator.Webhooks.ReleaseHeld(shuffleSeed: 20261126));
         var phone = await product.Phones.WaitForPhoneAsync(User, Wait);
         await phone.WaitForToneAsync(PromptHz, Wait);
-        await product.Calls.WaitForStateAsync(callId, "Connected", Wait);
+        await product.Calls.WaitForStateAsync(callId, "connected", Wait);
         Assert.True(product.Simulator.HangUpAsUser(await product.WacidAsync(callId)));
         var ended = await product.Calls.WaitAsync(callId, c => c.IsFinal() && c.HasMediaStats(), Wait);
 
-        Assert.Equal("Ended", ended.State());
-        Assert.Equal("Completed", ended.Outcome());
+        Assert.Equal("ended", ended.State());
+        Assert.Equal("completed", ended.Outcome());
         Assert.Single(product.GraphCallActions(), a => a == "connect");
         Assert.DoesNotContain("terminate", product.GraphCallActions());
         Assert.All(product.Simulator.Webhooks.Deliveries, d => Assert.True(d.Attempts.Count >= 2, $"delivery {d.Id} went out {d.Attempts.Count} time(s)"));
@@ -53,7 +53,7 @@ public sealed class FaultTests
         var callId = await product.DialAcceptedAsync(User, LongPrompt);
         var phone = await product.Phones.WaitForPhoneAsync(User, Wait);
         await phone.WaitForToneAsync(PromptHz, Wait);
-        await product.Calls.WaitForStateAsync(callId, "Connected", Wait);
+        await product.Calls.WaitForStateAsync(callId, "connected", Wait);
         var wacid = await product.WacidAsync(callId);
 
         await product.RestartFunctionsAsync(whileDown: async () =>
@@ -65,8 +65,8 @@ public sealed class FaultTests
         });
         var ended = await product.Calls.WaitAsync(callId, c => c.IsFinal() && c.HasMediaStats(), Wait);
 
-        Assert.Equal("Ended", ended.State());
-        Assert.Equal("Completed", ended.Outcome());
+        Assert.Equal("ended", ended.State());
+        Assert.Equal("completed", ended.Outcome());
         Assert.True(ended.GetProperty("durationSeconds").GetDouble() > 0, ended.ToString());
         await phone.Finished.WaitAsync(Wait);
     }
@@ -82,11 +82,11 @@ public sealed class FaultTests
         var callId = await product.DialAcceptedAsync(User, LongPrompt);
         var phone = await product.Phones.WaitForPhoneAsync(User, Wait);
         await phone.WaitForToneAsync(PromptHz, Wait);
-        await product.Calls.WaitForStateAsync(callId, "Connected", Wait);
+        await product.Calls.WaitForStateAsync(callId, "connected", Wait);
         Assert.True(product.Simulator.HangUpAsUser(await product.WacidAsync(callId)));
         var ended = await product.Calls.WaitAsync(callId, c => c.IsFinal(), Wait);
 
-        Assert.Equal("Completed", ended.Outcome());
+        Assert.Equal("completed", ended.Outcome());
         Assert.Equal(0, product.Simulator.Faults.PendingCount);
         Assert.Equal(4, product.GraphCallActions().Count(a => a == "connect"));
     }
@@ -110,7 +110,7 @@ public sealed class FaultTests
             var callId = await product.DialAcceptedAsync(User, LongPrompt);
             var phone = await product.Phones.WaitForPhoneAsync(User, Wait);
             await phone.WaitForToneAsync(PromptHz, Wait);
-            await product.Calls.WaitForStateAsync(callId, "Connected", Wait);
+            await product.Calls.WaitForStateAsync(callId, "connected", Wait);
 
             node.Kill(entireProcessTree: true);
             await node.WaitForExitAsync();
@@ -120,8 +120,8 @@ public sealed class FaultTests
             await product.Functions.RunTimerAsync("Sweeper");
             var failed = await product.Calls.WaitAsync(callId, c => c.IsFinal(), Wait);
 
-            Assert.Equal("Failed", failed.State());
-            Assert.EndsWith("timeout", failed.GetProperty("lastError").GetProperty("type").GetString(), StringComparison.Ordinal);
+            Assert.Equal("failed", failed.State());
+            Assert.Equal("timeout", failed.GetProperty("lastError").GetProperty("code").GetString());
             Assert.Contains("terminate", product.GraphCallActions());
             await phone.Finished.WaitAsync(Wait);
         }

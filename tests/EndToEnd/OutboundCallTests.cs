@@ -23,7 +23,7 @@ public sealed class OutboundCallTests
         await product.Calls.WaitAsync(callId, c => c.Has("ringingAt"), Wait);
         var phone = await product.Phones.WaitForPhoneAsync(User, Wait);
         await phone.Connected.WaitAsync(Wait);
-        await product.Calls.WaitForStateAsync(callId, "Connected", Wait);
+        await product.Calls.WaitForStateAsync(callId, "connected", Wait);
 
         // Business -> user: the phone measures the prompt's tone in what it decoded.
         var prompt = await phone.WaitForToneAsync(PromptHz, Wait);
@@ -34,20 +34,21 @@ public sealed class OutboundCallTests
         Assert.True(product.Simulator.HangUpAsUser(wacid));
         var ended = await product.Calls.WaitAsync(callId, c => c.IsFinal() && c.HasMediaStats(), Wait);
 
-        Assert.Equal("Ended", ended.State());
-        Assert.Equal("Completed", ended.Outcome());
+        Assert.Equal("ended", ended.State());
+        Assert.Equal("completed", ended.Outcome());
         Assert.True(ended.GetProperty("durationSeconds").GetDouble() > 0, ended.ToString());
-        var stats = ended.GetProperty("mediaStats");
+        var stats = ended.GetProperty("media");
         Assert.True(stats.GetProperty("packetsSent").GetInt64() > 50, stats.ToString());
         Assert.True(stats.GetProperty("packetsReceived").GetInt64() > 50, stats.ToString());
         await phone.Finished.WaitAsync(Wait);
 
-        // User -> business: the recording holds the phone's tone.
-        var mediaEnded = await product.MediaEndedAsync(callId);
-        Assert.NotNull(mediaEnded.Stats.RecordingBlobName);
-        var wav = await product.DownloadRecordingAsync(mediaEnded.Stats.RecordingBlobName!);
-        Assert.NotNull(wav);
-        var (rate, channels, samples) = WavFile.Read(wav!);
+        // User -> business: the recording the API links to holds the phone's tone.
+        var recording = ended.GetProperty("recording");
+        Assert.Equal("audio/wav", recording.GetProperty("contentType").GetString());
+        using var download = new HttpClient();
+        var wav = await download.GetByteArrayAsync(new Uri(recording.GetProperty("url").GetString()!));
+        Assert.Equal(recording.GetProperty("sizeBytes").GetInt64(), wav.Length);
+        var (rate, channels, samples) = WavFile.Read(wav);
         Assert.Equal((48_000, 1), (rate, channels));
         Assert.True(samples.Length >= rate / 2, $"only {samples.Length} samples recorded");
         Assert.InRange(ToneDetector.EstimateFrequency(samples, rate), UserHz - 10, UserHz + 10);
@@ -61,7 +62,7 @@ public sealed class OutboundCallTests
         product.Simulator.Users.Set(User, SimulatedUserBehavior.RejectAfter(TimeSpan.FromMilliseconds(500)));
 
         var callId = await product.DialAcceptedAsync(User);
-        var ended = await product.Calls.WaitAsync(callId, c => c.IsFinal() && c.Outcome() == "Rejected", Wait);
+        var ended = await product.Calls.WaitAsync(callId, c => c.IsFinal() && c.Outcome() == "rejected", Wait);
 
         Assert.False(ended.Has("connectedAt"), ended.ToString());
         await product.MediaEndedAsync(callId);
@@ -83,8 +84,8 @@ public sealed class OutboundCallTests
         var ended = await product.Calls.WaitAsync(callId, c => c.IsFinal(), Wait);
 
         // Meta's terminate FAILED with errors[] 131000; the product keeps Meta's error (not a NoAnswer outcome).
-        Assert.True(ended.State() == "Failed", ended.ToString());
-        Assert.Equal(131000, ended.GetProperty("lastError").GetProperty("code").GetInt32());
+        Assert.True(ended.State() == "failed", ended.ToString());
+        Assert.Equal("meta-131000", ended.GetProperty("lastError").GetProperty("code").GetString());
         Assert.False(ended.Has("connectedAt"), ended.ToString());
         await product.MediaEndedAsync(callId);
     }
@@ -122,8 +123,8 @@ public sealed class OutboundCallTests
         Assert.True(status == 200, $"DELETE answered {status}: {body}");
         var ended = await product.Calls.WaitAsync(callId, c => c.IsFinal() && c.HasMediaStats(), Wait);
 
-        Assert.Equal("Ended", ended.State());
-        Assert.Equal("Completed", ended.Outcome());
+        Assert.Equal("ended", ended.State());
+        Assert.Equal("completed", ended.Outcome());
         await phone.Finished.WaitAsync(Wait);
         var simulated = product.Simulator.FindCall(ended.Wacid()!);
         Assert.NotNull(simulated);
@@ -150,7 +151,7 @@ public sealed class OutboundCallTests
         var ended = await product.Calls.WaitAsync(callId, c => c.IsFinal(), Wait);
 
         Assert.Equal("1234", ((DtmfReceived)digits.Event).Digits);
-        Assert.True(ended.State() == "Ended", ended.ToString());
-        Assert.Equal("Completed", ended.Outcome());
+        Assert.True(ended.State() == "ended", ended.ToString());
+        Assert.Equal("completed", ended.Outcome());
     }
 }

@@ -20,12 +20,12 @@ public sealed class SeedGuideDialectTests
         var callId = await product.DialAcceptedAsync(User, new { steps = new object[] { new { tone = new { hz = PromptHz, ms = 120_000 } } } });
         var phone = await product.Phones.WaitForPhoneAsync(User, Wait);
         await phone.WaitForToneAsync(PromptHz, Wait);
-        await product.Calls.WaitForStateAsync(callId, "Connected", Wait);
+        await product.Calls.WaitForStateAsync(callId, "connected", Wait);
         Assert.True(product.Simulator.HangUpAsUser(await product.WacidAsync(callId)));
         var ended = await product.Calls.WaitAsync(callId, c => c.IsFinal(), Wait);
 
-        Assert.True(ended.State() == "Ended", ended.ToString());
-        Assert.Equal("Completed", ended.Outcome());
+        Assert.True(ended.State() == "ended", ended.ToString());
+        Assert.Equal("completed", ended.Outcome());
         Assert.Contains(product.Simulator.Webhooks.Deliveries, d => d.BodyText.Contains("call.terminate", StringComparison.Ordinal));
     }
 }

@@ -213,6 +213,7 @@ public sealed class LocalProduct : IAsyncDisposable
     {
         var logging = _options.ConfigureLogging;
         var time = _options.FunctionsTime;
+        var configure = _options.ConfigureFunctionsServices;
         _functions = await FunctionsTestHost.StartAsync(
             new FunctionsTestHostOptions(typeof(ServerlessCallingServiceCollectionExtensions).Assembly)
             {
@@ -232,6 +233,7 @@ public sealed class LocalProduct : IAsyncDisposable
                     }
 
                     services.AddServerlessCalling(configuration);
+                    configure?.Invoke(services);
                 },
             },
             cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Serverless.Testing.WhatsAppSimulator;
 
@@ -29,6 +30,9 @@ public sealed class LocalProductOptions
 
     /// <summary>Changes the Functions' app settings before they start.</summary>
     public Action<IDictionary<string, string?>>? ConfigureFunctions { get; set; }
+
+    /// <summary>Changes the Functions' services after the app registered its own (e.g. trust a test certificate).</summary>
+    public Action<IServiceCollection>? ConfigureFunctionsServices { get; set; }
 
     /// <summary>Adds log providers to every component (null: silent).</summary>
     public Action<ILoggingBuilder>? ConfigureLogging { get; set; }

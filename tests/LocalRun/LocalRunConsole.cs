@@ -111,15 +111,15 @@ internal static class LocalRunConsole
             wacid ??= (await product.Calls.GetAsync(callId).ConfigureAwait(false)).GetProperty("wacid").GetString();
             timeline.Say("user hangs up");
             product.Simulator.HangUpAsUser(wacid!);
-            var ended = await product.Calls.WaitAsync(callId, c => c.GetProperty("state").GetString() is "Ended" or "Failed" && c.TryGetProperty("mediaStats", out var m) && m.ValueKind == JsonValueKind.Object, Step).ConfigureAwait(false);
+            var ended = await product.Calls.WaitAsync(callId, c => c.GetProperty("state").GetString() is "ended" or "failed" && c.TryGetProperty("media", out var m) && m.ValueKind == JsonValueKind.Object, Step).ConfigureAwait(false);
             await watch.CancelAsync().ConfigureAwait(false);
             await states.ConfigureAwait(false);
             var stats = phone.GetStats().Media;
             timeline.Say($"call {ended.GetProperty("state").GetString()} ({ended.GetProperty("outcome")}), duration {ended.GetProperty("durationSeconds")} s");
-            timeline.Say($"node media stats: {ended.GetProperty("mediaStats")}");
+            timeline.Say($"node media stats: {ended.GetProperty("media")}");
             timeline.Say($"phone media stats: {stats}");
             var mediaEnded = await product.Tap.WaitForAsync(e => e.Event is MediaEnded m && m.CallId == callId, Step).ConfigureAwait(false);
-            var blob = ((MediaEnded)mediaEnded.Event).Stats.RecordingBlobName;
+            var blob = ((MediaEnded)mediaEnded.Event).Recording?.BlobName;
             var bytes = blob is null ? null : await product.DownloadRecordingAsync(blob).ConfigureAwait(false);
             timeline.Say(blob is null
                 ? "no recording"

@@ -12,6 +12,8 @@ param identityClientId string
 param storageAccountName string
 param deploymentContainerUrl string
 param tableEndpoint string
+@description('Blob endpoint of the media storage account: the app signs user-delegation read links to recordings there.')
+param recordingsBlobEndpoint string
 param serviceBusNamespace string
 param appInsightsConnectionString string
 param maximumInstanceCount int
@@ -64,6 +66,8 @@ var baseSettings = {
   // One identity-based TableServiceClient serves every table (calls, permissions, callbacks, dials).
   Storage__ServiceUri: tableEndpoint
   CallStore__TablePrefix: 'Calls'
+  // Recording links: user-delegation SAS from this identity (Storage Blob Delegator + Data Reader, rbac.bicep).
+  Recordings__ServiceUri: recordingsBlobEndpoint
   Permissions__TablePrefix: 'Perm'
   Callbacks__TablePrefix: 'Cb'
   Dials__TablePrefix: 'Dial'

@@ -2,9 +2,12 @@
 // What each identity needs:
 //   Functions: host storage (blobs incl. the deployment package, queues, tables) and the call/permission/callback
 //              tables; sends commands on Service Bus; reads Key Vault references; publishes App Insights telemetry.
+//              On the media account: Storage Blob Delegator (account scope: asks for user-delegation keys) and Storage
+//              Blob Data Reader on the recordings container only, so the read links it signs reach recordings and nothing else.
 //   MediaNode: receives its commands on Service Bus. (Its heartbeats, prompts and recordings use the key of its own
 //              account, mediastorage.bicep, because the node's storage clients take a connection string.)
 param storageAccountName string
+param mediaStorageAccountName string
 param serviceBusName string
 param keyVaultName string
 param appInsightsName string
@@ -18,6 +21,8 @@ var serviceBusDataSender = '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39'
 var serviceBusDataReceiver = '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0'
 var keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'
 var monitoringMetricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
+var storageBlobDelegator = 'db58b8e5-c6ad-4a2a-8342-4190687cbf4a'
+var storageBlobDataReader = '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1'
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
@@ -83,5 +88,33 @@ resource insightsAssignment 'Microsoft.Authorization/roleAssignments@2022-04-01'
     principalId: functionsPrincipalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', monitoringMetricsPublisher)
+  }
+}
+
+resource mediaStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: mediaStorageAccountName
+}
+
+resource recordings 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' existing = {
+  name: '${mediaStorageAccountName}/default/recordings'
+}
+
+resource mediaDelegatorAssignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: mediaStorage
+  name: guid(mediaStorage.id, functionsPrincipalId, storageBlobDelegator)
+  properties: {
+    principalId: functionsPrincipalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDelegator)
+  }
+}
+
+resource recordingsReaderAssignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: recordings
+  name: guid(recordings.id, functionsPrincipalId, storageBlobDataReader)
+  properties: {
+    principalId: functionsPrincipalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataReader)
   }
 }

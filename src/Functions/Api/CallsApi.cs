@@ -9,6 +9,7 @@ using Serverless.Functions.Calls;
 using Serverless.Functions.Flows;
 using Serverless.Functions.Hosting;
 using Serverless.Functions.Permissions;
+using Serverless.Functions.Recordings;
 using Serverless.Shared.WhatsApp.Graph;
 using Serverless.Shared.Transport;
 
@@ -23,7 +24,8 @@ public sealed partial class CallsApi(
     ILogger<CallsApi> logger,
     IPermissionService permissions,
     DialRequestValidator dials,
-    StatusCallbacks callbacks)
+    StatusCallbacks callbacks,
+    RecordingLinks recordings)
 {
     public const string IdempotencyKeyHeader = DialRequestValidator.IdempotencyKeyHeader;
     private const int DefaultPageSize = 50;
@@ -97,7 +99,7 @@ public sealed partial class CallsApi(
         catch (Exception ex) when (ex is CommandRoutingException or CommandTooLargeException or InvalidOperationException or IOException)
         {
             LogStartFailed(ex, callId);
-            await flow.OnMediaFailedAsync(callId, "command transport unavailable", "dial-start-failed|" + callId, cancellationToken);
+            await flow.OnMediaFailedAsync(callId, CallErrorCodes.CommandTransportDown, "dial-start-failed|" + callId, cancellationToken);
             return Problems.Create(StatusCodes.Status503ServiceUnavailable, ProblemTypes.MediaUnavailable,
                 "No media node could be asked to place the call.", null, Location(callId));
         }
@@ -115,7 +117,26 @@ public sealed partial class CallsApi(
         }
 
         var history = await store.GetHistoryAsync(id, cancellationToken);
-        return new OkObjectResult(CallResource.Of(call, history));
+        return new OkObjectResult(await ResourceAsync(call, history, cancellationToken));
+    }
+
+    /// <summary>302 to a fresh read-only link to the call's recording (made now, valid <c>Recordings:UrlLifetime</c>).</summary>
+    [Function("GetCallRecording")]
+    public async Task<IActionResult> GetRecordingAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "calls/{id}/recording")] HttpRequest request, string id, CancellationToken cancellationToken)
+    {
+        if (!CallIds.IsValid(id) || await store.GetAsync(id, cancellationToken) is not { } call)
+        {
+            return Problems.CallNotFound(CallIds.IsValid(id) ? id : null);
+        }
+
+        if (call.Recording is not { } recording)
+        {
+            return Problems.Create(StatusCodes.Status404NotFound, ProblemTypes.RecordingNotFound, "The call has no recording.",
+                call.IsReported ? "The call's audio plan recorded nothing." : "None reported yet: a recording is reported when the call's media ends.");
+        }
+
+        return new RedirectResult((await recordings.ForApiAsync(recording, cancellationToken)).AbsoluteUri, permanent: false);
     }
 
     [Function("ListCalls")]
@@ -165,7 +186,13 @@ public sealed partial class CallsApi(
             return Problems.Create(StatusCodes.Status400BadRequest, ProblemTypes.InvalidQuery, "'continuationToken' is not one this API issued.");
         }
 
-        return new OkObjectResult(new CallListResource([.. page.Calls.Select(c => CallResource.Of(c))], page.ContinuationToken));
+        var calls = new List<CallResource>(page.Calls.Count);
+        foreach (var call in page.Calls)
+        {
+            calls.Add(await ResourceAsync(call, null, cancellationToken));
+        }
+
+        return new OkObjectResult(new CallListResource(calls, page.ContinuationToken));
     }
 
     [Function("HangUpCall")]
@@ -184,7 +211,7 @@ public sealed partial class CallsApi(
         }
 
         var history = await store.GetHistoryAsync(id, cancellationToken);
-        return new OkObjectResult(CallResource.Of(result.Call!, history));
+        return new OkObjectResult(await ResourceAsync(result.Call!, history, cancellationToken));
     }
 
     /// <summary>Null when the call may be placed; otherwise the problem the dial answers.</summary>
@@ -212,8 +239,13 @@ public sealed partial class CallsApi(
         var call = await store.GetAsync(callId, cancellationToken)
             ?? throw new InvalidOperationException($"Call {callId} vanished after it was stored.");
         var history = await store.GetHistoryAsync(callId, cancellationToken);
-        return new AcceptedResult(Location(callId), CallResource.Of(call, history));
+        return new AcceptedResult(Location(callId), await ResourceAsync(call, history, cancellationToken));
     }
+
+    /// <summary>The call as shown, with a recording link made for this response.</summary>
+    private async Task<CallResource> ResourceAsync(CallRecord call, IReadOnlyList<CallEvent>? history, CancellationToken cancellationToken) =>
+        CallResource.Of(
+            call, history, call.Recording is { } recording ? await recordings.ForApiAsync(recording, cancellationToken) : null);
 
     private static string Location(string callId) => "/api/calls/" + callId;
 

@@ -17,14 +17,9 @@ public static class ProblemTypes
     public const string PayloadTooLarge = BaseUri + "payload-too-large";
     public const string MediaUnavailable = BaseUri + "media-unavailable";
     public const string NoCallPermission = BaseUri + "no-call-permission";
-    public const string MetaError = BaseUri + "meta-error";
-    public const string MediaFailure = BaseUri + "media-failure";
-    public const string Timeout = BaseUri + "timeout";
     public const string CallbackUrlRefused = BaseUri + "callback-url-refused";
     public const string PermissionLookupRateLimited = BaseUri + "permission-lookup-rate-limited";
     public const string DialNotFound = BaseUri + "dial-not-found";
+    public const string RecordingNotFound = BaseUri + "recording-not-found";
     public const string DialFinished = BaseUri + "dial-finished";
-
-    /// <summary>The type of a Meta error code: 138006 has its own, every other code is a generic Meta error.</summary>
-    public static string ForMetaCode(int code) => code == 138006 ? NoCallPermission : MetaError;
 }

@@ -2,50 +2,62 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Calls;
+using Serverless.Functions.Recordings;
 
 namespace Serverless.Functions.Callbacks;
 
 /// <summary>
-/// Turns a call's applied state changes into signed status events for its <c>callbackUrl</c> (or
-/// <see cref="CallbackOptions.DefaultCallbackUrl"/>). The event id is the call id plus the history sequence of the
-/// change, so a redelivered input that re-announces the same change enqueues nothing new.
+/// Turns what was applied to a call into signed status events (<see cref="CallbackEventTypes"/>) for its
+/// <c>callbackUrl</c> (or <see cref="CallbackOptions.DefaultCallbackUrl"/>). Event ids are the call id plus the history
+/// sequence of the change (<c>call.ended</c>: the call id plus <c>-ended</c>, as it is sent once), so a redelivered
+/// input that re-announces the same change enqueues nothing new. Everything sent comes from the call record; nothing
+/// is taken from the caller's metadata but the URL.
 /// </summary>
 public sealed partial class StatusCallbacks(
-    ICallbackDispatcher dispatcher, ICallStore store, IOptions<CallbackOptions> options, ILogger<StatusCallbacks> logger)
+    ICallbackDispatcher dispatcher,
+    ICallStore store,
+    RecordingLinks recordings,
+    IOptions<CallbackOptions> options,
+    ILogger<StatusCallbacks> logger)
 {
     /// <summary>The metadata key the dial API stores the call's callback URL under.</summary>
     public const string CallbackUrlKey = "callbackUrl";
 
-    /// <summary>The metadata key DTMF digits collected during the call are stored under.</summary>
-    public const string DigitsKey = "digitsCollected";
-
-    /// <summary>The metadata key a recording link is stored under.</summary>
-    public const string RecordingUrlKey = "recordingUrl";
-
     /// <summary>
-    /// Enqueues the event of <paramref name="result"/> when it changed the call's state (first delivery), or when it
-    /// is the redelivery of an input whose first handling changed it (the first may have failed before enqueueing).
+    /// Enqueues the events <paramref name="result"/> of <paramref name="trigger"/> means, on its first delivery and on
+    /// the redelivery of an input whose first handling applied (the first may have failed before enqueueing):
+    /// <c>call.&lt;state&gt;</c> for a change into a non-final state, <c>call.input</c> for an input, and
+    /// <c>call.ended</c> once the call is final and its node's report is in.
     /// </summary>
-    public async Task OnAppliedAsync(ApplyResult result, CancellationToken cancellationToken)
+    public async Task OnAppliedAsync(ApplyResult result, CallTrigger trigger, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(result);
-        if (result.Call is not { } call || result.Event is not { Result: TransitionKind.Applied } evt)
+        ArgumentNullException.ThrowIfNull(trigger);
+        if (result.Call is not { } call || result.Event is not { Result: TransitionKind.Applied } evt
+            || result.Status is not (ApplyStatus.Applied or ApplyStatus.DuplicateDelivery))
         {
             return;
         }
 
-        var changed = result.Status switch
+        var first = result.Status == ApplyStatus.Applied;
+        if (!evt.StateAfter.IsFinal()
+            && (first ? result.Previous is { } previous && previous.State != evt.StateAfter : await ChangedStateAsync(evt, cancellationToken)))
         {
-            ApplyStatus.Applied => result.Previous is { } previous && previous.State != call.State,
-            ApplyStatus.DuplicateDelivery => await ChangedStateAsync(evt, cancellationToken),
-            _ => false,
-        };
-        if (!changed)
-        {
-            return;
+            await EnqueueAsync(call, Sequenced(call, evt.Sequence, CallbackEventTypes.ForState(evt.StateAfter), evt.At, evt.StateAfter), cancellationToken);
         }
 
-        await EnqueueAsync(call, evt.Sequence, evt.At, evt.StateAfter, cancellationToken);
+        if (trigger is CallTrigger.InputReceived input)
+        {
+            await EnqueueAsync(call, Sequenced(call, evt.Sequence, CallbackEventTypes.Input, evt.At, evt.StateAfter) with
+            {
+                Input = InputView.Of(input.Input),
+            }, cancellationToken);
+        }
+
+        if (call.IsReported && (!first || result.Previous is not { IsReported: true }))
+        {
+            await EnqueueAsync(call, await EndedAsync(call, cancellationToken), cancellationToken);
+        }
     }
 
     /// <summary>Whether the history row before <paramref name="evt"/> left the call in another state (redeliveries are rare).</summary>
@@ -60,10 +72,34 @@ public sealed partial class StatusCallbacks(
     public Task OnCreatedAsync(CallRecord call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
-        return EnqueueAsync(call, 1, call.CreatedAt, call.State, cancellationToken);
+        return EnqueueAsync(call, Sequenced(call, 1, CallbackEventTypes.ForState(call.State), call.CreatedAt, call.State), cancellationToken);
     }
 
-    private async Task EnqueueAsync(CallRecord call, long sequence, DateTimeOffset at, CallState state, CancellationToken cancellationToken)
+    private static CallbackEvent Sequenced(CallRecord call, long sequence, string type, DateTimeOffset at, CallState state) => new()
+    {
+        EventId = call.CallId + "-" + sequence.ToString(CultureInfo.InvariantCulture),
+        CallId = call.CallId,
+        Type = type,
+        OccurredAt = at,
+        State = WireText.Of(state),
+    };
+
+    private async Task<CallbackEvent> EndedAsync(CallRecord call, CancellationToken cancellationToken) => new()
+    {
+        EventId = call.CallId + "-ended",
+        CallId = call.CallId,
+        Type = CallbackEventTypes.Ended,
+        OccurredAt = call.EndedAt ?? call.UpdatedAt,
+        State = WireText.Of(call.State),
+        Outcome = call.Outcome is { } outcome ? WireText.Of(outcome) : null,
+        DurationSeconds = call.Duration?.TotalSeconds,
+        Inputs = [.. call.Inputs.Select(InputView.Of)],
+        Recording = call.Recording is { } recording ? RecordingView.Of(recording, await recordings.ForCallbackAsync(recording, cancellationToken)) : null,
+        Media = call.MediaStats,
+        LastError = ErrorView.Of(call.LastError),
+    };
+
+    private async Task EnqueueAsync(CallRecord call, CallbackEvent callbackEvent, CancellationToken cancellationToken)
     {
         var url = call.Metadata.TryGetValue(CallbackUrlKey, out var own) ? own : options.Value.DefaultCallbackUrl?.AbsoluteUri;
         if (url is null)
@@ -71,21 +107,6 @@ public sealed partial class StatusCallbacks(
             return;
         }
 
-        var final = state.IsFinal();
-        var callbackEvent = new CallbackEvent
-        {
-            EventId = call.CallId + "-" + sequence.ToString(CultureInfo.InvariantCulture),
-            CallId = call.CallId,
-            Type = final ? "call.ended" : "call." + state.ToString().ToLowerInvariant(),
-            OccurredAt = at,
-            State = state.ToString(),
-            Outcome = final ? call.Outcome?.ToString() : null,
-            DurationSeconds = final && call.Duration is { } d ? d.TotalSeconds : null,
-            DigitsCollected = call.Metadata.TryGetValue(DigitsKey, out var digits) ? digits : null,
-            RecordingUrl = call.Metadata.TryGetValue(RecordingUrlKey, out var recording) && Uri.TryCreate(recording, UriKind.Absolute, out var r) ? r : null,
-            ErrorCode = final ? call.LastError?.Code : null,
-            ErrorMessage = final ? call.LastError?.Message : null,
-        };
         var enqueued = await dispatcher.EnqueueAsync(url, callbackEvent, cancellationToken);
         if (enqueued.Status == CallbackEnqueueStatus.Refused)
         {

@@ -1,13 +1,15 @@
 using System.Globalization;
 using System.Text.Json;
 using Azure.Data.Tables;
+using Serverless.Shared.Media;
 
 namespace Serverless.Functions.Calls;
 
 /// <summary>Maps <see cref="CallRecord"/> and <see cref="CallEvent"/> to table entities and back.</summary>
 internal static class CallEntityMapper
 {
-    private const int MaxJsonLength = 16 * 1024;
+    // A table string property holds 32 K characters; 64 inputs of at most ~300 characters stay well inside.
+    private const int MaxJsonLength = 30 * 1024;
 
     public static TableEntity ToEntity(CallRecord call)
     {
@@ -38,8 +40,20 @@ internal static class CallEntityMapper
         Set(e, "IdempotencyKey", call.IdempotencyKey);
         if (call.LastError is { } error)
         {
-            e["LastErrorCode"] = error.Code;
+            e["ErrorCode"] = error.Code;
             e["LastErrorMessage"] = error.Message;
+        }
+
+        Set(e, "MediaEndedAt", call.MediaEndedAt);
+        Set(e, "MediaReportDue", call.MediaReportDue);
+        if (call.Recording is { } recording)
+        {
+            e["Recording"] = Json(JsonSerializer.Serialize(recording, CallStoreJsonContext.Default.RecordingInfo));
+        }
+
+        if (call.Inputs.Count > 0)
+        {
+            e["Inputs"] = Json(JsonSerializer.Serialize([.. call.Inputs], CallStoreJsonContext.Default.ListDigitInput));
         }
 
         if (call.EndReason is { } reason)
@@ -68,7 +82,9 @@ internal static class CallEntityMapper
     {
         var metadataJson = e.GetString("Metadata");
         var statsJson = e.GetString("MediaStats");
-        var errorCode = e.GetInt32("LastErrorCode");
+        var errorCode = e.GetString("ErrorCode");
+        var recordingJson = e.GetString("Recording");
+        var inputsJson = e.GetString("Inputs");
         var reasonKind = e.GetString("EndReasonKind");
         var outcome = e.GetString("Outcome");
         var durationTicks = e.GetInt64("DurationTicks");
@@ -99,6 +115,10 @@ internal static class CallEntityMapper
                 ? null
                 : EndReasonCodec.Decode(reasonKind, e.GetInt32("EndReasonCode"), e.GetString("EndReasonDetail")),
             MediaStats = statsJson is null ? null : JsonSerializer.Deserialize(statsJson, CallStoreJsonContext.Default.MediaStats),
+            Recording = recordingJson is null ? null : JsonSerializer.Deserialize(recordingJson, CallStoreJsonContext.Default.RecordingInfo),
+            Inputs = inputsJson is null ? CallRecord.NoInputs : JsonSerializer.Deserialize(inputsJson, CallStoreJsonContext.Default.ListDigitInput) ?? CallRecord.NoInputs,
+            MediaEndedAt = e.GetDateTimeOffset("MediaEndedAt"),
+            MediaReportDue = e.GetDateTimeOffset("MediaReportDue"),
             Metadata = metadataJson is null
                 ? CallRecord.NoMetadata
                 : JsonSerializer.Deserialize(metadataJson, CallStoreJsonContext.Default.DictionaryStringString) ?? CallRecord.NoMetadata,

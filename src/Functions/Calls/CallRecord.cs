@@ -1,6 +1,7 @@
 using System.Collections.ObjectModel;
 using System.Globalization;
 using System.Text;
+using Serverless.Shared.Media;
 
 namespace Serverless.Functions.Calls;
 
@@ -12,6 +13,9 @@ public sealed record CallRecord
 {
     public static readonly IReadOnlyDictionary<string, string> NoMetadata =
         ReadOnlyDictionary<string, string>.Empty;
+
+    /// <summary>The one empty input list, so records without inputs compare equal (lists compare by reference).</summary>
+    public static readonly IReadOnlyList<DigitInput> NoInputs = ReadOnlyCollection<DigitInput>.Empty;
 
     /// <summary>Our id, see <see cref="CallIds"/>.</summary>
     public required string CallId { get; init; }
@@ -59,7 +63,29 @@ public sealed record CallRecord
 
     public CallError? LastError { get; init; }
 
+    /// <summary>The node's final media statistics (<see cref="MediaEnded"/>).</summary>
     public MediaStats? MediaStats { get; init; }
+
+    /// <summary>The recording the node stored, when the plan recorded.</summary>
+    public RecordingInfo? Recording { get; init; }
+
+    /// <summary>What the user entered: each collect step's result and keys pressed outside them, in arrival order.</summary>
+    public IReadOnlyList<DigitInput> Inputs { get; init; } = NoInputs;
+
+    /// <summary>When the node's final report (<see cref="MediaEnded"/>) was recorded.</summary>
+    public DateTimeOffset? MediaEndedAt { get; init; }
+
+    /// <summary>
+    /// Set on a final call whose node has not reported yet: until then (or this time) its <c>call.ended</c>
+    /// callback waits, so it carries the stats and recording. Null when nothing is awaited.
+    /// </summary>
+    public DateTimeOffset? MediaReportDue { get; init; }
+
+    /// <summary>Most inputs kept on one call (a plan has at most a few collect steps; this bounds stray keys).</summary>
+    public const int MaxInputs = 64;
+
+    /// <summary>Final, and nothing more is expected from the node: the moment <c>call.ended</c> is sent.</summary>
+    public bool IsReported => IsFinal && MediaReportDue is null;
 
     /// <summary>The MediaNode that owns the call's peer.</summary>
     public string? NodeId { get; init; }

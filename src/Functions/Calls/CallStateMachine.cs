@@ -28,12 +28,21 @@ public sealed partial class CallStateMachine
             return Refuse($"{trigger.Name} only applies to {only} calls, this call is {call.Direction}");
         }
 
-        if (trigger is MediaStatsReported stats)
+        switch (trigger)
         {
-            // Stats usually arrive after hang-up; they are data about the call, not a transition.
-            return stats.Stats == call.MediaStats
-                ? Same("the same media stats are already recorded")
-                : Change(call, call with { MediaStats = stats.Stats }, now);
+            // Reports usually arrive after hang-up; they are data about the call, not transitions.
+            case MediaStatsReported stats:
+                return stats.Stats == call.MediaStats && stats.Recording == call.Recording && call.MediaEndedAt is not null
+                    ? Same("the same media report is already recorded")
+                    : Change(call, call with { MediaStats = stats.Stats, Recording = stats.Recording, MediaEndedAt = now, MediaReportDue = null }, now);
+            case InputReceived input:
+                return call.Inputs.Count >= CallRecord.MaxInputs
+                    ? Same($"the call already holds {CallRecord.MaxInputs} inputs")
+                    : Change(call, call with { Inputs = [.. call.Inputs, input.Input] }, now);
+            case MediaReportOverdue:
+                return call.MediaReportDue is { } due && now >= due
+                    ? Change(call, call with { MediaReportDue = null }, now)
+                    : Same("no media report is overdue");
         }
 
         if (call.State.IsFinal())
@@ -41,11 +50,27 @@ public sealed partial class CallStateMachine
             return AfterFinal(call, trigger, now);
         }
 
+        var result = Decide(call, trigger, now);
+        if (result is TransitionResult.Applied { BecameFinal: true } ended && AwaitsMediaReport(ended.Current, trigger))
+        {
+            // The node reports stats and the recording after it hangs up; call.ended waits for that, but not forever.
+            return ended with { Current = ended.Current with { MediaReportDue = now + Timeouts.MediaReport } };
+        }
+
+        return result;
+    }
+
+    /// <summary>A node carries the call and will send MediaEnded: not when it reported already or failed the call itself.</summary>
+    private static bool AwaitsMediaReport(CallRecord call, CallTrigger trigger) =>
+        call.NodeId is not null && call.MediaEndedAt is null && trigger is not MediaFailed;
+
+    private TransitionResult Decide(CallRecord call, CallTrigger trigger, DateTimeOffset now)
+    {
         return trigger switch
         {
-            MediaFailed failed => Fail(call, now, CallOutcome.Failed, new CallEndReason.MediaFailed(failed.Reason), null),
+            MediaFailed failed => Fail(call, now, CallOutcome.Failed, new CallEndReason.MediaFailed(failed.Error.Code), failed.Error),
             GraphError error => Fail(
-                call, now, CallOutcome.Failed, new CallEndReason.MetaError(error.Code, error.Message), new CallError(error.Code, error.Message)),
+                call, now, CallOutcome.Failed, new CallEndReason.MetaError(error.Code, error.Message), CallError.Meta(error.Code, error.Message)),
             DeadlinePassed => OnDeadline(call, now),
             HangupRequested => OnHangup(call, now),
             Terminated terminated => OnTerminated(call, terminated, now),
@@ -78,7 +103,9 @@ public sealed partial class CallStateMachine
         }
 
         var outcome = call.State is CallState.Ringing or CallState.Offered ? CallOutcome.NoAnswer : CallOutcome.Failed;
-        return Fail(call, now, outcome, new CallEndReason.Timeout(call.State), null);
+        return Fail(
+            call, now, outcome, new CallEndReason.Timeout(call.State),
+            new CallError(CallErrorCodes.Timeout, $"No progress in state {WireText.Of(call.State)} before its deadline."));
     }
 
     private static TransitionResult.Applied OnHangup(CallRecord call, DateTimeOffset now) =>
@@ -104,7 +131,7 @@ public sealed partial class CallStateMachine
         if (terminated.Error is { } error)
         {
             return End(
-                call, now, CallState.Failed, CallOutcome.Failed, new CallEndReason.MetaError(error.Code, error.Message), metaDuration, error);
+                call, now, CallState.Failed, CallOutcome.Failed, new CallEndReason.MetaError(error.MetaCode ?? 0, error.Message), metaDuration, error);
         }
 
         return call.ConnectedAt is null

@@ -23,6 +23,9 @@ public sealed record CallTimeouts
     /// <summary>Connected: Meta has no maximum call duration; this bounds a call whose end we never hear about.</summary>
     public TimeSpan Connected { get; init; } = TimeSpan.FromHours(4);
 
+    /// <summary>Final: how long the call waits for its MediaNode's final report (stats, recording) before <c>call.ended</c> goes without it.</summary>
+    public TimeSpan MediaReport { get; init; } = TimeSpan.FromSeconds(60);
+
     public TimeSpan For(CallState state) => state switch
     {
         CallState.Preparing => Preparing,

@@ -1,3 +1,6 @@
+using System.Globalization;
+using Serverless.Shared.Media;
+
 namespace Serverless.Functions.Calls;
 
 /// <summary>
@@ -13,6 +16,21 @@ public abstract record CallTrigger
     /// <summary>Stable name recorded in the event history.</summary>
     public string Name => GetType().Name;
 
+    /// <summary>What happened, for people (the history's <c>detail</c>); never secrets or phone numbers.</summary>
+    public virtual string Describe() => this switch
+    {
+        StatusRinging => "The user's phone is ringing.",
+        StatusAccepted => "Meta reports the user accepted the call.",
+        StatusRejected => "The user declined the call.",
+        AnswerReceived => "The user answered; Meta sent the SDP answer.",
+        Accepted => "Meta accepted our answer to the user's call.",
+        MediaConnected => "Audio is flowing (ICE and DTLS up).",
+        HangupRequested => "The business hung up.",
+        PlaybackFinished => "The audio plan finished.",
+        DeadlinePassed => "No progress before the state's deadline.",
+        _ => Name,
+    };
+
     /// <summary>Which direction the trigger belongs to; null for triggers valid in both.</summary>
     public virtual CallDirection? OnlyFor => null;
 
@@ -22,12 +40,16 @@ public abstract record CallTrigger
     public sealed record OfferReady(string NodeId) : CallTrigger
     {
         public override CallDirection? OnlyFor => CallDirection.Outbound;
+
+        public override string Describe() => $"Media node {NodeId} made the SDP offer.";
     }
 
     /// <summary>Graph <c>connect</c> succeeded; <paramref name="Wacid"/> is Meta's <c>calls[0].id</c>.</summary>
     public sealed record ConnectSent(string Wacid) : CallTrigger
     {
         public override CallDirection? OnlyFor => CallDirection.Outbound;
+
+        public override string Describe() => $"Meta accepted the connect request (call {Wacid}).";
     }
 
     /// <summary>Webhook <c>statuses[].status = RINGING</c>.</summary>
@@ -60,12 +82,16 @@ public abstract record CallTrigger
     public sealed record InboundOffer(string Wacid) : CallTrigger
     {
         public override CallDirection? OnlyFor => CallDirection.Inbound;
+
+        public override string Describe() => $"Meta offered the user's call {Wacid}.";
     }
 
     /// <summary>MediaNode event: the SDP answer for an inbound call is ready on <paramref name="NodeId"/>.</summary>
     public sealed record AnswerReady(string NodeId) : CallTrigger
     {
         public override CallDirection? OnlyFor => CallDirection.Inbound;
+
+        public override string Describe() => $"Media node {NodeId} made the SDP answer.";
     }
 
     /// <summary>Graph <c>accept</c> returned success.</summary>
@@ -80,7 +106,11 @@ public abstract record CallTrigger
     public sealed record MediaConnected : CallTrigger;
 
     /// <summary>Webhook <c>calls[].event = terminate</c>; <paramref name="Error"/> is the first of <c>errors[]</c>.</summary>
-    public sealed record Terminated(TerminateStatus Status, int? DurationSeconds, CallError? Error) : CallTrigger;
+    public sealed record Terminated(TerminateStatus Status, int? DurationSeconds, CallError? Error) : CallTrigger
+    {
+        public override string Describe() =>
+            $"Meta ended the call ({Status}{(DurationSeconds is { } s ? string.Create(CultureInfo.InvariantCulture, $", {s} s") : string.Empty)}{(Error is { } e ? $", {e.Code}: {e.Message}" : string.Empty)}).";
+    }
 
     /// <summary>The business asked to hang up (dial API DELETE).</summary>
     public sealed record HangupRequested : CallTrigger;
@@ -89,14 +119,43 @@ public abstract record CallTrigger
     public sealed record PlaybackFinished : CallTrigger;
 
     /// <summary>MediaNode event: the node cannot serve the call (no capacity, ICE/DTLS failure, media lost).</summary>
-    public sealed record MediaFailed(string Reason) : CallTrigger;
+    public sealed record MediaFailed(CallError Error) : CallTrigger
+    {
+        public override string Describe() => $"Media failed ({Error.Code}): {Error.Message}";
+    }
 
     /// <summary>A Graph request for this call (connect, pre_accept, accept) failed with Meta's error.</summary>
-    public sealed record GraphError(int Code, string Message) : CallTrigger;
+    public sealed record GraphError(int Code, string Message) : CallTrigger
+    {
+        public override string Describe() => string.Create(CultureInfo.InvariantCulture, $"Meta refused our request ({Code}): {Message}");
+    }
 
     /// <summary>The sweeper found the call past its deadline.</summary>
     public sealed record DeadlinePassed : CallTrigger;
 
-    /// <summary>MediaNode event: media counters (usually after hang-up); never changes the state.</summary>
-    public sealed record MediaStatsReported(MediaStats Stats) : CallTrigger;
+    /// <summary>MediaNode event: the final media report (usually after hang-up); never changes the state.</summary>
+    public sealed record MediaStatsReported(MediaStats Stats, RecordingInfo? Recording = null) : CallTrigger
+    {
+        public override string Describe()
+        {
+            var media = string.Create(
+                CultureInfo.InvariantCulture, $"Media ended: {Stats.PacketsSent} packets sent, {Stats.PacketsReceived} received, {Stats.PacketsLost} lost");
+            return Recording is { } r
+                ? media + string.Create(CultureInfo.InvariantCulture, $"; recording of {r.DurationSeconds:0.#} s ({r.SizeBytes} bytes).")
+                : media + ".";
+        }
+    }
+
+    /// <summary>MediaNode event: the user entered digits (a collect step's result or a stray key); never changes the state.</summary>
+    public sealed record InputReceived(DigitInput Input) : CallTrigger
+    {
+        public override string Describe() =>
+            $"The user entered '{Input.Digits}'{(Input.Name is { } n ? $" at '{n}'" : string.Empty)} ({Input.EndedBy}{(Input.Terminator is { } t ? " " + t : string.Empty)}).";
+    }
+
+    /// <summary>The sweeper found a final call whose node never sent its final report in time.</summary>
+    public sealed record MediaReportOverdue : CallTrigger
+    {
+        public override string Describe() => "The media node's final report did not arrive in time; the call is reported without it.";
+    }
 }

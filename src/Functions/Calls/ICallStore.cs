@@ -26,7 +26,10 @@ public interface ICallStore
     Task<CallPage> ListAsync(
         CallState? state, DateTimeOffset? since, string? continuationToken, int pageSize, CancellationToken cancellationToken = default);
 
-    /// <summary>Non-final calls whose deadline is at or before <paramref name="now"/> (for the sweeper).</summary>
+    /// <summary>
+    /// Non-final calls whose deadline is at or before <paramref name="now"/>, and final calls whose node report is
+    /// that overdue (<see cref="CallRecord.MediaReportDue"/>), for the sweeper.
+    /// </summary>
     Task<IReadOnlyList<CallRecord>> ListOverdueAsync(DateTimeOffset now, int maxCount, CancellationToken cancellationToken = default);
 
     Task<IdempotencyReservation> TryReserveIdempotencyKeyAsync(string key, string callId, CancellationToken cancellationToken = default);

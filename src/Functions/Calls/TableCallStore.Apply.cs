@@ -43,7 +43,7 @@ public sealed partial class TableCallStore
             }
 
             var evt = new CallEvent(
-                callId, after.Version, now, trigger.Name, trigger.ToString(), dedupKey, transition.Kind, after.State, ReasonOf(transition));
+                callId, after.Version, now, trigger.Name, trigger.Describe(), dedupKey, transition.Kind, after.State, ReasonOf(transition));
 
             try
             {

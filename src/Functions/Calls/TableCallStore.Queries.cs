@@ -43,7 +43,7 @@ public sealed partial class TableCallStore
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
         await InitializeAsync(cancellationToken);
         var filter = TableClient.CreateQueryFilter(
-            $"Kind eq {CallStoreKeys.CallKind} and IsFinal eq {false} and Deadline le {now}");
+            $"Kind eq {CallStoreKeys.CallKind} and ((IsFinal eq {false} and Deadline le {now}) or MediaReportDue le {now})");
         var overdue = new List<CallRecord>();
         await foreach (var entity in _calls.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {

@@ -92,7 +92,7 @@ public sealed partial class TableCallStore : ICallStore
         var now = _time.GetUtcNow();
         var stored = call with { Version = 1 };
         var created = new CallEvent(
-            call.CallId, 1, now, "Created", call.Direction.ToString(), CreatedDedupKey, TransitionKind.Applied, call.State, null);
+            call.CallId, 1, now, "Created", $"{call.Direction} call created.", CreatedDedupKey, TransitionKind.Applied, call.State, null);
         try
         {
             await _calls.SubmitTransactionAsync(

@@ -52,7 +52,7 @@ public sealed class DialPlacer(ICallStore store, CallFlow flow, StatusCallbacks 
         }
         catch (Exception ex) when (ex is CommandRoutingException or CommandTooLargeException or IOException)
         {
-            await flow.OnMediaFailedAsync(callId, "command transport unavailable", "dial-start-failed|" + callId, cancellationToken);
+            await flow.OnMediaFailedAsync(callId, CallErrorCodes.CommandTransportDown, "dial-start-failed|" + callId, cancellationToken);
         }
     }
 }

@@ -1,4 +1,5 @@
 using Serverless.Functions.Calls;
+using Serverless.Shared.Media;
 
 namespace Serverless.Functions.Flows;
 
@@ -7,17 +8,21 @@ public sealed partial class CallFlow
     public Task<ApplyResult> OnMediaConnectedAsync(string callId, string eventId, CancellationToken cancellationToken) =>
         ApplyAsync(callId, new CallTrigger.MediaConnected(), CallDedupKeys.MediaEvent(eventId), cancellationToken);
 
-    /// <summary>No capacity, ICE/DTLS failure, media lost: the call fails (an unanswered inbound call is rejected).</summary>
-    public Task<ApplyResult> OnMediaFailedAsync(string callId, string reason, string eventId, CancellationToken cancellationToken) =>
-        ApplyAsync(callId, new CallTrigger.MediaFailed(reason), CallDedupKeys.MediaEvent(eventId), cancellationToken);
+    /// <summary>No capacity, ICE/DTLS failure, a prompt missing, media lost: the call fails (an unanswered inbound call is rejected).</summary>
+    public Task<ApplyResult> OnMediaFailedAsync(string callId, CallError error, string eventId, CancellationToken cancellationToken) =>
+        ApplyAsync(callId, new CallTrigger.MediaFailed(error), CallDedupKeys.MediaEvent(eventId), cancellationToken);
 
     public Task<ApplyResult> OnPlaybackFinishedAsync(string callId, string eventId, CancellationToken cancellationToken) =>
         ApplyAsync(callId, new CallTrigger.PlaybackFinished(), CallDedupKeys.MediaEvent(eventId), cancellationToken);
 
-    public async Task<ApplyResult> OnMediaEndedAsync(string callId, Serverless.Shared.Media.MediaStats stats, string eventId, CancellationToken cancellationToken)
+    /// <summary>A collect step's result, or a key pressed outside one: stored on the call, then <c>call.input</c>.</summary>
+    public Task<ApplyResult> OnInputAsync(string callId, DigitInput input, string eventId, CancellationToken cancellationToken) =>
+        ApplyAsync(callId, new CallTrigger.InputReceived(input), CallDedupKeys.MediaEvent(eventId), cancellationToken);
+
+    public async Task<ApplyResult> OnMediaEndedAsync(string callId, MediaStats stats, RecordingInfo? recording, string eventId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stats);
-        var result = await ApplyAsync(callId, new CallTrigger.MediaStatsReported(ToCallStats(stats)), CallDedupKeys.MediaEvent(eventId), cancellationToken);
+        var result = await ApplyAsync(callId, new CallTrigger.MediaStatsReported(stats, recording), CallDedupKeys.MediaEvent(eventId), cancellationToken);
         // The node ended the media on its own (the plan's hangup step, the peer closed, a drain): a call still
         // connected here is over, and Meta must hear it from us. PlaybackFinished ends it Completed with a terminate.
         return result.Call is { State: CallState.Connected }
@@ -29,13 +34,22 @@ public sealed partial class CallFlow
     public Task<ApplyResult> HangupAsync(string callId, CancellationToken cancellationToken) =>
         ApplyAsync(callId, new CallTrigger.HangupRequested(), CallDedupKeys.ApiHangup(callId), cancellationToken);
 
-    /// <summary>Fails every call past its deadline (Graph terminate/reject and Hangup follow in FinishAsync).</summary>
+    /// <summary>
+    /// Fails every call past its deadline (Graph terminate/reject and Hangup follow in FinishAsync), and reports
+    /// every ended call whose node never sent its final report in time.
+    /// </summary>
     public async Task<int> SweepAsync(int maxCount, CancellationToken cancellationToken)
     {
         var overdue = await _store.ListOverdueAsync(_time.GetUtcNow(), maxCount, cancellationToken);
         var ended = 0;
         foreach (var call in overdue)
         {
+            if (call is { IsFinal: true, MediaReportDue: { } due })
+            {
+                await ApplyAsync(call.CallId, new CallTrigger.MediaReportOverdue(), CallDedupKeys.Sweep(call.CallId, due), cancellationToken);
+                continue;
+            }
+
             if (call.Deadline is not { } deadline)
             {
                 continue;
@@ -46,15 +60,5 @@ public sealed partial class CallFlow
         }
 
         return ended;
-    }
-
-    private static MediaStats ToCallStats(Serverless.Shared.Media.MediaStats stats)
-    {
-        // The node reports a loss fraction; the stored counters want packets: expected = received / (1 - loss).
-        var lost = stats.LossFraction is > 0 and < 1
-            ? (long)Math.Round(stats.PacketsReceived / (1 - stats.LossFraction)) - stats.PacketsReceived
-            : 0;
-        return new MediaStats(
-            stats.PacketsSent, stats.PacketsReceived, stats.BytesSent, stats.BytesReceived, lost, stats.RoundTripMs, stats.JitterMs);
     }
 }

@@ -117,7 +117,7 @@ public sealed partial class CallFlow
             && terminate.Reason is "user_hangup" or "business_hangup";
         var status = terminate.Status == CallTerminateStatus.Completed || seedHangUp ? TerminateStatus.Completed : TerminateStatus.Failed;
         var error = terminate.Errors is [var first, ..] && first.Code is { } code
-            ? new CallError(code, first.Message ?? first.Title ?? string.Empty)
+            ? CallError.Meta(code, first.Message ?? first.Title ?? string.Empty)
             : null;
         var duration = terminate.Duration is { } d ? (int?)(int)d.TotalSeconds : null;
         return ApplyAsync(

@@ -82,7 +82,7 @@ public sealed partial class CallFlow
 
         // After the side effects: a failure here fails the input, whose redelivery (DuplicateDelivery) enqueues again
         // under the same event id.
-        await _callbacks.OnAppliedAsync(result, cancellationToken);
+        await _callbacks.OnAppliedAsync(result, trigger, cancellationToken);
         if (result.BecameFinal)
         {
             await RecordOutcomeAsync(result.Call!, cancellationToken);
@@ -146,7 +146,7 @@ public sealed partial class CallFlow
         && result.Event is { Result: TransitionKind.Applied } first
         && first.StateAfter.IsFinal()
         && first.Trigger == trigger.Name
-        && trigger is not CallTrigger.MediaStatsReported;
+        && trigger is not (CallTrigger.MediaStatsReported or CallTrigger.InputReceived or CallTrigger.MediaReportOverdue);
 
     /// <summary>
     /// Meta needs to hear from us when we end the call (hang-up, sweeper, media failure, our audio finished, or an

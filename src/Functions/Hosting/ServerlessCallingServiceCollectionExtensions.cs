@@ -18,6 +18,7 @@ using Serverless.Functions.Webhooks;
 using Serverless.Shared.AudioPlans;
 using Serverless.Shared.Media;
 using Serverless.Shared.Security;
+using Serverless.Functions.Recordings;
 using Serverless.Shared.Transport;
 
 namespace Serverless.Functions.Hosting;
@@ -57,6 +58,7 @@ public static class ServerlessCallingServiceCollectionExtensions
         services.AddCallingSettings(configuration);
         services.AddCallbackDispatch(configuration);
         services.AddDialScheduling(configuration);
+        services.AddRecordingLinks(configuration);
         services.TryAddSingleton<BusinessHoursGate>();
         services.TryAddSingleton<StatusCallbacks>();
 

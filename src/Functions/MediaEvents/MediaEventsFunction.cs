@@ -72,17 +72,28 @@ public sealed partial class MediaEventsFunction(
         OfferReady offer => Wrap(flow.OnOfferReadyAsync(offer.CallId, offer.NodeId!, offer.Sdp, offer.MessageId, cancellationToken)),
         AnswerReady answer => Wrap(flow.OnAnswerReadyAsync(answer.CallId, answer.NodeId!, answer.Sdp, answer.MessageId, cancellationToken)),
         MediaConnected connected => Wrap(flow.OnMediaConnectedAsync(connected.CallId, connected.MessageId, cancellationToken)),
-        MediaFailed failed => Wrap(flow.OnMediaFailedAsync(failed.CallId, failed.Reason.ToString(), failed.MessageId, cancellationToken)),
+        MediaFailed failed => Wrap(flow.OnMediaFailedAsync(failed.CallId, CallErrorCodes.FromMediaFailed(failed), failed.MessageId, cancellationToken)),
         PlaybackFinished done => Wrap(flow.OnPlaybackFinishedAsync(done.CallId, done.MessageId, cancellationToken)),
-        MediaEnded ended => Wrap(flow.OnMediaEndedAsync(ended.CallId, ended.Stats, ended.MessageId, cancellationToken)),
+        MediaEnded ended => Wrap(flow.OnMediaEndedAsync(ended.CallId, ended.Stats, ended.Recording, ended.MessageId, cancellationToken)),
+        InputCollected collected => Wrap(flow.OnInputAsync(collected.CallId, collected.Input, collected.MessageId, cancellationToken)),
+        DtmfReceived dtmf => Wrap(flow.OnInputAsync(dtmf.CallId, Unprompted(dtmf), dtmf.MessageId, cancellationToken)),
         _ => Unhandled(evt),
+    };
+
+    /// <summary>Keys pressed outside a collect step are kept as an input of their own (as Twilio keeps <c>Digits</c>).</summary>
+    private static DigitInput Unprompted(DtmfReceived dtmf) => new()
+    {
+        Digits = dtmf.Digits,
+        EndedBy = InputEnd.Unprompted,
+        StartedAt = dtmf.CreatedAt,
+        EndedAt = dtmf.CreatedAt,
     };
 
     private static async Task<ApplyResult?> Wrap(Task<ApplyResult> task) => await task;
 
     private Task<ApplyResult?> Unhandled(MediaEvent evt)
     {
-        // DTMF belongs to the audio plan the node runs; the call state does not change.
+        // Every event type the nodes send has a case above (a test enumerates them); this is a newer node's event.
         LogUnhandled(evt.CallId, evt.MessageType);
         return Task.FromResult<ApplyResult?>(null);
     }
@@ -90,6 +101,6 @@ public sealed partial class MediaEventsFunction(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Media event refused: signature {Check}")]
     private partial void LogBadSignature(MediaEventCheck check);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId}: media event {Type} noted, no state change")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId}: media event {Type} has no handler here; ignored")]
     private partial void LogUnhandled(string callId, string type);
 }

@@ -57,6 +57,15 @@ internal static class OpenApiOperations
             Responses = Responses(document, ("200", "The call.", OpenApiSchemas.Call), ("404", "No such call.", OpenApiSchemas.Problem)),
         }, keyed);
 
+        Add(document, "/calls/{id}/recording", HttpMethod.Get, new OpenApiOperation
+        {
+            OperationId = "GetCallRecording",
+            Summary = "Get a call's recording",
+            Description = "Redirects (302) to a fresh short-lived read-only link to the recording.",
+            Parameters = [callId],
+            Responses = Responses(document, ("302", "Location is the recording's link.", null), ("404", "No such call, or it has no recording.", OpenApiSchemas.Problem)),
+        }, keyed);
+
         Add(document, "/calls/{id}", HttpMethod.Delete, new OpenApiOperation
         {
             OperationId = "HangUpCall",

@@ -35,9 +35,14 @@ public sealed class CallAudio : IAsyncDisposable
     private volatile bool _recording;
     private long _recordLimitSamples;
     private long _recordStartTimestamp = -1;
-    private Task<string?>? _completion;
+    private Task<RecordingInfo?>? _completion;
     private int _receiverHooked;
     private int _started;
+
+    // Index of the plan's last collect step: digits go to the collect queue while one is still ahead (type-ahead),
+    // and are reported as they arrive (UnpromptedDigit) once none is.
+    private readonly int _lastCollectIndex;
+    private int _currentStep;
 
     public CallAudio(string callId, AudioPlan plan, PromptCache prompts, IRecordingStore recordings, TimeProvider time, ILogger log)
     {
@@ -54,6 +59,12 @@ public sealed class CallAudio : IAsyncDisposable
 
         _callId = callId;
         _plan = plan;
+        _lastCollectIndex = -1;
+        for (var i = 0; i < plan.Steps.Count; i++)
+        {
+            _lastCollectIndex = plan.Steps[i] is CollectDigitsStep ? i : _lastCollectIndex;
+        }
+
         _prompts = prompts;
         _recordings = recordings;
         _time = time;
@@ -81,8 +92,23 @@ public sealed class CallAudio : IAsyncDisposable
         HookReceiver(peer);
     }
 
+    /// <summary>A digit pressed while no collect step of the plan is waiting or still ahead.</summary>
+    public event Action<char>? UnpromptedDigit;
+
     /// <summary>A DTMF digit from the caller (what <see cref="Attach"/> wires to the peer).</summary>
-    public void ReceiveDigit(char digit) => _digits.Writer.TryWrite(digit);
+    public void ReceiveDigit(char digit)
+    {
+        if (CollectAhead)
+        {
+            _digits.Writer.TryWrite(digit);
+        }
+        else
+        {
+            UnpromptedDigit?.Invoke(digit);
+        }
+    }
+
+    private bool CollectAhead => Volatile.Read(ref _currentStep) <= _lastCollectIndex;
 
     /// <summary>An Opus packet from the caller, as received (what <see cref="Attach"/> wires to the peer).</summary>
     public void ReceivePacket(ReadOnlySpan<byte> payload, uint rtpTimestamp)
@@ -128,12 +154,14 @@ public sealed class CallAudio : IAsyncDisposable
         for (var index = 0; index < _plan.Steps.Count; index++)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            Volatile.Write(ref _currentStep, index);
             var step = _plan.Steps[index];
             CallAudioLog.StepStarted(_log, _callId, index, step.GetType().Name);
             switch (step)
             {
                 case PromptStep prompt:
-                    await PlayPromptAsync(index, prompt, cancellationToken);
+                    // A plan's prompt that cannot be played fails the call with its cause (the business must hear of it).
+                    await _source.PlayAsync(await GetPlanPromptAsync(index, prompt, cancellationToken), cancellationToken);
                     break;
                 case ToneStep tone:
                     await _source.PlayAsync(_prompts.GetTone(tone.FrequencyHz, tone.Duration), cancellationToken);
@@ -142,13 +170,20 @@ public sealed class CallAudio : IAsyncDisposable
                     await _source.PauseAsync(Ticks(pause.Duration), cancellationToken);
                     break;
                 case CollectDigitsStep collect:
-                    var digits = await CollectAsync(collect, cancellationToken);
-                    CallAudioLog.DigitsCollected(_log, _callId, digits.Length);
-                    if (digits.Length > 0)
+                    var input = await CollectAsync(collect, cancellationToken);
+                    CallAudioLog.DigitsCollected(_log, _callId, input.Digits.Length);
+                    if (index == _lastCollectIndex)
                     {
-                        await events.DigitsCollectedAsync(digits, cancellationToken);
+                        // Past the last collect step: left-over type-ahead is reported like any later key.
+                        Volatile.Write(ref _currentStep, index + 1);
+                        while (_digits.Reader.TryRead(out var left))
+                        {
+                            UnpromptedDigit?.Invoke(left);
+                        }
                     }
 
+                    await events.InputCollectedAsync(index, input, CancellationToken.None);
+                    cancellationToken.ThrowIfCancellationRequested();
                     break;
                 case RecordStep record:
                     await RecordAsync(record, cancellationToken);
@@ -164,11 +199,35 @@ public sealed class CallAudio : IAsyncDisposable
             }
         }
 
+        Volatile.Write(ref _currentStep, _plan.Steps.Count);
         if (_plan.Steps.Count > 0)
         {
             await events.PlanFinishedAsync(cancellationToken);
         }
     }
+
+    private async Task<ReadOnlyMemory<byte>[]> GetPlanPromptAsync(int index, PromptStep prompt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _prompts.GetAsync(prompt.Source, cancellationToken);
+        }
+        catch (PromptException e)
+        {
+            CallAudioLog.PromptFailed(_log, _callId, index, e.Error, e.WavError);
+            // The message never names the source: a blob URI may carry a SAS token.
+            throw new PromptException(e.Error, $"Step {index}: {Describe(e)}", e.WavError, e);
+        }
+    }
+
+    private static string Describe(PromptException e) => e.Error switch
+    {
+        PromptError.NotFound => "the prompt does not exist (no blob or bundled prompt of that name).",
+        PromptError.InvalidWav => $"the prompt is not a WAV this node plays ({e.WavError}).",
+        PromptError.TooLarge => $"the prompt is larger than {PromptCache.MaxPromptBytes} bytes.",
+        PromptError.NotAllowed => "the prompt URI is not a blob of the node's storage account.",
+        _ => "the prompt could not be fetched from storage.",
+    };
 
     /// <summary>True while the plan's steps run: mid-call plays wait for a plan that has finished (or never had steps).</summary>
     public bool IsPlanRunning => Volatile.Read(ref _planRunning) != 0;
@@ -222,7 +281,7 @@ public sealed class CallAudio : IAsyncDisposable
     /// <c>recordings/{callId}.ogg|wav</c>; returns that blob name, or null when nothing was recorded.
     /// Calling it again returns the same result, or retries the upload when the previous attempt failed.
     /// </summary>
-    public Task<string?> CompleteAsync(CancellationToken cancellationToken)
+    public Task<RecordingInfo?> CompleteAsync(CancellationToken cancellationToken)
     {
         lock (_gate)
         {
@@ -240,7 +299,7 @@ public sealed class CallAudio : IAsyncDisposable
         _source.Stop();
         _recording = false;
         _digits.Writer.TryComplete();
-        Task<string?>? completion;
+        Task<RecordingInfo?>? completion;
         lock (_gate)
         {
             completion = _completion;
@@ -255,7 +314,7 @@ public sealed class CallAudio : IAsyncDisposable
         _recorder?.Dispose();
     }
 
-    private async Task<string?> SaveAsync(CancellationToken cancellationToken)
+    private async Task<RecordingInfo?> SaveAsync(CancellationToken cancellationToken)
     {
         _source.Stop();
         _recording = false;
@@ -269,7 +328,13 @@ public sealed class CallAudio : IAsyncDisposable
         using var content = new MemoryStream(file, writable: false);
         var name = await _recordings.SaveAsync(_callId, content, recorder.ContentType, cancellationToken);
         CallAudioLog.RecordingSaved(_log, _callId, name, recorder.PacketsRecorded);
-        return name;
+        return new RecordingInfo
+        {
+            BlobName = name,
+            ContentType = recorder.ContentType,
+            DurationSeconds = recorder.DurationSeconds,
+            SizeBytes = file.Length,
+        };
     }
 
     private async Task PlayPromptAsync(int index, PromptStep prompt, CancellationToken cancellationToken)
@@ -288,8 +353,11 @@ public sealed class CallAudio : IAsyncDisposable
         await _source.PlayAsync(frames, cancellationToken);
     }
 
-    private async Task<string> CollectAsync(CollectDigitsStep step, CancellationToken cancellationToken)
+    private async Task<DigitInput> CollectAsync(CollectDigitsStep step, CancellationToken cancellationToken)
     {
+        var startedAt = _time.GetUtcNow();
+        var endedBy = InputEnd.MaxDigits;
+        string? terminator = null;
         var digits = new StringBuilder(step.MaxDigits);
         using var timeout = new CancellationTokenSource(step.Timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
@@ -300,6 +368,8 @@ public sealed class CallAudio : IAsyncDisposable
                 var digit = await _digits.Reader.ReadAsync(linked.Token);
                 if (digit == step.Terminator)
                 {
+                    endedBy = InputEnd.Terminator;
+                    terminator = digit.ToString();
                     break;
                 }
 
@@ -309,13 +379,28 @@ public sealed class CallAudio : IAsyncDisposable
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             // The step's timeout: report what arrived.
+            endedBy = InputEnd.Timeout;
+        }
+        catch (OperationCanceledException)
+        {
+            // The call ended mid-step: what arrived is still the user's answer.
+            endedBy = InputEnd.Hangup;
         }
         catch (ChannelClosedException)
         {
             // Disposed mid-step.
+            endedBy = InputEnd.Hangup;
         }
 
-        return digits.ToString();
+        return new DigitInput
+        {
+            Digits = digits.ToString(),
+            EndedBy = endedBy,
+            Terminator = terminator,
+            Name = step.Name,
+            StartedAt = startedAt,
+            EndedAt = _time.GetUtcNow(),
+        };
     }
 
     // One recording per call: a later record step appends to the same file (same format as the first).

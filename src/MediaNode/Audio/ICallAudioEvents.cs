@@ -1,10 +1,12 @@
+using Serverless.Shared.Media;
+
 namespace Serverless.MediaNode.Audio;
 
 /// <summary>What a running plan tells the host (which turns them into MediaNode events).</summary>
 public interface ICallAudioEvents
 {
-    /// <summary>A collect step ended with at least one digit (terminator excluded).</summary>
-    ValueTask DigitsCollectedAsync(string digits, CancellationToken cancellationToken);
+    /// <summary>A collect step ended (also with no digits, on its timeout or the call's end).</summary>
+    ValueTask InputCollectedAsync(int stepIndex, DigitInput input, CancellationToken cancellationToken);
 
     /// <summary>The last step of a non-empty plan ended (-> PlaybackFinished). Not raised after a hangup step.</summary>
     ValueTask PlanFinishedAsync(CancellationToken cancellationToken);

@@ -79,7 +79,7 @@ public sealed partial class MediaCommandHandler : ICommandHandler
 
         if (!_audio.TryCreate(callId, plan, out var audio, out var planError))
         {
-            Fail(callId, MediaFailureReason.Internal, planError ?? "audio plan refused");
+            Fail(callId, MediaFailureReason.PlanInvalid, "The audio plan is invalid: " + (planError ?? "refused by the node") + ".");
             return;
         }
 

@@ -16,6 +16,8 @@ public sealed class CallRecorder : IDisposable
     private readonly OggOpusWriter? _oggWriter;
     private readonly WavRecordingWriter? _wavWriter;
     private bool _finished;
+    private uint _firstTimestamp;
+    private long _endSamples;
 
     public CallRecorder(RecordingFormat format, OpusEncoderFactory codecs)
     {
@@ -37,6 +39,18 @@ public sealed class CallRecorder : IDisposable
     /// <summary>Packets stored (not counting concealment).</summary>
     public long PacketsRecorded { get; private set; }
 
+    /// <summary>Media time covered, first packet to the end of the last (RTP timestamps, gaps included), in seconds.</summary>
+    public double DurationSeconds
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return (double)_endSamples / OpusCodec.SampleRate;
+            }
+        }
+    }
+
     /// <summary>Adds a received packet; ignored once finished.</summary>
     public void Append(ReadOnlySpan<byte> payload, uint rtpTimestamp)
     {
@@ -56,6 +70,13 @@ public sealed class CallRecorder : IDisposable
                 _wavWriter!.WritePacket(payload, rtpTimestamp);
             }
 
+            if (PacketsRecorded == 0)
+            {
+                _firstTimestamp = rtpTimestamp;
+            }
+
+            var samples = OpusPacketDuration.TryGetSamples(payload, out var n) ? n : 0;
+            _endSamples = Math.Max(_endSamples, unchecked(rtpTimestamp - _firstTimestamp) + (long)samples);
             PacketsRecorded++;
         }
     }

@@ -7,12 +7,11 @@ using Serverless.Shared.AudioPlans;
 namespace Serverless.MediaNode.Sessions;
 
 /// <summary>
-/// The session's view of <see cref="CallAudio"/>. Digits a plan collects are reported when collected; when the plan
-/// collects none, every digit is reported as it arrives, so a dialler always sees what the caller pressed.
+/// The session's view of <see cref="CallAudio"/>. Each collect step's result is reported when the step ends; a digit
+/// no collect step waits for is reported as it arrives, so a dialler always sees what the caller pressed.
 /// </summary>
-internal sealed class CallAudioAdapter(CallAudio inner, AudioPlan plan) : ICallAudio, ICallAudioEvents
+internal sealed class CallAudioAdapter(CallAudio inner) : ICallAudio, ICallAudioEvents
 {
-    private readonly bool _planCollectsDigits = plan.Steps.OfType<CollectDigitsStep>().Any();
     private volatile ICallAudioCallbacks? _callbacks;
 
     public IAudioSource? Source => inner.Source;
@@ -22,10 +21,7 @@ internal sealed class CallAudioAdapter(CallAudio inner, AudioPlan plan) : ICallA
     public void Attach(AudioPeer peer)
     {
         inner.Attach(peer);
-        if (!_planCollectsDigits)
-        {
-            peer.DtmfReceived += (_, digit) => _callbacks?.DigitsCollectedAsync(digit.ToString());
-        }
+        inner.UnpromptedDigit += digit => _callbacks?.DigitsReceivedAsync(digit.ToString());
     }
 
     public Task RunAsync(ICallAudioCallbacks callbacks, CancellationToken cancellationToken)
@@ -63,11 +59,12 @@ internal sealed class CallAudioAdapter(CallAudio inner, AudioPlan plan) : ICallA
         }
     }
 
-    public Task<string?> CompleteAsync(CancellationToken cancellationToken) => inner.CompleteAsync(cancellationToken);
+    public Task<RecordingInfo?> CompleteAsync(CancellationToken cancellationToken) => inner.CompleteAsync(cancellationToken);
 
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 
-    ValueTask ICallAudioEvents.DigitsCollectedAsync(string digits, CancellationToken cancellationToken) => new(_callbacks!.DigitsCollectedAsync(digits));
+    ValueTask ICallAudioEvents.InputCollectedAsync(int stepIndex, DigitInput input, CancellationToken cancellationToken) =>
+        new(_callbacks!.InputCollectedAsync(stepIndex, input));
 
     ValueTask ICallAudioEvents.PlanFinishedAsync(CancellationToken cancellationToken) => new(_callbacks!.PlanFinishedAsync(null));
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Serverless.MediaNode.Audio;
 using Serverless.Shared.Media;
 using Serverless.WebRtc.Peer;
 
@@ -69,18 +70,28 @@ public sealed partial class CallSession : ICallAudioCallbacks
     }
 
     /// <summary>Fails the call: releases everything and sends <see cref="MediaFailed"/>. No-op once finishing.</summary>
-    public Task FailAsync(MediaFailureReason reason, string detail)
+    public Task FailAsync(MediaFailureReason reason, string detail) =>
+        FailAsync(new MediaFailed { CallId = CallId, NodeId = _context.NodeId, CreatedAt = _context.Time.GetUtcNow(), Reason = reason, Detail = detail });
+
+    private Task FailAsync(MediaFailed failure)
     {
         lock (_gate)
         {
-            return _finish ??= Task.Run(() => FinishFailedAsync(reason, detail));
+            return _finish ??= Task.Run(() => FinishFailedAsync(failure));
         }
     }
 
     /// <inheritdoc />
-    Task ICallAudioCallbacks.DigitsCollectedAsync(string digits)
+    Task ICallAudioCallbacks.DigitsReceivedAsync(string digits)
     {
         Publish(new DtmfReceived { CallId = CallId, NodeId = _context.NodeId, CreatedAt = _context.Time.GetUtcNow(), Digits = digits });
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    Task ICallAudioCallbacks.InputCollectedAsync(int stepIndex, DigitInput input)
+    {
+        Publish(new InputCollected { CallId = CallId, NodeId = _context.NodeId, CreatedAt = _context.Time.GetUtcNow(), StepIndex = stepIndex, Input = input });
         return Task.CompletedTask;
     }
 
@@ -107,16 +118,51 @@ public sealed partial class CallSession : ICallAudioCallbacks
                 OnConnected();
                 break;
             case PeerConnectionState.Failed:
-                var reason = peer.Failure is PeerFailure.DtlsFailed or PeerFailure.FingerprintMismatch
-                    ? MediaFailureReason.DtlsFailed
-                    : MediaFailureReason.IceFailed;
-                _ = FailAsync(reason, $"peer failed: {peer.Failure}");
+                _ = FailAsync(DescribeFailure(peer));
                 break;
             case PeerConnectionState.Closed:
                 // The remote said goodbye (DTLS close_notify); when we closed it ourselves this is a no-op.
                 _ = EndAsync(HangupReason.User);
                 break;
         }
+    }
+
+    /// <summary>The peer's failure with its cause: the DTLS alert and what was negotiated, or the ICE state.</summary>
+    private MediaFailed DescribeFailure(AudioPeer peer)
+    {
+        var now = _context.Time.GetUtcNow();
+        if (peer.Failure is PeerFailure.DtlsFailed or PeerFailure.FingerprintMismatch)
+        {
+            var dtls = peer.DtlsError;
+            return new MediaFailed
+            {
+                CallId = CallId,
+                NodeId = _context.NodeId,
+                CreatedAt = now,
+                Reason = MediaFailureReason.DtlsFailed,
+                Detail = dtls?.Message ?? $"DTLS failed: {peer.Failure}.",
+                Dtls = new DtlsFailureInfo
+                {
+                    Failure = dtls?.Failure.ToString() ?? peer.Failure.ToString(),
+                    Alert = dtls?.Alert,
+                    AlertFromRemote = dtls?.AlertFromRemote,
+                    Version = dtls?.Version,
+                    CipherSuite = dtls?.CipherSuite,
+                },
+            };
+        }
+
+        return new MediaFailed
+        {
+            CallId = CallId,
+            NodeId = _context.NodeId,
+            CreatedAt = now,
+            Reason = MediaFailureReason.IceFailed,
+            Detail = peer.Failure == PeerFailure.ConsentLost
+                ? "ICE consent expired: the remote stopped answering connectivity checks (RFC 7675)."
+                : "ICE failed: no candidate pair succeeded.",
+            IceState = peer.Failure.ToString(),
+        };
     }
 
     private void OnConnectTimeout()
@@ -145,29 +191,42 @@ public sealed partial class CallSession : ICallAudioCallbacks
             _connectTimer.Dispose();
             Publish(new MediaConnected { CallId = CallId, NodeId = _context.NodeId, CreatedAt = _connectedAt.Value });
             var stop = _audioStop.Token;
-            _audioRun = Task.Run(() => Audio.RunAsync(this, stop));
+            _audioRun = Task.Run(() => RunAudioAsync(stop));
+        }
+    }
+
+    private async Task RunAudioAsync(CancellationToken stop)
+    {
+        try
+        {
+            await Audio.RunAsync(this, stop).ConfigureAwait(false);
+        }
+        catch (PromptException ex) when (!stop.IsCancellationRequested)
+        {
+            // Not awaited: failing waits for this audio task to end.
+            _ = FailAsync(ex.Error == PromptError.NotFound ? MediaFailureReason.PromptNotFound : MediaFailureReason.PromptInvalid, ex.Message);
         }
     }
 
     private async Task FinishEndedAsync(HangupReason reason)
     {
         var recording = await StopAudioAsync().ConfigureAwait(false);
-        var stats = StatsMapper.ToEventStats(Peer.GetStats().Media, _connectedAt, _context.Time.GetUtcNow(), recording);
+        var stats = StatsMapper.ToEventStats(Peer.GetStats().Media, _connectedAt, _context.Time.GetUtcNow());
         Release();
         _context.Metrics.CallEnded(stats);
-        LogEnded(_context.Logger, CallId, reason, stats.Duration.TotalSeconds, stats.PacketsSent, stats.PacketsReceived);
-        Publish(new MediaEnded { CallId = CallId, NodeId = _context.NodeId, CreatedAt = _context.Time.GetUtcNow(), Stats = stats });
+        LogEnded(_context.Logger, CallId, reason, stats.DurationSeconds, stats.PacketsSent, stats.PacketsReceived);
+        Publish(new MediaEnded { CallId = CallId, NodeId = _context.NodeId, CreatedAt = _context.Time.GetUtcNow(), Stats = stats, Recording = recording });
     }
 
-    private async Task FinishFailedAsync(MediaFailureReason reason, string detail)
+    private async Task FinishFailedAsync(MediaFailed failure)
     {
         await StopAudioAsync().ConfigureAwait(false);
         Release();
-        LogFailed(_context.Logger, CallId, reason, detail);
-        Publish(new MediaFailed { CallId = CallId, NodeId = _context.NodeId, CreatedAt = _context.Time.GetUtcNow(), Reason = reason, Detail = detail });
+        LogFailed(_context.Logger, CallId, failure.Reason, failure.Detail ?? string.Empty);
+        Publish(failure with { CreatedAt = _context.Time.GetUtcNow() });
     }
 
-    private async Task<string?> StopAudioAsync()
+    private async Task<RecordingInfo?> StopAudioAsync()
     {
         await _audioStop.CancelAsync().ConfigureAwait(false);
         try

@@ -25,15 +25,18 @@ public interface ICallAudio : IAsyncDisposable
     /// <summary>A <c>Play</c> command; false when this audio cannot play <paramref name="request"/>.</summary>
     bool TryPlay(PlayRequest request, string playMessageId);
 
-    /// <summary>Stops the plan and finishes the recording; returns its blob name, or null when not recorded.</summary>
-    Task<string?> CompleteAsync(CancellationToken cancellationToken);
+    /// <summary>Stops the plan and finishes the recording; returns what was stored, or null when not recorded.</summary>
+    Task<RecordingInfo?> CompleteAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>What the audio of a call reports back to its session.</summary>
 public interface ICallAudioCallbacks
 {
-    /// <summary>The caller pressed <paramref name="digits"/> (as collected by the plan).</summary>
-    Task DigitsCollectedAsync(string digits);
+    /// <summary>The caller pressed <paramref name="digits"/> while no collect step was waiting for them.</summary>
+    Task DigitsReceivedAsync(string digits);
+
+    /// <summary>A collect step of the plan (at <paramref name="stepIndex"/>) ended with <paramref name="input"/>.</summary>
+    Task InputCollectedAsync(int stepIndex, DigitInput input);
 
     /// <summary>The plan (or a played item, named by <paramref name="playMessageId"/>) finished.</summary>
     Task PlanFinishedAsync(string? playMessageId);

@@ -7,26 +7,27 @@ namespace Serverless.MediaNode.Sessions;
 public static class StatsMapper
 {
     /// <summary>Maps peer counters; duration from media connected (zero when media never connected).</summary>
-    public static MediaStats ToEventStats(PeerMediaStats peer, DateTimeOffset? connectedAt, DateTimeOffset endedAt, string? recordingBlobName)
+    public static MediaStats ToEventStats(PeerMediaStats peer, DateTimeOffset? connectedAt, DateTimeOffset endedAt)
     {
         ArgumentNullException.ThrowIfNull(peer);
         var lost = Math.Max(0, peer.CumulativeLost);
-        var expected = peer.PacketsReceived + lost;
-        // Whole-call loss (RFC 3550 A.3 cumulative lost over expected), not the last interval's fraction.
-        var loss = expected > 0 ? (double)lost / expected : 0;
         var connected = connectedAt is not null;
         return new MediaStats
         {
-            Duration = connected ? endedAt - connectedAt!.Value : TimeSpan.Zero,
+            DurationSeconds = connected ? (endedAt - connectedAt!.Value).TotalSeconds : 0,
             PacketsSent = peer.PacketsSent,
             PacketsReceived = peer.PacketsReceived,
             BytesSent = peer.PayloadBytesSent,
             BytesReceived = peer.PayloadBytesReceived,
-            LossFraction = loss,
+            PacketsLost = lost,
+            PacketsLostByRemote = peer.RemoteCumulativeLost is { } remote ? Math.Max(0, remote) : null,
             JitterMs = peer.JitterMilliseconds,
             RoundTripMs = peer.RoundTripTimeMilliseconds,
-            Mos = connected ? Math.Round(MosEstimator.Estimate(peer.RoundTripTimeMilliseconds, peer.JitterMilliseconds, loss), 2) : null,
-            RecordingBlobName = recordingBlobName,
+            Mos = connected ? Math.Round(MosEstimator.Estimate(peer.RoundTripTimeMilliseconds, peer.JitterMilliseconds, LossFraction(peer.PacketsReceived, lost)), 2) : null,
         };
     }
+
+    /// <summary>Whole-call loss (RFC 3550 A.3: cumulative lost over expected), 0..1.</summary>
+    public static double LossFraction(long received, long lost) =>
+        received + lost > 0 ? (double)lost / (received + lost) : 0;
 }

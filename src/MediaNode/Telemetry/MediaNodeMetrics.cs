@@ -51,7 +51,7 @@ public sealed class MediaNodeMetrics
         _calls.Add(1);
         _packetsSent.Add(stats.PacketsSent);
         _packetsReceived.Add(stats.PacketsReceived);
-        _loss.Record(stats.LossFraction);
+        _loss.Record(StatsMapper.LossFraction(stats.PacketsReceived, stats.PacketsLost));
         _jitter.Record(stats.JitterMs);
         if (stats.Mos is { } mos)
         {

@@ -26,8 +26,33 @@ public sealed record MediaFailed : MediaEvent
     /// <summary>Typed cause.</summary>
     public required MediaFailureReason Reason { get; init; }
 
-    /// <summary>Human-readable detail for logs (never secrets or phone numbers).</summary>
+    /// <summary>Human-readable detail (shown to the business; never secrets or phone numbers).</summary>
     public string? Detail { get; init; }
+
+    /// <summary>The ICE state when the peer failed (e.g. <c>IceFailed</c>, <c>ConsentLost</c>), for ICE failures.</summary>
+    public string? IceState { get; init; }
+
+    /// <summary>What the DTLS handshake got to, for DTLS failures.</summary>
+    public DtlsFailureInfo? Dtls { get; init; }
+}
+
+/// <summary>The DTLS side of a <see cref="MediaFailed"/>: the alert and what had been negotiated when it failed.</summary>
+public sealed record DtlsFailureInfo
+{
+    /// <summary>Failure kind (e.g. <c>FingerprintMismatch</c>, <c>Timeout</c>, <c>Protocol</c>).</summary>
+    public required string Failure { get; init; }
+
+    /// <summary>The fatal alert sent or received (e.g. <c>bad_certificate</c>), when there was one.</summary>
+    public string? Alert { get; init; }
+
+    /// <summary>Whether <see cref="Alert"/> came from the remote (true) or from us (false).</summary>
+    public bool? AlertFromRemote { get; init; }
+
+    /// <summary>Negotiated protocol version (e.g. <c>DTLS 1.2</c>), when the handshake got that far.</summary>
+    public string? Version { get; init; }
+
+    /// <summary>Negotiated cipher suite (IANA name), when the handshake got that far.</summary>
+    public string? CipherSuite { get; init; }
 }
 
 /// <summary>A <see cref="Play"/> finished (or was barged in on).</summary>
@@ -37,16 +62,29 @@ public sealed record PlaybackFinished : MediaEvent
     public string? PlayMessageId { get; init; }
 }
 
-/// <summary>The user pressed keys (RFC 4733 telephone-events).</summary>
+/// <summary>The user pressed keys (RFC 4733 telephone-events) while no collect step of the plan was waiting for them.</summary>
 public sealed record DtmfReceived : MediaEvent
 {
     /// <summary>Digits in order: 0-9, *, #, A-D.</summary>
     public required string Digits { get; init; }
 }
 
-/// <summary>The call's media ended; the final statistics for call state.</summary>
+/// <summary>A collect step of the audio plan ended: what the user entered and how the step ended.</summary>
+public sealed record InputCollected : MediaEvent
+{
+    /// <summary>Position of the collect step in the plan (0-based).</summary>
+    public int StepIndex { get; init; }
+
+    /// <summary>The step's result.</summary>
+    public required DigitInput Input { get; init; }
+}
+
+/// <summary>The call's media ended: the final statistics and the recording, when the plan recorded.</summary>
 public sealed record MediaEnded : MediaEvent
 {
     /// <summary>Media statistics of the whole call.</summary>
     public required MediaStats Stats { get; init; }
+
+    /// <summary>The stored recording; null when the plan did not record (or storing it failed).</summary>
+    public RecordingInfo? Recording { get; init; }
 }

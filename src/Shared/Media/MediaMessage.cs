@@ -18,6 +18,7 @@ namespace Serverless.Shared.Media;
 [JsonDerivedType(typeof(MediaFailed), nameof(MediaFailed))]
 [JsonDerivedType(typeof(PlaybackFinished), nameof(PlaybackFinished))]
 [JsonDerivedType(typeof(DtmfReceived), nameof(DtmfReceived))]
+[JsonDerivedType(typeof(InputCollected), nameof(InputCollected))]
 [JsonDerivedType(typeof(MediaEnded), nameof(MediaEnded))]
 public abstract record MediaMessage
 {

@@ -1,35 +1,41 @@
+using System.ComponentModel;
+
 namespace Serverless.Shared.Media;
 
-/// <summary>Final media statistics of one call, as reported in <see cref="MediaEnded"/>.</summary>
+/// <summary>
+/// Media statistics of one call: reported by the node in <see cref="MediaEnded"/>, stored on the call record and
+/// shown by the API and callbacks as they are (one type end to end, so nothing is rounded or re-derived on the way).
+/// </summary>
+[Description("The media node's statistics of the call.")]
 public sealed record MediaStats
 {
-    /// <summary>From media connected to media ended.</summary>
-    public TimeSpan Duration { get; init; }
+    [Description("Seconds from media connected to media ended (0 when media never connected).")]
+    public double DurationSeconds { get; init; }
 
-    /// <summary>RTP packets we sent.</summary>
+    [Description("RTP packets we sent.")]
     public long PacketsSent { get; init; }
 
-    /// <summary>RTP packets we received.</summary>
+    [Description("RTP packets we received.")]
     public long PacketsReceived { get; init; }
 
-    /// <summary>RTP payload bytes we sent.</summary>
+    [Description("RTP payload bytes we sent.")]
     public long BytesSent { get; init; }
 
-    /// <summary>RTP payload bytes we received.</summary>
+    [Description("RTP payload bytes we received.")]
     public long BytesReceived { get; init; }
 
-    /// <summary>Fraction of expected inbound packets lost, 0..1.</summary>
-    public double LossFraction { get; init; }
+    [Description("Inbound packets lost over the whole call (RFC 3550 A.3 cumulative count).")]
+    public long PacketsLost { get; init; }
 
-    /// <summary>Inbound interarrival jitter (RFC 3550 §6.4.1), in milliseconds.</summary>
+    [Description("Our packets the remote reported lost (RTCP receiver reports), when it reported.")]
+    public long? PacketsLostByRemote { get; init; }
+
+    [Description("Inbound interarrival jitter (RFC 3550 §6.4.1), in milliseconds.")]
     public double JitterMs { get; init; }
 
-    /// <summary>Round-trip time from RTCP reports, in milliseconds, when measured.</summary>
+    [Description("Round-trip time from RTCP reports, in milliseconds, when measured.")]
     public double? RoundTripMs { get; init; }
 
-    /// <summary>Estimated mean opinion score 1..5, when computed.</summary>
+    [Description("Estimated mean opinion score 1..5, when computed.")]
     public double? Mos { get; init; }
-
-    /// <summary>Blob name of the recording, when the call was recorded.</summary>
-    public string? RecordingBlobName { get; init; }
 }

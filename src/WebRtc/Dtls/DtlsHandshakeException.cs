@@ -46,4 +46,16 @@ public sealed class DtlsHandshakeException : Exception
 
     /// <summary>Why it failed.</summary>
     public DtlsFailure Failure { get; }
+
+    /// <summary>The fatal alert sent or received (RFC 5246 §7.2 name, e.g. <c>bad_certificate</c>), when there was one.</summary>
+    public string? Alert { get; init; }
+
+    /// <summary>True when <see cref="Alert"/> came from the peer, false when we sent it.</summary>
+    public bool? AlertFromRemote { get; init; }
+
+    /// <summary>The negotiated protocol version (e.g. <c>DTLS 1.2</c>), when the handshake got that far.</summary>
+    public string? Version { get; init; }
+
+    /// <summary>The negotiated cipher suite (IANA name), when the handshake got that far.</summary>
+    public string? CipherSuite { get; init; }
 }

@@ -13,6 +13,12 @@ internal sealed class DtlsSrtpClient(DtlsSrtpPeerCore core) : DefaultTlsClient(n
 
     protected override int[] GetSupportedCipherSuites() => DtlsSrtpPeerCore.CipherSuites;
 
+    public override void Init(TlsClientContext context)
+    {
+        base.Init(context);
+        Core.Context = context;
+    }
+
     public override int GetHandshakeTimeoutMillis() => Core.HandshakeTimeoutMillis;
 
     public override int GetHandshakeResendTimeMillis() => Core.ResendMillis;

@@ -31,6 +31,26 @@ internal sealed class DtlsSrtpPeerCore(DtlsCertificate certificate, CertificateF
 
     public CertificateFingerprint? RemoteFingerprint { get; private set; }
 
+    /// <summary>The handshake's context, set when the client or server is initialised (read for failure reports).</summary>
+    public TlsContext? Context { get; set; }
+
+    /// <summary>The negotiated version so far (e.g. <c>DTLS 1.2</c>), or null before the hellos were exchanged.</summary>
+    public string? NegotiatedVersion => Context?.SecurityParameters?.NegotiatedVersion?.ToString();
+
+    /// <summary>The negotiated cipher suite (IANA name) so far, or null before the server chose one.</summary>
+    public string? NegotiatedCipherSuite =>
+        Context?.SecurityParameters is { CipherSuite: var suite and not 0 } ? CipherSuiteName(suite) : null;
+
+    private static string CipherSuiteName(int suite) => suite switch
+    {
+        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 => nameof(CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256),
+        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 => nameof(CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384),
+        CipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256 => nameof(CipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256),
+        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256 => nameof(CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256),
+        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA => nameof(CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA),
+        _ => "0x" + suite.ToString("X4", System.Globalization.CultureInfo.InvariantCulture),
+    };
+
     public int HandshakeTimeoutMillis => (int)Options.HandshakeTimeout.TotalMilliseconds;
 
     public int ResendMillis => (int)Options.InitialRetransmit.TotalMilliseconds;

@@ -14,6 +14,12 @@ internal sealed class DtlsSrtpServer(DtlsSrtpPeerCore core) : DefaultTlsServer(n
 
     protected override int[] GetSupportedCipherSuites() => DtlsSrtpPeerCore.CipherSuites;
 
+    public override void Init(TlsServerContext context)
+    {
+        base.Init(context);
+        Core.Context = context;
+    }
+
     public override int GetHandshakeTimeoutMillis() => Core.HandshakeTimeoutMillis;
 
     public override int GetHandshakeResendTimeMillis() => Core.ResendMillis;

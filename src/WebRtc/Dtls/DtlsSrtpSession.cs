@@ -81,7 +81,25 @@ public sealed class DtlsSrtpSession : IDisposable
         }
         catch (Exception ex) when (ex is TlsException or IOException)
         {
-            throw Classify(ex, core, cancellationToken);
+            var classified = Classify(ex, core, cancellationToken);
+            // What a failure report needs besides the kind: the alert and how far negotiation got.
+            throw new DtlsHandshakeException(classified.Failure, classified.Message, ex)
+            {
+                Alert = ex switch
+                {
+                    TlsFatalAlertReceived received => AlertDescription.GetName(received.AlertDescription),
+                    TlsFatalAlert sent => AlertDescription.GetName(sent.AlertDescription),
+                    _ => null,
+                },
+                AlertFromRemote = ex switch
+                {
+                    TlsFatalAlertReceived => true,
+                    TlsFatalAlert => false,
+                    _ => null,
+                },
+                Version = core.NegotiatedVersion,
+                CipherSuite = core.NegotiatedCipherSuite,
+            };
         }
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using Serverless.WebRtc.Ice;
 using Serverless.WebRtc.Media;
+using Serverless.WebRtc.Dtls;
 using Serverless.WebRtc.Srtp;
 
 namespace Serverless.WebRtc.Peer;
@@ -57,6 +58,9 @@ public sealed partial class AudioPeer : IDisposable
 
     /// <summary>Why the peer failed, when it did.</summary>
     public PeerFailure Failure => _transport.Failure;
+
+    /// <summary>How the DTLS handshake failed (alert, negotiated version and suite), when <see cref="Failure"/> is a DTLS failure.</summary>
+    public DtlsHandshakeException? DtlsError => _transport.DtlsError;
 
     /// <summary>Our SDP (offer or answer) once created.</summary>
     public string? LocalDescription { get; private set; }

@@ -57,6 +57,9 @@ internal sealed class SecureMediaTransport : IUdpMuxHandler, IDisposable
 
     public PeerFailure Failure { get; private set; }
 
+    /// <summary>How the DTLS handshake failed, when it did.</summary>
+    public DtlsHandshakeException? DtlsError { get; private set; }
+
     public SrtpProtectionProfile? Profile => _dtls?.Profile;
 
     public IPEndPoint? SelectedRemote => _agent?.SelectedPair?.RemoteEndPoint;
@@ -212,6 +215,7 @@ internal sealed class SecureMediaTransport : IUdpMuxHandler, IDisposable
         }
         catch (DtlsHandshakeException ex)
         {
+            DtlsError = ex;
             SetState(PeerConnectionState.Failed, ex.Failure == DtlsFailure.FingerprintMismatch ? PeerFailure.FingerprintMismatch : PeerFailure.DtlsFailed);
         }
     }

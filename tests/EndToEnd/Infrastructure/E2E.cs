@@ -32,7 +32,7 @@ internal static class E2E
     public static bool Has(this JsonElement call, string property) =>
         call.TryGetProperty(property, out var value) && value.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined);
 
-    public static bool IsFinal(this JsonElement call) => call.State() is "Ended" or "Failed";
+    public static bool IsFinal(this JsonElement call) => call.State() is "ended" or "failed";
 
     public static bool HasMediaStats(this JsonElement call) =>
         call.TryGetProperty("mediaStats", out var m) && m.ValueKind == JsonValueKind.Object;

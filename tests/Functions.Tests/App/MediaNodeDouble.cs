@@ -45,7 +45,8 @@ internal sealed class MediaNodeDouble(HttpClient functions, MediaEventSigner sig
 
     public static readonly MediaStats FinalStats = new()
     {
-        Duration = TimeSpan.FromSeconds(42),
+        DurationSeconds = 42,
+        PacketsLost = 12,
         PacketsSent = 2100,
         PacketsReceived = 2000,
         BytesSent = 168_000,

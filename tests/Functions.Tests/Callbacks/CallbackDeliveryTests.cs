@@ -39,8 +39,10 @@ public sealed class CallbackDeliveryTests : IAsyncLifetime
         Assert.Equal(SignatureCheck.Mismatch, new HmacSha256Signature("another-secret-another-secret-0000").Verify(signed, received.Signature));
         using var json = JsonDocument.Parse(received.Body);
         Assert.Equal("evt-1", json.RootElement.GetProperty("eventId").GetString());
-        Assert.Equal("Completed", json.RootElement.GetProperty("outcome").GetString());
-        Assert.Equal("12#", json.RootElement.GetProperty("digitsCollected").GetString());
+        Assert.Equal("completed", json.RootElement.GetProperty("outcome").GetString());
+        var input = Assert.Single(json.RootElement.GetProperty("inputs").EnumerateArray());
+        Assert.Equal(("12", "terminator", "#"), (input.GetProperty("digits").GetString(), input.GetProperty("endedBy").GetString(), input.GetProperty("terminator").GetString()));
+        Assert.Equal("audio/ogg", json.RootElement.GetProperty("recording").GetProperty("contentType").GetString());
         Assert.Equal(61.5, json.RootElement.GetProperty("durationSeconds").GetDouble());
         Assert.Equal(CallbackDeliveryStatus.Delivered, (await _h.Dispatcher.GetDeliveryAsync(receiver.Url, "evt-1"))!.Status);
     }

@@ -1,3 +1,4 @@
+using Serverless.Functions.Calls;
 using System.Net;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
@@ -60,11 +61,11 @@ internal sealed class CallbackHarness : IAsyncDisposable
         CallId = "call-42",
         Type = type,
         OccurredAt = T0,
-        State = "Ended",
-        Outcome = "Completed",
+        State = "ended",
+        Outcome = "completed",
         DurationSeconds = 61.5,
-        DigitsCollected = "12#",
-        RecordingUrl = new Uri("https://recordings.example.com/call-42.ogg"),
+        Inputs = [new InputView("12", "terminator", "#", "pin", T0, T0.AddSeconds(2))],
+        Recording = new RecordingView(new Uri("https://recordings.example.com/call-42.ogg"), "audio/ogg", 3, 12_000),
     };
 
     public async ValueTask DisposeAsync()

@@ -52,10 +52,10 @@ public sealed class CallStateMachineRefusalTests
         ["Outbound Ended RINGING after final"] = (() => Drive(Ringing(), new StatusRejected()), new StatusRinging()),
         ["Outbound Ended REJECTED twice"] = (() => Drive(Ringing(), new StatusRejected()), new StatusRejected()),
         ["Outbound Failed Hangup (DELETE is idempotent)"] = (() => Drive(NewOutbound(), new GraphError(138006, "x")), new HangupRequested()),
-        ["Outbound Failed DeadlinePassed"] = (() => Drive(NewOutbound(), new MediaFailed("x")), new DeadlinePassed()),
+        ["Outbound Failed DeadlinePassed"] = (() => Drive(NewOutbound(), new MediaFailed(new CallError("internal", "x"))), new DeadlinePassed()),
         ["Outbound Ended REJECTED does not rewrite a completed call"] = (() => Drive(OutboundConnected(), new HangupRequested()), new StatusRejected()),
         ["Inbound Ended Accepted after terminate"] = (() => Drive(Accepting(), new Terminated(TerminateStatus.Failed, null, null)), new Accepted()),
-        ["Inbound Ended MediaFailed after final"] = (() => Drive(InboundConnected(), new HangupRequested()), new MediaFailed("x")),
+        ["Inbound Ended MediaFailed after final"] = (() => Drive(InboundConnected(), new HangupRequested()), new MediaFailed(new CallError("internal", "x"))),
     };
 
     public static TheoryData<string> IllegalNames => [.. IllegalCases.Keys];

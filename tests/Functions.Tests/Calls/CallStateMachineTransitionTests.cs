@@ -9,15 +9,15 @@ public sealed class CallStateMachineTransitionTests
 {
     private sealed record Legal(Func<CallRecord> From, CallTrigger Trigger, CallState State, CallOutcome? Outcome, CallEndReason? Reason);
 
-    private static readonly CallError NoPermission = new(138006, "No approved call permission found");
-    private static readonly CallError MediaTimeout = new(138021, "Media receive timeout");
+    private static readonly CallError NoPermission = CallError.Meta(138006, "No approved call permission found");
+    private static readonly CallError MediaTimeout = CallError.Meta(138021, "Media receive timeout");
 
     private static readonly Dictionary<string, Legal> LegalCases = new()
     {
         ["Outbound Preparing OfferReady records node"] = new(NewOutbound, new OfferReady(Node), CallState.Preparing, null, null),
         ["Outbound Preparing ConnectSent rings"] = new(NewOutbound, new ConnectSent(Wacid), CallState.Ringing, null, null),
         ["Outbound Preparing GraphError fails"] = new(NewOutbound, new GraphError(138006, NoPermission.Message), CallState.Failed, CallOutcome.Failed, new CallEndReason.MetaError(138006, NoPermission.Message)),
-        ["Outbound Preparing MediaFailed fails"] = new(NewOutbound, new MediaFailed("no capacity"), CallState.Failed, CallOutcome.Failed, new CallEndReason.MediaFailed("no capacity")),
+        ["Outbound Preparing MediaFailed fails"] = new(NewOutbound, new MediaFailed(new CallError("capacity", "node at capacity")), CallState.Failed, CallOutcome.Failed, new CallEndReason.MediaFailed("capacity")),
         ["Outbound Preparing Hangup cancels"] = new(NewOutbound, new HangupRequested(), CallState.Ended, CallOutcome.Cancelled, new CallEndReason.BusinessHangup()),
         ["Outbound Ringing AnswerReceived records answer"] = new(Ringing, new AnswerReceived(), CallState.Ringing, null, null),
         ["Outbound Ringing MediaConnected connects"] = new(Ringing, new MediaConnected(), CallState.Connected, null, null),
@@ -30,11 +30,11 @@ public sealed class CallStateMachineTransitionTests
         ["Outbound Connected terminate COMPLETED is user hangup"] = new(OutboundConnected, new Terminated(TerminateStatus.Completed, 120, null), CallState.Ended, CallOutcome.Completed, new CallEndReason.UserHangup()),
         ["Outbound Connected Hangup is business hangup"] = new(OutboundConnected, new HangupRequested(), CallState.Ended, CallOutcome.Completed, new CallEndReason.BusinessHangup()),
         ["Outbound Connected PlaybackFinished completes"] = new(OutboundConnected, new PlaybackFinished(), CallState.Ended, CallOutcome.Completed, new CallEndReason.Completed()),
-        ["Outbound Connected MediaFailed fails"] = new(OutboundConnected, new MediaFailed("media lost"), CallState.Failed, CallOutcome.Failed, new CallEndReason.MediaFailed("media lost")),
+        ["Outbound Connected MediaFailed fails"] = new(OutboundConnected, new MediaFailed(new CallError("ice-failed", "consent lost")), CallState.Failed, CallOutcome.Failed, new CallEndReason.MediaFailed("ice-failed")),
         ["Outbound Connected terminate FAILED without error is dropped"] = new(OutboundConnected, new Terminated(TerminateStatus.Failed, null, null), CallState.Failed, CallOutcome.Failed, new CallEndReason.Dropped()),
         ["Inbound Offered AnswerReady accepts"] = new(NewInbound, new AnswerReady(Node), CallState.Accepting, null, null),
         ["Inbound Offered terminate FAILED is no answer"] = new(NewInbound, new Terminated(TerminateStatus.Failed, null, null), CallState.Ended, CallOutcome.NoAnswer, new CallEndReason.NoAnswer()),
-        ["Inbound Offered MediaFailed fails"] = new(NewInbound, new MediaFailed("no capacity"), CallState.Failed, CallOutcome.Failed, new CallEndReason.MediaFailed("no capacity")),
+        ["Inbound Offered MediaFailed fails"] = new(NewInbound, new MediaFailed(new CallError("capacity", "node at capacity")), CallState.Failed, CallOutcome.Failed, new CallEndReason.MediaFailed("capacity")),
         ["Inbound Offered Hangup cancels"] = new(NewInbound, new HangupRequested(), CallState.Ended, CallOutcome.Cancelled, new CallEndReason.BusinessHangup()),
         ["Inbound Accepting Accepted waits for media"] = new(Accepting, new Accepted(), CallState.Accepting, null, null),
         ["Inbound Accepting MediaConnected waits for accept"] = new(Accepting, new MediaConnected(), CallState.Accepting, null, null),
@@ -165,7 +165,7 @@ public sealed class CallStateMachineTransitionTests
     [Fact]
     public void MediaStats_are_recorded_even_after_the_call_ended_and_once()
     {
-        var stats = new MediaStats(100, 98, 16_000, 15_680, 2, 40.5, 3.2);
+        var stats = new Serverless.Shared.Media.MediaStats { PacketsSent = 100, PacketsReceived = 98, BytesSent = 16_000, BytesReceived = 15_680, PacketsLost = 2, RoundTripMs = 40.5, JitterMs = 3.2 };
         var ended = Drive(OutboundConnected(), new HangupRequested());
 
         var to = Assert.IsType<TransitionResult.Applied>(Machine.Apply(ended, new MediaStatsReported(stats), ended.UpdatedAt)).Current;

@@ -129,5 +129,5 @@ public sealed class TableCallStoreConcurrencyTests : IAsyncLifetime
         return call;
     }
 
-    private static MediaStats Stats(int i) => new(i, i, i * 160, i * 160, 0, null, null);
+    private static Serverless.Shared.Media.MediaStats Stats(int i) => new() { PacketsSent = i, PacketsReceived = i, BytesSent = i * 160, BytesReceived = i * 160 };
 }

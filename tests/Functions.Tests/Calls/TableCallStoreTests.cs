@@ -31,8 +31,28 @@ public sealed class TableCallStoreTests : IAsyncLifetime
             EndedAt = _clock.GetUtcNow().AddSeconds(65),
             Duration = TimeSpan.FromSeconds(60),
             EndReason = new CallEndReason.MetaError(138021, "Media receive timeout"),
-            LastError = new CallError(138021, "Media receive timeout"),
-            MediaStats = new MediaStats(3000, 2990, 480_000, 478_400, 10, 41.5, 2.25),
+            LastError = CallError.Meta(138021, "Media receive timeout"),
+            MediaStats = new Serverless.Shared.Media.MediaStats
+            {
+                DurationSeconds = 60.2, PacketsSent = 3000, PacketsReceived = 2990, BytesSent = 480_000, BytesReceived = 478_400,
+                PacketsLost = 10, PacketsLostByRemote = 2, RoundTripMs = 41.5, JitterMs = 2.25, Mos = 4.3,
+            },
+            Recording = new Serverless.Shared.Media.RecordingInfo { BlobName = "recordings/c.ogg", ContentType = "audio/ogg", DurationSeconds = 3.02, SizeBytes = 9_876 },
+            Inputs =
+            [
+                new Serverless.Shared.Media.DigitInput
+                {
+                    Digits = "123", EndedBy = Serverless.Shared.Media.InputEnd.Terminator, Terminator = "#", Name = "pin",
+                    StartedAt = _clock.GetUtcNow().AddSeconds(6), EndedAt = _clock.GetUtcNow().AddSeconds(9),
+                },
+                new Serverless.Shared.Media.DigitInput
+                {
+                    Digits = "9", EndedBy = Serverless.Shared.Media.InputEnd.Unprompted,
+                    StartedAt = _clock.GetUtcNow().AddSeconds(10), EndedAt = _clock.GetUtcNow().AddSeconds(10),
+                },
+            ],
+            MediaEndedAt = _clock.GetUtcNow().AddSeconds(66),
+            MediaReportDue = _clock.GetUtcNow().AddSeconds(70),
             NodeId = "node-7",
             BizOpaqueData = "order-42",
             Metadata = new Dictionary<string, string> { ["campaign"] = "spring", ["agent"] = "a1" },
@@ -45,8 +65,10 @@ public sealed class TableCallStoreTests : IAsyncLifetime
 
         Assert.True(created.Created);
         Assert.NotNull(read);
-        Assert.Equal(call with { Version = 1, Metadata = CallRecord.NoMetadata }, read with { Metadata = CallRecord.NoMetadata });
+        // Collections compare by reference in records: they are compared by content below.
+        Assert.Equal(call with { Version = 1, Metadata = CallRecord.NoMetadata, Inputs = CallRecord.NoInputs }, read with { Metadata = CallRecord.NoMetadata, Inputs = CallRecord.NoInputs });
         Assert.Equal(call.Metadata, read.Metadata);
+        Assert.Equal(call.Inputs, read.Inputs);
     }
 
     [Fact]

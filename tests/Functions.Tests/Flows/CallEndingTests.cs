@@ -24,16 +24,15 @@ public sealed class CallEndingTests
         Assert.Equal((1L, HangupReason.Failed, "node-1"), (hangup.Sequence, hangup.Reason, hangup.NodeId));
 
         var call = await app.GetCallAsync(callId);
-        Assert.Equal("Failed", call.GetProperty("state").GetString());
-        Assert.Equal("MetaError", call.GetProperty("endReason").GetString());
+        Assert.Equal("failed", call.GetProperty("state").GetString());
+        Assert.Equal("metaError", call.GetProperty("endReason").GetString());
         var error = call.GetProperty("lastError");
-        Assert.Equal("https://errors.serverless-calling.dev/no-call-permission", error.GetProperty("type").GetString());
-        Assert.Equal(138006, error.GetProperty("code").GetInt32());
+        Assert.Equal("meta-138006", error.GetProperty("code").GetString());
         Assert.Equal("No approved call permission found", error.GetProperty("message").GetString());
     }
 
     [Fact]
-    public async Task Other_Meta_errors_on_connect_keep_their_code_under_the_generic_meta_error_type()
+    public async Task Other_Meta_errors_on_connect_keep_their_code_in_the_error_code()
     {
         await using var app = await CallingApp.StartAsync();
         app.Graph.Fail("connect", 400, 138001, "Receiver is incapable of receiving this call");
@@ -42,8 +41,8 @@ public sealed class CallEndingTests
         await app.Node.Acked<MediaEnded>().WaitAsync(Timeout);
 
         var error = (await app.GetCallAsync(callId)).GetProperty("lastError");
-        Assert.Equal("https://errors.serverless-calling.dev/meta-error", error.GetProperty("type").GetString());
-        Assert.Equal(138001, error.GetProperty("code").GetInt32());
+        Assert.Equal("meta-138001", error.GetProperty("code").GetString());
+        Assert.Equal("Receiver is incapable of receiving this call", error.GetProperty("message").GetString());
     }
 
     [Fact]
@@ -63,7 +62,7 @@ public sealed class CallEndingTests
         var hangup = Assert.IsType<Hangup>(app.Node.CommandsFor(callId)[^1]);
         Assert.Equal(HangupReason.Rejected, hangup.Reason);
         var call = await app.GetCallAsync(callId);
-        Assert.Equal(("Ended", "Rejected", "Rejected"), (call.GetProperty("state").GetString(), call.GetProperty("outcome").GetString(), call.GetProperty("endReason").GetString()));
+        Assert.Equal(("ended", "rejected", "rejected"), (call.GetProperty("state").GetString(), call.GetProperty("outcome").GetString(), call.GetProperty("endReason").GetString()));
     }
 
     [Fact]
@@ -78,7 +77,7 @@ public sealed class CallEndingTests
 
         using var first = await app.Client.DeleteAsync(new Uri("api/calls/" + callId, UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        Assert.Equal("Ended", (await CallingApp.ReadJsonAsync(first)).GetProperty("state").GetString());
+        Assert.Equal("ended", (await CallingApp.ReadJsonAsync(first)).GetProperty("state").GetString());
         await app.Node.Acked<MediaEnded>().WaitAsync(Timeout);
         using var again = await app.Client.DeleteAsync(new Uri("api/calls/" + callId, UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
@@ -89,7 +88,7 @@ public sealed class CallEndingTests
         Assert.Equal(wacid, app.Graph.Requests[1].CallId);
         Assert.Single(app.Node.CommandsFor(callId), c => c is Hangup { Reason: HangupReason.Business, Sequence: 2 });
         var call = await app.GetCallAsync(callId);
-        Assert.Equal(("Ended", "Completed", "BusinessHangup"), (call.GetProperty("state").GetString(), call.GetProperty("outcome").GetString(), call.GetProperty("endReason").GetString()));
+        Assert.Equal(("ended", "completed", "businessHangup"), (call.GetProperty("state").GetString(), call.GetProperty("outcome").GetString(), call.GetProperty("endReason").GetString()));
     }
 
     [Fact]
@@ -100,7 +99,7 @@ public sealed class CallEndingTests
         await app.Node.Acked<OfferReady>().WaitAsync(Timeout);
 
         await app.Host.RunTimerAsync("Sweeper");
-        Assert.Equal("Ringing", (await app.GetCallAsync(callId)).GetProperty("state").GetString());
+        Assert.Equal("ringing", (await app.GetCallAsync(callId)).GetProperty("state").GetString());
 
         app.Time.Advance(TimeSpan.FromSeconds(91));
         await app.Host.RunTimerAsync("Sweeper");
@@ -111,8 +110,9 @@ public sealed class CallEndingTests
         var hangup = Assert.IsType<Hangup>(app.Node.CommandsFor(callId)[^1]);
         Assert.Equal(HangupReason.NoAnswer, hangup.Reason);
         var call = await app.GetCallAsync(callId);
-        Assert.Equal(("Failed", "NoAnswer", "Timeout"), (call.GetProperty("state").GetString(), call.GetProperty("outcome").GetString(), call.GetProperty("endReason").GetString()));
-        Assert.Equal("https://errors.serverless-calling.dev/timeout", call.GetProperty("lastError").GetProperty("type").GetString());
+        Assert.Equal(("failed", "noAnswer", "timeout"), (call.GetProperty("state").GetString(), call.GetProperty("outcome").GetString(), call.GetProperty("endReason").GetString()));
+        Assert.Equal("timeout", call.GetProperty("lastError").GetProperty("code").GetString());
+        Assert.Equal("No progress in state ringing before its deadline.", call.GetProperty("lastError").GetProperty("message").GetString());
     }
 
     [Fact]
@@ -129,7 +129,7 @@ public sealed class CallEndingTests
         Assert.Equal(("reject", wacid), (request.Action, request.CallId));
         using var list = await app.Client.GetAsync(new Uri("api/calls?state=Failed", UriKind.Relative));
         var call = Assert.Single((await CallingApp.ReadJsonAsync(list)).GetProperty("calls").EnumerateArray());
-        Assert.Equal("Timeout", call.GetProperty("endReason").GetString());
+        Assert.Equal("timeout", call.GetProperty("endReason").GetString());
     }
 
     [Fact]
@@ -149,8 +149,9 @@ public sealed class CallEndingTests
 
         Assert.Equal(["connect", "terminate"], app.Graph.Actions);
         var call = await app.GetCallAsync(callId);
-        Assert.Equal(("Failed", "MediaFailed", "IceFailed"),
-            (call.GetProperty("state").GetString(), call.GetProperty("endReason").GetString(), call.GetProperty("lastError").GetProperty("message").GetString()));
+        Assert.Equal(("failed", "mediaFailed", "ice-failed", "ICE failed: no candidate pair succeeded."),
+            (call.GetProperty("state").GetString(), call.GetProperty("endReason").GetString(), call.GetProperty("lastError").GetProperty("code").GetString(),
+                call.GetProperty("lastError").GetProperty("message").GetString()));
     }
 
     [Fact]
@@ -162,7 +163,7 @@ public sealed class CallEndingTests
         await app.Node.Received<StartOutbound>().WaitAsync(Timeout);
 
         using var delete = await app.Client.DeleteAsync(new Uri("api/calls/" + callId, UriKind.Relative));
-        Assert.Equal("Ended", (await CallingApp.ReadJsonAsync(delete)).GetProperty("state").GetString());
+        Assert.Equal("ended", (await CallingApp.ReadJsonAsync(delete)).GetProperty("state").GetString());
         await app.Node.PostAsync(new OfferReady { CallId = callId, NodeId = app.Node.NodeId, CreatedAt = app.Time.GetUtcNow(), Sdp = MediaNodeDouble.OfferSdp });
         await app.Node.Acked<MediaEnded>().WaitAsync(Timeout);
 
@@ -170,7 +171,7 @@ public sealed class CallEndingTests
         var hangup = Assert.IsType<Hangup>(app.Node.CommandsFor(callId)[^1]);
         Assert.Equal((1L, HangupReason.Business), (hangup.Sequence, hangup.Reason));
         var call = await app.GetCallAsync(callId);
-        Assert.Equal(("Ended", "Cancelled"), (call.GetProperty("state").GetString(), call.GetProperty("outcome").GetString()));
+        Assert.Equal(("ended", "cancelled"), (call.GetProperty("state").GetString(), call.GetProperty("outcome").GetString()));
     }
 
     [Fact]
@@ -185,9 +186,9 @@ public sealed class CallEndingTests
 
         Assert.Equal(["pre_accept", "accept", "reject"], app.Graph.Actions);
         var call = await app.GetCallAsync(callId);
-        Assert.Equal("Failed", call.GetProperty("state").GetString());
-        Assert.Equal((138007, "https://errors.serverless-calling.dev/meta-error"),
-            (call.GetProperty("lastError").GetProperty("code").GetInt32(), call.GetProperty("lastError").GetProperty("type").GetString()));
+        Assert.Equal("failed", call.GetProperty("state").GetString());
+        Assert.Equal(("meta-138007", "Connect Timeout"),
+            (call.GetProperty("lastError").GetProperty("code").GetString(), call.GetProperty("lastError").GetProperty("message").GetString()));
     }
 
     [Fact]
@@ -203,7 +204,7 @@ public sealed class CallEndingTests
 
         Assert.Equal(HttpStatusCode.OK, delete.StatusCode);
         Assert.Equal(["connect", "terminate"], app.Graph.Actions);
-        Assert.Equal(("Ended", "Cancelled"), ((await app.GetCallAsync(callId)).GetProperty("state").GetString(), (await app.GetCallAsync(callId)).GetProperty("outcome").GetString()));
+        Assert.Equal(("ended", "cancelled"), ((await app.GetCallAsync(callId)).GetProperty("state").GetString(), (await app.GetCallAsync(callId)).GetProperty("outcome").GetString()));
     }
 
     [Fact]
@@ -219,8 +220,8 @@ public sealed class CallEndingTests
 
         Assert.Equal(["pre_accept", "accept"], app.Graph.Actions);
         var call = await app.GetCallAsync(callId);
-        Assert.Equal(("Failed", "MetaError", 138021),
-            (call.GetProperty("state").GetString(), call.GetProperty("endReason").GetString(), call.GetProperty("lastError").GetProperty("code").GetInt32()));
+        Assert.Equal(("failed", "metaError", "meta-138021"),
+            (call.GetProperty("state").GetString(), call.GetProperty("endReason").GetString(), call.GetProperty("lastError").GetProperty("code").GetString()));
     }
 
     internal static async Task<string> DialAsync(CallingApp app, string? idempotencyKey = null)

@@ -17,8 +17,8 @@ public sealed class InboundFlowTests
         await app.DeliverAsync(MetaWebhooks.InboundConnect(wacid));
         var callId = await app.Node.Acked<MediaConnected>().WaitAsync(Timeout);
         var connected = await app.GetCallAsync(callId);
-        Assert.Equal("Connected", connected.GetProperty("state").GetString());
-        Assert.Equal("Inbound", connected.GetProperty("direction").GetString());
+        Assert.Equal("connected", connected.GetProperty("state").GetString());
+        Assert.Equal("inbound", connected.GetProperty("direction").GetString());
 
         await app.DeliverAsync(MetaWebhooks.Terminate(wacid, "COMPLETED", outbound: false, duration: 30));
         await app.Node.Acked<MediaEnded>().WaitAsync(Timeout);
@@ -35,13 +35,13 @@ public sealed class InboundFlowTests
         Assert.Equal((1L, HangupReason.User, "node-1"), (hangup.Sequence, hangup.Reason, hangup.NodeId));
 
         var call = await app.GetCallAsync(callId);
-        Assert.Equal("Ended", call.GetProperty("state").GetString());
-        Assert.Equal("Completed", call.GetProperty("outcome").GetString());
-        Assert.Equal("UserHangup", call.GetProperty("endReason").GetString());
+        Assert.Equal("ended", call.GetProperty("state").GetString());
+        Assert.Equal("completed", call.GetProperty("outcome").GetString());
+        Assert.Equal("userHangup", call.GetProperty("endReason").GetString());
         Assert.Equal("+" + CallingApp.User, call.GetProperty("to").GetString());
         Assert.Equal(wacid, call.GetProperty("wacid").GetString());
         Assert.Equal(30, call.GetProperty("durationSeconds").GetDouble());
-        Assert.Equal(2000, call.GetProperty("mediaStats").GetProperty("packetsReceived").GetInt64());
+        Assert.Equal(2000, call.GetProperty("media").GetProperty("packetsReceived").GetInt64());
         Assert.Equal(
             ["Created", "AnswerReady", "Accepted", "MediaConnected", "Terminated", "MediaStatsReported"],
             OutboundFlowTests.Triggers(call));
@@ -60,10 +60,10 @@ public sealed class InboundFlowTests
         var request = Assert.Single(app.Graph.Requests);
         Assert.Equal(("reject", wacid), (request.Action, request.CallId));
         var call = await app.GetCallAsync(callId);
-        Assert.Equal("Failed", call.GetProperty("state").GetString());
-        Assert.Equal("MediaFailed", call.GetProperty("endReason").GetString());
-        Assert.Equal("https://errors.serverless-calling.dev/media-failure", call.GetProperty("lastError").GetProperty("type").GetString());
-        Assert.Equal("Capacity", call.GetProperty("lastError").GetProperty("message").GetString());
+        Assert.Equal("failed", call.GetProperty("state").GetString());
+        Assert.Equal("mediaFailed", call.GetProperty("endReason").GetString());
+        Assert.Equal("capacity", call.GetProperty("lastError").GetProperty("code").GetString());
+        Assert.Equal("No media node had room for the call.", call.GetProperty("lastError").GetProperty("message").GetString());
     }
 
     [Fact]
@@ -103,6 +103,6 @@ public sealed class InboundFlowTests
         Assert.Equal(["pre_accept", "accept"], app.Graph.Actions);
         Assert.All(app.Graph.Requests, r => Assert.Equal(CallingApp.PhoneNumberId, r.PhoneNumberId));
         var call = await app.GetCallAsync(callId);
-        Assert.Equal(("Ended", CallingApp.PhoneNumberId), (call.GetProperty("state").GetString(), call.GetProperty("from").GetString()));
+        Assert.Equal(("ended", CallingApp.PhoneNumberId), (call.GetProperty("state").GetString(), call.GetProperty("from").GetString()));
     }
 }

@@ -19,17 +19,17 @@ public sealed class OutboundFlowTests
         var created = await CallingApp.ReadJsonAsync(dial);
         var callId = created.GetProperty("id").GetString()!;
         Assert.Equal("/api/calls/" + callId, dial.Headers.Location?.OriginalString);
-        Assert.Equal("Preparing", created.GetProperty("state").GetString());
-        Assert.Equal("Outbound", created.GetProperty("direction").GetString());
+        Assert.Equal("preparing", created.GetProperty("state").GetString());
+        Assert.Equal("outbound", created.GetProperty("direction").GetString());
 
         await app.Node.Acked<OfferReady>().WaitAsync(Timeout);
         var wacid = FakeGraph.WacidFor(1);
-        Assert.Equal("Ringing", (await app.GetCallAsync(callId)).GetProperty("state").GetString());
+        Assert.Equal("ringing", (await app.GetCallAsync(callId)).GetProperty("state").GetString());
 
         await app.DeliverAsync(MetaWebhooks.Status(wacid, "RINGING"));
         await app.DeliverAsync(MetaWebhooks.OutboundAnswer(wacid));
         await app.Node.Acked<MediaConnected>().WaitAsync(Timeout);
-        Assert.Equal("Connected", (await app.GetCallAsync(callId)).GetProperty("state").GetString());
+        Assert.Equal("connected", (await app.GetCallAsync(callId)).GetProperty("state").GetString());
 
         await app.DeliverAsync(MetaWebhooks.Status(wacid, "ACCEPTED"));
         await app.DeliverAsync(MetaWebhooks.Terminate(wacid, "COMPLETED", outbound: true, duration: 42));
@@ -61,16 +61,16 @@ public sealed class OutboundFlowTests
             });
 
         var call = await app.GetCallAsync(callId);
-        Assert.Equal("Ended", call.GetProperty("state").GetString());
-        Assert.Equal("Completed", call.GetProperty("outcome").GetString());
-        Assert.Equal("UserHangup", call.GetProperty("endReason").GetString());
+        Assert.Equal("ended", call.GetProperty("state").GetString());
+        Assert.Equal("completed", call.GetProperty("outcome").GetString());
+        Assert.Equal("userHangup", call.GetProperty("endReason").GetString());
         Assert.Equal(wacid, call.GetProperty("wacid").GetString());
         Assert.Equal("+14155550123", call.GetProperty("to").GetString());
         Assert.Equal(CallingApp.PhoneNumberId, call.GetProperty("from").GetString());
         Assert.Equal(42, call.GetProperty("durationSeconds").GetDouble());
         Assert.Equal("42", call.GetProperty("metadata").GetProperty("order").GetString());
         Assert.Equal(JsonValueKind.Null, call.GetProperty("lastError").ValueKind);
-        Assert.Equal(2100, call.GetProperty("mediaStats").GetProperty("packetsSent").GetInt64());
+        Assert.Equal(2100, call.GetProperty("media").GetProperty("packetsSent").GetInt64());
         Assert.Equal(
             ["Created", "OfferReady", "ConnectSent", "StatusRinging", "AnswerReceived", "MediaConnected", "StatusAccepted", "Terminated", "MediaStatsReported"],
             Triggers(call));

@@ -40,8 +40,11 @@ public sealed class StatusCallbackTests
         var received = receiver.Received;
         Assert.All(received, r => Assert.Equal(SignatureCheck.Valid, r.Verdict));
         Assert.Equal(received.Count, received.Select(r => r.EventId).Distinct(StringComparer.Ordinal).Count());
+        // call.ended is sent once per call (id "<callId>-ended"), after every sequenced change.
         var events = received.Select(r => JsonDocument.Parse(r.Body).RootElement.Clone())
-            .OrderBy(e => long.Parse(e.GetProperty("eventId").GetString()![(callId.Length + 1)..], CultureInfo.InvariantCulture))
+            .OrderBy(e => e.GetProperty("eventId").GetString() == callId + "-ended"
+                ? long.MaxValue
+                : long.Parse(e.GetProperty("eventId").GetString()![(callId.Length + 1)..], CultureInfo.InvariantCulture))
             .ToList();
         Assert.All(events, e => Assert.Equal(callId, e.GetProperty("callId").GetString()));
         var types = events.Select(e => e.GetProperty("type").GetString()).ToList();
@@ -51,13 +54,17 @@ public sealed class StatusCallbackTests
         Assert.Equal("call.ended", types[^1]);
         Assert.Single(types, t => t == "call.ended");
         var ended = events[^1];
-        Assert.Equal("Completed", ended.GetProperty("outcome").GetString());
+        Assert.Equal("completed", ended.GetProperty("outcome").GetString());
         Assert.Equal(42, ended.GetProperty("durationSeconds").GetDouble());
+        Assert.Equal("ended", ended.GetProperty("state").GetString());
+        // It waited for the node's final report: the media statistics are in it.
+        Assert.Equal(MediaNodeDouble.FinalStats.PacketsSent, ended.GetProperty("media").GetProperty("packetsSent").GetInt64());
+        Assert.Equal(MediaNodeDouble.FinalStats.PacketsLost, ended.GetProperty("media").GetProperty("packetsLost").GetInt64());
 
         // Event ids are the call's history sequence numbers of the changes they announce.
         var history = (await app.GetCallAsync(callId)).GetProperty("events").EnumerateArray()
             .Select(e => e.GetProperty("sequence").GetInt64()).ToHashSet();
-        Assert.All(events, e => Assert.Contains(
+        Assert.All(events[..^1], e => Assert.Contains(
             long.Parse(e.GetProperty("eventId").GetString()![(callId.Length + 1)..], CultureInfo.InvariantCulture), history));
     }
 

@@ -45,7 +45,7 @@ public sealed class WebhookRedeliveryTests
         Assert.True(commands.Count(c => c is ApplyAnswer) <= 1);
         var call = await app.GetCallAsync(callId);
         Assert.Equal(
-            ("Ended", "Completed", "UserHangup", 42.0),
+            ("ended", "completed", "userHangup", 42.0),
             (call.GetProperty("state").GetString(), call.GetProperty("outcome").GetString(), call.GetProperty("endReason").GetString(),
                 call.GetProperty("durationSeconds").GetDouble()));
         var triggers = OutboundFlowTests.Triggers(call);
@@ -85,7 +85,7 @@ public sealed class WebhookRedeliveryTests
         var listed = Assert.Single((await CallingApp.ReadJsonAsync(list)).GetProperty("calls").EnumerateArray());
         Assert.Equal(callId, listed.GetProperty("id").GetString());
         var call = await app.GetCallAsync(callId);
-        Assert.Equal(("Ended", "Completed"), (call.GetProperty("state").GetString(), call.GetProperty("outcome").GetString()));
+        Assert.Equal(("ended", "completed"), (call.GetProperty("state").GetString(), call.GetProperty("outcome").GetString()));
         Assert.Single(OutboundFlowTests.Triggers(call), t => t == "Terminated");
     }
 
@@ -108,7 +108,7 @@ public sealed class WebhookRedeliveryTests
         await app.Node.Acked<MediaEnded>().WaitAsync(Timeout);
 
         var call = await app.GetCallAsync(callId);
-        Assert.Equal("Ended", call.GetProperty("state").GetString());
+        Assert.Equal("ended", call.GetProperty("state").GetString());
         var webhookRows = OutboundFlowTests.Triggers(call)
             .Where(t => t is "StatusRinging" or "AnswerReceived" or "StatusAccepted" or "Terminated")
             .Order(StringComparer.Ordinal);
@@ -134,7 +134,7 @@ public sealed class WebhookRedeliveryTests
         await app.Node.Acked<MediaConnected>(callId).WaitAsync(Timeout);
 
         var call = await app.GetCallAsync(callId);
-        Assert.Equal("Connected", call.GetProperty("state").GetString());
+        Assert.Equal("connected", call.GetProperty("state").GetString());
         Assert.Equal(["Created", "OfferReady", "ConnectSent", "StatusRinging", "AnswerReceived"], OutboundFlowTests.Triggers(call)[..5]);
         await app.Node.Received<StartInbound>().WaitAsync(Timeout);
         var inbound = Assert.Single(app.Node.Commands.OfType<StartInbound>());
@@ -157,7 +157,7 @@ public sealed class WebhookRedeliveryTests
             Assert.Equal(System.Net.HttpStatusCode.InternalServerError, failed.StatusCode);
         }
 
-        Assert.Equal("Ended", (await app.GetCallAsync(callId)).GetProperty("state").GetString());
+        Assert.Equal("ended", (await app.GetCallAsync(callId)).GetProperty("state").GetString());
         await app.DeliverAsync(terminate);
         await app.Node.Acked<MediaEnded>().WaitAsync(Timeout);
         await app.DeliverAsync(terminate);

@@ -26,6 +26,7 @@ internal static class AppSettingRequirements
         ["AzureWebJobsStorage"] = "AzureWebJobsStorage__accountName",
         ["Transport__ConnectionString"] = "Transport__FullyQualifiedNamespace",
         ["Storage__ConnectionString"] = "Storage__ServiceUri",
+        ["Recordings__ConnectionString"] = "Recordings__ServiceUri",
     };
 
     /// <summary>Flex Consumption declares the worker runtime in functionAppConfig.runtime, not as a setting.</summary>

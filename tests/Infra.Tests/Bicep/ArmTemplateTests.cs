@@ -109,6 +109,10 @@ public sealed class ArmTemplateTests
         Assert.Contains((functions, RoleIds.ServiceBusDataSender, "Microsoft.ServiceBus/namespaces"), assignments);
         Assert.Contains((functions, RoleIds.KeyVaultSecretsUser, "Microsoft.KeyVault/vaults"), assignments);
         Assert.Contains((functions, RoleIds.MonitoringMetricsPublisher, "Microsoft.Insights/components"), assignments);
+        // Recording links: user-delegation keys on the media account, reading only the recordings container.
+        Assert.Contains((functions, RoleIds.StorageBlobDelegator, "Microsoft.Storage/storageAccounts"), assignments);
+        Assert.Contains((functions, RoleIds.StorageBlobDataReader, "Microsoft.Storage/storageAccounts/blobServices/containers"), assignments);
+        Assert.DoesNotContain(assignments, a => a.Principal == functions && a.RoleId == RoleIds.StorageBlobDataReader && a.ScopeType == "Microsoft.Storage/storageAccounts");
 
         // MediaNode: receives its commands (its storage clients use its own account's key, see below).
         Assert.Contains((media, RoleIds.ServiceBusDataReceiver, "Microsoft.ServiceBus/namespaces"), assignments);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using Serverless.MediaNode.Audio;
 using Serverless.MediaNode.Recording;
 using Serverless.Shared.AudioPlans;
+using Serverless.Shared.Media;
 using Serverless.WebRtc.Media;
 
 namespace Serverless.MediaNode.Tests.Audio;
@@ -163,13 +164,18 @@ public sealed class CallAudioTests
         _time.Advance(TimeSpan.FromSeconds(1));
         await run.WaitAsync(Wait);
         audio.ReceivePacket(packets[51], 51 * 960); // after the step: not recorded
-        var name = await audio.CompleteAsync(CancellationToken.None);
+        var recording = await audio.CompleteAsync(CancellationToken.None);
 
-        Assert.Equal("recordings/call-1.ogg", name);
-        var stored = _store.Recordings[name!];
+        Assert.NotNull(recording);
+        Assert.Equal("recordings/call-1.ogg", recording.BlobName);
+        var stored = _store.Recordings[recording.BlobName];
         Assert.Equal("audio/ogg", stored.ContentType);
         Assert.Equal(50 * 960, Recording.OggTestReader.ReadPages(stored.Content)[^1].Granule);
-        Assert.Same(await audio.CompleteAsync(CancellationToken.None), name);
+        // What the node reports is what it stored: 50 packets of 20 ms, and the blob's own size and type.
+        Assert.Equal(1.0, recording.DurationSeconds, 6);
+        Assert.Equal(stored.Content.Length, recording.SizeBytes);
+        Assert.Equal(stored.ContentType, recording.ContentType);
+        Assert.Same(await audio.CompleteAsync(CancellationToken.None), recording);
     }
 
     [Fact]
@@ -191,16 +197,71 @@ public sealed class CallAudioTests
     }
 
     [Fact]
-    public async Task AnUnplayablePrompt_IsSkipped_AndThePlanGoesOn()
+    public async Task AMissingPrompt_StopsThePlanWithPromptNotFound_NamingTheStepButNotTheSource()
     {
-        await using var audio = Create(new PromptStep("no-such-prompt"), new CollectDigitsStep(1, null, TimeSpan.FromSeconds(5)));
+        await using var audio = Create(new ToneStep(440, TimeSpan.FromMilliseconds(20)), new PromptStep("no-such-prompt"), new CollectDigitsStep(1, null, TimeSpan.FromSeconds(5)));
         var run = audio.RunAsync(_events, CancellationToken.None);
+        Assert.True(Tick(audio));
 
-        audio.ReceiveDigit('5');
+        var failure = await Assert.ThrowsAsync<PromptException>(() => run.WaitAsync(Wait));
+
+        Assert.Equal(PromptError.NotFound, failure.Error);
+        Assert.StartsWith("Step 1:", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("no-such-prompt", failure.Message, StringComparison.Ordinal);
+        Assert.Empty(_events.Inputs);
+        Assert.Equal(0, _events.Finished);
+    }
+
+    [Fact]
+    public async Task Collect_ReportsItsResult_WithHowItEnded_TheStepName_AndTimesOnTheInjectedClock()
+    {
+        var started = _time.GetUtcNow();
+        await using var audio = Create(
+            new CollectDigitsStep(4, '#', TimeSpan.FromSeconds(5)) { Name = "pin" },
+            new CollectDigitsStep(2, null, TimeSpan.FromSeconds(5)),
+            new CollectDigitsStep(3, '#', TimeSpan.FromSeconds(2)));
+        foreach (var digit in "12#34")
+        {
+            audio.ReceiveDigit(digit); // typed ahead: the first two steps end at once, the third waits for its timeout
+        }
+
+        var run = audio.RunAsync(_events, CancellationToken.None);
+        Assert.Equal(2, _events.Inputs.Count);
+        _time.Advance(TimeSpan.FromSeconds(2));
         await run.WaitAsync(Wait);
 
-        Assert.Equal(["5"], _events.Digits);
-        Assert.Equal(1, _events.Finished);
+        var inputs = _events.Inputs.ToArray();
+        Assert.Equal([0, 1, 2], inputs.Select(i => i.Step));
+        Assert.Equal(("12", InputEnd.Terminator, "#", "pin"), (inputs[0].Input.Digits, inputs[0].Input.EndedBy, inputs[0].Input.Terminator, inputs[0].Input.Name));
+        Assert.Equal(("34", InputEnd.MaxDigits, (string?)null, (string?)null), (inputs[1].Input.Digits, inputs[1].Input.EndedBy, inputs[1].Input.Terminator, inputs[1].Input.Name));
+        Assert.Equal(("", InputEnd.Timeout), (inputs[2].Input.Digits, inputs[2].Input.EndedBy));
+        Assert.Equal((started, started), (inputs[0].Input.StartedAt, inputs[0].Input.EndedAt));
+        Assert.Equal(started + TimeSpan.FromSeconds(2), inputs[2].Input.EndedAt);
+    }
+
+    [Fact]
+    public async Task DigitsNoCollectStepWaitsFor_AreReportedAsTheyArrive_IncludingLeftOverTypeAhead()
+    {
+        await using var audio = Create(new CollectDigitsStep(2, null, TimeSpan.FromSeconds(5)), new ToneStep(440, TimeSpan.FromMilliseconds(20)));
+        var unprompted = new List<char>();
+        audio.UnpromptedDigit += unprompted.Add;
+        foreach (var digit in "1234")
+        {
+            audio.ReceiveDigit(digit); // typed ahead: the collect step takes two, two are left over
+        }
+
+        var run = audio.RunAsync(_events, CancellationToken.None); // the collect step ends at once; the tone plays
+
+        audio.ReceiveDigit('9'); // during the tone, after the last collect step
+        for (var frames = 0; frames < 10 && !run.IsCompleted; frames++)
+        {
+            Tick(audio);
+        }
+
+        await run.WaitAsync(Wait);
+
+        Assert.Equal(["12"], _events.Digits);
+        Assert.Equal("349", new string([.. unprompted]));
     }
 
     [Fact]
@@ -238,11 +299,11 @@ public sealed class CallAudioTests
         await run.WaitAsync(Wait);
 
         await Assert.ThrowsAsync<IOException>(() => audio.CompleteAsync(CancellationToken.None));
-        var name = await audio.CompleteAsync(CancellationToken.None);
+        var recording = await audio.CompleteAsync(CancellationToken.None);
         await audio.DisposeAsync();
 
-        Assert.Equal("recordings/call-1.ogg", name);
-        Assert.Equal(960, Recording.OggTestReader.ReadPages(_store.Recordings[name!].Content)[^1].Granule);
+        Assert.Equal("recordings/call-1.ogg", recording?.BlobName);
+        Assert.Equal(960, Recording.OggTestReader.ReadPages(_store.Recordings[recording!.BlobName].Content)[^1].Granule);
     }
 
     private sealed class FlakyStore(IRecordingStore inner) : IRecordingStore

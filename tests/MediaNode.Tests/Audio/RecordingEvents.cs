@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Serverless.MediaNode.Audio;
+using Serverless.Shared.Media;
 
 namespace Serverless.MediaNode.Tests.Audio;
 
@@ -14,10 +15,18 @@ internal sealed class RecordingEvents : ICallAudioEvents
 
     public int Hangups;
 
-    public ValueTask DigitsCollectedAsync(string digits, CancellationToken cancellationToken)
+    /// <summary>Every collect step's result, in order (Digits keeps the non-empty ones, as before).</summary>
+    public ConcurrentQueue<(int Step, DigitInput Input)> Inputs { get; } = new();
+
+    public ValueTask InputCollectedAsync(int stepIndex, DigitInput input, CancellationToken cancellationToken)
     {
-        Digits.Enqueue(digits);
-        FirstDigits.TrySetResult(digits);
+        Inputs.Enqueue((stepIndex, input));
+        if (input.Digits.Length > 0)
+        {
+            Digits.Enqueue(input.Digits);
+            FirstDigits.TrySetResult(input.Digits);
+        }
+
         return ValueTask.CompletedTask;
     }
 

@@ -40,9 +40,9 @@ public sealed class CallAudioLoopbackTests
         var run = audio.RunAsync(events, CancellationToken.None);
         Assert.InRange(await HearAsync(phone, 440, Wait), 435, 445);
         await run.WaitAsync(Wait);
-        var name = await audio.CompleteAsync(CancellationToken.None);
+        var recording = await audio.CompleteAsync(CancellationToken.None);
 
-        Assert.Equal($"recordings/{callId}.ogg", name);
+        Assert.Equal($"recordings/{callId}.ogg", recording?.BlobName);
         Assert.Equal(1, events.Finished);
         var blob = storage.GetBlobContainerClient("recordings").GetBlobClient($"{callId}.ogg");
         var properties = await blob.GetPropertiesAsync();

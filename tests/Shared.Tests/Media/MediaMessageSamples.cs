@@ -32,7 +32,22 @@ internal static class MediaMessageSamples
         yield return new OfferReady { CallId = "call-1", NodeId = "node-a", CreatedAt = At, Sdp = "v=0\r\n" };
         yield return new AnswerReady { CallId = "call-2", NodeId = "node-b", CreatedAt = At, Sdp = "v=0\r\n" };
         yield return new MediaConnected { CallId = "call-1", NodeId = "node-a", CreatedAt = At };
-        yield return new MediaFailed { CallId = "call-1", NodeId = "node-a", CreatedAt = At, Reason = MediaFailureReason.DtlsFailed, Detail = "bad fingerprint" };
+        yield return new MediaFailed
+        {
+            CallId = "call-1", NodeId = "node-a", CreatedAt = At, Reason = MediaFailureReason.DtlsFailed, Detail = "bad fingerprint",
+            Dtls = new DtlsFailureInfo
+            {
+                Failure = "FingerprintMismatch", Alert = "bad_certificate", AlertFromRemote = false, Version = "DTLS 1.2",
+                CipherSuite = "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+            },
+        };
+        yield return new MediaFailed { CallId = "call-1", NodeId = "node-a", CreatedAt = At, Reason = MediaFailureReason.IceFailed, IceState = "ConsentLost" };
+        yield return new MediaFailed { CallId = "call-1", NodeId = "node-a", CreatedAt = At, Reason = MediaFailureReason.PromptNotFound, Detail = "Step 0: missing" };
+        yield return new InputCollected
+        {
+            CallId = "call-1", NodeId = "node-a", CreatedAt = At, StepIndex = 2,
+            Input = new DigitInput { Digits = "123", EndedBy = InputEnd.Terminator, Terminator = "#", Name = "pin", StartedAt = At, EndedAt = At.AddSeconds(3) },
+        };
         yield return new PlaybackFinished { CallId = "call-1", NodeId = "node-a", CreatedAt = At, PlayMessageId = "m-play" };
         yield return new DtmfReceived { CallId = "call-1", NodeId = "node-a", CreatedAt = At, Digits = "12*#" };
         yield return new MediaEnded
@@ -40,10 +55,10 @@ internal static class MediaMessageSamples
             CallId = "call-1", NodeId = "node-a", CreatedAt = At,
             Stats = new MediaStats
             {
-                Duration = TimeSpan.FromSeconds(61.5), PacketsSent = 3075, PacketsReceived = 3001, BytesSent = 245_000,
-                BytesReceived = 240_080, LossFraction = 0.012, JitterMs = 4.5, RoundTripMs = 38, Mos = 4.2,
-                RecordingBlobName = "recordings/call-1.opus",
+                DurationSeconds = 61.5, PacketsSent = 3075, PacketsReceived = 3001, BytesSent = 245_000,
+                BytesReceived = 240_080, PacketsLost = 36, PacketsLostByRemote = 4, JitterMs = 4.5, RoundTripMs = 38, Mos = 4.2,
             },
+            Recording = new RecordingInfo { BlobName = "recordings/call-1.ogg", ContentType = "audio/ogg", DurationSeconds = 3.02, SizeBytes = 12_345 },
         };
     }
 }
