@@ -73,6 +73,39 @@ public sealed class OpenApiDocumentTests
     }
 
     [Fact]
+    public void GeneratedSchemas_DescribeEveryMember()
+    {
+        // The response schemas come from the resource types; a member without [Description] would reach the
+        // connector's users unexplained.
+        var definitions = JsonNode.Parse(OpenApiDocumentBuilder.SwaggerJson)!["definitions"]!.AsObject();
+        var missing = new List<string>();
+        foreach (var name in new[] { "Call", "CallList", "Dial", "CallPermission" })
+        {
+            Collect(definitions[name]!, name, missing);
+        }
+
+        Assert.True(missing.Count == 0, "members without a description: " + string.Join(", ", missing));
+
+        static void Collect(JsonNode schema, string at, List<string> missing)
+        {
+            foreach (var (member, value) in schema["properties"]?.AsObject() ?? [])
+            {
+                if (value!["description"] is null && value["$ref"] is null)
+                {
+                    missing.Add(at + "." + member);
+                }
+
+                Collect(value, at + "." + member, missing);
+            }
+
+            if (schema["items"] is { } items)
+            {
+                Collect(items, at + "[]", missing);
+            }
+        }
+    }
+
+    [Fact]
     public void CheckedInConnector_EqualsTheServedDocument()
     {
         if (Environment.GetEnvironmentVariable("UPDATE_CONNECTOR") == "1")
