@@ -35,6 +35,9 @@ public sealed record CallbackEvent
     /// <summary>Link to the recording, when there is one.</summary>
     public Uri? RecordingUrl { get; init; }
 
+    /// <summary>The play API's <c>playId</c> (only on <c>call.playbackFinished</c>).</summary>
+    public string? PlayId { get; init; }
+
     /// <summary>Meta's error code when the call failed.</summary>
     public int? ErrorCode { get; init; }
 

@@ -56,6 +56,21 @@ public sealed partial class StatusCallbacks(
         return before is null || before.StateAfter != evt.StateAfter;
     }
 
+    /// <summary>The callback event type of a mid-call play that finished (the call goes on).</summary>
+    public const string PlaybackFinishedType = "call.playbackFinished";
+
+    /// <summary>
+    /// Enqueues <see cref="PlaybackFinishedType"/> for the play <paramref name="playId"/> when <paramref name="result"/>
+    /// recorded its end (first delivery, or the redelivery of one: the event id is the same).
+    /// </summary>
+    public Task OnPlaybackFinishedAsync(ApplyResult result, string playId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return result is { Status: ApplyStatus.Applied or ApplyStatus.DuplicateDelivery, Call: { } call, Event: { Result: TransitionKind.Applied } evt }
+            ? EnqueueAsync(call, evt.Sequence, evt.At, evt.StateAfter, cancellationToken, PlaybackFinishedType, playId)
+            : Task.CompletedTask;
+    }
+
     /// <summary>The first event of a call: it was created (sequence 1 of its history).</summary>
     public Task OnCreatedAsync(CallRecord call, CancellationToken cancellationToken)
     {
@@ -63,7 +78,8 @@ public sealed partial class StatusCallbacks(
         return EnqueueAsync(call, 1, call.CreatedAt, call.State, cancellationToken);
     }
 
-    private async Task EnqueueAsync(CallRecord call, long sequence, DateTimeOffset at, CallState state, CancellationToken cancellationToken)
+    private async Task EnqueueAsync(
+        CallRecord call, long sequence, DateTimeOffset at, CallState state, CancellationToken cancellationToken, string? type = null, string? playId = null)
     {
         var url = call.Metadata.TryGetValue(CallbackUrlKey, out var own) ? own : options.Value.DefaultCallbackUrl?.AbsoluteUri;
         if (url is null)
@@ -76,7 +92,8 @@ public sealed partial class StatusCallbacks(
         {
             EventId = call.CallId + "-" + sequence.ToString(CultureInfo.InvariantCulture),
             CallId = call.CallId,
-            Type = final ? "call.ended" : "call." + state.ToString().ToLowerInvariant(),
+            Type = type ?? (final ? "call.ended" : "call." + state.ToString().ToLowerInvariant()),
+            PlayId = playId,
             OccurredAt = at,
             State = state.ToString(),
             Outcome = final ? call.Outcome?.ToString() : null,

@@ -14,6 +14,8 @@ internal static class OpenApiSchemas
     public const string CallPermission = "CallPermission";
     public const string CallPermissionRequest = "CallPermissionRequest";
     public const string CallingSettings = "CallingSettings";
+    public const string PlayRequest = "PlayRequest";
+    public const string Play = "Play";
 
     public static void AddTo(OpenApiDocument document)
     {
@@ -51,6 +53,31 @@ internal static class OpenApiSchemas
             ["calls"],
             ("calls", new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchemaReference(Call, document) }),
             ("continuationToken", String("Pass as continuationToken to read the next page; absent on the last page."))));
+
+        document.AddComponent<IOpenApiSchema>(PlayRequest, Object(
+            "What to play into a connected call: exactly one of prompt or tone.",
+            [],
+            ("prompt", String("A bundled prompt name (e.g. beep) or the http(s) URI of a WAV blob in the media storage account.")),
+            ("tone", Object(
+                "A sine tone.",
+                ["hz", "ms"],
+                ("hz", new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Description = "Frequency, 20-8000 Hz." }),
+                ("ms", new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Description = "Length, 20-600000 ms." }))),
+            ("bargeIn", new OpenApiSchema { Type = JsonSchemaType.Boolean, Description = "Whether a digit the caller presses stops the playback." }),
+            ("thenCollect", Object(
+                "Digits to collect once the playback ended (reported like the plan's collect steps).",
+                ["maxDigits", "timeoutSeconds"],
+                ("maxDigits", new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Description = "At most this many digits (1-32)." }),
+                ("terminator", String("A key that ends collection early (0-9, *, #, A-D); not reported.")),
+                ("timeoutSeconds", new OpenApiSchema { Type = JsonSchemaType.Number, Description = "How long to wait (0.1-300 s)." }),
+                ("name", String("Your name for this input (1-64 characters)."))))));
+
+        document.AddComponent<IOpenApiSchema>(Play, Object(
+            "A play accepted for a call.",
+            ["playId", "callId", "what"],
+            ("playId", String("Id of this play; the call.playbackFinished callback carries it.")),
+            ("callId", String("The call.")),
+            ("what", String("What plays, as the call's history shows it."))));
 
         document.AddComponent<IOpenApiSchema>(DialScheduleRequest, new OpenApiSchema
         {
