@@ -232,6 +232,7 @@ public sealed class LocalProduct : IAsyncDisposable
                     }
 
                     services.AddServerlessCalling(configuration);
+                    _options.ConfigureFunctionsServices?.Invoke(services);
                 },
             },
             cancellationToken).ConfigureAwait(false);

@@ -30,6 +30,9 @@ public sealed class LocalProductOptions
     /// <summary>Changes the Functions' app settings before they start.</summary>
     public Action<IDictionary<string, string?>>? ConfigureFunctions { get; set; }
 
+    /// <summary>Changes the Functions' services after the product registered them (e.g. trusting a test's callback receiver).</summary>
+    public Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? ConfigureFunctionsServices { get; set; }
+
     /// <summary>Adds log providers to every component (null: silent).</summary>
     public Action<ILoggingBuilder>? ConfigureLogging { get; set; }
 }
