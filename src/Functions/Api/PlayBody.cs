@@ -85,7 +85,8 @@ public static partial class PlayBody
             }
 
             played = new PlayRequest { Kind = PlayKind.Prompt, Uri = uri };
-            what = "prompt " + uri.OriginalString;
+            // The history shows no query: a blob URI may carry a SAS token.
+            what = "prompt " + (uri.IsAbsoluteUri ? uri.GetLeftPart(UriPartial.Path) : uri.OriginalString);
         }
         else
         {

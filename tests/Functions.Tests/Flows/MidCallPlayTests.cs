@@ -64,6 +64,23 @@ public sealed class MidCallPlayTests
     }
 
     [Fact]
+    public async Task A_prompt_play_keeps_a_blob_uris_query_out_of_the_history()
+    {
+        await using var app = await CallingApp.StartAsync();
+        var callId = await ConnectedOutboundCallAsync(app, callbackUrl: null);
+
+        using var response = await PlayAsync(app, callId, new { prompt = "https://account.blob.core.windows.net/prompts/hello.wav?sig=SECRET" });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        await app.Node.Acked<PlaybackFinished>(callId).WaitAsync(Timeout);
+
+        var play = Assert.IsType<Play>(Assert.Single(app.Node.CommandsFor(callId), c => c is Play));
+        Assert.Equal(new Uri("https://account.blob.core.windows.net/prompts/hello.wav?sig=SECRET"), play.Request.Uri);
+        var history = (await app.GetCallAsync(callId)).GetProperty("events").ToString();
+        Assert.Contains("prompts/hello.wav", history, StringComparison.Ordinal);
+        Assert.DoesNotContain("SECRET", history, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_plans_end_without_a_play_id_still_completes_the_call()
     {
         await using var app = await CallingApp.StartAsync();
