@@ -18,6 +18,9 @@ param location string = resourceGroup().location
 @description('WhatsApp business phone number ids this deployment serves (Meta:PhoneNumberIds).')
 param metaPhoneNumberIds array
 
+@description('What answers inbound calls, per business phone number id: { "<phoneNumberId>": <audio plan> } (CallingSettings:Numbers:{id}:InboundPlan). A number without one answers with silence until hung up.')
+param inboundPlans object = {}
+
 @description('Phone number id used when a dial request names none (Meta:DefaultPhoneNumberId).')
 param metaDefaultPhoneNumberId string
 
@@ -206,6 +209,7 @@ module functions 'modules/functionapp.bicep' = {
     instanceMemoryMB: functionsInstanceMemoryMB
     metaPhoneNumberIds: metaPhoneNumberIds
     metaDefaultPhoneNumberId: metaDefaultPhoneNumberId
+    inboundPlans: inboundPlans
     graphApiVersion: graphApiVersion
     graphAccessTokenUri: keyVault.outputs.graphAccessTokenUri
     metaAppSecretUri: keyVault.outputs.metaAppSecretUri

@@ -24,6 +24,8 @@ param dialBurst int
 param instanceMemoryMB int
 param metaPhoneNumberIds array
 param metaDefaultPhoneNumberId string
+@description('Audio plan per business phone number id for its inbound calls (CallingSettings:Numbers:{id}:InboundPlan).')
+param inboundPlans object = {}
 param graphApiVersion string
 param graphAccessTokenUri string
 param metaAppSecretUri string
@@ -84,6 +86,9 @@ var baseSettings = {
 // Meta__PhoneNumberIds__0..n: the configuration binder reads an array from indexed keys.
 var phoneNumberSettings = toObject(range(0, length(metaPhoneNumberIds)), i => 'Meta__PhoneNumberIds__${i}', i => metaPhoneNumberIds[i])
 
+// CallingSettings__Numbers__{id}__InboundPlan: each number's inbound plan as JSON text.
+var inboundPlanSettings = toObject(items(inboundPlans), p => 'CallingSettings__Numbers__${p.key}__InboundPlan', p => string(p.value))
+
 resource app 'Microsoft.Web/sites@2024-04-01' = {
   name: appName
   location: location
@@ -126,7 +131,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
 resource settings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: app
   name: 'appsettings'
-  properties: union(baseSettings, phoneNumberSettings)
+  properties: union(baseSettings, phoneNumberSettings, inboundPlanSettings)
 }
 
 output name string = app.name

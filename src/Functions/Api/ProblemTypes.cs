@@ -22,4 +22,5 @@ public static class ProblemTypes
     public const string DialNotFound = BaseUri + "dial-not-found";
     public const string RecordingNotFound = BaseUri + "recording-not-found";
     public const string DialFinished = BaseUri + "dial-finished";
+    public const string CallNotConnected = BaseUri + "call-not-connected";
 }

@@ -40,6 +40,9 @@ public sealed record CallbackEvent
     /// <summary>The recording, when there is one (on <c>call.ended</c>); its link lives <c>Recordings:CallbackUrlLifetime</c>.</summary>
     public RecordingView? Recording { get; init; }
 
+    /// <summary>The play API's <c>playId</c> (only on <c>call.playbackFinished</c>).</summary>
+    public string? PlayId { get; init; }
+
     /// <summary>The node's media statistics (on <c>call.ended</c>).</summary>
     public MediaStats? Media { get; init; }
 

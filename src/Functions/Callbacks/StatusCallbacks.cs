@@ -68,6 +68,18 @@ public sealed partial class StatusCallbacks(
         return before is null || before.StateAfter != evt.StateAfter;
     }
 
+    /// <summary>
+    /// Enqueues <see cref="CallbackEventTypes.PlaybackFinished"/> for the play <paramref name="playId"/> when <paramref name="result"/>
+    /// recorded its end (first delivery, or the redelivery of one: the event id is the same).
+    /// </summary>
+    public Task OnPlaybackFinishedAsync(ApplyResult result, string playId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return result is { Status: ApplyStatus.Applied or ApplyStatus.DuplicateDelivery, Call: { } call, Event: { Result: TransitionKind.Applied } evt }
+            ? EnqueueAsync(call, Sequenced(call, evt.Sequence, CallbackEventTypes.PlaybackFinished, evt.At, evt.StateAfter) with { PlayId = playId }, cancellationToken)
+            : Task.CompletedTask;
+    }
+
     /// <summary>The first event of a call: it was created (sequence 1 of its history).</summary>
     public Task OnCreatedAsync(CallRecord call, CancellationToken cancellationToken)
     {

@@ -25,6 +25,9 @@ public static class CallDedupKeys
     /// <summary>A dial API request on a call (e.g. DELETE): every hang-up request is one fact, retries included.</summary>
     public static string ApiHangup(string callId) => Join("api", callId, "hangup");
 
+    /// <summary>A play API request on a call; each request is its own fact, named by the play id it was given.</summary>
+    public static string ApiPlay(string callId, string playId) => Join("api", callId, "play", playId);
+
     /// <summary>A sweep of a call past a given deadline; a moved deadline is a new fact.</summary>
     public static string Sweep(string callId, DateTimeOffset deadline) =>
         Join("sweep", callId, deadline.UtcTicks.ToString(CultureInfo.InvariantCulture));

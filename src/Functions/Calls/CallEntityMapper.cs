@@ -38,6 +38,7 @@ internal static class CallEntityMapper
         Set(e, "NodeId", call.NodeId);
         Set(e, "BizOpaqueData", call.BizOpaqueData);
         Set(e, "IdempotencyKey", call.IdempotencyKey);
+        Set(e, "PlaysSent", call.PlaysSent == 0 ? null : call.PlaysSent);
         if (call.LastError is { } error)
         {
             e["ErrorCode"] = error.Code;
@@ -110,6 +111,7 @@ internal static class CallEntityMapper
             NodeId = e.GetString("NodeId"),
             BizOpaqueData = e.GetString("BizOpaqueData"),
             IdempotencyKey = e.GetString("IdempotencyKey"),
+            PlaysSent = e.GetInt32("PlaysSent") ?? 0,
             LastError = errorCode is { } code ? new CallError(code, e.GetString("LastErrorMessage") ?? string.Empty) : null,
             EndReason = reasonKind is null
                 ? null

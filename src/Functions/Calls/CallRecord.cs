@@ -98,6 +98,12 @@ public sealed record CallRecord
     /// <summary>The dial API Idempotency-Key that created the call, if any.</summary>
     public string? IdempotencyKey { get; init; }
 
+    /// <summary>
+    /// Mid-call <c>Play</c> commands sent to the node (POST /api/calls/{id}/play). They follow the start and answer in
+    /// the call's command sequence, so the Hangup's sequence counts them.
+    /// </summary>
+    public int PlaysSent { get; init; }
+
     /// <summary>When the sweeper may fail the call; null once final.</summary>
     public DateTimeOffset? Deadline { get; init; }
 

@@ -77,6 +77,12 @@ public sealed partial class CallStateMachine
             PlaybackFinished => call.State == CallState.Connected
                 ? End(call, now, CallState.Ended, CallOutcome.Completed, new CallEndReason.Completed(), null)
                 : Refuse($"playback cannot finish on a call that is {call.State}"),
+            PlayRequested => call.State == CallState.Connected
+                ? Change(call, call with { PlaysSent = call.PlaysSent + 1 }, now)
+                : Refuse($"nothing can be played into a call that is {call.State}"),
+            PlayFinished => call.State == CallState.Connected
+                ? Change(call, call, now)
+                : Refuse($"no play can finish on a call that is {call.State}"),
             _ => call.Direction == CallDirection.Outbound ? ApplyOutbound(call, trigger, now) : ApplyInbound(call, trigger, now),
         };
     }

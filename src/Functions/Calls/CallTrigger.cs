@@ -115,8 +115,17 @@ public abstract record CallTrigger
     /// <summary>The business asked to hang up (dial API DELETE).</summary>
     public sealed record HangupRequested : CallTrigger;
 
-    /// <summary>MediaNode event: the audio the business wanted played has finished.</summary>
+    /// <summary>
+    /// MediaNode event: the call's audio plan finished (PlaybackFinished without a play id). Only this ends a
+    /// connected call as Completed; a mid-call play's end is <see cref="PlayFinished"/>.
+    /// </summary>
     public sealed record PlaybackFinished : CallTrigger;
+
+    /// <summary>The business asked to play <paramref name="What"/> into the connected call (play API); <paramref name="PlayId"/> names it.</summary>
+    public sealed record PlayRequested(string PlayId, string What) : CallTrigger;
+
+    /// <summary>MediaNode event: the mid-call play <paramref name="PlayId"/> has been sent; the call goes on.</summary>
+    public sealed record PlayFinished(string PlayId) : CallTrigger;
 
     /// <summary>MediaNode event: the node cannot serve the call (no capacity, ICE/DTLS failure, media lost).</summary>
     public sealed record MediaFailed(CallError Error) : CallTrigger

@@ -27,6 +27,7 @@ public sealed partial class CallFlow
             return;
         }
 
+        // Inside hours the number's inbound plan answers (none: silence until hung up); outside, the closed-hours rule.
         var closedHoursPlan = default(JsonElement?);
         if (!await _hours.IsOpenAsync(phoneNumberId, cancellationToken))
         {
@@ -52,7 +53,7 @@ public sealed partial class CallFlow
         if (created.Created)
         {
             LogInboundCreated(call.CallId, offer.CallId, phoneNumberId);
-            await _commands.SendAsync(CallCommands.StartInbound(call, offer.Sdp, now, closedHoursPlan), cancellationToken);
+            await _commands.SendAsync(CallCommands.StartInbound(call, offer.Sdp, now, closedHoursPlan ?? _inboundPlans.For(phoneNumberId)), cancellationToken);
             await _callbacks.OnCreatedAsync(call, cancellationToken);
             return;
         }
@@ -61,7 +62,7 @@ public sealed partial class CallFlow
             created.CallId, new CallTrigger.InboundOffer(offer.CallId), CallDedupKeys.WebhookCallEvent(offer.CallId, "connect"), cancellationToken);
         if (result.Call is { State: CallState.Offered, NodeId: null } existing)
         {
-            var plan = existing.Metadata.ContainsKey(ClosedHoursKey) ? _hours.ClosedHoursPlan() : null;
+            var plan = existing.Metadata.ContainsKey(ClosedHoursKey) ? _hours.ClosedHoursPlan() : _inboundPlans.For(existing.BusinessPhoneNumberId);
             await _commands.SendAsync(CallCommands.StartInbound(existing, offer.Sdp, existing.CreatedAt, plan), cancellationToken);
         }
     }

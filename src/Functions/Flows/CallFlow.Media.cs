@@ -12,6 +12,7 @@ public sealed partial class CallFlow
     public Task<ApplyResult> OnMediaFailedAsync(string callId, CallError error, string eventId, CancellationToken cancellationToken) =>
         ApplyAsync(callId, new CallTrigger.MediaFailed(error), CallDedupKeys.MediaEvent(eventId), cancellationToken);
 
+    /// <summary>The call's audio plan finished (PlaybackFinished without a play id): the call ends Completed.</summary>
     public Task<ApplyResult> OnPlaybackFinishedAsync(string callId, string eventId, CancellationToken cancellationToken) =>
         ApplyAsync(callId, new CallTrigger.PlaybackFinished(), CallDedupKeys.MediaEvent(eventId), cancellationToken);
 

@@ -28,6 +28,7 @@ public sealed partial class CallFlow
     private readonly StatusCallbacks _callbacks;
     private readonly IPermissionService _permissions;
     private readonly BusinessHoursGate _hours;
+    private readonly InboundPlans _inboundPlans;
 
     public CallFlow(
         ICallStore store,
@@ -38,7 +39,8 @@ public sealed partial class CallFlow
         ILogger<CallFlow> logger,
         StatusCallbacks callbacks,
         IPermissionService permissions,
-        BusinessHoursGate hours)
+        BusinessHoursGate hours,
+        InboundPlans inboundPlans)
     {
         ArgumentNullException.ThrowIfNull(options);
         _store = store;
@@ -50,6 +52,7 @@ public sealed partial class CallFlow
         _callbacks = callbacks;
         _permissions = permissions;
         _hours = hours;
+        _inboundPlans = inboundPlans;
     }
 
     public CallTimeouts Timeouts => _options.ToCallTimeouts();

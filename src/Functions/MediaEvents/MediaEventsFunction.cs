@@ -73,6 +73,7 @@ public sealed partial class MediaEventsFunction(
         AnswerReady answer => Wrap(flow.OnAnswerReadyAsync(answer.CallId, answer.NodeId!, answer.Sdp, answer.MessageId, cancellationToken)),
         MediaConnected connected => Wrap(flow.OnMediaConnectedAsync(connected.CallId, connected.MessageId, cancellationToken)),
         MediaFailed failed => Wrap(flow.OnMediaFailedAsync(failed.CallId, CallErrorCodes.FromMediaFailed(failed), failed.MessageId, cancellationToken)),
+        PlaybackFinished { PlayMessageId: { } play } done => Wrap(flow.OnPlayFinishedAsync(done.CallId, play, done.MessageId, cancellationToken)),
         PlaybackFinished done => Wrap(flow.OnPlaybackFinishedAsync(done.CallId, done.MessageId, cancellationToken)),
         MediaEnded ended => Wrap(flow.OnMediaEndedAsync(ended.CallId, ended.Stats, ended.Recording, ended.MessageId, cancellationToken)),
         InputCollected collected => Wrap(flow.OnInputAsync(collected.CallId, collected.Input, collected.MessageId, cancellationToken)),

@@ -75,6 +75,16 @@ internal static class OpenApiOperations
             Responses = Responses(document, ("200", "The call, ending.", OpenApiSchemas.Call), ("404", "No such call.", OpenApiSchemas.Problem)),
         }, keyed);
 
+        Add(document, "/calls/{id}/play", HttpMethod.Post, new OpenApiOperation
+        {
+            OperationId = "PlayIntoCall",
+            Summary = "Play into a call",
+            Description = "Plays a prompt or a tone into a connected call, over its audio plan (which resumes afterwards), optionally collecting digits after it. The call goes on; a call.playbackFinished callback with the playId follows.",
+            Parameters = [callId],
+            RequestBody = JsonBody(document, OpenApiSchemas.PlayRequest, "What to play."),
+            Responses = Responses(document, ("202", "Accepted; the play is on its way to the call's media node.", OpenApiSchemas.Play), ("400", "Invalid request.", OpenApiSchemas.Problem), ("404", "No such call.", OpenApiSchemas.Problem), ("409", "The call is not connected.", OpenApiSchemas.Problem), ("503", "The call's media node could not be reached.", OpenApiSchemas.Problem)),
+        }, keyed);
+
         var dialId = PathParameter("id", "Dial id.");
 
         Add(document, "/dials", HttpMethod.Post, new OpenApiOperation

@@ -17,6 +17,8 @@ internal static class OpenApiSchemas
     public const string CallPermission = "CallPermission";
     public const string CallPermissionRequest = "CallPermissionRequest";
     public const string CallingSettings = "CallingSettings";
+    public const string PlayRequest = "PlayRequest";
+    public const string Play = "Play";
 
     /// <summary>The response types whose schemas are generated, and their definition names.</summary>
     public static readonly IReadOnlyDictionary<Type, string> Generated = new Dictionary<Type, string>
@@ -25,6 +27,7 @@ internal static class OpenApiSchemas
         [typeof(CallListResource)] = CallList,
         [typeof(DialResource)] = Dial,
         [typeof(PermissionResource)] = CallPermission,
+        [typeof(PlayResource)] = Play,
     };
 
     public static void AddTo(OpenApiDocument document)
@@ -38,6 +41,24 @@ internal static class OpenApiSchemas
             ("bizOpaqueCallbackData", String("Opaque data (up to 512 characters) echoed in Meta's webhooks.")),
             ("audio", new OpenApiSchema { Type = JsonSchemaType.Object, Description = "What the call plays once connected (e.g. a prompt blob)." }),
             ("metadata", StringMap("Up to 16 of your own key/value pairs, returned with the call."))));
+
+        document.AddComponent<IOpenApiSchema>(PlayRequest, Object(
+            "What to play into a connected call: exactly one of prompt or tone.",
+            [],
+            ("prompt", String("A bundled prompt name (e.g. beep) or the http(s) URI of a WAV blob in the media storage account.")),
+            ("tone", Object(
+                "A sine tone.",
+                ["hz", "ms"],
+                ("hz", new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Description = "Frequency, 20-8000 Hz." }),
+                ("ms", new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Description = "Length, 20-600000 ms." }))),
+            ("bargeIn", new OpenApiSchema { Type = JsonSchemaType.Boolean, Description = "Whether a digit the caller presses stops the playback." }),
+            ("thenCollect", Object(
+                "Digits to collect once the playback ended (reported like the plan's collect steps).",
+                ["maxDigits", "timeoutSeconds"],
+                ("maxDigits", new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Description = "At most this many digits (1-32)." }),
+                ("terminator", String("A key that ends collection early (0-9, *, #, A-D); not reported.")),
+                ("timeoutSeconds", new OpenApiSchema { Type = JsonSchemaType.Number, Description = "How long to wait (0.1-300 s)." }),
+                ("name", String("Your name for this input (1-64 characters)."))))));
 
         document.AddComponent<IOpenApiSchema>(DialScheduleRequest, new OpenApiSchema
         {

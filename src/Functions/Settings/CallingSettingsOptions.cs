@@ -12,6 +12,12 @@ public sealed class CallingSettingsOptions
     /// <summary>Prompt (media id or blob name) played when <see cref="OutsideHours"/> is <see cref="ClosedHoursAction.PlayClosedHoursPrompt"/>.</summary>
     public string? ClosedHoursPrompt { get; set; }
 
+    /// <summary>
+    /// Per business number (key: its phone number id), what this app does with its calls. Configuration
+    /// <c>CallingSettings:Numbers:{phoneNumberId}:InboundPlan</c>.
+    /// </summary>
+    public Dictionary<string, NumberCallingOptions> Numbers { get; } = new(StringComparer.Ordinal);
+
     /// <summary>How long the calling settings read from Graph are reused by the inbound business-hours check.</summary>
     public TimeSpan SettingsCacheTtl { get; set; } = TimeSpan.FromMinutes(1);
 
@@ -25,4 +31,15 @@ public sealed class CallingSettingsOptions
 
         ArgumentOutOfRangeException.ThrowIfLessThan(SettingsCacheTtl, TimeSpan.Zero);
     }
+}
+
+/// <summary>The settings of one business number (<see cref="CallingSettingsOptions.Numbers"/>).</summary>
+public sealed class NumberCallingOptions
+{
+    /// <summary>
+    /// The audio plan (JSON text, the <c>audio</c> of a dial) that answers this number's inbound calls inside business
+    /// hours; none: the call is answered with silence until someone hangs up. The one place that says what answers an
+    /// inbound call (<see cref="InboundPlans"/>).
+    /// </summary>
+    public string? InboundPlan { get; set; }
 }

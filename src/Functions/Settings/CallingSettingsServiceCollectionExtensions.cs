@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Serverless.Functions.Settings;
 
@@ -23,6 +25,8 @@ public static class CallingSettingsServiceCollectionExtensions
                 return true;
             })
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CallingSettingsOptions>, InboundPlanOptionsValidator>());
+        services.TryAddSingleton<InboundPlans>();
         return services;
     }
 }

@@ -26,6 +26,9 @@ public sealed class CallAudio : IAsyncDisposable
     private readonly ILogger _log;
     private readonly PlanAudioSource _source = new();
     private readonly SemaphoreSlim _plays = new(1, 1);
+    private readonly SemaphoreSlim _collecting = new(1, 1);
+    private volatile CancellationTokenSource? _bargeIn;
+    private int _playCollects;
     private int _planRunning;
     private readonly Channel<char> _digits = Channel.CreateBounded<char>(
         new BoundedChannelOptions(TypeAheadDigits) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
@@ -92,19 +95,28 @@ public sealed class CallAudio : IAsyncDisposable
         HookReceiver(peer);
     }
 
-    /// <summary>A digit pressed while no collect step of the plan is waiting or still ahead.</summary>
+    /// <summary>A digit pressed while no collect step of the plan (nor a play's thenCollect) is waiting or still ahead.</summary>
     public event Action<char>? UnpromptedDigit;
 
-    /// <summary>A DTMF digit from the caller (what <see cref="Attach"/> wires to the peer).</summary>
+    /// <summary>A DTMF digit from the caller (what <see cref="Attach"/> wires to the peer); it barges in on a play that allows it.</summary>
     public void ReceiveDigit(char digit)
     {
-        if (CollectAhead)
+        if (CollectAhead || PlayCollectPending)
         {
             _digits.Writer.TryWrite(digit);
         }
         else
         {
             UnpromptedDigit?.Invoke(digit);
+        }
+
+        try
+        {
+            _bargeIn?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // That play ended meanwhile.
         }
     }
 
@@ -170,7 +182,7 @@ public sealed class CallAudio : IAsyncDisposable
                     await _source.PauseAsync(Ticks(pause.Duration), cancellationToken);
                     break;
                 case CollectDigitsStep collect:
-                    var input = await CollectAsync(collect, cancellationToken);
+                    var input = await CollectOneAsync(collect, cancellationToken);
                     CallAudioLog.DigitsCollected(_log, _callId, input.Digits.Length);
                     if (index == _lastCollectIndex)
                     {
@@ -229,33 +241,94 @@ public sealed class CallAudio : IAsyncDisposable
         _ => "the prompt could not be fetched from storage.",
     };
 
-    /// <summary>True while the plan's steps run: mid-call plays wait for a plan that has finished (or never had steps).</summary>
+    /// <summary>True while the plan's steps run (a mid-call play then holds the plan's audio until it has played).</summary>
     public bool IsPlanRunning => Volatile.Read(ref _planRunning) != 0;
 
     /// <summary>
     /// Plays one item of a mid-call <c>Play</c> command: a prompt (blob or bundled name), a tone or silence; plays
-    /// queue behind each other. Completes when it has been sent. Returns false for what this node cannot play
-    /// (speech: no TTS here; a prompt without a source; a tone without a frequency) and while the plan is running
-    /// (a source plays one clip at a time, and the plan's audio must not be cut).
+    /// queue behind each other. While the plan runs, the item plays over it: the plan's current clip (prompt, tone,
+    /// pause, echo) is held and resumes afterwards; collect and record steps keep their own clocks. Completes when
+    /// it has been sent, or when a digit barges in on a <see cref="PlayRequest.BargeIn"/> item. Returns false for
+    /// what this node cannot play (speech: no TTS here; a prompt without a source; a tone without a frequency).
     /// </summary>
     public async Task<bool> PlayAsync(PlayRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (IsPlanRunning)
-        {
-            return false;
-        }
-
         await _plays.WaitAsync(cancellationToken);
+        var collecting = request.Collect is not null;
+        var played = false;
         try
         {
-            return await PlayOneAsync(request, cancellationToken);
+            if (collecting)
+            {
+                // What the caller pressed before this play is no answer to it; from now on digits wait for its collect.
+                while (_digits.Reader.TryRead(out _))
+                {
+                }
+
+                Interlocked.Increment(ref _playCollects);
+            }
+
+            played = await PlayWithBargeInAsync(request, cancellationToken);
+            return played;
         }
         finally
         {
+            if (collecting && !played)
+            {
+                Interlocked.Decrement(ref _playCollects); // no collect follows
+            }
+
             _plays.Release();
         }
     }
+
+    private async Task<bool> PlayWithBargeInAsync(PlayRequest request, CancellationToken cancellationToken)
+    {
+        if (!request.BargeIn)
+        {
+            return await PlayOneAsync(request, cancellationToken);
+        }
+
+        using var bargeIn = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _bargeIn = bargeIn;
+        try
+        {
+            return await PlayOneAsync(request, bargeIn.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return true; // a digit cut it short: played as far as the caller wanted
+        }
+        finally
+        {
+            _bargeIn = null;
+        }
+    }
+
+    /// <summary>
+    /// Collects digits for a mid-call play's <c>thenCollect</c> (after <see cref="PlayAsync"/> of a request with
+    /// <see cref="PlayRequest.Collect"/>), by the rules of a plan's collect step. One collect reads the caller's digits
+    /// at a time: a play's waits for a running collect step, and the other way round.
+    /// </summary>
+    public async Task<DigitInput> CollectAsync(CollectDigitsStep step, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        try
+        {
+            return await CollectOneAsync(step, cancellationToken);
+        }
+        finally
+        {
+            if (Interlocked.Decrement(ref _playCollects) < 0)
+            {
+                Interlocked.Exchange(ref _playCollects, 0); // a collect without a play before it
+            }
+        }
+    }
+
+    /// <summary>True from a collecting play's start until its collect ended: digits then wait for it, not reported one by one.</summary>
+    public bool PlayCollectPending => Volatile.Read(ref _playCollects) > 0;
 
     private async Task<bool> PlayOneAsync(PlayRequest request, CancellationToken cancellationToken)
     {
@@ -263,13 +336,13 @@ public sealed class CallAudio : IAsyncDisposable
         switch (request.Kind)
         {
             case PlayKind.Prompt when request.Uri is { } source:
-                await PlayPromptAsync(-1, new PromptStep(source.IsAbsoluteUri ? source.AbsoluteUri : source.OriginalString), cancellationToken);
+                await PlayPromptAsync(-1, new PromptStep(source.IsAbsoluteUri ? source.AbsoluteUri : source.OriginalString), overlay: true, cancellationToken);
                 return true;
             case PlayKind.Tone when request.FrequencyHz is { } hz and > 0 && duration > TimeSpan.Zero:
-                await _source.PlayAsync(_prompts.GetTone(hz, duration), cancellationToken);
+                await _source.PlayOverAsync(_prompts.GetTone(hz, duration), cancellationToken);
                 return true;
             case PlayKind.Silence when duration > TimeSpan.Zero:
-                await _source.PauseAsync(Ticks(duration), cancellationToken);
+                await _source.PauseOverAsync(Ticks(duration), cancellationToken);
                 return true;
             default:
                 return false;
@@ -337,7 +410,7 @@ public sealed class CallAudio : IAsyncDisposable
         };
     }
 
-    private async Task PlayPromptAsync(int index, PromptStep prompt, CancellationToken cancellationToken)
+    private async Task PlayPromptAsync(int index, PromptStep prompt, bool overlay, CancellationToken cancellationToken)
     {
         ReadOnlyMemory<byte>[] frames;
         try
@@ -350,10 +423,23 @@ public sealed class CallAudio : IAsyncDisposable
             return;
         }
 
-        await _source.PlayAsync(frames, cancellationToken);
+        await (overlay ? _source.PlayOverAsync(frames, cancellationToken) : _source.PlayAsync(frames, cancellationToken));
     }
 
-    private async Task<DigitInput> CollectAsync(CollectDigitsStep step, CancellationToken cancellationToken)
+    private async Task<DigitInput> CollectOneAsync(CollectDigitsStep step, CancellationToken cancellationToken)
+    {
+        await _collecting.WaitAsync(cancellationToken);
+        try
+        {
+            return await CollectDigitsAsync(step, cancellationToken);
+        }
+        finally
+        {
+            _collecting.Release();
+        }
+    }
+
+    private async Task<DigitInput> CollectDigitsAsync(CollectDigitsStep step, CancellationToken cancellationToken)
     {
         var startedAt = _time.GetUtcNow();
         var endedBy = InputEnd.MaxDigits;

@@ -5,8 +5,9 @@ namespace Serverless.MediaNode.Audio;
 /// <summary>
 /// What a call sends, one 20 ms frame per pacer tick: the frames of the clip being played (prompt or tone),
 /// nothing during a pause (the peer then sends its silence frame), or the caller's own packets during an
-/// echo. Timed steps count pacer ticks, so they last exactly their media time. The pacer thread reads,
-/// the plan task starts clips and the receive thread feeds the echo; one lock orders them.
+/// echo. Timed steps count pacer ticks, so they last exactly their media time. A mid-call play is an overlay:
+/// while it lasts the plan's clip is held where it is (not advanced, not cut) and resumes after it. The pacer
+/// thread reads, the plan and play tasks start clips and the receive thread feeds the echo; one lock orders them.
 /// </summary>
 internal sealed class PlanAudioSource : IAudioSource
 {
@@ -14,6 +15,7 @@ internal sealed class PlanAudioSource : IAudioSource
 
     private readonly Lock _gate = new();
     private Clip? _clip;
+    private Clip? _overlay;
     private byte[][]? _echoSlots;
     private readonly int[] _echoLengths = new int[EchoSlots];
     private int _echoHead;
@@ -26,46 +28,88 @@ internal sealed class PlanAudioSource : IAudioSource
 
     public bool TryReadFrame(Span<byte> destination, out int written)
     {
-        written = 0;
-        TaskCompletionSource? done = null;
-        var hasFrame = false;
+        TaskCompletionSource? done;
+        bool hasFrame;
         lock (_gate)
         {
-            if (_clip is not { } clip)
+            if (_overlay is { } overlay)
             {
-                return false;
+                hasFrame = ReadOverlay(overlay, destination, out written, out done);
             }
-
-            if (clip.Frames is { } frames)
+            else if (_clip is not { } clip)
             {
-                var frame = frames[clip.Next++].Span;
-                frame.CopyTo(destination);
-                written = frame.Length;
-                hasFrame = true;
-                if (clip.Next >= frames.Length)
-                {
-                    done = Finish();
-                }
+                written = 0;
+                return false;
             }
             else
             {
-                if (Echoing && _echoCount > 0)
-                {
-                    _echoSlots![_echoHead].AsSpan(0, _echoLengths[_echoHead]).CopyTo(destination);
-                    written = _echoLengths[_echoHead];
-                    _echoHead = (_echoHead + 1) % EchoSlots;
-                    _echoCount--;
-                    hasFrame = true;
-                }
-
-                if (--clip.TicksLeft <= 0)
-                {
-                    done = Finish();
-                }
+                hasFrame = ReadPlan(clip, destination, out written, out done);
             }
         }
 
         done?.TrySetResult();
+        return hasFrame;
+    }
+
+    // Caller holds the lock.
+    private bool ReadOverlay(Clip overlay, Span<byte> destination, out int written, out TaskCompletionSource? done)
+    {
+        written = 0;
+        done = null;
+        if (overlay.Frames is { } frames)
+        {
+            var frame = frames[overlay.Next++].Span;
+            frame.CopyTo(destination);
+            written = frame.Length;
+            if (overlay.Next >= frames.Length)
+            {
+                done = FinishOverlay();
+            }
+
+            return true;
+        }
+
+        if (--overlay.TicksLeft <= 0)
+        {
+            done = FinishOverlay();
+        }
+
+        return false;
+    }
+
+    // Caller holds the lock.
+    private bool ReadPlan(Clip clip, Span<byte> destination, out int written, out TaskCompletionSource? done)
+    {
+        written = 0;
+        done = null;
+        if (clip.Frames is { } frames)
+        {
+            var frame = frames[clip.Next++].Span;
+            frame.CopyTo(destination);
+            written = frame.Length;
+            if (clip.Next >= frames.Length)
+            {
+                done = Finish();
+            }
+
+            return true;
+        }
+
+        var hasFrame = false;
+        if (Echoing && _echoCount > 0)
+        {
+            _echoSlots![_echoHead].AsSpan(0, _echoLengths[_echoHead]).CopyTo(destination);
+            written = _echoLengths[_echoHead];
+            _echoHead = (_echoHead + 1) % EchoSlots;
+            _echoCount--;
+            hasFrame = true;
+        }
+
+        if (--clip.TicksLeft <= 0)
+        {
+            done = Finish();
+        }
+
         return hasFrame;
     }
 
@@ -80,6 +124,14 @@ internal sealed class PlanAudioSource : IAudioSource
     /// <summary>Sends the caller's packets back for a number of ticks.</summary>
     public Task EchoAsync(int ticks, CancellationToken cancellationToken) =>
         Start(new Clip { TicksLeft = Math.Max(1, ticks) }, echo: true, cancellationToken);
+
+    /// <summary>Plays frames over the plan: its clip is held until these end.</summary>
+    public Task PlayOverAsync(ReadOnlyMemory<byte>[] frames, CancellationToken cancellationToken) =>
+        frames.Length == 0 ? Task.CompletedTask : StartOverlay(new Clip { Frames = frames }, cancellationToken);
+
+    /// <summary>Sends nothing for a number of ticks over the plan: its clip is held meanwhile.</summary>
+    public Task PauseOverAsync(int ticks, CancellationToken cancellationToken) =>
+        StartOverlay(new Clip { TicksLeft = Math.Max(1, ticks) }, cancellationToken);
 
     /// <summary>Receive thread: keeps a copy of a caller packet for the echo (the oldest goes when full).</summary>
     public void OfferEcho(ReadOnlySpan<byte> packet)
@@ -109,16 +161,47 @@ internal sealed class PlanAudioSource : IAudioSource
         }
     }
 
-    /// <summary>Ends whatever plays now (its task is cancelled).</summary>
+    /// <summary>Ends whatever plays now, plan clip and overlay (their tasks are cancelled).</summary>
     public void Stop()
     {
         TaskCompletionSource? done;
+        TaskCompletionSource? overlay;
         lock (_gate)
         {
             done = Finish();
+            overlay = FinishOverlay();
         }
 
         done?.TrySetCanceled();
+        overlay?.TrySetCanceled();
+    }
+
+    private Task StartOverlay(Clip clip, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        TaskCompletionSource? previous;
+        lock (_gate)
+        {
+            previous = FinishOverlay();
+            _overlay = clip;
+        }
+
+        previous?.TrySetCanceled(CancellationToken.None);
+        var registration = cancellationToken.Register(static state =>
+        {
+            var (source, clip) = ((PlanAudioSource, Clip))state!;
+            TaskCompletionSource? done = null;
+            lock (source._gate)
+            {
+                if (ReferenceEquals(source._overlay, clip))
+                {
+                    done = source.FinishOverlay();
+                }
+            }
+
+            done?.TrySetCanceled();
+        }, (this, clip));
+        return AwaitClip(clip.Done.Task, registration);
     }
 
     private Task Start(Clip clip, bool echo, CancellationToken cancellationToken)
@@ -170,6 +253,14 @@ internal sealed class PlanAudioSource : IAudioSource
         _clip = null;
         _echoing = false;
         _echoCount = 0;
+        return done;
+    }
+
+    // Caller holds the lock.
+    private TaskCompletionSource? FinishOverlay()
+    {
+        var done = _overlay?.Done;
+        _overlay = null;
         return done;
     }
 

@@ -1,17 +1,19 @@
 using Serverless.MediaNode.Audio;
+using Serverless.Shared.AudioPlans;
 using Serverless.Shared.Media;
 using Serverless.WebRtc.Media;
 using Serverless.WebRtc.Peer;
-using Serverless.Shared.AudioPlans;
 
 namespace Serverless.MediaNode.Sessions;
 
 /// <summary>
-/// The session's view of <see cref="CallAudio"/>. Each collect step's result is reported when the step ends; a digit
-/// no collect step waits for is reported as it arrives, so a dialler always sees what the caller pressed.
+/// The session's view of <see cref="CallAudio"/>. Each collect step's result (and a play's thenCollect) is reported
+/// when it ends; a digit no collect waits for is reported as it arrives, so a dialler always sees what the caller
+/// pressed.
 /// </summary>
 internal sealed class CallAudioAdapter(CallAudio inner) : ICallAudio, ICallAudioEvents
 {
+    private readonly CancellationTokenSource _stop = new();
     private volatile ICallAudioCallbacks? _callbacks;
 
     public IAudioSource? Source => inner.Source;
@@ -30,38 +32,57 @@ internal sealed class CallAudioAdapter(CallAudio inner) : ICallAudio, ICallAudio
         return inner.RunAsync(this, cancellationToken);
     }
 
-    // Refused while the plan runs (its audio is not cut); plays queue behind each other and are reported as
-    // PlaybackFinished{playMessageId} once sent.
+    // Plays go over a running plan (CallAudio holds the plan's audio meanwhile) and queue behind each other. Each is
+    // reported as PlaybackFinished{playMessageId} once sent; its thenCollect result follows as a plan's collect does.
     public bool TryPlay(PlayRequest request, string playMessageId)
     {
-        if (inner.IsPlanRunning || request.Kind == PlayKind.Speech || (request.Kind == PlayKind.Prompt && request.Uri is null)
+        if (request.Kind == PlayKind.Speech || (request.Kind == PlayKind.Prompt && request.Uri is null)
             || (request.Kind == PlayKind.Tone && request.FrequencyHz is not > 0))
         {
             return false;
         }
 
-        _ = PlayAndReportAsync(request, playMessageId);
+        _ = PlayAndReportAsync(request, playMessageId, _stop.Token);
         return true;
     }
 
-    private async Task PlayAndReportAsync(PlayRequest request, string playMessageId)
+    /// <summary>The step index a play's thenCollect is reported with (it is no step of the plan).</summary>
+    public const int PlayCollectStepIndex = -1;
+
+    private async Task PlayAndReportAsync(PlayRequest request, string playMessageId, CancellationToken cancellationToken)
     {
         try
         {
-            if (await inner.PlayAsync(request, CancellationToken.None) && _callbacks is { } callbacks)
+            if (!await inner.PlayAsync(request, cancellationToken) || _callbacks is not { } callbacks)
             {
-                await callbacks.PlanFinishedAsync(playMessageId);
+                return;
+            }
+
+            await callbacks.PlanFinishedAsync(playMessageId);
+            if (request.Collect is { } collect)
+            {
+                var step = new CollectDigitsStep(collect.MaxDigits, collect.Terminator, collect.Timeout) { Name = collect.Name };
+                var input = await inner.CollectAsync(step, cancellationToken);
+                await callbacks.InputCollectedAsync(PlayCollectStepIndex, input);
             }
         }
         catch (OperationCanceledException)
         {
-            // The call ended while this was queued.
+            // The call ended while this was queued or playing.
         }
     }
 
-    public Task<RecordingInfo?> CompleteAsync(CancellationToken cancellationToken) => inner.CompleteAsync(cancellationToken);
+    public async Task<RecordingInfo?> CompleteAsync(CancellationToken cancellationToken)
+    {
+        await _stop.CancelAsync();
+        return await inner.CompleteAsync(cancellationToken);
+    }
 
-    public ValueTask DisposeAsync() => inner.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        _stop.Dispose();
+        return inner.DisposeAsync();
+    }
 
     ValueTask ICallAudioEvents.InputCollectedAsync(int stepIndex, DigitInput input, CancellationToken cancellationToken) =>
         new(_callbacks!.InputCollectedAsync(stepIndex, input));

@@ -36,4 +36,26 @@ public sealed record PlayRequest
 
     /// <summary>Whether caller DTMF stops the playback.</summary>
     public bool BargeIn { get; init; }
+
+    /// <summary>Digits to collect once the playback ended, or null.</summary>
+    public PlayCollect? Collect { get; init; }
+}
+
+/// <summary>
+/// Digits to collect after a <see cref="PlayRequest"/> has played (<c>thenCollect</c> of the play API); the node
+/// reports them as it reports a plan's collect step. Digits pressed while the item plays count; earlier ones do not.
+/// </summary>
+public sealed record PlayCollect
+{
+    /// <summary>At most this many digits (1-32).</summary>
+    public required int MaxDigits { get; init; }
+
+    /// <summary>A key that ends collection early (not reported), or null.</summary>
+    public char? Terminator { get; init; }
+
+    /// <summary>How long to wait for the digits, from the end of the playback.</summary>
+    public required TimeSpan Timeout { get; init; }
+
+    /// <summary>The caller's name for this input, reported with the digits.</summary>
+    public string? Name { get; init; }
 }

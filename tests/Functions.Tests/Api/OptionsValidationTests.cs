@@ -18,6 +18,9 @@ public sealed class OptionsValidationTests
     [InlineData("Calls:AnswerWindow", "00:01:30")]
     [InlineData("WhatsAppGraph:BaseUrl", "not a url")]
     [InlineData("Transport:Kind", "ServiceBus")]
+    [InlineData("CallingSettings:Numbers:1000001:InboundPlan", "{\"steps\":")]
+    [InlineData("CallingSettings:Numbers:1000001:InboundPlan", "[]")]
+    [InlineData("CallingSettings:Numbers:not-an-id:InboundPlan", "{\"steps\":[]}")]
     public async Task Host_refuses_to_start_with_an_invalid_setting(string key, string value)
     {
         var settings = CallingApp.Settings("tvalidation", new Uri("http://127.0.0.1:9/"));

@@ -102,6 +102,10 @@ internal sealed class MediaNodeDouble(HttpClient functions, MediaEventSigner sig
             case ApplyAnswer:
                 await PostAsync(new MediaConnected { CallId = command.CallId, NodeId = NodeId, CreatedAt = time.GetUtcNow() }, cancellationToken);
                 break;
+            case Play play:
+                // A mid-call play is reported by the Play command's id, as the node does.
+                await PostAsync(new PlaybackFinished { CallId = command.CallId, NodeId = NodeId, CreatedAt = time.GetUtcNow(), PlayMessageId = play.MessageId }, cancellationToken);
+                break;
             case Hangup:
                 await PostAsync(new MediaEnded { CallId = command.CallId, NodeId = NodeId, CreatedAt = time.GetUtcNow(), Stats = FinalStats }, cancellationToken);
                 break;

@@ -22,9 +22,17 @@ public sealed class ArmTemplateTests
         && ((string?)Functions.Variables["phoneNumberSettings"] ?? string.Empty)
             .Contains($"'{setting[..^1]}{{0}}'", StringComparison.Ordinal);
 
+    /// <summary>Keys the inbound-plan loop generates (CallingSettings__Numbers__{id}__InboundPlan for every number with a plan).</summary>
+    private static bool GeneratesInboundPlanKey(string setting) =>
+        setting.StartsWith("CallingSettings__Numbers__", StringComparison.Ordinal)
+        && setting.EndsWith("__InboundPlan", StringComparison.Ordinal)
+        && ((string?)Functions.Variables["inboundPlanSettings"] ?? string.Empty)
+            .Contains("'CallingSettings__Numbers__{0}__InboundPlan'", StringComparison.Ordinal);
+
     private static bool IsProvided(Dictionary<string, string> settings, string setting) =>
         settings.ContainsKey(setting)
         || GeneratesIndexedKey(setting)
+        || GeneratesInboundPlanKey(setting)
         || (AppSettingRequirements.IdentityReplacements.TryGetValue(setting, out var replacement) && settings.ContainsKey(replacement));
 
     [Fact]

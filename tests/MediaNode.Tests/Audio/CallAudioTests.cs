@@ -329,19 +329,60 @@ public sealed class CallAudioTests
     }
 
     [Fact]
-    public async Task Play_IsRefusedWhileThePlanRuns_AndForSpeech()
+    public async Task Play_OverARunningPlan_HoldsThePlansClip_WhichResumesWhereItWas()
     {
         await using var audio = Create(new PauseStep(TimeSpan.FromMilliseconds(60)));
         var run = audio.RunAsync(_events, CancellationToken.None);
-        var tone = new Serverless.Shared.Media.PlayRequest { Kind = Serverless.Shared.Media.PlayKind.Tone, FrequencyHz = 440 };
+        Assert.False(Tick(audio)); // one of the pause's three ticks
 
+        var play = audio.PlayAsync(new PlayRequest { Kind = PlayKind.Tone, FrequencyHz = 1000, Duration = TimeSpan.FromMilliseconds(100) }, CancellationToken.None);
+        Assert.All(Enumerable.Range(0, 5), _ => Assert.True(Tick(audio))); // the tone's five frames, the pause held
+        Assert.True(await play.WaitAsync(Wait));
         Assert.True(audio.IsPlanRunning);
-        Assert.False(await audio.PlayAsync(tone, CancellationToken.None));
-        Tick(audio);
-        Tick(audio);
-        Tick(audio); // three 20 ms ticks end the pause
+        Assert.False(run.IsCompleted);
+
+        Assert.False(Tick(audio));
+        Assert.False(Tick(audio)); // the pause's last two ticks
         await run.WaitAsync(Wait);
-        Assert.False(audio.IsPlanRunning);
-        Assert.False(await audio.PlayAsync(new Serverless.Shared.Media.PlayRequest { Kind = Serverless.Shared.Media.PlayKind.Speech, Text = "hello" }, CancellationToken.None));
+        Assert.Equal(1, _events.Finished);
+        Assert.False(await audio.PlayAsync(new PlayRequest { Kind = PlayKind.Speech, Text = "hello" }, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Play_WithBargeIn_EndsAtTheCallersDigit_WhichTheNextCollectGets()
+    {
+        await using var audio = new CallAudio("call-1", AudioPlan.Default, new PromptCache(Codecs.Shared), _store, _time, NullLogger.Instance);
+        await audio.RunAsync(_events, CancellationToken.None);
+        var play = audio.PlayAsync(
+            new PlayRequest { Kind = PlayKind.Tone, FrequencyHz = 440, Duration = TimeSpan.FromSeconds(1), BargeIn = true, Collect = new PlayCollect { MaxDigits = 1, Timeout = TimeSpan.FromSeconds(5) } },
+            CancellationToken.None);
+        Assert.True(Tick(audio));
+
+        audio.ReceiveDigit('5');
+        Assert.True(await play.WaitAsync(Wait));
+        Assert.False(Tick(audio)); // the rest of the second is not sent
+        Assert.Equal("5", (await audio.CollectAsync(new CollectDigitsStep(1, null, TimeSpan.FromSeconds(5)), CancellationToken.None).WaitAsync(Wait)).Digits);
+    }
+
+    [Fact]
+    public async Task Play_ThatCollects_IgnoresDigitsPressedBeforeIt()
+    {
+        await using var audio = new CallAudio("call-1", AudioPlan.Default, new PromptCache(Codecs.Shared), _store, _time, NullLogger.Instance);
+        await audio.RunAsync(_events, CancellationToken.None);
+        audio.ReceiveDigit('9');
+        var play = audio.PlayAsync(
+            new PlayRequest { Kind = PlayKind.Tone, FrequencyHz = 440, Duration = TimeSpan.FromMilliseconds(40), Collect = new PlayCollect { MaxDigits = 4, Terminator = '#', Timeout = TimeSpan.FromSeconds(5) } },
+            CancellationToken.None);
+        Tick(audio);
+        Tick(audio);
+        Assert.True(await play.WaitAsync(Wait));
+
+        var collect = audio.CollectAsync(new CollectDigitsStep(4, '#', TimeSpan.FromSeconds(5)), CancellationToken.None);
+        foreach (var digit in "12#")
+        {
+            audio.ReceiveDigit(digit);
+        }
+
+        Assert.Equal("12", (await collect.WaitAsync(Wait)).Digits);
     }
 }
