@@ -35,7 +35,7 @@ internal static class E2E
     public static bool IsFinal(this JsonElement call) => call.State() is "ended" or "failed";
 
     public static bool HasMediaStats(this JsonElement call) =>
-        call.TryGetProperty("mediaStats", out var m) && m.ValueKind == JsonValueKind.Object;
+        call.TryGetProperty("media", out var m) && m.ValueKind == JsonValueKind.Object;
 
     /// <summary>Dials and asserts the dial API accepted the call (202).</summary>
     public static async Task<string> DialAcceptedAsync(this LocalProduct product, string user, object? audio = null)
