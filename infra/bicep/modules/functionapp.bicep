@@ -22,6 +22,8 @@ param dialBurst int
 param instanceMemoryMB int
 param metaPhoneNumberIds array
 param metaDefaultPhoneNumberId string
+@description('Prompts:ContainerUrl: audio plans may play blobs of this container only (checked at dial time).')
+param promptsContainerUrl string
 param graphApiVersion string
 param graphAccessTokenUri string
 param metaAppSecretUri string
@@ -56,7 +58,6 @@ var baseSettings = {
   WhatsAppGraph__AccessToken: format(keyVaultReference, graphAccessTokenUri)
   WhatsAppGraph__BaseUrl: 'https://graph.facebook.com/'
   WhatsAppGraph__GraphVersion: graphApiVersion
-  WhatsAppGraph__DefaultPhoneNumberId: metaDefaultPhoneNumberId
   Callbacks__SigningSecret: format(keyVaultReference, callbackSigningSecretUri)
   // Command transport to the MediaNodes: Service Bus by identity (Transport:FullyQualifiedNamespace).
   Transport__Kind: 'ServiceBus'
@@ -75,6 +76,8 @@ var baseSettings = {
   CallingSettings__SettingsCacheTtl: '00:01:00'
   Dials__MaxDialsPerSecond: string(maxDialsPerSecond)
   Dials__Burst: string(dialBurst)
+  // Audio plans are checked at dial time against the same prompt sources the nodes allow.
+  Prompts__ContainerUrl: promptsContainerUrl
 }
 
 // Meta__PhoneNumberIds__0..n: the configuration binder reads an array from indexed keys.
