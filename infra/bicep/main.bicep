@@ -210,6 +210,7 @@ module functions 'modules/functionapp.bicep' = {
     metaPhoneNumberIds: metaPhoneNumberIds
     metaDefaultPhoneNumberId: metaDefaultPhoneNumberId
     inboundPlans: inboundPlans
+    promptsContainerUrl: mediaStorage.outputs.promptsContainerUrl
     graphApiVersion: graphApiVersion
     graphAccessTokenUri: keyVault.outputs.graphAccessTokenUri
     metaAppSecretUri: keyVault.outputs.metaAppSecretUri
@@ -221,7 +222,7 @@ module functions 'modules/functionapp.bicep' = {
 
 module mediaNodes 'modules/medianode.bicep' = [for (nodeId, i) in nodeIds: if (!empty(mediaNodeImage)) {
   name: 'mediaNode-${nodeId}'
-  dependsOn: [rbac, mediaStorage]
+  dependsOn: [rbac]
   params: {
     location: location
     tags: tags
@@ -244,6 +245,7 @@ module mediaNodes 'modules/medianode.bicep' = [for (nodeId, i) in nodeIds: if (!
     storageConnectionString: 'DefaultEndpointsProtocol=https;AccountName=${mediaAccount.name};AccountKey=${mediaAccount.listKeys().keys[0].value};EndpointSuffix=${environment().suffixes.storage}'
     appInsightsConnectionString: monitoring.outputs.connectionString
     eventsSecret: mediaEventsSecret
+    promptsContainerUrl: mediaStorage.outputs.promptsContainerUrl
   }
 }]
 

@@ -35,7 +35,7 @@ public sealed class CallResultsTests
             steps = new object[]
             {
                 new { tone = new { hz = PromptHz, ms = 1000 } },
-                new { collect = new { max = 4, terminator = "#", timeoutMs = 10_000, name = "pin" } },
+                new { name = "pin", collect = new { max = 4, terminator = "#", timeoutMs = 10_000 } },
                 new { record = new { maxSeconds = 3, format = "wav" } },
             },
         };

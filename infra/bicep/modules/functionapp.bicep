@@ -26,6 +26,8 @@ param metaPhoneNumberIds array
 param metaDefaultPhoneNumberId string
 @description('Audio plan per business phone number id for its inbound calls (CallingSettings:Numbers:{id}:InboundPlan).')
 param inboundPlans object = {}
+@description('Prompts:ContainerUrl: audio plans may play blobs of this container only (checked at dial time).')
+param promptsContainerUrl string
 param graphApiVersion string
 param graphAccessTokenUri string
 param metaAppSecretUri string
@@ -60,7 +62,6 @@ var baseSettings = {
   WhatsAppGraph__AccessToken: format(keyVaultReference, graphAccessTokenUri)
   WhatsAppGraph__BaseUrl: 'https://graph.facebook.com/'
   WhatsAppGraph__GraphVersion: graphApiVersion
-  WhatsAppGraph__DefaultPhoneNumberId: metaDefaultPhoneNumberId
   Callbacks__SigningSecret: format(keyVaultReference, callbackSigningSecretUri)
   // Command transport to the MediaNodes: Service Bus by identity (Transport:FullyQualifiedNamespace).
   Transport__Kind: 'ServiceBus'
@@ -81,6 +82,8 @@ var baseSettings = {
   CallingSettings__SettingsCacheTtl: '00:01:00'
   Dials__MaxDialsPerSecond: string(maxDialsPerSecond)
   Dials__Burst: string(dialBurst)
+  // Audio plans are checked at dial time against the same prompt sources the nodes allow.
+  Prompts__ContainerUrl: promptsContainerUrl
 }
 
 // Meta__PhoneNumberIds__0..n: the configuration binder reads an array from indexed keys.

@@ -27,6 +27,8 @@ param eventsSecret string
 @secure()
 @description('Connection string of the nodes\' account (modules/mediastorage.bicep): heartbeats, prompts, recordings.')
 param storageConnectionString string
+@description('Prompts:ContainerUrl: the only container of the account prompts are read from (never recordings).')
+param promptsContainerUrl string
 
 var baseEnvironment = [
   { name: 'MediaNode__NodeId', value: nodeId }
@@ -39,6 +41,7 @@ var baseEnvironment = [
   // Heartbeats, prompts and recordings: the node builds its clients from this connection string
   // (MediaNodeOptions.StorageConnectionString), so its account keeps shared keys (mediastorage.bicep).
   { name: 'MediaNode__StorageConnectionString', secureValue: storageConnectionString }
+  { name: 'Prompts__ContainerUrl', value: promptsContainerUrl }
   { name: 'MediaNode__Transport__Kind', value: 'ServiceBus' }
   { name: 'MediaNode__Transport__FullyQualifiedNamespace', value: serviceBusNamespace }
   { name: 'MediaNode__Transport__NewCallsQueue', value: newCallsQueue }

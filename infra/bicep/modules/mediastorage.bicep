@@ -77,3 +77,6 @@ resource retention 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05
 
 output name string = account.name
 output blobEndpoint string = account.properties.primaryEndpoints.blob
+
+@description('The one container prompts are played from (Prompts:ContainerUrl of the Functions and the nodes); never recordings.')
+output promptsContainerUrl string = '${account.properties.primaryEndpoints.blob}${prompts.name}'

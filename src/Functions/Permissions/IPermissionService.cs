@@ -5,7 +5,7 @@ namespace Serverless.Functions.Permissions;
 /// <summary>
 /// Call permissions per (business number, user): Meta's <c>call_permissions</c> cached in Table Storage, our
 /// request guard, reply webhooks and the unanswered-calls streak (meta-calling-api.md §3).
-/// A null <c>phoneNumberId</c> means <c>WhatsAppGraph:DefaultPhoneNumberId</c>.
+/// A null <c>phoneNumberId</c> means <c>Meta:DefaultPhoneNumberId</c>.
 /// </summary>
 public interface IPermissionService
 {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Serverless.Functions.Hosting;
 using Serverless.Shared.WhatsApp;
 using Serverless.Shared.WhatsApp.Graph;
 using Serverless.Shared.WhatsApp.Graph.Models;
@@ -26,17 +27,17 @@ public sealed partial class PermissionService : IPermissionService
         PermissionStore store,
         CallPermissionsRateLimiter limiter,
         IOptions<PermissionOptions> options,
-        IOptions<WhatsAppGraphOptions> graphOptions,
+        IOptions<MetaOptions> meta,
         TimeProvider time,
         ILogger<PermissionService> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(graphOptions);
+        ArgumentNullException.ThrowIfNull(meta);
         _graph = graph;
         _store = store;
         _limiter = limiter;
         _options = options.Value;
-        _defaultPhoneNumberId = graphOptions.Value.DefaultPhoneNumberId;
+        _defaultPhoneNumberId = meta.Value.DefaultPhoneNumberId;
         _time = time;
         _logger = logger;
         _guard = new RequestGuard(_options.MaxRequestsPerDay, _options.MaxRequestsPerWeek);
@@ -141,7 +142,7 @@ public sealed partial class PermissionService : IPermissionService
         var pn = phoneNumberId ?? _defaultPhoneNumberId;
         if (string.IsNullOrEmpty(pn) || pn.Length > 32 || !pn.All(char.IsAsciiDigit))
         {
-            throw new ArgumentException("No valid business phone-number id (pass one or set WhatsAppGraph:DefaultPhoneNumberId).", nameof(phoneNumberId));
+            throw new ArgumentException("No valid business phone-number id (pass one or set Meta:DefaultPhoneNumberId).", nameof(phoneNumberId));
         }
 
         return (pn, user);

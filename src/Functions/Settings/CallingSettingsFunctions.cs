@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
+using Serverless.Functions.Hosting;
 using Serverless.Shared.WhatsApp.Graph;
 using Serverless.Shared.WhatsApp.Graph.Models;
 
@@ -13,7 +14,7 @@ namespace Serverless.Functions.Settings;
 /// <c>GET</c>/<c>PUT /api/settings/calling</c>: Meta's <c>calling</c> settings object as is (snake_case),
 /// validated by <see cref="CallingSettingsValidator"/> before anything is sent. See README.md for the SIP caveat.
 /// </summary>
-public sealed class CallingSettingsFunctions(IWhatsAppGraphClient graph, IOptions<WhatsAppGraphOptions> graphOptions)
+public sealed class CallingSettingsFunctions(IWhatsAppGraphClient graph, IOptions<MetaOptions> meta)
 {
     private const int MaxBodyBytes = 64 * 1024;
 
@@ -110,7 +111,7 @@ public sealed class CallingSettingsFunctions(IWhatsAppGraphClient graph, IOption
     private string? PhoneNumberId(HttpRequest request)
     {
         var fromQuery = request.Query["phoneNumberId"].ToString();
-        var id = fromQuery.Length > 0 ? fromQuery : graphOptions.Value.DefaultPhoneNumberId;
+        var id = fromQuery.Length > 0 ? fromQuery : meta.Value.DefaultPhoneNumberId;
         return id is { Length: > 0 } && id.All(char.IsAsciiDigit) ? id : null;
     }
 

@@ -11,7 +11,7 @@ public static class CallingSettingsServiceCollectionExtensions
     /// <summary>
     /// Binds <see cref="CallingSettingsOptions"/> from section <see cref="CallingSettingsOptions.SectionName"/>,
     /// validated on start. The functions also need <c>IWhatsAppGraphClient</c> (AddWhatsAppGraphClient) and
-    /// <c>WhatsAppGraphOptions.DefaultPhoneNumberId</c> unless callers pass <c>?phoneNumberId=</c>.
+    /// <c>Meta:DefaultPhoneNumberId</c> unless callers pass <c>?phoneNumberId=</c>.
     /// </summary>
     public static IServiceCollection AddCallingSettings(this IServiceCollection services, IConfiguration configuration)
     {

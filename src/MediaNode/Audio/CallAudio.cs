@@ -507,7 +507,33 @@ public sealed class CallAudio : IAsyncDisposable
 
         try
         {
-            await Task.Delay(step.MaxDuration, _time, cancellationToken);
+            if (step.Terminator is not { } terminator)
+            {
+                await Task.Delay(step.MaxDuration, _time, cancellationToken);
+                return;
+            }
+
+            // Digits typed before the step would end it at once (a voicemail's '#' from an earlier menu): drop them.
+            while (_digits.Reader.TryRead(out _))
+            {
+            }
+
+            using var timeout = new CancellationTokenSource(step.MaxDuration, _time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+            try
+            {
+                while (await _digits.Reader.ReadAsync(linked.Token) != terminator)
+                {
+                }
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // MaxDuration reached.
+            }
+            catch (ChannelClosedException)
+            {
+                // Disposed mid-step.
+            }
         }
         finally
         {

@@ -195,15 +195,9 @@ internal static partial class AudioPlanParser
             return false;
         }
 
-        char? terminator = null;
-        if (body.TryGetProperty("terminator", out var value) && value.ValueKind != JsonValueKind.Null)
+        if (!Terminator(body, at, out var terminator, out error))
         {
-            if (value.ValueKind != JsonValueKind.String || value.GetString() is not { Length: 1 } symbol || !DtmfSymbols.Contains(symbol[0], StringComparison.Ordinal))
-            {
-                return Fail(at + ".terminator", "must be one DTMF symbol (0-9, *, #, A-D)", out error);
-            }
-
-            terminator = symbol[0];
+            return false;
         }
 
         step = new CollectDigitsStep(max, terminator, TimeSpan.FromMilliseconds(timeoutMs));
@@ -213,7 +207,7 @@ internal static partial class AudioPlanParser
     private static bool TryRecord(JsonElement body, string at, out AudioStep step, out AudioPlanError? error)
     {
         step = new HangupStep();
-        if (!Body(body, at, out error, "maxSeconds", "format")
+        if (!Body(body, at, out error, "maxSeconds", "format", "terminator")
             || !Int(body, at, "maxSeconds", 1, AudioPlanLimits.MaxRecordSeconds, out var seconds, out error))
         {
             return false;
@@ -235,7 +229,29 @@ internal static partial class AudioPlanParser
             }
         }
 
-        step = new RecordStep(TimeSpan.FromSeconds(seconds), format);
+        if (!Terminator(body, at, out var terminator, out error))
+        {
+            return false;
+        }
+
+        step = new RecordStep(TimeSpan.FromSeconds(seconds), format) { Terminator = terminator };
+        return true;
+    }
+
+    private static bool Terminator(JsonElement body, string at, out char? terminator, out AudioPlanError? error)
+    {
+        terminator = null;
+        error = null;
+        if (body.TryGetProperty("terminator", out var value) && value.ValueKind != JsonValueKind.Null)
+        {
+            if (value.ValueKind != JsonValueKind.String || value.GetString() is not { Length: 1 } symbol || !DtmfSymbols.Contains(symbol[0], StringComparison.Ordinal))
+            {
+                return Fail(at + ".terminator", "must be one DTMF symbol (0-9, *, #, A-D)", out error);
+            }
+
+            terminator = symbol[0];
+        }
+
         return true;
     }
 

@@ -23,8 +23,15 @@ public sealed record PauseStep(TimeSpan Duration) : AudioStep;
 /// </summary>
 public sealed record CollectDigitsStep(int MaxDigits, char? Terminator, TimeSpan Timeout) : AudioStep;
 
-/// <summary>Records the caller for up to <paramref name="MaxDuration"/> (the call ending stops it too).</summary>
-public sealed record RecordStep(TimeSpan MaxDuration, RecordingFormat Format) : AudioStep;
+/// <summary>
+/// Records the caller for up to <paramref name="MaxDuration"/>; the call ending stops it too, and so does
+/// <see cref="Terminator"/> when pressed during the step (digits typed before the step do not count).
+/// </summary>
+public sealed record RecordStep(TimeSpan MaxDuration, RecordingFormat Format) : AudioStep
+{
+    /// <summary>The DTMF symbol that ends the recording early (JSON <c>terminator</c>); null records for the whole step.</summary>
+    public char? Terminator { get; init; }
+}
 
 /// <summary>Sends the caller's own Opus packets back to them for a while (no decode).</summary>
 public sealed record EchoStep(TimeSpan Duration) : AudioStep;

@@ -17,7 +17,7 @@ public sealed class PromptOptions
     public Uri? ContainerUrl { get; set; }
 
     /// <summary>Optional https URL prefixes (each ending in <c>/</c>) whose files may be played as prompts.</summary>
-    public IList<string> AllowedUrlPrefixes { get; init; } = [];
+    public IList<string>? AllowedUrlPrefixes { get; set; }
 
     /// <summary>Every reason these options are unusable; empty when they are fine.</summary>
     public static IEnumerable<string> Problems(PromptOptions options)
@@ -38,7 +38,7 @@ public sealed class PromptOptions
             }
         }
 
-        foreach (var prefix in options.AllowedUrlPrefixes)
+        foreach (var prefix in options.AllowedUrlPrefixes ?? [])
         {
             if (!Uri.TryCreate(prefix, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps
                 || !prefix.EndsWith('/') || uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0

@@ -45,7 +45,7 @@ public sealed partial class PromptSourcePolicy
 
         _container = options.ContainerUrl;
         _containerPath = _container?.AbsolutePath.TrimEnd('/') + "/";
-        _prefixes = options.AllowedUrlPrefixes.Select(p => new Uri(p, UriKind.Absolute).AbsoluteUri).ToArray();
+        _prefixes = (options.AllowedUrlPrefixes ?? []).Select(p => new Uri(p, UriKind.Absolute).AbsoluteUri).ToArray();
     }
 
     /// <summary>Bundled prompts only: no container, no allowlist.</summary>

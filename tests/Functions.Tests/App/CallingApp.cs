@@ -82,7 +82,6 @@ internal sealed class CallingApp : IAsyncDisposable
         ["Dials:TablePrefix"] = prefix,
         ["Callbacks:SigningSecret"] = CallbackSecret,
         ["Callbacks:AllowLoopback"] = "true",
-        ["WhatsAppGraph:DefaultPhoneNumberId"] = PhoneNumberId,
         ["WhatsAppGraph:BaseUrl"] = graph.AbsoluteUri,
         ["WhatsAppGraph:AccessToken"] = AccessToken,
         ["WhatsAppGraph:MaxRetryAttempts"] = "0",

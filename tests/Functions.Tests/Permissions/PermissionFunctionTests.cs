@@ -4,6 +4,7 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Serverless.Functions.Hosting;
 using Serverless.Functions.Permissions;
 using Serverless.Functions.Tests.Calls;
 using Serverless.Functions.Tests.Settings;
@@ -39,9 +40,10 @@ public sealed class PermissionFunctionTests : IAsyncLifetime, IDisposable
                 {
                     o.BaseUrl = _graph.BaseUrl;
                     o.AccessToken = "test-token";
-                    o.DefaultPhoneNumberId = PhoneNumberId;
                     o.MaxRetryAttempts = 0;
                 });
+                // The one default business number is Meta:DefaultPhoneNumberId.
+                services.Configure<MetaOptions>(o => { o.PhoneNumberIds.Add(PhoneNumberId); o.DefaultPhoneNumberId = PhoneNumberId; });
                 services.AddCallPermissions(configuration);
             },
             IncludeEnvironmentVariables = false,

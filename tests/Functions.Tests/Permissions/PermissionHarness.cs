@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Serverless.Functions.Hosting;
 using Serverless.Functions.Permissions;
 using Serverless.Functions.Tests.Calls;
 using Serverless.Functions.Tests.Settings;
@@ -62,9 +63,10 @@ internal sealed class PermissionHarness : IAsyncDisposable
         {
             o.BaseUrl = harness.Graph.BaseUrl;
             o.AccessToken = "test-token";
-            o.DefaultPhoneNumberId = PhoneNumberId;
             o.MaxRetryAttempts = 0; // our service owns the 613 back-off under test
         });
+        // The one default business number is Meta:DefaultPhoneNumberId.
+        services.Configure<MetaOptions>(o => { o.PhoneNumberIds.Add(PhoneNumberId); o.DefaultPhoneNumberId = PhoneNumberId; });
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Permissions:TablePrefix"] = harness._prefix })
             .Build();

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Serverless.Functions.Hosting;
 using Serverless.Functions.Settings;
 using Serverless.Shared.WhatsApp.Graph;
 using Serverless.Testing.FunctionsHost;
@@ -28,9 +29,10 @@ public sealed class CallingSettingsFunctionTests : IAsyncLifetime, IDisposable
                 {
                     o.BaseUrl = _graph.BaseUrl;
                     o.AccessToken = "test-token";
-                    o.DefaultPhoneNumberId = "1234567";
                     o.MaxRetryAttempts = 0;
                 });
+                // The one default business number is Meta:DefaultPhoneNumberId.
+                services.Configure<MetaOptions>(o => { o.PhoneNumberIds.Add("1234567"); o.DefaultPhoneNumberId = "1234567"; });
                 services.AddCallingSettings(configuration);
             },
             IncludeEnvironmentVariables = false,

@@ -21,6 +21,7 @@ internal static partial class MediaNodeSettings
         ["eventsUrl"] = SampleEventsUrl,
         ["eventsSecret"] = "sample-events-secret-0123456789",
         ["storageConnectionString"] = "DefaultEndpointsProtocol=https;AccountName=sthb;AccountKey=c2FtcGxl;EndpointSuffix=core.windows.net",
+        ["promptsContainerUrl"] = "https://sthb.blob.core.windows.net/prompts",
         ["serviceBusNamespace"] = "sb-sample.servicebus.windows.net",
         ["newCallsQueue"] = "commands-new",
         ["nodeQueuePrefix"] = "commands-",

@@ -80,6 +80,23 @@ public sealed class CallAudioTests
     }
 
     [Fact]
+    public async Task Record_WithATerminator_EndsWhenItIsPressed_ThenTheNextStepRuns()
+    {
+        await using var audio = Create(
+            new RecordStep(TimeSpan.FromSeconds(60), RecordingFormat.OggOpus) { Terminator = '#' }, new HangupStep());
+        audio.ReceiveDigit('#'); // typed before the step: does not end it
+        var run = audio.RunAsync(_events, CancellationToken.None);
+
+        audio.ReceiveDigit('5');
+        Assert.False(run.IsCompleted);
+        audio.ReceiveDigit('#');
+        await run.WaitAsync(Wait);
+
+        Assert.Equal(1, _events.Hangups);
+        Assert.Equal(0, _events.Finished);
+    }
+
+    [Fact]
     public async Task Tone_SendsOneFramePerTickForItsDuration_ThenTheSourceIsEmpty()
     {
         await using var audio = Create(new ToneStep(440, TimeSpan.FromMilliseconds(100)));

@@ -15,7 +15,7 @@ public sealed class AudioPlanTests
             {"steps":[{"prompt":"https://acct.blob.core.windows.net/prompts/welcome.wav"},
               {"tone":{"hz":440,"ms":1000}},{"pause":{"ms":500}},
               {"collect":{"max":4,"terminator":"#","timeoutMs":5000}},
-              {"record":{"maxSeconds":60}},{"record":{"maxSeconds":5,"format":"wav"}},
+              {"record":{"maxSeconds":60}},{"record":{"maxSeconds":5,"format":"wav","terminator":"#"}},
               {"echo":{"ms":3000}},{"prompt":"beep"},{"hangup":{}}]}
             """);
 
@@ -29,7 +29,7 @@ public sealed class AudioPlanTests
                 new PauseStep(TimeSpan.FromMilliseconds(500)),
                 new CollectDigitsStep(4, '#', TimeSpan.FromSeconds(5)),
                 new RecordStep(TimeSpan.FromSeconds(60), RecordingFormat.OggOpus),
-                new RecordStep(TimeSpan.FromSeconds(5), RecordingFormat.Wav),
+                new RecordStep(TimeSpan.FromSeconds(5), RecordingFormat.Wav) { Terminator = '#' },
                 new EchoStep(TimeSpan.FromSeconds(3)),
                 new PromptStep("beep"),
                 new HangupStep(),
@@ -74,6 +74,7 @@ public sealed class AudioPlanTests
     [InlineData("""{"steps":[{"collect":{"max":3,"terminator":"x","timeoutMs":1000}}]}""", "steps[0].collect.terminator", "DTMF")]
     [InlineData("""{"steps":[{"record":{"maxSeconds":3601}}]}""", "steps[0].record.maxSeconds", "from 1 to 3600")]
     [InlineData("""{"steps":[{"record":{"maxSeconds":10,"format":"mp3"}}]}""", "steps[0].record.format", "ogg")]
+    [InlineData("""{"steps":[{"record":{"maxSeconds":10,"terminator":"x"}}]}""", "steps[0].record.terminator", "DTMF")]
     [InlineData("""{"steps":[{"prompt":""}]}""", "steps[0].prompt", "non-empty")]
     [InlineData("""{"steps":[{"prompt":"../etc/passwd"}]}""", "steps[0].prompt", "bundled prompt name")]
     [InlineData("""{"steps":[{"prompt":"file:///etc/passwd"}]}""", "steps[0].prompt", "bundled prompt name")]

@@ -24,10 +24,6 @@ public sealed class WhatsAppGraphOptions : IValidatableObject
     [Required]
     public string AccessToken { get; set; } = string.Empty;
 
-    /// <summary>Business number callers use when a request names none (several numbers per deployment are fine).</summary>
-    [RegularExpression(@"^\d+$")]
-    public string? DefaultPhoneNumberId { get; set; }
-
     /// <summary>Timeout of one attempt.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(15);

@@ -63,14 +63,6 @@ public sealed class WhatsAppGraphOptionsTests
         }));
 
     [Fact]
-    public void A_default_phone_number_id_must_be_digits() =>
-        Assert.Throws<OptionsValidationException>(() => Resolve(o =>
-        {
-            o.AccessToken = "EAAtoken";
-            o.DefaultPhoneNumberId = "12/34";
-        }));
-
-    [Fact]
     public void Options_bind_from_a_configuration_section()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -78,7 +70,6 @@ public sealed class WhatsAppGraphOptionsTests
             ["WhatsAppGraph:BaseUrl"] = "http://127.0.0.1:5000/",
             ["WhatsAppGraph:GraphVersion"] = "v24.0",
             ["WhatsAppGraph:AccessToken"] = "EAAfromconfig",
-            ["WhatsAppGraph:DefaultPhoneNumberId"] = "106540352242922",
             ["WhatsAppGraph:RequestTimeout"] = "00:00:05",
             ["WhatsAppGraph:MaxRetryAttempts"] = "2",
         }).Build();
@@ -89,7 +80,6 @@ public sealed class WhatsAppGraphOptionsTests
         var options = provider.GetRequiredService<IOptions<WhatsAppGraphOptions>>().Value;
 
         Assert.Equal(("http://127.0.0.1:5000/", "v24.0", "EAAfromconfig"), (options.BaseUrl, options.GraphVersion, options.AccessToken));
-        Assert.Equal("106540352242922", options.DefaultPhoneNumberId);
         Assert.Equal(TimeSpan.FromSeconds(5), options.RequestTimeout);
         Assert.Equal(2, options.MaxRetryAttempts);
         Assert.IsType<WhatsAppGraphClient>(provider.GetRequiredService<IWhatsAppGraphClient>());
