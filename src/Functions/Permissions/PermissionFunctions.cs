@@ -4,15 +4,19 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
+using Serverless.Functions.Api;
+using Serverless.Functions.Hosting;
 using Serverless.Shared.WhatsApp.Graph;
 
 namespace Serverless.Functions.Permissions;
 
 /// <summary>
 /// <c>POST /api/permissions/{waId}/request</c> (optional JSON body <c>{"bodyText":"…"}</c>) and
-/// <c>GET /api/permissions/{waId}</c>. Optional <c>?phoneNumberId=</c> picks the business number.
+/// <c>GET /api/permissions/{waId}</c>. Optional <c>?phoneNumberId=</c> picks the business number, one of
+/// <c>Meta:PhoneNumberIds</c> (default <c>Meta:DefaultPhoneNumberId</c>).
 /// </summary>
-public sealed class PermissionFunctions(IPermissionService permissions, TimeProvider time)
+public sealed class PermissionFunctions(IPermissionService permissions, TimeProvider time, IOptions<MetaOptions> meta)
 {
     private const int MaxBodyBytes = 16 * 1024;
 
@@ -23,6 +27,11 @@ public sealed class PermissionFunctions(IPermissionService permissions, TimeProv
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (PhoneNumberId(request) is not { } phoneNumberId)
+        {
+            return Problems.UnknownPhoneNumberId();
+        }
+
         var (bodyText, bodyProblem) = await ReadBodyTextAsync(request, cancellationToken);
         if (bodyProblem is not null)
         {
@@ -31,7 +40,7 @@ public sealed class PermissionFunctions(IPermissionService permissions, TimeProv
 
         try
         {
-            var outcome = await permissions.RequestPermissionAsync(waId, bodyText, PhoneNumberId(request), cancellationToken);
+            var outcome = await permissions.RequestPermissionAsync(waId, bodyText, phoneNumberId, cancellationToken);
             return outcome switch
             {
                 PermissionRequestOutcome.Sent sent => new ObjectResult(new { messageId = sent.MessageId, nextRequestAllowedAt = sent.NextRequestAllowedAt })
@@ -61,9 +70,14 @@ public sealed class PermissionFunctions(IPermissionService permissions, TimeProv
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (PhoneNumberId(request) is not { } phoneNumberId)
+        {
+            return Problems.UnknownPhoneNumberId();
+        }
+
         try
         {
-            var view = await permissions.GetAsync(waId, PhoneNumberId(request), cancellationToken);
+            var view = await permissions.GetAsync(waId, phoneNumberId, cancellationToken);
             return new OkObjectResult(PermissionViewJson.From(view));
         }
         catch (ArgumentException ex)
@@ -131,6 +145,5 @@ public sealed class PermissionFunctions(IPermissionService permissions, TimeProv
         }
     }
 
-    private static string? PhoneNumberId(HttpRequest request) =>
-        request.Query["phoneNumberId"].ToString() is { Length: > 0 } id ? id : null;
+    private string? PhoneNumberId(HttpRequest request) => meta.Value.ResolveServed(request.Query["phoneNumberId"].ToString());
 }

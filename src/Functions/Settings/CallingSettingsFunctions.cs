@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
+using Serverless.Functions.Api;
+using Serverless.Functions.Hosting;
 using Serverless.Shared.WhatsApp.Graph;
 using Serverless.Shared.WhatsApp.Graph.Models;
 
@@ -12,8 +14,10 @@ namespace Serverless.Functions.Settings;
 /// <summary>
 /// <c>GET</c>/<c>PUT /api/settings/calling</c>: Meta's <c>calling</c> settings object as is (snake_case),
 /// validated by <see cref="CallingSettingsValidator"/> before anything is sent. See README.md for the SIP caveat.
+/// Writing is Admin level (the master key): a host or function key, as handed to integrations for dialling, can
+/// read but never turn calling off or move SIP elsewhere. Only numbers in <c>Meta:PhoneNumberIds</c> are served.
 /// </summary>
-public sealed class CallingSettingsFunctions(IWhatsAppGraphClient graph, IOptions<WhatsAppGraphOptions> graphOptions)
+public sealed class CallingSettingsFunctions(IWhatsAppGraphClient graph, IOptions<MetaOptions> meta)
 {
     private const int MaxBodyBytes = 64 * 1024;
 
@@ -23,9 +27,9 @@ public sealed class CallingSettingsFunctions(IWhatsAppGraphClient graph, IOption
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (PhoneNumberId(request) is not { } phoneNumberId)
+        if (meta.Value.ResolveServed(request.Query["phoneNumberId"].ToString()) is not { } phoneNumberId)
         {
-            return SettingsProblems.NoPhoneNumber();
+            return Problems.UnknownPhoneNumberId();
         }
 
         try
@@ -42,13 +46,13 @@ public sealed class CallingSettingsFunctions(IWhatsAppGraphClient graph, IOption
 
     [Function("PutCallingSettings")]
     public async Task<IActionResult> PutAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "put", Route = "settings/calling")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Admin, "put", Route = "settings/calling")] HttpRequest request,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (PhoneNumberId(request) is not { } phoneNumberId)
+        if (meta.Value.ResolveServed(request.Query["phoneNumberId"].ToString()) is not { } phoneNumberId)
         {
-            return SettingsProblems.NoPhoneNumber();
+            return Problems.UnknownPhoneNumberId();
         }
 
         CallingSettings? settings;
@@ -105,13 +109,6 @@ public sealed class CallingSettingsFunctions(IWhatsAppGraphClient graph, IOption
         }
 
         return root.Deserialize(WhatsAppGraphJsonContext.Default.CallingSettings);
-    }
-
-    private string? PhoneNumberId(HttpRequest request)
-    {
-        var fromQuery = request.Query["phoneNumberId"].ToString();
-        var id = fromQuery.Length > 0 ? fromQuery : graphOptions.Value.DefaultPhoneNumberId;
-        return id is { Length: > 0 } && id.All(char.IsAsciiDigit) ? id : null;
     }
 
     private static ContentResult Json(CallingSettings settings, HttpStatusCode status) => new()
