@@ -160,8 +160,9 @@ public sealed partial class CallsApi(
         {
             page = await store.ListAsync(state, since, token, pageSize, cancellationToken);
         }
-        catch (FormatException)
+        catch (ArgumentException) when (token is not null)
         {
+            // The store refuses tokens it did not issue (not base64url, not UTF-8, not its "<partition> <row>" form).
             return Problems.Create(StatusCodes.Status400BadRequest, ProblemTypes.InvalidQuery, "'continuationToken' is not one this API issued.");
         }
 

@@ -145,8 +145,43 @@ public sealed record DialRequest
             return false;
         }
 
-        value = element.GetString();
+        if (!TryText(element, out value))
+        {
+            problem = $"{name} is not valid Unicode text.";
+            return false;
+        }
+
         return true;
+    }
+
+    /// <summary>
+    /// The string, or false for a JSON escape that spells a lone UTF-16 surrogate ("\ud800"): well-formed JSON but no
+    /// text, and <see cref="JsonElement.GetString"/> throws on it. That is the client's bad input (400), not a 500.
+    /// </summary>
+    private static bool TryName(JsonProperty property)
+    {
+        try
+        {
+            return property.Name is not null;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static bool TryText(JsonElement element, [NotNullWhen(true)] out string? text)
+    {
+        try
+        {
+            text = element.GetString()!;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = null;
+            return false;
+        }
     }
 
     private static bool TryMetadata(JsonElement root, out Dictionary<string, string> metadata, out string? problem)
@@ -166,6 +201,12 @@ public sealed record DialRequest
 
         foreach (var property in element.EnumerateObject())
         {
+            if (!TryName(property) || (property.Value.ValueKind == JsonValueKind.String && !TryText(property.Value, out _)))
+            {
+                problem = "metadata keys and values must be valid Unicode text.";
+                return false;
+            }
+
             if (property.Value.ValueKind != JsonValueKind.String
                 || property.Value.GetString() is not { Length: <= MaxMetadataValueLength } text
                 || property.Name.Length is 0 or > 64)

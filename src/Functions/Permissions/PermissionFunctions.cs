@@ -110,21 +110,20 @@ public sealed class PermissionFunctions(IPermissionService permissions, TimeProv
 
     private static async Task<(string? BodyText, ObjectResult? Problem)> ReadBodyTextAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, cancellationToken);
-        if (buffer.Length == 0)
+        var body = await BodyReader.ReadAsync(request, MaxBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            return (null, Problems.TooLarge(MaxBodyBytes));
+        }
+
+        if (body.Length == 0)
         {
             return (null, null);
         }
 
-        if (buffer.Length > MaxBodyBytes)
-        {
-            return (null, PermissionProblems.Create(HttpStatusCode.BadRequest, "invalid-body", "Invalid body", $"At most {MaxBodyBytes} bytes."));
-        }
-
         try
         {
-            using var json = JsonDocument.Parse(buffer.ToArray());
+            using var json = JsonDocument.Parse(body);
             if (json.RootElement.ValueKind != JsonValueKind.Object)
             {
                 return (null, PermissionProblems.Create(HttpStatusCode.BadRequest, "invalid-body", "Invalid body", "Send a JSON object like {\"bodyText\":\"…\"}."));
@@ -142,6 +141,11 @@ public sealed class PermissionFunctions(IPermissionService permissions, TimeProv
         catch (JsonException ex)
         {
             return (null, PermissionProblems.Create(HttpStatusCode.BadRequest, "invalid-body", "Invalid body", ex.Message));
+        }
+        catch (InvalidOperationException)
+        {
+            // bodyText spelled a lone surrogate escape ("\ud800"): well-formed JSON, but not text.
+            return (null, PermissionProblems.Create(HttpStatusCode.BadRequest, "invalid-body", "Invalid body", "bodyText is not valid Unicode text."));
         }
     }
 

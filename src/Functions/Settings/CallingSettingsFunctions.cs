@@ -58,14 +58,18 @@ public sealed class CallingSettingsFunctions(IWhatsAppGraphClient graph, IOption
         CallingSettings? settings;
         try
         {
-            using var buffer = new MemoryStream();
-            await request.Body.CopyToAsync(buffer, cancellationToken);
-            if (buffer.Length is 0 or > MaxBodyBytes)
+            var body = await BodyReader.ReadAsync(request, MaxBodyBytes, cancellationToken);
+            if (body is null)
+            {
+                return Problems.TooLarge(MaxBodyBytes);
+            }
+
+            if (body.Length == 0)
             {
                 return SettingsProblems.Create(HttpStatusCode.BadRequest, "invalid-body", "Invalid body", $"Send Meta's calling object as JSON, 1 to {MaxBodyBytes} bytes.");
             }
 
-            settings = Parse(buffer.ToArray());
+            settings = Parse(body);
         }
         catch (JsonException ex)
         {

@@ -134,6 +134,15 @@ public sealed class PermissionFunctionTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Body_text_with_a_lone_surrogate_is_a_400_problem()
+    {
+        using var response = await PostRequestAsync("""{"bodyText":"call us \ud800"}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty(_graph.Requests);
+    }
+
+    [Fact]
     public async Task Body_text_that_is_not_a_string_is_a_400_problem()
     {
         using var response = await PostRequestAsync("""{"bodyText":42}""");
