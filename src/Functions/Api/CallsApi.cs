@@ -54,7 +54,13 @@ public sealed partial class CallsApi(
         var callId = CallIds.New(time);
         if (idempotencyKey.Length > 0)
         {
-            var reservation = await store.TryReserveIdempotencyKeyAsync(idempotencyKey, callId, cancellationToken);
+            var fingerprint = RequestFingerprint.Of(body);
+            var reservation = await store.TryReserveIdempotencyKeyAsync(idempotencyKey, callId, fingerprint, cancellationToken);
+            if (!reservation.Matches(fingerprint))
+            {
+                return RequestFingerprint.Mismatch(IdempotencyKeyHeader);
+            }
+
             if (!reservation.Reserved && await store.GetAsync(reservation.CallId, cancellationToken) is not null)
             {
                 return await AcceptedAsync(reservation.CallId, cancellationToken);

@@ -55,7 +55,13 @@ public sealed class DialsApi(
         var dialId = DialStore.NewId(time);
         if (idempotencyKey.Length > 0)
         {
-            var reservation = await dials.ReserveKeyAsync(idempotencyKey, dialId, cancellationToken);
+            var fingerprint = RequestFingerprint.Of(body);
+            var reservation = await dials.ReserveKeyAsync(idempotencyKey, dialId, fingerprint, cancellationToken);
+            if (reservation.RequestHash is { } held && held != fingerprint)
+            {
+                return RequestFingerprint.Mismatch(DialRequestValidator.IdempotencyKeyHeader);
+            }
+
             if (!reservation.Reserved && await dials.GetAsync(reservation.DialId, cancellationToken) is { } existing)
             {
                 return new AcceptedResult(Location(existing.DialId), await ResourceAsync(existing, cancellationToken));
