@@ -13,9 +13,6 @@ namespace Serverless.Functions.Callbacks;
 public sealed partial class StatusCallbacks(
     ICallbackDispatcher dispatcher, ICallStore store, IOptions<CallbackOptions> options, ILogger<StatusCallbacks> logger)
 {
-    /// <summary>The metadata key the dial API stores the call's callback URL under.</summary>
-    public const string CallbackUrlKey = "callbackUrl";
-
     /// <summary>The metadata key DTMF digits collected during the call are stored under.</summary>
     public const string DigitsKey = "digitsCollected";
 
@@ -65,7 +62,7 @@ public sealed partial class StatusCallbacks(
 
     private async Task EnqueueAsync(CallRecord call, long sequence, DateTimeOffset at, CallState state, CancellationToken cancellationToken)
     {
-        var url = call.Metadata.TryGetValue(CallbackUrlKey, out var own) ? own : options.Value.DefaultCallbackUrl?.AbsoluteUri;
+        var url = call.CallbackUrl ?? options.Value.DefaultCallbackUrl?.AbsoluteUri;
         if (url is null)
         {
             return;

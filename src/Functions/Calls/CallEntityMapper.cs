@@ -36,6 +36,7 @@ internal static class CallEntityMapper
         Set(e, "NodeId", call.NodeId);
         Set(e, "BizOpaqueData", call.BizOpaqueData);
         Set(e, "IdempotencyKey", call.IdempotencyKey);
+        Set(e, "CallbackUrl", call.CallbackUrl);
         if (call.LastError is { } error)
         {
             e["LastErrorCode"] = error.Code;
@@ -94,6 +95,7 @@ internal static class CallEntityMapper
             NodeId = e.GetString("NodeId"),
             BizOpaqueData = e.GetString("BizOpaqueData"),
             IdempotencyKey = e.GetString("IdempotencyKey"),
+            CallbackUrl = e.GetString("CallbackUrl"),
             LastError = errorCode is { } code ? new CallError(code, e.GetString("LastErrorMessage") ?? string.Empty) : null,
             EndReason = reasonKind is null
                 ? null

@@ -58,6 +58,15 @@ public sealed class MetaOptions : IValidatableObject
             yield return new ValidationResult("Meta:AppSecret is required.");
         }
 
+        foreach (var (setting, value) in new[] { ("Meta:VerifyToken", VerifyToken), ("Meta:AppSecret", AppSecret), ("Meta:DefaultPhoneNumberId", DefaultPhoneNumberId) }
+            .Concat(PhoneNumberIds.Select((id, i) => ($"Meta:PhoneNumberIds:{i}", id))))
+        {
+            if (PlaceholderSecrets.IsPlaceholder(value))
+            {
+                yield return new ValidationResult(PlaceholderSecrets.Message(setting));
+            }
+        }
+
         if (MaxWebhookBodyBytes <= 0)
         {
             yield return new ValidationResult("Meta:MaxWebhookBodyBytes must be positive.");

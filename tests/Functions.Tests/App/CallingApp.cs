@@ -81,6 +81,7 @@ internal sealed class CallingApp : IAsyncDisposable
         ["Dials:TablePrefix"] = prefix,
         ["Callbacks:SigningSecret"] = CallbackSecret,
         ["Callbacks:AllowLoopback"] = "true",
+        ["AZURE_FUNCTIONS_ENVIRONMENT"] = "Development",
         ["WhatsAppGraph:DefaultPhoneNumberId"] = PhoneNumberId,
         ["WhatsAppGraph:BaseUrl"] = graph.AbsoluteUri,
         ["WhatsAppGraph:AccessToken"] = AccessToken,

@@ -113,6 +113,20 @@ public sealed class CallbackUrlPolicyTests
     }
 
     [Fact]
+    public void In_Development_AllowLoopback_also_lets_plain_http_reach_loopback_literals_and_nothing_else()
+    {
+        var policy = new CallbackUrlPolicy(Options.Create(new CallbackOptions { AllowLoopback = true }), development: true);
+
+        Assert.True(policy.Validate("http://127.0.0.1:9099/cb").IsAllowed);
+        Assert.True(policy.Validate("http://[::1]:9099/cb").IsAllowed);
+        Assert.Equal(CallbackUrlRefusal.NotHttps, policy.Validate("http://localhost:9099/cb").Refusal);
+        Assert.Equal(CallbackUrlRefusal.NotHttps, policy.Validate("http://10.0.0.1/cb").Refusal);
+        Assert.Equal(CallbackUrlRefusal.NotHttps, policy.Validate("http://hooks.example.com/cb").Refusal);
+        // Development alone opens nothing: the option must be on too.
+        Assert.False(new CallbackUrlPolicy(Options.Create(new CallbackOptions()), development: true).Validate("http://127.0.0.1:9099/cb").IsAllowed);
+    }
+
+    [Fact]
     public void Private_networks_option_never_opens_link_local_metadata()
     {
         var policy = Policy(allowPrivate: true);
