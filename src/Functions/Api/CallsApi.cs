@@ -56,7 +56,13 @@ public sealed partial class CallsApi(
         var callId = CallIds.New(time);
         if (idempotencyKey.Length > 0)
         {
-            var reservation = await store.TryReserveIdempotencyKeyAsync(idempotencyKey, callId, cancellationToken);
+            var fingerprint = RequestFingerprint.Of(body);
+            var reservation = await store.TryReserveIdempotencyKeyAsync(idempotencyKey, callId, fingerprint, cancellationToken);
+            if (!reservation.Matches(fingerprint))
+            {
+                return RequestFingerprint.Mismatch(IdempotencyKeyHeader);
+            }
+
             if (!reservation.Reserved && await store.GetAsync(reservation.CallId, cancellationToken) is not null)
             {
                 return await AcceptedAsync(reservation.CallId, cancellationToken);
@@ -181,8 +187,9 @@ public sealed partial class CallsApi(
         {
             page = await store.ListAsync(state, since, token, pageSize, cancellationToken);
         }
-        catch (FormatException)
+        catch (ArgumentException) when (token is not null)
         {
+            // The store refuses tokens it did not issue (not base64url, not UTF-8, not its "<partition> <row>" form).
             return Problems.Create(StatusCodes.Status400BadRequest, ProblemTypes.InvalidQuery, "'continuationToken' is not one this API issued.");
         }
 

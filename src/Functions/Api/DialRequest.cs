@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
-using Serverless.Functions.Callbacks;
 using Serverless.Functions.Calls;
 
 namespace Serverless.Functions.Api;
@@ -15,18 +14,13 @@ public sealed record DialRequest
     public const int MaxOpaqueDataLength = 512;
 
     /// <summary>
-    /// The outbound call this dial places: its metadata plus the callback URL (and any <paramref name="extraMetadata"/>),
+    /// The outbound call this dial places: its metadata (and any <paramref name="extraMetadata"/>), the callback URL,
     /// the business opaque data, Preparing with the flow's deadlines. Placed now or by the scheduler, a call looks the same.
     /// </summary>
     public CallRecord ToOutboundCall(
         string callId, string from, string waId, DateTimeOffset now, CallTimeouts timeouts, IReadOnlyDictionary<string, string>? extraMetadata = null)
     {
         var metadata = new Dictionary<string, string>(Metadata, StringComparer.Ordinal);
-        if (CallbackUrl is not null)
-        {
-            metadata[StatusCallbacks.CallbackUrlKey] = CallbackUrl.AbsoluteUri;
-        }
-
         foreach (var (key, value) in extraMetadata ?? CallRecord.NoMetadata)
         {
             metadata[key] = value;
@@ -36,6 +30,7 @@ public sealed record DialRequest
         {
             BizOpaqueData = BizOpaqueCallbackData,
             Metadata = metadata,
+            CallbackUrl = CallbackUrl?.AbsoluteUri,
         };
     }
 
@@ -92,8 +87,10 @@ public sealed record DialRequest
             }
 
             Uri? callbackUrl = null;
+            // Plain http to a loopback literal goes on to the callback policy, which allows it only in Development.
             if (callback is not null
-                && (!Uri.TryCreate(callback, UriKind.Absolute, out callbackUrl) || callbackUrl.Scheme != Uri.UriSchemeHttps))
+                && (!Uri.TryCreate(callback, UriKind.Absolute, out callbackUrl)
+                    || (callbackUrl.Scheme != Uri.UriSchemeHttps && !(callbackUrl.Scheme == Uri.UriSchemeHttp && callbackUrl.IsLoopback))))
             {
                 problem = "callbackUrl must be an absolute https URL.";
                 return false;
@@ -145,8 +142,43 @@ public sealed record DialRequest
             return false;
         }
 
-        value = element.GetString();
+        if (!TryText(element, out value))
+        {
+            problem = $"{name} is not valid Unicode text.";
+            return false;
+        }
+
         return true;
+    }
+
+    /// <summary>
+    /// The string, or false for a JSON escape that spells a lone UTF-16 surrogate ("\ud800"): well-formed JSON but no
+    /// text, and <see cref="JsonElement.GetString"/> throws on it. That is the client's bad input (400), not a 500.
+    /// </summary>
+    private static bool TryName(JsonProperty property)
+    {
+        try
+        {
+            return property.Name is not null;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static bool TryText(JsonElement element, [NotNullWhen(true)] out string? text)
+    {
+        try
+        {
+            text = element.GetString()!;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = null;
+            return false;
+        }
     }
 
     private static bool TryMetadata(JsonElement root, out Dictionary<string, string> metadata, out string? problem)
@@ -166,6 +198,12 @@ public sealed record DialRequest
 
         foreach (var property in element.EnumerateObject())
         {
+            if (!TryName(property) || (property.Value.ValueKind == JsonValueKind.String && !TryText(property.Value, out _)))
+            {
+                problem = "metadata keys and values must be valid Unicode text.";
+                return false;
+            }
+
             if (property.Value.ValueKind != JsonValueKind.String
                 || property.Value.GetString() is not { Length: <= MaxMetadataValueLength } text
                 || property.Name.Length is 0 or > 64)

@@ -23,4 +23,5 @@ public static class ProblemTypes
     public const string RecordingNotFound = BaseUri + "recording-not-found";
     public const string DialFinished = BaseUri + "dial-finished";
     public const string CallNotConnected = BaseUri + "call-not-connected";
+    public const string IdempotencyKeyReused = BaseUri + "idempotency-key-reused";
 }

@@ -47,6 +47,11 @@ public static class Problems
     public static ObjectResult TooLarge(int limit) =>
         Create(StatusCodes.Status413PayloadTooLarge, ProblemTypes.PayloadTooLarge, "The body is too large.", $"At most {limit} bytes are accepted.");
 
+    /// <summary>A <c>phoneNumberId</c> (query or body) that is not one of <c>Meta:PhoneNumberIds</c>.</summary>
+    public static ObjectResult UnknownPhoneNumberId(string field = "phoneNumberId") =>
+        Create(StatusCodes.Status400BadRequest, ProblemTypes.UnknownPhoneNumberId,
+            $"'{field}' is not a business phone number id this deployment serves.", "Use one of Meta:PhoneNumberIds, or omit it for the default number.");
+
     public static ObjectResult CallNotFound(string? callId) =>
         Create(StatusCodes.Status404NotFound, ProblemTypes.CallNotFound, "No such call.", null, callId is null ? null : "/api/calls/" + callId);
 }

@@ -30,7 +30,10 @@ public enum AddressClass
     /// <summary>0.0.0.0/8, :: (RFC 1122 "this network", RFC 4291 §2.5.2).</summary>
     Unspecified,
 
-    /// <summary>240/4 and 255.255.255.255 (RFC 1112 reserved, limited broadcast), and other special-purpose ranges.</summary>
+    /// <summary>
+    /// 240/4 and 255.255.255.255 (RFC 1112 reserved, limited broadcast), and other special-purpose ranges (local-use NAT64
+    /// 64:ff9b:1::/48, Teredo 2001::/32, documentation 2001:db8::/32).
+    /// </summary>
     Reserved,
 }
 
@@ -102,6 +105,16 @@ public static class AddressClassifier
 
         // Site-local fec0::/10 (deprecated, RFC 3879) and the IPv4-compatible ::/96 block carry no public traffic.
         if ((b[0] == 0xFE && (b[1] & 0xC0) == 0xC0) || b[..12].IndexOfAnyExcept((byte)0) < 0)
+        {
+            return AddressClass.Reserved;
+        }
+
+        // Local-use NAT64 64:ff9b:1::/48 (RFC 8215): the operator picks where the IPv4 address sits and its gateway reaches
+        // internal networks; Teredo 2001::/32 (RFC 4380) tunnels to an obfuscated IPv4 client; 2001:db8::/32 is
+        // documentation only (RFC 3849). None is a place a callback receiver lives.
+        if ((b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B && b[4] == 0x00 && b[5] == 0x01)
+            || (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x00 && b[3] == 0x00)
+            || (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0D && b[3] == 0xB8))
         {
             return AddressClass.Reserved;
         }

@@ -85,43 +85,89 @@ public sealed partial class CallbackDispatcher : ICallbackDispatcher
         return new CallbackDeliveryState(status, row.Attempts, row.LastError);
     }
 
-    /// <summary>Sends every due delivery once; returns what happened.</summary>
+    /// <summary>
+    /// Sends every due delivery once; returns what happened. Deliveries run concurrently, at most
+    /// <see cref="CallbackOptions.MaxConcurrentPerReceiver"/> at a time to one receiver (host and port), so a slow or
+    /// dead receiver holds up only its own events, never everyone else's.
+    /// </summary>
     public async Task<CallbackDrainSummary> DrainAsync(CancellationToken cancellationToken = default)
     {
         int delivered = 0, retrying = 0, givenUp = 0;
-        var now = _time.GetUtcNow();
-        foreach (var due in await _outbox.DueAsync(now, _options.DrainBatchSize, cancellationToken))
+        var due = await _outbox.DueAsync(_time.GetUtcNow(), _options.DrainBatchSize, cancellationToken);
+        var receivers = due
+            .Select(d => Receiver(d.Url))
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(r => r, _ => new SemaphoreSlim(_options.MaxConcurrentPerReceiver), StringComparer.OrdinalIgnoreCase);
+        try
         {
-            if (await _outbox.ClaimAsync(due, now + _options.LeaseDuration, cancellationToken) is not { } claimed)
+            await Task.WhenAll(due.Select(async delivery =>
             {
-                continue;
-            }
-
-            var attempts = claimed.Attempts + 1;
-            var (result, error) = await SendAsync(claimed, cancellationToken);
-            var finishedAt = _time.GetUtcNow();
-            switch (result)
+                var gate = receivers[Receiver(delivery.Url)];
+                await gate.WaitAsync(cancellationToken);
+                try
+                {
+                    // Claimed only once this receiver has a free slot, so the lease covers the attempt, not the wait.
+                    switch (await DeliverOnceAsync(delivery, cancellationToken))
+                    {
+                        case AttemptResult.Delivered:
+                            Interlocked.Increment(ref delivered);
+                            break;
+                        case AttemptResult.Retry:
+                            Interlocked.Increment(ref retrying);
+                            break;
+                        case AttemptResult.Final:
+                            Interlocked.Increment(ref givenUp);
+                            break;
+                    }
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }));
+        }
+        finally
+        {
+            foreach (var gate in receivers.Values)
             {
-                case AttemptResult.Delivered:
-                    delivered++;
-                    await _outbox.RecordAsync(claimed, CallbackOutbox.Delivered, attempts, finishedAt, null, finishedAt, cancellationToken);
-                    break;
-                case AttemptResult.Retry when attempts < _options.MaxAttempts:
-                    retrying++;
-                    var next = finishedAt + Backoff(attempts);
-                    await _outbox.RecordAsync(claimed, CallbackOutbox.Pending, attempts, next, error, finishedAt, cancellationToken);
-                    LogRetrying(Host(claimed.Url), claimed.EventId, attempts, next, error);
-                    break;
-                default:
-                    givenUp++;
-                    await _outbox.RecordAsync(claimed, CallbackOutbox.Failed, attempts, finishedAt, error, finishedAt, cancellationToken);
-                    LogGivenUp(Host(claimed.Url), claimed.EventId, attempts, error);
-                    break;
+                gate.Dispose();
             }
         }
 
         return new CallbackDrainSummary(delivered, retrying, givenUp);
     }
+
+    /// <summary>Claims, sends and records one delivery; null when another drain run holds it.</summary>
+    private async Task<AttemptResult?> DeliverOnceAsync(OutboxDelivery due, CancellationToken cancellationToken)
+    {
+        if (await _outbox.ClaimAsync(due, _time.GetUtcNow() + _options.LeaseDuration, cancellationToken) is not { } claimed)
+        {
+            return null;
+        }
+
+        var attempts = claimed.Attempts + 1;
+        var (result, error) = await SendAsync(claimed, cancellationToken);
+        var finishedAt = _time.GetUtcNow();
+        switch (result)
+        {
+            case AttemptResult.Delivered:
+                await _outbox.RecordAsync(claimed, CallbackOutbox.Delivered, attempts, finishedAt, null, finishedAt, cancellationToken);
+                return AttemptResult.Delivered;
+            case AttemptResult.Retry when attempts < _options.MaxAttempts:
+                var next = finishedAt + Backoff(attempts);
+                await _outbox.RecordAsync(claimed, CallbackOutbox.Pending, attempts, next, error, finishedAt, cancellationToken);
+                LogRetrying(Host(claimed.Url), claimed.EventId, attempts, next, error);
+                return AttemptResult.Retry;
+            default:
+                await _outbox.RecordAsync(claimed, CallbackOutbox.Failed, attempts, finishedAt, error, finishedAt, cancellationToken);
+                LogGivenUp(Host(claimed.Url), claimed.EventId, attempts, error);
+                return AttemptResult.Final;
+        }
+    }
+
+    /// <summary>The receiver a URL belongs to, for the per-receiver bound: scheme, host and port.</summary>
+    private static string Receiver(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Authority) : url;
 
     /// <summary>Base delay doubled per failed attempt, capped (no jitter: due times are already spread by the timer).</summary>
     internal TimeSpan Backoff(int failedAttempts)

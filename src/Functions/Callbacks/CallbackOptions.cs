@@ -20,8 +20,17 @@ public sealed partial class CallbackOptions
     /// <summary>Receives the status events of calls whose dial named no <c>callbackUrl</c> (null: such calls send none).</summary>
     public Uri? DefaultCallbackUrl { get; set; }
 
-    /// <summary>Lets callbacks reach 127.0.0.0/8 and ::1 (local development and tests only).</summary>
+    /// <summary>
+    /// Lets callbacks reach 127.0.0.0/8 and ::1, over https and (as IP literals) plain http: local development only. The
+    /// Functions refuse to start with it on unless the environment is Development (<see cref="EnvironmentSetting"/>).
+    /// </summary>
     public bool AllowLoopback { get; set; }
+
+    /// <summary>
+    /// The setting that names the Functions environment: Core Tools sets it to Development locally, Azure to Production.
+    /// <c>DOTNET_ENVIRONMENT</c> is read when it is absent.
+    /// </summary>
+    public const string EnvironmentSetting = "AZURE_FUNCTIONS_ENVIRONMENT";
 
     /// <summary>Lets callbacks reach private, CGNAT and unique-local ranges (a receiver on the same private network).</summary>
     public bool AllowPrivateNetworks { get; set; }
@@ -44,6 +53,9 @@ public sealed partial class CallbackOptions
     /// <summary>Deliveries one drain run sends at most.</summary>
     public int DrainBatchSize { get; set; } = 50;
 
+    /// <summary>Deliveries in flight at once to one receiver (scheme, host and port); different receivers never wait on each other.</summary>
+    public int MaxConcurrentPerReceiver { get; set; } = 4;
+
     /// <summary>The outbox table's name.</summary>
     public string TableName => TablePrefix + "CallbackOutbox";
 
@@ -53,6 +65,11 @@ public sealed partial class CallbackOptions
         if (SigningSecret.Length < 32)
         {
             throw new ArgumentException("SigningSecret must be at least 32 characters.", nameof(SigningSecret));
+        }
+
+        if (Hosting.PlaceholderSecrets.IsPlaceholder(SigningSecret))
+        {
+            throw new ArgumentException(Hosting.PlaceholderSecrets.Message("Callbacks:SigningSecret"), nameof(SigningSecret));
         }
 
         if (!Prefix().IsMatch(TablePrefix))
@@ -66,6 +83,7 @@ public sealed partial class CallbackOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RequestTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(LeaseDuration, RequestTimeout);
         ArgumentOutOfRangeException.ThrowIfLessThan(DrainBatchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrentPerReceiver, 1);
     }
 
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{0,39}$")]

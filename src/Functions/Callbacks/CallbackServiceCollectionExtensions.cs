@@ -20,6 +20,7 @@ public static class CallbackServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
+        var development = IsDevelopment(configuration);
         services.AddOptions<CallbackOptions>()
             .Bind(configuration.GetSection(CallbackOptions.SectionName))
             .Validate(o =>
@@ -27,10 +28,13 @@ public static class CallbackServiceCollectionExtensions
                 o.Validate();
                 return true;
             })
+            .Validate(
+                o => !o.AllowLoopback || development,
+                $"Callbacks:AllowLoopback is for local development only; it is refused unless {CallbackOptions.EnvironmentSetting} is Development.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new TableServiceClient(sp.GetRequiredService<IOptions<CallbackOptions>>().Value.ConnectionString));
-        services.TryAddSingleton(sp => new CallbackUrlPolicy(sp.GetRequiredService<IOptions<CallbackOptions>>()));
+        services.TryAddSingleton(sp => new CallbackUrlPolicy(sp.GetRequiredService<IOptions<CallbackOptions>>(), development: development));
         services.TryAddSingleton(sp => new CallbackOutbox(sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<IOptions<CallbackOptions>>()));
         services.AddHttpClient(CallbackDispatcher.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(sp => CallbackHttpHandler.Create(sp.GetRequiredService<CallbackUrlPolicy>()));
@@ -43,5 +47,13 @@ public static class CallbackServiceCollectionExtensions
             sp.GetRequiredService<ILogger<CallbackDispatcher>>()));
         services.TryAddSingleton<ICallbackDispatcher>(sp => sp.GetRequiredService<CallbackDispatcher>());
         return services;
+    }
+
+    /// <summary>True when the Functions run in the Development environment (Core Tools' default locally).</summary>
+    public static bool IsDevelopment(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var environment = configuration[CallbackOptions.EnvironmentSetting] is { Length: > 0 } named ? named : configuration["DOTNET_ENVIRONMENT"];
+        return string.Equals(environment, "Development", StringComparison.OrdinalIgnoreCase);
     }
 }

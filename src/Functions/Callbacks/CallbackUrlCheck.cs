@@ -53,5 +53,7 @@ public sealed record CallbackUrlCheck
     internal static CallbackUrlCheck Refused(CallbackUrlRefusal refusal, string detail) => new(false, refusal, detail, null, null);
 
     internal static CallbackUrlCheck Forbidden(IPAddress address, AddressClass addressClass) =>
-        new(false, CallbackUrlRefusal.ForbiddenAddress, $"{address} is a {addressClass} address; callbacks may not reach it.", address, addressClass);
+        // The detail goes back to the caller: it names the class, never the address, so a refusal does not tell an
+        // outsider what an internal name resolves to. The address stays on the check for our own diagnostics.
+        new(false, CallbackUrlRefusal.ForbiddenAddress, $"The callback host is, or resolves to, a {addressClass} address; callbacks may not reach it.", address, addressClass);
 }

@@ -14,14 +14,21 @@ public sealed class CallbackUrlPolicy
 {
     private readonly bool _allowLoopback;
     private readonly bool _allowPrivate;
+    private readonly bool _allowLoopbackHttp;
     private readonly Func<string, CancellationToken, Task<IPAddress[]>> _resolve;
 
-    /// <summary>Creates the policy; <paramref name="resolve"/> replaces DNS (tests).</summary>
-    public CallbackUrlPolicy(IOptions<CallbackOptions> options, Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null)
+    /// <summary>
+    /// Creates the policy; <paramref name="resolve"/> replaces DNS (tests). With <paramref name="development"/> (the
+    /// Functions run in the Development environment) <see cref="CallbackOptions.AllowLoopback"/> also lets plain
+    /// <c>http</c> reach a loopback IP literal (a local receiver); nowhere else is http allowed.
+    /// </summary>
+    public CallbackUrlPolicy(
+        IOptions<CallbackOptions> options, Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null, bool development = false)
     {
         ArgumentNullException.ThrowIfNull(options);
         _allowLoopback = options.Value.AllowLoopback;
         _allowPrivate = options.Value.AllowPrivateNetworks;
+        _allowLoopbackHttp = options.Value.AllowLoopback && development;
         _resolve = resolve ?? ((host, ct) => Dns.GetHostAddressesAsync(host, ct));
     }
 
@@ -35,7 +42,7 @@ public sealed class CallbackUrlPolicy
             return CallbackUrlCheck.Refused(CallbackUrlRefusal.NotAbsolute, "The callback URL must be absolute.");
         }
 
-        if (uri.Scheme != Uri.UriSchemeHttps)
+        if (uri.Scheme != Uri.UriSchemeHttps && !IsLoopbackHttp(uri))
         {
             return CallbackUrlCheck.Refused(CallbackUrlRefusal.NotHttps, "The callback URL must use https.");
         }
@@ -68,6 +75,13 @@ public sealed class CallbackUrlPolicy
         var (check, _) = await ResolveAsync(uri.IdnHost, cancellationToken);
         return check;
     }
+
+    /// <summary>http to 127.0.0.0/8 or ::1 written as an IP literal, when development allows it.</summary>
+    private bool IsLoopbackHttp(Uri uri) =>
+        _allowLoopbackHttp
+        && uri.Scheme == Uri.UriSchemeHttp
+        && uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6
+        && AddressClassifier.Classify(IPAddress.Parse(uri.IdnHost)) == AddressClass.Loopback;
 
     /// <summary>The class-based rule for one address.</summary>
     public CallbackUrlCheck CheckAddress(IPAddress address)

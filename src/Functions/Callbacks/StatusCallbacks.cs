@@ -20,8 +20,6 @@ public sealed partial class StatusCallbacks(
     IOptions<CallbackOptions> options,
     ILogger<StatusCallbacks> logger)
 {
-    /// <summary>The metadata key the dial API stores the call's callback URL under.</summary>
-    public const string CallbackUrlKey = "callbackUrl";
 
     /// <summary>
     /// Enqueues the events <paramref name="result"/> of <paramref name="trigger"/> means, on its first delivery and on
@@ -113,7 +111,7 @@ public sealed partial class StatusCallbacks(
 
     private async Task EnqueueAsync(CallRecord call, CallbackEvent callbackEvent, CancellationToken cancellationToken)
     {
-        var url = call.Metadata.TryGetValue(CallbackUrlKey, out var own) ? own : options.Value.DefaultCallbackUrl?.AbsoluteUri;
+        var url = call.CallbackUrl ?? options.Value.DefaultCallbackUrl?.AbsoluteUri;
         if (url is null)
         {
             return;

@@ -39,6 +39,7 @@ internal static class CallEntityMapper
         Set(e, "BizOpaqueData", call.BizOpaqueData);
         Set(e, "IdempotencyKey", call.IdempotencyKey);
         Set(e, "PlaysSent", call.PlaysSent == 0 ? null : call.PlaysSent);
+        Set(e, "CallbackUrl", call.CallbackUrl);
         if (call.LastError is { } error)
         {
             e["ErrorCode"] = error.Code;
@@ -112,6 +113,7 @@ internal static class CallEntityMapper
             BizOpaqueData = e.GetString("BizOpaqueData"),
             IdempotencyKey = e.GetString("IdempotencyKey"),
             PlaysSent = e.GetInt32("PlaysSent") ?? 0,
+            CallbackUrl = e.GetString("CallbackUrl"),
             LastError = errorCode is { } code ? new CallError(code, e.GetString("LastErrorMessage") ?? string.Empty) : null,
             EndReason = reasonKind is null
                 ? null

@@ -95,6 +95,12 @@ public sealed record CallRecord
 
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = NoMetadata;
 
+    /// <summary>
+    /// The dial's validated <c>callbackUrl</c>, in its own field: metadata is the caller's opaque data and can never
+    /// redirect status events past the SSRF check.
+    /// </summary>
+    public string? CallbackUrl { get; init; }
+
     /// <summary>The dial API Idempotency-Key that created the call, if any.</summary>
     public string? IdempotencyKey { get; init; }
 

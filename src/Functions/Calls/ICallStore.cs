@@ -32,5 +32,9 @@ public interface ICallStore
     /// </summary>
     Task<IReadOnlyList<CallRecord>> ListOverdueAsync(DateTimeOffset now, int maxCount, CancellationToken cancellationToken = default);
 
-    Task<IdempotencyReservation> TryReserveIdempotencyKeyAsync(string key, string callId, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Reserves <paramref name="key"/> for <paramref name="callId"/>, stored with <paramref name="requestHash"/> (the request's
+    /// fingerprint), or returns the holder and its fingerprint.
+    /// </summary>
+    Task<IdempotencyReservation> TryReserveIdempotencyKeyAsync(string key, string callId, string? requestHash = null, CancellationToken cancellationToken = default);
 }

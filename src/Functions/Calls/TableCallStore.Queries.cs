@@ -62,6 +62,9 @@ public sealed partial class TableCallStore
     private static string? EncodeToken(string? token) =>
         token is null ? null : Base64Url.EncodeToString(Encoding.UTF8.GetBytes(token));
 
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>The SDK token inside an API token; <see cref="ArgumentException"/> when it is not one we issued.</summary>
     private static string? DecodeToken(string? token)
     {
         if (string.IsNullOrEmpty(token))
@@ -69,13 +72,23 @@ public sealed partial class TableCallStore
             return null;
         }
 
+        string decoded;
         try
         {
-            return Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token));
+            decoded = StrictUtf8.GetString(Base64Url.DecodeFromChars(token));
         }
-        catch (FormatException ex)
+        catch (Exception ex) when (ex is FormatException or DecoderFallbackException)
         {
             throw new ArgumentException("Malformed continuation token.", nameof(token), ex);
         }
+
+        // Ours is "<partition> <row>" (the SDK's form); anything else was not issued by this API.
+        var parts = decoded.Split(' ');
+        if (parts.Length != 2 || parts[0].Length == 0 || decoded.Any(char.IsControl))
+        {
+            throw new ArgumentException("Malformed continuation token.", nameof(token));
+        }
+
+        return decoded;
     }
 }

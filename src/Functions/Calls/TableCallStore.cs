@@ -146,7 +146,7 @@ public sealed partial class TableCallStore : ICallStore
     }
 
     public async Task<IdempotencyReservation> TryReserveIdempotencyKeyAsync(
-        string key, string callId, CancellationToken cancellationToken = default)
+        string key, string callId, string? requestHash = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         ArgumentException.ThrowIfNullOrEmpty(callId);
@@ -156,11 +156,12 @@ public sealed partial class TableCallStore : ICallStore
             ["Key"] = key,
             ["CallId"] = callId,
             ["ReservedAt"] = _time.GetUtcNow(),
+            ["RequestHash"] = requestHash,
         };
         try
         {
             await _idempotency.AddEntityAsync(entity, cancellationToken);
-            return new IdempotencyReservation(true, callId);
+            return new IdempotencyReservation(true, callId, requestHash);
         }
         catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.Conflict)
         {
@@ -169,7 +170,7 @@ public sealed partial class TableCallStore : ICallStore
                 entity.PartitionKey, entity.RowKey, cancellationToken: cancellationToken);
             var holder = existing.Value.GetString("CallId")
                 ?? throw new InvalidDataException("Idempotency reservation lacks its call id.");
-            return new IdempotencyReservation(holder == callId, holder);
+            return new IdempotencyReservation(holder == callId, holder, existing.Value.GetString("RequestHash"));
         }
     }
 

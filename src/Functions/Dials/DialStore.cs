@@ -30,20 +30,24 @@ public sealed class DialStore
         _init = new Lazy<Task>(() => _table.CreateIfNotExistsAsync());
     }
 
-    /// <summary>Maps an Idempotency-Key to <paramref name="dialId"/>, or returns the dial id it already maps to.</summary>
-    public async Task<(bool Reserved, string DialId)> ReserveKeyAsync(string key, string dialId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Maps an Idempotency-Key to <paramref name="dialId"/> (stored with the request's fingerprint), or returns the dial
+    /// id it already maps to and that request's fingerprint (null for rows stored without one).
+    /// </summary>
+    public async Task<(bool Reserved, string DialId, string? RequestHash)> ReserveKeyAsync(
+        string key, string dialId, string? requestHash, CancellationToken cancellationToken)
     {
         await _init.Value;
         var row = KeyRow(key);
         try
         {
-            await _table.AddEntityAsync(new TableEntity(KeyPartition, row) { ["DialId"] = dialId }, cancellationToken);
-            return (true, dialId);
+            await _table.AddEntityAsync(new TableEntity(KeyPartition, row) { ["DialId"] = dialId, ["RequestHash"] = requestHash }, cancellationToken);
+            return (true, dialId, requestHash);
         }
         catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.Conflict)
         {
             var existing = await _table.GetEntityAsync<TableEntity>(KeyPartition, row, cancellationToken: cancellationToken);
-            return (false, existing.Value.GetString("DialId"));
+            return (false, existing.Value.GetString("DialId"), existing.Value.GetString("RequestHash"));
         }
     }
 

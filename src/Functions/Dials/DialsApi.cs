@@ -40,7 +40,7 @@ public sealed class DialsApi(
             return invalidJson ? Problems.InvalidJson(problem!) : Problems.Validation(problem!);
         }
 
-        if (!TryReadSchedule(body, out var notBefore, out var retry, out problem))
+        if (!TryReadScheduleText(body, out var notBefore, out var retry, out problem))
         {
             return Problems.Validation(problem!);
         }
@@ -55,7 +55,13 @@ public sealed class DialsApi(
         var dialId = DialStore.NewId(time);
         if (idempotencyKey.Length > 0)
         {
-            var reservation = await dials.ReserveKeyAsync(idempotencyKey, dialId, cancellationToken);
+            var fingerprint = RequestFingerprint.Of(body);
+            var reservation = await dials.ReserveKeyAsync(idempotencyKey, dialId, fingerprint, cancellationToken);
+            if (reservation.RequestHash is { } held && held != fingerprint)
+            {
+                return RequestFingerprint.Mismatch(DialRequestValidator.IdempotencyKeyHeader);
+            }
+
             if (!reservation.Reserved && await dials.GetAsync(reservation.DialId, cancellationToken) is { } existing)
             {
                 return new AcceptedResult(Location(existing.DialId), await ResourceAsync(existing, cancellationToken));
@@ -130,6 +136,20 @@ public sealed class DialsApi(
         }
 
         return Problems.Create(StatusCodes.Status409Conflict, ProblemTypes.DialFinished, "The dial kept changing; try again.", null, Location(id));
+    }
+
+    private bool TryReadScheduleText(byte[] body, out DateTimeOffset? notBefore, out DialRetryPolicy retry, out string? problem)
+    {
+        try
+        {
+            return TryReadSchedule(body, out notBefore, out retry, out problem);
+        }
+        catch (InvalidOperationException)
+        {
+            // A "\ud800"-style lone surrogate escape: well-formed JSON whose string cannot be read (the client's 400).
+            (notBefore, retry, problem) = (null, DialRetryPolicy.Once, "notBefore and retry must be valid Unicode text.");
+            return false;
+        }
     }
 
     private bool TryReadSchedule(byte[] body, out DateTimeOffset? notBefore, out DialRetryPolicy retry, out string? problem)

@@ -23,6 +23,11 @@ public sealed class MediaEventsOptions : IValidatableObject
             yield return new ValidationResult("MediaEvents:Secret is required (at least 16 characters).");
         }
 
+        if (PlaceholderSecrets.IsPlaceholder(Secret))
+        {
+            yield return new ValidationResult(PlaceholderSecrets.Message("MediaEvents:Secret"));
+        }
+
         if (MaxAge <= TimeSpan.Zero || MaxBodyBytes <= 0)
         {
             yield return new ValidationResult("MediaEvents:MaxAge and MediaEvents:MaxBodyBytes must be positive.");

@@ -25,6 +25,17 @@ public sealed class MetaOptions : IValidatableObject
     public bool Serves(string? phoneNumberId) =>
         phoneNumberId is not null && PhoneNumberIds.Contains(phoneNumberId, StringComparer.Ordinal);
 
+    /// <summary>
+    /// The business number a request names (<paramref name="requested"/>, or <see cref="DefaultPhoneNumberId"/> when it
+    /// names none), or null when that is not a number this deployment serves: a key for this deployment must not reach
+    /// any other number the Graph token can act on.
+    /// </summary>
+    public string? ResolveServed(string? requested)
+    {
+        var id = string.IsNullOrEmpty(requested) ? DefaultPhoneNumberId : requested;
+        return Serves(id) ? id : null;
+    }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (PhoneNumberIds.Count == 0 || PhoneNumberIds.Any(string.IsNullOrWhiteSpace))
@@ -45,6 +56,15 @@ public sealed class MetaOptions : IValidatableObject
         if (string.IsNullOrEmpty(AppSecret))
         {
             yield return new ValidationResult("Meta:AppSecret is required.");
+        }
+
+        foreach (var (setting, value) in new[] { ("Meta:VerifyToken", VerifyToken), ("Meta:AppSecret", AppSecret), ("Meta:DefaultPhoneNumberId", DefaultPhoneNumberId) }
+            .Concat(PhoneNumberIds.Select((id, i) => ($"Meta:PhoneNumberIds:{i}", id))))
+        {
+            if (PlaceholderSecrets.IsPlaceholder(value))
+            {
+                yield return new ValidationResult(PlaceholderSecrets.Message(setting));
+            }
         }
 
         if (MaxWebhookBodyBytes <= 0)

@@ -54,6 +54,9 @@ public static class ServerlessCallingServiceCollectionExtensions
 
         services.AddMediaCommandTransport(configuration);
         services.AddWhatsAppCalls(configuration);
+        services.AddOptions<Serverless.Shared.WhatsApp.Graph.WhatsAppGraphOptions>()
+            .Validate(o => !PlaceholderSecrets.IsPlaceholder(o.AccessToken), PlaceholderSecrets.Message("WhatsAppGraph:AccessToken"))
+            .ValidateOnStart();
         services.AddCallPermissions(configuration);
         services.AddCallingSettings(configuration);
         services.AddCallbackDispatch(configuration);

@@ -150,10 +150,11 @@ internal static class OpenApiOperations
         {
             OperationId = "PutCallingSettings",
             Summary = "Update calling settings",
-            Description = "Updates the phone number's calling settings at Meta (enable calling, hours, callback permission).",
+            Description = "Updates the phone number's calling settings at Meta (enable calling, hours, callback permission). "
+                + "Needs the Function App's master (admin) key; host and function keys get 401.",
             Parameters = [PhoneNumberIdQuery()],
             RequestBody = JsonBody(document, OpenApiSchemas.CallingSettings, "The settings to change."),
-            Responses = Responses(document, ("200", "Updated.", OpenApiSchemas.CallingSettings), ("400", "Invalid settings.", OpenApiSchemas.Problem)),
+            Responses = Responses(document, ("200", "Updated.", OpenApiSchemas.CallingSettings), ("400", "Invalid settings.", OpenApiSchemas.Problem), ("401", "Not the master key.", null)),
         }, keyed);
 
         // Called by Meta and by the MediaNodes, not by workflows: anonymous (signature-checked) and marked internal
@@ -235,7 +236,7 @@ internal static class OpenApiOperations
     };
 
     private static OpenApiParameter PhoneNumberIdQuery() =>
-        QueryParameter("phoneNumberId", "Business phone number id; the deployment's default when omitted.", JsonSchemaType.String);
+        QueryParameter("phoneNumberId", "Business phone number id, one this deployment serves (else 400); the deployment's default when omitted.", JsonSchemaType.String);
 
     private static OpenApiRequestBody JsonBody(OpenApiDocument document, string schema, string description, bool required = true) => new()
     {

@@ -4,15 +4,19 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
+using Serverless.Functions.Api;
+using Serverless.Functions.Hosting;
 using Serverless.Shared.WhatsApp.Graph;
 
 namespace Serverless.Functions.Permissions;
 
 /// <summary>
 /// <c>POST /api/permissions/{waId}/request</c> (optional JSON body <c>{"bodyText":"…"}</c>) and
-/// <c>GET /api/permissions/{waId}</c>. Optional <c>?phoneNumberId=</c> picks the business number.
+/// <c>GET /api/permissions/{waId}</c>. Optional <c>?phoneNumberId=</c> picks the business number, one of
+/// <c>Meta:PhoneNumberIds</c> (default <c>Meta:DefaultPhoneNumberId</c>).
 /// </summary>
-public sealed class PermissionFunctions(IPermissionService permissions, TimeProvider time)
+public sealed class PermissionFunctions(IPermissionService permissions, TimeProvider time, IOptions<MetaOptions> meta)
 {
     private const int MaxBodyBytes = 16 * 1024;
 
@@ -23,6 +27,11 @@ public sealed class PermissionFunctions(IPermissionService permissions, TimeProv
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (PhoneNumberId(request) is not { } phoneNumberId)
+        {
+            return Problems.UnknownPhoneNumberId();
+        }
+
         var (bodyText, bodyProblem) = await ReadBodyTextAsync(request, cancellationToken);
         if (bodyProblem is not null)
         {
@@ -31,7 +40,7 @@ public sealed class PermissionFunctions(IPermissionService permissions, TimeProv
 
         try
         {
-            var outcome = await permissions.RequestPermissionAsync(waId, bodyText, PhoneNumberId(request), cancellationToken);
+            var outcome = await permissions.RequestPermissionAsync(waId, bodyText, phoneNumberId, cancellationToken);
             return outcome switch
             {
                 PermissionRequestOutcome.Sent sent => new ObjectResult(new { messageId = sent.MessageId, nextRequestAllowedAt = sent.NextRequestAllowedAt })
@@ -61,9 +70,14 @@ public sealed class PermissionFunctions(IPermissionService permissions, TimeProv
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (PhoneNumberId(request) is not { } phoneNumberId)
+        {
+            return Problems.UnknownPhoneNumberId();
+        }
+
         try
         {
-            var view = await permissions.GetAsync(waId, PhoneNumberId(request), cancellationToken);
+            var view = await permissions.GetAsync(waId, phoneNumberId, cancellationToken);
             return new OkObjectResult(PermissionResource.From(view));
         }
         catch (ArgumentException ex)
@@ -96,21 +110,20 @@ public sealed class PermissionFunctions(IPermissionService permissions, TimeProv
 
     private static async Task<(string? BodyText, ObjectResult? Problem)> ReadBodyTextAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, cancellationToken);
-        if (buffer.Length == 0)
+        var body = await BodyReader.ReadAsync(request, MaxBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            return (null, Problems.TooLarge(MaxBodyBytes));
+        }
+
+        if (body.Length == 0)
         {
             return (null, null);
         }
 
-        if (buffer.Length > MaxBodyBytes)
-        {
-            return (null, PermissionProblems.Create(HttpStatusCode.BadRequest, "invalid-body", "Invalid body", $"At most {MaxBodyBytes} bytes."));
-        }
-
         try
         {
-            using var json = JsonDocument.Parse(buffer.ToArray());
+            using var json = JsonDocument.Parse(body);
             if (json.RootElement.ValueKind != JsonValueKind.Object)
             {
                 return (null, PermissionProblems.Create(HttpStatusCode.BadRequest, "invalid-body", "Invalid body", "Send a JSON object like {\"bodyText\":\"…\"}."));
@@ -129,8 +142,12 @@ public sealed class PermissionFunctions(IPermissionService permissions, TimeProv
         {
             return (null, PermissionProblems.Create(HttpStatusCode.BadRequest, "invalid-body", "Invalid body", ex.Message));
         }
+        catch (InvalidOperationException)
+        {
+            // bodyText spelled a lone surrogate escape ("\ud800"): well-formed JSON, but not text.
+            return (null, PermissionProblems.Create(HttpStatusCode.BadRequest, "invalid-body", "Invalid body", "bodyText is not valid Unicode text."));
+        }
     }
 
-    private static string? PhoneNumberId(HttpRequest request) =>
-        request.Query["phoneNumberId"].ToString() is { Length: > 0 } id ? id : null;
+    private string? PhoneNumberId(HttpRequest request) => meta.Value.ResolveServed(request.Query["phoneNumberId"].ToString());
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
+using Serverless.Functions.Api;
 using Serverless.Functions.Hosting;
 using Serverless.Shared.WhatsApp.Graph;
 using Serverless.Shared.WhatsApp.Graph.Models;
@@ -13,6 +14,8 @@ namespace Serverless.Functions.Settings;
 /// <summary>
 /// <c>GET</c>/<c>PUT /api/settings/calling</c>: Meta's <c>calling</c> settings object as is (snake_case),
 /// validated by <see cref="CallingSettingsValidator"/> before anything is sent. See README.md for the SIP caveat.
+/// Writing is Admin level (the master key): a host or function key, as handed to integrations for dialling, can
+/// read but never turn calling off or move SIP elsewhere. Only numbers in <c>Meta:PhoneNumberIds</c> are served.
 /// </summary>
 public sealed class CallingSettingsFunctions(IWhatsAppGraphClient graph, IOptions<MetaOptions> meta)
 {
@@ -24,9 +27,9 @@ public sealed class CallingSettingsFunctions(IWhatsAppGraphClient graph, IOption
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (PhoneNumberId(request) is not { } phoneNumberId)
+        if (meta.Value.ResolveServed(request.Query["phoneNumberId"].ToString()) is not { } phoneNumberId)
         {
-            return SettingsProblems.NoPhoneNumber();
+            return Problems.UnknownPhoneNumberId();
         }
 
         try
@@ -43,26 +46,30 @@ public sealed class CallingSettingsFunctions(IWhatsAppGraphClient graph, IOption
 
     [Function("PutCallingSettings")]
     public async Task<IActionResult> PutAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "put", Route = "settings/calling")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Admin, "put", Route = "settings/calling")] HttpRequest request,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (PhoneNumberId(request) is not { } phoneNumberId)
+        if (meta.Value.ResolveServed(request.Query["phoneNumberId"].ToString()) is not { } phoneNumberId)
         {
-            return SettingsProblems.NoPhoneNumber();
+            return Problems.UnknownPhoneNumberId();
         }
 
         CallingSettings? settings;
         try
         {
-            using var buffer = new MemoryStream();
-            await request.Body.CopyToAsync(buffer, cancellationToken);
-            if (buffer.Length is 0 or > MaxBodyBytes)
+            var body = await BodyReader.ReadAsync(request, MaxBodyBytes, cancellationToken);
+            if (body is null)
+            {
+                return Problems.TooLarge(MaxBodyBytes);
+            }
+
+            if (body.Length == 0)
             {
                 return SettingsProblems.Create(HttpStatusCode.BadRequest, "invalid-body", "Invalid body", $"Send Meta's calling object as JSON, 1 to {MaxBodyBytes} bytes.");
             }
 
-            settings = Parse(buffer.ToArray());
+            settings = Parse(body);
         }
         catch (JsonException ex)
         {
@@ -106,13 +113,6 @@ public sealed class CallingSettingsFunctions(IWhatsAppGraphClient graph, IOption
         }
 
         return root.Deserialize(WhatsAppGraphJsonContext.Default.CallingSettings);
-    }
-
-    private string? PhoneNumberId(HttpRequest request)
-    {
-        var fromQuery = request.Query["phoneNumberId"].ToString();
-        var id = fromQuery.Length > 0 ? fromQuery : meta.Value.DefaultPhoneNumberId;
-        return id is { Length: > 0 } && id.All(char.IsAsciiDigit) ? id : null;
     }
 
     private static ContentResult Json(CallingSettings settings, HttpStatusCode status) => new()

@@ -20,10 +20,6 @@ internal static class SettingsProblems
         return new ObjectResult(problem) { StatusCode = (int)status, ContentTypes = { "application/problem+json" } };
     }
 
-    public static ObjectResult NoPhoneNumber() => Create(
-        HttpStatusCode.BadRequest, "phone-number-id-missing", "No business phone number",
-        "Pass ?phoneNumberId= or configure Meta:DefaultPhoneNumberId.");
-
     /// <summary>Meta refused or could not be reached; 131055 gets its own type because it means SIP is on.</summary>
     public static ObjectResult FromGraph(WhatsAppGraphException exception)
     {

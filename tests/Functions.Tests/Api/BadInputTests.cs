@@ -74,6 +74,46 @@ public sealed class BadInputTests : IAsyncLifetime
         await AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "payload-too-large");
     }
 
+    [Fact]
+    public async Task Oversized_dial_body_without_a_content_length_is_413_payload_too_large()
+    {
+        // Chunked: no declared length, so the reader must stop at the limit by counting what arrives.
+        var body = Encoding.UTF8.GetBytes("{\"to\": \"+14155550123\", \"metadata\": {\"x\": \"" + new string('a', 5000) + "\"}}");
+        using var content = new StreamContent(new MemoryStream(body));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/calls") { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+
+        using var response = await _app.Client.SendAsync(request);
+
+        await AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "payload-too-large");
+    }
+
+    [Theory]
+    [InlineData("api/calls", "{\"to\": \"+1415555\\ud800123\"}")]
+    [InlineData("api/calls", "{\"to\": \"+14155550123\", \"metadata\": {\"k\": \"\\udc00\"}}")]
+    [InlineData("api/calls", "{\"to\": \"+14155550123\", \"metadata\": {\"\\ud800\": \"v\"}}")]
+    [InlineData("api/calls", "{\"to\": \"+14155550123\", \"from\": \"\\ud800\"}")]
+    [InlineData("api/dials", "{\"to\": \"+1415555\\ud800123\"}")]
+    [InlineData("api/dials", "{\"to\": \"+14155550123\", \"notBefore\": \"\\ud800\"}")]
+    public async Task Lone_surrogate_strings_are_400_validation_failed(string route, string body)
+    {
+        using var response = await PostRawAsync(route, body);
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "validation-failed");
+    }
+
+    [Theory]
+    [InlineData("***not base64***")]
+    [InlineData("_w")]          // base64url of 0xFF: not UTF-8
+    [InlineData("bm9zcGFjZQ")]  // "nospace"
+    [InlineData("YSBiIGM")]     // "a b c"
+    [InlineData("IGI")]         // " b"
+    public async Task Malformed_continuation_tokens_are_400_invalid_query(string token)
+    {
+        using var response = await _app.Client.GetAsync(new Uri("api/calls?continuationToken=" + Uri.EscapeDataString(token), UriKind.Relative));
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "invalid-query");
+    }
+
     [Theory]
     [InlineData("call_01ARZ3NDEKTSV4RRFFQ69G5FAV")]
     [InlineData("not-a-call-id")]

@@ -29,6 +29,31 @@ public sealed class CallsApiTests
     }
 
     [Fact]
+    public async Task The_same_Idempotency_Key_with_a_different_body_is_a_422_problem_and_places_nothing()
+    {
+        await using var app = await CallingApp.StartAsync(runNode: false);
+
+        using var first = await app.DialAsync(new { to = "+14155550123", metadata = new { order = "42", region = "eu" } }, "order-42");
+        using var other = await app.DialAsync(new { to = "+14155550999", metadata = new { order = "42", region = "eu" } }, "order-42");
+        // The same request with its members in another order and other spacing is a retry, not a new request.
+        using var retry = await app.Client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "api/calls")
+        {
+            Headers = { { "Idempotency-Key", "order-42" } },
+            Content = new StringContent("""{ "metadata": {"region":"eu", "order":"42"},  "to": "+14155550123" }""", System.Text.Encoding.UTF8, "application/json"),
+        });
+
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal((HttpStatusCode)422, other.StatusCode);
+        Assert.Equal("application/problem+json", other.Content.Headers.ContentType?.MediaType);
+        Assert.EndsWith("/idempotency-key-reused", (await CallingApp.ReadJsonAsync(other)).GetProperty("type").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
+        Assert.Equal(
+            (await CallingApp.ReadJsonAsync(first)).GetProperty("id").GetString(),
+            (await CallingApp.ReadJsonAsync(retry)).GetProperty("id").GetString());
+        Assert.Equal(1, app.Bus.CountReady("commands-new"));
+    }
+
+    [Fact]
     public async Task A_key_reserved_by_a_request_that_failed_before_storing_its_call_still_yields_that_call()
     {
         await using var app = await CallingApp.StartAsync(runNode: false);

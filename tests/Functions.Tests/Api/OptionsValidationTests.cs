@@ -36,6 +36,99 @@ public sealed class OptionsValidationTests
         Assert.DoesNotContain(CallingApp.AppSecret, ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Meta:AppSecret", "REPLACE-app-secret")]
+    [InlineData("Meta:VerifyToken", "<verify-token>")]
+    [InlineData("Meta:PhoneNumberIds:0", "REPLACE-phone-number-id")]
+    [InlineData("MediaEvents:Secret", "REPLACE-at-least-16-characters")]
+    [InlineData("MediaEvents:Secret", "change-me-change-me-change-me")]
+    [InlineData("Callbacks:SigningSecret", "REPLACE-at-least-32-characters-signing-secret")]
+    [InlineData("WhatsAppGraph:AccessToken", "REPLACE-graph-token")]
+    public async Task Host_refuses_to_start_with_an_example_placeholder_and_says_which_setting(string key, string placeholder)
+    {
+        var settings = CallingApp.Settings("tplaceholder", new Uri("http://127.0.0.1:9/"));
+        settings[key] = placeholder;
+
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => FunctionsTestHost.StartAsync(
+            new FunctionsTestHostOptions(typeof(ServerlessCallingServiceCollectionExtensions).Assembly)
+            {
+                IncludeEnvironmentVariables = false,
+                Settings = settings,
+                ConfigureServices = ServerlessCallingServiceCollectionExtensions.Register,
+            }));
+        var message = ex is AggregateException aggregate ? string.Join(" ", aggregate.Flatten().InnerExceptions.Select(e => e.Message)) : ex.Message;
+        Assert.Contains("placeholder", message, StringComparison.Ordinal);
+        Assert.Contains(key.Split(':')[0], message, StringComparison.Ordinal);
+        Assert.DoesNotContain(placeholder, message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_shipped_example_settings_are_all_recognised_as_placeholders()
+    {
+        var example = System.Text.Json.JsonDocument.Parse(File.ReadAllText(RepoFile("src", "Functions", "local.settings.example.json")));
+        var secrets = new[] { "Meta__VerifyToken", "Meta__AppSecret", "MediaEvents__Secret", "WhatsAppGraph__AccessToken", "Callbacks__SigningSecret" };
+
+        foreach (var name in secrets)
+        {
+            Assert.True(PlaceholderSecrets.IsPlaceholder(example.RootElement.GetProperty("Values").GetProperty(name).GetString()), name);
+        }
+
+        // The values the tests and the local run set are real-looking and pass.
+        Assert.All(CallingApp.Settings("x", new Uri("http://127.0.0.1:9/")).Values, v => Assert.False(PlaceholderSecrets.IsPlaceholder(v), v));
+    }
+
+    private static string RepoFile(params string[] parts)
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Serverless.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return Path.Combine([dir?.FullName ?? throw new DirectoryNotFoundException("Serverless.sln not found"), .. parts]);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("Production")]
+    [InlineData("Staging")]
+    public async Task Callbacks_AllowLoopback_refuses_to_start_outside_Development(string? environment)
+    {
+        var settings = CallingApp.Settings("tloopback", new Uri("http://127.0.0.1:9/"));
+        settings["AZURE_FUNCTIONS_ENVIRONMENT"] = environment;
+
+        var ex = await Assert.ThrowsAnyAsync<OptionsValidationException>(() => FunctionsTestHost.StartAsync(
+            new FunctionsTestHostOptions(typeof(ServerlessCallingServiceCollectionExtensions).Assembly)
+            {
+                IncludeEnvironmentVariables = false,
+                Settings = settings,
+                ConfigureServices = ServerlessCallingServiceCollectionExtensions.Register,
+            }));
+        Assert.Contains("Callbacks:AllowLoopback", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Callbacks_AllowLoopback_starts_in_Development_and_without_it_anywhere()
+    {
+        var development = CallingApp.Settings("tloopdev", new Uri("http://127.0.0.1:9/"));
+        development["AZURE_FUNCTIONS_ENVIRONMENT"] = "Development";
+        var production = CallingApp.Settings("tloopprod", new Uri("http://127.0.0.1:9/"));
+        production["AZURE_FUNCTIONS_ENVIRONMENT"] = "Production";
+        production["Callbacks:AllowLoopback"] = "false";
+
+        foreach (var settings in new[] { development, production })
+        {
+            await using var host = await FunctionsTestHost.StartAsync(
+                new FunctionsTestHostOptions(typeof(ServerlessCallingServiceCollectionExtensions).Assembly)
+                {
+                    IncludeEnvironmentVariables = false,
+                    Settings = settings,
+                    ConfigureServices = ServerlessCallingServiceCollectionExtensions.Register,
+                });
+            Assert.NotNull(host.BaseAddress);
+        }
+    }
+
     [Fact]
     public async Task A_storage_service_uri_switches_every_table_to_one_identity_based_client()
     {

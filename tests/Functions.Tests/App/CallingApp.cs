@@ -82,6 +82,7 @@ internal sealed class CallingApp : IAsyncDisposable
         ["Dials:TablePrefix"] = prefix,
         ["Callbacks:SigningSecret"] = CallbackSecret,
         ["Callbacks:AllowLoopback"] = "true",
+        ["AZURE_FUNCTIONS_ENVIRONMENT"] = "Development",
         ["WhatsAppGraph:BaseUrl"] = graph.AbsoluteUri,
         ["WhatsAppGraph:AccessToken"] = AccessToken,
         ["WhatsAppGraph:MaxRetryAttempts"] = "0",

@@ -21,6 +21,27 @@ public sealed class CallbackDeliveryTests : IAsyncLifetime
     public async Task DisposeAsync() => await _h.DisposeAsync();
 
     [Fact]
+    public async Task A_slow_receiver_does_not_hold_up_another_receivers_callbacks()
+    {
+        await using var slow = await CallbackReceiver.StartAsync(Secret, _h.Clock.GetUtcNow, CallbackReceiver.FreePort());
+        await using var fast = await CallbackReceiver.StartAsync(Secret, _h.Clock.GetUtcNow, CallbackReceiver.FreePort());
+        // A rendezvous: each receiver answers only once the other's callback has arrived. Delivered one after the
+        // other, the first would wait for the second until the request timeout and fail; delivered side by side, the
+        // fast receiver's callback arrives while the slow one is still pending, and both succeed.
+        slow.BeforeAnswer = ct => fast.FirstReceived.WaitAsync(ct);
+        fast.BeforeAnswer = ct => slow.FirstReceived.WaitAsync(ct);
+        await _h.Dispatcher.EnqueueAsync(slow.Url, Event("evt-slow"));
+        await _h.Dispatcher.EnqueueAsync(fast.Url, Event("evt-fast"));
+
+        var summary = await _h.Dispatcher.DrainAsync();
+
+        Assert.Equal(new CallbackDrainSummary(2, 0, 0), summary);
+        Assert.Equal("evt-slow", Assert.Single(slow.Received).EventId);
+        Assert.Equal("evt-fast", Assert.Single(fast.Received).EventId);
+        Assert.Equal(CallbackDeliveryStatus.Delivered, (await _h.Dispatcher.GetDeliveryAsync(slow.Url, "evt-slow"))?.Status);
+    }
+
+    [Fact]
     public async Task Receiver_verifies_the_signature_and_reads_the_event()
     {
         await using var receiver = await CallbackReceiver.StartAsync(Secret, _h.Clock.GetUtcNow, CallbackReceiver.FreePort());
@@ -145,10 +166,11 @@ public sealed class CallbackDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task SSRF_url_is_refused_at_enqueue_and_nothing_is_stored()
     {
-        var result = await _h.Dispatcher.EnqueueAsync("http://127.0.0.1:1/cb", Event("evt-http"));
+        // Plain http to anything but a loopback literal (which Development + AllowLoopback opens, as this harness runs).
+        var result = await _h.Dispatcher.EnqueueAsync("http://93.184.216.34:1/cb", Event("evt-http"));
 
         Assert.Equal(CallbackEnqueueStatus.Refused, result.Status);
         Assert.Equal(CallbackUrlRefusal.NotHttps, result.Refusal!.Refusal);
-        Assert.Null(await _h.Dispatcher.GetDeliveryAsync("http://127.0.0.1:1/cb", "evt-http"));
+        Assert.Null(await _h.Dispatcher.GetDeliveryAsync("http://93.184.216.34:1/cb", "evt-http"));
     }
 }

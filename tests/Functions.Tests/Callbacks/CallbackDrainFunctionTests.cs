@@ -38,6 +38,7 @@ public sealed class CallbackDrainFunctionTests
                 ["Callbacks:SigningSecret"] = Secret,
                 ["Callbacks:TablePrefix"] = prefix,
                 ["Callbacks:AllowLoopback"] = "true",
+                ["AZURE_FUNCTIONS_ENVIRONMENT"] = "Development",
             },
         });
         try

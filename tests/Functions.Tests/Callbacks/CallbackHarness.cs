@@ -41,6 +41,7 @@ internal sealed class CallbackHarness : IAsyncDisposable
             ["Callbacks:SigningSecret"] = Secret,
             ["Callbacks:TablePrefix"] = harness._prefix,
             ["Callbacks:AllowLoopback"] = allowLoopback ? "true" : "false",
+            ["AZURE_FUNCTIONS_ENVIRONMENT"] = "Development",
             ["Callbacks:RetryBaseDelay"] = "00:00:05",
         }).Build();
         services.AddCallbackDispatch(configuration);

@@ -24,13 +24,21 @@ internal sealed class CallbackReceiver : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<ReceivedCallback> _received = new();
 
-    private CallbackReceiver(WebApplication app, int port)
+    private readonly TaskCompletionSource<ReceivedCallback> _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private CallbackReceiver(WebApplication app, int port, bool https)
     {
         _app = app;
-        Url = $"https://127.0.0.1:{port}/hooks/calls";
+        Url = $"{(https ? "https" : "http")}://127.0.0.1:{port}/hooks/calls";
     }
 
     public string Url { get; }
+
+    /// <summary>Completes when the first delivery has arrived (before it is answered).</summary>
+    public Task<ReceivedCallback> FirstReceived => _first.Task;
+
+    /// <summary>Awaited after a delivery is recorded and before it is answered: lets a test hold the receiver slow.</summary>
+    public Func<CancellationToken, Task>? BeforeAnswer { get; set; }
 
     public HttpStatusCode Status { get; set; } = HttpStatusCode.OK;
 
@@ -47,13 +55,19 @@ internal sealed class CallbackReceiver : IAsyncDisposable
         return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
-    public static async Task<CallbackReceiver> StartAsync(string secret, Func<DateTimeOffset> now, int port)
+    public static async Task<CallbackReceiver> StartAsync(string secret, Func<DateTimeOffset> now, int port, bool https = true)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port, listen => listen.UseHttps(Certificate)));
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port, listen =>
+        {
+            if (https)
+            {
+                listen.UseHttps(Certificate);
+            }
+        }));
         var app = builder.Build();
-        var receiver = new CallbackReceiver(app, port);
+        var receiver = new CallbackReceiver(app, port, https);
         var verifier = new HmacSha256Signature(secret);
         app.Run(async context =>
         {
@@ -63,8 +77,15 @@ internal sealed class CallbackReceiver : IAsyncDisposable
             var timestamp = context.Request.Headers[CallbackSignature.TimestampHeader].ToString();
             var signature = context.Request.Headers[CallbackSignature.SignatureHeader].ToString();
             var verdict = CallbackSignature.Verify(verifier, timestamp, signature, body, now(), TimeSpan.FromMinutes(5));
-            receiver._received.Enqueue(new ReceivedCallback(
-                context.Request.Headers[CallbackSignature.EventIdHeader].ToString(), timestamp, signature, body, verdict));
+            var received = new ReceivedCallback(
+                context.Request.Headers[CallbackSignature.EventIdHeader].ToString(), timestamp, signature, body, verdict);
+            receiver._received.Enqueue(received);
+            receiver._first.TrySetResult(received);
+            if (receiver.BeforeAnswer is { } hold)
+            {
+                await hold(context.RequestAborted);
+            }
+
             context.Response.StatusCode = verdict == SignatureCheck.Valid ? (int)receiver.Status : StatusCodes.Status401Unauthorized;
         });
         await app.StartAsync();

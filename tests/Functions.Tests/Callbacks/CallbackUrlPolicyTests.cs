@@ -36,6 +36,8 @@ public sealed class CallbackUrlPolicyTests
     [InlineData("https://[::ffff:10.0.0.1]/cb", CallbackUrlRefusal.ForbiddenAddress)]
     [InlineData("https://[::ffff:169.254.169.254]/cb", CallbackUrlRefusal.ForbiddenAddress)]
     [InlineData("https://[64:ff9b::a00:1]/cb", CallbackUrlRefusal.ForbiddenAddress)]
+    [InlineData("https://[64:ff9b:1::a00:1]/cb", CallbackUrlRefusal.ForbiddenAddress)]
+    [InlineData("https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/cb", CallbackUrlRefusal.ForbiddenAddress)]
     [InlineData("https://2130706433/cb", CallbackUrlRefusal.ForbiddenAddress)] // 127.0.0.1 as a decimal integer
     public void SSRF_attempt_urls_are_refused_at_dial_time(string url, CallbackUrlRefusal refusal)
     {
@@ -54,6 +56,22 @@ public sealed class CallbackUrlPolicyTests
 
         Assert.Equal(CallbackUrlRefusal.ForbiddenAddress, check.Refusal);
         Assert.Equal(AddressClass.Private, check.AddressClass);
+    }
+
+    [Theory]
+    [InlineData("10.1.2.3")]
+    [InlineData("169.254.169.254")]
+    [InlineData("fd12:3456::7")]
+    [InlineData("64:ff9b:1::a01:203")]
+    public async Task A_refusal_does_not_reveal_the_internal_address_a_name_resolves_to(string internalAddress)
+    {
+        var policy = Policy(dns: _ => [IPAddress.Parse(internalAddress)]);
+
+        var check = await policy.ValidateAsync("https://innocent.example.com/cb");
+
+        Assert.Equal(CallbackUrlRefusal.ForbiddenAddress, check.Refusal);
+        Assert.DoesNotContain(internalAddress, check.Detail, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(IPAddress.Parse(internalAddress).ToString(), check.Detail, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
@@ -95,6 +113,20 @@ public sealed class CallbackUrlPolicyTests
     }
 
     [Fact]
+    public void In_Development_AllowLoopback_also_lets_plain_http_reach_loopback_literals_and_nothing_else()
+    {
+        var policy = new CallbackUrlPolicy(Options.Create(new CallbackOptions { AllowLoopback = true }), development: true);
+
+        Assert.True(policy.Validate("http://127.0.0.1:9099/cb").IsAllowed);
+        Assert.True(policy.Validate("http://[::1]:9099/cb").IsAllowed);
+        Assert.Equal(CallbackUrlRefusal.NotHttps, policy.Validate("http://localhost:9099/cb").Refusal);
+        Assert.Equal(CallbackUrlRefusal.NotHttps, policy.Validate("http://10.0.0.1/cb").Refusal);
+        Assert.Equal(CallbackUrlRefusal.NotHttps, policy.Validate("http://hooks.example.com/cb").Refusal);
+        // Development alone opens nothing: the option must be on too.
+        Assert.False(new CallbackUrlPolicy(Options.Create(new CallbackOptions()), development: true).Validate("http://127.0.0.1:9099/cb").IsAllowed);
+    }
+
+    [Fact]
     public void Private_networks_option_never_opens_link_local_metadata()
     {
         var policy = Policy(allowPrivate: true);
@@ -115,6 +147,12 @@ public sealed class CallbackUrlPolicyTests
     [InlineData("2001:4860:4860::8888", AddressClass.Public)]
     [InlineData("2002:0a00:0001::1", AddressClass.Private)] // 6to4 wrapping 10.0.0.1
     [InlineData("fec0::1", AddressClass.Reserved)]
+    [InlineData("64:ff9b:1::a00:1", AddressClass.Reserved)]      // local-use NAT64 (RFC 8215), here wrapping 10.0.0.1
+    [InlineData("64:ff9b:1:ffff::1", AddressClass.Reserved)]
+    [InlineData("64:ff9b::808:808", AddressClass.Public)]        // well-known NAT64 wrapping 8.8.8.8
+    [InlineData("2001:0:4136:e378:8000:63bf:3fff:fdd2", AddressClass.Reserved)] // Teredo (RFC 4380)
+    [InlineData("2001:db8::1", AddressClass.Reserved)]
+    [InlineData("2001:1::1", AddressClass.Public)]
     public void Address_classes_follow_the_special_purpose_registries(string address, AddressClass expected) =>
         Assert.Equal(expected, AddressClassifier.Classify(IPAddress.Parse(address)));
 }

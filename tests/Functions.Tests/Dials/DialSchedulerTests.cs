@@ -159,6 +159,21 @@ public sealed class DialSchedulerTests
         Assert.Equal(1, app.Bus.CountReady("commands-new"));
     }
 
+    [Fact]
+    public async Task The_same_Idempotency_Key_with_a_different_body_is_a_422_problem_and_schedules_nothing_more()
+    {
+        await using var app = await CallingApp.StartAsync(runNode: false);
+
+        using var first = await ScheduleAsync(app, new { to = "+14155550123" }, "campaign-7-user-2");
+        using var other = await ScheduleAsync(app, new { to = "+14155550123", notBefore = "2030-01-01T00:00:00Z" }, "campaign-7-user-2");
+        await app.Host.RunTimerAsync("DialScheduler");
+
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal((HttpStatusCode)422, other.StatusCode);
+        Assert.EndsWith("/idempotency-key-reused", (await CallingApp.ReadJsonAsync(other)).GetProperty("type").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, app.Bus.CountReady("commands-new"));
+    }
+
     private static Task<HttpResponseMessage> ScheduleAsync(CallingApp app, object body, string? idempotencyKey = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "api/dials") { Content = JsonContent.Create(body) };

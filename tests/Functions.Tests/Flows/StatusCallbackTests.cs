@@ -82,6 +82,46 @@ public sealed class StatusCallbackTests
         Assert.Empty(receiver.Received);
     }
 
+    [Fact]
+    public async Task In_Development_a_plain_http_loopback_receiver_gets_signed_callbacks()
+    {
+        // CallingApp runs with AZURE_FUNCTIONS_ENVIRONMENT=Development and Callbacks:AllowLoopback, as the local run does.
+        await using var app = await CallingApp.StartAsync();
+        await using var receiver = await CallbackReceiver.StartAsync(CallingApp.CallbackSecret, app.Time.GetUtcNow, CallbackReceiver.FreePort(), https: false);
+        Assert.StartsWith("http://127.0.0.1:", receiver.Url, StringComparison.Ordinal);
+
+        using var dial = await app.DialAsync(new { to = "+14155550123", callbackUrl = receiver.Url });
+        Assert.Equal(HttpStatusCode.Accepted, dial.StatusCode);
+        var callId = (await CallingApp.ReadJsonAsync(dial)).GetProperty("id").GetString()!;
+        await app.Host.RunTimerAsync("DrainCallbacks");
+
+        var created = await receiver.FirstReceived.WaitAsync(Timeout);
+        Assert.Equal(SignatureCheck.Valid, created.Verdict);
+        Assert.Equal(callId, JsonDocument.Parse(created.Body).RootElement.GetProperty("callId").GetString());
+    }
+
+    [Fact]
+    public async Task Metadata_callbackUrl_is_opaque_data_and_never_receives_events()
+    {
+        await using var app = await CallingApp.StartAsync(afterRegistration: TrustReceiverCertificate);
+        await using var receiver = await CallbackReceiver.StartAsync(CallingApp.CallbackSecret, app.Time.GetUtcNow, CallbackReceiver.FreePort());
+        await using var attacker = await CallbackReceiver.StartAsync(CallingApp.CallbackSecret, app.Time.GetUtcNow, CallbackReceiver.FreePort());
+
+        // One dial names only a metadata "callbackUrl", the other names both: neither may steer events to metadata's URL.
+        using var onlyMetadata = await app.DialAsync(new { to = "+14155550123", metadata = new Dictionary<string, string> { ["callbackUrl"] = attacker.Url } });
+        using var both = await app.DialAsync(new { to = "+14155550124", callbackUrl = receiver.Url, metadata = new Dictionary<string, string> { ["callbackUrl"] = attacker.Url } });
+        Assert.Equal(HttpStatusCode.Accepted, onlyMetadata.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, both.StatusCode);
+        var bothId = (await CallingApp.ReadJsonAsync(both)).GetProperty("id").GetString()!;
+        await app.Host.RunTimerAsync("DrainCallbacks");
+
+        Assert.Empty(attacker.Received);
+        var created = Assert.Single(receiver.Received);
+        Assert.Equal(bothId, JsonDocument.Parse(created.Body).RootElement.GetProperty("callId").GetString());
+        // The caller's metadata is kept as sent.
+        Assert.Equal(attacker.Url, (await app.GetCallAsync(bothId)).GetProperty("metadata").GetProperty("callbackUrl").GetString());
+    }
+
     /// <summary>Same guarded handler as production; only the certificate check knows the self-signed receiver.</summary>
     private static void TrustReceiverCertificate(IServiceCollection services) =>
         services.AddHttpClient(CallbackDispatcher.HttpClientName).ConfigurePrimaryHttpMessageHandler(sp =>

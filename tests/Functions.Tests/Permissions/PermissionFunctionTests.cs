@@ -42,12 +42,16 @@ public sealed class PermissionFunctionTests : IAsyncLifetime, IDisposable
                     o.AccessToken = "test-token";
                     o.MaxRetryAttempts = 0;
                 });
-                // The one default business number is Meta:DefaultPhoneNumberId.
-                services.Configure<MetaOptions>(o => { o.PhoneNumberIds.Add(PhoneNumberId); o.DefaultPhoneNumberId = PhoneNumberId; });
+                services.AddOptions<MetaOptions>().Bind(configuration.GetSection(MetaOptions.SectionName));
                 services.AddCallPermissions(configuration);
             },
             IncludeEnvironmentVariables = false,
-            Settings = { ["Permissions:TablePrefix"] = _prefix },
+            Settings =
+            {
+                ["Permissions:TablePrefix"] = _prefix,
+                ["Meta:PhoneNumberIds:0"] = PhoneNumberId,
+                ["Meta:DefaultPhoneNumberId"] = PhoneNumberId,
+            },
             Keys = FunctionKeys.CreateRandom().AddFunctionKey("GetCallPermission", Key).AddFunctionKey("RequestCallPermission", Key),
         });
         _client = new HttpClient { BaseAddress = _host.BaseAddress };
@@ -129,6 +133,15 @@ public sealed class PermissionFunctionTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Body_text_with_a_lone_surrogate_is_a_400_problem()
+    {
+        using var response = await PostRequestAsync("""{"bodyText":"call us \ud800"}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty(_graph.Requests);
+    }
+
+    [Fact]
     public async Task Body_text_that_is_not_a_string_is_a_400_problem()
     {
         using var response = await PostRequestAsync("""{"bodyText":42}""");
@@ -149,6 +162,21 @@ public sealed class PermissionFunctionTests : IAsyncLifetime, IDisposable
         Assert.Equal(429, result.StatusCode);
         Assert.Equal(T0.AddHours(3), problem.Extensions["resetsAt"]);
         Assert.Equal(100, problem.Extensions["maxAllowed"]);
+    }
+
+    [Theory]
+    [InlineData("GET", "api/permissions/15550001111?phoneNumberId=7654321")]
+    [InlineData("POST", "api/permissions/15550001111/request?phoneNumberId=7654321")]
+    public async Task A_number_this_deployment_does_not_serve_is_a_400_problem_and_Meta_is_not_called(string method, string path)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+
+        using var response = await _client.SendAsync(request);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.EndsWith("/unknown-phone-number-id", problem.RootElement.GetProperty("type").GetString(), StringComparison.Ordinal);
+        Assert.Empty(_graph.Requests);
     }
 
     private Task<HttpResponseMessage> PostRequestAsync(string? json) =>

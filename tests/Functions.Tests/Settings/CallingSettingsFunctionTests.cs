@@ -10,13 +10,18 @@ using Serverless.Testing.FunctionsHost;
 
 namespace Serverless.Functions.Tests.Settings;
 
-/// <summary>GET/PUT /api/settings/calling through the test host, with Graph on a Kestrel stub.</summary>
+/// <summary>
+/// GET/PUT /api/settings/calling through the test host, with Graph on a Kestrel stub. Reads take a function or host
+/// key; writes only the master (admin) key.
+/// </summary>
 public sealed class CallingSettingsFunctionTests : IAsyncLifetime, IDisposable
 {
     private const string Key = "settings-key";
+    private const string ServedNumber = "1234567";
     private GraphStub _graph = null!;
     private FunctionsTestHost _host = null!;
     private HttpClient _client = null!;
+    private HttpClient _admin = null!;
 
     public async Task InitializeAsync()
     {
@@ -31,18 +36,23 @@ public sealed class CallingSettingsFunctionTests : IAsyncLifetime, IDisposable
                     o.AccessToken = "test-token";
                     o.MaxRetryAttempts = 0;
                 });
-                // The one default business number is Meta:DefaultPhoneNumberId.
-                services.Configure<MetaOptions>(o => { o.PhoneNumberIds.Add("1234567"); o.DefaultPhoneNumberId = "1234567"; });
+                services.AddOptions<MetaOptions>().Bind(configuration.GetSection(MetaOptions.SectionName));
                 services.AddCallingSettings(configuration);
             },
             IncludeEnvironmentVariables = false,
+            Settings = { ["Meta:PhoneNumberIds:0"] = ServedNumber, ["Meta:DefaultPhoneNumberId"] = ServedNumber },
             Keys = FunctionKeys.CreateRandom().AddFunctionKey("GetCallingSettings", Key).AddFunctionKey("PutCallingSettings", Key),
         });
         _client = new HttpClient { BaseAddress = _host.BaseAddress };
         _client.DefaultRequestHeaders.Add("x-functions-key", Key);
+        _admin = _host.CreateClient(_host.Keys.MasterKey);
     }
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        _client.Dispose();
+        _admin.Dispose();
+    }
 
     public async Task DisposeAsync()
     {
@@ -85,7 +95,7 @@ public sealed class CallingSettingsFunctionTests : IAsyncLifetime, IDisposable
                "holiday_schedule":[{"date":"2026-12-25","start_time":"0000","end_time":"2359"}]}}
             """;
 
-        using var response = await _client.PutAsync(new Uri("api/settings/calling", UriKind.Relative), Json(settings));
+        using var response = await _admin.PutAsync(new Uri("api/settings/calling", UriKind.Relative), Json(settings));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var sent = Assert.Single(_graph.Requests);
@@ -105,7 +115,7 @@ public sealed class CallingSettingsFunctionTests : IAsyncLifetime, IDisposable
                                          {"day_of_week":"MONDAY","open_time":"1100","close_time":"1300"}]}}
             """;
 
-        using var response = await _client.PutAsync(new Uri("api/settings/calling", UriKind.Relative), Json(settings));
+        using var response = await _admin.PutAsync(new Uri("api/settings/calling", UriKind.Relative), Json(settings));
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -120,7 +130,7 @@ public sealed class CallingSettingsFunctionTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Put_accepts_Metas_envelope_too()
     {
-        using var response = await _client.PutAsync(new Uri("api/settings/calling", UriKind.Relative), Json("""{"calling":{"callback_permission_status":"ENABLED"}}"""));
+        using var response = await _admin.PutAsync(new Uri("api/settings/calling", UriKind.Relative), Json("""{"calling":{"callback_permission_status":"ENABLED"}}"""));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var body = JsonDocument.Parse(Assert.Single(_graph.Requests).Body);
@@ -133,7 +143,7 @@ public sealed class CallingSettingsFunctionTests : IAsyncLifetime, IDisposable
     [InlineData("""{"unknown_member":1}""")]
     public async Task Put_that_sets_nothing_known_is_a_400_problem(string json)
     {
-        using var response = await _client.PutAsync(new Uri("api/settings/calling", UriKind.Relative), Json(json));
+        using var response = await _admin.PutAsync(new Uri("api/settings/calling", UriKind.Relative), Json(json));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Empty(_graph.Requests);
@@ -142,7 +152,7 @@ public sealed class CallingSettingsFunctionTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Put_with_malformed_json_is_a_400_problem()
     {
-        using var response = await _client.PutAsync(new Uri("api/settings/calling", UriKind.Relative), Json("{\"status\":"));
+        using var response = await _admin.PutAsync(new Uri("api/settings/calling", UriKind.Relative), Json("{\"status\":"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Empty(_graph.Requests);
@@ -168,6 +178,51 @@ public sealed class CallingSettingsFunctionTests : IAsyncLifetime, IDisposable
         using var response = await anonymous.GetAsync(new Uri("api/settings/calling", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Empty(_graph.Requests);
+    }
+
+    [Fact]
+    public async Task Put_with_a_dial_key_is_refused_and_Meta_is_not_called()
+    {
+        // The keys integrations get for dialling: a host key, and a key issued for this very function.
+        using var hostKey = _host.CreateClient(_host.Keys.DefaultHostKey);
+        const string disable = """{"status":"DISABLED"}""";
+
+        using var withHostKey = await hostKey.PutAsync(new Uri("api/settings/calling", UriKind.Relative), Json(disable));
+        using var withFunctionKey = await _client.PutAsync(new Uri("api/settings/calling", UriKind.Relative), Json(disable));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, withHostKey.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, withFunctionKey.StatusCode);
+        Assert.Empty(_graph.Requests);
+    }
+
+    [Fact]
+    public async Task A_host_key_still_reads_the_settings()
+    {
+        _graph.Respond = _ => (HttpStatusCode.OK, """{"calling":{"status":"ENABLED"},"id":"1234567"}""");
+        using var hostKey = _host.CreateClient(_host.Keys.DefaultHostKey);
+
+        using var response = await hostKey.GetAsync(new Uri("api/settings/calling", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("GET")]
+    [InlineData("PUT")]
+    public async Task A_number_this_deployment_does_not_serve_is_a_400_problem_and_Meta_is_not_called(string method)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), "api/settings/calling?phoneNumberId=7654321")
+        {
+            Content = method == "PUT" ? Json("""{"status":"DISABLED"}""") : null,
+        };
+
+        using var response = await _admin.SendAsync(request);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.EndsWith("/unknown-phone-number-id", problem.RootElement.GetProperty("type").GetString(), StringComparison.Ordinal);
         Assert.Empty(_graph.Requests);
     }
 
