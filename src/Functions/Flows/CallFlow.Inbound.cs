@@ -81,7 +81,19 @@ public sealed partial class CallFlow
         var dedup = CallDedupKeys.GraphAction(callId, "accept");
         try
         {
+            // Each request re-checks the call: the user may hang up while pre_accept is in flight, and Meta answers
+            // an accept for a call it ended with 400.
+            if (!await MayActAsync(callId, CallGraphAction.PreAccept, null, cancellationToken))
+            {
+                return await SkippedAsync(callId, cancellationToken);
+            }
+
             await _graph.PreAcceptAsync(call.BusinessPhoneNumberId, wacid, sdpAnswer, cancellationToken);
+            if (!await MayActAsync(callId, CallGraphAction.Accept, null, cancellationToken))
+            {
+                return await SkippedAsync(callId, cancellationToken);
+            }
+
             await _graph.AcceptAsync(call.BusinessPhoneNumberId, wacid, sdpAnswer, call.BizOpaqueData, cancellationToken);
         }
         catch (WhatsAppCallException ex)
@@ -93,6 +105,15 @@ public sealed partial class CallFlow
         return await ApplyAsync(callId, new CallTrigger.Accepted(), dedup, cancellationToken);
     }
 
+    /// <summary>A Graph step skipped because the call ended meanwhile: nothing changed, report the call as it is.</summary>
+    private async Task<ApplyResult> SkippedAsync(string callId, CancellationToken cancellationToken) => new()
+    {
+        Status = ApplyStatus.NoChange,
+        Call = await _store.GetAsync(callId, cancellationToken),
+        Reason = "the call ended before its Graph request",
+    };
+
+    /// <summary>Declines a call that was never stored (no record to re-check: nothing of ours can have ended it).</summary>
     private async Task RejectUnservedAsync(string phoneNumberId, string wacid, CancellationToken cancellationToken)
     {
         try
