@@ -14,7 +14,6 @@ public sealed partial class PermissionService : IPermissionService
 {
     private readonly IWhatsAppGraphClient _graph;
     private readonly PermissionStore _store;
-    private readonly CallPermissionsRateLimiter _limiter;
     private readonly PermissionOptions _options;
     private readonly string? _defaultPhoneNumberId;
     private readonly TimeProvider _time;
@@ -24,7 +23,6 @@ public sealed partial class PermissionService : IPermissionService
     public PermissionService(
         IWhatsAppGraphClient graph,
         PermissionStore store,
-        CallPermissionsRateLimiter limiter,
         IOptions<PermissionOptions> options,
         IOptions<WhatsAppGraphOptions> graphOptions,
         TimeProvider time,
@@ -34,7 +32,6 @@ public sealed partial class PermissionService : IPermissionService
         ArgumentNullException.ThrowIfNull(graphOptions);
         _graph = graph;
         _store = store;
-        _limiter = limiter;
         _options = options.Value;
         _defaultPhoneNumberId = graphOptions.Value.DefaultPhoneNumberId;
         _time = time;
