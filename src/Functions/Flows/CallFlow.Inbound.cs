@@ -54,6 +54,8 @@ public sealed partial class CallFlow
             LogInboundCreated(call.CallId, offer.CallId, phoneNumberId);
             await _commands.SendAsync(CallCommands.StartInbound(call, offer.Sdp, now, closedHoursPlan), cancellationToken);
             await _callbacks.OnCreatedAsync(call, cancellationToken);
+            // A terminate delivered before its connect (redelivery reorders) waited for the wacid.
+            await ApplyHeldAsync(call.CallId, offer.CallId, cancellationToken);
             return;
         }
 

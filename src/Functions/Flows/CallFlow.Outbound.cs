@@ -43,6 +43,12 @@ public sealed partial class CallFlow
         }
 
         var connected = await ApplyAsync(callId, new CallTrigger.ConnectSent(wacid), dedup, cancellationToken);
+        if (connected.Status == ApplyStatus.Applied)
+        {
+            // Meta may have sent RINGING and the answer before this response: they waited for the wacid.
+            await ApplyHeldAsync(callId, wacid, cancellationToken);
+        }
+
         if (connected.Status != ApplyStatus.Applied && connected.Call is { IsFinal: true, Wacid: null } ended)
         {
             // The call ended (e.g. DELETE) while connect was in flight: Meta rings a call we no longer track.

@@ -6,6 +6,7 @@ using Serverless.Functions.Graph;
 using Serverless.Functions.Hosting;
 using Serverless.Functions.Permissions;
 using Serverless.Functions.Settings;
+using Serverless.Functions.Webhooks;
 using Serverless.Shared.Media;
 using Serverless.Shared.Transport;
 
@@ -28,6 +29,7 @@ public sealed partial class CallFlow
     private readonly StatusCallbacks _callbacks;
     private readonly IPermissionService _permissions;
     private readonly BusinessHoursGate _hours;
+    private readonly HeldWebhookStore _held;
 
     public CallFlow(
         ICallStore store,
@@ -38,7 +40,8 @@ public sealed partial class CallFlow
         ILogger<CallFlow> logger,
         StatusCallbacks callbacks,
         IPermissionService permissions,
-        BusinessHoursGate hours)
+        BusinessHoursGate hours,
+        HeldWebhookStore held)
     {
         ArgumentNullException.ThrowIfNull(options);
         _store = store;
@@ -50,6 +53,7 @@ public sealed partial class CallFlow
         _callbacks = callbacks;
         _permissions = permissions;
         _hours = hours;
+        _held = held;
     }
 
     public CallTimeouts Timeouts => _options.ToCallTimeouts();

@@ -64,6 +64,7 @@ public static class ServerlessCallingServiceCollectionExtensions
             new HmacSha256Signature(sp.GetRequiredService<IOptions<MediaEventsOptions>>().Value.Secret),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<MediaEventsOptions>>().Value.MaxAge));
+        services.TryAddSingleton<HeldWebhookStore>();
         services.TryAddSingleton<CallFlow>();
         services.TryAddSingleton<DialRequestValidator>();
         services.TryAddSingleton<WebhookDispatcher>();
