@@ -197,6 +197,28 @@ public sealed class WhatsAppSimulator : IAsyncDisposable
             return;
         }
 
+        if (fault.ResponseDelay is { } delay)
+        {
+            // The action takes effect now (its webhooks go out); only the response is late.
+            var original = context.Response.Body;
+            using var held = new MemoryStream();
+            context.Response.Body = held;
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                context.Response.Body = original;
+            }
+
+            await Faults.HoldAsync(delay, Clock.Time, context.RequestAborted);
+            held.Position = 0;
+            await held.CopyToAsync(original, context.RequestAborted);
+            SimulatorLog.GraphRequest(_logger, context.Request.Method, path, context.Response.StatusCode);
+            return;
+        }
+
         if (fault.AfterProcessing)
         {
             // Let the action take effect, then lose its response.
@@ -214,7 +236,7 @@ public sealed class WhatsAppSimulator : IAsyncDisposable
             context.Response.Headers.Clear();
         }
 
-        await GraphHttp.WriteErrorAsync(context, fault.Error);
+        await GraphHttp.WriteErrorAsync(context, fault.Error!);
         SimulatorLog.GraphRequest(_logger, context.Request.Method, path, context.Response.StatusCode);
     }
 }

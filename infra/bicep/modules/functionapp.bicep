@@ -78,6 +78,7 @@ var baseSettings = {
   Callbacks__AllowLoopback: 'false'
   Calls__AnswerWindow: '00:00:45'
   Calls__AcceptAfterOutboundAnswer: 'false'
+  Calls__HeldWebhookWindow: '00:01:00'
   CallingSettings__OutsideHours: 'Reject'
   CallingSettings__SettingsCacheTtl: '00:01:00'
   Dials__MaxDialsPerSecond: string(maxDialsPerSecond)

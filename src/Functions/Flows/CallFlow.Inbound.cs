@@ -55,6 +55,8 @@ public sealed partial class CallFlow
             LogInboundCreated(call.CallId, offer.CallId, phoneNumberId);
             await _commands.SendAsync(CallCommands.StartInbound(call, offer.Sdp, now, closedHoursPlan ?? _inboundPlans.For(phoneNumberId)), cancellationToken);
             await _callbacks.OnCreatedAsync(call, cancellationToken);
+            // A terminate delivered before its connect (redelivery reorders) waited for the wacid.
+            await ApplyHeldAsync(call.CallId, offer.CallId, cancellationToken);
             return;
         }
 
@@ -82,7 +84,19 @@ public sealed partial class CallFlow
         var dedup = CallDedupKeys.GraphAction(callId, "accept");
         try
         {
+            // Each request re-checks the call: the user may hang up while pre_accept is in flight, and Meta answers
+            // an accept for a call it ended with 400.
+            if (!await MayActAsync(callId, CallGraphAction.PreAccept, null, cancellationToken))
+            {
+                return await SkippedAsync(callId, cancellationToken);
+            }
+
             await _graph.PreAcceptAsync(call.BusinessPhoneNumberId, wacid, sdpAnswer, cancellationToken);
+            if (!await MayActAsync(callId, CallGraphAction.Accept, null, cancellationToken))
+            {
+                return await SkippedAsync(callId, cancellationToken);
+            }
+
             await _graph.AcceptAsync(call.BusinessPhoneNumberId, wacid, sdpAnswer, call.BizOpaqueData, cancellationToken);
         }
         catch (WhatsAppCallException ex)
@@ -94,6 +108,15 @@ public sealed partial class CallFlow
         return await ApplyAsync(callId, new CallTrigger.Accepted(), dedup, cancellationToken);
     }
 
+    /// <summary>A Graph step skipped because the call ended meanwhile: nothing changed, report the call as it is.</summary>
+    private async Task<ApplyResult> SkippedAsync(string callId, CancellationToken cancellationToken) => new()
+    {
+        Status = ApplyStatus.NoChange,
+        Call = await _store.GetAsync(callId, cancellationToken),
+        Reason = "the call ended before its Graph request",
+    };
+
+    /// <summary>Declines a call that was never stored (no record to re-check: nothing of ours can have ended it).</summary>
     private async Task RejectUnservedAsync(string phoneNumberId, string wacid, CancellationToken cancellationToken)
     {
         try

@@ -25,6 +25,12 @@ public sealed partial class CallFlow
 
         var call = result.Call!;
         var dedup = CallDedupKeys.GraphAction(callId, "connect");
+        if (!await MayActAsync(callId, CallGraphAction.Connect, null, cancellationToken))
+        {
+            // Ended (e.g. DELETE) after the node's offer was recorded: never ring the user; the node was told in FinishAsync.
+            return await SkippedAsync(callId, cancellationToken);
+        }
+
         string wacid;
         try
         {
@@ -37,12 +43,22 @@ public sealed partial class CallFlow
         }
 
         var connected = await ApplyAsync(callId, new CallTrigger.ConnectSent(wacid), dedup, cancellationToken);
+        if (connected.Status == ApplyStatus.Applied)
+        {
+            // Meta may have sent RINGING and the answer before this response: they waited for the wacid.
+            await ApplyHeldAsync(callId, wacid, cancellationToken);
+        }
+
         if (connected.Status != ApplyStatus.Applied && connected.Call is { IsFinal: true, Wacid: null } ended)
         {
             // The call ended (e.g. DELETE) while connect was in flight: Meta rings a call we no longer track.
             try
             {
-                await _graph.TerminateAsync(ended.BusinessPhoneNumberId, wacid, cancellationToken);
+                // The call's own ending never reached Meta (it had no wacid then): this terminate carries it.
+                if (await MayActAsync(callId, CallGraphAction.Terminate, ended, cancellationToken))
+                {
+                    await _graph.TerminateAsync(ended.BusinessPhoneNumberId, wacid, cancellationToken);
+                }
             }
             catch (WhatsAppCallException ex)
             {
@@ -72,7 +88,8 @@ public sealed partial class CallFlow
         }
 
         await _commands.SendAsync(CallCommands.ApplyAnswer(current, nodeId, answer.Sdp, _time.GetUtcNow()), cancellationToken);
-        if (_options.AcceptAfterOutboundAnswer && result.Status == ApplyStatus.Applied)
+        if (_options.AcceptAfterOutboundAnswer && result.Status == ApplyStatus.Applied
+            && await MayActAsync(current.CallId, CallGraphAction.Accept, null, cancellationToken))
         {
             try
             {

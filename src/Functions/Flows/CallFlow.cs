@@ -6,6 +6,7 @@ using Serverless.Functions.Graph;
 using Serverless.Functions.Hosting;
 using Serverless.Functions.Permissions;
 using Serverless.Functions.Settings;
+using Serverless.Functions.Webhooks;
 using Serverless.Shared.Media;
 using Serverless.Shared.Transport;
 
@@ -29,6 +30,7 @@ public sealed partial class CallFlow
     private readonly IPermissionService _permissions;
     private readonly BusinessHoursGate _hours;
     private readonly InboundPlans _inboundPlans;
+    private readonly HeldWebhookStore _held;
 
     public CallFlow(
         ICallStore store,
@@ -40,7 +42,8 @@ public sealed partial class CallFlow
         StatusCallbacks callbacks,
         IPermissionService permissions,
         BusinessHoursGate hours,
-        InboundPlans inboundPlans)
+        InboundPlans inboundPlans,
+        HeldWebhookStore held)
     {
         ArgumentNullException.ThrowIfNull(options);
         _store = store;
@@ -53,6 +56,7 @@ public sealed partial class CallFlow
         _permissions = permissions;
         _hours = hours;
         _inboundPlans = inboundPlans;
+        _held = held;
     }
 
     public CallTimeouts Timeouts => _options.ToCallTimeouts();
@@ -122,13 +126,12 @@ public sealed partial class CallFlow
             var reject = call.Direction == CallDirection.Inbound && previous.AcceptedAt is null;
             try
             {
-                if (reject)
+                var action = reject ? CallGraphAction.Reject : CallGraphAction.Terminate;
+                if (await MayActAsync(call.CallId, action, call, cancellationToken))
                 {
-                    await _graph.RejectAsync(call.BusinessPhoneNumberId, wacid, cancellationToken);
-                }
-                else
-                {
-                    await _graph.TerminateAsync(call.BusinessPhoneNumberId, wacid, cancellationToken);
+                    await (reject
+                        ? _graph.RejectAsync(call.BusinessPhoneNumberId, wacid, cancellationToken)
+                        : _graph.TerminateAsync(call.BusinessPhoneNumberId, wacid, cancellationToken));
                 }
             }
             catch (WhatsAppCallException ex)
@@ -142,6 +145,26 @@ public sealed partial class CallFlow
         {
             await _commands.SendAsync(CallCommands.Hangup(call, nodeId, CallCommands.ReasonFor(call), _time.GetUtcNow()), cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Reads the call just before a Graph action and applies <see cref="GraphActionRule"/>: the one place every
+    /// connect, pre_accept, accept, reject and terminate of a call passes. False (logged) when it must not go out.
+    /// </summary>
+    /// <param name="callId">The call.</param>
+    /// <param name="action">The action about to be sent.</param>
+    /// <param name="ending">For reject/terminate: the final record whose ending the request carries to Meta.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    private async Task<bool> MayActAsync(string callId, CallGraphAction action, CallRecord? ending, CancellationToken cancellationToken)
+    {
+        var current = await _store.GetAsync(callId, cancellationToken);
+        if (GraphActionRule.SkipReason(action, current, ending) is not { } reason)
+        {
+            return true;
+        }
+
+        LogGraphSkipped(callId, action, reason);
+        return false;
     }
 
     private static bool IsRedeliveryOfTheEnding(ApplyResult result, CallTrigger trigger) =>
@@ -158,6 +181,9 @@ public sealed partial class CallFlow
     private static bool NeedsGraphEnd(CallTrigger trigger) => trigger is
         CallTrigger.HangupRequested or CallTrigger.DeadlinePassed or CallTrigger.MediaFailed
         or CallTrigger.PlaybackFinished or CallTrigger.GraphError;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId}: Graph {Action} not sent: {Reason}")]
+    private partial void LogGraphSkipped(string callId, CallGraphAction action, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Call {CallId}: trigger {Trigger} refused in state {State}: {Reason}")]
     private partial void LogRefused(string callId, string trigger, CallState? state, string? reason);

@@ -26,6 +26,12 @@ public sealed class CallFlowOptions : IValidatableObject
     /// </summary>
     public bool AcceptAfterOutboundAnswer { get; set; }
 
+    /// <summary>
+    /// How long a call webhook for a wacid we do not know yet is kept (Meta can deliver RINGING and the answer before
+    /// our <c>connect</c> POST has its response); zero drops such webhooks. Covers the Graph client's total timeout.
+    /// </summary>
+    public TimeSpan HeldWebhookWindow { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Largest dial API body read.</summary>
     public int MaxApiBodyBytes { get; set; } = 64 * 1024;
 
@@ -51,6 +57,11 @@ public sealed class CallFlowOptions : IValidatableObject
         if (RingDeadline <= TimeSpan.Zero || MediaDeadline <= TimeSpan.Zero || MaxCallDuration <= TimeSpan.Zero)
         {
             yield return new ValidationResult("Calls:RingDeadline, MediaDeadline and MaxCallDuration must be positive.");
+        }
+
+        if (HeldWebhookWindow < TimeSpan.Zero || HeldWebhookWindow > TimeSpan.FromMinutes(10))
+        {
+            yield return new ValidationResult("Calls:HeldWebhookWindow must be between 0 and 10 minutes.");
         }
 
         if (MaxApiBodyBytes <= 0 || SweepBatchSize <= 0)

@@ -70,6 +70,7 @@ public static class ServerlessCallingServiceCollectionExtensions
             new HmacSha256Signature(sp.GetRequiredService<IOptions<MediaEventsOptions>>().Value.Secret),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<MediaEventsOptions>>().Value.MaxAge));
+        services.TryAddSingleton<HeldWebhookStore>();
         services.TryAddSingleton<CallFlow>();
         services.AddPromptSources(configuration);
         services.TryAddSingleton<DialRequestValidator>();

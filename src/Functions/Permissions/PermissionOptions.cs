@@ -20,11 +20,11 @@ public sealed partial class PermissionOptions
     /// <summary>Meta's <c>call_permissions</c> limit: 5 requests per second per app (else 613).</summary>
     public int GraphRequestsPerSecond { get; set; } = 5;
 
-    /// <summary>Back-off after a 613 that carried no Retry-After.</summary>
+    /// <summary>
+    /// How long every <c>call_permissions</c> attempt waits after a 613 that carried no Retry-After. How often a
+    /// lookup is retried is the Graph client's <c>WhatsAppGraph:MaxRetryAttempts</c> (the one retry layer).
+    /// </summary>
     public TimeSpan RateLimitBackOff { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>How often a lookup is retried after 613 before the cached (stale) state is used or the lookup fails.</summary>
-    public int MaxRateLimitRetries { get; set; } = 3;
 
     /// <summary>
     /// We stop dialling after this many consecutive unanswered or rejected business calls: Meta asks the user to
@@ -52,7 +52,6 @@ public sealed partial class PermissionOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(CacheTtl, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(GraphRequestsPerSecond, 1);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RateLimitBackOff, TimeSpan.Zero);
-        ArgumentOutOfRangeException.ThrowIfNegative(MaxRateLimitRetries);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConsecutiveUnanswered, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRequestsPerDay, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRequestsPerWeek, MaxRequestsPerDay);

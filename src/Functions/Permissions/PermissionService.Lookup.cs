@@ -55,33 +55,26 @@ public sealed partial class PermissionService
         return record.Snapshot.Actions.Any(a => !a.CanPerformAction && a.Limits.Any(l => l.LimitExpirationTime is { } t && t <= now));
     }
 
+    /// <summary>
+    /// One lookup. The Graph client retries 613 (HTTP 429) itself, and every attempt waits for the limiter
+    /// (<see cref="CallPermissionsAttemptGate"/>), so a 613 costs one more request, not a retry per layer.
+    /// </summary>
     private async Task<CallPermissions> FetchAsync(string phoneNumberId, string waId, CancellationToken cancellationToken)
     {
-        var backOff = _options.RateLimitBackOff;
-        for (var attempt = 0; ; attempt++)
+        try
         {
-            await _limiter.AcquireAsync(cancellationToken);
-            try
-            {
-                return await _graph.GetCallPermissionsAsync(phoneNumberId, waId, cancellationToken);
-            }
-            catch (WhatsAppApiException ex) when (ex.Kind == WhatsAppErrorKind.PermissionApiRateLimit)
-            {
-                var delay = ex.RetryAfter ?? backOff;
-                _limiter.BackOff(delay);
-                LogRateLimited(phoneNumberId, delay, attempt + 1);
-                if (attempt >= _options.MaxRateLimitRetries)
-                {
-                    throw new PermissionRateLimitedException(delay, ex);
-                }
-
-                backOff *= 2;
-            }
+            return await _graph.GetCallPermissionsAsync(phoneNumberId, waId, cancellationToken);
+        }
+        catch (WhatsAppApiException ex) when (ex.Kind == WhatsAppErrorKind.PermissionApiRateLimit)
+        {
+            var delay = ex.RetryAfter ?? _options.RateLimitBackOff;
+            LogRateLimited(phoneNumberId, delay);
+            throw new PermissionRateLimitedException(delay, ex);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "call_permissions for {PhoneNumberId} hit Meta's limit (613); backing off {Delay} (attempt {Attempt})")]
-    private partial void LogRateLimited(string phoneNumberId, TimeSpan delay, int attempt);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "call_permissions for {PhoneNumberId} still hit Meta's limit (613) after the Graph client's retries; retry after {Delay}")]
+    private partial void LogRateLimited(string phoneNumberId, TimeSpan delay);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "call_permissions for {PhoneNumberId}/{WaId} stays rate limited; using the cached state")]
     private partial void LogServingStale(string phoneNumberId, string waId);

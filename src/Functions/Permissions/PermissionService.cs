@@ -15,7 +15,6 @@ public sealed partial class PermissionService : IPermissionService
 {
     private readonly IWhatsAppGraphClient _graph;
     private readonly PermissionStore _store;
-    private readonly CallPermissionsRateLimiter _limiter;
     private readonly PermissionOptions _options;
     private readonly string? _defaultPhoneNumberId;
     private readonly TimeProvider _time;
@@ -25,7 +24,6 @@ public sealed partial class PermissionService : IPermissionService
     public PermissionService(
         IWhatsAppGraphClient graph,
         PermissionStore store,
-        CallPermissionsRateLimiter limiter,
         IOptions<PermissionOptions> options,
         IOptions<MetaOptions> meta,
         TimeProvider time,
@@ -35,7 +33,6 @@ public sealed partial class PermissionService : IPermissionService
         ArgumentNullException.ThrowIfNull(meta);
         _graph = graph;
         _store = store;
-        _limiter = limiter;
         _options = options.Value;
         _defaultPhoneNumberId = meta.Value.DefaultPhoneNumberId;
         _time = time;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Serverless.Shared.WhatsApp.Graph.Resilience;
 
 namespace Serverless.Functions.Permissions;
 
@@ -10,7 +11,8 @@ namespace Serverless.Functions.Permissions;
 public static class PermissionServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="IPermissionService"/>, its Table store and the <c>call_permissions</c> limiter, with
+    /// Registers <see cref="IPermissionService"/>, its Table store and the <c>call_permissions</c> limiter (taken on every
+    /// Graph HTTP attempt through <see cref="CallPermissionsAttemptGate"/>), with
     /// <see cref="PermissionOptions"/> bound from section <see cref="PermissionOptions.SectionName"/>.
     /// Needs <c>IWhatsAppGraphClient</c> (AddWhatsAppGraphClient). A registered <see cref="TableServiceClient"/> is used;
     /// otherwise one is built from <see cref="PermissionOptions.ConnectionString"/>.
@@ -32,6 +34,7 @@ public static class PermissionServiceCollectionExtensions
         services.TryAddSingleton<PermissionStore>();
         services.TryAddSingleton(sp => new CallPermissionsRateLimiter(
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<PermissionOptions>>().Value.GraphRequestsPerSecond));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IGraphAttemptGate, CallPermissionsAttemptGate>());
         services.TryAddSingleton<IPermissionService, PermissionService>();
         return services;
     }

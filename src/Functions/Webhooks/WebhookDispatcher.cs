@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Serverless.Functions.Calls;
 using Serverless.Functions.Flows;
 using Serverless.Functions.Hosting;
 using Serverless.Functions.Permissions;
@@ -14,7 +13,6 @@ namespace Serverless.Functions.Webhooks;
 /// </summary>
 public sealed partial class WebhookDispatcher(
     CallFlow flow,
-    ICallStore store,
     IOptions<MetaOptions> meta,
     IPermissionService permissions,
     ILogger<WebhookDispatcher> logger)
@@ -49,25 +47,13 @@ public sealed partial class WebhookDispatcher(
                 await flow.OnInboundOfferAsync(phoneNumberId, offer, cancellationToken);
                 break;
             case CallConnect answer:
-                if (await FindAsync(answer.CallId, "connect", cancellationToken) is { } outbound)
-                {
-                    await flow.OnOutboundAnswerAsync(outbound, answer, cancellationToken);
-                }
-
+                await flow.OnCallWebhookAsync(answer.CallId, answer, cancellationToken);
                 break;
             case CallStatus status:
-                if (await FindAsync(status.CallId, "status", cancellationToken) is { } statusCall)
-                {
-                    await flow.OnStatusAsync(statusCall, status, cancellationToken);
-                }
-
+                await flow.OnCallWebhookAsync(status.CallId, status, cancellationToken);
                 break;
             case CallTerminate terminate:
-                if (await FindAsync(terminate.CallId, "terminate", cancellationToken) is { } ended)
-                {
-                    await flow.OnTerminateAsync(ended, terminate, cancellationToken);
-                }
-
+                await flow.OnCallWebhookAsync(terminate.CallId, terminate, cancellationToken);
                 break;
             case CallPermissionReply reply:
                 // Replies older than the last applied one are ignored by the service, so redelivery is harmless.
@@ -84,22 +70,8 @@ public sealed partial class WebhookDispatcher(
         }
     }
 
-    private async Task<CallRecord?> FindAsync(string wacid, string eventName, CancellationToken cancellationToken)
-    {
-        var call = await store.FindByWacidAsync(wacid, cancellationToken);
-        if (call is null)
-        {
-            LogUnknownWacid(wacid, eventName);
-        }
-
-        return call;
-    }
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook for number {PhoneNumberId} we do not serve ({EventType}): acknowledged, not processed")]
     private partial void LogForeignNumber(string phoneNumberId, string eventType);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook {Event} for unknown wacid {Wacid}: acknowledged, not processed")]
-    private partial void LogUnknownWacid(string wacid, string @event);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Webhook event not handled by the call flows: {Event}")]
     private partial void LogNotACallEvent(string @event);

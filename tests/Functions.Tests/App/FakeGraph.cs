@@ -28,6 +28,7 @@ internal sealed class FakeGraph : IAsyncDisposable
     private readonly ConcurrentQueue<GraphRequest> _requests = new();
     private readonly ConcurrentDictionary<string, (int Status, int Code, string Message)> _errors = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _lookups = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _holds = new(StringComparer.Ordinal);
     private int _wacids;
     private int _settingsReads;
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -108,6 +109,17 @@ internal sealed class FakeGraph : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The next <paramref name="action"/> request is recorded at once, but its response waits until the returned source
+    /// completes: a Graph request "in flight" while the test delivers something else.
+    /// </summary>
+    public TaskCompletionSource Hold(string action)
+    {
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _holds[action] = hold;
+        return hold;
+    }
+
     /// <summary>Every later <paramref name="action"/> fails with Meta's error body.</summary>
     public void Fail(string action, int httpStatus, int code, string message) => _errors[action] = (httpStatus, code, message);
 
@@ -130,6 +142,10 @@ internal sealed class FakeGraph : IAsyncDisposable
         _requests.Enqueue(new GraphRequest(
             phoneNumberId, action, Str(root, "to"), Str(root, "call_id"), sdpType, sdp, request.Headers.Authorization.ToString(), body));
         Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        if (_holds.TryRemove(action, out var hold))
+        {
+            await hold.Task;
+        }
 
         if (_errors.TryGetValue(action, out var error))
         {

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Serverless.Functions.Permissions;
 using Serverless.Functions.Tests.Settings;
 using Serverless.Shared.WhatsApp.Graph.Models;
@@ -144,7 +145,7 @@ public sealed class PermissionDecisionTests : IAsyncLifetime
         var decision = await _h.DriveAsync(_h.Permissions.CheckCanCallAsync(WaId), TimeSpan.FromMilliseconds(250));
 
         Assert.Equal(new CallPermissionDecision.Allowed(CallPermissionStatus.Permanent, null), decision);
-        Assert.Equal(5, _h.Lookups.Count); // first lookup + 1 try + 3 retries
+        Assert.Equal(1 + GraphAttempts, _h.Lookups.Count); // the cached lookup, then one per Graph client attempt
     }
 
     [Fact]
@@ -158,7 +159,47 @@ public sealed class PermissionDecisionTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<PermissionRateLimitedException>(
             () => _h.DriveAsync(_h.Permissions.CheckCanCallAsync(WaId), TimeSpan.FromMilliseconds(250)));
 
-        Assert.Equal(TimeSpan.FromSeconds(8), error.RetryAfter);
+        Assert.Equal(TimeSpan.FromSeconds(1), error.RetryAfter);
+        // One retry layer: 4 requests for a lasting 613, where Graph retries × service retries used to make 16.
+        Assert.Equal(GraphAttempts, _h.Lookups.Count);
+        AssertAtMostFivePerSecond(_h.LookupTimes);
+    }
+
+    [Fact]
+    public async Task Burst_of_lookups_with_613s_never_sends_more_than_5_in_any_second()
+    {
+        _h.PermissionsJson = Json("permanent");
+        for (var i = 0; i < 3; i++)
+        {
+            _h.LookupScript.Enqueue((HttpStatusCode.TooManyRequests, GraphStub.MetaError(613, "Fetch Call Permission API Limit Hit")));
+        }
+
+        var users = Enumerable.Range(0, 12).Select(i => "1555000" + (2000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var decisions = await _h.DriveAsync(
+            Task.WhenAll(users.Select(u => _h.Permissions.CheckCanCallAsync(u))), TimeSpan.FromMilliseconds(50), maxSteps: 2000);
+
+        Assert.All(decisions, d => Assert.True(d.CanCall, d.ToString()));
+        // Each 613 costs exactly one more request, and the retries wait for the limiter like first attempts do.
+        Assert.Equal(users.Count + 3, _h.Lookups.Count);
+        AssertAtMostFivePerSecond(_h.LookupTimes);
+    }
+
+    private int GraphAttempts =>
+        1 + _h.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Serverless.Shared.WhatsApp.Graph.WhatsAppGraphOptions>>().Value.MaxRetryAttempts;
+
+    private static void AssertAtMostFivePerSecond(List<DateTimeOffset> lookupTimes)
+    {
+        DateTimeOffset[] times;
+        lock (lookupTimes)
+        {
+            times = [.. lookupTimes];
+        }
+
+        foreach (var start in times)
+        {
+            var inWindow = times.Count(t => t >= start && t < start + TimeSpan.FromSeconds(1));
+            Assert.True(inWindow <= 5, $"{inWindow} lookups in the second from {start:O}");
+        }
     }
 
     [Fact]

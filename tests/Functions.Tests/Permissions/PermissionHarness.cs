@@ -63,7 +63,7 @@ internal sealed class PermissionHarness : IAsyncDisposable
         {
             o.BaseUrl = harness.Graph.BaseUrl;
             o.AccessToken = "test-token";
-            o.MaxRetryAttempts = 0; // our service owns the 613 back-off under test
+            // Production's retry settings: the Graph client's retry is the one layer that repeats a 613.
         });
         // The one default business number is Meta:DefaultPhoneNumberId.
         services.Configure<MetaOptions>(o => { o.PhoneNumberIds.Add(PhoneNumberId); o.DefaultPhoneNumberId = PhoneNumberId; });

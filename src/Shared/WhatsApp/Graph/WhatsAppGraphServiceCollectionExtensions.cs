@@ -41,6 +41,8 @@ public static class WhatsAppGraphServiceCollectionExtensions
                 pipeline,
                 context.ServiceProvider.GetRequiredService<IOptions<WhatsAppGraphOptions>>().Value,
                 context.ServiceProvider.GetRequiredService<TimeProvider>()));
+        // Below the pipeline: every attempt, retries included, passes the registered gates (e.g. Meta's 5/s limit).
+        client.AddHttpMessageHandler(sp => new GraphAttemptGateHandler(sp.GetServices<IGraphAttemptGate>()));
         services.TryAddTransient<IWhatsAppGraphClient>(sp => sp.GetRequiredService<WhatsAppGraphClient>());
         return client;
     }
