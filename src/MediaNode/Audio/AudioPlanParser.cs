@@ -14,6 +14,21 @@ internal static partial class AudioPlanParser
 
     public static bool TryParse(JsonElement? json, out AudioPlan plan, out string? error)
     {
+        try
+        {
+            return TryParseCore(json, out plan, out error);
+        }
+        catch (InvalidOperationException)
+        {
+            // JsonElement throws reading text that is not valid Unicode (invalid UTF-8, or an escaped lone
+            // surrogate such as "\ud800"); found by fuzzing (docs/fuzzing.md). Every other check is by kind first.
+            plan = AudioPlan.Default;
+            return Fail("the plan holds text that is not valid Unicode (invalid UTF-8 or a lone surrogate)", out error);
+        }
+    }
+
+    private static bool TryParseCore(JsonElement? json, out AudioPlan plan, out string? error)
+    {
         plan = AudioPlan.Default;
         error = null;
         if (json is not { } root || root.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
