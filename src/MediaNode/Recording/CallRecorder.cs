@@ -34,12 +34,14 @@ public sealed class CallRecorder : IAsyncDisposable
     private readonly List<int> _staged = [];
     private readonly TaskCompletionSource _startWorker = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _worker;
+    private readonly CancellationTokenSource _stop = new();
     private long _queuedBytes;
     private long _peakRetainedBytes;
     private long _packetsRecorded;
     private long _packetsDropped;
     private bool _closed;
     private bool _finished;
+    private int _disposed;
     private int _nextBlock = HeaderBlock + 1;
     private byte[]? _header;
 
@@ -171,10 +173,15 @@ public sealed class CallRecorder : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         Volatile.Write(ref _closed, true);
         _queue.Writer.TryComplete();
-
         _startWorker.TrySetResult();
+        await _stop.CancelAsync(); // an upload hanging on storage does not hold up disposal
         await _worker.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         while (_queue.Reader.TryRead(out var item))
         {
@@ -183,6 +190,7 @@ public sealed class CallRecorder : IAsyncDisposable
 
         _wavWriter?.Dispose();
         await _blocks.DisposeAsync();
+        _stop.Dispose();
     }
 
     private async Task DrainAsync()
@@ -206,7 +214,7 @@ public sealed class CallRecorder : IAsyncDisposable
             }
 
             NotePeak();
-            await StageFullBlocksAsync(final: false, CancellationToken.None);
+            await StageFullBlocksAsync(final: false, _stop.Token);
         }
     }
 
@@ -219,13 +227,22 @@ public sealed class CallRecorder : IAsyncDisposable
         }
 
         var packet = item.Buffer.AsSpan(0, item.Length);
-        if (_oggWriter is not null)
+        try
         {
-            _oggWriter.WritePacket(packet, item.Timestamp);
+            if (_oggWriter is not null)
+            {
+                _oggWriter.WritePacket(packet, item.Timestamp);
+            }
+            else
+            {
+                _wavWriter!.WritePacket(packet, item.Timestamp);
+            }
         }
-        else
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            _wavWriter!.WritePacket(packet, item.Timestamp);
+            // The remote side chooses the payload: one packet the codec chokes on must not end the recording.
+            Interlocked.Increment(ref _packetsDropped);
+            return;
         }
 
         Interlocked.Increment(ref _packetsRecorded);

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using Serverless.MediaNode.Recording;
 using Serverless.MediaNode.Tests.Recording;
 using Serverless.WebRtc.Media;
+using Xunit.Abstractions;
 
 namespace Serverless.MediaNode.Tests.EndToEnd;
 
@@ -10,7 +11,7 @@ namespace Serverless.MediaNode.Tests.EndToEnd;
 /// memory stays at a few blocks (its own counter of queued and block bytes), and the committed blob is a
 /// complete file of the right length.
 /// </summary>
-public sealed class RecordingStreamingTests
+public sealed class RecordingStreamingTests(ITestOutputHelper output)
 {
     private const int Minutes = 10;
     private const int Packets = Minutes * 60 * 50;
@@ -32,6 +33,7 @@ public sealed class RecordingStreamingTests
         const long dataLength = Packets * 960L * 2;
         Assert.Equal($"recordings/{callId}.wav", name);
         Assert.Equal(0, recorder.PacketsDropped);
+        output.WriteLine($"WAV: file {44 + dataLength} bytes, peak retained {recorder.PeakRetainedBytes} bytes");
         Assert.InRange(recorder.PeakRetainedBytes, 1, RetainedBound); // the file is 55 times larger
         Assert.Equal(TimeSpan.FromMinutes(Minutes), recorder.Duration);
         var blob = storage.GetBlobContainerClient("recordings").GetBlobClient($"{callId}.wav");
@@ -69,6 +71,7 @@ public sealed class RecordingStreamingTests
         Assert.Equal(0, recorder.PacketsDropped);
         var blob = storage.GetBlobContainerClient("recordings").GetBlobClient($"{callId}.ogg");
         var file = (await blob.DownloadContentAsync()).Value.Content.ToArray();
+        output.WriteLine($"Ogg: file {file.Length} bytes, peak retained {recorder.PeakRetainedBytes} bytes");
         Assert.InRange(recorder.PeakRetainedBytes, 1, RetainedBound);
         Assert.True(file.Length > 2 * RetainedBound, $"file {file.Length} bytes");
         var pages = OggTestReader.ReadPages(file);
