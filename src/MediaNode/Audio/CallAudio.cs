@@ -350,7 +350,8 @@ public sealed class CallAudio : IAsyncDisposable
     }
 
     /// <summary>
-    /// Stops playing and recording and stores the recording (if the plan recorded) as
+    /// Stops playing and recording and commits the recording (if the plan recorded; its blocks were streamed to
+    /// the store during the call) as
     /// <c>recordings/{callId}.ogg|wav</c>; returns that blob name, or null when nothing was recorded.
     /// Calling it again returns the same result, or retries the upload when the previous attempt failed.
     /// </summary>
@@ -384,7 +385,10 @@ public sealed class CallAudio : IAsyncDisposable
             await ((Task)completion).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
-        _recorder?.Dispose();
+        if (_recorder is { } recorder)
+        {
+            await recorder.DisposeAsync();
+        }
     }
 
     private async Task<RecordingInfo?> SaveAsync(CancellationToken cancellationToken)
@@ -397,16 +401,14 @@ public sealed class CallAudio : IAsyncDisposable
             return null;
         }
 
-        var file = recorder.Finish();
-        using var content = new MemoryStream(file, writable: false);
-        var name = await _recordings.SaveAsync(_callId, content, recorder.ContentType, cancellationToken);
+        var name = await recorder.CompleteAsync(cancellationToken);
         CallAudioLog.RecordingSaved(_log, _callId, name, recorder.PacketsRecorded);
         return new RecordingInfo
         {
             BlobName = name,
             ContentType = recorder.ContentType,
             DurationSeconds = recorder.DurationSeconds,
-            SizeBytes = file.Length,
+            SizeBytes = recorder.SizeBytes,
         };
     }
 
@@ -499,7 +501,7 @@ public sealed class CallAudio : IAsyncDisposable
                 return;
             }
 
-            _recorder ??= new CallRecorder(step.Format, _prompts.Codecs);
+            _recorder ??= new CallRecorder(_callId, step.Format, _prompts.Codecs, _recordings);
             _recordLimitSamples = (long)(step.MaxDuration.TotalSeconds * OpusCodec.SampleRate);
             _recordStartTimestamp = -1;
             _recording = true;

@@ -2,22 +2,43 @@ using System.Collections.Concurrent;
 
 namespace Serverless.MediaNode.Recording;
 
-/// <summary>Keeps recordings in memory (unit tests, local runs without storage).</summary>
+/// <summary>Keeps recordings in memory (unit tests, local runs without storage); same block semantics as Blob.</summary>
 public sealed class InMemoryRecordingStore : IRecordingStore
 {
     private readonly ConcurrentDictionary<string, StoredRecording> _recordings = new(StringComparer.Ordinal);
 
-    /// <summary>Saved recordings by blob name (e.g. <c>recordings/abc.ogg</c>).</summary>
+    /// <summary>Committed recordings by blob name (e.g. <c>recordings/abc.ogg</c>).</summary>
     public IReadOnlyDictionary<string, StoredRecording> Recordings => _recordings;
 
-    public async Task<string> SaveAsync(string callId, Stream content, string contentType, CancellationToken cancellationToken)
+    public IRecordingUpload Open(string callId, string contentType) => new Upload(this, RecordingBlobName.Full(callId, contentType), contentType);
+
+    private sealed class Upload(InMemoryRecordingStore store, string name, string contentType) : IRecordingUpload
     {
-        ArgumentNullException.ThrowIfNull(content);
-        var name = RecordingBlobName.Full(callId, contentType);
-        using var copy = new MemoryStream();
-        await content.CopyToAsync(copy, cancellationToken);
-        _recordings[name] = new StoredRecording(copy.ToArray(), contentType);
-        return name;
+        private readonly ConcurrentDictionary<int, byte[]> _blocks = new();
+
+        public string Name => name;
+
+        public Task StageBlockAsync(int index, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(index);
+            _blocks[index] = content.ToArray();
+            return Task.CompletedTask;
+        }
+
+        public Task<string> CommitAsync(IReadOnlyList<int> order, CancellationToken cancellationToken)
+        {
+            ArgumentNullException.ThrowIfNull(order);
+            using var file = new MemoryStream();
+            foreach (var index in order)
+            {
+                file.Write(_blocks.TryGetValue(index, out var block)
+                    ? block
+                    : throw new InvalidOperationException($"Block {index} was never staged."));
+            }
+
+            store._recordings[name] = new StoredRecording(file.ToArray(), contentType);
+            return Task.FromResult(name);
+        }
     }
 }
 

@@ -17,9 +17,6 @@ public sealed class OggOpusWriter
     /// <summary>Audio packets per page: 50 × 20 ms = 1 s, a reasonable seek granularity.</summary>
     public const int PacketsPerPage = 50;
 
-    /// <summary>Longest gap repaired with concealment (one minute); a longer silence is skipped, not stored.</summary>
-    public const long MaxRepairedGapSamples = OpusCodec.SampleRate * 60L;
-
     private const string DefaultVendor = "Serverless.MediaNode";
     private readonly OggPageWriter _pages;
     private readonly byte[] _plc = new byte[1];
@@ -46,6 +43,9 @@ public sealed class OggOpusWriter
 
     /// <summary>Concealment packets inserted for gaps.</summary>
     public long ConcealmentPacketsInserted { get; private set; }
+
+    /// <summary>Jumps longer than <see cref="RecordingGaps.MaxFilledGap"/>: skipped, not filled.</summary>
+    public long Resyncs { get; private set; }
 
     /// <summary>Packets that arrived behind the timeline already written (reordered too late) or were malformed.</summary>
     public long PacketsDropped { get; private set; }
@@ -74,9 +74,13 @@ public sealed class OggOpusWriter
             return;
         }
 
-        if (gap > 0)
+        if (gap > RecordingGaps.MaxFilledGapSamples)
         {
-            Repair(Math.Min(gap, MaxRepairedGapSamples));
+            Resyncs++;
+        }
+        else if (gap > 0)
+        {
+            Repair(gap);
         }
 
         GranulePosition += samples;

@@ -4,27 +4,52 @@ using Serverless.WebRtc.Media;
 namespace Serverless.MediaNode.Recording;
 
 /// <summary>
-/// Decodes received Opus packets into a 16-bit 48 kHz mono WAV. A gap in RTP timestamps is concealed frame by
-/// frame (Opus PLC) so the file's timeline matches the call's. Expects 20 ms packets (what WebRTC peers send);
-/// others are counted as dropped. Not thread-safe.
+/// Decodes received Opus packets into the data chunk of a 16-bit 48 kHz mono WAV, written to a stream as it
+/// goes; the 44-byte header, whose sizes are known only at the end, comes from <see cref="Header"/>. A gap
+/// in RTP timestamps is filled as <see cref="RecordingGaps"/> says (a few concealed frames, then silence; a
+/// long jump resyncs), so the file's timeline matches the call's at a bounded cost per packet. Expects 20 ms
+/// packets (what WebRTC peers send); others are counted as dropped. Not thread-safe.
 /// </summary>
 public sealed class WavRecordingWriter : IDisposable
 {
-    private const int HeaderSize = 44;
+    public const int HeaderSize = 44;
+    private const int FrameBytes = OpusCodec.FrameSamples * 2;
+    private readonly Stream _output;
     private readonly OpusFrameDecoder _decoder;
-    private readonly MemoryStream _pcm = new();
     private readonly short[] _frame = new short[OpusCodec.FrameSamples];
+    private readonly byte[] _bytes = new byte[FrameBytes];
+    private readonly byte[] _silence = new byte[FrameBytes];
     private long _lastTimestamp;
     private long _nextTimestamp;
     private bool _started;
 
-    public WavRecordingWriter(OpusEncoderFactory codecs)
+    public WavRecordingWriter(Stream output, OpusEncoderFactory codecs)
     {
+        ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(codecs);
+        _output = output;
         _decoder = codecs.CreateDecoder();
     }
 
     public long PacketsDropped { get; private set; }
+
+    /// <summary>Packets decoded (a corrupt one is concealed instead and counted in <see cref="FramesConcealed"/>).</summary>
+    public long FramesDecoded { get; private set; }
+
+    /// <summary>Frames the decoder concealed (gaps and corrupt packets).</summary>
+    public long FramesConcealed { get; private set; }
+
+    /// <summary>Frames of plain silence written for the rest of gaps.</summary>
+    public long FramesSilent { get; private set; }
+
+    /// <summary>Jumps longer than <see cref="RecordingGaps.MaxFilledGap"/>: skipped, not filled.</summary>
+    public long Resyncs { get; private set; }
+
+    /// <summary>Bytes of PCM written (the data chunk).</summary>
+    public long DataLength { get; private set; }
+
+    /// <summary>Samples written.</summary>
+    public long Samples => DataLength / 2;
 
     public void WritePacket(ReadOnlySpan<byte> packet, uint rtpTimestamp)
     {
@@ -42,36 +67,62 @@ public sealed class WavRecordingWriter : IDisposable
             _nextTimestamp = timestamp;
         }
 
-        if (timestamp < _nextTimestamp)
+        var gap = timestamp - _nextTimestamp;
+        if (gap < 0)
         {
             PacketsDropped++;
             return;
         }
 
-        var missing = Math.Min((timestamp - _nextTimestamp) / OpusCodec.FrameSamples, OggOpusWriter.MaxRepairedGapSamples / OpusCodec.FrameSamples);
-        for (var i = 0; i < missing; i++)
+        if (gap > RecordingGaps.MaxFilledGapSamples)
         {
-            Append(_decoder.Conceal(_frame));
+            Resyncs++;
+        }
+        else
+        {
+            var missing = gap / OpusCodec.FrameSamples;
+            for (var i = 0L; i < missing; i++)
+            {
+                if (i < RecordingGaps.MaxConcealedFrames)
+                {
+                    WriteFrame(_decoder.Conceal(_frame));
+                    FramesConcealed++;
+                }
+                else
+                {
+                    Write(_silence);
+                    FramesSilent++;
+                }
+            }
         }
 
         try
         {
-            Append(_decoder.Decode(packet, _frame));
+            WriteFrame(_decoder.Decode(packet, _frame));
+            FramesDecoded++;
         }
         catch (Concentus.OpusException)
         {
-            Append(_decoder.Conceal(_frame)); // a corrupt packet still occupies its 20 ms
+            WriteFrame(_decoder.Conceal(_frame)); // a corrupt packet still occupies its 20 ms
+            FramesConcealed++;
         }
 
         _nextTimestamp = timestamp + samples;
     }
 
-    /// <summary>The complete RIFF file.</summary>
-    public byte[] ToWav()
+    /// <summary>The RIFF header for the data written so far (canonical 44 bytes, PCM).</summary>
+    public byte[] Header() => BuildHeader(DataLength);
+
+    /// <summary>The RIFF header of a 16-bit 48 kHz mono file with <paramref name="dataLength"/> bytes of PCM.</summary>
+    public static byte[] BuildHeader(long dataLength)
     {
-        var dataLength = (int)_pcm.Length;
-        var file = new byte[HeaderSize + dataLength];
-        var span = file.AsSpan();
+        if (dataLength is < 0 or > uint.MaxValue - 36)
+        {
+            throw new ArgumentOutOfRangeException(nameof(dataLength), "A RIFF file holds at most 4 GiB.");
+        }
+
+        var header = new byte[HeaderSize];
+        var span = header.AsSpan();
         "RIFF"u8.CopyTo(span);
         BinaryPrimitives.WriteUInt32LittleEndian(span[4..], (uint)(36 + dataLength));
         "WAVE"u8.CopyTo(span[8..]);
@@ -85,23 +136,24 @@ public sealed class WavRecordingWriter : IDisposable
         BinaryPrimitives.WriteUInt16LittleEndian(span[34..], 16);
         "data"u8.CopyTo(span[36..]);
         BinaryPrimitives.WriteUInt32LittleEndian(span[40..], (uint)dataLength);
-        _pcm.GetBuffer().AsSpan(0, dataLength).CopyTo(span[HeaderSize..]);
-        return file;
+        return header;
     }
 
-    public void Dispose()
-    {
-        _decoder.Dispose();
-        _pcm.Dispose();
-    }
+    public void Dispose() => _decoder.Dispose();
 
-    private void Append(int samples)
+    private void WriteFrame(int samples)
     {
-        Span<byte> bytes = stackalloc byte[2];
         for (var i = 0; i < samples; i++)
         {
-            BinaryPrimitives.WriteInt16LittleEndian(bytes, _frame[i]);
-            _pcm.Write(bytes);
+            BinaryPrimitives.WriteInt16LittleEndian(_bytes.AsSpan(i * 2), _frame[i]);
         }
+
+        Write(_bytes.AsSpan(0, samples * 2));
+    }
+
+    private void Write(ReadOnlySpan<byte> pcm)
+    {
+        _output.Write(pcm);
+        DataLength += pcm.Length;
     }
 }

@@ -16,6 +16,21 @@ internal static partial class AudioPlanParser
 
     public static bool TryParse(JsonElement? json, PromptSourcePolicy? prompts, out AudioPlan plan, out AudioPlanError? error)
     {
+        try
+        {
+            return TryParseCore(json, prompts, out plan, out error);
+        }
+        catch (InvalidOperationException)
+        {
+            // JsonElement throws reading text that is not valid Unicode (invalid UTF-8, or an escaped lone surrogate
+            // such as "\ud800"); found by fuzzing (docs/fuzzing.md). Every other check is by kind first.
+            plan = AudioPlan.Default;
+            return Fail(string.Empty, "the plan holds text that is not valid Unicode (invalid UTF-8 or a lone surrogate)", out error);
+        }
+    }
+
+    private static bool TryParseCore(JsonElement? json, PromptSourcePolicy? prompts, out AudioPlan plan, out AudioPlanError? error)
+    {
         plan = AudioPlan.Default;
         error = null;
         if (json is not { } root || root.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)

@@ -180,12 +180,13 @@ public sealed class JitterBuffer
 
     private int IndexOf(long slot) => (int)(((slot % Capacity) + Capacity) % Capacity);
 
+    // One pass over the ring, not over the skipped slots: a hostile jump of 2^31 timestamps would otherwise
+    // cost millions of iterations on the receive thread.
     private void AdvanceWindowTo(long newNext)
     {
-        for (var slot = _nextSlot; slot < newNext; slot++)
+        for (var index = 0; index < _slotOf.Length; index++)
         {
-            var index = IndexOf(slot);
-            if (_slotOf[index] == slot)
+            if (_slotOf[index] != EmptySlot && _slotOf[index] < newNext)
             {
                 _slotOf[index] = EmptySlot;
                 Overflowed++;

@@ -308,7 +308,7 @@ public sealed class CallAudioTests
     [Fact]
     public async Task AFailedUpload_SurfacesFromComplete_ARetryStoresTheSameRecording_AndDisposeNeverThrows()
     {
-        var store = new FlakyStore(_store);
+        var store = new Recording.CallRecorderTests.FailingStore(_store, failCommits: 1);
         var audio = new CallAudio("call-1", new AudioPlan([new RecordStep(TimeSpan.FromSeconds(1), RecordingFormat.OggOpus)]), new PromptCache(Codecs.Shared), store, _time, NullLogger.Instance);
         var run = audio.RunAsync(_events, CancellationToken.None);
         audio.ReceivePacket(Codecs.EncodeTone(440, 1)[0], 0);
@@ -321,16 +321,6 @@ public sealed class CallAudioTests
 
         Assert.Equal("recordings/call-1.ogg", recording?.BlobName);
         Assert.Equal(960, Recording.OggTestReader.ReadPages(_store.Recordings[recording!.BlobName].Content)[^1].Granule);
-    }
-
-    private sealed class FlakyStore(IRecordingStore inner) : IRecordingStore
-    {
-        private int _calls;
-
-        public Task<string> SaveAsync(string callId, Stream content, string contentType, CancellationToken cancellationToken) =>
-            Interlocked.Increment(ref _calls) == 1
-                ? Task.FromException<string>(new IOException("storage down"))
-                : inner.SaveAsync(callId, content, contentType, cancellationToken);
     }
 
     [Fact]

@@ -88,6 +88,25 @@ public sealed class JitterBufferTests
     }
 
     [Fact]
+    public void A_jump_of_half_the_timestamp_space_drops_the_window_and_plays_on_from_the_new_packet()
+    {
+        var buffer = new JitterBuffer();
+        for (var frame = 0; frame < 3; frame++)
+        {
+            Insert(buffer, frame);
+        }
+
+        var far = unchecked(Ts(2) + (uint)int.MaxValue); // the farthest forward jump the unwrapper accepts
+        Assert.Equal(JitterBufferInsertResult.Stored, buffer.Insert(far, [7]));
+        Assert.Equal(3, buffer.Overflowed);
+        buffer.Insert(unchecked(far + 960), [8]);
+        buffer.Insert(unchecked(far + 1920), [9]);
+        var read = buffer.Read();
+        Assert.Equal(JitterFrameKind.Packet, read.Kind);
+        Assert.Equal(7, read.Payload[0]);
+    }
+
+    [Fact]
     public void Repeated_late_arrivals_grow_the_delay_by_stretching_up_to_the_maximum()
     {
         var buffer = new JitterBuffer(new JitterBufferOptions { TargetDelay = TimeSpan.FromMilliseconds(40), MaxDelay = TimeSpan.FromMilliseconds(80) });
