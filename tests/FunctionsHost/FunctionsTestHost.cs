@@ -69,7 +69,13 @@ public sealed class FunctionsTestHost : IAsyncDisposable
         var catalog = FunctionCatalog.Discover(options.FunctionsAssembly, configuration);
         var hostJson = HostJsonSettings.Load(options.HostJsonPath);
 
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = options.FunctionsAssembly.GetName().Name });
+        // The Functions host names its environment in AZURE_FUNCTIONS_ENVIRONMENT (Core Tools: Development); the worker's
+        // IHostEnvironment follows it, so the app's Development-only behaviour sees the same name here.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
+        {
+            ApplicationName = options.FunctionsAssembly.GetName().Name,
+            EnvironmentName = configuration["AZURE_FUNCTIONS_ENVIRONMENT"] ?? "Production",
+        });
         builder.Configuration.AddConfiguration(configuration);
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {

@@ -11,7 +11,11 @@ internal static class NodeProcess
         start.ArgumentList.Add(dll);
         foreach (var (key, value) in settings)
         {
-            start.Environment[key] = value;
+            // The user's own MediaNode__* variables win, as every setting can be overridden from the environment.
+            if (Environment.GetEnvironmentVariable(key) is null)
+            {
+                start.Environment[key] = value;
+            }
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
