@@ -86,7 +86,6 @@ public sealed class LocalProduct : IAsyncDisposable
         ["MediaNode__Transport__ConnectionString"] = _options.StorageConnectionString,
         ["MediaNode__Transport__NewCallsQueue"] = _options.RunId + "-new",
         ["MediaNode__Transport__NodeQueuePrefix"] = _options.RunId + "-node-",
-        ["MediaNode__Transport__PollInterval"] = "00:00:00.050",
         ["MediaNode__Transport__HoldBackDelay"] = "00:00:00.100",
         ["MediaNode__Transport__RetryDelay"] = "00:00:00.200",
     };
