@@ -82,7 +82,8 @@ start_azurite .artifacts/azurite-local.log
 
 out=tests/LocalRun/bin/Release/net10.0
 node_args=()
-if [ -z "${META_ACCESS_TOKEN:-}" ]; then
+# Meta mode (any META_* set) runs its own node in-process with the public address; the simulator run starts one.
+if [ -z "${META_ACCESS_TOKEN:-}${META_PHONE_NUMBER_ID:-}${META_APP_SECRET:-}${META_VERIFY_TOKEN:-}" ]; then
     node_args=(--media-node-dll "$out/Serverless.MediaNode.dll")
 fi
 dotnet "$out/Serverless.Testing.LocalRun.dll" "${node_args[@]}" \
