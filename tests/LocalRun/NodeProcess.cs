@@ -41,9 +41,9 @@ internal static class NodeProcess
                     return process;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
-                // Not listening yet.
+                // Not listening yet, or too slow to answer within 2 s on a loaded machine: ask again until the deadline.
             }
 
             if (DateTimeOffset.UtcNow > deadline)
