@@ -12,8 +12,8 @@ ensure_node_tools() {
         echo "npm tools: up to date"
         return
     fi
-    echo "npm tools: installing from package-lock.json"
-    npm ci --no-audit --no-fund --loglevel=error
+    echo "npm tools: installing from package-lock.json (Azurite, WebRTC test phones; about 40 s on a fresh clone)"
+    with_heartbeat "npm tools" npm ci --no-audit --no-fund --loglevel=error
     cp package-lock.json "$stamp"
 }
 
@@ -51,4 +51,45 @@ in_loopback_namespace() {
     local flags=-n
     [ "$(id -u)" -eq 0 ] || flags=-rn
     unshare $flags sh -c 'ip link set lo up && exec "$@"' sh "$@"
+}
+
+# Runs a command and, while it runs, prints "<label>: still working (Ns)" every 10 s, so a long silent step
+# (npm ci, a first build) never looks hung. Keeps the command's own output and exit code.
+with_heartbeat() {
+    local label=$1
+    shift
+    "$@" &
+    local pid=$! started=$SECONDS code=0
+    while kill -0 "$pid" 2>/dev/null; do
+        local waited=0
+        while [ "$waited" -lt 100 ] && kill -0 "$pid" 2>/dev/null; do sleep 0.1; waited=$((waited + 1)); done
+        kill -0 "$pid" 2>/dev/null && echo "$label: still working ($((SECONDS - started)) s)"
+    done
+    wait "$pid" || code=$?
+    return "$code"
+}
+
+# Exits with one line naming the port and the variable that moves it when 127.0.0.1:PORT cannot be bound.
+#   require_free_port tcp|udp PORT VARIABLE [HINT]
+require_free_port() {
+    local proto=$1 port=$2 variable=$3 hint=${4:-}
+    if ! node -e '
+        const [proto, port] = process.argv.slice(1);
+        const done = ok => process.exit(ok ? 0 : 1);
+        if (proto === "udp") {
+            const s = require("dgram").createSocket("udp4");
+            s.once("error", () => done(false));
+            s.bind(Number(port), "127.0.0.1", () => s.close(() => done(true)));
+        } else {
+            const s = require("net").createServer();
+            s.once("error", () => done(false));
+            s.listen(Number(port), "127.0.0.1", () => s.close(() => done(true)));
+        }' "$proto" "$port" 2>/dev/null; then
+        if [ -n "$variable" ]; then
+            echo "port $port ($proto, 127.0.0.1) is in use: set $variable to a free port${hint:+ ($hint)}" >&2
+        else
+            echo "port $port ($proto, 127.0.0.1) is in use: ${hint:-stop what holds it}" >&2
+        fi
+        exit 1
+    fi
 }

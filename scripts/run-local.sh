@@ -1,31 +1,91 @@
 #!/usr/bin/env bash
-# The product on this machine in one command, loopback only:
+# The product on this machine in one command, loopback only (README "Quick start"):
 #   bash scripts/run-local.sh            # demo call with a timeline, then exit
 #   bash scripts/run-local.sh --stay     # ... and keep everything running until Ctrl+C
+#   bash scripts/run-local.sh --help     # options and variables; builds and starts nothing
 # Installs the npm tools (Azurite) and builds, starts Azurite, then the local run (tests/LocalRun), which starts
-# the WhatsApp Cloud API simulator with WebRTC phones, the Functions (test host), and the MediaNode as its own
-# process (UDP 127.0.0.1:$MEDIANODE_UDP_PORT, HTTP 127.0.0.1:$MEDIANODE_HTTP_PORT, Storage Queues on Azurite),
-# places a demo call and prints its timeline and where the recording is.
-# With META_ACCESS_TOKEN, META_PHONE_NUMBER_ID, META_APP_SECRET, META_VERIFY_TOKEN, PUBLIC_URL and
-# MEDIANODE_PUBLIC_ADDRESS set (optional DEMO_TO), the same command talks to Meta instead (README "Quick start").
+# the WhatsApp Cloud API simulator with WebRTC phones, the Functions (test host), a callback receiver, and the
+# MediaNode as its own process (UDP 127.0.0.1:$MEDIANODE_UDP_PORT, HTTP 127.0.0.1:$MEDIANODE_HTTP_PORT, Storage
+# Queues on Azurite), places a demo call and prints its timeline, the recording's URL and its measured tone.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+usage() {
+    cat <<'USAGE'
+usage: bash scripts/run-local.sh [--stay] [--keys] [--help]
+
+Runs the product on 127.0.0.1 against the WhatsApp Cloud API simulator: Azurite, the Functions
+(test host), the MediaNode (own process), a callback receiver; places a demo call and prints its
+timeline (call states, media events, callbacks, the recording's URL and its measured tone).
+
+options:
+  --stay     keep everything running after the demo call until Ctrl+C (docs/walkthrough.sh dials more)
+  --keys     enforce function keys as in Azure (default: off, as Core Tools does locally); the banner
+             prints the key and a ready-to-paste curl
+  --measure-inbound N
+             after the demo, time N sequential inbound calls: webhook -> pre_accept (docs/performance.md)
+  --help     print this and exit (nothing is built or started)
+
+ports (all on 127.0.0.1; a busy port stops the run before anything starts):
+  FUNCTIONS_PORT        Functions HTTP (default 7071)
+  MEDIANODE_HTTP_PORT   MediaNode /healthz (default 8080)
+  MEDIANODE_UDP_PORT    MediaNode media (default 3478)
+  CALLBACKS_PORT        local callback receiver (default 7072)
+  Azurite               10000-10002 (fixed: stop the other Azurite)
+
+settings: any Functions setting can be overridden as an environment variable, .NET style
+(Section__Key), e.g. WhatsAppGraph__BaseUrl=http://127.0.0.1:9000/ or Calls__MaxCallDuration=00:05:00;
+MediaNode settings as MediaNode__Key (e.g. MediaNode__Transport__PollInterval=00:00:00.500).
+
+Meta mode (instead of the simulator): META_ACCESS_TOKEN, META_PHONE_NUMBER_ID, META_APP_SECRET,
+META_VERIFY_TOKEN, PUBLIC_URL, MEDIANODE_PUBLIC_ADDRESS, optional DEMO_TO (docs/meta-setup.md).
+USAGE
+}
+
+args=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+        -h|--help) usage; exit 0 ;;
+        --stay|--keys) args+=("$1") ;;
+        --measure-inbound)
+            [ $# -ge 2 ] || { echo "run-local.sh: --measure-inbound needs a number" >&2; exit 2; }
+            args+=("$1" "$2"); shift ;;
+        *) echo "run-local.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
+    esac
+    shift
+done
+
 root=$(repo_root)
 cd "$root"
 mkdir -p .artifacts
 
+functions_port=${FUNCTIONS_PORT:-7071}
+node_http_port=${MEDIANODE_HTTP_PORT:-8080}
+node_udp_port=${MEDIANODE_UDP_PORT:-3478}
+callbacks_port=${CALLBACKS_PORT:-7072}
+
+# Every port is checked before anything is built or started, so a busy one costs a second, not a minute.
+require_free_port tcp "$functions_port" FUNCTIONS_PORT
+require_free_port tcp "$node_http_port" MEDIANODE_HTTP_PORT
+require_free_port udp "$node_udp_port" MEDIANODE_UDP_PORT
+require_free_port tcp "$callbacks_port" CALLBACKS_PORT
+for port in 10000 10001 10002; do
+    require_free_port tcp "$port" "" "Azurite's port; stop the other Azurite (or whatever holds it)"
+done
+
 ensure_node_tools
-echo "dotnet: restore and build (Release)"
-dotnet build tests/LocalRun/LocalRun.csproj --configuration Release -nologo -clp:ErrorsOnly
+echo "dotnet: restore and build tests/LocalRun (Release; about a minute on a fresh clone)"
+with_heartbeat "dotnet build" dotnet build tests/LocalRun/LocalRun.csproj --configuration Release -nologo -v:minimal
 
 trap stop_azurite EXIT INT TERM
 start_azurite .artifacts/azurite-local.log
 
 out=tests/LocalRun/bin/Release/net10.0
 node_args=()
-if [ -z "${META_ACCESS_TOKEN:-}" ]; then
+# Meta mode (any META_* set) runs its own node in-process with the public address; the simulator run starts one.
+if [ -z "${META_ACCESS_TOKEN:-}${META_PHONE_NUMBER_ID:-}${META_APP_SECRET:-}${META_VERIFY_TOKEN:-}" ]; then
     node_args=(--media-node-dll "$out/Serverless.MediaNode.dll")
 fi
 dotnet "$out/Serverless.Testing.LocalRun.dll" "${node_args[@]}" \
-    --udp-port "${MEDIANODE_UDP_PORT:-3478}" --http-port "${MEDIANODE_HTTP_PORT:-8080}" \
-    --functions-port "${FUNCTIONS_PORT:-7071}" "$@"
+    --udp-port "$node_udp_port" --http-port "$node_http_port" \
+    --functions-port "$functions_port" --callbacks-port "$callbacks_port" "${args[@]}"

@@ -149,3 +149,29 @@ public sealed class AuthorizationTests(HostFixture fixture) : IClassFixture<Host
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
     }
 }
+
+public sealed class KeysOffTests
+{
+    [Fact]
+    public async Task With_keys_off_function_and_admin_levels_are_served_without_a_key_as_core_tools_does()
+    {
+        var options = TestHosts.Options(hostJsonPath: null);
+        await using var host = await FunctionsTestHost.StartAsync(new FunctionsTestHostOptions(options.FunctionsAssembly)
+        {
+            Keys = options.Keys,
+            IncludeEnvironmentVariables = false,
+            ConfigureServices = options.ConfigureServices,
+            Settings = options.Settings,
+            EnforceKeys = false,
+        });
+        using var client = host.CreateClient();
+
+        using var call = await client.GetAsync(new Uri($"api/calls/{Guid.NewGuid()}", UriKind.Relative));
+        using var admin = await client.PostAsync(new Uri("api/ops/flush", UriKind.Relative), null);
+
+        Assert.False(host.EnforceKeys);
+        Assert.Equal(HttpStatusCode.OK, call.StatusCode);
+        Assert.NotEqual(HttpStatusCode.Unauthorized, admin.StatusCode);
+        Assert.True(admin.IsSuccessStatusCode);
+    }
+}

@@ -82,7 +82,8 @@ public sealed partial class DiscoveryTests
         Assert.Equal(Microsoft.Azure.Functions.Worker.AuthorizationLevel.Function, getCall.AuthLevel);
         Assert.Equal("Ping", Assert.Single(catalog.Http, f => f.Name == "Ping").Route);
         Assert.Empty(Assert.Single(catalog.Http, f => f.Name == "AnyMethod").HttpMethods);
-        Assert.Equal(["FailingSweep", "Sweep", "SweepFromSetting"], catalog.Timers.Select(t => t.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["FailingSweep", "Nightly", "Sweep", "SweepFromSetting"], catalog.Timers.Select(t => t.Name).Order(StringComparer.Ordinal));
+        Assert.True(Assert.Single(catalog.Timers, t => t.Name == "Nightly").RunOnStartup);
         Assert.DoesNotContain(catalog.Http, f => f.Name == "ListA");
         Assert.Single(catalog.Http, f => f.Name == "InternalPing");
     }

@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging;
 using Serverless.Testing.FunctionsHost.Discovery;
 using Serverless.Testing.FunctionsHost.Http;
 using Serverless.Testing.FunctionsHost.Invocation;
+using Serverless.Testing.FunctionsHost.Timers;
 
 namespace Serverless.Testing.FunctionsHost;
 
@@ -27,6 +28,7 @@ public sealed class FunctionsTestHost : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly Dictionary<string, TimerFunctionDescriptor> _timers;
+    private TimerScheduler? _scheduler;
     private int _disposed;
 
     private FunctionsTestHost(WebApplication app, FunctionCatalog catalog, HostJsonSettings hostJson, FunctionKeys keys, Uri baseAddress)
@@ -52,6 +54,12 @@ public sealed class FunctionsTestHost : IAsyncDisposable
 
     public FunctionKeys Keys { get; }
 
+    /// <summary>Whether keys are checked (see <see cref="FunctionsTestHostOptions.EnforceKeys"/>).</summary>
+    public bool EnforceKeys { get; private init; } = true;
+
+    /// <summary>The running schedule loops (empty unless <see cref="FunctionsTestHostOptions.RunTimersOnSchedule"/>).</summary>
+    internal IReadOnlyList<Task> ScheduleLoops => _scheduler?.Loops ?? [];
+
     /// <summary>Discovers the functions, builds the services and starts listening.</summary>
     public static async Task<FunctionsTestHost> StartAsync(FunctionsTestHostOptions options, CancellationToken cancellationToken = default)
     {
@@ -61,7 +69,13 @@ public sealed class FunctionsTestHost : IAsyncDisposable
         var catalog = FunctionCatalog.Discover(options.FunctionsAssembly, configuration);
         var hostJson = HostJsonSettings.Load(options.HostJsonPath);
 
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = options.FunctionsAssembly.GetName().Name });
+        // The Functions host names its environment in AZURE_FUNCTIONS_ENVIRONMENT (Core Tools: Development); the worker's
+        // IHostEnvironment follows it, so the app's Development-only behaviour sees the same name here.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
+        {
+            ApplicationName = options.FunctionsAssembly.GetName().Name,
+            EnvironmentName = configuration["AZURE_FUNCTIONS_ENVIRONMENT"] ?? "Production",
+        });
         builder.Configuration.AddConfiguration(configuration);
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
@@ -78,7 +92,7 @@ public sealed class FunctionsTestHost : IAsyncDisposable
 
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Serverless.Testing.FunctionsHost");
-        MapFunctions(app, catalog, hostJson, options.Keys, logger);
+        MapFunctions(app, catalog, hostJson, options.Keys, options.EnforceKeys, options.RunTimersOnSchedule, logger);
 
         try
         {
@@ -93,7 +107,14 @@ public sealed class FunctionsTestHost : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
         var baseAddress = new Uri(address.TrimEnd('/') + "/");
         HostLog.Listening(logger, baseAddress);
-        return new FunctionsTestHost(app, catalog, hostJson, options.Keys, baseAddress);
+        var host = new FunctionsTestHost(app, catalog, hostJson, options.Keys, baseAddress) { EnforceKeys = options.EnforceKeys };
+        if (options.RunTimersOnSchedule)
+        {
+            host._scheduler = new TimerScheduler(
+                catalog.Timers, host.InvokeTimerAsync, options.TimeProvider, options.TimerStatus, app.Services.GetRequiredService<ILoggerFactory>());
+        }
+
+        return host;
     }
 
     /// <summary>
@@ -145,18 +166,7 @@ public sealed class FunctionsTestHost : IAsyncDisposable
             throw new ArgumentException($"No timer-triggered function named '{functionName}'.", nameof(functionName));
         }
 
-        await using var scope = _app.Services.CreateAsyncScope();
-        var context = new HostFunctionContext(new HostFunctionDefinition(function), scope.ServiceProvider, new Dictionary<string, object?>(), cancellationToken);
-        var timerInfo = new TimerInfo { IsPastDue = isPastDue };
-        var arguments = function.Parameters.Select(p => p switch
-        {
-            TimerInfoParameter => timerInfo,
-            FunctionContextParameter => context,
-            CancellationTokenParameter => (object)cancellationToken,
-            _ => throw new FunctionInputBindingException(function.Name, $"parameter '{p.Name}' has no timer binding"),
-        }).ToArray();
-
-        await FunctionInvoker.InvokeAsync(function, scope.ServiceProvider, arguments);
+        await InvokeTimerAsync(function, new TimerInfo { IsPastDue = isPastDue }, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
@@ -166,8 +176,29 @@ public sealed class FunctionsTestHost : IAsyncDisposable
             return;
         }
 
+        // Schedules first, so no run starts against a stopping app; a run in progress sees its token cancelled.
+        if (_scheduler is not null)
+        {
+            await _scheduler.DisposeAsync();
+        }
+
         await _app.StopAsync();
         await _app.DisposeAsync();
+    }
+
+    private async Task InvokeTimerAsync(TimerFunctionDescriptor function, TimerInfo timerInfo, CancellationToken cancellationToken)
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        var context = new HostFunctionContext(new HostFunctionDefinition(function), scope.ServiceProvider, new Dictionary<string, object?>(), cancellationToken);
+        var arguments = function.Parameters.Select(p => p switch
+        {
+            TimerInfoParameter => timerInfo,
+            FunctionContextParameter => context,
+            CancellationTokenParameter => (object)cancellationToken,
+            _ => throw new FunctionInputBindingException(function.Name, $"parameter '{p.Name}' has no timer binding"),
+        }).ToArray();
+
+        await FunctionInvoker.InvokeAsync(function, scope.ServiceProvider, arguments);
     }
 
     private static IConfiguration BuildConfiguration(FunctionsTestHostOptions options)
@@ -181,7 +212,7 @@ public sealed class FunctionsTestHost : IAsyncDisposable
         return configuration.AddInMemoryCollection(options.Settings).Build();
     }
 
-    private static void MapFunctions(WebApplication app, FunctionCatalog catalog, HostJsonSettings hostJson, FunctionKeys keys, ILogger logger)
+    private static void MapFunctions(WebApplication app, FunctionCatalog catalog, HostJsonSettings hostJson, FunctionKeys keys, bool enforceKeys, bool runOnSchedule, ILogger logger)
     {
         app.UseRouting();
 
@@ -200,7 +231,7 @@ public sealed class FunctionsTestHost : IAsyncDisposable
 
         foreach (var function in catalog.Http)
         {
-            var endpoint = new HttpFunctionEndpoint(function, keys, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger($"Function.{function.Name}"));
+            var endpoint = new HttpFunctionEndpoint(function, keys, enforceKeys, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger($"Function.{function.Name}"));
             var pattern = hostJson.RoutePrefix.Length == 0 ? function.Route : $"{hostJson.RoutePrefix}/{function.Route}";
             var mapped = function.HttpMethods.IsEmpty
                 ? app.Map(pattern, endpoint.InvokeAsync)
@@ -211,7 +242,7 @@ public sealed class FunctionsTestHost : IAsyncDisposable
 
         foreach (var timer in catalog.Timers)
         {
-            HostLog.ServingTimer(logger, timer.Name, timer.Schedule);
+            HostLog.ServingTimer(logger, timer.Name, timer.Schedule, runOnSchedule);
         }
 
         foreach (var name in catalog.Unserved)

@@ -1,6 +1,7 @@
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Serverless.Testing.FunctionsHost.Timers;
 
 namespace Serverless.Testing.FunctionsHost;
 
@@ -30,6 +31,24 @@ public sealed class FunctionsTestHostOptions
 
     /// <summary>Keys accepted for Function and Admin level; random keys unless given.</summary>
     public FunctionKeys Keys { get; init; } = FunctionKeys.CreateRandom();
+
+    /// <summary>
+    /// Run timer functions on their schedules, as the host does (RunOnStartup and past-due included). Off by default:
+    /// tests call <see cref="FunctionsTestHost.RunTimerAsync"/> so that nothing runs behind their back.
+    /// </summary>
+    public bool RunTimersOnSchedule { get; init; }
+
+    /// <summary>The schedule monitor's store (last/next occurrence per timer); share it across restarts for past-due runs.</summary>
+    public TimerStatusStore? TimerStatus { get; init; }
+
+    /// <summary>The clock schedules run on (system clock unless given).</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// Whether Function and Admin level functions need a key (default true, as in Azure). Core Tools does not check
+    /// keys locally; the local run turns this off unless asked for keys.
+    /// </summary>
+    public bool EnforceKeys { get; init; } = true;
 
     /// <summary>Port on 127.0.0.1; 0 picks a free one.</summary>
     public int Port { get; init; }

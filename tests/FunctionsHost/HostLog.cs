@@ -10,8 +10,8 @@ internal static partial class HostLog
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Serving {FunctionName}: [{Methods}] {Route} ({AuthLevel})")]
     public static partial void ServingHttp(ILogger logger, string functionName, string methods, string route, Microsoft.Azure.Functions.Worker.AuthorizationLevel authLevel);
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Timer function {FunctionName} on schedule {Schedule} (run on demand)")]
-    public static partial void ServingTimer(ILogger logger, string functionName, string schedule);
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Timer function {FunctionName} on schedule {Schedule} (runs on schedule: {OnSchedule})")]
+    public static partial void ServingTimer(ILogger logger, string functionName, string schedule, bool onSchedule);
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Function {FunctionName} has a trigger this host does not run; it is not served")]
     public static partial void Unserved(ILogger logger, string functionName);

@@ -13,7 +13,15 @@ internal sealed record Arguments
 
     public int FunctionsPort { get; init; } = 7071;
 
+    public int CallbacksPort { get; init; } = 7072;
+
     public bool Stay { get; init; }
+
+    /// <summary>Enforce function keys (Core Tools does not locally; Azure does).</summary>
+    public bool Keys { get; init; }
+
+    /// <summary>After the demo, measure inbound webhook → pre_accept over this many sequential calls (0: don't).</summary>
+    public int MeasureInbound { get; init; }
 
     public static Arguments Parse(string[] args)
     {
@@ -27,7 +35,10 @@ internal sealed record Arguments
                 "--udp-port" => parsed with { UdpPort = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--http-port" => parsed with { HttpPort = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--functions-port" => parsed with { FunctionsPort = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--callbacks-port" => parsed with { CallbacksPort = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--stay" => parsed with { Stay = true },
+                "--keys" => parsed with { Keys = true },
+                "--measure-inbound" => parsed with { MeasureInbound = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException($"Unknown option {args[i]}."),
             };
         }

@@ -29,6 +29,7 @@ public sealed class LocalProduct : IAsyncDisposable
 
     private readonly LocalProductOptions _options;
     private readonly Dictionary<string, string?> _functionsSettings;
+    private readonly Serverless.Testing.FunctionsHost.Timers.TimerStatusStore _timerStatus = new();
     private FunctionsTestHost? _functions;
 
     private LocalProduct(LocalProductOptions options, Sim.WhatsAppSimulator simulator, WebRtcPhoneFactory phones, EventTap tap, Dictionary<string, string?> functionsSettings)
@@ -85,7 +86,6 @@ public sealed class LocalProduct : IAsyncDisposable
         ["MediaNode__Transport__ConnectionString"] = _options.StorageConnectionString,
         ["MediaNode__Transport__NewCallsQueue"] = _options.RunId + "-new",
         ["MediaNode__Transport__NodeQueuePrefix"] = _options.RunId + "-node-",
-        ["MediaNode__Transport__PollInterval"] = "00:00:00.050",
         ["MediaNode__Transport__HoldBackDelay"] = "00:00:00.100",
         ["MediaNode__Transport__RetryDelay"] = "00:00:00.200",
     };
@@ -189,6 +189,20 @@ public sealed class LocalProduct : IAsyncDisposable
         return content.Value.Content.ToArray();
     }
 
+    /// <summary>
+    /// A read-only SAS URL of a recording blob, valid for <paramref name="validFor"/>: the bare blob URL answers 403
+    /// (containers are private), this one opens in a browser or with curl. Null when the storage account's key is
+    /// not in the connection string (no SAS can be signed).
+    /// </summary>
+    public Uri? RecordingSasUri(string blobName, TimeSpan validFor)
+    {
+        var name = blobName.StartsWith("recordings/", StringComparison.Ordinal) ? blobName["recordings/".Length..] : blobName;
+        var blob = new BlobServiceClient(_options.StorageConnectionString).GetBlobContainerClient("recordings").GetBlobClient(name);
+        return blob.CanGenerateSasUri
+            ? blob.GenerateSasUri(Azure.Storage.Sas.BlobSasPermissions.Read, DateTimeOffset.UtcNow.Add(validFor))
+            : null;
+    }
+
     public async ValueTask DisposeAsync()
     {
         // The node first: its drain hangs up live calls and its last events still reach running Functions.
@@ -220,6 +234,9 @@ public sealed class LocalProduct : IAsyncDisposable
                 IncludeEnvironmentVariables = false,
                 Settings = _functionsSettings,
                 Port = port,
+                RunTimersOnSchedule = _options.RunTimersOnSchedule,
+                TimerStatus = _timerStatus,
+                EnforceKeys = _options.EnforceKeys,
                 ConfigureServices = (services, configuration) =>
                 {
                     if (time is not null)

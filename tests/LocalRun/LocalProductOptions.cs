@@ -34,6 +34,12 @@ public sealed class LocalProductOptions
     /// <summary>Changes the Functions' services after the app registered its own (e.g. trust a test certificate).</summary>
     public Action<IServiceCollection>? ConfigureFunctionsServices { get; set; }
 
+    /// <summary>Run the Functions' timers on their schedules (the local run); tests leave it off and call RunTimerAsync.</summary>
+    public bool RunTimersOnSchedule { get; set; }
+
+    /// <summary>Check function keys as in Azure (tests); the local run turns this off unless asked, as Core Tools does.</summary>
+    public bool EnforceKeys { get; set; } = true;
+
     /// <summary>Adds log providers to every component (null: silent).</summary>
     public Action<ILoggingBuilder>? ConfigureLogging { get; set; }
 }

@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Serverless.Functions.Callbacks;
 using Serverless.Shared.Media;
 using Serverless.Testing.WhatsAppSimulator.Phone;
 
@@ -28,25 +31,52 @@ internal static class LocalRunConsole
 
         var clock = Stopwatch.StartNew();
         var timeline = new Timeline(clock);
+        var signingSecret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+        await using var receiver = await CallbackReceiver.StartAsync(signingSecret, arguments.CallbacksPort).ConfigureAwait(false);
         var options = new LocalProductOptions
         {
             InProcessMediaNode = arguments.MediaNodeDll is null,
             FunctionsPort = arguments.FunctionsPort,
+            RunTimersOnSchedule = true,
+            EnforceKeys = arguments.Keys,
             ConfigureSimulator = s => s.DefaultUserBehavior = WhatsAppSimulator.Users.SimulatedUserBehavior.AnswerAfter(TimeSpan.FromSeconds(1)),
+            ConfigureFunctions = settings => LocalSettings(settings, signingSecret, receiver.Url),
         };
         await using var product = await LocalProduct.StartAsync(options).ConfigureAwait(false);
         using var node = arguments.MediaNodeDll is { } dll
             ? await NodeProcess.StartAsync(dll, product.NodeSettings(arguments.UdpPort, arguments.HttpPort), arguments.HttpPort).ConfigureAwait(false)
             : null;
-        timeline.Say($"Functions:  {product.FunctionsBaseAddress} (test host; dial API POST api/calls)");
+        var warm = await WarmUpAsync(product).ConfigureAwait(false);
+        timeline.Say($"Functions:  {product.FunctionsBaseAddress} (test host; dial API POST api/calls; timers on schedule; warmed in {warm.TotalMilliseconds:F0} ms)");
         timeline.Say($"Simulator:  {product.Simulator.BaseAddress} (WhatsApp Cloud API stand-in, phone number id {product.BusinessPhoneNumberId})");
         timeline.Say($"Phones:     udp {product.Phones.LocalEndPoint} (WebRTC, ICE-lite, setup:active)");
         timeline.Say(node is null ? "MediaNode:  in-process, udp 127.0.0.1 (ephemeral port)" : $"MediaNode:  pid {node.Id}, udp 127.0.0.1:{arguments.UdpPort}, http://127.0.0.1:{arguments.HttpPort}/healthz");
+        var callbackCheck = product.Functions.Services.GetRequiredService<CallbackUrlPolicy>().Validate(receiver.Url.AbsoluteUri);
+        timeline.Say(callbackCheck.IsAllowed
+            ? $"Callbacks:  {receiver.Url} (verifies X-Callback-Signature-256; every call's status events, or dial with \"callbackUrl\")"
+            : $"Callbacks:  {receiver.Url} is refused by the Functions' callback policy ({callbackCheck.Detail}); no callbacks will arrive");
+        timeline.Say(arguments.Keys
+            ? $"Keys:       enforced; host key {product.Functions.Keys.DefaultHostKey}"
+            : "Keys:       not enforced (as Core Tools locally; --keys enforces them)");
+        timeline.Say("Next dial:  " + DialCurl(product, arguments.Keys));
         product.Tap.Seen += e => timeline.Say($"media event {e.Event.GetType().Name,-16} -> Functions {e.FunctionsStatus}");
+        receiver.Received += c => timeline.Say($"callback {c.Type,-16} call {c.CallId} state {c.State} ({(c.Verified ? "signature verified" : "SIGNATURE INVALID")}, event {c.EventId})");
 
         try
         {
-            return await DemoAndStayAsync(product, timeline, clock, arguments.Stay).ConfigureAwait(false);
+            var exit = await DemoCallAsync(product, receiver, callbackCheck.IsAllowed, timeline, clock).ConfigureAwait(false);
+            if (exit == 0 && arguments.MeasureInbound > 0)
+            {
+                await InboundLatency.MeasureAsync(product, arguments.MeasureInbound, timeline.Say).ConfigureAwait(false);
+            }
+
+            if (arguments.Stay)
+            {
+                timeline.Say("Running until Ctrl+C: dial more calls with the curl above, or run docs/walkthrough.sh.");
+                await WaitForCtrlCAsync().ConfigureAwait(false);
+            }
+
+            return exit;
         }
         finally
         {
@@ -57,25 +87,59 @@ internal static class LocalRunConsole
         }
     }
 
-    private static async Task<int> DemoAndStayAsync(LocalProduct product, Timeline timeline, Stopwatch clock, bool stay)
+    /// <summary>The simulator's user who has call permission (granted at start), so the printed curl works as is.</summary>
+    internal static string DialCurl(LocalProduct product, bool keys)
     {
-        var exit = await DemoCallAsync(product, timeline, clock).ConfigureAwait(false);
-        if (stay)
-        {
-            timeline.Say("Running until Ctrl+C (dial more calls against the URLs above).");
-            using var stop = new CancellationTokenSource();
-            Console.CancelKeyPress += (_, e) =>
-            {
-                e.Cancel = true;
-                stop.Cancel();
-            };
-            await Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
-        }
-
-        return exit;
+        var key = keys ? $" -H 'x-functions-key: {product.Functions.Keys.DefaultHostKey}'" : string.Empty;
+        return $"curl -s -X POST {product.FunctionsBaseAddress}api/calls -H 'content-type: application/json'{key} -d '{{\"to\":\"+{DemoUser}\"}}'";
     }
 
-    private static async Task<int> DemoCallAsync(LocalProduct product, Timeline timeline, Stopwatch clock)
+    // Local settings on top of the product's: Development (Core Tools' environment), the local callback receiver
+    // admitted on loopback, then every environment variable (Section__Key), so any setting can be overridden.
+    private static void LocalSettings(IDictionary<string, string?> settings, string signingSecret, Uri receiver)
+    {
+        settings["AZURE_FUNCTIONS_ENVIRONMENT"] = "Development";
+        settings["Callbacks:SigningSecret"] = signingSecret;
+        settings["Callbacks:AllowLoopback"] = "true";
+        settings["Callbacks:DefaultCallbackUrl"] = receiver.AbsoluteUri;
+        foreach (var (key, value) in new ConfigurationBuilder().AddEnvironmentVariables().Build().AsEnumerable())
+        {
+            if (value is not null)
+            {
+                settings[key] = value;
+            }
+        }
+    }
+
+    // The first request after start pays for JIT, DI and the first table/queue round trips (0.95-2.66 s measured);
+    // Meta expects the webhook to answer fast, so the run pays that before it says it is ready.
+    private static async Task<TimeSpan> WarmUpAsync(LocalProduct product)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var http = product.Functions.CreateClient(product.Functions.Keys.DefaultHostKey);
+        var verify = $"api/webhook?hub.mode=subscribe&hub.verify_token={LocalProduct.VerifyToken}&hub.challenge=warm";
+        for (var round = 0; round < 3; round++)
+        {
+            using var webhook = await http.GetAsync(new Uri(verify, UriKind.Relative)).ConfigureAwait(false);
+            using var calls = await http.GetAsync(new Uri("api/calls", UriKind.Relative)).ConfigureAwait(false);
+            using var unknown = await http.GetAsync(new Uri($"api/calls/{Guid.NewGuid()}", UriKind.Relative)).ConfigureAwait(false);
+        }
+
+        return Stopwatch.GetElapsedTime(started);
+    }
+
+    private static async Task WaitForCtrlCAsync()
+    {
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
+        await Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+    }
+
+    private static async Task<int> DemoCallAsync(LocalProduct product, CallbackReceiver receiver, bool callbacksAdmitted, Timeline timeline, Stopwatch clock)
     {
         product.Simulator.Permissions.Grant(DemoUser);
         product.Phones.SetScript(DemoUser, PhoneScript.Tone(UserHz));
@@ -121,9 +185,33 @@ internal static class LocalRunConsole
             var mediaEnded = await product.Tap.WaitForAsync(e => e.Event is MediaEnded m && m.CallId == callId, Step).ConfigureAwait(false);
             var blob = ((MediaEnded)mediaEnded.Event).Recording?.BlobName;
             var bytes = blob is null ? null : await product.DownloadRecordingAsync(blob).ConfigureAwait(false);
-            timeline.Say(blob is null
-                ? "no recording"
-                : $"recording: http://127.0.0.1:10000/devstoreaccount1/{blob} ({bytes?.Length ?? 0} bytes, Ogg Opus; Azurite blob, container 'recordings')");
+            if (blob is null || bytes is null)
+            {
+                timeline.Say("no recording");
+                return 1;
+            }
+
+            var url = product.RecordingSasUri(blob, TimeSpan.FromHours(24));
+            timeline.Say($"recording: {url?.AbsoluteUri ?? "(no SAS: the storage key is not in the connection string)"} ({bytes.Length} bytes, Ogg Opus; read-only SAS valid 24 h)");
+            Directory.CreateDirectory(Path.Combine(".artifacts", "recordings"));
+            var saved = Path.Combine(".artifacts", "recordings", Path.GetFileName(blob));
+            await File.WriteAllBytesAsync(saved, bytes).ConfigureAwait(false);
+            timeline.Say($"recording saved as {saved}");
+            var (hz, seconds) = RecordingTone.MeasureOggOpus(bytes);
+            timeline.Say(string.Create(CultureInfo.InvariantCulture, $"recording tone: {hz:F1} Hz over {seconds:F1} s (the user said {UserHz} Hz)"));
+            if (callbacksAdmitted)
+            {
+                // DrainCallbacks runs every 10 s, so the last event arrives within about that.
+                var last = await receiver.WaitForAsync(c => c.CallId == callId && c.Type == "call.ended", Step).ConfigureAwait(false);
+                if (!last.Verified || receiver.Snapshot().Any(c => !c.Verified))
+                {
+                    timeline.Say("a callback's signature did not verify");
+                    return 1;
+                }
+
+                timeline.Say($"callbacks for {callId}: {receiver.Snapshot().Count(c => c.CallId == callId)} received, all verified");
+            }
+
             return 0;
         }
         catch (TimeoutException ex)

@@ -19,14 +19,70 @@ internal static class MetaMode
     private static readonly string[] Required =
         ["META_ACCESS_TOKEN", "META_PHONE_NUMBER_ID", "META_APP_SECRET", "META_VERIFY_TOKEN", "PUBLIC_URL", "MEDIANODE_PUBLIC_ADDRESS"];
 
-    public static bool IsConfigured() => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("META_ACCESS_TOKEN"));
+    /// <summary>Meta mode as soon as any META_* variable is set, so a partly configured run says what is missing.</summary>
+    public static bool IsConfigured() =>
+        Required.Where(n => n.StartsWith("META_", StringComparison.Ordinal)).Any(n => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(n)));
+
+    /// <summary>
+    /// Every problem with the Meta-mode variables, one message each naming the variable (empty: all good). Checked
+    /// before anything starts, because each mistake otherwise shows up only as a webhook or a call that never comes.
+    /// </summary>
+    public static IReadOnlyList<string> Validate(Func<string, string?> env)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        var problems = new List<string>();
+        foreach (var name in Required.Where(n => string.IsNullOrWhiteSpace(env(n))))
+        {
+            problems.Add($"{name} is not set ({Meaning(name)}).");
+        }
+
+        if (env("META_ACCESS_TOKEN") is { Length: > 0 } token && token.Any(char.IsWhiteSpace))
+        {
+            problems.Add("META_ACCESS_TOKEN contains whitespace; paste the system user's token alone.");
+        }
+
+        if (env("META_PHONE_NUMBER_ID") is { Length: > 0 } id && !id.All(char.IsAsciiDigit))
+        {
+            problems.Add("META_PHONE_NUMBER_ID must be the number's id (digits from WhatsApp > API Setup), not the phone number.");
+        }
+
+        if (env("META_APP_SECRET") is { Length: > 0 } secret && (secret.Length != 32 || !secret.All(char.IsAsciiHexDigit)))
+        {
+            problems.Add("META_APP_SECRET must be the app secret (32 hex characters, App settings > Basic).");
+        }
+
+        if (env("PUBLIC_URL") is { Length: > 0 } url
+            && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps || uri.IsLoopback))
+        {
+            problems.Add("PUBLIC_URL must be a public https URL tunnelled to the Functions' port (Meta calls PUBLIC_URL/api/webhook).");
+        }
+
+        if (env("MEDIANODE_PUBLIC_ADDRESS") is { Length: > 0 } address
+            && (!System.Net.IPAddress.TryParse(address, out var ip) || System.Net.IPAddress.IsLoopback(ip)))
+        {
+            problems.Add("MEDIANODE_PUBLIC_ADDRESS must be the public IP address Meta reaches the MediaNode's UDP port on.");
+        }
+
+        if (env("DEMO_TO") is { Length: > 0 } to && (to[0] != '+' || to.Length < 8 || !to[1..].All(char.IsAsciiDigit)))
+        {
+            problems.Add("DEMO_TO must be an E.164 number like +16315551234 (a user who granted call permission).");
+        }
+
+        return problems;
+    }
 
     public static async Task<int> RunAsync(Arguments arguments)
     {
-        var missing = Required.Where(n => string.IsNullOrEmpty(Environment.GetEnvironmentVariable(n))).ToList();
-        if (missing.Count > 0)
+        var problems = Validate(Environment.GetEnvironmentVariable);
+        if (problems.Count > 0)
         {
-            await Console.Error.WriteLineAsync("Meta mode needs: " + string.Join(", ", missing)).ConfigureAwait(false);
+            await Console.Error.WriteLineAsync("Meta mode (META_* set) cannot start:").ConfigureAwait(false);
+            foreach (var problem in problems)
+            {
+                await Console.Error.WriteLineAsync("  " + problem).ConfigureAwait(false);
+            }
+
+            await Console.Error.WriteLineAsync("What to register at Meta: docs/meta-setup.md.").ConfigureAwait(false);
             return 2;
         }
 
@@ -74,6 +130,15 @@ internal static class MetaMode
             ["Callbacks:SigningSecret"] = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)),
             ["WhatsAppGraph:AccessToken"] = Env("META_ACCESS_TOKEN"),
         };
+        // Any setting can still be overridden from the environment (Section__Key), as in the simulator run.
+        foreach (var (key, value) in new ConfigurationBuilder().AddEnvironmentVariables().Build().AsEnumerable())
+        {
+            if (value is not null)
+            {
+                settings[key] = value;
+            }
+        }
+
         await using var functions = await FunctionsTestHost.StartAsync(new FunctionsTestHostOptions(typeof(ServerlessCallingServiceCollectionExtensions).Assembly)
         {
             IncludeEnvironmentVariables = false,
@@ -104,4 +169,14 @@ internal static class MetaMode
         await Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
         return 0;
     }
+
+    private static string Meaning(string name) => name switch
+    {
+        "META_ACCESS_TOKEN" => "the system user's Graph token",
+        "META_PHONE_NUMBER_ID" => "the business number's phone number id",
+        "META_APP_SECRET" => "the app secret that signs webhooks",
+        "META_VERIFY_TOKEN" => "the verify token entered in the app's webhook settings",
+        "PUBLIC_URL" => "the https tunnel to the Functions' port",
+        _ => "the public IP of the MediaNode's UDP port",
+    };
 }

@@ -11,7 +11,11 @@ internal static class NodeProcess
         start.ArgumentList.Add(dll);
         foreach (var (key, value) in settings)
         {
-            start.Environment[key] = value;
+            // The user's own MediaNode__* variables win, as every setting can be overridden from the environment.
+            if (Environment.GetEnvironmentVariable(key) is null)
+            {
+                start.Environment[key] = value;
+            }
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
@@ -37,9 +41,9 @@ internal static class NodeProcess
                     return process;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
-                // Not listening yet.
+                // Not listening yet, or too slow to answer within 2 s on a loaded machine: ask again until the deadline.
             }
             catch (TaskCanceledException)
             {

@@ -45,8 +45,20 @@ public sealed class MediaTransportOptions
     /// </summary>
     public TimeSpan MaxHoldTime { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Idle time between polls that found nothing.</summary>
+    /// <summary>
+    /// Idle time between polls that found nothing: Service Bus long-polls for this long; Storage Queues back off to it
+    /// when idle (see <see cref="ActivePollInterval"/>).
+    /// </summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Storage Queues only: the poll interval from start and for <see cref="ActivePollWindow"/> after the last message,
+    /// before backing off (doubling) to <see cref="PollInterval"/>. Keeps a command's wait short while calls run.
+    /// </summary>
+    public TimeSpan ActivePollInterval { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Storage Queues only: how long after the last message polls stay at <see cref="ActivePollInterval"/>.</summary>
+    public TimeSpan ActivePollWindow { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Most messages taken from one queue per receive.</summary>
     public int BatchSize { get; set; } = 16;

@@ -60,6 +60,11 @@ public sealed class MediaTransportOptionsValidator : IValidateOptions<MediaTrans
         }
 
         RequirePositive(failures, options.PollInterval, nameof(options.PollInterval));
+        RequirePositive(failures, options.ActivePollInterval, nameof(options.ActivePollInterval));
+        if (options.ActivePollWindow < TimeSpan.Zero)
+        {
+            failures.Add("Transport:ActivePollWindow must not be negative.");
+        }
         RequirePositive(failures, options.HoldBackDelay, nameof(options.HoldBackDelay));
         if (options.RetryDelay < TimeSpan.Zero)
         {

@@ -14,26 +14,27 @@ internal static partial class ReceiveLoop
         bool idleWhenEmpty,
         TimeProvider time,
         ILogger logger,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Func<TimeSpan>? emptyRoundWait = null)
     {
         try
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                bool pause;
+                TimeSpan? pause;
                 try
                 {
-                    pause = await receiveOnce(cancellationToken) == 0 && idleWhenEmpty;
+                    pause = await receiveOnce(cancellationToken) == 0 && idleWhenEmpty ? emptyRoundWait?.Invoke() ?? idle : null;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
                     LogReceiveFailed(logger, ex, idle);
-                    pause = true;
+                    pause = idle;
                 }
 
-                if (pause)
+                if (pause is { } wait)
                 {
-                    await Task.Delay(idle, time, cancellationToken);
+                    await Task.Delay(wait, time, cancellationToken);
                 }
             }
         }

@@ -18,6 +18,12 @@ public sealed class SampleTimerFunctions(InvocationLog log, ScopeMarker scope)
     public void SweepFromSetting([TimerTrigger("%SweepSchedule%")] TimerInfo timer) =>
         log.Add($"SweepFromSetting pastDue={timer.IsPastDue}");
 
+    // Runs once when a host that runs schedules starts (TimerScheduleTests), then at 03:00 UTC.
+
+    [Function("Nightly")]
+    public void Nightly([TimerTrigger("0 0 3 * * *", RunOnStartup = true)] TimerInfo timer) =>
+        log.Add($"Nightly pastDue={timer.IsPastDue}");
+
     [Function("FailingSweep")]
     public static void FailingSweep([TimerTrigger("0 0 * * * *")] TimerInfo timer) =>
         throw new InvalidOperationException("sweep failed");

@@ -1,14 +1,17 @@
-using System.Text.RegularExpressions;
+using NCrontab;
 
 namespace Serverless.Testing.FunctionsHost.Discovery;
 
 /// <summary>
-/// Shape check of a timer schedule: the Functions timer trigger takes NCRONTAB with six fields
-/// ({second} {minute} {hour} {day} {month} {day-of-week}); a five-field Unix cron is rejected by the host.
+/// Timer schedules: the Functions timer trigger takes NCRONTAB with six fields
+/// ({second} {minute} {hour} {day} {month} {day-of-week}) and rejects a five-field Unix cron. Parsed with NCrontab,
+/// the library the host itself uses, so what runs here runs there.
 /// </summary>
-public static partial class CronSchedule
+public static class CronSchedule
 {
     public const int FieldCount = 6;
+
+    private static readonly CrontabSchedule.ParseOptions WithSeconds = new() { IncludingSeconds = true };
 
     public static bool IsValid(string schedule, out string? problem)
     {
@@ -20,20 +23,16 @@ public static partial class CronSchedule
             return false;
         }
 
-        foreach (var field in fields)
+        if (CrontabSchedule.TryParse(schedule, WithSeconds) is null)
         {
-            if (!FieldShape().IsMatch(field))
-            {
-                problem = $"schedule '{schedule}' has an invalid field '{field}'";
-                return false;
-            }
+            problem = $"schedule '{schedule}' is not a valid NCRONTAB expression";
+            return false;
         }
 
         problem = null;
         return true;
     }
 
-    // Digits, month/day names, and the operators * / , - (? is not NCRONTAB).
-    [GeneratedRegex("^[0-9A-Za-z*/,\\-]+$", RegexOptions.CultureInvariant)]
-    private static partial Regex FieldShape();
+    /// <summary>Parses a schedule <see cref="IsValid"/> accepted.</summary>
+    public static CrontabSchedule Parse(string schedule) => CrontabSchedule.Parse(schedule, WithSeconds);
 }

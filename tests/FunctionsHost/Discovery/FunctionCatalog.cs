@@ -132,13 +132,14 @@ public sealed class FunctionCatalog
             return new HttpFunctionDescriptor(name, method, sources, route, methods, httpTrigger.AuthLevel);
         }
 
-        var schedule = ResolveSetting(name, ((TimerTriggerAttribute)trigger).Schedule, configuration);
+        var timerTrigger = (TimerTriggerAttribute)trigger;
+        var schedule = ResolveSetting(name, timerTrigger.Schedule, configuration);
         if (!CronSchedule.IsValid(schedule, out var problem))
         {
             throw new FunctionDiscoveryException(name, problem!);
         }
 
-        return new TimerFunctionDescriptor(name, method, sources, schedule);
+        return new TimerFunctionDescriptor(name, method, sources, schedule, timerTrigger.RunOnStartup, timerTrigger.UseMonitor);
     }
 
     // "%Name%" schedules come from app settings, as in the host.

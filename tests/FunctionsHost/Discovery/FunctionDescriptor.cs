@@ -23,9 +23,14 @@ public sealed record HttpFunctionDescriptor(
     ImmutableArray<string> HttpMethods,
     AuthorizationLevel AuthLevel) : FunctionDescriptor(Name, Method, Parameters);
 
-/// <summary>A timer-triggered function with its (resolved) six-field NCRONTAB schedule.</summary>
+/// <summary>
+/// A timer-triggered function with its (resolved) six-field NCRONTAB schedule and the trigger's
+/// <c>RunOnStartup</c> and <c>UseMonitor</c> (past-due tracking) flags.
+/// </summary>
 public sealed record TimerFunctionDescriptor(
     string Name,
     MethodInfo Method,
     ImmutableArray<FunctionParameterSource> Parameters,
-    string Schedule) : FunctionDescriptor(Name, Method, Parameters);
+    string Schedule,
+    bool RunOnStartup = false,
+    bool UseMonitor = true) : FunctionDescriptor(Name, Method, Parameters);

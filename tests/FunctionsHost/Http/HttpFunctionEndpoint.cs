@@ -13,13 +13,14 @@ namespace Serverless.Testing.FunctionsHost.Http;
 /// request scope, IActionResult executed by ASP.NET Core's result executors; any failure is a 500 with an
 /// empty body, logged, as the host answers a failed invocation.
 /// </summary>
-internal sealed class HttpFunctionEndpoint(HttpFunctionDescriptor function, FunctionKeys keys, ILogger logger)
+internal sealed class HttpFunctionEndpoint(HttpFunctionDescriptor function, FunctionKeys keys, bool enforceKeys, ILogger logger)
 {
     private readonly HostFunctionDefinition _definition = new(function);
 
     public async Task InvokeAsync(HttpContext http)
     {
-        if (!FunctionKeyAuthorizer.IsAuthorized(function, http.Request, keys))
+        // Core Tools serves every level without a key locally; the local run copies that unless keys are asked for.
+        if (enforceKeys && !FunctionKeyAuthorizer.IsAuthorized(function, http.Request, keys))
         {
             http.Response.StatusCode = StatusCodes.Status401Unauthorized;
             return;

@@ -2,7 +2,8 @@ namespace Serverless.Shared.Transport.StorageQueues;
 
 /// <summary>
 /// <see cref="ICommandReceiver"/> over Azure Storage Queues: polls the node's own queue and the shared new-calls
-/// queue, and processes each batch one message at a time (so BatchSize × handler time must stay well below the
+/// queue (every <see cref="MediaTransportOptions.ActivePollInterval"/> while active, backing off to
+/// <see cref="MediaTransportOptions.PollInterval"/> when idle: <see cref="AdaptivePoll"/>), and processes each batch one message at a time (so BatchSize × handler time must stay well below the
 /// visibility timeout). Order within a call is kept by the processor's <see cref="CallSequenceGate"/>, not by the
 /// queue, which is only roughly FIFO.
 /// </summary>
@@ -46,9 +47,23 @@ public sealed class StorageQueueCommandReceiver : ICommandReceiver
     }
 
     /// <inheritdoc />
-    public Task RunAsync(ICommandHandler handler, CancellationToken cancellationToken) =>
-        ReceiveLoop.RunAsync(
-            ct => ReceiveOnceAsync(handler, ct), _options.PollInterval, idleWhenEmpty: true, _time, _processors.Logger, cancellationToken);
+    public Task RunAsync(ICommandHandler handler, CancellationToken cancellationToken)
+    {
+        var poll = new AdaptivePoll(_options, _time);
+        return ReceiveLoop.RunAsync(
+            async ct =>
+            {
+                var received = await ReceiveOnceAsync(handler, ct);
+                poll.Received(received);
+                return received;
+            },
+            _options.PollInterval,
+            idleWhenEmpty: true,
+            _time,
+            _processors.Logger,
+            cancellationToken,
+            poll.NextWait);
+    }
 
     private async Task<int> ReceiveAsync(CommandProcessor processor, string queueName, CancellationToken cancellationToken)
     {

@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Serverless.Testing.LocalRun;
+
+/// <summary>
+/// <c>--measure-inbound N</c>: N sequential inbound calls through the real path (simulator webhook → Functions →
+/// Storage Queues on Azurite → the MediaNode → signed event → Functions → <c>pre_accept</c> at the simulator), each
+/// timed from the user's call to the <c>pre_accept</c> request the simulator received; each call is hung up and ended
+/// before the next, with a pause between calls given by <c>MEASURE_INBOUND_GAP_MS</c> (default 0).
+/// </summary>
+internal static class InboundLatency
+{
+    private static readonly TimeSpan Step = TimeSpan.FromSeconds(30);
+
+    public static async Task MeasureAsync(LocalProduct product, int calls, Action<string> say)
+    {
+        var gap = TimeSpan.FromMilliseconds(int.TryParse(Environment.GetEnvironmentVariable("MEASURE_INBOUND_GAP_MS"), CultureInfo.InvariantCulture, out var ms) ? ms : 0);
+        var samples = new List<double>(calls);
+        for (var i = 0; i < calls; i++)
+        {
+            var user = "1631556" + i.ToString("D4", CultureInfo.InvariantCulture);
+            var started = DateTimeOffset.UtcNow;
+            var simulated = await product.Simulator.StartInboundCallAsync(user).ConfigureAwait(false);
+            using (var limit = new CancellationTokenSource(Step))
+            {
+                await product.Simulator.Requests.WaitUntilAsync(r => r.Any(x => IsPreAccept(x, simulated.Id)), limit.Token).ConfigureAwait(false);
+            }
+
+            var preAccept = product.Simulator.Requests.Snapshot().First(x => IsPreAccept(x, simulated.Id));
+            samples.Add((preAccept.ReceivedAt - started).TotalMilliseconds);
+            var call = await product.Calls.FindByWacidAsync(simulated.Id, Step).ConfigureAwait(false);
+            await product.Calls.HangUpAsync(call.GetProperty("id").GetString()!).ConfigureAwait(false);
+            await product.Calls.WaitAsync(call.GetProperty("id").GetString()!, c => c.GetProperty("state").GetString() is "Ended" or "Failed", Step).ConfigureAwait(false);
+            if (gap > TimeSpan.Zero)
+            {
+                await Task.Delay(gap).ConfigureAwait(false);
+            }
+        }
+
+        var sorted = samples.Order().ToList();
+        double P(double p) => sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
+        say(string.Create(CultureInfo.InvariantCulture,
+            $"INBOUND webhook -> pre_accept, n={calls}, gap {gap.TotalMilliseconds:F0} ms: first {samples[0]:F0} ms, p50 {P(50):F0} ms, p90 {P(90):F0} ms, max {sorted[^1]:F0} ms"));
+    }
+
+    private static bool IsPreAccept(Serverless.Testing.WhatsAppSimulator.Recording.RecordedRequest request, string wacid)
+    {
+        if (request.Method != "POST" || !request.Path.EndsWith("/calls", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(request.Body);
+            var root = doc.RootElement;
+            return root.TryGetProperty("action", out var a) && a.GetString() == "pre_accept"
+                && root.TryGetProperty("call_id", out var id) && id.GetString() == wacid;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+}
