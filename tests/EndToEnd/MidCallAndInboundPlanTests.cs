@@ -1,3 +1,4 @@
+using CallbackReceiver = Serverless.Functions.Tests.Callbacks.CallbackReceiver;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -123,7 +124,7 @@ public sealed class MidCallAndInboundPlanTests
     private static List<string> Triggers(JsonElement call) =>
         [.. call.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("trigger").GetString()!)];
 
-    private static string? Type(ReceivedCallback callback)
+    private static string? Type(Serverless.Functions.Tests.Callbacks.ReceivedCallback callback)
     {
         using var body = JsonDocument.Parse(callback.Body);
         return body.RootElement.GetProperty("type").GetString();
