@@ -23,6 +23,8 @@ public static class ProblemTypes
     public const string PermissionLookupRateLimited = BaseUri + "permission-lookup-rate-limited";
     public const string DialNotFound = BaseUri + "dial-not-found";
     public const string DialFinished = BaseUri + "dial-finished";
+    public const string MediaNodeMismatch = BaseUri + "media-node-mismatch";
+    public const string NotCallOwner = BaseUri + "not-call-owner";
 
     /// <summary>The type of a Meta error code: 138006 has its own, every other code is a generic Meta error.</summary>
     public static string ForMetaCode(int code) => code == 138006 ? NoCallPermission : MetaError;

@@ -60,10 +60,7 @@ public static class ServerlessCallingServiceCollectionExtensions
         services.TryAddSingleton<StatusCallbacks>();
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new MediaEventSigner(
-            new HmacSha256Signature(sp.GetRequiredService<IOptions<MediaEventsOptions>>().Value.Secret),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<IOptions<MediaEventsOptions>>().Value.MaxAge));
+        services.TryAddSingleton<MediaNodeKeys>();
         services.TryAddSingleton<CallFlow>();
         services.TryAddSingleton<DialRequestValidator>();
         services.TryAddSingleton<WebhookDispatcher>();

@@ -14,7 +14,9 @@ public sealed class OptionsValidationTests
     [InlineData("Meta:AppSecret", "")]
     [InlineData("Meta:VerifyToken", "")]
     [InlineData("Meta:DefaultPhoneNumberId", "5555")]
-    [InlineData("MediaEvents:Secret", "short")]
+    [InlineData("MediaEvents:NodeKeys:node-1", "short")]
+    [InlineData("MediaEvents:NodeKeys:node-2", CallingApp.MediaSecret)]
+    [InlineData("MediaEvents:NodeKeys:node 3", "a-key-for-an-invalid-node-id-0123")]
     [InlineData("Calls:AnswerWindow", "00:01:30")]
     [InlineData("WhatsAppGraph:BaseUrl", "not a url")]
     [InlineData("Transport:Kind", "ServiceBus")]
@@ -31,6 +33,7 @@ public sealed class OptionsValidationTests
                 ConfigureServices = ServerlessCallingServiceCollectionExtensions.Register,
             }));
         Assert.DoesNotContain(CallingApp.AppSecret, ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(CallingApp.MediaSecret, ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
