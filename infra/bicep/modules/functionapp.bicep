@@ -26,7 +26,8 @@ param graphApiVersion string
 param graphAccessTokenUri string
 param metaAppSecretUri string
 param metaVerifyTokenUri string
-param mediaEventsSecretUri string
+@description('Key Vault secret URI of each MediaNode\'s events key: [{ nodeId, uri }].')
+param mediaNodeKeyUris array
 param callbackSigningSecretUri string
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
@@ -52,7 +53,6 @@ var baseSettings = {
   Meta__DefaultPhoneNumberId: metaDefaultPhoneNumberId
   Meta__VerifyToken: format(keyVaultReference, metaVerifyTokenUri)
   Meta__AppSecret: format(keyVaultReference, metaAppSecretUri)
-  MediaEvents__Secret: format(keyVaultReference, mediaEventsSecretUri)
   WhatsAppGraph__AccessToken: format(keyVaultReference, graphAccessTokenUri)
   WhatsAppGraph__BaseUrl: 'https://graph.facebook.com/'
   WhatsAppGraph__GraphVersion: graphApiVersion
@@ -79,6 +79,9 @@ var baseSettings = {
 
 // Meta__PhoneNumberIds__0..n: the configuration binder reads an array from indexed keys.
 var phoneNumberSettings = toObject(range(0, length(metaPhoneNumberIds)), i => 'Meta__PhoneNumberIds__${i}', i => metaPhoneNumberIds[i])
+
+// MediaEvents__NodeKeys__{nodeId}: each node's own events key, a Key Vault reference per node.
+var nodeKeySettings = toObject(mediaNodeKeyUris, k => 'MediaEvents__NodeKeys__${k.nodeId}', k => format(keyVaultReference, k.uri))
 
 resource app 'Microsoft.Web/sites@2024-04-01' = {
   name: appName
@@ -122,7 +125,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
 resource settings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: app
   name: 'appsettings'
-  properties: union(baseSettings, phoneNumberSettings)
+  properties: union(baseSettings, phoneNumberSettings, nodeKeySettings)
 }
 
 output name string = app.name
