@@ -13,6 +13,7 @@ using Serverless.Functions.Dials;
 using Serverless.Functions.Flows;
 using Serverless.Functions.Graph;
 using Serverless.Functions.Permissions;
+using Serverless.Functions.Privacy;
 using Serverless.Functions.Settings;
 using Serverless.Functions.Webhooks;
 using Serverless.Shared.Media;
@@ -64,6 +65,8 @@ public static class ServerlessCallingServiceCollectionExtensions
         services.TryAddSingleton<CallFlow>();
         services.TryAddSingleton<DialRequestValidator>();
         services.TryAddSingleton<WebhookDispatcher>();
+        services.AddOptions<OptOutOptions>().Bind(configuration.GetSection(OptOutOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<UserOptOut>();
         return services;
     }
 

@@ -22,7 +22,7 @@ internal static class OpenApiOperations
                 new OpenApiParameter { Name = "Idempotency-Key", In = ParameterLocation.Header, Description = "Retries with the same key return the same call.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
             ],
             RequestBody = JsonBody(document, OpenApiSchemas.DialRequest, "The call to place."),
-            Responses = Responses(document, ("202", "Accepted; the call is being placed.", OpenApiSchemas.Call), ("400", "Invalid request.", OpenApiSchemas.Problem), ("503", "No MediaNode available.", OpenApiSchemas.Problem)),
+            Responses = Responses(document, ("202", "Accepted; the call is being placed.", OpenApiSchemas.Call), ("400", "Invalid request.", OpenApiSchemas.Problem), ("403", "No call permission, or the user opted out (user-opted-out).", OpenApiSchemas.Problem), ("503", "No MediaNode available.", OpenApiSchemas.Problem)),
         }, keyed);
 
         Add(document, "/calls", HttpMethod.Get, new OpenApiOperation
@@ -70,7 +70,7 @@ internal static class OpenApiOperations
                 new OpenApiParameter { Name = "Idempotency-Key", In = ParameterLocation.Header, Description = "Retries with the same key return the same dial.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
             ],
             RequestBody = JsonBody(document, OpenApiSchemas.DialScheduleRequest, "The dial to schedule."),
-            Responses = Responses(document, ("202", "Accepted; the dial is scheduled.", OpenApiSchemas.Dial), ("400", "Invalid request.", OpenApiSchemas.Problem)),
+            Responses = Responses(document, ("202", "Accepted; the dial is scheduled.", OpenApiSchemas.Dial), ("400", "Invalid request.", OpenApiSchemas.Problem), ("403", "The user opted out (user-opted-out).", OpenApiSchemas.Problem)),
         }, keyed);
 
         Add(document, "/dials/{id}", HttpMethod.Get, new OpenApiOperation
@@ -152,7 +152,7 @@ internal static class OpenApiOperations
             OperationId = "MediaEvents",
             Summary = "MediaNode events",
             Description = "Receives HMAC-signed events from the MediaNodes.",
-            Responses = Responses(document, ("202", "Accepted.", null), ("401", "Bad signature.", null)),
+            Responses = Responses(document, ("202", "Accepted.", null), ("401", "Bad signature, or a node without a key.", null), ("403", "The body names another node than the signing one.", OpenApiSchemas.Problem), ("409", "Another node owns the call; nothing applied.", OpenApiSchemas.Problem)),
         }), keyed: null);
 
         Add(document, "/openapi.json", HttpMethod.Get, Internal(new OpenApiOperation

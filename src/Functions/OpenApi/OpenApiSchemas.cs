@@ -112,7 +112,7 @@ internal static class OpenApiSchemas
             ("status", String("none, temporary or permanent.")),
             ("expiresAt", String("When a temporary permission ends.", "date-time")),
             ("actions", new OpenApiSchema { Type = JsonSchemaType.Array, Description = "Meta's live action limits, as last read.", Items = new OpenApiSchema { Type = JsonSchemaType.Object } }),
-            ("decision", String("allowed, no_permission, expired or limit_reached.")),
+            ("decision", String("allowed, no_permission, expired, limit_reached, too_many_unanswered or opted_out.")),
             ("consecutiveUnanswered", new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Description = "The current unanswered streak." }),
             ("nextRequestAllowedAt", String("When the next permission request may be sent (absent: now).", "date-time")),
             ("fetchedAt", String("When Meta was last asked.", "date-time"))));

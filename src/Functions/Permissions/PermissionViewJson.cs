@@ -46,6 +46,7 @@ internal static class PermissionViewJson
         CallPermissionDecision.Expired => "expired",
         CallPermissionDecision.LimitReached => "limit_reached",
         CallPermissionDecision.TooManyUnanswered => "too_many_unanswered",
+        CallPermissionDecision.OptedOut => "opted_out",
         _ => "unknown",
     };
 }
