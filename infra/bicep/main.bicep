@@ -40,7 +40,7 @@ param metaAppSecret string
 param metaVerifyToken string
 
 @secure()
-@description('HMAC secret shared by the MediaNodes and the media events endpoint (16+ characters).')
+@description('Provisioning seed (16+ characters) each MediaNode\'s own events key is derived from; stored nowhere, given to no node.')
 param mediaEventsSecret string
 
 @secure()
@@ -92,6 +92,10 @@ var nodeIds = [for i in range(0, mediaNodeCount): 'mn${i}']
 var functionAppName = 'func-${resourceToken}'
 var deploymentContainerName = 'deployment-${resourceToken}'
 var mediaStorageName = 'stmedia${resourceToken}'
+// Each node signs its events with its own key, so one leaked key speaks for one node only. Bicep has no HMAC, so the
+// key is derived from the seed with guid() (a name-based UUID over SHA-1, one way): 2 x 122 bits per node; a node's
+// key reveals neither the seed nor another node's key. Stable across deployments while the seed is.
+var mediaNodeKeys = toObject(nodeIds, id => id, id => '${guid(mediaEventsSecret, 'media-node-key', id)}${guid(id, 'media-node-key', mediaEventsSecret)}')
 
 module monitoring 'modules/monitoring.bicep' = {
   name: 'monitoring'
@@ -133,11 +137,6 @@ module mediaStorage 'modules/mediastorage.bicep' = {
   }
 }
 
-// The node account's key goes to the nodes as a secure value, read at deployment time (never in the template).
-resource mediaAccount 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
-  name: mediaStorageName
-}
-
 module serviceBus 'modules/servicebus.bicep' = {
   name: 'serviceBus'
   params: {
@@ -159,7 +158,8 @@ module keyVault 'modules/keyvault.bicep' = {
     graphAccessToken: graphAccessToken
     metaAppSecret: metaAppSecret
     metaVerifyToken: metaVerifyToken
-    mediaEventsSecret: mediaEventsSecret
+    mediaNodeIds: nodeIds
+    mediaNodeKeys: mediaNodeKeys
     callbackSigningSecret: callbackSigningSecret
   }
 }
@@ -215,7 +215,7 @@ module functions 'modules/functionapp.bicep' = {
     graphAccessTokenUri: keyVault.outputs.graphAccessTokenUri
     metaAppSecretUri: keyVault.outputs.metaAppSecretUri
     metaVerifyTokenUri: keyVault.outputs.metaVerifyTokenUri
-    mediaEventsSecretUri: keyVault.outputs.mediaEventsSecretUri
+    mediaNodeKeyUris: keyVault.outputs.mediaNodeKeyUris
     callbackSigningSecretUri: keyVault.outputs.callbackSigningSecretUri
   }
 }
@@ -242,9 +242,10 @@ module mediaNodes 'modules/medianode.bicep' = [for (nodeId, i) in nodeIds: if (!
     serviceBusNamespace: serviceBus.outputs.fullyQualifiedNamespace
     newCallsQueue: newCallsQueue
     nodeQueuePrefix: nodeQueuePrefix
-    storageConnectionString: 'DefaultEndpointsProtocol=https;AccountName=${mediaAccount.name};AccountKey=${mediaAccount.listKeys().keys[0].value};EndpointSuffix=${environment().suffixes.storage}'
+    storageBlobEndpoint: mediaStorage.outputs.blobEndpoint
+    storageTableEndpoint: mediaStorage.outputs.tableEndpoint
     appInsightsConnectionString: monitoring.outputs.connectionString
-    eventsSecret: mediaEventsSecret
+    eventsSecret: mediaNodeKeys[nodeId]
     promptsContainerUrl: mediaStorage.outputs.promptsContainerUrl
   }
 }]

@@ -41,8 +41,20 @@ public sealed class MediaNodeOptions
     /// <summary>Shared secret the events are HMAC-signed with (never logged).</summary>
     public string? EventsSecret { get; set; }
 
-    /// <summary>Storage connection string for the heartbeat table (and recordings).</summary>
+    /// <summary>
+    /// Storage connection string for the heartbeat table, prompts and recordings: local runs (Azurite). In Azure set
+    /// <see cref="BlobServiceUri"/> and <see cref="TableServiceUri"/> instead (the node's managed identity).
+    /// </summary>
     public string? StorageConnectionString { get; set; }
+
+    /// <summary>Blob endpoint of the node's account (prompts, recordings), reached with the node's identity.</summary>
+    public Uri? BlobServiceUri { get; set; }
+
+    /// <summary>Table endpoint of the node's account (heartbeats), reached with the node's identity.</summary>
+    public Uri? TableServiceUri { get; set; }
+
+    /// <summary>True when storage is reached by identity (both service URIs set), not by connection string.</summary>
+    internal bool UsesStorageIdentity => BlobServiceUri is not null && TableServiceUri is not null;
 
     /// <summary>Table the heartbeat rows go to.</summary>
     public string HeartbeatTable { get; set; } = "medianodes";

@@ -62,9 +62,20 @@ public sealed class MediaNodeOptionsValidator : IValidateOptions<MediaNodeOption
             failures.Add("MediaNode:EventsSecret is required.");
         }
 
-        if (string.IsNullOrWhiteSpace(options.StorageConnectionString))
+        if ((options.BlobServiceUri is null) != (options.TableServiceUri is null))
         {
-            failures.Add("MediaNode:StorageConnectionString is required (heartbeat table).");
+            failures.Add("MediaNode:BlobServiceUri and MediaNode:TableServiceUri go together (storage by identity).");
+        }
+        else if (options.UsesStorageIdentity)
+        {
+            if (options.BlobServiceUri is not { IsAbsoluteUri: true, Scheme: "https" } || options.TableServiceUri is not { IsAbsoluteUri: true, Scheme: "https" })
+            {
+                failures.Add("MediaNode:BlobServiceUri and MediaNode:TableServiceUri must be absolute https URLs.");
+            }
+        }
+        else if (string.IsNullOrWhiteSpace(options.StorageConnectionString))
+        {
+            failures.Add("MediaNode:StorageConnectionString (or BlobServiceUri and TableServiceUri) is required (heartbeat table).");
         }
 
         if (options.MaxPendingEvents < 1)

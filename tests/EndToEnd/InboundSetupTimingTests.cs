@@ -27,7 +27,7 @@ public sealed class InboundSetupTimingTests(ITestOutputHelper output)
             var phone = await product.Phones.WaitForPhoneAsync(user, Wait);
             await phone.Connected.WaitAsync(Wait);
             var call = await product.Calls.FindByWacidAsync(simulated.Id, Wait);
-            await product.Calls.WaitForStateAsync(call.Id(), "Connected", Wait);
+            await product.Calls.WaitForStateAsync(call.Id(), "connected", Wait);
             var media = await product.Tap.WaitForAsync(e => e.Event is MediaConnected m && m.CallId == call.Id(), Wait);
 
             var webhook = product.Simulator.Webhooks.Deliveries.First(d => d.BodyText.Contains(simulated.Id, StringComparison.Ordinal)).CreatedAt;

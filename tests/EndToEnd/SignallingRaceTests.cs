@@ -38,11 +38,11 @@ public sealed class SignallingRaceTests
 
         var phone = await product.Phones.WaitForPhoneAsync(User, Wait);
         await phone.WaitForToneAsync(PromptHz, Wait);
-        var connected = await product.Calls.WaitForStateAsync(callId, "Connected", Wait);
+        var connected = await product.Calls.WaitForStateAsync(callId, "connected", Wait);
         Assert.NotNull(connected.Wacid());
         Assert.True(product.Simulator.HangUpAsUser(connected.Wacid()!));
         var ended = await product.Calls.WaitAsync(callId, c => c.IsFinal(), Wait);
-        Assert.Equal("Completed", ended.Outcome());
+        Assert.Equal("completed", ended.Outcome());
         Assert.Single(product.GraphCallActions(), a => a == "connect");
     }
 
@@ -68,7 +68,7 @@ public sealed class SignallingRaceTests
         await product.Tap.WaitForAsync(
             e => e.Event is Serverless.Shared.Media.AnswerReady a && a.CallId == call.Id() && e.FunctionsStatus == 200, Wait);
 
-        Assert.Equal("Ended", ended.State());
+        Assert.Equal("ended", ended.State());
         Assert.Equal(["pre_accept"], product.GraphCallActions());
         Assert.Null(product.Simulator.Calls.Single(c => c.Id == simulated.Id).ConnectedAt);
     }

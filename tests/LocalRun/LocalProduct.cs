@@ -21,7 +21,7 @@ namespace Serverless.Testing.LocalRun;
 /// </summary>
 public sealed class LocalProduct : IAsyncDisposable
 {
-    /// <summary>Shared secret between the MediaNode and the Functions' media events endpoint.</summary>
+    /// <summary>The MediaNode's own media events key (the Functions hold it as <c>MediaEvents:NodeKeys:{NodeId}</c>).</summary>
     public const string MediaEventsSecret = "local-media-events-secret-0123456789";
 
     /// <summary>Meta's webhook verify token for the simulator setup.</summary>
@@ -51,7 +51,7 @@ public sealed class LocalProduct : IAsyncDisposable
     public WebApplication? Node { get; private set; }
 
     /// <summary>The MediaNode's id (its queue is <c>{RunId}-node-{NodeId}</c>).</summary>
-    public string NodeId { get; } = "node-" + Guid.NewGuid().ToString("N")[..8];
+    public string NodeId { get; private init; } = null!;
 
     public FunctionsTestHost Functions => _functions ?? throw new InvalidOperationException("The Functions are stopped.");
 
@@ -95,6 +95,7 @@ public sealed class LocalProduct : IAsyncDisposable
         options ??= new LocalProductOptions();
         var functionsPort = options.FunctionsPort == 0 ? FreeTcpPort() : options.FunctionsPort;
         var functionsBase = new Uri($"http://127.0.0.1:{functionsPort}/");
+        var nodeId = "node-" + Guid.NewGuid().ToString("N")[..8];
         var phones = await WebRtcPhoneFactory.CreateAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         var simOptions = new Sim.SimulatorOptions
         {
@@ -114,7 +115,7 @@ public sealed class LocalProduct : IAsyncDisposable
             ["Meta:DefaultPhoneNumberId"] = simulator.DefaultNumber.PhoneNumberId,
             ["Meta:VerifyToken"] = VerifyToken,
             ["Meta:AppSecret"] = simOptions.AppSecret,
-            ["MediaEvents:Secret"] = MediaEventsSecret,
+            ["MediaEvents:NodeKeys:" + nodeId] = MediaEventsSecret,
             ["Transport:Kind"] = "StorageQueues",
             ["Transport:ConnectionString"] = options.StorageConnectionString,
             ["Transport:NewCallsQueue"] = options.RunId + "-new",
@@ -132,7 +133,7 @@ public sealed class LocalProduct : IAsyncDisposable
             ["WhatsAppGraph:RetryMaxDelay"] = "00:00:01",
         };
         options.ConfigureFunctions?.Invoke(settings);
-        var product = new LocalProduct(options, simulator, phones, tap, settings) { FunctionsBaseAddress = functionsBase };
+        var product = new LocalProduct(options, simulator, phones, tap, settings) { FunctionsBaseAddress = functionsBase, NodeId = nodeId };
         try
         {
             if (options.InProcessMediaNode)

@@ -116,7 +116,7 @@ internal static class MetaMode
             ["Meta:DefaultPhoneNumberId"] = Env("META_PHONE_NUMBER_ID"),
             ["Meta:VerifyToken"] = Env("META_VERIFY_TOKEN"),
             ["Meta:AppSecret"] = Env("META_APP_SECRET"),
-            ["MediaEvents:Secret"] = eventsSecret,
+            ["MediaEvents:NodeKeys:local-node"] = eventsSecret,
             ["Transport:Kind"] = "StorageQueues",
             ["Transport:ConnectionString"] = "UseDevelopmentStorage=true",
             ["Transport:NewCallsQueue"] = runId + "-new",

@@ -32,7 +32,8 @@ param graphApiVersion string
 param graphAccessTokenUri string
 param metaAppSecretUri string
 param metaVerifyTokenUri string
-param mediaEventsSecretUri string
+@description('Key Vault secret URI of each MediaNode\'s events key: [{ nodeId, uri }].')
+param mediaNodeKeyUris array
 param callbackSigningSecretUri string
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
@@ -58,7 +59,6 @@ var baseSettings = {
   Meta__DefaultPhoneNumberId: metaDefaultPhoneNumberId
   Meta__VerifyToken: format(keyVaultReference, metaVerifyTokenUri)
   Meta__AppSecret: format(keyVaultReference, metaAppSecretUri)
-  MediaEvents__Secret: format(keyVaultReference, mediaEventsSecretUri)
   WhatsAppGraph__AccessToken: format(keyVaultReference, graphAccessTokenUri)
   WhatsAppGraph__BaseUrl: 'https://graph.facebook.com/'
   WhatsAppGraph__GraphVersion: graphApiVersion
@@ -92,6 +92,8 @@ var phoneNumberSettings = toObject(range(0, length(metaPhoneNumberIds)), i => 'M
 
 // CallingSettings__Numbers__{id}__InboundPlan: each number's inbound plan as JSON text.
 var inboundPlanSettings = toObject(items(inboundPlans), p => 'CallingSettings__Numbers__${p.key}__InboundPlan', p => string(p.value))
+// MediaEvents__NodeKeys__{nodeId}: each node's own events key, a Key Vault reference per node.
+var nodeKeySettings = toObject(mediaNodeKeyUris, k => 'MediaEvents__NodeKeys__${k.nodeId}', k => format(keyVaultReference, k.uri))
 
 resource app 'Microsoft.Web/sites@2024-04-01' = {
   name: appName
@@ -135,7 +137,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
 resource settings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: app
   name: 'appsettings'
-  properties: union(baseSettings, phoneNumberSettings, inboundPlanSettings)
+  properties: union(baseSettings, phoneNumberSettings, inboundPlanSettings, nodeKeySettings)
 }
 
 output name string = app.name

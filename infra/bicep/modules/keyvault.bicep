@@ -11,8 +11,11 @@ param graphAccessToken string
 param metaAppSecret string
 @secure()
 param metaVerifyToken string
+@description('MediaNode ids, one events key secret each.')
+param mediaNodeIds array
 @secure()
-param mediaEventsSecret string
+@description('Each node\'s own events key by node id (main.bicep derives them at provisioning).')
+param mediaNodeKeys object
 @secure()
 param callbackSigningSecret string
 
@@ -47,11 +50,12 @@ resource verifyToken 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   properties: { value: metaVerifyToken }
 }
 
-resource eventsSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+// One secret per MediaNode: the Functions reference each (MediaEvents:NodeKeys:{nodeId}); a node gets only its own.
+resource nodeKeySecrets 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = [for nodeId in mediaNodeIds: {
   parent: vault
-  name: 'media-events-secret'
-  properties: { value: mediaEventsSecret }
-}
+  name: 'media-node-key-${nodeId}'
+  properties: { value: mediaNodeKeys[nodeId] }
+}]
 
 resource callbackSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   parent: vault
@@ -63,5 +67,5 @@ output name string = vault.name
 output graphAccessTokenUri string = graphToken.properties.secretUri
 output metaAppSecretUri string = appSecret.properties.secretUri
 output metaVerifyTokenUri string = verifyToken.properties.secretUri
-output mediaEventsSecretUri string = eventsSecret.properties.secretUri
+output mediaNodeKeyUris array = [for (nodeId, i) in mediaNodeIds: { nodeId: nodeId, uri: nodeKeySecrets[i].properties.secretUri }]
 output callbackSigningSecretUri string = callbackSecret.properties.secretUri

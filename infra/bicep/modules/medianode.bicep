@@ -1,5 +1,5 @@
-// One MediaNode: an Azure Container Instances group with a public IP exposing the node's ONE media UDP port and
-// its TCP health port. ACI, not Container Apps: Container Apps ingress carries HTTP/TCP only, no UDP, and every
+// One MediaNode: an Azure Container Instances group with a public IP exposing only the node's ONE media UDP port;
+// the HTTP health port stays private (ACI runs the liveness/readiness probes against the container itself). ACI, not Container Apps: Container Apps ingress carries HTTP/TCP only, no UDP, and every
 // call's ICE/DTLS/SRTP runs over that one UDP port.
 param location string
 param tags object
@@ -24,9 +24,10 @@ param nodeQueuePrefix string
 param appInsightsConnectionString string
 @secure()
 param eventsSecret string
-@secure()
-@description('Connection string of the nodes\' account (modules/mediastorage.bicep): heartbeats, prompts, recordings.')
-param storageConnectionString string
+@description('Blob endpoint of the nodes\' account (modules/mediastorage.bicep): prompts, recordings; by identity.')
+param storageBlobEndpoint string
+@description('Table endpoint of the nodes\' account: heartbeats; by identity.')
+param storageTableEndpoint string
 @description('Prompts:ContainerUrl: the only container of the account prompts are read from (never recordings).')
 param promptsContainerUrl string
 
@@ -36,11 +37,12 @@ var baseEnvironment = [
   { name: 'MediaNode__HttpPort', value: string(healthPort) }
   { name: 'MediaNode__MaxCalls', value: string(maxCalls) }
   { name: 'MediaNode__EventsUrl', value: eventsUrl }
-  // ACI has no Key Vault references: secrets are secure environment variables (never shown by the API).
+  // ACI has no Key Vault references: secrets are secure environment variables (never shown by the API). This is the
+  // node's OWN events key (main.bicep); the Functions hold every node's key, a node only its own.
   { name: 'MediaNode__EventsSecret', secureValue: eventsSecret }
-  // Heartbeats, prompts and recordings: the node builds its clients from this connection string
-  // (MediaNodeOptions.StorageConnectionString), so its account keeps shared keys (mediastorage.bicep).
-  { name: 'MediaNode__StorageConnectionString', secureValue: storageConnectionString }
+  // Heartbeats, prompts and recordings by the node identity (AZURE_CLIENT_ID), no account key.
+  { name: 'MediaNode__BlobServiceUri', value: storageBlobEndpoint }
+  { name: 'MediaNode__TableServiceUri', value: storageTableEndpoint }
   { name: 'Prompts__ContainerUrl', value: promptsContainerUrl }
   { name: 'MediaNode__Transport__Kind', value: 'ServiceBus' }
   { name: 'MediaNode__Transport__FullyQualifiedNamespace', value: serviceBusNamespace }
@@ -73,7 +75,6 @@ resource group 'Microsoft.ContainerInstance/containerGroups@2023-05-01' = {
       type: 'Public'
       ports: [
         { port: udpPort, protocol: 'UDP' }
-        { port: healthPort, protocol: 'TCP' }
       ]
     }
     containers: [

@@ -1,8 +1,7 @@
 // The MediaNodes' storage account: heartbeat rows (table medianodes), prompts (blob container prompts) and call
 // recordings (container recordings, deleted after recordingsRetentionDays by a lifecycle rule).
-// It keeps shared-key access because the node builds its Table and Blob clients from one connection string
-// (MediaNodeOptions.StorageConnectionString); the key reaches the nodes only as a secure environment value. The
-// Functions' account (storage.bicep) has shared keys off.
+// Shared keys are off: the nodes reach it with their managed identity (MediaNode:BlobServiceUri / TableServiceUri,
+// Blob and Table Data Contributor in rbac.bicep), as the Functions reach theirs (storage.bicep).
 param location string
 param tags object
 param name string
@@ -16,7 +15,7 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   kind: 'StorageV2'
   sku: { name: 'Standard_LRS' }
   properties: {
-    allowSharedKeyAccess: true
+    allowSharedKeyAccess: false
     allowBlobPublicAccess: false
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
@@ -80,3 +79,4 @@ output blobEndpoint string = account.properties.primaryEndpoints.blob
 
 @description('The one container prompts are played from (Prompts:ContainerUrl of the Functions and the nodes); never recordings.')
 output promptsContainerUrl string = '${account.properties.primaryEndpoints.blob}${prompts.name}'
+output tableEndpoint string = account.properties.primaryEndpoints.table

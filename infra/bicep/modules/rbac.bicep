@@ -4,8 +4,8 @@
 //              tables; sends commands on Service Bus; reads Key Vault references; publishes App Insights telemetry.
 //              On the media account: Storage Blob Delegator (account scope: asks for user-delegation keys) and Storage
 //              Blob Data Reader on the recordings container only, so the read links it signs reach recordings and nothing else.
-//   MediaNode: receives its commands on Service Bus. (Its heartbeats, prompts and recordings use the key of its own
-//              account, mediastorage.bicep, because the node's storage clients take a connection string.)
+//   MediaNode: receives its commands on Service Bus; on its own account (mediastorage.bicep) reads prompts and
+//              writes recordings (Blob Data Contributor) and writes heartbeats (Table Data Contributor).
 param storageAccountName string
 param mediaStorageAccountName string
 param serviceBusName string
@@ -14,6 +14,7 @@ param appInsightsName string
 param functionsPrincipalId string
 param mediaNodePrincipalId string
 
+var storageBlobDataContributor = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
 var storageBlobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
 var storageQueueDataContributor = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
 var storageTableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
@@ -49,6 +50,25 @@ var storageRoles = [
 resource storageAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in storageRoles: {
   scope: storage
   name: guid(storage.id, role.principalId, role.roleId)
+  properties: {
+    principalId: role.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role.roleId)
+  }
+}]
+
+resource mediaStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: mediaStorageAccountName
+}
+
+var mediaStorageRoles = [
+  { principalId: mediaNodePrincipalId, roleId: storageBlobDataContributor }
+  { principalId: mediaNodePrincipalId, roleId: storageTableDataContributor }
+]
+
+resource mediaStorageAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in mediaStorageRoles: {
+  scope: mediaStorage
+  name: guid(mediaStorage.id, role.principalId, role.roleId)
   properties: {
     principalId: role.principalId
     principalType: 'ServicePrincipal'

@@ -59,7 +59,7 @@ public sealed partial class PlayApi(CallFlow flow, IOptions<CallFlowOptions> opt
             ApplyStatus.CallNotFound => Problems.CallNotFound(id),
             ApplyStatus.Applied => new AcceptedResult("/api/calls/" + id, new PlayResource(playId, id, what)),
             _ => Problems.Create(StatusCodes.Status409Conflict, ProblemTypes.CallNotConnected, "The call is not connected.",
-                $"Audio can only be played into a Connected call; this one is {result.Call?.State}.", "/api/calls/" + id),
+                $"Audio can only be played into a connected call; this one is {(result.Call is { } c ? WireText.Of(c.State) : "unknown")}.", "/api/calls/" + id),
         };
     }
 

@@ -24,4 +24,6 @@ public static class ProblemTypes
     public const string DialFinished = BaseUri + "dial-finished";
     public const string CallNotConnected = BaseUri + "call-not-connected";
     public const string IdempotencyKeyReused = BaseUri + "idempotency-key-reused";
+    public const string MediaNodeMismatch = BaseUri + "media-node-mismatch";
+    public const string NotCallOwner = BaseUri + "not-call-owner";
 }

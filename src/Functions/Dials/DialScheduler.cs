@@ -201,6 +201,7 @@ public sealed partial class DialScheduler(
         CallPermissionDecision.NoPermission => "call-permission-missing",
         CallPermissionDecision.Expired => "call-permission-expired",
         CallPermissionDecision.TooManyUnanswered => "too-many-unanswered-calls",
+        CallPermissionDecision.OptedOut => OptOutSource.DialReason,
         _ => decision.GetType().Name,
     };
 

@@ -110,6 +110,21 @@ public sealed class DialStore
         return [.. found.OrderBy(s => s.NextAttemptAt).ThenBy(s => s.DialId, StringComparer.Ordinal).Take(max)];
     }
 
+    /// <summary>Every not-finished schedule (Scheduled or Dialling) to <paramref name="waId"/> from <paramref name="phoneNumberId"/>.</summary>
+    public async Task<IReadOnlyList<DialSchedule>> ListOpenForUserAsync(string phoneNumberId, string waId, CancellationToken cancellationToken)
+    {
+        await _init.Value;
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {DialPartition} and UserWaId eq {waId} and BusinessPhoneNumberId eq {phoneNumberId} and (State eq {nameof(DialScheduleState.Scheduled)} or State eq {nameof(DialScheduleState.Dialling)})");
+        var found = new List<DialSchedule>();
+        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            found.Add(FromEntity(entity));
+        }
+
+        return found;
+    }
+
     /// <summary>The rate bucket as stored (tokens, last refill, ETag), or null before the first run.</summary>
     public async Task<(double Tokens, DateTimeOffset At, ETag ETag)?> GetBucketAsync(CancellationToken cancellationToken)
     {

@@ -8,6 +8,7 @@ using Serverless.Functions.Api;
 using Serverless.Functions.Callbacks;
 using Serverless.Functions.Calls;
 using Serverless.Functions.Hosting;
+using Serverless.Functions.Permissions;
 
 namespace Serverless.Functions.Dials;
 
@@ -21,7 +22,8 @@ public sealed class DialsApi(
     DialRequestValidator validator,
     TimeProvider time,
     IOptions<CallFlowOptions> flowOptions,
-    IOptions<DialOptions> options)
+    IOptions<DialOptions> options,
+    IPermissionService permissions)
 {
 
     [Function("ScheduleDial")]
@@ -52,6 +54,12 @@ public sealed class DialsApi(
         }
 
         var (waId, from, idempotencyKey) = (validated.WaId, validated.From, validated.IdempotencyKey);
+        if (await permissions.GetOptOutAsync(waId, from, cancellationToken) is { } optedOut)
+        {
+            // Permission itself is checked when the dial is due; an opt-out refuses the schedule at once.
+            return PermissionProblems.ForDecision(optedOut);
+        }
+
         var dialId = DialStore.NewId(time);
         if (idempotencyKey.Length > 0)
         {

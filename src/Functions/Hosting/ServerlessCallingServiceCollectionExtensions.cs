@@ -13,6 +13,7 @@ using Serverless.Functions.Dials;
 using Serverless.Functions.Flows;
 using Serverless.Functions.Graph;
 using Serverless.Functions.Permissions;
+using Serverless.Functions.Privacy;
 using Serverless.Functions.Settings;
 using Serverless.Functions.Webhooks;
 using Serverless.Shared.AudioPlans;
@@ -66,15 +67,14 @@ public static class ServerlessCallingServiceCollectionExtensions
         services.TryAddSingleton<StatusCallbacks>();
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new MediaEventSigner(
-            new HmacSha256Signature(sp.GetRequiredService<IOptions<MediaEventsOptions>>().Value.Secret),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<IOptions<MediaEventsOptions>>().Value.MaxAge));
+        services.TryAddSingleton<MediaNodeKeys>();
         services.TryAddSingleton<HeldWebhookStore>();
         services.TryAddSingleton<CallFlow>();
         services.AddPromptSources(configuration);
         services.TryAddSingleton<DialRequestValidator>();
         services.TryAddSingleton<WebhookDispatcher>();
+        services.AddOptions<OptOutOptions>().Bind(configuration.GetSection(OptOutOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<UserOptOut>();
         return services;
     }
 

@@ -13,11 +13,14 @@ namespace Serverless.Functions.MediaEvents;
 
 /// <summary>
 /// Events from the MediaNodes. Anonymous at the host level (nodes hold no function key) but every body must carry
-/// the shared-secret HMAC over timestamp and raw bytes (<see cref="MediaEventSigner"/>); 401 otherwise.
+/// the HMAC of the node named in <see cref="MediaEventSigner.NodeHeaderName"/>, made with that node's own key
+/// (<see cref="MediaNodeKeys"/>), over timestamp and raw bytes; 401 otherwise. The body must name the same node (403),
+/// and an event for a call another node owns changes nothing (409).
 /// </summary>
 public sealed partial class MediaEventsFunction(
     CallFlow flow,
-    MediaEventSigner signer,
+    ICallStore store,
+    MediaNodeKeys keys,
     IOptions<MediaEventsOptions> options,
     ILogger<MediaEventsFunction> logger)
 {
@@ -33,13 +36,21 @@ public sealed partial class MediaEventsFunction(
             return Problems.TooLarge(limit);
         }
 
+        var node = request.Headers[MediaEventSigner.NodeHeaderName].FirstOrDefault();
+        if (keys.For(node) is not { } signer)
+        {
+            // An unknown or missing node id is indistinguishable from a bad signature to the sender.
+            LogUnknownNode(MediaNodeKeys.IsValidNodeId(node) ? node : "(invalid)");
+            return new UnauthorizedResult();
+        }
+
         var check = signer.Verify(
             body,
             request.Headers[MediaEventSigner.SignatureHeaderName].FirstOrDefault(),
             request.Headers[MediaEventSigner.TimestampHeaderName].FirstOrDefault());
         if (check != MediaEventCheck.Valid)
         {
-            LogBadSignature(check);
+            LogBadSignature(node!, check);
             return new UnauthorizedResult();
         }
 
@@ -53,15 +64,40 @@ public sealed partial class MediaEventsFunction(
             return Problems.CallNotFound(null);
         }
 
-        if (evt is OfferReady or AnswerReady && string.IsNullOrEmpty(evt.NodeId))
+        if (!string.Equals(evt.NodeId, node, StringComparison.Ordinal))
         {
-            return Problems.Validation("OfferReady and AnswerReady must name the node (nodeId).");
+            // Signed by one node, claiming another (or none): a key speaks only for its own node.
+            LogNodeMismatch(node!, evt.CallId, evt.MessageType);
+            return MediaEventProblems.NodeMismatch(node!);
+        }
+
+        if (evt is not (OfferReady or AnswerReady))
+        {
+            // Offer/answer claim the call (write-once, atomically in the state machine, which refuses another node's
+            // claim and frees its peer); every other event must come from the node that claimed it.
+            var call = await store.GetAsync(evt.CallId, cancellationToken);
+            if (call is null)
+            {
+                return Problems.CallNotFound(evt.CallId);
+            }
+
+            if (call.NodeId is { } owner && owner != node)
+            {
+                LogNotOwner(node!, evt.CallId, evt.MessageType);
+                return MediaEventProblems.NotCallOwner(evt.CallId);
+            }
         }
 
         var result = await DispatchAsync(evt, cancellationToken);
         if (result?.Status == ApplyStatus.CallNotFound)
         {
             return Problems.CallNotFound(evt.CallId);
+        }
+
+        if (evt is OfferReady or AnswerReady && result?.Call?.NodeId is { } claimed && claimed != node)
+        {
+            LogNotOwner(node!, evt.CallId, evt.MessageType);
+            return MediaEventProblems.NotCallOwner(evt.CallId);
         }
 
         return new OkResult();
@@ -99,8 +135,17 @@ public sealed partial class MediaEventsFunction(
         return Task.FromResult<ApplyResult?>(null);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Media event refused: signature {Check}")]
-    private partial void LogBadSignature(MediaEventCheck check);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Media event refused: no key for node {NodeId}")]
+    private partial void LogUnknownNode(string? nodeId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Media event from node {NodeId} refused: signature {Check}")]
+    private partial void LogBadSignature(string nodeId, MediaEventCheck check);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Media event {Type} of call {CallId} signed by node {NodeId} names another node; refused")]
+    private partial void LogNodeMismatch(string nodeId, string callId, string type);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Media event {Type} of call {CallId} from node {NodeId}, which does not own the call; refused")]
+    private partial void LogNotOwner(string nodeId, string callId, string type);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId}: media event {Type} has no handler here; ignored")]
     private partial void LogUnhandled(string callId, string type);

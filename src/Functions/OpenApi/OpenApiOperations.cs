@@ -26,7 +26,7 @@ internal static class OpenApiOperations
                 document,
                 ("202", "Accepted; the call is being placed.", OpenApiSchemas.Call),
                 ("400", "Invalid request.", OpenApiSchemas.Problem),
-                ("403", "The user has not allowed calls (ask with RequestCallPermission), or too many calls in a row went unanswered.", OpenApiSchemas.Problem),
+                ("403", "The user has not allowed calls (ask with RequestCallPermission), opted out (user-opted-out), or too many calls in a row went unanswered.", OpenApiSchemas.Problem),
                 ("413", "The body is too large.", OpenApiSchemas.Problem),
                 ("429", "Meta's call limit for this user is used up.", OpenApiSchemas.Problem),
                 ("502", "Meta refused the permission lookup or could not be reached.", OpenApiSchemas.Problem),
@@ -97,7 +97,7 @@ internal static class OpenApiOperations
                 new OpenApiParameter { Name = "Idempotency-Key", In = ParameterLocation.Header, Description = "Retries with the same key return the same dial.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
             ],
             RequestBody = JsonBody(document, OpenApiSchemas.DialScheduleRequest, "The dial to schedule."),
-            Responses = Responses(document, ("202", "Accepted; the dial is scheduled.", OpenApiSchemas.Dial), ("400", "Invalid request.", OpenApiSchemas.Problem), ("413", "The body is too large.", OpenApiSchemas.Problem)),
+            Responses = Responses(document, ("202", "Accepted; the dial is scheduled.", OpenApiSchemas.Dial), ("400", "Invalid request.", OpenApiSchemas.Problem), ("403", "The user opted out (user-opted-out).", OpenApiSchemas.Problem), ("413", "The body is too large.", OpenApiSchemas.Problem)),
         }, keyed);
 
         Add(document, "/dials/{id}", HttpMethod.Get, new OpenApiOperation
@@ -180,7 +180,7 @@ internal static class OpenApiOperations
             OperationId = "MediaEvents",
             Summary = "MediaNode events",
             Description = "Receives HMAC-signed events from the MediaNodes.",
-            Responses = Responses(document, ("202", "Accepted.", null), ("401", "Bad signature.", null)),
+            Responses = Responses(document, ("202", "Accepted.", null), ("401", "Bad signature, or a node without a key.", null), ("403", "The body names another node than the signing one.", OpenApiSchemas.Problem), ("409", "Another node owns the call; nothing applied.", OpenApiSchemas.Problem)),
         }), keyed: null);
 
         Add(document, "/openapi.json", HttpMethod.Get, Internal(new OpenApiOperation

@@ -30,6 +30,13 @@ public abstract record CallPermissionDecision
     /// <param name="ResetsAt">Meta's <c>limit_expiration_time</c>, when it sent one.</param>
     public sealed record LimitReached(CallPermissionLimit? Limit, DateTimeOffset? ResetsAt) : CallPermissionDecision;
 
+    /// <summary>
+    /// The user opted out (revoked call permission, or replied an opt-out keyword such as STOP) at
+    /// <paramref name="At"/>; no business-initiated call until the user grants permission again.
+    /// </summary>
+    /// <param name="Source">What opted the user out (see <see cref="OptOutSource"/>).</param>
+    public sealed record OptedOut(DateTimeOffset At, string Source) : CallPermissionDecision;
+
     /// <summary>Our guard: too many consecutive unanswered calls; a connected call (either direction) resets it.</summary>
     public sealed record TooManyUnanswered(int Consecutive, int Max) : CallPermissionDecision;
 }

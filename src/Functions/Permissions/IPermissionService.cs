@@ -21,6 +21,15 @@ public interface IPermissionService
     /// <summary>Applies a <c>call_permission_reply</c> webhook; replies older than the last applied one are ignored.</summary>
     Task<bool> ApplyReplyAsync(CallPermissionReply reply, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Opts the user out now (an opt-out keyword reply): every later <see cref="CheckCanCallAsync"/> says
+    /// <see cref="CallPermissionDecision.OptedOut"/> until the user grants permission again. True when newly opted out.
+    /// </summary>
+    Task<bool> OptOutAsync(string waId, string source, DateTimeOffset at, string? phoneNumberId = null, CancellationToken cancellationToken = default);
+
+    /// <summary>The user's standing opt-out from this number, from the stored row only (no Graph lookup); null when none.</summary>
+    Task<CallPermissionDecision.OptedOut?> GetOptOutAsync(string waId, string? phoneNumberId = null, CancellationToken cancellationToken = default);
+
     /// <summary>Records what a call meant for the counters (see <see cref="BusinessCallOutcome"/>).</summary>
     Task RecordCallOutcomeAsync(string waId, BusinessCallOutcome outcome, string? phoneNumberId = null, CancellationToken cancellationToken = default);
 }

@@ -39,6 +39,10 @@ public static class PermissionProblems
                 ["currentUsage"] = limit.Limit?.CurrentUsage,
                 ["resetsAt"] = limit.ResetsAt,
             }),
+        CallPermissionDecision.OptedOut optedOut => Create(
+            HttpStatusCode.Forbidden, "user-opted-out", "The user opted out of business calls",
+            $"The user opted out at {optedOut.At:O} ({optedOut.Source}); no call is placed until the user grants call permission again.",
+            new() { ["optedOutAt"] = optedOut.At, ["source"] = optedOut.Source }),
         CallPermissionDecision.TooManyUnanswered streak => Create(
             HttpStatusCode.Forbidden, "too-many-unanswered-calls", "Too many unanswered calls in a row",
             $"{streak.Consecutive} consecutive business calls went unanswered (we stop at {streak.Max}; Meta revokes permission at 4). A connected call resets this.",

@@ -23,6 +23,12 @@ public sealed record PermissionRecord
     /// <summary>When we sent permission requests (our guard's memory; trimmed to 7 days).</summary>
     public IReadOnlyList<DateTimeOffset> RequestsSent { get; init; } = [];
 
+    /// <summary>When the user opted out (revoked permission or sent an opt-out keyword); null when not opted out.</summary>
+    public DateTimeOffset? OptedOutAt { get; init; }
+
+    /// <summary>What opted the user out (<see cref="OptOutSource"/>).</summary>
+    public string? OptOutSource { get; init; }
+
     /// <summary>Consecutive unanswered or rejected business-initiated calls.</summary>
     public int ConsecutiveUnanswered { get; init; }
 

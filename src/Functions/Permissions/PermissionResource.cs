@@ -10,7 +10,7 @@ public sealed record PermissionResource(
     [property: Description("none, temporary or permanent.")] string Status,
     [property: Description("When a temporary permission ends.")] DateTimeOffset? ExpiresAt,
     [property: Description("Whether a call may be placed now.")] bool CanCall,
-    [property: Description("allowed, no_permission, expired, limit_reached or too_many_unanswered.")] string Decision,
+    [property: Description("allowed, no_permission, expired, limit_reached, too_many_unanswered or opted_out.")] string Decision,
     [property: Description("Meta's live action limits, as last read.")] IReadOnlyList<PermissionActionResource> Actions,
     [property: Description("The current unanswered streak.")] int ConsecutiveUnanswered,
     [property: Description("When the next permission request may be sent (null: now).")] DateTimeOffset? NextRequestAllowedAt,
@@ -43,6 +43,7 @@ public sealed record PermissionResource(
         CallPermissionDecision.Expired => "expired",
         CallPermissionDecision.LimitReached => "limit_reached",
         CallPermissionDecision.TooManyUnanswered => "too_many_unanswered",
+        CallPermissionDecision.OptedOut => "opted_out",
         _ => "unknown",
     };
 }

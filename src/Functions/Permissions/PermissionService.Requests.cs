@@ -124,9 +124,35 @@ public sealed partial class PermissionService
                     ? WithPermission(r, CallPermissionStatus.Permanent, null)
                     : WithPermission(r, CallPermissionStatus.Temporary, reply.Expiration ?? receivedAt + TemporaryPermissionLifetime);
 
-            // A fresh grant starts a new streak: Meta itself revokes at 4 unanswered, and the user just said yes again.
-            return (next with { LastReplyAt = receivedAt, ConsecutiveUnanswered = reply.Response == PermissionResponse.Accept ? 0 : next.ConsecutiveUnanswered }, true);
+            // A fresh grant starts a new streak (Meta itself revokes at 4 unanswered) and lifts an opt-out; a revoke is an
+            // opt-out that stops scheduled dials too (WebhookDispatcher).
+            var accepted = reply.Response == PermissionResponse.Accept;
+            return (next with
+            {
+                LastReplyAt = receivedAt,
+                ConsecutiveUnanswered = accepted ? 0 : next.ConsecutiveUnanswered,
+                OptedOutAt = accepted ? null : r.OptedOutAt ?? receivedAt,
+                OptOutSource = accepted ? null : r.OptOutSource ?? OptOutSource.PermissionRevoked,
+            }, true);
         }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<CallPermissionDecision.OptedOut?> GetOptOutAsync(string waId, string? phoneNumberId = null, CancellationToken cancellationToken = default)
+    {
+        var (pn, user) = Pair(waId, phoneNumberId);
+        var record = await _store.GetAsync(pn, user, cancellationToken);
+        return record.OptedOutAt is { } at ? new CallPermissionDecision.OptedOut(at, record.OptOutSource ?? OptOutSource.Keyword) : null;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> OptOutAsync(string waId, string source, DateTimeOffset at, string? phoneNumberId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(source);
+        var (pn, user) = Pair(waId, phoneNumberId);
+        return await _store.UpdateAsync(pn, user, r => r.OptedOutAt is null
+            ? (r with { OptedOutAt = at, OptOutSource = source }, true)
+            : (r, false), cancellationToken);
     }
 
     private static PermissionRecord WithPermission(PermissionRecord record, CallPermissionStatus status, DateTimeOffset? expiry) =>

@@ -82,6 +82,12 @@ public sealed partial class PermissionService : IPermissionService
     {
         var advice = new PermissionRequestAdvice($"/api/permissions/{record.WaId}/request", NextRequestAllowedAt(record, now));
         var permission = record.Snapshot?.Permission;
+        if (record.OptedOutAt is { } optedOut)
+        {
+            // Ours, above whatever Graph says: only a new grant from the user (an accept reply) lifts it.
+            return new CallPermissionDecision.OptedOut(optedOut, record.OptOutSource ?? Permissions.OptOutSource.Keyword);
+        }
+
         switch (record.Status)
         {
             case CallPermissionStatus.Temporary when permission?.ExpirationTime is { } expiry && expiry <= now:

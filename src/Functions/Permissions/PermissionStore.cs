@@ -87,6 +87,8 @@ public sealed class PermissionStore
         ["LastReplyAt"] = record.LastReplyAt,
         ["RequestsSent"] = string.Join(',', record.RequestsSent.Select(t => t.ToUnixTimeMilliseconds())),
         ["ConsecutiveUnanswered"] = record.ConsecutiveUnanswered,
+        ["OptedOutAt"] = record.OptedOutAt,
+        ["OptOutSource"] = record.OptOutSource,
     };
 
     private static PermissionRecord FromEntity(TableEntity entity)
@@ -104,6 +106,8 @@ public sealed class PermissionStore
                 ? []
                 : [.. sent.Split(',').Select(s => DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(s, System.Globalization.CultureInfo.InvariantCulture)))],
             ConsecutiveUnanswered = entity.GetInt32("ConsecutiveUnanswered") ?? 0,
+            OptedOutAt = entity.GetDateTimeOffset("OptedOutAt"),
+            OptOutSource = entity.GetString("OptOutSource"),
         };
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Serverless.Functions.Flows;
 using Serverless.Functions.Hosting;
 using Serverless.Functions.Permissions;
+using Serverless.Functions.Privacy;
 using Serverless.Shared.WhatsApp.Webhooks;
 
 namespace Serverless.Functions.Webhooks;
@@ -15,6 +16,7 @@ public sealed partial class WebhookDispatcher(
     CallFlow flow,
     IOptions<MetaOptions> meta,
     IPermissionService permissions,
+    UserOptOut optOut,
     ILogger<WebhookDispatcher> logger)
 {
     public async Task DispatchAsync(WebhookBatch batch, CancellationToken cancellationToken)
@@ -58,6 +60,10 @@ public sealed partial class WebhookDispatcher(
             case CallPermissionReply reply:
                 // Replies older than the last applied one are ignored by the service, so redelivery is harmless.
                 await permissions.ApplyReplyAsync(reply with { PhoneNumberId = phoneNumberId }, cancellationToken);
+                await optOut.OnPermissionReplyAsync(phoneNumberId, reply, cancellationToken);
+                break;
+            case TextMessage text:
+                await optOut.OnTextAsync(phoneNumberId, text, cancellationToken);
                 break;
             default:
                 // Account-level errors are recorded by Meta's own tooling; we only log them.

@@ -65,7 +65,8 @@ public sealed class CallAudio : IAsyncDisposable
         _lastCollectIndex = -1;
         for (var i = 0; i < plan.Steps.Count; i++)
         {
-            _lastCollectIndex = plan.Steps[i] is CollectDigitsStep ? i : _lastCollectIndex;
+            // A record step with a terminator reads digits too (its terminator ends it).
+            _lastCollectIndex = plan.Steps[i] is CollectDigitsStep or RecordStep { Terminator: not null } ? i : _lastCollectIndex;
         }
 
         _prompts = prompts;
@@ -199,6 +200,16 @@ public sealed class CallAudio : IAsyncDisposable
                     break;
                 case RecordStep record:
                     await RecordAsync(record, cancellationToken);
+                    if (index == _lastCollectIndex)
+                    {
+                        // Past the last step that reads digits: later keys are reported as they arrive.
+                        Volatile.Write(ref _currentStep, index + 1);
+                        while (_digits.Reader.TryRead(out var left))
+                        {
+                            UnpromptedDigit?.Invoke(left);
+                        }
+                    }
+
                     break;
                 case EchoStep echo:
                     await _source.EchoAsync(Ticks(echo.Duration), cancellationToken);

@@ -5,7 +5,10 @@ using Serverless.Shared.Media;
 
 namespace Serverless.MediaNode.Events;
 
-/// <summary>POSTs one event to the Functions' media events endpoint, signed with <see cref="MediaEventSigner"/>.</summary>
+/// <summary>
+/// POSTs one event to the Functions' media events endpoint, signed with <see cref="MediaEventSigner"/> under this
+/// node's own key (<c>MediaNode:EventsSecret</c>) and naming the node in <see cref="MediaEventSigner.NodeHeaderName"/>.
+/// </summary>
 public sealed partial class MediaEventSender
 {
     /// <summary>Name of the <see cref="HttpClient"/> used for events.</summary>
@@ -39,6 +42,8 @@ public sealed partial class MediaEventSender
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.TryAddWithoutValidation(MediaEventSigner.SignatureHeaderName, headers.Signature);
         request.Headers.TryAddWithoutValidation(MediaEventSigner.TimestampHeaderName, headers.Timestamp);
+        // The Functions pick this node's key by it; the body's nodeId must match (MediaEventsFunction).
+        request.Headers.TryAddWithoutValidation(MediaEventSigner.NodeHeaderName, mediaEvent.NodeId);
         try
         {
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);

@@ -20,6 +20,7 @@ using Serverless.Shared.Transport;
 using Azure.Core;
 using Azure.Identity;
 using Azure.Storage.Blobs;
+using Microsoft.Extensions.Azure;
 using Serverless.MediaNode.Audio;
 using Serverless.MediaNode.Recording;
 using Serverless.WebRtc.Media;
@@ -33,6 +34,31 @@ public static class MediaNodeServiceCollectionExtensions
     public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
     private const string PromptHttpClientName = "prompts";
+
+    /// <summary>
+    /// Blob (prompts, recordings) and Table (heartbeats) clients: in Azure by the node's managed identity through
+    /// Microsoft.Extensions.Azure (<c>BlobServiceUri</c>, <c>TableServiceUri</c>), so its account needs no shared key;
+    /// locally from <c>StorageConnectionString</c> (Azurite). Clients registered before (tests) are kept.
+    /// </summary>
+    private static void AddStorageClients(IServiceCollection services, IConfigurationSection section)
+    {
+        var storage = new MediaNodeOptions();
+        section.Bind(storage);
+        if (storage.UsesStorageIdentity)
+        {
+            services.AddAzureClients(clients =>
+            {
+                clients.AddBlobServiceClient(storage.BlobServiceUri!);
+                clients.AddTableServiceClient(storage.TableServiceUri!);
+                clients.UseCredential(sp => sp.GetRequiredService<TokenCredential>());
+            });
+        }
+        else
+        {
+            services.TryAddSingleton(sp => new BlobServiceClient(Node(sp).StorageConnectionString));
+            services.TryAddSingleton(sp => new TableServiceClient(Node(sp).StorageConnectionString));
+        }
+    }
 
     /// <summary>Adds the node from the <c>MediaNode</c> section (its <c>Transport</c> subsection is the command transport).</summary>
     public static IServiceCollection AddMediaNode(this IServiceCollection services, IConfiguration configuration)
@@ -65,7 +91,7 @@ public static class MediaNodeServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PromptOptions>, NodePromptOptionsValidator>());
         services.AddHttpClient(PromptHttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30))
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
-        services.TryAddSingleton(sp => new BlobServiceClient(Node(sp).StorageConnectionString));
+        AddStorageClients(services, section);
         services.TryAddSingleton<IRecordingStore>(sp => new BlobRecordingStore(sp.GetRequiredService<BlobServiceClient>()));
         services.TryAddSingleton(sp => new PromptCache(
             new OpusEncoderFactory(new OpusCodecOptions()),
@@ -91,7 +117,7 @@ public static class MediaNodeServiceCollectionExtensions
             Node(sp).EventRetryDelay,
             Node(sp).MaxEventRetryDelay,
             sp.GetRequiredService<ILogger<EventDispatcher>>()));
-        services.AddSingleton(sp => new TableServiceClient(Node(sp).StorageConnectionString).GetTableClient(Node(sp).HeartbeatTable));
+        services.AddSingleton(sp => sp.GetRequiredService<TableServiceClient>().GetTableClient(Node(sp).HeartbeatTable));
         services.AddSingleton<PeerFactoryHost>();
         services.AddSingleton<HeartbeatService>();
         services.AddSingleton<DrainService>();

@@ -18,6 +18,12 @@ public sealed class MediaEventSigner
     /// <summary>Header carrying the signing time in Unix seconds.</summary>
     public const string TimestampHeaderName = "X-Media-Timestamp";
 
+    /// <summary>
+    /// Header naming the sending node, so the receiver picks that node's key before reading the body; the signed body's
+    /// <c>nodeId</c> must name the same node.
+    /// </summary>
+    public const string NodeHeaderName = "X-Media-Node";
+
     /// <summary>Default replay window: events older than this are refused.</summary>
     public static readonly TimeSpan DefaultMaxAge = TimeSpan.FromMinutes(5);
 

@@ -226,6 +226,8 @@ public sealed class BadInputTests : IAsyncLifetime
             request.Headers.Add(MediaEventSigner.TimestampHeaderName, timestamp);
         }
 
+        request.Headers.Add(MediaEventSigner.NodeHeaderName, "node-1");
+
         return await _app.Anonymous.SendAsync(request);
     }
 

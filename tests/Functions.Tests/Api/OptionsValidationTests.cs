@@ -14,7 +14,9 @@ public sealed class OptionsValidationTests
     [InlineData("Meta:AppSecret", "")]
     [InlineData("Meta:VerifyToken", "")]
     [InlineData("Meta:DefaultPhoneNumberId", "5555")]
-    [InlineData("MediaEvents:Secret", "short")]
+    [InlineData("MediaEvents:NodeKeys:node-1", "short")]
+    [InlineData("MediaEvents:NodeKeys:node-2", CallingApp.MediaSecret)]
+    [InlineData("MediaEvents:NodeKeys:node 3", "a-key-for-an-invalid-node-id-0123")]
     [InlineData("Calls:AnswerWindow", "00:01:30")]
     [InlineData("WhatsAppGraph:BaseUrl", "not a url")]
     [InlineData("Transport:Kind", "ServiceBus")]
@@ -34,14 +36,15 @@ public sealed class OptionsValidationTests
                 ConfigureServices = ServerlessCallingServiceCollectionExtensions.Register,
             }));
         Assert.DoesNotContain(CallingApp.AppSecret, ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(CallingApp.MediaSecret, ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]
     [InlineData("Meta:AppSecret", "REPLACE-app-secret")]
     [InlineData("Meta:VerifyToken", "<verify-token>")]
     [InlineData("Meta:PhoneNumberIds:0", "REPLACE-phone-number-id")]
-    [InlineData("MediaEvents:Secret", "REPLACE-at-least-16-characters")]
-    [InlineData("MediaEvents:Secret", "change-me-change-me-change-me")]
+    [InlineData("MediaEvents:NodeKeys:node-1", "REPLACE-at-least-16-characters")]
+    [InlineData("MediaEvents:NodeKeys:node-1", "change-me-change-me-change-me")]
     [InlineData("Callbacks:SigningSecret", "REPLACE-at-least-32-characters-signing-secret")]
     [InlineData("WhatsAppGraph:AccessToken", "REPLACE-graph-token")]
     public async Task Host_refuses_to_start_with_an_example_placeholder_and_says_which_setting(string key, string placeholder)
@@ -66,7 +69,7 @@ public sealed class OptionsValidationTests
     public void The_shipped_example_settings_are_all_recognised_as_placeholders()
     {
         var example = System.Text.Json.JsonDocument.Parse(File.ReadAllText(RepoFile("src", "Functions", "local.settings.example.json")));
-        var secrets = new[] { "Meta__VerifyToken", "Meta__AppSecret", "MediaEvents__Secret", "WhatsAppGraph__AccessToken", "Callbacks__SigningSecret" };
+        var secrets = new[] { "Meta__VerifyToken", "Meta__AppSecret", "MediaEvents__NodeKeys__local-node", "WhatsAppGraph__AccessToken", "Callbacks__SigningSecret" };
 
         foreach (var name in secrets)
         {

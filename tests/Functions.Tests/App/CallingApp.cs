@@ -26,7 +26,11 @@ internal sealed class CallingApp : IAsyncDisposable
     public const string NotOurPhoneNumberId = "9999999";
     public const string VerifyToken = "verify-token-1";
     public const string AppSecret = "meta-app-secret-1";
+    /// <summary>node-1's own media events key.</summary>
     public const string MediaSecret = "media-events-secret-0123456789";
+
+    /// <summary>node-2's own media events key (a second node of the same deployment).</summary>
+    public const string OtherNodeSecret = "media-events-secret-node-2-abcdef";
     public const string AccessToken = "graph-token-1";
     public const string User = "14155550123";
     public const string PromptsContainer = "http://127.0.0.1:10000/devstoreaccount1/prompts";
@@ -65,6 +69,10 @@ internal sealed class CallingApp : IAsyncDisposable
 
     public MediaNodeDouble Node { get; }
 
+    /// <summary>A second node of the deployment, signing with its own key (node-2); it receives no commands.</summary>
+    public MediaNodeDouble OtherNode(string key = OtherNodeSecret) =>
+        new(Anonymous, new MediaEventSigner(new HmacSha256Signature(key), Time), Time, "node-2");
+
     public static Dictionary<string, string?> Settings(string prefix, Uri graph) => new()
     {
         ["Meta:PhoneNumberIds:0"] = PhoneNumberId,
@@ -73,7 +81,8 @@ internal sealed class CallingApp : IAsyncDisposable
         ["Meta:VerifyToken"] = VerifyToken,
         ["Meta:AppSecret"] = AppSecret,
         ["Meta:MaxWebhookBodyBytes"] = "65536",
-        ["MediaEvents:Secret"] = MediaSecret,
+        ["MediaEvents:NodeKeys:node-1"] = MediaSecret,
+        ["MediaEvents:NodeKeys:node-2"] = OtherNodeSecret,
         ["Transport:Kind"] = "InMemory",
         ["Storage:ConnectionString"] = AzuriteTables.ConnectionString,
         ["CallStore:TablePrefix"] = prefix,

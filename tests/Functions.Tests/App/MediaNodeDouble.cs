@@ -133,6 +133,7 @@ internal sealed class MediaNodeDouble(HttpClient functions, MediaEventSigner sig
         using var request = new HttpRequestMessage(HttpMethod.Post, "api/media/events") { Content = content };
         request.Headers.Add(MediaEventSigner.SignatureHeaderName, headers.Signature);
         request.Headers.Add(MediaEventSigner.TimestampHeaderName, headers.Timestamp);
+        request.Headers.Add(MediaEventSigner.NodeHeaderName, NodeId);
         return await functions.SendAsync(request, cancellationToken);
     }
 

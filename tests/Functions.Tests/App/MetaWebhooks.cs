@@ -97,6 +97,17 @@ internal static class MetaWebhooks
             },
         });
 
+    /// <summary>A text message from the user (field <c>messages</c>), e.g. an opt-out keyword.</summary>
+    public static string Text(string body, string from = CallingApp.User) =>
+        Envelope(CallingApp.PhoneNumberId, "messages", new
+        {
+            contacts = new[] { new { profile = new { name = "Test User" }, wa_id = from } },
+            messages = new[]
+            {
+                new { from, id = "wamid.TEXT" + Guid.NewGuid().ToString("N"), timestamp = Ts(), type = "text", text = new { body } },
+            },
+        });
+
     /// <summary>One delivery carrying the entries of several bodies, in order (Meta batches deliveries).</summary>
     public static string Batch(params string[] bodies)
     {

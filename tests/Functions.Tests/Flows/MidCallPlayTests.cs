@@ -41,7 +41,7 @@ public sealed class MidCallPlayTests
         }, play.Request);
 
         var call = await app.GetCallAsync(callId);
-        Assert.Equal("Connected", call.GetProperty("state").GetString());
+        Assert.Equal("connected", call.GetProperty("state").GetString());
         var triggers = call.GetProperty("events").EnumerateArray().Select(e => (Trigger: e.GetProperty("trigger").GetString(), Detail: e.GetProperty("detail").GetString())).ToList();
         Assert.Contains(triggers, t => t.Trigger == "PlayRequested" && t.Detail!.Contains(playId, StringComparison.Ordinal) && t.Detail.Contains("tone 1000 Hz", StringComparison.Ordinal));
         Assert.Contains(triggers, t => t.Trigger == "PlayFinished" && t.Detail!.Contains(playId, StringComparison.Ordinal));
@@ -57,9 +57,9 @@ public sealed class MidCallPlayTests
         var finished = Assert.Single(events, e => e.Body.GetProperty("type").GetString() == CallbackEventTypes.PlaybackFinished);
         Assert.Equal(SignatureCheck.Valid, finished.Verdict);
         Assert.Equal(playId, finished.Body.GetProperty("playId").GetString());
-        Assert.Equal("Connected", finished.Body.GetProperty("state").GetString());
+        Assert.Equal("connected", finished.Body.GetProperty("state").GetString());
         var ended = Assert.Single(events, e => e.Body.GetProperty("type").GetString() == "call.ended");
-        Assert.Equal("Completed", ended.Body.GetProperty("outcome").GetString());
+        Assert.Equal("completed", ended.Body.GetProperty("outcome").GetString());
         Assert.Equal("BusinessHangup", (await app.GetCallAsync(callId)).GetProperty("endReason").GetString());
     }
 
@@ -89,8 +89,8 @@ public sealed class MidCallPlayTests
         await app.Node.PostAsync(new PlaybackFinished { CallId = callId, NodeId = app.Node.NodeId, CreatedAt = app.Time.GetUtcNow() });
 
         var call = await app.GetCallAsync(callId);
-        Assert.Equal("Ended", call.GetProperty("state").GetString());
-        Assert.Equal("Completed", call.GetProperty("outcome").GetString());
+        Assert.Equal("ended", call.GetProperty("state").GetString());
+        Assert.Equal("completed", call.GetProperty("outcome").GetString());
     }
 
     [Theory]
@@ -140,7 +140,7 @@ public sealed class MidCallPlayTests
         Assert.Equal(HttpStatusCode.Conflict, ringing.StatusCode);
         var problem = await CallingApp.ReadJsonAsync(ringing);
         Assert.EndsWith("call-not-connected", problem.GetProperty("type").GetString(), StringComparison.Ordinal);
-        Assert.Contains("Ringing", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("ringing", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
 
         using var hangup = await app.Client.DeleteAsync(new Uri("api/calls/" + callId, UriKind.Relative));
         using var ended = await PlayAsync(app, callId, new { prompt = "beep" });

@@ -25,7 +25,7 @@ public sealed class SignallingRaceTests
 
         Assert.Equal(["pre_accept"], app.Graph.Actions);
         var call = await app.GetCallAsync(callId);
-        Assert.Equal(("Ended", "NoAnswer"), (call.GetProperty("state").GetString(), call.GetProperty("outcome").GetString()));
+        Assert.Equal(("ended", "noAnswer"), (call.GetProperty("state").GetString(), call.GetProperty("outcome").GetString()));
         Assert.DoesNotContain("Accepted", OutboundFlowTests.Triggers(call));
         Assert.DoesNotContain("GraphError", OutboundFlowTests.Triggers(call));
     }
@@ -52,7 +52,7 @@ public sealed class SignallingRaceTests
         // Our own ending is carried to Meta (reject: never accepted); the accept after it is not sent.
         Assert.Equal(["pre_accept", "reject"], app.Graph.Actions);
         var call = await app.GetCallAsync(callId);
-        Assert.Equal(("Ended", "BusinessHangup"), (call.GetProperty("state").GetString(), call.GetProperty("endReason").GetString()));
+        Assert.Equal(("ended", "businessHangup"), (call.GetProperty("state").GetString(), call.GetProperty("endReason").GetString()));
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public sealed class SignallingRaceTests
         await app.Node.Acked<MediaConnected>(callId).WaitAsync(Timeout);
 
         var call = await app.GetCallAsync(callId);
-        Assert.Equal("Connected", call.GetProperty("state").GetString());
+        Assert.Equal("connected", call.GetProperty("state").GetString());
         // Held, then applied right after the connect response named the wacid.
         Assert.Equal(["Created", "OfferReady", "ConnectSent", "StatusRinging", "AnswerReceived", "MediaConnected"], OutboundFlowTests.Triggers(call));
         var apply = Assert.IsType<ApplyAnswer>(app.Node.CommandsFor(callId)[1]);
@@ -101,7 +101,7 @@ public sealed class SignallingRaceTests
         await app.Node.Acked<OfferReady>(callId).WaitAsync(Timeout);
 
         var call = await app.GetCallAsync(callId);
-        Assert.Equal("Ringing", call.GetProperty("state").GetString());
+        Assert.Equal("ringing", call.GetProperty("state").GetString());
         Assert.DoesNotContain("AnswerReceived", OutboundFlowTests.Triggers(call));
         Assert.DoesNotContain(app.Node.CommandsFor(callId), c => c is ApplyAnswer);
 

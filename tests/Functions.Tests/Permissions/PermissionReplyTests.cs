@@ -60,12 +60,18 @@ public sealed class PermissionReplyTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Rejection_removes_permission()
+    public async Task Rejection_removes_permission_and_opts_the_user_out()
     {
         await _h.Permissions.ApplyReplyAsync(Reply(PermissionResponse.Accept, permanent: true));
         await _h.Permissions.ApplyReplyAsync(Reply(PermissionResponse.Reject, at: T0.AddSeconds(5)));
 
-        Assert.IsType<CallPermissionDecision.NoPermission>(await _h.Permissions.CheckCanCallAsync(WaId));
+        // A revoke is an opt-out: it outranks whatever Graph says until the user grants permission again.
+        var decision = Assert.IsType<CallPermissionDecision.OptedOut>(await _h.Permissions.CheckCanCallAsync(WaId));
+        Assert.Equal((T0.AddSeconds(5), OptOutSource.PermissionRevoked), (decision.At, decision.Source));
+        Assert.Equal(CallPermissionStatus.NoPermission, (await _h.Permissions.GetAsync(WaId)).Status);
+
+        await _h.Permissions.ApplyReplyAsync(Reply(PermissionResponse.Accept, permanent: true, at: T0.AddSeconds(9)));
+        Assert.True((await _h.Permissions.CheckCanCallAsync(WaId)).CanCall);
     }
 
     [Fact]

@@ -29,10 +29,16 @@ public sealed class ArmTemplateTests
         && ((string?)Functions.Variables["inboundPlanSettings"] ?? string.Empty)
             .Contains("'CallingSettings__Numbers__{0}__InboundPlan'", StringComparison.Ordinal);
 
+    // MediaEvents__NodeKeys__{nodeId}: one Key Vault reference per node, generated from the node list.
+    private static bool GeneratesNodeKey(string setting) =>
+        setting.StartsWith("MediaEvents__NodeKeys__", StringComparison.Ordinal)
+        && ((string?)Functions.Variables["nodeKeySettings"] ?? string.Empty).Contains("'MediaEvents__NodeKeys__{0}'", StringComparison.Ordinal);
+
     private static bool IsProvided(Dictionary<string, string> settings, string setting) =>
         settings.ContainsKey(setting)
         || GeneratesIndexedKey(setting)
         || GeneratesInboundPlanKey(setting)
+        || GeneratesNodeKey(setting)
         || (AppSettingRequirements.IdentityReplacements.TryGetValue(setting, out var replacement) && settings.ContainsKey(replacement));
 
     [Fact]
@@ -122,8 +128,11 @@ public sealed class ArmTemplateTests
         Assert.Contains((functions, RoleIds.StorageBlobDataReader, "Microsoft.Storage/storageAccounts/blobServices/containers"), assignments);
         Assert.DoesNotContain(assignments, a => a.Principal == functions && a.RoleId == RoleIds.StorageBlobDataReader && a.ScopeType == "Microsoft.Storage/storageAccounts");
 
-        // MediaNode: receives its commands (its storage clients use its own account's key, see below).
+        // MediaNode: receives its commands; prompts, recordings and heartbeats on its own account by identity.
         Assert.Contains((media, RoleIds.ServiceBusDataReceiver, "Microsoft.ServiceBus/namespaces"), assignments);
+        Assert.Contains((media, RoleIds.StorageBlobDataContributor, "Microsoft.Storage/storageAccounts"), assignments);
+        Assert.Contains((media, RoleIds.StorageTableDataContributor, "Microsoft.Storage/storageAccounts"), assignments);
+        Assert.DoesNotContain(assignments, a => a.Principal == media && a.RoleId == RoleIds.StorageBlobDataOwner);
         Assert.DoesNotContain(assignments, a => a.Principal == media && a.RoleId == RoleIds.ServiceBusDataSender);
 
         // The node pulls its image with its identity.
@@ -161,7 +170,9 @@ public sealed class ArmTemplateTests
     {
         Assert.StartsWith("@Microsoft.KeyVault(SecretUri=", (string?)Functions.Variables["keyVaultReference"], StringComparison.Ordinal);
         var secrets = FunctionAppSettings().Where(s => AppSettingRequirements.IsSecretName(s.Key) && s.Key != "APPLICATIONINSIGHTS_CONNECTION_STRING").ToList();
-        Assert.True(secrets.Count >= 5);
+        // Meta's three, Graph's token, the callback secret; the nodes' keys are generated per node (nodeKeySettings).
+        Assert.True(secrets.Count >= 4);
+        Assert.Contains("format(variables('keyVaultReference')", (string?)Functions.Variables["nodeKeySettings"], StringComparison.Ordinal);
         foreach (var (name, value) in secrets)
         {
             Assert.True(value.StartsWith("[format(variables('keyVaultReference'), parameters('", StringComparison.Ordinal),
@@ -182,15 +193,21 @@ public sealed class ArmTemplateTests
         var node = ArmTemplate.Main.Module("mediaNode");
         var environment = node.Variables["baseEnvironment"]!.AsArray().Select(e => e!.AsObject()).ToList();
         var secrets = environment.Where(e => AppSettingRequirements.IsSecretName((string)e["name"]!)).ToList();
-        Assert.Equal(2, secrets.Count);
-        foreach (var secret in secrets)
-        {
-            Assert.Null(secret["value"]);
-            Assert.NotNull(secret["secureValue"]);
-        }
-
+        var secret = Assert.Single(secrets);
+        Assert.Null(secret["value"]);
+        Assert.NotNull(secret["secureValue"]);
         Assert.Equal("securestring", (string?)node.Parameters["eventsSecret"]!["type"]);
-        Assert.Equal("securestring", (string?)node.Parameters["storageConnectionString"]!["type"]);
+
+        // Each node gets its own key, not the provisioning seed, and the Functions a Key Vault reference per node.
+        var deployment = ArmTemplate.Main.ModuleDeployment("mediaNode");
+        var eventsSecret = (string)deployment["properties"]!["parameters"]!["eventsSecret"]!["value"]!;
+        Assert.Contains("variables('mediaNodeKeys')", eventsSecret, StringComparison.Ordinal);
+        Assert.DoesNotContain("parameters('mediaEventsSecret')", eventsSecret, StringComparison.Ordinal);
+        var keyVault = ArmTemplate.Main.Module("keyVault");
+        var nodeKeySecret = Assert.Single(keyVault.ResourcesOfType("Microsoft.KeyVault/vaults/secrets"), r => r["copy"] is not null);
+        Assert.Contains("media-node-key-", (string)nodeKeySecret["name"]!, StringComparison.Ordinal);
+        Assert.Equal("secureObject", (string?)keyVault.Parameters["mediaNodeKeys"]!["type"]);
+        Assert.Contains("keyVaultReference", (string?)Functions.Variables["nodeKeySettings"], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -205,7 +222,11 @@ public sealed class ArmTemplateTests
         var nodeResult = new MediaNodeOptionsValidator().Validate(null, options);
         Assert.True(nodeResult.Succeeded, nodeResult.FailureMessage);
         Assert.Equal(MediaNodeSettings.SampleEventsUrl, options.EventsUrl?.ToString());
-        Assert.False(string.IsNullOrEmpty(options.StorageConnectionString));
+        // Storage by the node identity: endpoints, no connection string (the account has shared keys off).
+        Assert.Null(options.StorageConnectionString);
+        Assert.Equal("https://stmediasample.blob.core.windows.net/", options.BlobServiceUri?.ToString());
+        Assert.Equal("https://stmediasample.table.core.windows.net/", options.TableServiceUri?.ToString());
+        Assert.False((bool)ArmTemplate.Main.Module("mediaStorage").ResourcesOfType("Microsoft.Storage/storageAccounts").Single()["properties"]!["allowSharedKeyAccess"]!);
 
         // The node's transport is its MediaNode:Transport subsection, receiving on commands-{NodeId}.
         var transport = new MediaTransportOptions();
@@ -218,7 +239,11 @@ public sealed class ArmTemplateTests
 
         var group = node.ResourcesOfType("Microsoft.ContainerInstance/containerGroups").Single();
         var ports = group["properties"]!["ipAddress"]!["ports"]!.AsArray().Select(p => ((string)p!["port"]!, (string)p["protocol"]!)).ToList();
-        Assert.Equal([("[parameters('udpPort')]", "UDP"), ("[parameters('healthPort')]", "TCP")], ports);
+        // Only media is public; the probes reach the health port inside the group.
+        Assert.Equal([("[parameters('udpPort')]", "UDP")], ports);
+        var container = group["properties"]!["containers"]!.AsArray().Single()!["properties"]!;
+        Assert.Equal("[parameters('healthPort')]", (string?)container["livenessProbe"]!["httpGet"]!["port"]);
+        Assert.Equal("[parameters('healthPort')]", (string?)container["readinessProbe"]!["httpGet"]!["port"]);
         Assert.Equal("Public", (string?)group["properties"]!["ipAddress"]!["type"]);
     }
 

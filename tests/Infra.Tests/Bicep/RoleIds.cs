@@ -3,6 +3,7 @@ namespace Serverless.Infra.Tests.Bicep;
 /// <summary>Azure built-in role definition ids (learn.microsoft.com/azure/role-based-access-control/built-in-roles).</summary>
 internal static class RoleIds
 {
+    public const string StorageBlobDataContributor = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
     public const string StorageBlobDataOwner = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b";
     public const string StorageQueueDataContributor = "974c5e8b-45b9-4653-ba55-5f855dd0fb88";
     public const string StorageTableDataContributor = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3";

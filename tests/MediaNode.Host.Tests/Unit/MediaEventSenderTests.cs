@@ -39,6 +39,7 @@ public sealed class MediaEventSenderTests
         var verifier = new MediaEventSigner(new HmacSha256Signature("k"), time);
         Assert.Equal(MediaEventCheck.Valid, verifier.Verify(handler.Body, handler.Signature, handler.Timestamp));
         Assert.Equal(MediaEventCheck.Mismatch, verifier.Verify([.. handler.Body, (byte)' '], handler.Signature, handler.Timestamp));
+        Assert.Equal("mn0", handler.Node);
     }
 
     [Fact]
@@ -54,7 +55,7 @@ public sealed class MediaEventSenderTests
         new MediaEventSigner(new HmacSha256Signature("k"), time),
         NullLogger<MediaEventSender>.Instance);
 
-    private static MediaConnected Event() => new() { CallId = "c1", CreatedAt = DateTimeOffset.UnixEpoch };
+    private static MediaConnected Event() => new() { CallId = "c1", NodeId = "mn0", CreatedAt = DateTimeOffset.UnixEpoch };
 
     private sealed class FixedResponse(HttpStatusCode status) : HttpMessageHandler
     {
@@ -64,11 +65,14 @@ public sealed class MediaEventSenderTests
 
         public string? Timestamp { get; private set; }
 
+        public string? Node { get; private set; }
+
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             Body = await request.Content!.ReadAsByteArrayAsync(cancellationToken);
             Signature = request.Headers.GetValues(MediaEventSigner.SignatureHeaderName).Single();
             Timestamp = request.Headers.GetValues(MediaEventSigner.TimestampHeaderName).Single();
+            Node = request.Headers.GetValues(MediaEventSigner.NodeHeaderName).Single();
             return new HttpResponseMessage(status);
         }
     }

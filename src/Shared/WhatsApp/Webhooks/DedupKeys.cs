@@ -12,6 +12,8 @@ internal static class DedupKeys
 
     public static string Permission(string messageId) => $"perm:{messageId}";
 
+    public static string Message(string messageId) => $"msg:{messageId}";
+
     public static string Error(string? phoneNumberId, int? code, string contentHash) =>
         $"error:{phoneNumberId}:{code}:{contentHash}";
 }

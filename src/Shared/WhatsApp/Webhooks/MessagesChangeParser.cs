@@ -3,8 +3,8 @@ using System.Text.Json;
 namespace Serverless.Shared.WhatsApp.Webhooks;
 
 /// <summary>
-/// The <c>value</c> of a <c>field = "messages"</c> change. Only call permission replies are ours; other messages and
-/// delivery receipts are reported as ignored. Call statuses and errors are read as in a calls change.
+/// The <c>value</c> of a <c>field = "messages"</c> change. Call permission replies and text messages (opt-out keywords)
+/// are ours; other messages and delivery receipts are reported as ignored. Call statuses and errors are read as in a calls change.
 /// </summary>
 internal static class MessagesChangeParser
 {
@@ -52,6 +52,12 @@ internal static class MessagesChangeParser
                 continue;
             }
 
+            if (JsonFields.Is(JsonFields.String(item, "type"), "text"))
+            {
+                ParseText(item, path, context, batch);
+                continue;
+            }
+
             var interactive = JsonFields.Object(item, "interactive");
             if (interactive is not { } body || !JsonFields.Is(JsonFields.String(body, "type"), ReplyType))
             {
@@ -61,6 +67,26 @@ internal static class MessagesChangeParser
 
             ParseReply(item, body, path, context, batch);
         }
+    }
+
+    private static void ParseText(JsonElement message, string path, ChangeContext context, BatchBuilder batch)
+    {
+        if (JsonFields.NonEmptyString(message, "id") is not { } messageId)
+        {
+            batch.Skip(path, SkipReason.MissingField, "id is missing");
+            return;
+        }
+
+        batch.Add(new TextMessage
+        {
+            WabaId = context.WabaId,
+            PhoneNumberId = context.PhoneNumberId,
+            DisplayPhoneNumber = context.DisplayPhoneNumber,
+            Timestamp = JsonFields.UnixSeconds(message, "timestamp"),
+            From = JsonFields.String(message, "from"),
+            MessageId = messageId,
+            Body = JsonFields.Object(message, "text") is { } text ? JsonFields.String(text, "body") ?? string.Empty : string.Empty,
+        });
     }
 
     private static void ParseReply(JsonElement message, JsonElement interactive, string path, ChangeContext context, BatchBuilder batch)

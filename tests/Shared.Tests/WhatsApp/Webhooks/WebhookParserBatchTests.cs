@@ -31,24 +31,24 @@ public sealed class WebhookParserBatchTests
         var batch = ParseAssert.Parses(ManyEntries);
 
         Assert.Equal(
-            ["calls:wacid.A:connect", "calls:wacid.B:terminate", "status:wacid.C:RINGING", "perm:wamid.P"],
+            ["calls:wacid.A:connect", "calls:wacid.B:terminate", "status:wacid.C:RINGING", "msg:wamid.TEXT", "perm:wamid.P"],
             batch.Events.Select(e => e.DedupKey));
-        Assert.Equal(["waba-1", "waba-1", "waba-1", "waba-2"], batch.Events.Select(e => e.WabaId));
-        Assert.Equal(["pn-1", "pn-1", "pn-1", "pn-2"], batch.Events.Select(e => e.PhoneNumberId));
+        Assert.Equal(["waba-1", "waba-1", "waba-1", "waba-2", "waba-2"], batch.Events.Select(e => e.WabaId));
+        Assert.Equal(["pn-1", "pn-1", "pn-1", "pn-2", "pn-2"], batch.Events.Select(e => e.PhoneNumberId));
+        Assert.Equal("hello", batch.Events.OfType<TextMessage>().Single().Body);
         Assert.Equal(CallTerminateStatus.Failed, batch.Events.OfType<CallTerminate>().Single().Status);
         Assert.Equal(PermissionResponse.Reject, batch.Events.OfType<CallPermissionReply>().Single().Response);
         Assert.Empty(batch.Skipped);
     }
 
     [Fact]
-    public void Other_fields_text_messages_and_delivery_receipts_are_ignored_but_reported()
+    public void Other_fields_and_delivery_receipts_are_ignored_but_reported()
     {
         var batch = ParseAssert.Parses(ManyEntries);
 
         Assert.Equal(
             [
                 new IgnoredItem("entry[0].changes[1]", IgnoreReason.UnhandledField, "account_settings_update"),
-                new IgnoredItem("entry[1].changes[0].value.messages[0]", IgnoreReason.NotAPermissionReply, "message is not a call_permission_reply"),
                 new IgnoredItem("entry[1].changes[0].value.statuses[0]", IgnoreReason.NotACallStatus, "statuses[] item type is not call"),
             ],
             batch.Ignored);
