@@ -24,6 +24,7 @@ public sealed class CallResultsTests
             {
                 s["Callbacks:SigningSecret"] = SignedCallbackReceiver.Secret;
                 s["Callbacks:AllowLoopback"] = "true";
+                s["AZURE_FUNCTIONS_ENVIRONMENT"] = "Development"; // AllowLoopback is refused outside Development
             },
             ConfigureFunctionsServices = SignedCallbackReceiver.Trust,
         });

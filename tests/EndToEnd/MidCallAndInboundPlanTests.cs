@@ -28,6 +28,7 @@ public sealed class MidCallAndInboundPlanTests
             {
                 s["Callbacks:SigningSecret"] = CallbackSecret;
                 s["Callbacks:AllowLoopback"] = "true";
+                s["AZURE_FUNCTIONS_ENVIRONMENT"] = "Development"; // AllowLoopback is refused outside Development
             },
             ConfigureFunctionsServices = TrustReceiverCertificate,
         });
