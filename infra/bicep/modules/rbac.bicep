@@ -111,10 +111,6 @@ resource insightsAssignment 'Microsoft.Authorization/roleAssignments@2022-04-01'
   }
 }
 
-resource mediaStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
-  name: mediaStorageAccountName
-}
-
 resource recordings 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' existing = {
   name: '${mediaStorageAccountName}/default/recordings'
 }
