@@ -79,7 +79,7 @@ public sealed class MidCallAndInboundPlanTests
         var ended = await product.Calls.WaitAsync(callId, c => c.IsFinal(), Wait);
         Assert.Equal("ended", ended.State());
         Assert.Equal("completed", ended.Outcome());
-        Assert.Equal("BusinessHangup", ended.GetProperty("endReason").GetString());
+        Assert.Equal("businessHangup", ended.GetProperty("endReason").GetString());
     }
 
     [Fact]

@@ -122,10 +122,16 @@ public abstract record CallTrigger
     public sealed record PlaybackFinished : CallTrigger;
 
     /// <summary>The business asked to play <paramref name="What"/> into the connected call (play API); <paramref name="PlayId"/> names it.</summary>
-    public sealed record PlayRequested(string PlayId, string What) : CallTrigger;
+    public sealed record PlayRequested(string PlayId, string What) : CallTrigger
+    {
+        public override string Describe() => $"The business played {What} (play {PlayId}).";
+    }
 
     /// <summary>MediaNode event: the mid-call play <paramref name="PlayId"/> has been sent; the call goes on.</summary>
-    public sealed record PlayFinished(string PlayId) : CallTrigger;
+    public sealed record PlayFinished(string PlayId) : CallTrigger
+    {
+        public override string Describe() => $"Play {PlayId} finished; the call goes on.";
+    }
 
     /// <summary>MediaNode event: the node cannot serve the call (no capacity, ICE/DTLS failure, media lost).</summary>
     public sealed record MediaFailed(CallError Error) : CallTrigger

@@ -60,7 +60,7 @@ public sealed class MidCallPlayTests
         Assert.Equal("connected", finished.Body.GetProperty("state").GetString());
         var ended = Assert.Single(events, e => e.Body.GetProperty("type").GetString() == "call.ended");
         Assert.Equal("completed", ended.Body.GetProperty("outcome").GetString());
-        Assert.Equal("BusinessHangup", (await app.GetCallAsync(callId)).GetProperty("endReason").GetString());
+        Assert.Equal("businessHangup", (await app.GetCallAsync(callId)).GetProperty("endReason").GetString());
     }
 
     [Fact]

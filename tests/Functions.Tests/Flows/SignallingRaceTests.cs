@@ -69,7 +69,7 @@ public sealed class SignallingRaceTests
         // Meta is faster with its webhooks than with the response to our connect.
         await app.DeliverAsync(MetaWebhooks.Status(wacid, "RINGING"));
         await app.DeliverAsync(MetaWebhooks.OutboundAnswer(wacid));
-        Assert.Equal("Preparing", (await app.GetCallAsync(callId)).GetProperty("state").GetString());
+        Assert.Equal("preparing", (await app.GetCallAsync(callId)).GetProperty("state").GetString());
         connect.SetResult();
         await app.Node.Acked<MediaConnected>(callId).WaitAsync(Timeout);
 

@@ -39,7 +39,7 @@ public sealed class NodeTrustTests
         }
 
         var after = await app.GetCallAsync(callId);
-        Assert.Equal("Connected", after.GetProperty("state").GetString());
+        Assert.Equal("connected", after.GetProperty("state").GetString());
         Assert.Equal(OutboundFlowTests.Triggers(before), OutboundFlowTests.Triggers(after));
         Assert.Equal(["connect"], app.Graph.Actions);
         Assert.DoesNotContain(app.Node.CommandsFor(callId), c => c is Hangup);
@@ -73,7 +73,7 @@ public sealed class NodeTrustTests
         }
 
         var after = await app.GetCallAsync(callId);
-        Assert.Equal("Connected", after.GetProperty("state").GetString());
+        Assert.Equal("connected", after.GetProperty("state").GetString());
         Assert.Equal(OutboundFlowTests.Triggers(before), OutboundFlowTests.Triggers(after));
         Assert.Equal(["connect"], app.Graph.Actions);
     }
@@ -89,7 +89,7 @@ public sealed class NodeTrustTests
             CallId = callId, NodeId = "node-1", CreatedAt = app.Time.GetUtcNow(), Stats = MediaNodeDouble.FinalStats,
         });
 
-        Assert.Equal("Ended", (await app.GetCallAsync(callId)).GetProperty("state").GetString());
+        Assert.Equal("ended", (await app.GetCallAsync(callId)).GetProperty("state").GetString());
         Assert.Equal(["connect", "terminate"], app.Graph.Actions);
     }
 
@@ -109,7 +109,7 @@ public sealed class NodeTrustTests
         // The Hangup for node-2's orphan peer waits on node-2's own queue (nobody consumes it here).
         Assert.Equal(1, app.Bus.CountReady(new MediaTransportOptions().QueueNames().ForNode("node-2")));
         var call = await app.GetCallAsync(callId);
-        Assert.Equal("Ringing", call.GetProperty("state").GetString());
+        Assert.Equal("ringing", call.GetProperty("state").GetString());
         Assert.Equal(["connect"], app.Graph.Actions);
     }
 
@@ -121,7 +121,7 @@ public sealed class NodeTrustTests
         await app.DeliverAsync(MetaWebhooks.OutboundAnswer(wacid));
         await app.Node.Acked<MediaConnected>(callId).WaitAsync(Timeout);
         var call = await app.GetCallAsync(callId);
-        Assert.Equal("Connected", call.GetProperty("state").GetString());
+        Assert.Equal("connected", call.GetProperty("state").GetString());
         return (callId, call);
     }
 
