@@ -31,14 +31,14 @@ id=$(jq -r .id <<<"$call")
 echo "STEP dial: call $id $(jq -r .state <<<"$call")"
 
 # 2. Watch it ring, then connect once the user answers.
-wait_for "$BASE/calls/$id" '.state == "Ringing" or .state == "Connected"' >/dev/null
+wait_for "$BASE/calls/$id" '.state == "ringing" or .state == "connected"' >/dev/null
 echo "STEP ringing: call $id"
-wait_for "$BASE/calls/$id" '.state == "Connected"' >/dev/null
+wait_for "$BASE/calls/$id" '.state == "connected"' >/dev/null
 echo "STEP connected: call $id"
 
 # 3. The business hangs up.
 curl -s -X DELETE "${KEY[@]}" "$BASE/calls/$id" >/dev/null
-ended=$(wait_for "$BASE/calls/$id" '.state == "Ended" or .state == "Failed"')
+ended=$(wait_for "$BASE/calls/$id" '.state == "ended" or .state == "failed"')
 echo "STEP hung up: call $id $(jq -r '.state + " " + (.outcome // "")' <<<"$ended")"
 
 # 4. A scheduled dial, 5 s from now: the DialScheduler timer (every 5 s) places it.
@@ -50,9 +50,9 @@ echo "STEP scheduled: dial $dial_id $(jq -r .state <<<"$dial") for $at"
 fired=$(wait_for "$BASE/dials/$dial_id" '(.attempts | length) > 0')
 scheduled_call=$(jq -r '.attempts[0].callId' <<<"$fired")
 echo "STEP scheduled dial fired: dial $dial_id placed call $scheduled_call"
-wait_for "$BASE/calls/$scheduled_call" '.state == "Connected"' >/dev/null
+wait_for "$BASE/calls/$scheduled_call" '.state == "connected"' >/dev/null
 curl -s -X DELETE "${KEY[@]}" "$BASE/calls/$scheduled_call" >/dev/null
-wait_for "$BASE/calls/$scheduled_call" '.state == "Ended" or .state == "Failed"' >/dev/null
+wait_for "$BASE/calls/$scheduled_call" '.state == "ended" or .state == "failed"' >/dev/null
 echo "STEP scheduled call ended: call $scheduled_call"
 
 # 5. List the calls.
@@ -62,9 +62,8 @@ echo "STEP list: $(jq -r '[.calls[].id] | join(" ")' <<<"$list")"
 # Callbacks ($CALLBACK): the local run's timeline prints each one it received and whether its signature verified
 # ("callback call.ringing ... signature verified").
 
-# ---- Part 2: call results (DTMF digits and the recording in the API). ENABLE AFTER the call-results work is
-# merged: run with WALKTHROUGH_RESULTS=1. The field names below are the ones that work's API is to expose.
+# ---- Part 2: call results (the digits the user pressed and the recording's read link), with WALKTHROUGH_RESULTS=1.
 if [ "${WALKTHROUGH_RESULTS:-0}" = 1 ]; then
     results=$(curl -s "${KEY[@]}" "$BASE/calls/$id")
-    echo "STEP results: digits $(jq -r '.digitsCollected // .results.digits // "none"' <<<"$results") recording $(jq -r '.recordingUrl // .results.recordingUrl // "none"' <<<"$results")"
+    echo "STEP results: digits $(jq -r '[.inputs[].digits] | join(",") | if . == "" then "none" else . end' <<<"$results") recording $(jq -r '.recording.url // "none"' <<<"$results")"
 fi

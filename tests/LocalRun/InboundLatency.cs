@@ -31,7 +31,7 @@ internal static class InboundLatency
             samples.Add((preAccept.ReceivedAt - started).TotalMilliseconds);
             var call = await product.Calls.FindByWacidAsync(simulated.Id, Step).ConfigureAwait(false);
             await product.Calls.HangUpAsync(call.GetProperty("id").GetString()!).ConfigureAwait(false);
-            await product.Calls.WaitAsync(call.GetProperty("id").GetString()!, c => c.GetProperty("state").GetString() is "Ended" or "Failed", Step).ConfigureAwait(false);
+            await product.Calls.WaitAsync(call.GetProperty("id").GetString()!, c => c.GetProperty("state").GetString() is "ended" or "failed", Step).ConfigureAwait(false);
             if (gap > TimeSpan.Zero)
             {
                 await Task.Delay(gap).ConfigureAwait(false);
