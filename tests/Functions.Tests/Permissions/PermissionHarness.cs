@@ -1,3 +1,5 @@
+using Serverless.Shared.WhatsApp.Graph.Resilience;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Net;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
@@ -71,6 +73,9 @@ internal sealed class PermissionHarness : IAsyncDisposable
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Permissions:TablePrefix"] = harness._prefix })
             .Build();
         services.AddCallPermissions(configuration);
+        // Stamps each call_permissions attempt as it leaves our limiter (the gates run in order). Stamping where the
+        // stub receives it would add the HTTP round trip, during which DriveAsync may already advance the fake clock.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IGraphAttemptGate>(new AttemptStamp(harness)));
         configure?.Invoke(services);
         harness.Services = services.BuildServiceProvider();
         return harness;
@@ -111,7 +116,6 @@ internal sealed class PermissionHarness : IAsyncDisposable
         {
             lock (LookupTimes)
             {
-                LookupTimes.Add(Clock.GetUtcNow());
                 return LookupScript.TryDequeue(out var scripted) ? scripted : (HttpStatusCode.OK, PermissionsJson);
             }
         }
@@ -136,5 +140,26 @@ internal sealed class PermissionHarness : IAsyncDisposable
         catch (TimeoutException)
         {
         }
+    }
+}
+
+/// <summary>Records when each <c>call_permissions</c> attempt passed the rate limiter (see <see cref="PermissionHarness.LookupTimes"/>).</summary>
+internal sealed class AttemptStamp(PermissionHarness harness) : IGraphAttemptGate
+{
+    public ValueTask EnterAsync(GraphAction action, CancellationToken cancellationToken)
+    {
+        if (action == GraphAction.GetCallPermissions)
+        {
+            lock (harness.LookupTimes)
+            {
+                harness.LookupTimes.Add(harness.Clock.GetUtcNow());
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public void OnResponse(GraphAction action, HttpResponseMessage response)
+    {
     }
 }
