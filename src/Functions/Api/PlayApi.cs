@@ -7,6 +7,8 @@ using Microsoft.Extensions.Options;
 using Serverless.Functions.Calls;
 using Serverless.Functions.Flows;
 using Serverless.Functions.Hosting;
+using Serverless.Shared.AudioPlans;
+using Serverless.Shared.Media;
 using Serverless.Shared.Transport;
 
 namespace Serverless.Functions.Api;
@@ -16,7 +18,7 @@ namespace Serverless.Functions.Api;
 /// plan, which resumes afterwards), optionally collecting digits after it. The node reports the play's end, which the
 /// call's history records and the <c>call.playbackFinished</c> callback announces; the call goes on.
 /// </summary>
-public sealed partial class PlayApi(CallFlow flow, IOptions<CallFlowOptions> options, ILogger<PlayApi> logger)
+public sealed partial class PlayApi(CallFlow flow, PromptSourcePolicy prompts, IOptions<CallFlowOptions> options, ILogger<PlayApi> logger)
 {
     [Function("PlayIntoCall")]
     public async Task<IActionResult> PlayAsync(
@@ -37,6 +39,14 @@ public sealed partial class PlayApi(CallFlow flow, IOptions<CallFlowOptions> opt
         if (!PlayBody.TryParse(body, out var play, out var what, out var problem, out var invalidJson))
         {
             return invalidJson ? Problems.InvalidJson(problem!) : Problems.Validation(problem!);
+        }
+
+        // The dial API's rule for plan prompts holds here too: only the prompts container (or an allowlisted URL),
+        // never another call's recording. The node checks again.
+        if (play.Kind == PlayKind.Prompt && play.Uri is { } uri
+            && !prompts.TryAllow(uri.IsAbsoluteUri ? uri.AbsoluteUri : uri.OriginalString, out _, out var refused))
+        {
+            return Problems.InvalidAudioPlan("prompt", refused, "The prompt cannot be played.");
         }
 
         ApplyResult result;

@@ -30,13 +30,13 @@ public static class Problems
         Create(StatusCodes.Status400BadRequest, ProblemTypes.ValidationFailed, "The request is not valid.", detail);
 
     /// <summary>A refused audio plan: <c>errors</c> maps the member's path (<c>audio.steps[2].tone.hz</c>) to what is wrong.</summary>
-    public static ObjectResult InvalidAudioPlan(string path, string message)
+    public static ObjectResult InvalidAudioPlan(string path, string message, string title = "The audio plan is not valid.")
     {
         var problem = new ValidationProblemDetails(new Dictionary<string, string[]>(StringComparer.Ordinal) { [path] = [message] })
         {
             Status = StatusCodes.Status400BadRequest,
             Type = ProblemTypes.InvalidAudioPlan,
-            Title = "The audio plan is not valid.",
+            Title = title,
             Detail = $"{path}: {message}",
         };
         var result = new ObjectResult(problem) { StatusCode = StatusCodes.Status400BadRequest };

@@ -64,20 +64,42 @@ public sealed class MidCallPlayTests
     }
 
     [Fact]
-    public async Task A_prompt_play_keeps_a_blob_uris_query_out_of_the_history()
+    public async Task A_prompt_play_outside_the_prompts_container_is_400_and_nothing_is_sent()
     {
         await using var app = await CallingApp.StartAsync();
         var callId = await ConnectedOutboundCallAsync(app, callbackUrl: null);
 
-        using var response = await PlayAsync(app, callId, new { prompt = "https://account.blob.core.windows.net/prompts/hello.wav?sig=SECRET" });
+        // Another account, a query (a SAS), and another call's recording: none is a prompt.
+        foreach (var prompt in new[]
+        {
+            "https://account.blob.core.windows.net/prompts/hello.wav",
+            CallingApp.PromptsContainer + "/hello.wav?sig=SECRET",
+            "http://127.0.0.1:10000/devstoreaccount1/recordings/" + callId + ".ogg",
+        })
+        {
+            using var response = await PlayAsync(app, callId, new { prompt });
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(problem.GetProperty("errors").TryGetProperty("prompt", out _), problem.ToString());
+        }
+
+        Assert.DoesNotContain(app.Node.CommandsFor(callId), c => c is Play);
+        Assert.DoesNotContain("SECRET", (await app.GetCallAsync(callId)).GetProperty("events").ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_prompt_play_from_the_prompts_container_is_sent_and_named_in_the_history()
+    {
+        await using var app = await CallingApp.StartAsync();
+        var callId = await ConnectedOutboundCallAsync(app, callbackUrl: null);
+
+        using var response = await PlayAsync(app, callId, new { prompt = CallingApp.PromptsContainer + "/hello.wav" });
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         await app.Node.Acked<PlaybackFinished>(callId).WaitAsync(Timeout);
 
         var play = Assert.IsType<Play>(Assert.Single(app.Node.CommandsFor(callId), c => c is Play));
-        Assert.Equal(new Uri("https://account.blob.core.windows.net/prompts/hello.wav?sig=SECRET"), play.Request.Uri);
-        var history = (await app.GetCallAsync(callId)).GetProperty("events").ToString();
-        Assert.Contains("prompts/hello.wav", history, StringComparison.Ordinal);
-        Assert.DoesNotContain("SECRET", history, StringComparison.Ordinal);
+        Assert.Equal(new Uri(CallingApp.PromptsContainer + "/hello.wav"), play.Request.Uri);
+        Assert.Contains("prompts/hello.wav", (await app.GetCallAsync(callId)).GetProperty("events").ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
