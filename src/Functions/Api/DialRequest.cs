@@ -48,29 +48,15 @@ public sealed record DialRequest
     public static bool TryParse(ReadOnlySpan<byte> body, [NotNullWhen(true)] out DialRequest? request, out string? problem, out bool invalidJson)
     {
         request = null;
-        invalidJson = false;
-        JsonDocument doc;
-        try
+        invalidJson = !JsonObjectBody.TryParse(body, out var doc, out problem);
+        if (invalidJson)
         {
-            var reader = new Utf8JsonReader(body);
-            doc = JsonDocument.ParseValue(ref reader);
-        }
-        catch (JsonException)
-        {
-            invalidJson = true;
-            problem = "The body is not well-formed JSON.";
             return false;
         }
 
         using (doc)
         {
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                invalidJson = true;
-                problem = "The body must be a JSON object.";
-                return false;
-            }
+            var root = doc!.RootElement;
 
             if (!TryString(root, "to", required: true, out var to, out problem)
                 || !TryString(root, "from", required: false, out var from, out problem)

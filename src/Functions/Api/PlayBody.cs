@@ -31,30 +31,15 @@ public static partial class PlayBody
     {
         request = null;
         what = string.Empty;
-        invalidJson = false;
-        JsonDocument doc;
-        try
+        invalidJson = !JsonObjectBody.TryParse(body, out var doc, out problem);
+        if (invalidJson)
         {
-            var reader = new Utf8JsonReader(body);
-            doc = JsonDocument.ParseValue(ref reader);
-        }
-        catch (JsonException)
-        {
-            invalidJson = true;
-            problem = "The body is not well-formed JSON.";
             return false;
         }
 
         using (doc)
         {
-            if (doc.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                invalidJson = true;
-                problem = "The body must be a JSON object.";
-                return false;
-            }
-
-            return TryRead(doc.RootElement, out request, out what, out problem);
+            return TryRead(doc!.RootElement, out request, out what, out problem);
         }
     }
 
