@@ -4,6 +4,7 @@
 #   bash scripts/benchmark-calls.sh                 # both drivers with their default sizes
 #   bash scripts/benchmark-calls.sh peer-load 100 200 20
 #   bash scripts/benchmark-calls.sh inbound-latency 1000
+#   bash scripts/benchmark-calls.sh slow-bodies 300  # memory while 300 clients hold 4 MiB-declared bodies
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 root=$(repo_root)

@@ -16,5 +16,12 @@ if (args.Length > 0 && args[0] == "inbound-latency")
     return;
 }
 
+// Memory under slow bodies: with Azurite up, in a loopback-only namespace: ... Benchmarks.dll slow-bodies [connections]
+if (args.Length > 0 && args[0] == "slow-bodies")
+{
+    await SlowBodiesLoad.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 300);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(PeerLoad).Assembly).Run(args);
 
