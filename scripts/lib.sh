@@ -17,6 +17,18 @@ ensure_node_tools() {
     cp package-lock.json "$stamp"
 }
 
+# curl and jq, which docs/walkthrough.sh (the README's next steps, run by a test) uses; apt-installed when missing.
+ensure_walkthrough_tools() {
+    local missing=() tool
+    for tool in curl jq; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+    [ ${#missing[@]} -gt 0 ] || return 0
+    local sudo=()
+    [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+    echo "apt: installing ${missing[*]} (docs/walkthrough.sh uses them)"
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
 # Starts Azurite (Blob 10000, Queue 10001, Table 10002) in memory on 127.0.0.1; sets AZURITE_PID.
 start_azurite() {
     local log=${1:-/dev/null}

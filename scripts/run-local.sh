@@ -23,7 +23,8 @@ options:
   --keys     enforce function keys as in Azure (default: off, as Core Tools does locally); the banner
              prints the key and a ready-to-paste curl
   --measure-inbound N
-             after the demo, time N sequential inbound calls: webhook -> pre_accept (docs/performance.md)
+             before the demo, time N sequential inbound calls: webhook -> pre_accept; the first is
+             the first webhook after start (docs/performance.md)
   --help     print this and exit (nothing is built or started)
 
 ports (all on 127.0.0.1; a busy port stops the run before anything starts):

@@ -17,6 +17,9 @@ internal static class InboundLatency
     {
         var gap = TimeSpan.FromMilliseconds(int.TryParse(Environment.GetEnvironmentVariable("MEASURE_INBOUND_GAP_MS"), CultureInfo.InvariantCulture, out var ms) ? ms : 0);
         var samples = new List<double>(calls);
+        // Where each call's time went: the simulator builds the offer and its webhook; the Functions store the call
+        // and queue StartInbound before answering the webhook; then the node answers and the Functions POST pre_accept.
+        var segments = new List<double[]>(calls);
         for (var i = 0; i < calls; i++)
         {
             var user = "1631556" + i.ToString("D4", CultureInfo.InvariantCulture);
@@ -30,6 +33,13 @@ internal static class InboundLatency
             var preAccept = product.Simulator.Requests.Snapshot().First(x => IsPreAccept(x, simulated.Id));
             samples.Add((preAccept.ReceivedAt - started).TotalMilliseconds);
             var call = await product.Calls.FindByWacidAsync(simulated.Id, Step).ConfigureAwait(false);
+            var callId = call.GetProperty("id").GetString()!;
+            var delivery = product.Simulator.Webhooks.Deliveries.First(d => d.BodyText.Contains(simulated.Id, StringComparison.Ordinal));
+            var answered = delivery.Attempts[0].At;
+            segments.Add([
+                (delivery.CreatedAt - started).TotalMilliseconds,
+                (answered - delivery.CreatedAt).TotalMilliseconds,
+                (preAccept.ReceivedAt - answered).TotalMilliseconds]);
             await product.Calls.HangUpAsync(call.GetProperty("id").GetString()!).ConfigureAwait(false);
             await product.Calls.WaitAsync(call.GetProperty("id").GetString()!, c => c.GetProperty("state").GetString() is "ended" or "failed", Step).ConfigureAwait(false);
             if (gap > TimeSpan.Zero)
@@ -39,10 +49,16 @@ internal static class InboundLatency
         }
 
         var sorted = samples.Order().ToList();
-        double P(double p) => sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
+        double P(double p) => Percentile(sorted, p);
         say(string.Create(CultureInfo.InvariantCulture,
             $"INBOUND webhook -> pre_accept, n={calls}, gap {gap.TotalMilliseconds:F0} ms: first {samples[0]:F0} ms, p50 {P(50):F0} ms, p90 {P(90):F0} ms, max {sorted[^1]:F0} ms"));
+        string Split(Func<int, double> of) => string.Create(CultureInfo.InvariantCulture,
+            $"offer and webhook built {of(0):F0} ms, webhook answered (call stored, StartInbound queued) {of(1):F0} ms, then pre_accept (node polls, answers, AnswerReady; Functions POST pre_accept) {of(2):F0} ms");
+        say("INBOUND first call: " + Split(i => segments[0][i]));
+        say("INBOUND p50 per part: " + Split(i => Percentile([.. segments.Select(x => x[i]).Order()], 50)));
     }
+
+    private static double Percentile(List<double> sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
 
     private static bool IsPreAccept(Serverless.Testing.WhatsAppSimulator.Recording.RecordedRequest request, string wacid)
     {

@@ -19,6 +19,7 @@ internal static class LocalRunConsole
     private const string DemoUser = "16315553602";
     private const double PromptHz = 440;
     private const double UserHz = 660;
+    private const string UserDigits = "1";
     private static readonly TimeSpan Step = TimeSpan.FromSeconds(30);
 
     public static async Task<int> RunAsync(string[] args)
@@ -64,14 +65,26 @@ internal static class LocalRunConsole
 
         try
         {
-            var exit = await DemoCallAsync(product, receiver, callbackCheck.IsAllowed, timeline, clock).ConfigureAwait(false);
-            if (exit == 0 && arguments.MeasureInbound > 0)
+            // Measured first, so its first call is the first webhook after start (what the warm-up is for).
+            if (arguments.MeasureInbound > 0)
             {
                 await InboundLatency.MeasureAsync(product, arguments.MeasureInbound, timeline.Say).ConfigureAwait(false);
             }
 
+            var exit = await DemoCallAsync(product, receiver, callbackCheck.IsAllowed, timeline, clock).ConfigureAwait(false);
+
             if (arguments.Stay)
             {
+                // Later calls' recordings get the same check as the demo's: downloaded and their tone measured.
+                // (once per call: a retried event arrives again).
+                var measured = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+                product.Tap.Seen += e =>
+                {
+                    if (e.Event is MediaEnded { Recording.BlobName: { } blob } ended && measured.TryAdd(ended.CallId, true))
+                    {
+                        _ = MeasureRecordingAsync(product, ended.CallId, blob, timeline);
+                    }
+                };
                 timeline.Say("Running until Ctrl+C: dial more calls with the curl above, or run docs/walkthrough.sh.");
                 await WaitForCtrlCAsync().ConfigureAwait(false);
             }
@@ -118,16 +131,49 @@ internal static class LocalRunConsole
         var started = Stopwatch.GetTimestamp();
         using var http = product.Functions.CreateClient(product.Functions.Keys.DefaultHostKey);
         var verify = $"api/webhook?hub.mode=subscribe&hub.verify_token={LocalProduct.VerifyToken}&hub.challenge=warm";
+        // A signed calls webhook for a number these Functions do not serve: read, signature check, parse and dispatch
+        // run as for a real one, and it is acknowledged without storing anything. An empty dial body is refused (400)
+        // by the dial API's validation, also without side effects.
+        var body = System.Text.Encoding.UTF8.GetBytes(
+            """{"object":"whatsapp_business_account","entry":[{"id":"0","changes":[{"field":"calls","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"0","phone_number_id":"warm-up"},"calls":[{"id":"wacid.warm-up","from":"10000000000","to":"0","event":"terminate","timestamp":"0","direction":"USER_INITIATED","status":"COMPLETED"}]}}]}]}""");
+        var signature = new Serverless.Shared.Security.HmacSha256Signature(product.Simulator.Options.AppSecret).Sign(body);
         for (var round = 0; round < 3; round++)
         {
             using var webhook = await http.GetAsync(new Uri(verify, UriKind.Relative)).ConfigureAwait(false);
             using var calls = await http.GetAsync(new Uri("api/calls", UriKind.Relative)).ConfigureAwait(false);
             using var unknown = await http.GetAsync(new Uri($"api/calls/{Guid.NewGuid()}", UriKind.Relative)).ConfigureAwait(false);
+            using var post = new HttpRequestMessage(HttpMethod.Post, new Uri("api/webhook", UriKind.Relative)) { Content = new ByteArrayContent(body) };
+            post.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            post.Headers.TryAddWithoutValidation(Serverless.Shared.Security.HmacSha256Signature.HeaderName, signature);
+            using var signed = await http.SendAsync(post).ConfigureAwait(false);
+            using var dial = await http.PostAsync(new Uri("api/calls", UriKind.Relative), new StringContent("{}", System.Text.Encoding.UTF8, "application/json")).ConfigureAwait(false);
         }
 
         return Stopwatch.GetElapsedTime(started);
     }
 
+    private static async Task MeasureRecordingAsync(LocalProduct product, string callId, string blob, Timeline timeline)
+    {
+        try
+        {
+            var bytes = await product.DownloadRecordingAsync(blob).ConfigureAwait(false);
+            if (bytes is null)
+            {
+                timeline.Say($"recording of call {callId}: {blob} not found");
+                return;
+            }
+
+            var (hz, seconds) = RecordingTone.MeasureOggOpus(bytes);
+            timeline.Say(string.Create(CultureInfo.InvariantCulture, $"recording tone: {hz:F1} Hz over {seconds:F1} s, call {callId} ({bytes.Length} bytes)"));
+        }
+        catch (Exception ex) when (ex is Azure.RequestFailedException or InvalidDataException or ArgumentException or InvalidOperationException)
+        {
+            timeline.Say($"recording of call {callId}: not measured ({ex.GetType().Name}: {ex.Message})");
+        }
+    }
+
+    // Ctrl+C in the terminal, or SIGTERM (`kill`): a script that started the run in the background cannot send it
+    // SIGINT (bash starts background jobs with SIGINT ignored), so both end the run the same clean way.
     private static async Task WaitForCtrlCAsync()
     {
         using var stop = new CancellationTokenSource();
@@ -136,15 +182,21 @@ internal static class LocalRunConsole
             e.Cancel = true;
             stop.Cancel();
         };
+        using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        });
         await Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
     }
 
     private static async Task<int> DemoCallAsync(LocalProduct product, CallbackReceiver receiver, bool callbacksAdmitted, Timeline timeline, Stopwatch clock)
     {
         product.Simulator.Permissions.Grant(DemoUser);
-        product.Phones.SetScript(DemoUser, PhoneScript.Tone(UserHz));
+        // The user presses 1 as the call connects (a plan's collect step reads it) and says 660 Hz.
+        product.Phones.SetScript(DemoUser, new PhoneScript { ToneHz = UserHz, PressDigits = UserDigits });
         var plan = new { steps = new object[] { new { tone = new { hz = PromptHz, ms = 3000 } }, new { record = new { maxSeconds = 30, format = "ogg" } } } };
-        timeline.Say($"dial +{Mask(DemoUser)}: prompt {PromptHz} Hz tone, then record; the user answers after 1 s and says {UserHz} Hz");
+        timeline.Say($"dial +{Mask(DemoUser)}: prompt {PromptHz} Hz tone, then record; the user answers after 1 s, presses {UserDigits} and says {UserHz} Hz");
         var dialAt = clock.Elapsed;
         var dialedAt = DateTimeOffset.UtcNow;
         var (status, call) = await product.Calls.DialAsync(new { to = "+" + DemoUser, audio = plan }).ConfigureAwait(false);
