@@ -27,6 +27,13 @@ public sealed class RetentionOptions
     [Range(1, 1_000_000)]
     public int MaxCallsPerRun { get; set; } = 10_000;
 
+    /// <summary>
+    /// The timer's schedule (<see cref="ScheduleSetting"/>). The host reads it itself; it is bound here too so that a
+    /// missing one stops the app at start with this section's name, and the deployment checks see it is required.
+    /// </summary>
+    [Required(AllowEmptyStrings = false)]
+    public string Schedule { get; set; } = string.Empty;
+
     /// <summary>The retention as a span.</summary>
     public TimeSpan Period => TimeSpan.FromDays(Days);
 }
