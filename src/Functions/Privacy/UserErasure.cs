@@ -45,8 +45,8 @@ public sealed record UserErasureResource
 /// <summary>
 /// <c>DELETE /api/users/{waId}</c>: erases a user's calls (rows, history, recordings, callback deliveries), dials,
 /// held webhooks and call-permission rows (an opt-out stays as suppression), then writes an audit record. A call with
-/// the user that is live, or ended but still waiting for its node's final report, makes it refuse (nothing erased):
-/// the recording may still be on its way.
+/// the user that is live, or ended but still waiting for its node's final report, makes it refuse (nothing erased, or
+/// only the dials when the scheduler placed a call meanwhile): the recording may still be on its way.
 /// </summary>
 public sealed partial class UserErasure(
     TableCallStore calls,
@@ -74,6 +74,13 @@ public sealed partial class UserErasure(
         // Dials first, so the scheduler places no new call while the calls go.
         var dialCount = await dials.DeleteAsync(await dials.ListForUserAsync(waId, cancellationToken), cancellationToken);
         var userCalls = await calls.ListForUserAsync(waId, cancellationToken);
+        if (userCalls.Where(c => !c.IsReported).Select(c => c.CallId).ToList() is { Count: > 0 } placed)
+        {
+            // The scheduler placed an attempt between the check and the dials' delete: the dials are gone, so an
+            // erasure asked again once that call is over finishes the job.
+            return (placed, null);
+        }
+
         int events = 0, blobs = 0;
         foreach (var call in userCalls)
         {
