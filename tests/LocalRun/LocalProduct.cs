@@ -115,6 +115,7 @@ public sealed class LocalProduct : IAsyncDisposable
             ["Meta:DefaultPhoneNumberId"] = simulator.DefaultNumber.PhoneNumberId,
             ["Meta:VerifyToken"] = VerifyToken,
             ["Meta:AppSecret"] = simOptions.AppSecret,
+            [Serverless.Functions.Privacy.RetentionOptions.ScheduleSetting] = Serverless.Functions.Privacy.RetentionOptions.DefaultSchedule,
             ["MediaEvents:NodeKeys:" + nodeId] = MediaEventsSecret,
             ["Transport:Kind"] = "StorageQueues",
             ["Transport:ConnectionString"] = options.StorageConnectionString,

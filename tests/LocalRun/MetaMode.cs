@@ -116,6 +116,7 @@ internal static class MetaMode
             ["Meta:DefaultPhoneNumberId"] = Env("META_PHONE_NUMBER_ID"),
             ["Meta:VerifyToken"] = Env("META_VERIFY_TOKEN"),
             ["Meta:AppSecret"] = Env("META_APP_SECRET"),
+            [Serverless.Functions.Privacy.RetentionOptions.ScheduleSetting] = Serverless.Functions.Privacy.RetentionOptions.DefaultSchedule,
             ["MediaEvents:NodeKeys:local-node"] = eventsSecret,
             ["Transport:Kind"] = "StorageQueues",
             ["Transport:ConnectionString"] = "UseDevelopmentStorage=true",

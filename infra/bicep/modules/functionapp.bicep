@@ -69,7 +69,7 @@ var baseSettings = {
   // One identity-based TableServiceClient serves every table (calls, permissions, callbacks, dials).
   Storage__ServiceUri: tableEndpoint
   CallStore__TablePrefix: 'Calls'
-  // Recording links: user-delegation SAS from this identity (Storage Blob Delegator + Data Reader, rbac.bicep).
+  // Recording links: user-delegation SAS from this identity (Storage Blob Delegator + Data Contributor, rbac.bicep).
   Recordings__ServiceUri: recordingsBlobEndpoint
   Permissions__TablePrefix: 'Perm'
   Callbacks__TablePrefix: 'Cb'
@@ -83,6 +83,9 @@ var baseSettings = {
   CallingSettings__SettingsCacheTtl: '00:01:00'
   Dials__MaxDialsPerSecond: string(maxDialsPerSecond)
   Dials__Burst: string(dialBurst)
+  // Personal data older than this goes daily (Privacy/): the schedule must be set, the timer reads it at start.
+  Retention__Days: '90'
+  Retention__Schedule: '0 30 3 * * *'
   // Audio plans are checked at dial time against the same prompt sources the nodes allow.
   Prompts__ContainerUrl: promptsContainerUrl
 }

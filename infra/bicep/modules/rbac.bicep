@@ -3,7 +3,8 @@
 //   Functions: host storage (blobs incl. the deployment package, queues, tables) and the call/permission/callback
 //              tables; sends commands on Service Bus; reads Key Vault references; publishes App Insights telemetry.
 //              On the media account: Storage Blob Delegator (account scope: asks for user-delegation keys) and Storage
-//              Blob Data Reader on the recordings container only, so the read links it signs reach recordings and nothing else.
+//              Blob Data Contributor on the recordings container only: the read links it signs (read-only SAS) reach
+//              recordings and nothing else, and retention and user erasure delete recordings.
 //   MediaNode: receives its commands on Service Bus; on its own account (mediastorage.bicep) reads prompts and
 //              writes recordings (Blob Data Contributor) and writes heartbeats (Table Data Contributor).
 param storageAccountName string
@@ -23,7 +24,6 @@ var serviceBusDataReceiver = '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0'
 var keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'
 var monitoringMetricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
 var storageBlobDelegator = 'db58b8e5-c6ad-4a2a-8342-4190687cbf4a'
-var storageBlobDataReader = '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1'
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
@@ -125,12 +125,12 @@ resource mediaDelegatorAssignment 'Microsoft.Authorization/roleAssignments@2022-
   }
 }
 
-resource recordingsReaderAssignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+resource recordingsContributorAssignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: recordings
-  name: guid(recordings.id, functionsPrincipalId, storageBlobDataReader)
+  name: guid(recordings.id, functionsPrincipalId, storageBlobDataContributor)
   properties: {
     principalId: functionsPrincipalId
     principalType: 'ServicePrincipal'
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataReader)
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataContributor)
   }
 }

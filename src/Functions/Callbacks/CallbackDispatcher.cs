@@ -85,6 +85,14 @@ public sealed partial class CallbackDispatcher : ICallbackDispatcher
         return new CallbackDeliveryState(status, row.Attempts, row.LastError);
     }
 
+    /// <summary>Deletes the stored deliveries (any status) of events about these calls (a user's erasure).</summary>
+    internal Task<int> ForgetCallsAsync(IReadOnlySet<string> callIds, CancellationToken cancellationToken) =>
+        _outbox.DeleteForCallsAsync(callIds, cancellationToken);
+
+    /// <summary>Deletes the stored deliveries (any status) queued before <paramref name="cutoff"/> (retention).</summary>
+    internal Task<int> PurgeCreatedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
+        _outbox.PurgeCreatedBeforeAsync(cutoff, cancellationToken);
+
     /// <summary>
     /// Sends every due delivery once; returns what happened. Deliveries run concurrently, at most
     /// <see cref="CallbackOptions.MaxConcurrentPerReceiver"/> at a time to one receiver (host and port), so a slow or

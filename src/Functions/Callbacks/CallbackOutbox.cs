@@ -84,6 +84,38 @@ internal sealed class CallbackOutbox
         return due;
     }
 
+    /// <summary>Deletes the rows (any status) of events about the given calls (a user's erasure); returns how many.</summary>
+    public async Task<int> DeleteForCallsAsync(IReadOnlySet<string> callIds, CancellationToken cancellationToken)
+    {
+        await InitializeAsync();
+        if (callIds.Count == 0)
+        {
+            return 0;
+        }
+
+        // Event ids are "{callId}-{sequence}" and "{callId}-ended" (StatusCallbacks); call ids hold no '-'.
+        var rows = new List<(string, string)>();
+        await foreach (var entity in _table.QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey", "EventId"], cancellationToken: cancellationToken))
+        {
+            var eventId = entity.GetString("EventId") ?? string.Empty;
+            var dash = eventId.IndexOf('-', StringComparison.Ordinal);
+            if (dash > 0 && callIds.Contains(eventId[..dash]))
+            {
+                rows.Add((entity.PartitionKey, entity.RowKey));
+            }
+        }
+
+        return await Hosting.TableDeletes.DeleteAsync(_table, rows, cancellationToken);
+    }
+
+    /// <summary>Deletes the rows (any status) created before <paramref name="cutoff"/> (retention); returns how many.</summary>
+    public async Task<int> PurgeCreatedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        await InitializeAsync();
+        var rows = await Hosting.TableDeletes.KeysAsync(_table, TableClient.CreateQueryFilter($"CreatedAt lt {cutoff}"), cancellationToken);
+        return await Hosting.TableDeletes.DeleteAsync(_table, rows, cancellationToken);
+    }
+
     /// <summary>Takes the row for one attempt; null when another drain took it first.</summary>
     public async Task<OutboxDelivery?> ClaimAsync(OutboxDelivery delivery, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
     {

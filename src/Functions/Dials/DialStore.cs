@@ -84,10 +84,48 @@ public sealed class DialStore
             var response = await _table.UpdateEntityAsync(ToEntity(schedule), new ETag(schedule.ETag!), TableUpdateMode.Replace, cancellationToken);
             return schedule with { ETag = response.Headers.ETag?.ToString() };
         }
-        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.PreconditionFailed)
+        catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.NotFound)
         {
+            // 404: the dial was erased meanwhile (DELETE /api/users/{waId}, retention); like a lost race, nothing to do.
             return null;
         }
+    }
+
+    /// <summary>Every schedule to <paramref name="waId"/>, in any state, from any business number.</summary>
+    public async Task<IReadOnlyList<DialSchedule>> ListForUserAsync(string waId, CancellationToken cancellationToken)
+    {
+        await _init.Value;
+        return await QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {DialPartition} and UserWaId eq {waId}"), cancellationToken);
+    }
+
+    /// <summary>Finished schedules (not Scheduled, not Dialling) created before <paramref name="cutoff"/>.</summary>
+    public async Task<IReadOnlyList<DialSchedule>> ListFinishedCreatedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        await _init.Value;
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {DialPartition} and CreatedAt lt {cutoff} and State ne {nameof(DialScheduleState.Scheduled)} and State ne {nameof(DialScheduleState.Dialling)}");
+        return await QueryAsync(filter, cancellationToken);
+    }
+
+    /// <summary>Deletes the schedules and their Idempotency-Key rows, in batches; returns how many schedules.</summary>
+    public async Task<int> DeleteAsync(IReadOnlyCollection<DialSchedule> schedules, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(schedules);
+        await _init.Value;
+        var keys = schedules.Where(s => s.IdempotencyKey is { Length: > 0 }).Select(s => (KeyPartition, KeyRow(s.IdempotencyKey!)));
+        await Hosting.TableDeletes.DeleteAsync(_table, keys, cancellationToken);
+        return await Hosting.TableDeletes.DeleteAsync(_table, schedules.Select(s => (DialPartition, s.DialId)), cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<DialSchedule>> QueryAsync(string filter, CancellationToken cancellationToken)
+    {
+        var found = new List<DialSchedule>();
+        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            found.Add(FromEntity(entity));
+        }
+
+        return found;
     }
 
     /// <summary>Schedules in <paramref name="state"/> (and, for Scheduled, due by <paramref name="dueBy"/>), oldest due first.</summary>

@@ -75,6 +75,10 @@ public static class ServerlessCallingServiceCollectionExtensions
         services.TryAddSingleton<WebhookDispatcher>();
         services.AddOptions<OptOutOptions>().Bind(configuration.GetSection(OptOutOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<UserOptOut>();
+        services.AddOptions<RetentionOptions>().Bind(configuration.GetSection(RetentionOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<DataRetention>();
+        services.TryAddSingleton<ErasureAudit>();
+        services.TryAddSingleton<UserErasure>();
         return services;
     }
 

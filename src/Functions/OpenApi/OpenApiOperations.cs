@@ -157,6 +157,23 @@ internal static class OpenApiOperations
             Responses = Responses(document, ("200", "Updated.", OpenApiSchemas.CallingSettings), ("400", "Invalid settings.", OpenApiSchemas.Problem), ("401", "Not the master key.", null)),
         }, keyed);
 
+        // An operator's tool, not a workflow action: keyed (master key only) and hidden from Power Automate.
+        Add(document, "/users/{waId}", HttpMethod.Delete, Internal(new OpenApiOperation
+        {
+            OperationId = "EraseUser",
+            Summary = "Erase a user's data",
+            Description = "Erases everything stored about the user: calls with their history, recordings and callback deliveries, dials, held webhooks "
+                + "and call-permission rows (an opt-out stays as a suppression row). Writes an audit record with the number masked. "
+                + "Needs the Function App's master (admin) key; host and function keys get 401.",
+            Parameters = [PathParameter("waId", "The WhatsApp user's id (phone number digits with the country code; a leading '+' is accepted).")],
+            Responses = Responses(
+                document,
+                ("200", "Erased; the counts and the audit record's id.", OpenApiSchemas.UserErasure),
+                ("400", "Not a valid phone number.", OpenApiSchemas.Problem),
+                ("401", "Not the master key.", null),
+                ("409", "The user has a call in progress (callIds); nothing was erased.", OpenApiSchemas.Problem)),
+        }), keyed);
+
         // Called by Meta and by the MediaNodes, not by workflows: anonymous (signature-checked) and marked internal
         // so Power Automate does not offer them as actions.
         Add(document, "/webhook", HttpMethod.Get, Internal(new OpenApiOperation

@@ -2,6 +2,7 @@ using Microsoft.OpenApi;
 using Serverless.Functions.Api;
 using Serverless.Functions.Dials;
 using Serverless.Functions.Permissions;
+using Serverless.Functions.Privacy;
 
 namespace Serverless.Functions.OpenApi;
 
@@ -19,6 +20,7 @@ internal static class OpenApiSchemas
     public const string CallingSettings = "CallingSettings";
     public const string PlayRequest = "PlayRequest";
     public const string Play = "Play";
+    public const string UserErasure = "UserErasure";
 
     /// <summary>The response types whose schemas are generated, and their definition names.</summary>
     public static readonly IReadOnlyDictionary<Type, string> Generated = new Dictionary<Type, string>
@@ -28,6 +30,7 @@ internal static class OpenApiSchemas
         [typeof(DialResource)] = Dial,
         [typeof(PermissionResource)] = CallPermission,
         [typeof(PlayResource)] = Play,
+        [typeof(UserErasureResource)] = UserErasure,
     };
 
     public static void AddTo(OpenApiDocument document)

@@ -69,6 +69,62 @@ public sealed class PermissionStore
         throw new InvalidOperationException($"Permission row {phoneNumberId}/{PhoneMaskText(waId)} lost the ETag race {MaxConcurrencyRetries} times.");
     }
 
+    /// <summary>
+    /// A user's erasure: deletes the user's rows for every business number, except that an opt-out stays as a
+    /// suppression row holding only the number and when and how the user opted out, so erasing never re-enables
+    /// calls. Returns how many rows were deleted or reduced.
+    /// </summary>
+    public async Task<int> EraseAsync(string waId, CancellationToken cancellationToken = default)
+    {
+        await InitializeAsync();
+        var partitions = new List<string>();
+        await foreach (var entity in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {waId}"), select: ["PartitionKey"], cancellationToken: cancellationToken))
+        {
+            partitions.Add(entity.PartitionKey);
+        }
+
+        var erased = 0;
+        foreach (var phoneNumberId in partitions)
+        {
+            erased += await EraseRowAsync(phoneNumberId, waId, cancellationToken) ? 1 : 0;
+        }
+
+        return erased;
+    }
+
+    private async Task<bool> EraseRowAsync(string phoneNumberId, string waId, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxConcurrencyRetries; attempt++)
+        {
+            var (record, etag) = await ReadAsync(phoneNumberId, waId, cancellationToken);
+            if (etag == default)
+            {
+                return false;
+            }
+
+            try
+            {
+                if (record.OptedOutAt is null)
+                {
+                    await _table.DeleteEntityAsync(phoneNumberId, waId, etag, cancellationToken);
+                }
+                else
+                {
+                    var suppression = PermissionRecord.Empty(phoneNumberId, waId) with { OptedOutAt = record.OptedOutAt, OptOutSource = record.OptOutSource };
+                    await _table.UpdateEntityAsync(ToEntity(suppression), etag, TableUpdateMode.Replace, cancellationToken);
+                }
+
+                return true;
+            }
+            catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.NotFound or (int)HttpStatusCode.PreconditionFailed)
+            {
+                // Changed meanwhile (a webhook, a lookup): read again.
+            }
+        }
+
+        throw new InvalidOperationException($"Permission row {phoneNumberId}/{PhoneMaskText(waId)} lost the ETag race {MaxConcurrencyRetries} times.");
+    }
+
     private async Task<(PermissionRecord Record, ETag ETag)> ReadAsync(string phoneNumberId, string waId, CancellationToken cancellationToken)
     {
         await InitializeAsync();

@@ -88,7 +88,7 @@ public sealed class RecordingLinks
         (await _service.GetUserDelegationKeyAsync(now - KeyMargin, now + KeyLifetime, CancellationToken.None)).Value;
 
     /// <summary><c>recordings/abc.ogg</c> → (<c>recordings</c>, <c>abc.ogg</c>).</summary>
-    private static (string Container, string Name) Split(string blobName)
+    internal static (string Container, string Name) Split(string blobName)
     {
         var slash = blobName.IndexOf('/', StringComparison.Ordinal);
         if (slash <= 0 || slash == blobName.Length - 1)

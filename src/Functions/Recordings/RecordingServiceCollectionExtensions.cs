@@ -31,17 +31,25 @@ public static class RecordingServiceCollectionExtensions
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<RecordingOptions>>();
-            var time = sp.GetRequiredService<TimeProvider>();
             if (options.Value.ServiceUri is { } uri)
             {
-                return new RecordingLinks(new BlobServiceClient(uri, sp.GetRequiredService<TokenCredential>()), delegated: true, time, options);
+                return new RecordingAccount(new BlobServiceClient(uri, sp.GetRequiredService<TokenCredential>()), Delegated: true);
             }
 
             var connection = options.Value.ConnectionString
                 ?? configuration["Storage:ConnectionString"]
                 ?? throw new InvalidOperationException("Recordings:ServiceUri or Recordings:ConnectionString must be set.");
-            return new RecordingLinks(new BlobServiceClient(connection), delegated: false, time, options);
+            return new RecordingAccount(new BlobServiceClient(connection), Delegated: false);
         });
+        services.TryAddSingleton(sp =>
+        {
+            var account = sp.GetRequiredService<RecordingAccount>();
+            return new RecordingLinks(account.Service, account.Delegated, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<RecordingOptions>>());
+        });
+        services.TryAddSingleton(sp => new RecordingBlobs(sp.GetRequiredService<RecordingAccount>().Service));
         return services;
     }
 }
+
+/// <summary>The media storage account's client, shared by the links and the deletes.</summary>
+internal sealed record RecordingAccount(BlobServiceClient Service, bool Delegated);

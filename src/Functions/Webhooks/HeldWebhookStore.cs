@@ -101,6 +101,37 @@ public sealed class HeldWebhookStore
         return purged;
     }
 
+    /// <summary>Deletes every row received before <paramref name="cutoff"/> (retention; expired rows usually went long before).</summary>
+    public async Task<int> PurgeReceivedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        await InitializeAsync(cancellationToken);
+        var rows = await TableDeletes.KeysAsync(_table, TableClient.CreateQueryFilter($"ReceivedAt lt {cutoff}"), cancellationToken);
+        return await TableDeletes.DeleteAsync(_table, rows, cancellationToken);
+    }
+
+    /// <summary>Deletes every held event to or from <paramref name="waId"/> (a user's erasure); returns how many.</summary>
+    public async Task<int> EraseUserAsync(string waId, CancellationToken cancellationToken)
+    {
+        await InitializeAsync(cancellationToken);
+        var rows = new List<(string, string)>();
+        await foreach (var row in _table.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
+        {
+            var user = Deserialize(row.GetString(TypeProperty), row.GetString(JsonProperty)) switch
+            {
+                CallConnect c => (c.From, c.To),
+                CallStatus s => (s.RecipientId, null),
+                CallTerminate t => (t.From, t.To),
+                _ => (null, null),
+            };
+            if (user.Item1 == waId || user.Item2 == waId)
+            {
+                rows.Add((row.PartitionKey, row.RowKey));
+            }
+        }
+
+        return await TableDeletes.DeleteAsync(_table, rows, cancellationToken);
+    }
+
     private async Task DeleteRowAsync(string partitionKey, string rowKey, CancellationToken cancellationToken)
     {
         try

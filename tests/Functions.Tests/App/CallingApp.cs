@@ -97,6 +97,7 @@ internal sealed class CallingApp : IAsyncDisposable
         ["WhatsAppGraph:MaxRetryAttempts"] = "0",
         ["Calls:MaxApiBodyBytes"] = "4096",
         ["Prompts:ContainerUrl"] = PromptsContainer,
+        [Serverless.Functions.Privacy.RetentionOptions.ScheduleSetting] = Serverless.Functions.Privacy.RetentionOptions.DefaultSchedule,
     };
 
     public static async Task<CallingApp> StartAsync(

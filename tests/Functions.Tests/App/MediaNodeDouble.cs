@@ -64,6 +64,9 @@ internal sealed class MediaNodeDouble(HttpClient functions, MediaEventSigner sig
 
     public OutboundScript Outbound { get; set; } = OutboundScript.Offer;
 
+    /// <summary>The recording the node reports with a call's MediaEnded (none when null or it yields null).</summary>
+    public Func<string, RecordingInfo?>? RecordingFor { get; set; }
+
     public IReadOnlyList<MediaCommand> Commands => [.. _commands];
 
     public IReadOnlyList<MediaCommand> CommandsFor(string callId) => [.. _commands.Where(c => c.CallId == callId)];
@@ -107,7 +110,10 @@ internal sealed class MediaNodeDouble(HttpClient functions, MediaEventSigner sig
                 await PostAsync(new PlaybackFinished { CallId = command.CallId, NodeId = NodeId, CreatedAt = time.GetUtcNow(), PlayMessageId = play.MessageId }, cancellationToken);
                 break;
             case Hangup:
-                await PostAsync(new MediaEnded { CallId = command.CallId, NodeId = NodeId, CreatedAt = time.GetUtcNow(), Stats = FinalStats }, cancellationToken);
+                await PostAsync(new MediaEnded
+                {
+                    CallId = command.CallId, NodeId = NodeId, CreatedAt = time.GetUtcNow(), Stats = FinalStats, Recording = RecordingFor?.Invoke(command.CallId),
+                }, cancellationToken);
                 break;
             default:
                 break;

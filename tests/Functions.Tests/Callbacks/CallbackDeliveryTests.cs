@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Serverless.Functions.Callbacks;
 using Serverless.Shared.Security;
 using static Serverless.Functions.Tests.Callbacks.CallbackHarness;
@@ -39,6 +41,78 @@ public sealed class CallbackDeliveryTests : IAsyncLifetime
         Assert.Equal("evt-slow", Assert.Single(slow.Received).EventId);
         Assert.Equal("evt-fast", Assert.Single(fast.Received).EventId);
         Assert.Equal(CallbackDeliveryStatus.Delivered, (await _h.Dispatcher.GetDeliveryAsync(slow.Url, "evt-slow"))?.Status);
+    }
+
+    [Fact]
+    public async Task One_receiver_never_has_more_than_the_cap_in_flight_and_a_full_receiver_holds_up_no_other()
+    {
+        var cap = _h.Services.GetRequiredService<IOptions<CallbackOptions>>().Value.MaxConcurrentPerReceiver;
+        var timeout = TimeSpan.FromSeconds(8);
+        await using var slow = await CallbackReceiver.StartAsync(Secret, _h.Clock.GetUtcNow, CallbackReceiver.FreePort());
+        await using var other = await CallbackReceiver.StartAsync(Secret, _h.Clock.GetUtcNow, CallbackReceiver.FreePort());
+        var (inFlight, peak, otherArrived) = (0, 0, 0);
+        using var release = new SemaphoreSlim(0);
+        var full = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var otherDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // The slow receiver holds every delivery until the test lets it go, and counts how many it holds at once.
+        slow.BeforeAnswer = async ct =>
+        {
+            var now = Interlocked.Increment(ref inFlight);
+            for (var seen = Volatile.Read(ref peak); now > seen; seen = Volatile.Read(ref peak))
+            {
+                Interlocked.CompareExchange(ref peak, now, seen);
+            }
+
+            if (now == cap)
+            {
+                full.TrySetResult();
+            }
+
+            try
+            {
+                await release.WaitAsync(ct);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref inFlight);
+            }
+        };
+        const int OtherEvents = 3;
+        other.BeforeAnswer = _ =>
+        {
+            if (Interlocked.Increment(ref otherArrived) == OtherEvents)
+            {
+                otherDone.TrySetResult();
+            }
+
+            return Task.CompletedTask;
+        };
+        var slowEvents = cap * 3;
+        for (var i = 0; i < slowEvents; i++)
+        {
+            await _h.Dispatcher.EnqueueAsync(slow.Url, Event("evt-slow-" + i));
+        }
+
+        for (var i = 0; i < OtherEvents; i++)
+        {
+            await _h.Dispatcher.EnqueueAsync(other.Url, Event("evt-other-" + i));
+        }
+
+        var drain = _h.Dispatcher.DrainAsync();
+
+        // The slow receiver is full and stays so: the other receiver gets all of its callbacks meanwhile, and no
+        // further delivery reaches the slow one while none of its held ones has been answered.
+        await full.Task.WaitAsync(timeout);
+        await otherDone.Task.WaitAsync(timeout);
+        Assert.Equal(cap, slow.Received.Count);
+        Assert.Equal(OtherEvents, other.Received.Count);
+
+        release.Release(slowEvents);
+        var summary = await drain.WaitAsync(timeout);
+
+        Assert.Equal(new CallbackDrainSummary(slowEvents + OtherEvents, 0, 0), summary);
+        Assert.Equal(slowEvents, slow.Received.Select(r => r.EventId).Distinct().Count());
+        Assert.Equal(cap, peak);
     }
 
     [Fact]

@@ -39,6 +39,7 @@ public sealed class CallbackDrainFunctionTests
                 ["Callbacks:TablePrefix"] = prefix,
                 ["Callbacks:AllowLoopback"] = "true",
                 ["AZURE_FUNCTIONS_ENVIRONMENT"] = "Development",
+                [Serverless.Functions.Privacy.RetentionOptions.ScheduleSetting] = Serverless.Functions.Privacy.RetentionOptions.DefaultSchedule,
             },
         });
         try

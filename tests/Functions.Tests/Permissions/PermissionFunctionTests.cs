@@ -51,6 +51,7 @@ public sealed class PermissionFunctionTests : IAsyncLifetime, IDisposable
                 ["Permissions:TablePrefix"] = _prefix,
                 ["Meta:PhoneNumberIds:0"] = PhoneNumberId,
                 ["Meta:DefaultPhoneNumberId"] = PhoneNumberId,
+                [Serverless.Functions.Privacy.RetentionOptions.ScheduleSetting] = Serverless.Functions.Privacy.RetentionOptions.DefaultSchedule,
             },
             Keys = FunctionKeys.CreateRandom().AddFunctionKey("GetCallPermission", Key).AddFunctionKey("RequestCallPermission", Key),
         });

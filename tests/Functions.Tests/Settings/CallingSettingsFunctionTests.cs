@@ -40,7 +40,12 @@ public sealed class CallingSettingsFunctionTests : IAsyncLifetime, IDisposable
                 services.AddCallingSettings(configuration);
             },
             IncludeEnvironmentVariables = false,
-            Settings = { ["Meta:PhoneNumberIds:0"] = ServedNumber, ["Meta:DefaultPhoneNumberId"] = ServedNumber },
+            Settings =
+            {
+                ["Meta:PhoneNumberIds:0"] = ServedNumber,
+                ["Meta:DefaultPhoneNumberId"] = ServedNumber,
+                [Serverless.Functions.Privacy.RetentionOptions.ScheduleSetting] = Serverless.Functions.Privacy.RetentionOptions.DefaultSchedule,
+            },
             Keys = FunctionKeys.CreateRandom().AddFunctionKey("GetCallingSettings", Key).AddFunctionKey("PutCallingSettings", Key),
         });
         _client = new HttpClient { BaseAddress = _host.BaseAddress };

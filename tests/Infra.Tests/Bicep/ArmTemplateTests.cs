@@ -123,10 +123,11 @@ public sealed class ArmTemplateTests
         Assert.Contains((functions, RoleIds.ServiceBusDataSender, "Microsoft.ServiceBus/namespaces"), assignments);
         Assert.Contains((functions, RoleIds.KeyVaultSecretsUser, "Microsoft.KeyVault/vaults"), assignments);
         Assert.Contains((functions, RoleIds.MonitoringMetricsPublisher, "Microsoft.Insights/components"), assignments);
-        // Recording links: user-delegation keys on the media account, reading only the recordings container.
+        // Recording links and deletes (retention, erasure): user-delegation keys on the media account, data rights on
+        // the recordings container only.
         Assert.Contains((functions, RoleIds.StorageBlobDelegator, "Microsoft.Storage/storageAccounts"), assignments);
-        Assert.Contains((functions, RoleIds.StorageBlobDataReader, "Microsoft.Storage/storageAccounts/blobServices/containers"), assignments);
-        Assert.DoesNotContain(assignments, a => a.Principal == functions && a.RoleId == RoleIds.StorageBlobDataReader && a.ScopeType == "Microsoft.Storage/storageAccounts");
+        Assert.Contains((functions, RoleIds.StorageBlobDataContributor, "Microsoft.Storage/storageAccounts/blobServices/containers"), assignments);
+        Assert.DoesNotContain(assignments, a => a.Principal == functions && a.RoleId == RoleIds.StorageBlobDataReader);
 
         // MediaNode: receives its commands; prompts, recordings and heartbeats on its own account by identity.
         Assert.Contains((media, RoleIds.ServiceBusDataReceiver, "Microsoft.ServiceBus/namespaces"), assignments);

@@ -22,6 +22,7 @@ public sealed class OpenApiServedOverHttpTests : IAsyncLifetime
         {
             IncludeEnvironmentVariables = false,
             HostJsonPath = RepoPaths.Of("host.json"),
+            Settings = { [Serverless.Functions.Privacy.RetentionOptions.ScheduleSetting] = Serverless.Functions.Privacy.RetentionOptions.DefaultSchedule },
         });
 
     public async Task DisposeAsync()

@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Serverless.Functions.Api;
+
+namespace Serverless.Functions.Privacy;
+
+/// <summary>
+/// <c>DELETE /api/users/{waId}</c>, Admin level (the master key, like writing calling settings): a host or function
+/// key handed to integrations must not be able to wipe call records. See <see cref="UserErasure"/>.
+/// </summary>
+public sealed class UsersApi(UserErasure erasure)
+{
+    /// <summary>Recorded as the audit's actor: only the master key opens this endpoint.</summary>
+    public const string AdminActor = "admin-key";
+
+    [Function("EraseUser")]
+    public async Task<IActionResult> EraseAsync(
+        [HttpTrigger(AuthorizationLevel.Admin, "delete", Route = "users/{waId}")] HttpRequest request,
+        string waId,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (ParseWaId(waId) is not { } user)
+        {
+            return Problems.Create(StatusCodes.Status400BadRequest, ProblemTypes.InvalidPhoneNumber,
+                "The user is not a valid phone number.", "Give the WhatsApp id: the number's digits with the country code, '+' optional.");
+        }
+
+        var (live, erased) = await erasure.EraseAsync(user, AdminActor, cancellationToken);
+        if (erased is null)
+        {
+            var conflict = Problems.Create(StatusCodes.Status409Conflict, ProblemTypes.UserHasLiveCall,
+                "The user has a call in progress; nothing was erased.",
+                "Hang the call up (DELETE /api/calls/{id}) and erase again once it has ended and its final report is in (at most a minute).");
+            ((ProblemDetails)conflict.Value!).Extensions["callIds"] = live;
+            return conflict;
+        }
+
+        return new OkObjectResult(erased);
+    }
+
+    // Kept apart so the route's parsing switches to the shared WhatsApp id type in one place.
+    private static string? ParseWaId(string? waId) =>
+        waId is { Length: > 0 } && E164.TryNormalize(waId[0] == '+' ? waId : "+" + waId, out var user) ? user : null;
+}
