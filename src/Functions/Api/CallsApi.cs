@@ -52,7 +52,7 @@ public sealed partial class CallsApi(
             return refused!;
         }
 
-        var (waId, from, idempotencyKey) = (validated.WaId, validated.From, validated.IdempotencyKey);
+        var (waId, from, idempotencyKey) = (validated.To.Digits, validated.From, validated.IdempotencyKey);
         var callId = CallIds.New(time);
         if (idempotencyKey.Length > 0)
         {
@@ -94,7 +94,7 @@ public sealed partial class CallsApi(
         var created = CallResource.Of(call with { Version = 1 }, await store.GetHistoryAsync(callId, cancellationToken));
         if (logger.IsEnabled(LogLevel.Information))
         {
-            var maskedTo = Serverless.Shared.WhatsApp.PhoneMask.Mask(dial.To);
+            var maskedTo = validated.To.Masked;
             LogPlaced(callId, from, maskedTo);
         }
 

@@ -53,7 +53,7 @@ public sealed class DialsApi(
             return refused!;
         }
 
-        var (waId, from, idempotencyKey) = (validated.WaId, validated.From, validated.IdempotencyKey);
+        var (waId, from, idempotencyKey) = (validated.To.Digits, validated.From, validated.IdempotencyKey);
         if (await permissions.GetOptOutAsync(waId, from, cancellationToken) is { } optedOut)
         {
             // Permission itself is checked when the dial is due; an opt-out refuses the schedule at once.
