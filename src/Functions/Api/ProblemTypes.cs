@@ -26,4 +26,5 @@ public static class ProblemTypes
     public const string IdempotencyKeyReused = BaseUri + "idempotency-key-reused";
     public const string MediaNodeMismatch = BaseUri + "media-node-mismatch";
     public const string NotCallOwner = BaseUri + "not-call-owner";
+    public const string MediaEventUnhandled = BaseUri + "media-event-unhandled";
 }

@@ -138,7 +138,7 @@ public sealed class WebhookRedeliveryTests
         Assert.Equal(["Created", "OfferReady", "ConnectSent", "StatusRinging", "AnswerReceived"], OutboundFlowTests.Triggers(call)[..5]);
         await app.Node.Received<StartInbound>().WaitAsync(Timeout);
         var inbound = Assert.Single(app.Node.Commands.OfType<StartInbound>());
-        Assert.Equal(CallingApp.OtherPhoneNumberId, inbound.PhoneNumberId);
+        Assert.Equal(CallingApp.OtherPhoneNumberId, (await app.GetCallAsync(inbound.CallId)).GetProperty("from").GetString());
     }
 
     [Fact]
