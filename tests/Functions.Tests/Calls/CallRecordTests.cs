@@ -30,7 +30,7 @@ public sealed class CallRecordTests
     }
 
     [Fact]
-    public void Call_ids_are_valid_unique_and_sort_by_creation_time()
+    public void Call_ids_are_valid_unique_and_sort_newest_first()
     {
         var clock = new FakeTimeProvider(CallScenarios.T0);
         var ids = new List<string>();
@@ -42,8 +42,26 @@ public sealed class CallRecordTests
 
         Assert.All(ids, id => Assert.True(CallIds.IsValid(id), id));
         Assert.Equal(ids.Count, ids.Distinct().Count());
-        Assert.Equal(ids, ids.Order(StringComparer.Ordinal));
+        Assert.Equal(Enumerable.Reverse(ids), ids.Order(StringComparer.Ordinal));
         Assert.False(CallIds.IsValid("call_short"));
         Assert.False(CallIds.IsValid("call_01JDQ000000000000000000UUU")); // U is not Crockford base32
+    }
+
+    [Fact]
+    public void The_since_bound_admits_exactly_the_ids_made_at_or_after_it()
+    {
+        var clock = new FakeTimeProvider(CallScenarios.T0);
+        var before = CallIds.New(clock);
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        var since = clock.GetUtcNow();
+        var at = Enumerable.Range(0, 20).Select(_ => CallIds.New(clock)).ToList();
+        clock.Advance(TimeSpan.FromDays(400));
+        var after = CallIds.New(clock);
+
+        var bound = CallIds.UpperBoundCreatedSince(since);
+
+        Assert.True(CallIds.IsValid(bound));
+        Assert.True(string.CompareOrdinal(before, bound) > 0, before);
+        Assert.All(at.Append(after), id => Assert.True(string.CompareOrdinal(id, bound) <= 0, id));
     }
 }
