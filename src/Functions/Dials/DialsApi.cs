@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 using Serverless.Functions.Api;
 using Serverless.Functions.Callbacks;
 using Serverless.Functions.Calls;
-using Serverless.Functions.Hosting;
+using Serverless.Functions.Flows;
 using Serverless.Functions.Permissions;
 
 namespace Serverless.Functions.Dials;

@@ -6,7 +6,6 @@ using Microsoft.Extensions.Options;
 using Serverless.Functions.Api;
 using Serverless.Functions.Calls;
 using Serverless.Functions.Flows;
-using Serverless.Functions.Hosting;
 using Serverless.Shared.Media;
 
 namespace Serverless.Functions.MediaEvents;
