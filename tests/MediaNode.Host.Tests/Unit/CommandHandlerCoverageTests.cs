@@ -5,7 +5,6 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Serverless.MediaNode.Commands;
 using Serverless.MediaNode.Events;
-using Serverless.MediaNode.Hosting;
 using Serverless.MediaNode.Sessions;
 using Serverless.Shared.Media;
 
