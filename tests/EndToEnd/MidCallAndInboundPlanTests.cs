@@ -61,9 +61,9 @@ public sealed class MidCallAndInboundPlanTests
         await phone.WaitForToneAsync(0, Wait, toleranceHz: 0, since: heard.At);
 
         // The play's end is in the history; the call is still up.
-        var afterPlay = await product.Calls.WaitAsync(callId, c => Triggers(c).Contains("PlayFinished"), Wait);
+        var afterPlay = await product.Calls.WaitAsync(callId, c => Triggers(c).Contains("playFinished"), Wait);
         Assert.Equal("connected", afterPlay.State());
-        Assert.Contains("PlayRequested", Triggers(afterPlay));
+        Assert.Contains("playRequested", Triggers(afterPlay));
 
         await product.Functions.RunTimerAsync("DrainCallbacks");
         var finished = Assert.Single(receiver.Received, r => Type(r) == CallbackEventTypes.PlaybackFinished);
@@ -115,7 +115,7 @@ public sealed class MidCallAndInboundPlanTests
         Assert.Equal("ended", ended.State());
         Assert.Equal("completed", ended.Outcome());
         Assert.Equal("completed", ended.GetProperty("endReason").GetString());
-        Assert.Contains("PlaybackFinished", Triggers(ended));
+        Assert.Contains("playbackFinished", Triggers(ended));
         Assert.Equal(JsonValueKind.Object, ended.GetProperty("recording").ValueKind);
         var input = Assert.Single(ended.GetProperty("inputs").EnumerateArray());
         Assert.Equal(("123", "terminator"), (input.GetProperty("digits").GetString(), input.GetProperty("endedBy").GetString()));

@@ -53,7 +53,7 @@ public sealed partial class ReadmeWalkthroughTests
             Assert.InRange(double.Parse(recording.Groups[2].Value, CultureInfo.InvariantCulture), 2, 3.5);
 
             // 5-6: the scheduled dial fired on the timer's schedule, the call connected and the business hung up.
-            var dialId = Step(steps, @"^STEP scheduled: dial (\S+) Scheduled for \S+$", context).Groups[1].Value;
+            var dialId = Step(steps, @"^STEP scheduled: dial (\S+) scheduled for \S+$", context).Groups[1].Value;
             var scheduledCallId = Step(steps, $@"^STEP scheduled dial fired: dial {dialId} placed call (call_\S+)$", context).Groups[1].Value;
             Step(steps, $@"^STEP hung up: call {scheduledCallId} ended completed businessHangup$", context);
 

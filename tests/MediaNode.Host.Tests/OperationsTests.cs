@@ -25,7 +25,7 @@ public sealed class OperationsTests
         var table = new TableServiceClient(DevelopmentStorage).GetTableClient(options.HeartbeatTable);
         var row = (await table.GetEntityAsync<TableEntity>(HeartbeatService.PartitionKey, node.NodeId)).Value;
         Assert.Equal("127.0.0.1", row.GetString("Address"));
-        Assert.Equal(node.App.Services.GetRequiredService<Hosting.PeerFactoryHost>().Port, row.GetInt32("UdpPort"));
+        Assert.Equal(node.App.Services.GetRequiredService<Sessions.PeerFactoryHost>().Port, row.GetInt32("UdpPort"));
         Assert.Equal(7, row.GetInt32("MaxCalls"));
         Assert.Equal(1, row.GetInt32("ActiveCalls"));
         Assert.Equal(6, row.GetInt32("FreeCapacity"));

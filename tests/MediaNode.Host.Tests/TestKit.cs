@@ -49,7 +49,6 @@ internal static class TestKit
     {
         CallId = callId,
         CreatedAt = DateTimeOffset.UtcNow,
-        PhoneNumberId = "1234567890",
     };
 
     public static StartInbound Inbound(string callId, string offer) => new()

@@ -109,7 +109,7 @@ public sealed record CallResource
 public sealed record CallEventResource(
     [property: Description("Position in the history.")] long Sequence,
     [property: Description("When it happened.")] DateTimeOffset At,
-    [property: Description("What caused it (the trigger's name).")] string Trigger,
+    [property: Description("What caused it, camelCase: created, offerReady, answerReady, connectSent, statusRinging, answerReceived, statusAccepted, statusRejected, inboundOffer, accepted, mediaConnected, inputReceived, playRequested, playFinished, playbackFinished, hangupRequested, terminated, mediaFailed, graphError, deadlinePassed, mediaReportOverdue or mediaStatsReported.")] string Trigger,
     [property: Description("What happened, for people.")] string Detail,
     [property: Description("applied, noChange or refused.")] string Result,
     [property: Description("The call's state afterwards.")] string StateAfter,
@@ -118,7 +118,7 @@ public sealed record CallEventResource(
     public static CallEventResource From(CallEvent evt)
     {
         ArgumentNullException.ThrowIfNull(evt);
-        return new CallEventResource(evt.Sequence, evt.At, evt.Trigger, evt.Detail, WireText.Of(evt.Result), WireText.Of(evt.StateAfter), evt.Reason);
+        return new CallEventResource(evt.Sequence, evt.At, WireText.Name(evt.Trigger), evt.Detail, WireText.Of(evt.Result), WireText.Of(evt.StateAfter), evt.Reason);
     }
 }
 

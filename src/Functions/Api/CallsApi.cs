@@ -7,7 +7,6 @@ using Microsoft.Extensions.Options;
 using Serverless.Functions.Callbacks;
 using Serverless.Functions.Calls;
 using Serverless.Functions.Flows;
-using Serverless.Functions.Hosting;
 using Serverless.Functions.Permissions;
 using Serverless.Functions.Recordings;
 using Serverless.Shared.WhatsApp.Graph;
@@ -52,7 +51,7 @@ public sealed partial class CallsApi(
             return refused!;
         }
 
-        var (waId, from, idempotencyKey) = (validated.WaId, validated.From, validated.IdempotencyKey);
+        var (waId, from, idempotencyKey) = (validated.To.Digits, validated.From, validated.IdempotencyKey);
         var callId = CallIds.New(time);
         if (idempotencyKey.Length > 0)
         {
@@ -94,7 +93,7 @@ public sealed partial class CallsApi(
         var created = CallResource.Of(call with { Version = 1 }, await store.GetHistoryAsync(callId, cancellationToken));
         if (logger.IsEnabled(LogLevel.Information))
         {
-            var maskedTo = Serverless.Shared.WhatsApp.PhoneMask.Mask(dial.To);
+            var maskedTo = validated.To.Masked;
             LogPlaced(callId, from, maskedTo);
         }
 

@@ -4,11 +4,12 @@ using Microsoft.Extensions.Options;
 using Serverless.Functions.Callbacks;
 using Serverless.Functions.Hosting;
 using Serverless.Shared.AudioPlans;
+using Serverless.Shared.WhatsApp;
 
 namespace Serverless.Functions.Api;
 
 /// <summary>A dial request whose number, business number, idempotency key and callback URL passed the checks.</summary>
-public sealed record ValidatedDial(DialRequest Request, string WaId, string From, string IdempotencyKey);
+public sealed record ValidatedDial(DialRequest Request, WaId To, string From, string IdempotencyKey);
 
 /// <summary>
 /// The checks every dial passes before anything is stored, whether placed now (<c>POST /api/calls</c>) or scheduled
@@ -30,7 +31,7 @@ public sealed class DialRequestValidator(IOptions<MetaOptions> meta, CallbackUrl
     {
         ArgumentNullException.ThrowIfNull(dial);
         ArgumentNullException.ThrowIfNull(request);
-        if (!E164.TryNormalize(dial.To, out var waId))
+        if (!WaId.TryParseE164(dial.To, out var waId))
         {
             return (null, Problems.Create(StatusCodes.Status400BadRequest, ProblemTypes.InvalidPhoneNumber,
                 "'to' is not a valid E.164 phone number.", "Use '+' followed by the country code and number, e.g. +14155550123."));

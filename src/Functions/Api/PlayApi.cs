@@ -6,7 +6,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Calls;
 using Serverless.Functions.Flows;
-using Serverless.Functions.Hosting;
 using Serverless.Shared.AudioPlans;
 using Serverless.Shared.Media;
 using Serverless.Shared.Transport;

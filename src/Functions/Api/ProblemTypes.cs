@@ -27,4 +27,5 @@ public static class ProblemTypes
     public const string MediaNodeMismatch = BaseUri + "media-node-mismatch";
     public const string NotCallOwner = BaseUri + "not-call-owner";
     public const string UserHasLiveCall = BaseUri + "user-has-live-call";
+    public const string MediaEventUnhandled = BaseUri + "media-event-unhandled";
 }

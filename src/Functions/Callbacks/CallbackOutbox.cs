@@ -105,15 +105,15 @@ internal sealed class CallbackOutbox
             }
         }
 
-        return await Hosting.TableDeletes.DeleteAsync(_table, rows, cancellationToken);
+        return await Calls.TableDeletes.DeleteAsync(_table, rows, cancellationToken);
     }
 
     /// <summary>Deletes the rows (any status) created before <paramref name="cutoff"/> (retention); returns how many.</summary>
     public async Task<int> PurgeCreatedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
         await InitializeAsync();
-        var rows = await Hosting.TableDeletes.KeysAsync(_table, TableClient.CreateQueryFilter($"CreatedAt lt {cutoff}"), cancellationToken);
-        return await Hosting.TableDeletes.DeleteAsync(_table, rows, cancellationToken);
+        var rows = await Calls.TableDeletes.KeysAsync(_table, TableClient.CreateQueryFilter($"CreatedAt lt {cutoff}"), cancellationToken);
+        return await Calls.TableDeletes.DeleteAsync(_table, rows, cancellationToken);
     }
 
     /// <summary>Takes the row for one attempt; null when another drain took it first.</summary>

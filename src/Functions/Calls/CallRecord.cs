@@ -2,6 +2,7 @@ using System.Collections.ObjectModel;
 using System.Globalization;
 using System.Text;
 using Serverless.Shared.Media;
+using Serverless.Shared.WhatsApp;
 
 namespace Serverless.Functions.Calls;
 

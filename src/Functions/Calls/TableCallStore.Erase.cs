@@ -1,5 +1,4 @@
 using Azure.Data.Tables;
-using Serverless.Functions.Hosting;
 
 namespace Serverless.Functions.Calls;
 

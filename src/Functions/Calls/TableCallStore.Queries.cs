@@ -23,7 +23,8 @@ public sealed partial class TableCallStore
 
         if (since is { } from)
         {
-            filter += " and " + TableClient.CreateQueryFilter($"CreatedAt ge {from}");
+            // Ids sort newest first, so calls since `from` are the partitions up to its bound: the scan stops there.
+            filter += " and " + TableClient.CreateQueryFilter($"PartitionKey le {CallIds.UpperBoundCreatedSince(from)} and CreatedAt ge {from}");
         }
 
         var pages = _calls.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: cancellationToken)

@@ -11,8 +11,9 @@ namespace Serverless.Functions.Calls;
 /// (RowKey "evt-" + hash of the dedup key) share the call's partition, so every ApplyAsync is one entity-group
 /// transaction: ETag-conditional replace of the call + insert of the history row. A lost ETag race (412)
 /// re-reads and re-applies; an existing history row (409) means the dedup key was processed already.
-/// List and overdue queries filter the calls table server-side (history rows included in the scan); at our call
-/// volumes that is cheap, and a per-day index table is the step up if it stops being so.
+/// List and overdue queries filter the calls table server-side (history rows included in the scan). Call ids sort
+/// newest first (<see cref="CallIds"/>), so the list is newest first and a <c>since</c> list reads only the partitions
+/// of calls made since then; a per-day index table is the step up if the state filter's scan stops being cheap.
 /// </summary>
 public sealed partial class TableCallStore : ICallStore
 {

@@ -10,4 +10,7 @@ public static class WireText
 {
     public static string Of<T>(T value)
         where T : struct, Enum => JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
+
+    /// <summary>A name stored in its C# form (a history row's trigger, <c>StatusRinging</c>) as users see it (<c>statusRinging</c>).</summary>
+    public static string Name(string storedName) => JsonNamingPolicy.CamelCase.ConvertName(storedName);
 }

@@ -8,7 +8,7 @@ public sealed record DialResource
 {
     [Description("Dial id.")]
     public required string Id { get; init; }
-    [Description("Where the dial stands: scheduled, dialing, completed, cancelled or exhausted.")]
+    [Description("Where the dial stands: scheduled, dialling, completed, exhausted, refused or cancelled.")]
     public required string State { get; init; }
     [Description("The user's E.164 number.")]
     public required string To { get; init; }
@@ -26,7 +26,7 @@ public sealed record DialResource
     public required double SpacingSeconds { get; init; }
     [Description("Outcomes that cause another attempt (e.g. rejected, noAnswer).")]
     public required IReadOnlyList<string> RetryOn { get; init; }
-    [Description("Why the dial ended or was refused.")]
+    [Description("Why the dial ended or was refused: the last call's outcome (e.g. noAnswer) or a code (e.g. user-opted-out).")]
     public string? Reason { get; init; }
     [Description("The calls placed so far.")]
     public required IReadOnlyList<DialAttemptResource> Attempts { get; init; }
@@ -36,6 +36,6 @@ public sealed record DialResource
 [Description("One attempt.")]
 public sealed record DialAttemptResource(
     [property: Description("The call of this attempt.")] string CallId,
-    [property: Description("The call's state.")] string? State,
-    [property: Description("The call's outcome once ended.")] string? Outcome,
+    [property: Description("The call's state, as on the call (e.g. ringing, connected, ended).")] string? State,
+    [property: Description("The call's outcome once ended, as on the call (completed, rejected, noAnswer, cancelled or failed).")] string? Outcome,
     [property: Description("URL of the call resource.")] string Location);

@@ -113,8 +113,8 @@ public sealed class DialStore
         ArgumentNullException.ThrowIfNull(schedules);
         await _init.Value;
         var keys = schedules.Where(s => s.IdempotencyKey is { Length: > 0 }).Select(s => (KeyPartition, KeyRow(s.IdempotencyKey!)));
-        await Hosting.TableDeletes.DeleteAsync(_table, keys, cancellationToken);
-        return await Hosting.TableDeletes.DeleteAsync(_table, schedules.Select(s => (DialPartition, s.DialId)), cancellationToken);
+        await Calls.TableDeletes.DeleteAsync(_table, keys, cancellationToken);
+        return await Calls.TableDeletes.DeleteAsync(_table, schedules.Select(s => (DialPartition, s.DialId)), cancellationToken);
     }
 
     private async Task<IReadOnlyList<DialSchedule>> QueryAsync(string filter, CancellationToken cancellationToken)

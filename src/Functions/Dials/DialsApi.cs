@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 using Serverless.Functions.Api;
 using Serverless.Functions.Callbacks;
 using Serverless.Functions.Calls;
-using Serverless.Functions.Hosting;
+using Serverless.Functions.Flows;
 using Serverless.Functions.Permissions;
 
 namespace Serverless.Functions.Dials;
@@ -53,7 +53,7 @@ public sealed class DialsApi(
             return refused!;
         }
 
-        var (waId, from, idempotencyKey) = (validated.WaId, validated.From, validated.IdempotencyKey);
+        var (waId, from, idempotencyKey) = (validated.To.Digits, validated.From, validated.IdempotencyKey);
         if (await permissions.GetOptOutAsync(waId, from, cancellationToken) is { } optedOut)
         {
             // Permission itself is checked when the dial is due; an opt-out refuses the schedule at once.
@@ -193,24 +193,28 @@ public sealed class DialsApi(
         foreach (var callId in s.AttemptCallIds)
         {
             var call = await calls.GetAsync(callId, cancellationToken);
-            attempts.Add(new DialAttemptResource(callId, call?.State.ToString(), call?.Outcome?.ToString(), "/api/calls/" + callId));
+            attempts.Add(new DialAttemptResource(callId, call is null ? null : WireText.Of(call.State), call?.Outcome is { } outcome ? WireText.Of(outcome) : null, "/api/calls/" + callId));
         }
 
         return new DialResource
         {
             Id = s.DialId,
-            State = s.State.ToString(),
+            State = WireText.Of(s.State),
             To = "+" + s.UserWaId,
             From = s.BusinessPhoneNumberId,
             CreatedAt = s.CreatedAt,
             NextAttemptAt = s.State == DialScheduleState.Scheduled ? s.NextAttemptAt : null,
             MaxAttempts = s.Retry.MaxAttempts,
             SpacingSeconds = s.Retry.Spacing.TotalSeconds,
-            RetryOn = [.. Enum.GetValues<RetryOn>().Where(f => f != Dials.RetryOn.None && s.Retry.On.HasFlag(f)).Select(f => f.ToString())],
-            Reason = s.Reason,
+            RetryOn = [.. Enum.GetValues<RetryOn>().Where(f => f != Dials.RetryOn.None && s.Retry.On.HasFlag(f)).Select(f => WireText.Of(f))],
+            Reason = ReasonText(s.Reason),
             Attempts = attempts,
         };
     }
+
+    /// <summary>A call outcome is stored in its C# form (<c>NoAnswer</c>) and shown as every other value (<c>noAnswer</c>); other reasons are codes already.</summary>
+    private static string? ReasonText(string? reason) =>
+        reason is not null && Enum.GetNames<CallOutcome>().Contains(reason, StringComparer.Ordinal) ? WireText.Name(reason) : reason;
 
     private static ObjectResult NotFound(string id) =>
         Problems.Create(StatusCodes.Status404NotFound, ProblemTypes.DialNotFound, "No such dial.", null, DialStore.IsValidId(id) ? Location(id) : null);

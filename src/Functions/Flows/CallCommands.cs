@@ -21,7 +21,6 @@ public static class CallCommands
             CallId = call.CallId,
             CreatedAt = now,
             Sequence = 0,
-            PhoneNumberId = call.BusinessPhoneNumberId,
             AudioPlan = audioPlan,
         };
     }
@@ -36,7 +35,6 @@ public static class CallCommands
             CreatedAt = now,
             Sequence = 0,
             OfferSdp = offerSdp,
-            PhoneNumberId = call.BusinessPhoneNumberId,
             AudioPlan = audioPlan,
         };
     }

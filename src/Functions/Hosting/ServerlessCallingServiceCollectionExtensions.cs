@@ -12,6 +12,7 @@ using Serverless.Functions.Calls;
 using Serverless.Functions.Dials;
 using Serverless.Functions.Flows;
 using Serverless.Functions.Graph;
+using Serverless.Functions.MediaEvents;
 using Serverless.Functions.Permissions;
 using Serverless.Functions.Privacy;
 using Serverless.Functions.Settings;

@@ -20,4 +20,13 @@ internal static class MediaEventProblems
             StatusCodes.Status409Conflict, ProblemTypes.NotCallOwner, "Another MediaNode owns this call.",
             "Events of a call are accepted only from the node that reported its offer or answer; nothing was applied.",
             "/api/calls/" + callId);
+
+    /// <summary>
+    /// 501: a media event type of the shared contract with no case in the dispatch (a deployment defect; a test pins
+    /// that every <c>MediaEvent</c> subtype has one). Nothing was applied; the node retries, so a fixed deployment gets it.
+    /// </summary>
+    public static ObjectResult Unhandled(string type) =>
+        Problems.Create(
+            StatusCodes.Status501NotImplemented, ProblemTypes.MediaEventUnhandled, "This media event has no handler.",
+            $"The Functions have no handler for '{type}'; nothing was applied.");
 }

@@ -37,7 +37,7 @@ internal static class OpenApiOperations
         {
             OperationId = "ListCalls",
             Summary = "List calls",
-            Description = "Lists calls oldest first (call ids sort by creation time), one page at a time; since= reads only recent calls.",
+            Description = "Lists calls newest first, one page at a time (follow continuationToken; a page may be short or empty while it is set); since= reads only recent calls.",
             Parameters =
             [
                 QueryParameter("state", "Only calls in this state.", JsonSchemaType.String),

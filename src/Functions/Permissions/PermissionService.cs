@@ -135,12 +135,7 @@ public sealed partial class PermissionService : IPermissionService
 
     private (string PhoneNumberId, string WaId) Pair(string waId, string? phoneNumberId)
     {
-        ArgumentException.ThrowIfNullOrEmpty(waId);
-        var user = waId.StartsWith('+') ? waId[1..] : waId;
-        if (user.Length is < 6 or > 15 || !user.All(char.IsAsciiDigit))
-        {
-            throw new ArgumentException("A WhatsApp id is 6 to 15 digits with the country code.", nameof(waId));
-        }
+        var user = WaId.Parse(waId, nameof(waId)).Digits;
 
         var pn = phoneNumberId ?? _defaultPhoneNumberId;
         if (string.IsNullOrEmpty(pn) || pn.Length > 32 || !pn.All(char.IsAsciiDigit))

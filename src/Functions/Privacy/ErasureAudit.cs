@@ -40,7 +40,7 @@ public sealed class ErasureAudit
             {
                 ["At"] = at,
                 ["Actor"] = actor,
-                ["User"] = PhoneMask.Mask("+" + waId),
+                ["User"] = PhoneMask.Mask(waId),
                 ["Calls"] = counts.Calls,
                 ["Events"] = counts.Events,
                 ["Recordings"] = counts.Recordings,

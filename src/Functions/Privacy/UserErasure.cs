@@ -66,7 +66,7 @@ public sealed partial class UserErasure(
         var live = (await calls.ListForUserAsync(waId, cancellationToken)).Where(c => !c.IsReported).Select(c => c.CallId).ToList();
         if (live.Count > 0)
         {
-            var masked = PhoneMask.Mask("+" + waId);
+            var masked = PhoneMask.Mask(waId);
             LogRefused(masked, live.Count);
             return (live, null);
         }
@@ -104,7 +104,7 @@ public sealed partial class UserErasure(
         };
         var at = time.GetUtcNow();
         var auditId = await audit.RecordAsync(waId, actor, counts, at, cancellationToken);
-        var user = PhoneMask.Mask("+" + waId);
+        var user = PhoneMask.Mask(waId);
         LogErased(user, actor, auditId, counts.Calls, counts.Recordings, counts.Dials, counts.Permissions);
         return ([], new UserErasureResource { AuditId = auditId, ErasedAt = at, Erased = counts });
     }

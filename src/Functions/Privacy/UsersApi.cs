@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Serverless.Functions.Api;
+using Serverless.Shared.WhatsApp;
 
 namespace Serverless.Functions.Privacy;
 
@@ -40,7 +41,6 @@ public sealed class UsersApi(UserErasure erasure)
         return new OkObjectResult(erased);
     }
 
-    // Kept apart so the route's parsing switches to the shared WhatsApp id type in one place.
-    private static string? ParseWaId(string? waId) =>
-        waId is { Length: > 0 } && E164.TryNormalize(waId[0] == '+' ? waId : "+" + waId, out var user) ? user : null;
+    // Any wa_id form Meta uses (an erasure must reach numbers a dial would refuse today), '+' optional.
+    private static string? ParseWaId(string? waId) => WaId.TryParse(waId, out var user) ? user.Digits : null;
 }

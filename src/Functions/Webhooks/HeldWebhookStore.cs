@@ -5,7 +5,7 @@ using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Calls;
-using Serverless.Functions.Hosting;
+using Serverless.Functions.Flows;
 using Serverless.Shared.WhatsApp.Webhooks;
 
 namespace Serverless.Functions.Webhooks;

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Serverless.MediaNode.Hosting;
 using Serverless.MediaNode.Sessions;
 using Serverless.Shared.Media;
 using Serverless.Shared.Transport;

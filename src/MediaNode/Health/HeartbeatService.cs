@@ -3,7 +3,6 @@ using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Serverless.MediaNode.Hosting;
 using Serverless.MediaNode.Sessions;
 
 namespace Serverless.MediaNode.Health;

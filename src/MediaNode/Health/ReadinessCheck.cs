@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Hosting;
-using Serverless.MediaNode.Hosting;
 using Serverless.MediaNode.Sessions;
 using Serverless.Shared.Transport;
 

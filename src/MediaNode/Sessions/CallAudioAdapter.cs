@@ -36,7 +36,7 @@ internal sealed class CallAudioAdapter(CallAudio inner) : ICallAudio, ICallAudio
     // reported as PlaybackFinished{playMessageId} once sent; its thenCollect result follows as a plan's collect does.
     public bool TryPlay(PlayRequest request, string playMessageId)
     {
-        if (request.Kind == PlayKind.Speech || (request.Kind == PlayKind.Prompt && request.Uri is null)
+        if ((request.Kind == PlayKind.Prompt && request.Uri is null)
             || (request.Kind == PlayKind.Tone && request.FrequencyHz is not > 0))
         {
             return false;
@@ -45,9 +45,6 @@ internal sealed class CallAudioAdapter(CallAudio inner) : ICallAudio, ICallAudio
         _ = PlayAndReportAsync(request, playMessageId, _stop.Token);
         return true;
     }
-
-    /// <summary>The step index a play's thenCollect is reported with (it is no step of the plan).</summary>
-    public const int PlayCollectStepIndex = -1;
 
     private async Task PlayAndReportAsync(PlayRequest request, string playMessageId, CancellationToken cancellationToken)
     {
@@ -63,7 +60,7 @@ internal sealed class CallAudioAdapter(CallAudio inner) : ICallAudio, ICallAudio
             {
                 var step = new CollectDigitsStep(collect.MaxDigits, collect.Terminator, collect.Timeout) { Name = collect.Name };
                 var input = await inner.CollectAsync(step, cancellationToken);
-                await callbacks.InputCollectedAsync(PlayCollectStepIndex, input);
+                await callbacks.InputCollectedAsync(input);
             }
         }
         catch (OperationCanceledException)
@@ -85,7 +82,7 @@ internal sealed class CallAudioAdapter(CallAudio inner) : ICallAudio, ICallAudio
     }
 
     ValueTask ICallAudioEvents.InputCollectedAsync(int stepIndex, DigitInput input, CancellationToken cancellationToken) =>
-        new(_callbacks!.InputCollectedAsync(stepIndex, input));
+        new(_callbacks!.InputCollectedAsync(input));
 
     ValueTask ICallAudioEvents.PlanFinishedAsync(CancellationToken cancellationToken) => new(_callbacks!.PlanFinishedAsync(null));
 

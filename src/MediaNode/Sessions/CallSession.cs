@@ -89,9 +89,9 @@ public sealed partial class CallSession : ICallAudioCallbacks
     }
 
     /// <inheritdoc />
-    Task ICallAudioCallbacks.InputCollectedAsync(int stepIndex, DigitInput input)
+    Task ICallAudioCallbacks.InputCollectedAsync(DigitInput input)
     {
-        Publish(new InputCollected { CallId = CallId, NodeId = _context.NodeId, CreatedAt = _context.Time.GetUtcNow(), StepIndex = stepIndex, Input = input });
+        Publish(new InputCollected { CallId = CallId, NodeId = _context.NodeId, CreatedAt = _context.Time.GetUtcNow(), Input = input });
         return Task.CompletedTask;
     }
 

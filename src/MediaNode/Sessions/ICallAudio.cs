@@ -35,8 +35,8 @@ public interface ICallAudioCallbacks
     /// <summary>The caller pressed <paramref name="digits"/> while no collect step was waiting for them.</summary>
     Task DigitsReceivedAsync(string digits);
 
-    /// <summary>A collect step of the plan (at <paramref name="stepIndex"/>) ended with <paramref name="input"/>.</summary>
-    Task InputCollectedAsync(int stepIndex, DigitInput input);
+    /// <summary>A collect step (of the plan or a play's thenCollect; the input carries the step's name) ended with <paramref name="input"/>.</summary>
+    Task InputCollectedAsync(DigitInput input);
 
     /// <summary>The plan (or a played item, named by <paramref name="playMessageId"/>) finished.</summary>
     Task PlanFinishedAsync(string? playMessageId);

@@ -24,9 +24,6 @@ public abstract record MediaCommand : MediaMessage
 /// <summary>Place a business-initiated call: create a peer and produce an SDP offer (answered by <see cref="OfferReady"/>).</summary>
 public sealed record StartOutbound : MediaCommand
 {
-    /// <summary>The WhatsApp business phone number id the call is placed from.</summary>
-    public required string PhoneNumberId { get; init; }
-
     /// <summary>Opaque audio plan (prompts, recording, agent bridge), interpreted by the MediaNode only.</summary>
     public JsonElement? AudioPlan { get; init; }
 }
@@ -36,9 +33,6 @@ public sealed record StartInbound : MediaCommand
 {
     /// <summary>The user's SDP offer from Meta's <c>connect</c> webhook.</summary>
     public required string OfferSdp { get; init; }
-
-    /// <summary>The WhatsApp business phone number id the call reached.</summary>
-    public string? PhoneNumberId { get; init; }
 
     /// <summary>Opaque audio plan, as for <see cref="StartOutbound.AudioPlan"/>.</summary>
     public JsonElement? AudioPlan { get; init; }

@@ -72,9 +72,6 @@ public sealed record DtmfReceived : MediaEvent
 /// <summary>A collect step of the audio plan ended: what the user entered and how the step ended.</summary>
 public sealed record InputCollected : MediaEvent
 {
-    /// <summary>Position of the collect step in the plan (0-based).</summary>
-    public int StepIndex { get; init; }
-
     /// <summary>The step's result.</summary>
     public required DigitInput Input { get; init; }
 }

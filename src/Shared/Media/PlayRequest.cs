@@ -9,9 +9,6 @@ public enum PlayKind
     /// <summary>A pure tone of <see cref="PlayRequest.FrequencyHz"/> for <see cref="PlayRequest.Duration"/>.</summary>
     Tone,
 
-    /// <summary>Synthesised speech of <see cref="PlayRequest.Text"/>.</summary>
-    Speech,
-
     /// <summary>Silence (comfort noise) for <see cref="PlayRequest.Duration"/>.</summary>
     Silence,
 }
@@ -24,9 +21,6 @@ public sealed record PlayRequest
 
     /// <summary>Prompt location for <see cref="PlayKind.Prompt"/>.</summary>
     public Uri? Uri { get; init; }
-
-    /// <summary>Text for <see cref="PlayKind.Speech"/>.</summary>
-    public string? Text { get; init; }
 
     /// <summary>Tone frequency for <see cref="PlayKind.Tone"/>.</summary>
     public int? FrequencyHz { get; init; }

@@ -85,12 +85,14 @@ public sealed class CallsApiTests
     }
 
     [Fact]
-    public async Task Listing_filters_by_state_and_pages_with_a_continuation_token()
+    public async Task Listing_filters_by_state_and_pages_newest_first_with_a_continuation_token()
     {
         await using var app = await CallingApp.StartAsync(runNode: false);
+        var dialled = new List<string>();
         for (var i = 0; i < 3; i++)
         {
-            await CallEndingTests.DialAsync(app);
+            dialled.Add(await CallEndingTests.DialAsync(app));
+            app.Time.Advance(TimeSpan.FromMilliseconds(1));
         }
 
         var seen = new List<string>();
@@ -108,7 +110,7 @@ public sealed class CallsApiTests
         }
         while (token is not null);
 
-        Assert.Equal(3, seen.Distinct().Count());
+        Assert.Equal(Enumerable.Reverse(dialled), seen);
         using var ended = await app.Client.GetAsync(new Uri("api/calls?state=Ended", UriKind.Relative));
         Assert.Empty((await CallingApp.ReadJsonAsync(ended)).GetProperty("calls").EnumerateArray());
     }

@@ -13,17 +13,8 @@ public sealed class CallRecordTests
         var text = call.ToString();
 
         Assert.DoesNotContain("16315553602", text, StringComparison.Ordinal);
-        Assert.Contains("*******3602", text, StringComparison.Ordinal);
+        Assert.Contains("user=16******602", text, StringComparison.Ordinal);
         Assert.Contains(call.CallId, text, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData("", "")]
-    [InlineData("123", "***")]
-    [InlineData("4915112345678", "*********5678")]
-    public void PhoneMask_keeps_only_the_last_four_digits(string phone, string masked)
-    {
-        Assert.Equal(masked, PhoneMask.Mask(phone));
     }
 
     [Fact]
@@ -39,7 +30,7 @@ public sealed class CallRecordTests
     }
 
     [Fact]
-    public void Call_ids_are_valid_unique_and_sort_by_creation_time()
+    public void Call_ids_are_valid_unique_and_sort_newest_first()
     {
         var clock = new FakeTimeProvider(CallScenarios.T0);
         var ids = new List<string>();
@@ -51,8 +42,26 @@ public sealed class CallRecordTests
 
         Assert.All(ids, id => Assert.True(CallIds.IsValid(id), id));
         Assert.Equal(ids.Count, ids.Distinct().Count());
-        Assert.Equal(ids, ids.Order(StringComparer.Ordinal));
+        Assert.Equal(Enumerable.Reverse(ids), ids.Order(StringComparer.Ordinal));
         Assert.False(CallIds.IsValid("call_short"));
         Assert.False(CallIds.IsValid("call_01JDQ000000000000000000UUU")); // U is not Crockford base32
+    }
+
+    [Fact]
+    public void The_since_bound_admits_exactly_the_ids_made_at_or_after_it()
+    {
+        var clock = new FakeTimeProvider(CallScenarios.T0);
+        var before = CallIds.New(clock);
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        var since = clock.GetUtcNow();
+        var at = Enumerable.Range(0, 20).Select(_ => CallIds.New(clock)).ToList();
+        clock.Advance(TimeSpan.FromDays(400));
+        var after = CallIds.New(clock);
+
+        var bound = CallIds.UpperBoundCreatedSince(since);
+
+        Assert.True(CallIds.IsValid(bound));
+        Assert.True(string.CompareOrdinal(before, bound) > 0, before);
+        Assert.All(at.Append(after), id => Assert.True(string.CompareOrdinal(id, bound) <= 0, id));
     }
 }

@@ -16,7 +16,7 @@ public sealed class TableCallStoreQueryTests : IAsyncLifetime
     public Task DisposeAsync() => AzuriteTables.DeleteTablesAsync(_prefix);
 
     [Fact]
-    public async Task List_pages_through_every_call_once_with_continuation_tokens()
+    public async Task List_pages_through_every_call_once_newest_first_with_continuation_tokens()
     {
         var ids = new List<string>();
         for (var i = 0; i < 5; i++)
@@ -40,7 +40,7 @@ public sealed class TableCallStoreQueryTests : IAsyncLifetime
         while (token is not null);
 
         Assert.True(pages >= 3);
-        Assert.Equal(ids, seen);
+        Assert.Equal(Enumerable.Reverse(ids), seen);
     }
 
     [Fact]
@@ -58,8 +58,8 @@ public sealed class TableCallStoreQueryTests : IAsyncLifetime
         var recent = await _store.ListAsync(null, since, null, 50);
         var recentRingingOnly = await _store.ListAsync(CallState.Ringing, since, null, 50);
 
-        Assert.Equal([old, recentPreparing], preparing.Calls.Select(c => c.CallId));
-        Assert.Equal([recentPreparing, recentRinging], recent.Calls.Select(c => c.CallId));
+        Assert.Equal([recentPreparing, old], preparing.Calls.Select(c => c.CallId));
+        Assert.Equal([recentRinging, recentPreparing], recent.Calls.Select(c => c.CallId));
         Assert.Equal([recentRinging], recentRingingOnly.Calls.Select(c => c.CallId));
         Assert.Null(recent.ContinuationToken);
     }
@@ -87,7 +87,7 @@ public sealed class TableCallStoreQueryTests : IAsyncLifetime
 
         Assert.Equal([stuckPreparing], atDeadline.Select(c => c.CallId));
         Assert.Empty(beforeDeadline);
-        Assert.Equal([stuckPreparing, ringing], later.Select(c => c.CallId));
+        Assert.Equal([ringing, stuckPreparing], later.Select(c => c.CallId)); // in table order: newest first
         Assert.Single(capped);
     }
 

@@ -70,15 +70,15 @@ public sealed class DialSchedulerTests
         await app.Host.RunTimerAsync("DialScheduler"); // settles: rejected → retry in 60 s
         await app.Host.RunTimerAsync("DialScheduler"); // not due yet
         var waiting = await GetDialAsync(app, dialId);
-        Assert.Equal("Scheduled", waiting.GetProperty("state").GetString());
+        Assert.Equal("scheduled", waiting.GetProperty("state").GetString());
         Assert.Equal(1, waiting.GetProperty("attempts").GetArrayLength());
-        Assert.Equal("Rejected", waiting.GetProperty("attempts")[0].GetProperty("outcome").GetString());
+        Assert.Equal("rejected", waiting.GetProperty("attempts")[0].GetProperty("outcome").GetString());
 
         app.Time.Advance(TimeSpan.FromSeconds(61));
         await app.Host.RunTimerAsync("DialScheduler");
 
         var retried = await GetDialAsync(app, dialId);
-        Assert.Equal("Dialling", retried.GetProperty("state").GetString());
+        Assert.Equal("dialling", retried.GetProperty("state").GetString());
         Assert.Equal(2, retried.GetProperty("attempts").GetArrayLength());
         var second = retried.GetProperty("attempts")[1].GetProperty("callId").GetString()!;
         Assert.NotEqual(first, second);
@@ -103,7 +103,7 @@ public sealed class DialSchedulerTests
         Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         var dial = await GetDialAsync(app, dialId);
-        Assert.Equal("Cancelled", dial.GetProperty("state").GetString());
+        Assert.Equal("cancelled", dial.GetProperty("state").GetString());
         Assert.Equal(0, dial.GetProperty("attempts").GetArrayLength());
         Assert.Equal(0, app.Bus.CountReady("commands-new"));
         Assert.Empty(app.Graph.PermissionLookups);
@@ -121,7 +121,7 @@ public sealed class DialSchedulerTests
         await app.Host.RunTimerAsync("DialScheduler");
 
         var dial = await GetDialAsync(app, dialId);
-        Assert.Equal("Refused", dial.GetProperty("state").GetString());
+        Assert.Equal("refused", dial.GetProperty("state").GetString());
         Assert.Equal("call-permission-expired", dial.GetProperty("reason").GetString());
         Assert.Equal(0, dial.GetProperty("attempts").GetArrayLength());
         Assert.Equal(0, app.Bus.CountReady("commands-new"));
@@ -139,7 +139,7 @@ public sealed class DialSchedulerTests
         await app.Host.RunTimerAsync("DialScheduler");
 
         var dial = await GetDialAsync(app, dialId);
-        Assert.Equal("Scheduled", dial.GetProperty("state").GetString());
+        Assert.Equal("scheduled", dial.GetProperty("state").GetString());
         Assert.Equal(resetsAt, dial.GetProperty("nextAttemptAt").GetDateTimeOffset());
         Assert.Equal(0, app.Bus.CountReady("commands-new"));
     }

@@ -43,7 +43,7 @@ public sealed class InboundFlowTests
         Assert.Equal(30, call.GetProperty("durationSeconds").GetDouble());
         Assert.Equal(2000, call.GetProperty("media").GetProperty("packetsReceived").GetInt64());
         Assert.Equal(
-            ["Created", "AnswerReady", "Accepted", "MediaConnected", "Terminated", "MediaStatsReported"],
+            ["created", "answerReady", "accepted", "mediaConnected", "terminated", "mediaStatsReported"],
             OutboundFlowTests.Triggers(call));
     }
 

@@ -20,12 +20,18 @@ public sealed class InboundPlanTests
         await app.Graph.WaitForRequestAsync(r => r.Action == "accept" && r.CallId == "wacid.PLAN2", new CancellationTokenSource(OutboundFlowTests.Timeout).Token);
         await app.Graph.WaitForRequestAsync(r => r.Action == "accept" && r.CallId == "wacid.PLAN1", new CancellationTokenSource(OutboundFlowTests.Timeout).Token);
 
-        var starts = app.Node.Commands.OfType<StartInbound>().ToList();
-        var planned = Assert.Single(starts, s => s.PhoneNumberId == CallingApp.PhoneNumberId);
+        // Which number each start is for, as the API shows it (the command itself names only the call).
+        var starts = new List<(string? Number, StartInbound Start)>();
+        foreach (var start in app.Node.Commands.OfType<StartInbound>())
+        {
+            starts.Add(((await app.GetCallAsync(start.CallId)).GetProperty("from").GetString(), start));
+        }
+
+        var planned = Assert.Single(starts, s => s.Number == CallingApp.PhoneNumberId).Start;
         Assert.Equal(
             JsonSerializer.Serialize(JsonDocument.Parse(Plan).RootElement),
             JsonSerializer.Serialize(planned.AudioPlan!.Value));
-        Assert.Null(Assert.Single(starts, s => s.PhoneNumberId == CallingApp.OtherPhoneNumberId).AudioPlan);
+        Assert.Null(Assert.Single(starts, s => s.Number == CallingApp.OtherPhoneNumberId).Start.AudioPlan);
     }
 
     [Fact]

@@ -43,8 +43,8 @@ public sealed class MidCallPlayTests
         var call = await app.GetCallAsync(callId);
         Assert.Equal("connected", call.GetProperty("state").GetString());
         var triggers = call.GetProperty("events").EnumerateArray().Select(e => (Trigger: e.GetProperty("trigger").GetString(), Detail: e.GetProperty("detail").GetString())).ToList();
-        Assert.Contains(triggers, t => t.Trigger == "PlayRequested" && t.Detail!.Contains(playId, StringComparison.Ordinal) && t.Detail.Contains("tone 1000 Hz", StringComparison.Ordinal));
-        Assert.Contains(triggers, t => t.Trigger == "PlayFinished" && t.Detail!.Contains(playId, StringComparison.Ordinal));
+        Assert.Contains(triggers, t => t.Trigger == "playRequested" && t.Detail!.Contains(playId, StringComparison.Ordinal) && t.Detail.Contains("tone 1000 Hz", StringComparison.Ordinal));
+        Assert.Contains(triggers, t => t.Trigger == "playFinished" && t.Detail!.Contains(playId, StringComparison.Ordinal));
 
         // The Hangup comes after the play in the call's sequence (the node's gate would hold it back otherwise).
         using var hangup = await app.Client.DeleteAsync(new Uri("api/calls/" + callId, UriKind.Relative));

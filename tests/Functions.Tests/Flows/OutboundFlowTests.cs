@@ -72,7 +72,7 @@ public sealed class OutboundFlowTests
         Assert.Equal(JsonValueKind.Null, call.GetProperty("lastError").ValueKind);
         Assert.Equal(2100, call.GetProperty("media").GetProperty("packetsSent").GetInt64());
         Assert.Equal(
-            ["Created", "OfferReady", "ConnectSent", "StatusRinging", "AnswerReceived", "MediaConnected", "StatusAccepted", "Terminated", "MediaStatsReported"],
+            ["created", "offerReady", "connectSent", "statusRinging", "answerReceived", "mediaConnected", "statusAccepted", "terminated", "mediaStatsReported"],
             Triggers(call));
     }
 

@@ -26,8 +26,8 @@ public sealed class SignallingRaceTests
         Assert.Equal(["pre_accept"], app.Graph.Actions);
         var call = await app.GetCallAsync(callId);
         Assert.Equal(("ended", "noAnswer"), (call.GetProperty("state").GetString(), call.GetProperty("outcome").GetString()));
-        Assert.DoesNotContain("Accepted", OutboundFlowTests.Triggers(call));
-        Assert.DoesNotContain("GraphError", OutboundFlowTests.Triggers(call));
+        Assert.DoesNotContain("accepted", OutboundFlowTests.Triggers(call));
+        Assert.DoesNotContain("graphError", OutboundFlowTests.Triggers(call));
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public sealed class SignallingRaceTests
         var call = await app.GetCallAsync(callId);
         Assert.Equal("connected", call.GetProperty("state").GetString());
         // Held, then applied right after the connect response named the wacid.
-        Assert.Equal(["Created", "OfferReady", "ConnectSent", "StatusRinging", "AnswerReceived", "MediaConnected"], OutboundFlowTests.Triggers(call));
+        Assert.Equal(["created", "offerReady", "connectSent", "statusRinging", "answerReceived", "mediaConnected"], OutboundFlowTests.Triggers(call));
         var apply = Assert.IsType<ApplyAnswer>(app.Node.CommandsFor(callId)[1]);
         Assert.Equal(MetaWebhooks.UserSdp, apply.Sdp);
         Assert.Empty(await HeldRowsAsync(app));
@@ -102,7 +102,7 @@ public sealed class SignallingRaceTests
 
         var call = await app.GetCallAsync(callId);
         Assert.Equal("ringing", call.GetProperty("state").GetString());
-        Assert.DoesNotContain("AnswerReceived", OutboundFlowTests.Triggers(call));
+        Assert.DoesNotContain("answerReceived", OutboundFlowTests.Triggers(call));
         Assert.DoesNotContain(app.Node.CommandsFor(callId), c => c is ApplyAnswer);
 
         await app.Host.RunTimerAsync("Sweeper");

@@ -49,7 +49,7 @@ public sealed class WebhookRedeliveryTests
             (call.GetProperty("state").GetString(), call.GetProperty("outcome").GetString(), call.GetProperty("endReason").GetString(),
                 call.GetProperty("durationSeconds").GetDouble()));
         var triggers = OutboundFlowTests.Triggers(call);
-        foreach (var trigger in new[] { "StatusRinging", "AnswerReceived", "StatusAccepted", "Terminated" })
+        foreach (var trigger in new[] { "statusRinging", "answerReceived", "statusAccepted", "terminated" })
         {
             Assert.Single(triggers, t => t == trigger);
         }
@@ -86,7 +86,7 @@ public sealed class WebhookRedeliveryTests
         Assert.Equal(callId, listed.GetProperty("id").GetString());
         var call = await app.GetCallAsync(callId);
         Assert.Equal(("ended", "completed"), (call.GetProperty("state").GetString(), call.GetProperty("outcome").GetString()));
-        Assert.Single(OutboundFlowTests.Triggers(call), t => t == "Terminated");
+        Assert.Single(OutboundFlowTests.Triggers(call), t => t == "terminated");
     }
 
     [Fact]
@@ -110,9 +110,9 @@ public sealed class WebhookRedeliveryTests
         var call = await app.GetCallAsync(callId);
         Assert.Equal("ended", call.GetProperty("state").GetString());
         var webhookRows = OutboundFlowTests.Triggers(call)
-            .Where(t => t is "StatusRinging" or "AnswerReceived" or "StatusAccepted" or "Terminated")
+            .Where(t => t is "statusRinging" or "answerReceived" or "statusAccepted" or "terminated")
             .Order(StringComparer.Ordinal);
-        Assert.Equal(["AnswerReceived", "StatusAccepted", "StatusRinging", "Terminated"], webhookRows);
+        Assert.Equal(["answerReceived", "statusAccepted", "statusRinging", "terminated"], webhookRows);
         var sequences = call.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("sequence").GetInt64()).ToArray();
         Assert.Equal(Enumerable.Range(1, sequences.Length).Select(i => (long)i), sequences);
         Assert.Equal(["connect"], app.Graph.Actions);
@@ -135,10 +135,10 @@ public sealed class WebhookRedeliveryTests
 
         var call = await app.GetCallAsync(callId);
         Assert.Equal("connected", call.GetProperty("state").GetString());
-        Assert.Equal(["Created", "OfferReady", "ConnectSent", "StatusRinging", "AnswerReceived"], OutboundFlowTests.Triggers(call)[..5]);
+        Assert.Equal(["created", "offerReady", "connectSent", "statusRinging", "answerReceived"], OutboundFlowTests.Triggers(call)[..5]);
         await app.Node.Received<StartInbound>().WaitAsync(Timeout);
         var inbound = Assert.Single(app.Node.Commands.OfType<StartInbound>());
-        Assert.Equal(CallingApp.OtherPhoneNumberId, inbound.PhoneNumberId);
+        Assert.Equal(CallingApp.OtherPhoneNumberId, (await app.GetCallAsync(inbound.CallId)).GetProperty("from").GetString());
     }
 
     [Fact]
@@ -164,6 +164,6 @@ public sealed class WebhookRedeliveryTests
 
         Assert.Equal(1, sender!.Failures);
         Assert.Single(app.Node.CommandsFor(callId), c => c is Hangup);
-        Assert.Single(OutboundFlowTests.Triggers(await app.GetCallAsync(callId)), t => t == "Terminated");
+        Assert.Single(OutboundFlowTests.Triggers(await app.GetCallAsync(callId)), t => t == "terminated");
     }
 }

@@ -27,11 +27,11 @@ public sealed class OptOutTests
         foreach (var dialId in new[] { first, second })
         {
             var dial = await GetDialAsync(app, dialId);
-            Assert.Equal("Cancelled", dial.GetProperty("state").GetString());
+            Assert.Equal("cancelled", dial.GetProperty("state").GetString());
             Assert.Equal("user-opted-out", dial.GetProperty("reason").GetString());
         }
 
-        Assert.Equal("Scheduled", (await GetDialAsync(app, otherUser)).GetProperty("state").GetString());
+        Assert.Equal("scheduled", (await GetDialAsync(app, otherUser)).GetProperty("state").GetString());
 
         using (var call = await app.DialAsync(new { to = User }))
         {
@@ -60,7 +60,7 @@ public sealed class OptOutTests
         await app.DeliverAsync(MetaWebhooks.PermissionReply("reject", permanent: false));
 
         var dial = await GetDialAsync(app, dialId);
-        Assert.Equal("Cancelled", dial.GetProperty("state").GetString());
+        Assert.Equal("cancelled", dial.GetProperty("state").GetString());
         Assert.Equal("user-opted-out", dial.GetProperty("reason").GetString());
         using var call = await app.DialAsync(new { to = User });
         await AssertOptedOutAsync(call, "permission-revoked");
@@ -75,7 +75,7 @@ public sealed class OptOutTests
         await app.DeliverAsync(MetaWebhooks.Text("please stop calling so late"));
         await app.DeliverAsync(MetaWebhooks.Text("STOP", from: "14155550199"));
 
-        Assert.Equal("Scheduled", (await GetDialAsync(app, dialId)).GetProperty("state").GetString());
+        Assert.Equal("scheduled", (await GetDialAsync(app, dialId)).GetProperty("state").GetString());
         using var call = await app.DialAsync(new { to = User });
         Assert.Equal(HttpStatusCode.Accepted, call.StatusCode);
     }
@@ -87,10 +87,10 @@ public sealed class OptOutTests
         var dialId = await ScheduleAsync(app);
 
         await app.DeliverAsync(MetaWebhooks.Text("stop"));
-        Assert.Equal("Scheduled", (await GetDialAsync(app, dialId)).GetProperty("state").GetString());
+        Assert.Equal("scheduled", (await GetDialAsync(app, dialId)).GetProperty("state").GetString());
 
         await app.DeliverAsync(MetaWebhooks.Text("halt"));
-        Assert.Equal("Cancelled", (await GetDialAsync(app, dialId)).GetProperty("state").GetString());
+        Assert.Equal("cancelled", (await GetDialAsync(app, dialId)).GetProperty("state").GetString());
     }
 
     private static async Task AssertOptedOutAsync(HttpResponseMessage response, string source)

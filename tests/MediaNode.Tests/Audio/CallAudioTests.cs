@@ -352,7 +352,7 @@ public sealed class CallAudioTests
         Assert.False(Tick(audio)); // the pause's last two ticks
         await run.WaitAsync(Wait);
         Assert.Equal(1, _events.Finished);
-        Assert.False(await audio.PlayAsync(new PlayRequest { Kind = PlayKind.Speech, Text = "hello" }, CancellationToken.None));
+        Assert.False(await audio.PlayAsync(new PlayRequest { Kind = PlayKind.Prompt }, CancellationToken.None));
     }
 
     [Fact]

@@ -13,10 +13,10 @@ internal static class MediaMessageSamples
         using var plan = JsonDocument.Parse("""{"prompt":"welcome.opus","record":true}""");
         yield return new StartOutbound
         {
-            CallId = "call-1", CreatedAt = At, PhoneNumberId = "1234567890",
+            CallId = "call-1", CreatedAt = At,
             AudioPlan = plan.RootElement.Clone(), MessageId = "m-start-out",
         };
-        yield return new StartInbound { CallId = "call-2", CreatedAt = At, OfferSdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\n", PhoneNumberId = "99" };
+        yield return new StartInbound { CallId = "call-2", CreatedAt = At, OfferSdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\n" };
         yield return new ApplyAnswer { CallId = "call-1", NodeId = "node-a", CreatedAt = At, Sdp = "v=0\r\n", Sequence = 1 };
         yield return new Play
         {
@@ -45,7 +45,7 @@ internal static class MediaMessageSamples
         yield return new MediaFailed { CallId = "call-1", NodeId = "node-a", CreatedAt = At, Reason = MediaFailureReason.PromptNotFound, Detail = "Step 0: missing" };
         yield return new InputCollected
         {
-            CallId = "call-1", NodeId = "node-a", CreatedAt = At, StepIndex = 2,
+            CallId = "call-1", NodeId = "node-a", CreatedAt = At,
             Input = new DigitInput { Digits = "123", EndedBy = InputEnd.Terminator, Terminator = "#", Name = "pin", StartedAt = At, EndedAt = At.AddSeconds(3) },
         };
         yield return new PlaybackFinished { CallId = "call-1", NodeId = "node-a", CreatedAt = At, PlayMessageId = "m-play" };

@@ -20,7 +20,7 @@ public class CommandProcessorLoggingTests
             new CommandProcessorFactory(new InMemoryIdempotencyStore(time), new CallSequenceGate(), options, time, logger));
         using var handler = new RecordingHandler { FailWhen = (_, _) => true };
         await new InMemoryCommandSender(bus, options.QueueNames())
-            .SendAsync(new StartOutbound { CallId = "call-42", CreatedAt = time.GetUtcNow(), PhoneNumberId = "1555" });
+            .SendAsync(new StartOutbound { CallId = "call-42", CreatedAt = time.GetUtcNow() });
 
         await receiver.ReceiveOnceAsync(handler, CancellationToken.None);
         await receiver.ReceiveOnceAsync(handler, CancellationToken.None);

@@ -6,7 +6,7 @@ namespace Serverless.Shared.Tests.Transport;
 internal static class Commands
 {
     public static StartOutbound Start(string callId, DateTimeOffset at) =>
-        new() { CallId = callId, CreatedAt = at, PhoneNumberId = "1555000", Sequence = 0 };
+        new() { CallId = callId, CreatedAt = at, Sequence = 0 };
 
     public static ApplyAnswer Answer(string callId, string nodeId, DateTimeOffset at, long sequence = 1) =>
         new() { CallId = callId, NodeId = nodeId, CreatedAt = at, Sdp = "v=0\r\n", Sequence = sequence };

@@ -21,19 +21,6 @@ internal static class GraphArguments
         return phoneNumberId;
     }
 
-    /// <summary>A user's WhatsApp number: E.164 digits without <c>+</c> (a leading <c>+</c> is dropped).</summary>
-    public static string WaId(string waId, string paramName)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(waId, paramName);
-        var digits = waId.StartsWith('+') ? waId[1..] : waId;
-        if (digits.Length is < 6 or > 15 || !digits.All(char.IsAsciiDigit))
-        {
-            throw new ArgumentException("A WhatsApp id is 6 to 15 digits with the country code and no '+'.", paramName);
-        }
-
-        return digits;
-    }
-
     /// <summary>A <c>wacid.…</c> call id: non-empty, printable, no whitespace.</summary>
     public static string CallId(string callId)
     {
@@ -55,8 +42,4 @@ internal static class GraphArguments
 
         return data;
     }
-
-    /// <summary>Keeps the last four digits, enough to tell users apart in logs without exposing the number.</summary>
-    public static string Mask(string digits) =>
-        digits.Length <= 4 ? new string('*', digits.Length) : new string('*', digits.Length - 4) + digits[^4..];
 }

@@ -14,9 +14,10 @@ public sealed partial class WhatsAppGraphClient
     public async Task<string> ConnectAsync(
         string phoneNumberId, string to, string sdpOffer, string? bizOpaqueCallbackData = null, CancellationToken cancellationToken = default)
     {
+        var user = WaId.Parse(to, nameof(to));
         var request = new CallActionRequest
         {
-            To = GraphArguments.WaId(to, nameof(to)),
+            To = user.Digits,
             Action = "connect",
             Session = new CallSession(CallSession.Offer, SdpFingerprintFilter.KeepSha256Only(sdpOffer, nameof(sdpOffer))),
             BizOpaqueCallbackData = GraphArguments.OpaqueData(bizOpaqueCallbackData),
@@ -34,7 +35,7 @@ public sealed partial class WhatsAppGraphClient
 
         if (_logger.IsEnabled(LogLevel.Information))
         {
-            var maskedWaId = GraphArguments.Mask(request.To);
+            var maskedWaId = user.Masked;
             LogSentToUser(GraphAction.Connect, phoneNumberId, maskedWaId);
         }
 

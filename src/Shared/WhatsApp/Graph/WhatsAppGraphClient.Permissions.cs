@@ -18,9 +18,10 @@ public sealed partial class WhatsAppGraphClient
             throw new ArgumentException($"The body text must be 1 to {GraphArguments.MaxBodyTextLength} characters.", nameof(bodyText));
         }
 
+        var user = WaId.Parse(waId, nameof(waId));
         var message = new CallPermissionRequestMessage
         {
-            To = GraphArguments.WaId(waId, nameof(waId)),
+            To = user.Digits,
             Interactive = new CallPermissionInteractive { Body = bodyText is null ? null : new InteractiveBody(bodyText) },
         };
 
@@ -36,7 +37,7 @@ public sealed partial class WhatsAppGraphClient
 
         if (_logger.IsEnabled(LogLevel.Information))
         {
-            var maskedWaId = GraphArguments.Mask(message.To);
+            var maskedWaId = user.Masked;
             LogSentToUser(GraphAction.SendCallPermissionRequest, phoneNumberId, maskedWaId);
         }
 
@@ -46,8 +47,8 @@ public sealed partial class WhatsAppGraphClient
     /// <summary>The user's call permission and the business's remaining limits (5 requests/s, else code 613).</summary>
     public Task<CallPermissions> GetCallPermissionsAsync(string phoneNumberId, string userWaId, CancellationToken cancellationToken = default)
     {
-        var user = GraphArguments.WaId(userWaId, nameof(userWaId));
-        var uri = _options.EdgeUri(GraphArguments.PhoneNumberId(phoneNumberId), "call_permissions", "user_wa_id=" + user);
+        var user = WaId.Parse(userWaId, nameof(userWaId));
+        var uri = _options.EdgeUri(GraphArguments.PhoneNumberId(phoneNumberId), "call_permissions", "user_wa_id=" + user.Digits);
         return SendAsync(
             GraphAction.GetCallPermissions, HttpMethod.Get, uri, json: null,
             WhatsAppGraphJsonContext.Default.CallPermissions, cancellationToken);

@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Serverless.Functions.Calls;
 
-namespace Serverless.Functions.Hosting;
+namespace Serverless.Functions.Flows;
 
 /// <summary>Timeouts and switches of the call flows (section <c>Calls</c>).</summary>
 public sealed class CallFlowOptions : IValidatableObject

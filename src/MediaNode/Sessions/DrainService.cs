@@ -1,9 +1,8 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Serverless.MediaNode.Sessions;
 using Serverless.Shared.Media;
 
-namespace Serverless.MediaNode.Hosting;
+namespace Serverless.MediaNode.Sessions;
 
 /// <summary>
 /// Graceful shutdown: stops admitting calls, lets active calls run until <c>DrainTimeout</c>, then hangs up each

@@ -2,7 +2,7 @@ using System.Net;
 using Azure;
 using Azure.Data.Tables;
 
-namespace Serverless.Functions.Hosting;
+namespace Serverless.Functions.Calls;
 
 /// <summary>Deleting many rows: one entity-group transaction per partition and 100 rows (the service's limit).</summary>
 internal static class TableDeletes

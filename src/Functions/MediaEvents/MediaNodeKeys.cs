@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using Serverless.Shared.Media;
 using Serverless.Shared.Security;
 
-namespace Serverless.Functions.Hosting;
+namespace Serverless.Functions.MediaEvents;
 
 /// <summary>
 /// One <see cref="MediaEventSigner"/> per configured MediaNode (<see cref="MediaEventsOptions.NodeKeys"/>). The node

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using Serverless.Functions.Hosting;
 
-namespace Serverless.Functions.Hosting;
+namespace Serverless.Functions.MediaEvents;
 
 /// <summary>The MediaNode → Functions event endpoint (section <c>MediaEvents</c>).</summary>
 public sealed class MediaEventsOptions : IValidatableObject

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 using Serverless.WebRtc.Net;
 using Serverless.WebRtc.Peer;
 
-namespace Serverless.MediaNode.Hosting;
+namespace Serverless.MediaNode.Sessions;
 
 /// <summary>Binds the node's one UDP port and gathers its candidates at start; closes it last at stop.</summary>
 public sealed partial class PeerFactoryHost : IHostedService, IDisposable
