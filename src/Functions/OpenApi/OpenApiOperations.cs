@@ -1,5 +1,6 @@
 using System.Net.Http;
 using Microsoft.OpenApi;
+using Serverless.Functions.Calls;
 
 namespace Serverless.Functions.OpenApi;
 
@@ -9,8 +10,8 @@ internal static class OpenApiOperations
     public static void AddTo(OpenApiDocument document)
     {
         var keyed = KeyRequirement(document);
-        var callId = PathParameter("id", "Call id.");
-        var waId = PathParameter("waId", "The WhatsApp user's id (phone number digits, no '+').");
+        var callId = PathParameter("id", "Call ID", "Call id (the id of a call the API returned).");
+        var waId = PathParameter("waId", "WhatsApp user", "The WhatsApp user's id (phone number digits, no '+').");
 
         Add(document, "/calls", HttpMethod.Post, new OpenApiOperation
         {
@@ -19,9 +20,9 @@ internal static class OpenApiOperations
             Description = "Starts an outbound call to a WhatsApp user. Send Idempotency-Key to make retries safe.",
             Parameters =
             [
-                new OpenApiParameter { Name = "Idempotency-Key", In = ParameterLocation.Header, Description = "Retries with the same key return the same call.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+                IdempotencyKey("Retries with the same key return the same call."),
             ],
-            RequestBody = JsonBody(document, OpenApiSchemas.DialRequest, "The call to place."),
+            RequestBody = JsonBody(document, OpenApiSchemas.DialRequest, "Call", "The call to place."),
             Responses = Responses(
                 document,
                 ("202", "Accepted; the call is being placed.", OpenApiSchemas.Call),
@@ -40,10 +41,10 @@ internal static class OpenApiOperations
             Description = "Lists calls oldest first (call ids sort by creation time), one page at a time; since= reads only recent calls.",
             Parameters =
             [
-                QueryParameter("state", "Only calls in this state.", JsonSchemaType.String),
-                QueryParameter("since", "Only calls created at or after this ISO 8601 time.", JsonSchemaType.String),
-                QueryParameter("pageSize", "Calls per page (1-1000, default 50).", JsonSchemaType.Integer),
-                QueryParameter("continuationToken", "Token of the next page from the previous response.", JsonSchemaType.String),
+                QueryParameter("state", "State", "Only calls in this state.", OpenApiSchemas.Enumerated(Enum.GetValues<CallState>().Select(WireText.Of))),
+                QueryParameter("since", "Created since", "Only calls created at or after this ISO 8601 time.", new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" }),
+                Advanced(QueryParameter("pageSize", "Page size", "Calls per page (1-1000, default 50).", new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32" })),
+                Advanced(QueryParameter("continuationToken", "Continuation token", "Token of the next page from the previous response.", new OpenApiSchema { Type = JsonSchemaType.String })),
             ],
             Responses = Responses(document, ("200", "A page of calls.", OpenApiSchemas.CallList), ("400", "Invalid query.", OpenApiSchemas.Problem)),
         }, keyed);
@@ -81,11 +82,11 @@ internal static class OpenApiOperations
             Summary = "Play into a call",
             Description = "Plays a prompt or a tone into a connected call, over its audio plan (which resumes afterwards), optionally collecting digits after it. The call goes on; a call.playbackFinished callback with the playId follows.",
             Parameters = [callId],
-            RequestBody = JsonBody(document, OpenApiSchemas.PlayRequest, "What to play."),
+            RequestBody = JsonBody(document, OpenApiSchemas.PlayRequest, "Playback", "What to play."),
             Responses = Responses(document, ("202", "Accepted; the play is on its way to the call's media node.", OpenApiSchemas.Play), ("400", "Invalid request.", OpenApiSchemas.Problem), ("404", "No such call.", OpenApiSchemas.Problem), ("409", "The call is not connected.", OpenApiSchemas.Problem), ("503", "The call's media node could not be reached.", OpenApiSchemas.Problem)),
         }, keyed);
 
-        var dialId = PathParameter("id", "Dial id.");
+        var dialId = PathParameter("id", "Dial ID", "Dial id (the id of a dial the API returned).");
 
         Add(document, "/dials", HttpMethod.Post, new OpenApiOperation
         {
@@ -94,9 +95,9 @@ internal static class OpenApiOperations
             Description = "Places a call later and/or retries it on chosen outcomes. Send Idempotency-Key to make retries safe.",
             Parameters =
             [
-                new OpenApiParameter { Name = "Idempotency-Key", In = ParameterLocation.Header, Description = "Retries with the same key return the same dial.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+                IdempotencyKey("Retries with the same key return the same dial."),
             ],
-            RequestBody = JsonBody(document, OpenApiSchemas.DialScheduleRequest, "The dial to schedule."),
+            RequestBody = JsonBody(document, OpenApiSchemas.DialScheduleRequest, "Dial", "The dial to schedule."),
             Responses = Responses(document, ("202", "Accepted; the dial is scheduled.", OpenApiSchemas.Dial), ("400", "Invalid request.", OpenApiSchemas.Problem), ("403", "The user opted out (user-opted-out).", OpenApiSchemas.Problem), ("413", "The body is too large.", OpenApiSchemas.Problem)),
         }, keyed);
 
@@ -133,7 +134,7 @@ internal static class OpenApiOperations
             Summary = "Request call permission",
             Description = "Sends the user a call permission request message (rate limited per Meta's rules).",
             Parameters = [waId, PhoneNumberIdQuery()],
-            RequestBody = JsonBody(document, OpenApiSchemas.CallPermissionRequest, "Optional message text.", required: false),
+            RequestBody = JsonBody(document, OpenApiSchemas.CallPermissionRequest, "Message", "Optional message text.", required: false),
             Responses = Responses(document, ("202", "The request was sent.", null), ("409", "The user already allows calls permanently.", OpenApiSchemas.Problem), ("429", "Too many requests to this user.", OpenApiSchemas.Problem)),
         }, keyed);
 
@@ -146,19 +147,29 @@ internal static class OpenApiOperations
             Responses = Responses(document, ("200", "The settings.", OpenApiSchemas.CallingSettings), ("400", "Invalid request.", OpenApiSchemas.Problem)),
         }, keyed);
 
-        Add(document, "/settings/calling", HttpMethod.Put, new OpenApiOperation
+        // Admin level: a connection's function key gets 401, so the connector leaves it out.
+        Add(document, "/settings/calling", HttpMethod.Put, Internal(new OpenApiOperation
         {
             OperationId = "PutCallingSettings",
             Summary = "Update calling settings",
             Description = "Updates the phone number's calling settings at Meta (enable calling, hours, callback permission). "
                 + "Needs the Function App's master (admin) key; host and function keys get 401.",
             Parameters = [PhoneNumberIdQuery()],
-            RequestBody = JsonBody(document, OpenApiSchemas.CallingSettings, "The settings to change."),
+            RequestBody = JsonBody(document, OpenApiSchemas.CallingSettings, "Settings", "The settings to change."),
             Responses = Responses(document, ("200", "Updated.", OpenApiSchemas.CallingSettings), ("400", "Invalid settings.", OpenApiSchemas.Problem), ("401", "Not the master key.", null)),
+        }), keyed);
+
+        Add(document, "/phone-numbers", HttpMethod.Get, new OpenApiOperation
+        {
+            OperationId = Api.PhoneNumbersApi.FunctionName,
+            Summary = "List business phone numbers",
+            Description = "The business phone numbers this deployment serves: the values from and phoneNumberId accept.",
+            Responses = Responses(document, ("200", "The numbers, the default first.", OpenApiSchemas.PhoneNumberList)),
+            Extensions = Visibility("advanced"),
         }, keyed);
 
-        // Called by Meta and by the MediaNodes, not by workflows: anonymous (signature-checked) and marked internal
-        // so Power Automate does not offer them as actions.
+        // Called by Meta and by the MediaNodes, not by workflows: anonymous (signature-checked) and marked internal,
+        // which leaves them out of the Power Automate connector (OpenApiDocumentBuilder.BuildConnector).
         Add(document, "/webhook", HttpMethod.Get, Internal(new OpenApiOperation
         {
             OperationId = "VerifyWebhook",
@@ -195,6 +206,7 @@ internal static class OpenApiOperations
     private static void Add(OpenApiDocument document, string path, HttpMethod method, OpenApiOperation operation, OpenApiSecurityRequirement[]? keyed)
     {
         operation.Security = keyed is null ? [] : [.. keyed];
+
         if (document.Paths.TryGetValue(path, out var existing) && existing is OpenApiPathItem item)
         {
             item.Operations!.Add(method, operation);
@@ -206,42 +218,71 @@ internal static class OpenApiOperations
 
     private static OpenApiOperation Internal(OpenApiOperation operation)
     {
-        operation.Extensions = new Dictionary<string, IOpenApiExtension>(StringComparer.Ordinal)
-        {
-            ["x-ms-visibility"] = new JsonNodeExtension("internal"),
-        };
+        operation.Extensions = Visibility(PowerPlatform.Internal);
         return operation;
     }
+
+    private static Dictionary<string, IOpenApiExtension> Visibility(string visibility) => new(StringComparer.Ordinal)
+    {
+        ["x-ms-visibility"] = new JsonNodeExtension(visibility),
+    };
 
     private static OpenApiSecurityRequirement[] KeyRequirement(OpenApiDocument document) =>
     [
         new() { [new OpenApiSecuritySchemeReference(OpenApiDocumentBuilder.FunctionKeyScheme, document)] = [] },
     ];
 
-    private static OpenApiParameter PathParameter(string name, string description) => new()
+    private static OpenApiParameter PathParameter(string name, string summary, string description) => new()
     {
         Name = name,
         In = ParameterLocation.Path,
         Required = true,
         Description = description,
         Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+        Extensions = PowerPlatform.Summary(summary),
     };
 
-    private static OpenApiParameter QueryParameter(string name, string description, JsonSchemaType type) => new()
+    private static OpenApiParameter QueryParameter(string name, string summary, string description, OpenApiSchema schema) => new()
     {
         Name = name,
         In = ParameterLocation.Query,
         Description = description,
-        Schema = new OpenApiSchema { Type = type },
+        Schema = schema,
+        Extensions = PowerPlatform.Summary(summary),
     };
 
-    private static OpenApiParameter PhoneNumberIdQuery() =>
-        QueryParameter("phoneNumberId", "Business phone number id, one this deployment serves (else 400); the deployment's default when omitted.", JsonSchemaType.String);
+    private static OpenApiParameter IdempotencyKey(string description) => Advanced(new OpenApiParameter
+    {
+        Name = "Idempotency-Key",
+        In = ParameterLocation.Header,
+        Description = description,
+        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+        Extensions = PowerPlatform.Summary("Idempotency key"),
+    });
 
-    private static OpenApiRequestBody JsonBody(OpenApiDocument document, string schema, string description, bool required = true) => new()
+    /// <summary>Rarely set: shown under the action's advanced options.</summary>
+    private static OpenApiParameter Advanced(OpenApiParameter parameter)
+    {
+        parameter.Extensions!["x-ms-visibility"] = new JsonNodeExtension("advanced");
+        return parameter;
+    }
+
+    private static OpenApiParameter PhoneNumberIdQuery()
+    {
+        var parameter = Advanced(QueryParameter(
+            "phoneNumberId",
+            "Business phone number",
+            "Business phone number id, one this deployment serves (else 400); the deployment's default when omitted.",
+            new OpenApiSchema { Type = JsonSchemaType.String }));
+        parameter.Extensions!["x-ms-dynamic-values"] = PowerPlatform.PhoneNumberChoices();
+        return parameter;
+    }
+
+    private static OpenApiRequestBody JsonBody(OpenApiDocument document, string schema, string summary, string description, bool required = true) => new()
     {
         Required = required,
         Description = description,
+        Extensions = PowerPlatform.Summary(summary),
         Content = new Dictionary<string, IOpenApiMediaType>(StringComparer.Ordinal)
         {
             ["application/json"] = new OpenApiMediaType { Schema = new OpenApiSchemaReference(schema, document) },

@@ -1,5 +1,6 @@
 using Microsoft.OpenApi;
 using Serverless.Functions.Api;
+using Serverless.Functions.Calls;
 using Serverless.Functions.Dials;
 using Serverless.Functions.Permissions;
 
@@ -19,6 +20,7 @@ internal static class OpenApiSchemas
     public const string CallingSettings = "CallingSettings";
     public const string PlayRequest = "PlayRequest";
     public const string Play = "Play";
+    public const string PhoneNumberList = "PhoneNumberList";
 
     /// <summary>The response types whose schemas are generated, and their definition names.</summary>
     public static readonly IReadOnlyDictionary<Type, string> Generated = new Dictionary<Type, string>
@@ -28,6 +30,7 @@ internal static class OpenApiSchemas
         [typeof(DialResource)] = Dial,
         [typeof(PermissionResource)] = CallPermission,
         [typeof(PlayResource)] = Play,
+        [typeof(PhoneNumberListResource)] = PhoneNumberList,
     };
 
     public static void AddTo(OpenApiDocument document)
@@ -36,7 +39,7 @@ internal static class OpenApiSchemas
             "A call to place.",
             ["to"],
             ("to", String("The WhatsApp user's phone number in E.164 (+14155550123).")),
-            ("from", String("Business phone number id to call from; the deployment's default when omitted.")),
+            ("from", PhoneNumberChoice(String("Business phone number id to call from; the deployment's default when omitted."))),
             ("callbackUrl", String("HTTPS URL that receives signed status callbacks for this call.", "uri")),
             ("bizOpaqueCallbackData", String("Opaque data (up to 512 characters) echoed in Meta's webhooks.")),
             ("audio", new OpenApiSchema { Type = JsonSchemaType.Object, Description = "What the call plays once connected (e.g. a prompt blob)." }),
@@ -75,7 +78,7 @@ internal static class OpenApiSchemas
                         ["maxAttempts"],
                         ("maxAttempts", new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Description = "Most attempts in all." }),
                         ("spacingSeconds", new OpenApiSchema { Type = JsonSchemaType.Number, Description = "Seconds between attempts." }),
-                        ("retryOn", new OpenApiSchema { Type = JsonSchemaType.Array, Description = "Outcomes that cause another attempt (e.g. rejected, noAnswer).", Items = new OpenApiSchema { Type = JsonSchemaType.String } })))),
+                        ("retryOn", new OpenApiSchema { Type = JsonSchemaType.Array, Description = "Outcomes that cause another attempt (e.g. rejected, noAnswer).", Items = Enumerated(Enum.GetValues<RetryOn>().Where(r => r != RetryOn.None).Select(WireText.Of)) })))),
             ],
         });
 
@@ -126,6 +129,20 @@ internal static class OpenApiSchemas
 
     private static OpenApiSchema String(string description, string? format = null) =>
         new() { Type = JsonSchemaType.String, Description = description, Format = format };
+
+    /// <summary>A business phone number field: its choices come from <c>GET /api/phone-numbers</c>.</summary>
+    internal static OpenApiSchema PhoneNumberChoice(OpenApiSchema schema)
+    {
+        schema.Extensions ??= new Dictionary<string, IOpenApiExtension>(StringComparer.Ordinal);
+        schema.Extensions["x-ms-dynamic-values"] = PowerPlatform.PhoneNumberChoices();
+        return schema;
+    }
+
+    internal static OpenApiSchema Enumerated(IEnumerable<string> values) => new()
+    {
+        Type = JsonSchemaType.String,
+        Enum = [.. values.Select(v => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(v))],
+    };
 
     private static OpenApiSchema StringMap(string description) => new()
     {
