@@ -26,4 +26,6 @@ public static class ProblemTypes
     public const string IdempotencyKeyReused = BaseUri + "idempotency-key-reused";
     public const string MediaNodeMismatch = BaseUri + "media-node-mismatch";
     public const string NotCallOwner = BaseUri + "not-call-owner";
+    public const string SubscriptionNotFound = BaseUri + "subscription-not-found";
+    public const string SubscriptionLimitReached = BaseUri + "subscription-limit-reached";
 }

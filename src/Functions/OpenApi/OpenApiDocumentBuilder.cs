@@ -31,7 +31,7 @@ public static class OpenApiDocumentBuilder
     public static string ConnectorJson => CachedConnectorJson.Value;
 
     /// <summary>
-    /// The connector: only the business operations (those not marked <c>x-ms-visibility: internal</c>: Meta's webhook,
+    /// The connector: only the business operations (<see cref="OpenApiOperations.NotInConnector"/>: Meta's webhook,
     /// the MediaNodes' events, this document and Admin-level operations are left out), served over https from a host
     /// set per connection.
     /// </summary>
@@ -44,8 +44,7 @@ public static class OpenApiDocumentBuilder
             var operations = item.Operations!;
             foreach (var (method, operation) in operations.ToList())
             {
-                if (operation.Extensions?.TryGetValue("x-ms-visibility", out var visibility) == true
-                    && visibility is JsonNodeExtension { Node: var node } && (string?)node == PowerPlatform.Internal)
+                if (OpenApiOperations.NotInConnector.Contains(operation.OperationId!))
                 {
                     operations.Remove(method);
                 }

@@ -147,7 +147,7 @@ internal static class OpenApiOperations
             Responses = Responses(document, ("200", "The settings.", OpenApiSchemas.CallingSettings), ("400", "Invalid request.", OpenApiSchemas.Problem)),
         }, keyed);
 
-        // Admin level: a connection's function key gets 401, so the connector leaves it out.
+        // Admin level: a connection's function key gets 401, so the connector leaves it out (NotInConnector).
         Add(document, "/settings/calling", HttpMethod.Put, Internal(new OpenApiOperation
         {
             OperationId = "PutCallingSettings",
@@ -168,8 +168,42 @@ internal static class OpenApiOperations
             Extensions = Visibility("advanced"),
         }, keyed);
 
-        // Called by Meta and by the MediaNodes, not by workflows: anonymous (signature-checked) and marked internal,
-        // which leaves them out of the Power Automate connector (OpenApiDocumentBuilder.BuildConnector).
+        Add(document, "/subscriptions", HttpMethod.Post, new OpenApiOperation
+        {
+            OperationId = Subscriptions.SubscriptionsApi.SubscribeFunctionName,
+            Summary = "When a call changes state",
+            Description = "Triggers on the chosen call status events (ringing, connected, input, ended...) of every call, or of one business number's calls. "
+                + "Each event is the status callback's body, signed with X-Callback-Signature-256. Subscribing answers 201 with Location, which unsubscribes.",
+            RequestBody = JsonBody(document, OpenApiSchemas.SubscriptionRequest, "Subscription", "Where to send which events."),
+            Responses = Responses(
+                document,
+                ("201", "Subscribed; Location is the subscription's URL (DELETE it to unsubscribe).", OpenApiSchemas.Subscription),
+                ("400", "Invalid request (an unknown event type, a number this deployment does not serve, or a URL the callback guard refuses).", OpenApiSchemas.Problem),
+                ("409", "Too many subscriptions.", OpenApiSchemas.Problem)),
+            Extensions = new Dictionary<string, IOpenApiExtension>(StringComparer.Ordinal)
+            {
+                ["x-ms-trigger"] = new JsonNodeExtension("single"),
+                ["x-ms-notification-content"] = new JsonNodeExtension(new System.Text.Json.Nodes.JsonObject
+                {
+                    ["description"] = "A call status event.",
+                    ["schema"] = new System.Text.Json.Nodes.JsonObject { ["$ref"] = "#/definitions/" + OpenApiSchemas.CallEvent },
+                }),
+            },
+        }, keyed);
+        LocationHeader(document.Paths["/subscriptions"].Operations![HttpMethod.Post].Responses!["201"], "The subscription's URL: DELETE it to unsubscribe.");
+
+        // Power Automate and Logic Apps call it through the Location above when a flow is turned off or deleted.
+        Add(document, "/subscriptions/{id}", HttpMethod.Delete, Internal(new OpenApiOperation
+        {
+            OperationId = Subscriptions.SubscriptionsApi.UnsubscribeFunctionName,
+            Summary = "Delete a call events subscription",
+            Description = "Ends a subscription: no event is sent to it afterwards.",
+            Parameters = [PathParameter("id", "Subscription ID", "Subscription id (from the Location of the subscription).")],
+            Responses = Responses(document, ("204", "Deleted.", null), ("404", "No such subscription.", OpenApiSchemas.Problem)),
+        }), keyed);
+
+        // Called by Meta and by the MediaNodes, not by workflows: anonymous (signature-checked), marked internal and
+        // left out of the Power Automate connector (NotInConnector).
         Add(document, "/webhook", HttpMethod.Get, Internal(new OpenApiOperation
         {
             OperationId = "VerifyWebhook",
@@ -202,6 +236,21 @@ internal static class OpenApiOperations
             Responses = Responses(document, ("200", "The document.", null)),
         }), keyed: null);
     }
+
+    /// <summary>
+    /// Operations the connector leaves out: what Meta and the MediaNodes call (anonymous, signature-checked), this
+    /// document itself, and Admin-level operations a connection's function key cannot call.
+    /// </summary>
+    public static readonly IReadOnlySet<string> NotInConnector = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "VerifyWebhook", "ReceiveWebhook", "MediaEvents", OpenApiFunction.FunctionName, "PutCallingSettings",
+    };
+
+    private static void LocationHeader(IOpenApiResponse response, string description) =>
+        ((OpenApiResponse)response).Headers = new Dictionary<string, IOpenApiHeader>(StringComparer.Ordinal)
+        {
+            ["Location"] = new OpenApiHeader { Description = description, Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+        };
 
     private static void Add(OpenApiDocument document, string path, HttpMethod method, OpenApiOperation operation, OpenApiSecurityRequirement[]? keyed)
     {

@@ -1,5 +1,7 @@
 using Microsoft.OpenApi;
 using Serverless.Functions.Api;
+using Serverless.Functions.Callbacks;
+using Serverless.Functions.Subscriptions;
 using Serverless.Functions.Calls;
 using Serverless.Functions.Dials;
 using Serverless.Functions.Permissions;
@@ -21,6 +23,9 @@ internal static class OpenApiSchemas
     public const string PlayRequest = "PlayRequest";
     public const string Play = "Play";
     public const string PhoneNumberList = "PhoneNumberList";
+    public const string CallEvent = "CallEvent";
+    public const string Subscription = "Subscription";
+    public const string SubscriptionRequest = "SubscriptionRequest";
 
     /// <summary>The response types whose schemas are generated, and their definition names.</summary>
     public static readonly IReadOnlyDictionary<Type, string> Generated = new Dictionary<Type, string>
@@ -31,6 +36,8 @@ internal static class OpenApiSchemas
         [typeof(PermissionResource)] = CallPermission,
         [typeof(PlayResource)] = Play,
         [typeof(PhoneNumberListResource)] = PhoneNumberList,
+        [typeof(CallbackEvent)] = CallEvent,
+        [typeof(SubscriptionResource)] = Subscription,
     };
 
     public static void AddTo(OpenApiDocument document)
@@ -106,6 +113,25 @@ internal static class OpenApiSchemas
         {
             document.AddComponent(name, DtoSchemas.For(type, document, Generated));
         }
+
+        // Power Platform's webhook trigger: the platform fills in url (x-ms-notification-url) with its own callback.
+        var notificationUrl = String("The https URL events are sent to (the flow's own callback, filled in by Power Automate and Logic Apps).", "uri");
+        notificationUrl.Extensions = new Dictionary<string, IOpenApiExtension>(StringComparer.Ordinal)
+        {
+            ["x-ms-notification-url"] = new JsonNodeExtension(System.Text.Json.Nodes.JsonValue.Create(true)),
+        };
+        var events = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Array,
+            Description = "The event types that trigger: at least one.",
+            Items = Enumerated(CallbackEventTypes.All),
+        };
+        document.AddComponent<IOpenApiSchema>(SubscriptionRequest, Object(
+            "Where to send which call status events.",
+            ["url", "events"],
+            ("url", notificationUrl),
+            ("events", events),
+            ("phoneNumberId", PhoneNumberChoice(String("Only calls of this business phone number id; every number this deployment serves when omitted.")))));
 
         document.AddComponent<IOpenApiSchema>(CallPermissionRequest, Object(
             "Optional text of the call permission request message.",

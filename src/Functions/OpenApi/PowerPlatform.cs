@@ -38,6 +38,11 @@ internal static class PowerPlatform
         ["Call.bizOpaqueCallbackData"] = Advanced,
         ["PlayRequest.bargeIn"] = Advanced,
         ["CallList.continuationToken"] = Advanced,
+        ["SubscriptionRequest.url"] = Internal,
+        ["SubscriptionRequest.events"] = Important,
+        ["SubscriptionRequest.phoneNumberId"] = Advanced,
+        ["CallEvent.eventId"] = Advanced,
+        ["CallEvent.media"] = Advanced,
     };
 
     /// <summary>Labels a parameter or body whose wording the generic rule would get wrong.</summary>

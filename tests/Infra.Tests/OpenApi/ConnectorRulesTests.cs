@@ -48,7 +48,8 @@ public sealed class ConnectorRulesTests
         foreach (var (path, method, operation) in Operations())
         {
             Assert.True(operation["security"]?.AsArray().Count > 0, $"{method} {path} takes no key");
-            Assert.NotEqual("internal", (string?)operation["x-ms-visibility"]);
+            // Internal: only the trigger's unsubscribe, which the platform calls through the subscription's Location.
+            Assert.True((string?)operation["x-ms-visibility"] != "internal" || (method == "delete" && path == "/subscriptions/{id}"), $"{method} {path} is internal");
             Assert.False(string.IsNullOrWhiteSpace((string?)operation["summary"]), $"{method} {path} has no summary");
             Assert.False(string.IsNullOrWhiteSpace((string?)operation["description"]), $"{method} {path} has no description");
         }
@@ -155,8 +156,10 @@ public sealed class ConnectorRulesTests
         var fields = new List<JsonNode>();
         fields.AddRange(Operations().SelectMany(o => o.Operation["parameters"]?.AsArray() ?? []).Where(p => (string?)p!["name"] == "phoneNumberId")!);
         fields.Add(Definition["definitions"]!["DialRequest"]!["properties"]!["from"]!);
-        fields.AddRange(All(Definition["definitions"]!).SelectMany(d => d["properties"]?.AsObject() ?? []).Where(p => p.Key == "phoneNumberId").Select(p => p.Value!));
-        Assert.True(fields.Count >= 4, $"only {fields.Count} phone number fields");
+        // Inputs only: the request definitions.
+        fields.AddRange(Definition["definitions"]!.AsObject().Where(d => d.Key.EndsWith("Request", StringComparison.Ordinal))
+            .SelectMany(d => All(d.Value!)).SelectMany(d => d["properties"]?.AsObject() ?? []).Where(p => p.Key == "phoneNumberId").Select(p => p.Value!));
+        Assert.True(fields.Count >= 5, $"only {fields.Count} phone number fields");
 
         var list = Assert.Single(Operations(), o => (string?)o.Operation["operationId"] == "ListPhoneNumbers");
         Assert.Equal(("/phone-numbers", "get"), (list.Path, list.Method));
@@ -173,6 +176,40 @@ public sealed class ConnectorRulesTests
     }
 
     /// <summary>Every object in <paramref name="node"/>, itself included.</summary>
+    [Fact]
+    public void CallEventsTrigger_FollowsThePlatformsWebhookPattern()
+    {
+        var trigger = Assert.Single(Operations(), o => o.Operation["x-ms-trigger"] is not null);
+        Assert.Equal(("/subscriptions", "post", "single"), (trigger.Path, trigger.Method, (string?)trigger.Operation["x-ms-trigger"]));
+        Assert.Equal("When a call changes state", (string?)trigger.Operation["summary"]);
+
+        // The platform fills in its callback URL: one required body member, marked and hidden from makers.
+        var body = Assert.Single(trigger.Operation["parameters"]!.AsArray(), p => (string?)p!["in"] == "body")!;
+        var request = Resolve(body["schema"]!);
+        var url = Assert.Single(request["properties"]!.AsObject(), p => p.Value!["x-ms-notification-url"] is not null);
+        Assert.True((bool)url.Value!["x-ms-notification-url"]!);
+        Assert.Equal("internal", (string?)url.Value["x-ms-visibility"]);
+        Assert.Contains(url.Key, request["required"]!.AsArray().Select(r => (string?)r));
+
+        // Every status callback event can trigger a flow.
+        var events = request["properties"]!["events"]!["items"]!["enum"]!.AsArray().Select(e => (string)e!);
+        Assert.Equal(Serverless.Functions.Callbacks.CallbackEventTypes.All, events);
+
+        // 201 with Location (what the platform DELETEs to unsubscribe), and that DELETE is an operation.
+        Assert.NotNull(trigger.Operation["responses"]!["201"]!["headers"]!["Location"]);
+        Assert.Single(Operations(), o => o.Path == "/subscriptions/{id}" && o.Method == "delete");
+
+        // The trigger's outputs are the callback's body.
+        var content = Resolve(trigger.Operation["x-ms-notification-content"]!["schema"]!);
+        foreach (var member in new[] { "eventId", "callId", "type", "occurredAt", "state", "outcome", "input", "inputs", "recording" })
+        {
+            Assert.NotNull(content["properties"]![member]);
+        }
+    }
+
+    private static JsonNode Resolve(JsonNode schema) =>
+        schema["$ref"] is { } reference ? Definition["definitions"]![((string)reference!)["#/definitions/".Length..]]! : schema;
+
     private static IEnumerable<JsonObject> All(JsonNode node)
     {
         if (node is JsonObject self)
