@@ -21,6 +21,12 @@ internal static class OpenApiOperations
             Parameters =
             [
                 IdempotencyKey("Retries with the same key return the same call."),
+                Advanced(QueryParameter(
+                    "wait",
+                    "Wait for the result",
+                    "true: the 202's Location is the call's result URL, which answers 202 with Retry-After until the call ended, then 200 with the final call "
+                        + "(Logic Apps and Power Automate poll it: the action completes when the call is over). Prefer: respond-async does the same.",
+                    new OpenApiSchema { Type = JsonSchemaType.Boolean })),
             ],
             RequestBody = JsonBody(document, OpenApiSchemas.DialRequest, "Call", "The call to place."),
             Responses = Responses(
@@ -33,6 +39,23 @@ internal static class OpenApiOperations
                 ("502", "Meta refused the permission lookup or could not be reached.", OpenApiSchemas.Problem),
                 ("503", "No MediaNode available, or permission lookups are rate limited; retry later.", OpenApiSchemas.Problem)),
         }, keyed);
+
+        PollingHeaders(document.Paths["/calls"].Operations![HttpMethod.Post].Responses!["202"], "The call (GET /api/calls/{id}); with wait=true its result URL (GET /api/calls/{id}/result).");
+
+        Add(document, "/calls/{id}/result", HttpMethod.Get, new OpenApiOperation
+        {
+            OperationId = "GetCallResult",
+            Summary = "Get a call's result",
+            Description = "The result URL of a call placed with wait=true: 202 with Location and Retry-After while the call goes on, 200 with the final call "
+                + "(outcome, inputs, recording, media, lastError) once it ended and its results are in.",
+            Parameters = [callId],
+            Responses = Responses(
+                document,
+                ("200", "The call is over: its final state and results.", OpenApiSchemas.Call),
+                ("202", "The call goes on: poll Location again after Retry-After seconds.", OpenApiSchemas.Call),
+                ("404", "No such call.", OpenApiSchemas.Problem)),
+        }, keyed);
+        PollingHeaders(document.Paths["/calls/{id}/result"].Operations![HttpMethod.Get].Responses!["202"], "This result URL: poll it again.");
 
         Add(document, "/calls", HttpMethod.Get, new OpenApiOperation
         {
@@ -245,6 +268,13 @@ internal static class OpenApiOperations
     {
         "VerifyWebhook", "ReceiveWebhook", "MediaEvents", OpenApiFunction.FunctionName, "PutCallingSettings",
     };
+
+    private static void PollingHeaders(IOpenApiResponse response, string location) =>
+        ((OpenApiResponse)response).Headers = new Dictionary<string, IOpenApiHeader>(StringComparer.Ordinal)
+        {
+            ["Location"] = new OpenApiHeader { Description = location, Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+            ["Retry-After"] = new OpenApiHeader { Description = "Seconds to wait before polling (with wait=true).", Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32" } },
+        };
 
     private static void LocationHeader(IOpenApiResponse response, string description) =>
         ((OpenApiResponse)response).Headers = new Dictionary<string, IOpenApiHeader>(StringComparer.Ordinal)
