@@ -177,6 +177,40 @@ public sealed class ConnectorRulesTests
 
     /// <summary>Every object in <paramref name="node"/>, itself included.</summary>
     [Fact]
+    public void Wording_FollowsTheCertificationStyle()
+    {
+        // Title up to 30 characters; description 30-500; operation summaries up to 80 characters without a final
+        // period; descriptions are sentences; x-ms-summary labels are short and unpunctuated.
+        var title = (string)Definition["info"]!["title"]!;
+        Assert.InRange(title.Length, 1, 30);
+        Assert.InRange(((string)Definition["info"]!["description"]!).Length, 30, 500);
+        var wrong = new List<string>();
+        foreach (var (path, method, operation) in Operations())
+        {
+            var summary = (string)operation["summary"]!;
+            if (summary.Length > 80 || summary.EndsWith('.'))
+            {
+                wrong.Add($"{method} {path}: summary '{summary}'");
+            }
+
+            if (!((string)operation["description"]!).TrimEnd().EndsWith('.'))
+            {
+                wrong.Add($"{method} {path}: description is not a sentence");
+            }
+        }
+
+        foreach (var node in All(Definition))
+        {
+            if ((string?)node["x-ms-summary"] is { } label && (label.Length > 80 || label.EndsWith('.')))
+            {
+                wrong.Add($"x-ms-summary '{label}'");
+            }
+        }
+
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+    }
+
+    [Fact]
     public void CallEventsTrigger_FollowsThePlatformsWebhookPattern()
     {
         var trigger = Assert.Single(Operations(), o => o.Operation["x-ms-trigger"] is not null);
