@@ -84,6 +84,14 @@ param functionsInstanceMemoryMB int = 2048
 @description('Days recordings are kept before the lifecycle policy deletes them.')
 param recordingsRetentionDays int = 30
 
+@minValue(7)
+@maxValue(90)
+@description('Days a deleted Key Vault (or secret) stays recoverable.')
+param keyVaultSoftDeleteRetentionDays int = 90
+
+@description('Key Vault purge protection: a deleted vault or secret cannot be purged before its retention ends. Cannot be turned off once on; set false only for throw-away environments.')
+param keyVaultPurgeProtection bool = true
+
 var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
 var tags = { 'azd-env-name': environmentName }
 var newCallsQueue = 'commands-new'
@@ -155,6 +163,8 @@ module keyVault 'modules/keyvault.bicep' = {
     location: location
     tags: tags
     name: 'kv-${resourceToken}'
+    softDeleteRetentionInDays: keyVaultSoftDeleteRetentionDays
+    enablePurgeProtection: keyVaultPurgeProtection
     graphAccessToken: graphAccessToken
     metaAppSecret: metaAppSecret
     metaVerifyToken: metaVerifyToken

@@ -109,6 +109,49 @@ public sealed class ArmTemplateTests
     }
 
     [Fact]
+    public void ServiceBus_CommandQueuesDetectDuplicates()
+    {
+        // Command message ids are deterministic, so Service Bus can drop a command sent twice.
+        var serviceBus = ArmTemplate.Main.Module("serviceBus");
+        var properties = serviceBus.Variables["queueProperties"]!;
+        Assert.True((bool)properties["requiresDuplicateDetection"]!);
+        Assert.InRange(System.Xml.XmlConvert.ToTimeSpan((string)properties["duplicateDetectionHistoryTimeWindow"]!), TimeSpan.FromMinutes(1), TimeSpan.FromDays(1));
+        var queues = serviceBus.ResourcesOfType("Microsoft.ServiceBus/namespaces/queues").ToList();
+        Assert.NotEmpty(queues);
+        Assert.All(queues, q => Assert.Equal("[variables('queueProperties')]", (string?)q["properties"]));
+    }
+
+    [Fact]
+    public void KeyVault_HasPurgeProtectionAndRetentionAsParameters()
+    {
+        var main = ArmTemplate.Main;
+        Assert.True((bool)main.Parameters["keyVaultPurgeProtection"]!["defaultValue"]!);
+        var retention = main.Parameters["keyVaultSoftDeleteRetentionDays"]!;
+        Assert.Equal((90, 7, 90), ((int)retention["defaultValue"]!, (int)retention["minValue"]!, (int)retention["maxValue"]!));
+        var passed = main.ModuleDeployment("keyVault")["properties"]!["parameters"]!;
+        Assert.Equal("[parameters('keyVaultPurgeProtection')]", (string?)passed["enablePurgeProtection"]!["value"]);
+        Assert.Equal("[parameters('keyVaultSoftDeleteRetentionDays')]", (string?)passed["softDeleteRetentionInDays"]!["value"]);
+
+        var vault = main.Module("keyVault").ResourcesOfType("Microsoft.KeyVault/vaults").Single()["properties"]!;
+        Assert.True((bool)vault["enableSoftDelete"]!);
+        Assert.Equal("[parameters('softDeleteRetentionInDays')]", (string?)vault["softDeleteRetentionInDays"]);
+        Assert.Equal("[if(parameters('enablePurgeProtection'), true(), null())]", (string?)vault["enablePurgeProtection"]);
+    }
+
+    [Fact]
+    public void DockerBuildContext_LeavesHostBuildOutputAndNodePackagesOut()
+    {
+        var ignored = File.ReadAllLines(RepoPaths.Of(".dockerignore")).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
+        foreach (var pattern in new[] { "**/bin/", "**/obj/", "**/node_modules/" })
+        {
+            Assert.Contains(pattern, ignored);
+        }
+
+        // Nothing the Dockerfile copies is excluded.
+        Assert.DoesNotContain(ignored, p => p.StartsWith("src", StringComparison.Ordinal) || p.StartsWith("Directory.", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Identities_HaveTheRolesTheirClientsNeed()
     {
         var assignments = ArmTemplate.Main.Module("rbac").RoleAssignments().ToList();
