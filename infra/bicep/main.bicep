@@ -121,7 +121,8 @@ module identities 'modules/identities.bicep' = {
     location: location
     tags: tags
     functionsIdentityName: 'id-func-${resourceToken}'
-    mediaNodeIdentityName: 'id-media-${resourceToken}'
+    mediaNodeIdentityPrefix: 'id-media-${resourceToken}'
+    nodeIds: nodeIds
   }
 }
 
@@ -180,7 +181,7 @@ module registry 'modules/registry.bicep' = {
     location: location
     tags: tags
     name: 'cr${resourceToken}'
-    pullPrincipalId: identities.outputs.mediaNodePrincipalId
+    pullPrincipalIds: [for (nodeId, i) in nodeIds: identities.outputs.mediaNodes[i].principalId]
   }
 }
 
@@ -193,7 +194,9 @@ module rbac 'modules/rbac.bicep' = {
     keyVaultName: keyVault.outputs.name
     appInsightsName: monitoring.outputs.appInsightsName
     functionsPrincipalId: identities.outputs.functionsPrincipalId
-    mediaNodePrincipalId: identities.outputs.mediaNodePrincipalId
+    mediaNodes: [for (nodeId, i) in nodeIds: { nodeId: nodeId, principalId: identities.outputs.mediaNodes[i].principalId }]
+    newCallsQueue: newCallsQueue
+    nodeQueuePrefix: nodeQueuePrefix
   }
 }
 
@@ -240,8 +243,8 @@ module mediaNodes 'modules/medianode.bicep' = [for (nodeId, i) in nodeIds: if (!
     nodeId: nodeId
     image: mediaNodeImage
     registryServer: registry.outputs.loginServer
-    identityId: identities.outputs.mediaNodeId
-    identityClientId: identities.outputs.mediaNodeClientId
+    identityId: identities.outputs.mediaNodes[i].id
+    identityClientId: identities.outputs.mediaNodes[i].clientId
     udpPort: mediaNodeUdpPort
     healthPort: mediaNodeHealthPort
     cpuCores: 2

@@ -156,7 +156,7 @@ public sealed class ArmTemplateTests
     {
         var assignments = ArmTemplate.Main.Module("rbac").RoleAssignments().ToList();
         var functions = "[parameters('functionsPrincipalId')]";
-        var media = "[parameters('mediaNodePrincipalId')]";
+        var media = "[parameters('mediaNodes')[copyIndex()].principalId]";
 
         // Functions: host storage by identity (blobs incl. deployment package, queues), the call/permission/callback
         // tables, sending commands, Key Vault references, App Insights with Entra auth.
@@ -171,22 +171,67 @@ public sealed class ArmTemplateTests
         Assert.Contains((functions, RoleIds.StorageBlobDataReader, "Microsoft.Storage/storageAccounts/blobServices/containers"), assignments);
         Assert.DoesNotContain(assignments, a => a.Principal == functions && a.RoleId == RoleIds.StorageBlobDataReader && a.ScopeType == "Microsoft.Storage/storageAccounts");
 
-        // MediaNode: receives its commands; prompts, recordings and heartbeats on its own account by identity.
-        Assert.Contains((media, RoleIds.ServiceBusDataReceiver, "Microsoft.ServiceBus/namespaces"), assignments);
+        // MediaNodes: receive their commands (queue scope, see MediaNodes_EachReadOnlyItsOwnQueueAndTheNewCallsQueue);
+        // prompts, recordings and heartbeats on their own account by identity.
+        Assert.Contains((media, RoleIds.ServiceBusDataReceiver, "Microsoft.ServiceBus/namespaces/queues"), assignments);
         Assert.Contains((media, RoleIds.StorageBlobDataContributor, "Microsoft.Storage/storageAccounts"), assignments);
         Assert.Contains((media, RoleIds.StorageTableDataContributor, "Microsoft.Storage/storageAccounts"), assignments);
         Assert.DoesNotContain(assignments, a => a.Principal == media && a.RoleId == RoleIds.StorageBlobDataOwner);
         Assert.DoesNotContain(assignments, a => a.Principal == media && a.RoleId == RoleIds.ServiceBusDataSender);
 
-        // The node pulls its image with its identity.
+        // Each node pulls its image with its own identity.
         var registry = ArmTemplate.Main.ModuleDeployment("registry");
-        Assert.Contains("mediaNodePrincipalId", (string)registry["properties"]!["parameters"]!["pullPrincipalId"]!["value"]!, StringComparison.Ordinal);
+        Assert.Contains("mediaNodes", registry["properties"]!["parameters"]!["pullPrincipalIds"]!.ToJsonString(), StringComparison.Ordinal);
         Assert.Contains(ArmTemplate.Main.Module("registry").RoleAssignments(), a => a.RoleId == RoleIds.AcrPull);
 
-        // The identities passed in are the two user-assigned identities.
+        // The identities passed in are the user-assigned identities.
         var rbacParameters = ArmTemplate.Main.ModuleDeployment("rbac")["properties"]!["parameters"]!;
         Assert.Contains("functionsPrincipalId", (string)rbacParameters["functionsPrincipalId"]!["value"]!, StringComparison.Ordinal);
-        Assert.Contains("mediaNodePrincipalId", (string)rbacParameters["mediaNodePrincipalId"]!["value"]!, StringComparison.Ordinal);
+        Assert.Contains("mediaNodes", rbacParameters["mediaNodes"]!.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MediaNodes_EachHaveTheirOwnIdentity()
+    {
+        var identities = ArmTemplate.Main.Module("identities").ResourcesOfType("Microsoft.ManagedIdentity/userAssignedIdentities").ToList();
+        var perNode = Assert.Single(identities, i => i["copy"] is not null);
+        Assert.Equal("[length(parameters('nodeIds'))]", (string?)perNode["copy"]!["count"]);
+        Assert.Contains("parameters('nodeIds')[copyIndex()]", (string)perNode["name"]!, StringComparison.Ordinal);
+        Assert.Equal("[variables('nodeIds')]", (string?)ArmTemplate.Main.ModuleDeployment("identities")["properties"]!["parameters"]!["nodeIds"]!["value"]);
+
+        // Node i runs as identity i.
+        var node = ArmTemplate.Main.ModuleDeployment("mediaNode");
+        var parameters = node["properties"]!["parameters"]!;
+        Assert.Contains("outputs.mediaNodes.value[copyIndex()].id", (string)parameters["identityId"]!["value"]!, StringComparison.Ordinal);
+        Assert.Contains("outputs.mediaNodes.value[copyIndex()].clientId", (string)parameters["identityClientId"]!["value"]!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MediaNodes_EachReadOnlyItsOwnQueueAndTheNewCallsQueue()
+    {
+        var rbac = ArmTemplate.Main.Module("rbac");
+        var serviceBusAssignments = rbac.ResourcesOfType("Microsoft.Authorization/roleAssignments")
+            .Where(a => ((string)a["properties"]!["roleDefinitionId"]!).Contains(RoleIds.ServiceBusDataReceiver, StringComparison.Ordinal)
+                || ((string)a["properties"]!["roleDefinitionId"]!).Contains("serviceBusDataReceiver", StringComparison.Ordinal))
+            .ToList();
+        Assert.Equal(2, serviceBusAssignments.Count);
+        foreach (var assignment in serviceBusAssignments)
+        {
+            // One assignment per node (a copy loop over the nodes), scoped to one queue, never the namespace.
+            Assert.Equal("[length(parameters('mediaNodes'))]", (string?)assignment["copy"]!["count"]);
+            Assert.Equal("[parameters('mediaNodes')[copyIndex()].principalId]", (string?)assignment["properties"]!["principalId"]);
+            Assert.StartsWith("[resourceId('Microsoft.ServiceBus/namespaces/queues'", (string)assignment["scope"]!, StringComparison.Ordinal);
+        }
+
+        var scopes = serviceBusAssignments.Select(a => (string)a["scope"]!).ToList();
+        Assert.Contains(scopes, s => s.Contains("parameters('newCallsQueue')", StringComparison.Ordinal));
+        Assert.Contains(scopes, s => s.Contains("format('{0}{1}', parameters('nodeQueuePrefix'), parameters('mediaNodes')[copyIndex()].nodeId)", StringComparison.Ordinal));
+
+        // Nothing of a node's is granted at namespace scope.
+        Assert.DoesNotContain(rbac.RoleAssignments(), a => a.Principal.Contains("mediaNodes", StringComparison.Ordinal) && a.ScopeType == "Microsoft.ServiceBus/namespaces");
+        var passed = ArmTemplate.Main.ModuleDeployment("rbac")["properties"]!["parameters"]!;
+        Assert.Equal("[variables('newCallsQueue')]", (string?)passed["newCallsQueue"]!["value"]);
+        Assert.Equal("[variables('nodeQueuePrefix')]", (string?)passed["nodeQueuePrefix"]!["value"]);
     }
 
     [Fact]
