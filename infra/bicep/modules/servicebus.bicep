@@ -20,11 +20,16 @@ resource namespace 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {
   }
 }
 
+// Duplicate detection: command message ids are deterministic (Shared/Transport), so a command sent twice (a retried
+// send, a redelivered webhook) is dropped by Service Bus within the window. It can only be set when a queue is
+// created: an existing deployment's queues must be deleted and re-provisioned to get it.
 var queueProperties = {
   lockDuration: 'PT30S'
   maxDeliveryCount: 10
   deadLetteringOnMessageExpiration: true
   defaultMessageTimeToLive: 'PT1H'
+  requiresDuplicateDetection: true
+  duplicateDetectionHistoryTimeWindow: 'PT10M'
 }
 
 resource newCalls 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' = {

@@ -65,6 +65,7 @@ public static class ServerlessCallingServiceCollectionExtensions
         services.AddDialScheduling(configuration);
         services.AddRecordingLinks(configuration);
         services.TryAddSingleton<BusinessHoursGate>();
+        services.TryAddSingleton(sp => new Subscriptions.SubscriptionStore(sp.GetRequiredService<Azure.Data.Tables.TableServiceClient>(), sp.GetRequiredService<IOptions<Callbacks.CallbackOptions>>()));
         services.TryAddSingleton<StatusCallbacks>();
 
         services.TryAddSingleton(TimeProvider.System);
