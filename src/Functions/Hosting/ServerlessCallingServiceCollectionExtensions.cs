@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Serverless.Functions.Analytics;
 using Serverless.Functions.Callbacks;
 using Serverless.Functions.Api;
 using Serverless.Functions.Calls;
@@ -63,6 +64,7 @@ public static class ServerlessCallingServiceCollectionExtensions
         services.AddCallbackDispatch(configuration);
         services.AddDialScheduling(configuration);
         services.AddRecordingLinks(configuration);
+        services.AddCallAnalytics(configuration);
         services.TryAddSingleton<BusinessHoursGate>();
         services.TryAddSingleton<StatusCallbacks>();
 

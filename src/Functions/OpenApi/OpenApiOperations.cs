@@ -157,6 +157,22 @@ internal static class OpenApiOperations
             Responses = Responses(document, ("200", "Updated.", OpenApiSchemas.CallingSettings), ("400", "Invalid settings.", OpenApiSchemas.Problem), ("401", "Not the master key.", null)),
         }, keyed);
 
+        Add(document, "/analytics/calls", HttpMethod.Get, new OpenApiOperation
+        {
+            OperationId = "GetCallAnalytics",
+            Summary = "Get call analytics",
+            Description = "Outcome counts, answer and success rates, duration and setup-time percentiles, audio quality and top failure reasons "
+                + "of the calls created in [from, to), grouped by day, hour, phone number, direction or outcome. Answered from hourly/daily/monthly rollups "
+                + "updated when each call ends; percentiles are within percentileRelativeError.",
+            Parameters =
+            [
+                QueryParameter("from", "Start (inclusive): an ISO 8601 time at a whole UTC hour.", JsonSchemaType.String),
+                QueryParameter("to", "End (exclusive): an ISO 8601 time at a whole UTC hour, at most 400 days after from.", JsonSchemaType.String),
+                QueryParameter("groupBy", "day (default), hour (ranges up to 31 days), phoneNumber, direction or outcome.", JsonSchemaType.String),
+            ],
+            Responses = Responses(document, ("200", "The analytics.", OpenApiSchemas.CallAnalytics), ("400", "Invalid query (missing or unaligned from/to, unknown groupBy, groupBy=agent, range too long).", OpenApiSchemas.Problem)),
+        }, keyed);
+
         // Called by Meta and by the MediaNodes, not by workflows: anonymous (signature-checked) and marked internal
         // so Power Automate does not offer them as actions.
         Add(document, "/webhook", HttpMethod.Get, Internal(new OpenApiOperation

@@ -19,6 +19,9 @@ internal static class OpenApiSchemas
     public const string CallingSettings = "CallingSettings";
     public const string PlayRequest = "PlayRequest";
     public const string Play = "Play";
+    public const string CallAnalytics = "CallAnalytics";
+    public const string CallStatsGroup = "CallStatsGroup";
+    public const string Distribution = "Distribution";
 
     /// <summary>The response types whose schemas are generated, and their definition names.</summary>
     public static readonly IReadOnlyDictionary<Type, string> Generated = new Dictionary<Type, string>
@@ -28,6 +31,9 @@ internal static class OpenApiSchemas
         [typeof(DialResource)] = Dial,
         [typeof(PermissionResource)] = CallPermission,
         [typeof(PlayResource)] = Play,
+        [typeof(Analytics.CallAnalyticsResource)] = CallAnalytics,
+        [typeof(Analytics.CallStatsGroup)] = CallStatsGroup,
+        [typeof(Analytics.Distribution)] = Distribution,
     };
 
     public static void AddTo(OpenApiDocument document)
