@@ -74,6 +74,7 @@ var baseSettings = {
   Permissions__TablePrefix: 'Perm'
   Callbacks__TablePrefix: 'Cb'
   Dials__TablePrefix: 'Dial'
+  Analytics__TablePrefix: 'Analytics'
   // Callback URLs must be public HTTPS in Azure (SSRF guard).
   Callbacks__AllowLoopback: 'false'
   Calls__AnswerWindow: '00:00:45'

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Serverless.Functions.Analytics;
 using Serverless.Functions.Callbacks;
 using Serverless.Functions.Api;
 using Serverless.Functions.Calls;
@@ -64,6 +65,7 @@ public static class ServerlessCallingServiceCollectionExtensions
         services.AddCallbackDispatch(configuration);
         services.AddDialScheduling(configuration);
         services.AddRecordingLinks(configuration);
+        services.AddCallAnalytics(configuration);
         services.TryAddSingleton<BusinessHoursGate>();
         services.TryAddSingleton(sp => new Subscriptions.SubscriptionStore(sp.GetRequiredService<Azure.Data.Tables.TableServiceClient>(), sp.GetRequiredService<IOptions<Callbacks.CallbackOptions>>()));
         services.TryAddSingleton<StatusCallbacks>();

@@ -242,6 +242,22 @@ internal static class OpenApiOperations
             Responses = Responses(document, ("204", "Deleted.", null), ("404", "No such subscription.", OpenApiSchemas.Problem)),
         }), keyed);
 
+        Add(document, "/analytics/calls", HttpMethod.Get, new OpenApiOperation
+        {
+            OperationId = "GetCallAnalytics",
+            Summary = "Get call analytics",
+            Description = "Outcome counts, answer and success rates, duration and setup-time percentiles, audio quality and top failure reasons "
+                + "of the calls created in [from, to), grouped by day, hour, phone number, direction or outcome. Answered from hourly/daily/monthly rollups "
+                + "updated when each call ends; percentiles are within percentileRelativeError.",
+            Parameters =
+            [
+                QueryParameter("from", "From", "Start (inclusive): an ISO 8601 time at a whole UTC hour.", new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" }),
+                QueryParameter("to", "To", "End (exclusive): an ISO 8601 time at a whole UTC hour, at most 400 days after from.", new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" }),
+                QueryParameter("groupBy", "Group by", "day (default), hour (ranges up to 31 days), phoneNumber, direction or outcome.", OpenApiSchemas.Enumerated(["day", "hour", "phoneNumber", "direction", "outcome"])),
+            ],
+            Responses = Responses(document, ("200", "The analytics.", OpenApiSchemas.CallAnalytics), ("400", "Invalid query (missing or unaligned from/to, unknown groupBy, groupBy=agent, range too long).", OpenApiSchemas.Problem)),
+        }, keyed);
+
         // Called by Meta and by the MediaNodes, not by workflows: anonymous (signature-checked), marked internal and
         // left out of the Power Automate connector (NotInConnector).
         Add(document, "/webhook", HttpMethod.Get, Internal(new OpenApiOperation

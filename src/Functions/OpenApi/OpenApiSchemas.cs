@@ -28,6 +28,9 @@ internal static class OpenApiSchemas
     public const string CallEvent = "CallEvent";
     public const string Subscription = "Subscription";
     public const string SubscriptionRequest = "SubscriptionRequest";
+    public const string CallAnalytics = "CallAnalytics";
+    public const string CallStatsGroup = "CallStatsGroup";
+    public const string Distribution = "Distribution";
 
     /// <summary>The response types whose schemas are generated, and their definition names.</summary>
     public static readonly IReadOnlyDictionary<Type, string> Generated = new Dictionary<Type, string>
@@ -41,6 +44,9 @@ internal static class OpenApiSchemas
         [typeof(PhoneNumberListResource)] = PhoneNumberList,
         [typeof(CallbackEvent)] = CallEvent,
         [typeof(SubscriptionResource)] = Subscription,
+        [typeof(Analytics.CallAnalyticsResource)] = CallAnalytics,
+        [typeof(Analytics.CallStatsGroup)] = CallStatsGroup,
+        [typeof(Analytics.Distribution)] = Distribution,
     };
 
     public static void AddTo(OpenApiDocument document)

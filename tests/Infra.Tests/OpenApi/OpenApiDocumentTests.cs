@@ -119,7 +119,7 @@ public sealed class OpenApiDocumentTests
         }
 
         var left = servedOperations.Keys.Except(connectorOperations.Select(o => o.Id)).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(["GetOpenApiDocument", "MediaEvents", "PutCallingSettings", "ReceiveWebhook", "VerifyWebhook"], left);
+        Assert.Equal(["EraseUser", "GetOpenApiDocument", "MediaEvents", "PutCallingSettings", "ReceiveWebhook", "VerifyWebhook"], left);
         Assert.True(JsonNode.DeepEquals(served["definitions"], connector["definitions"]));
         Assert.Equal(OpenApiDocumentBuilder.ConnectorPlaceholderHost, (string?)connector["host"]);
         Assert.Equal("/api", (string?)connector["basePath"]);
