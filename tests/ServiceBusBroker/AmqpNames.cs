@@ -25,5 +25,8 @@ internal static class AmqpNames
     public static readonly Symbol NotFoundCondition = "com.microsoft:entity-not-found";
 
     public const string DeadLetterReason = "DeadLetterReason";
+
+    /// <summary>Symbols compare by reference; conditions must compare by name.</summary>
+    public static bool Is(Symbol? condition, Symbol expected) => string.Equals((string?)condition, (string)expected, StringComparison.Ordinal);
     public const string DeadLetterErrorDescription = "DeadLetterErrorDescription";
 }

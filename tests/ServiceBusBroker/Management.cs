@@ -112,9 +112,9 @@ public sealed partial class ServiceBusTestBroker
                 };
                 foreach (var token in (Guid[])Get(body, "lock-tokens")!)
                 {
-                    if (Settle(queue, token, state) is Rejected { Error: { } error } && error.Condition != AmqpNames.DeadLetterCondition)
+                    if (Settle(queue, token, state) is Rejected { Error: { } error } && !AmqpNames.Is(error.Condition, AmqpNames.DeadLetterCondition))
                     {
-                        return Status(error.Condition == AmqpNames.LockLostCondition ? 410 : 501, error.Description);
+                        return Status(AmqpNames.Is(error.Condition, AmqpNames.LockLostCondition) ? 410 : 501, error.Description);
                     }
                 }
 

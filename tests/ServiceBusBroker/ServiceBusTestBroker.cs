@@ -151,7 +151,7 @@ public sealed partial class ServiceBusTestBroker : IAsyncDisposable
         var link = context.Link;
         var attach = context.Attach;
         // Link.Role is ours: true = we receive (the client sends), false = we send.
-        var address = link.Role ? (attach.Target as Target)?.Address : (attach.Source as Source)?.Address;
+        var address = EntityPath(link.Role ? (attach.Target as Target)?.Address : (attach.Source as Source)?.Address);
         if (string.IsNullOrEmpty(address))
         {
             context.Complete(new Error(ErrorCode.InvalidField) { Description = "The link has no address." });
@@ -213,6 +213,22 @@ public sealed partial class ServiceBusTestBroker : IAsyncDisposable
         var receiver = new OutgoingEndpoint(this, entity, link);
         entity.Receivers.Add(receiver);
         context.Complete(receiver, 0);
+    }
+
+    /// <summary>The client addresses entities as "/queue" (or a full URI); the entity path is the part after the host.</summary>
+    private static string? EntityPath(string? address)
+    {
+        if (address is null)
+        {
+            return null;
+        }
+
+        if (Uri.TryCreate(address, UriKind.Absolute, out var uri) && uri.Scheme is "amqp" or "amqps" or "sb")
+        {
+            address = Uri.UnescapeDataString(uri.AbsolutePath);
+        }
+
+        return address.TrimStart('/');
     }
 
     private BrokerQueue? ResolveQueue(string name) => GetOrCreateQueue(name, _options.DefaultQueue, _options.AutoCreateQueues);
@@ -478,12 +494,13 @@ public sealed partial class ServiceBusTestBroker : IAsyncDisposable
             case Accepted:
                 queue.Messages.Remove(message);
                 break;
-            case Rejected { Error: { } error } when error.Condition == AmqpNames.DeadLetterCondition:
+            case Rejected { Error: { } error } when AmqpNames.Is(error.Condition, AmqpNames.DeadLetterCondition):
                 queue.Messages.Remove(message);
                 MoveToDeadLetter(queue, queue.DeadLetter ?? queue, message,
                     error.Info?[(Symbol)AmqpNames.DeadLetterReason] as string ?? "DeadLetteredByReceiver",
                     error.Info?[(Symbol)AmqpNames.DeadLetterErrorDescription] as string);
-                break;
+                // The client reads any rejected confirmation as a failure: the dead-lettering itself succeeded.
+                return new Accepted();
             case Modified { UndeliverableHere: true }:
                 return new Rejected { Error = new Error(ErrorCode.NotImplemented) { Description = "Defer is not supported by the test broker." } };
             case Modified or Rejected:
