@@ -40,16 +40,29 @@ internal sealed class OutgoingEndpoint : LinkEndpoint
 
     public ListenerLink Link { get; }
 
-    /// <summary>Messages the client has asked for and not yet been sent (mirrors the link's credit).</summary>
-    public int Credit { get; set; }
+    /// <summary>
+    /// Messages the client has asked for and not yet been sent: the link's own count, which it keeps from the flow
+    /// frames and lowers on every send. (Its flow callbacks are no substitute: they also fire without a new grant, and
+    /// the client closes the link on a transfer beyond its credit.) The library does not expose it, hence reflection.
+    /// </summary>
+    public int Credit => (int)(uint)CreditField.GetValue(Link)!;
+
+    private static readonly System.Reflection.FieldInfo CreditField =
+        typeof(ListenerLink).GetField("credit", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)
+        ?? throw new InvalidOperationException("AMQPNetLite's ListenerLink has no credit field; check the package version.");
+
+    /// <summary>The client asked to be told when no more messages are available for its credit.</summary>
+    public bool DrainRequested { get; set; }
 
     public override void OnFlow(FlowContext flowContext)
     {
         var delta = flowContext.Messages;
+        // Read now: the flag belongs to this flow, and a later event must not answer a drain it did not ask for.
+        var drain = flowContext.Link.IsDraining;
         broker.Post(() =>
         {
-            // As the link itself counts: a flow that does not raise the limit leaves no credit.
-            Credit = delta <= 0 ? 0 : Credit + delta;
+            DrainRequested |= drain;
+            ServiceBusTestBroker.Trace($"flow {Queue.Name} delta={delta} drain={drain} credit={Credit}");
         });
     }
 

@@ -94,6 +94,25 @@ public sealed partial class ServiceBusTestBroker : IAsyncDisposable
 
     internal void Post(Action action) => _work.Writer.TryWrite(action);
 
+    /// <summary>
+    /// SERVICEBUS_TEST_BROKER_TRACE=file appends every flow, delivery and settlement to that file (for chasing what
+    /// the client does; the test host swallows console output).
+    /// </summary>
+    private static readonly string? TraceFile = Environment.GetEnvironmentVariable("SERVICEBUS_TEST_BROKER_TRACE");
+
+    private static readonly Lock TraceLock = new();
+
+    internal static void Trace(string what)
+    {
+        if (TraceFile is { Length: > 0 } file)
+        {
+            lock (TraceLock)
+            {
+                File.AppendAllText(file, $"[broker {DateTime.UtcNow:HH:mm:ss.fff}] {what}{Environment.NewLine}");
+            }
+        }
+    }
+
     private Task<T> InvokeAsync<T>(Func<T> func)
     {
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -418,9 +437,10 @@ public sealed partial class ServiceBusTestBroker : IAsyncDisposable
                 Deliver(receiver, next, now);
             }
 
-            if (receiver.Link.IsDraining)
+            if (receiver.DrainRequested)
             {
-                receiver.Credit = 0;
+                // Nothing more to give for the remaining credit: hand it back (the client waits for this answer).
+                receiver.DrainRequested = false;
                 receiver.Link.CompleteDrain();
             }
         }
@@ -445,7 +465,7 @@ public sealed partial class ServiceBusTestBroker : IAsyncDisposable
             message.ApplicationProperties[AmqpNames.DeadLetterErrorDescription] = stored.DeadLetterDescription;
         }
 
-        receiver.Credit--;
+        Trace($"deliver {receiver.Queue.Name} seq={stored.SequenceNumber} count={stored.FailedDeliveries} credit-left={receiver.Credit}");
         if (receiver.Link.SettleOnSend)
         {
             // Receive-and-delete: the message is gone once sent.
@@ -471,6 +491,7 @@ public sealed partial class ServiceBusTestBroker : IAsyncDisposable
         }
 
         var outcome = Settle(receiver.Queue, LockTokenOf(context.Message), state);
+        Trace($"settle {receiver.Queue.Name} {state} settled={context.Settled} -> {outcome}");
         if (!context.Settled)
         {
             receiver.Link.DisposeMessage(context.Message, outcome, true);

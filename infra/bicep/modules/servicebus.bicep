@@ -20,12 +20,9 @@ resource namespace 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {
   }
 }
 
-var queueProperties = {
-  lockDuration: 'PT30S'
-  maxDeliveryCount: 10
-  deadLetteringOnMessageExpiration: true
-  defaultMessageTimeToLive: 'PT1H'
-}
+// One file for these settings: the Service Bus test broker (tests/ServiceBusBroker) runs the tests with them too.
+// maxDeliveryCount must stay above Transport:MaxAttempts so our own dead-letter reason comes first.
+var queueProperties = loadJsonContent('servicebus-queue.json')
 
 resource newCalls 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' = {
   parent: namespace
