@@ -19,6 +19,7 @@ public sealed partial class ServiceBusTestBroker
         }
 
         var operation = request.ApplicationProperties?["operation"] as string;
+        Trace($"request {queue?.Name ?? AmqpNames.Cbs} {operation}");
         Message response;
         try
         {

@@ -79,6 +79,14 @@ public sealed partial class ServiceBusTestBroker : IAsyncDisposable
     public Task<int> MessageCountAsync(string queue) =>
         InvokeAsync(() => _queues.TryGetValue(queue, out var q) ? q.Messages.Count : 0);
 
+    /// <summary>When the currently held locks on the queue's messages expire (one entry per locked message).</summary>
+    public Task<IReadOnlyList<DateTimeOffset>> LockedUntilAsync(string queue) =>
+        InvokeAsync<IReadOnlyList<DateTimeOffset>>(() =>
+        {
+            var now = _time.GetUtcNow();
+            return _queues.TryGetValue(queue, out var q) ? [.. q.Messages.Where(m => m.IsLocked(now)).Select(m => m.LockedUntil)] : [];
+        });
+
     /// <summary>Messages in the queue's dead-letter sub-queue.</summary>
     public Task<int> DeadLetterCountAsync(string queue) =>
         InvokeAsync(() => _queues.TryGetValue(queue, out var q) && q.DeadLetter is { } dlq ? dlq.Messages.Count : 0);
