@@ -4,7 +4,8 @@ namespace Serverless.Shared.Transport.ServiceBus;
 
 /// <summary>
 /// <see cref="ICommandReceiver"/> over Azure Service Bus: peek-lock receivers on the node's own queue and on the
-/// shared new-calls queue (competing consumers), each message settled by the shared <see cref="CommandProcessor"/>.
+/// shared new-calls queue (competing consumers), each message settled by the shared <see cref="CommandProcessor"/>,
+/// its lock renewed while it waits or runs (<see cref="LockRenewal"/>).
 /// </summary>
 public sealed class ServiceBusCommandReceiver : ICommandReceiver, IAsyncDisposable
 {
@@ -43,9 +44,11 @@ public sealed class ServiceBusCommandReceiver : ICommandReceiver, IAsyncDisposab
         foreach (var (receiver, requeue) in _queues)
         {
             var messages = await receiver.ReceiveMessagesAsync(_options.BatchSize, _options.PollInterval, cancellationToken);
+            // The batch is handled one message at a time: keep every lock alive until its message is settled.
+            await using var locks = new LockRenewal(receiver, messages, _time, _processors.Logger);
             foreach (var message in messages)
             {
-                await processor.TryProcessAsync(new ServiceBusDelivery(receiver, requeue, message, _time), cancellationToken);
+                await processor.TryProcessAsync(new ServiceBusDelivery(receiver, requeue, message, _time, locks), cancellationToken);
             }
 
             count += messages.Count;
