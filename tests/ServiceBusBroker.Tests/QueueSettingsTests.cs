@@ -11,7 +11,7 @@ public sealed class QueueSettingsTests
         Assert.Equal(10, deployed.MaxDeliveryCount);
         Assert.Equal(TimeSpan.FromHours(1), deployed.DefaultMessageTimeToLive);
         Assert.True(deployed.DeadLetteringOnMessageExpiration);
-        Assert.Null(deployed.DuplicateDetectionHistoryTimeWindow);
+        Assert.Equal(TimeSpan.FromMinutes(10), deployed.DuplicateDetectionHistoryTimeWindow);
     }
 
     [Fact]

@@ -114,6 +114,13 @@ public sealed class ArmTemplateTests
         // Command message ids are deterministic, so Service Bus can drop a command sent twice.
         var serviceBus = ArmTemplate.Main.Module("serviceBus");
         var properties = serviceBus.Variables["queueProperties"]!;
+        if (properties is System.Text.Json.Nodes.JsonValue reference)
+        {
+            // loadJsonContent('servicebus-queue.json') compiles to a variable of its own that this one names.
+            var name = System.Text.RegularExpressions.Regex.Match((string)reference!, @"^\[variables\('([^']+)'\)\]$").Groups[1].Value;
+            properties = serviceBus.Variables[name]!;
+        }
+
         Assert.True((bool)properties["requiresDuplicateDetection"]!);
         Assert.InRange(System.Xml.XmlConvert.ToTimeSpan((string)properties["duplicateDetectionHistoryTimeWindow"]!), TimeSpan.FromMinutes(1), TimeSpan.FromDays(1));
         var queues = serviceBus.ResourcesOfType("Microsoft.ServiceBus/namespaces/queues").ToList();
