@@ -3,7 +3,8 @@
 //   Functions: host storage (blobs incl. the deployment package, queues, tables) and the call/permission/callback
 //              tables; sends commands on Service Bus; reads Key Vault references; publishes App Insights telemetry.
 //              On the media account: Storage Blob Delegator (account scope: asks for user-delegation keys) and Storage
-//              Blob Data Reader on the recordings container only, so the read links it signs reach recordings and nothing else.
+//              Blob Data Reader on the recordings container only, so the read links it signs reach recordings and nothing else;
+//              Table Data Contributor on the heartbeat table only (NodeWatch reads rows, forgets dead nodes).
 //   MediaNode: receives its commands on Service Bus; on its own account (mediastorage.bicep) reads prompts and
 //              writes recordings (Blob Data Contributor) and writes heartbeats (Table Data Contributor).
 param storageAccountName string
@@ -132,5 +133,21 @@ resource recordingsReaderAssignment 'Microsoft.Authorization/roleAssignments@202
     principalId: functionsPrincipalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataReader)
+  }
+}
+
+// Dead-node failover (NodeWatch): the Functions read the nodes' heartbeat rows and delete a dead node's row. Scoped to
+// that one table, so the app cannot touch prompts or write recordings.
+resource heartbeats 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' existing = {
+  name: '${mediaStorageAccountName}/default/medianodes'
+}
+
+resource heartbeatsAssignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: heartbeats
+  name: guid(heartbeats.id, functionsPrincipalId, storageTableDataContributor)
+  properties: {
+    principalId: functionsPrincipalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageTableDataContributor)
   }
 }
