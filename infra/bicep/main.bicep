@@ -214,6 +214,7 @@ module functions 'modules/functionapp.bicep' = {
     deploymentContainerUrl: storage.outputs.deploymentContainerUrl
     tableEndpoint: storage.outputs.tableEndpoint
     recordingsBlobEndpoint: mediaStorage.outputs.blobEndpoint
+    nodesTableEndpoint: mediaStorage.outputs.tableEndpoint
     serviceBusNamespace: serviceBus.outputs.fullyQualifiedNamespace
     appInsightsConnectionString: monitoring.outputs.connectionString
     maximumInstanceCount: functionsMaximumInstanceCount

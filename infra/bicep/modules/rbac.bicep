@@ -4,7 +4,8 @@
 //              tables; sends commands on Service Bus; reads Key Vault references; publishes App Insights telemetry.
 //              On the media account: Storage Blob Delegator (account scope: asks for user-delegation keys) and Storage
 //              Blob Data Contributor on the recordings container only: the read links it signs (read-only SAS) reach
-//              recordings and nothing else, and retention and user erasure delete recordings.
+//              recordings and nothing else, and retention and user erasure delete recordings; Table Data Contributor
+//              on the heartbeat table only (NodeWatch reads rows, forgets dead nodes).
 //   MediaNodes: each its own identity; receives on its own queue commands-{nodeId} and the shared commands-new only
 //              (queue scope, never the namespace: no node reads another node's commands); on the media account
 //              (mediastorage.bicep) reads prompts and writes recordings (Blob Data Contributor) and heartbeats (Table
@@ -167,5 +168,21 @@ resource recordingsContributorAssignment 'Microsoft.Authorization/roleAssignment
     principalId: functionsPrincipalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataContributor)
+  }
+}
+
+// Dead-node failover (NodeWatch): the Functions read the nodes' heartbeat rows and delete a dead node's row. Scoped to
+// that one table, so the app cannot touch prompts or write recordings.
+resource heartbeats 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' existing = {
+  name: '${mediaStorageAccountName}/default/medianodes'
+}
+
+resource heartbeatsAssignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: heartbeats
+  name: guid(heartbeats.id, functionsPrincipalId, storageTableDataContributor)
+  properties: {
+    principalId: functionsPrincipalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageTableDataContributor)
   }
 }

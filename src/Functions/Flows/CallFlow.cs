@@ -145,7 +145,8 @@ public sealed partial class CallFlow
             }
         }
 
-        if (call.NodeId is { } nodeId)
+        // A lost node reads no queue: a Hangup would only wait there for a node of the same id to start fresh.
+        if (call.NodeId is { } nodeId && trigger is not CallTrigger.NodeLost)
         {
             await _commands.SendAsync(CallCommands.Hangup(call, nodeId, CallCommands.ReasonFor(call), _time.GetUtcNow()), cancellationToken);
         }
@@ -184,7 +185,7 @@ public sealed partial class CallFlow
     /// </summary>
     private static bool NeedsGraphEnd(CallTrigger trigger) => trigger is
         CallTrigger.HangupRequested or CallTrigger.DeadlinePassed or CallTrigger.MediaFailed
-        or CallTrigger.PlaybackFinished or CallTrigger.GraphError;
+        or CallTrigger.PlaybackFinished or CallTrigger.GraphError or CallTrigger.NodeLost;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId}: Graph {Action} not sent: {Reason}")]
     private partial void LogGraphSkipped(string callId, CallGraphAction action, string reason);

@@ -24,6 +24,8 @@ using Serverless.Shared.Security;
 using Serverless.Functions.Recordings;
 using Serverless.Shared.Transport;
 
+using Serverless.Functions.Nodes;
+
 namespace Serverless.Functions.Hosting;
 
 /// <summary>The one registration of the Functions app; Program.cs and the test host both call it.</summary>
@@ -74,6 +76,7 @@ public static class ServerlessCallingServiceCollectionExtensions
         services.TryAddSingleton<MediaNodeKeys>();
         services.TryAddSingleton<HeldWebhookStore>();
         services.TryAddSingleton<CallFlow>();
+        services.AddNodeWatch(configuration);
         services.AddPromptSources(configuration);
         services.TryAddSingleton<DialRequestValidator>();
         services.TryAddSingleton<WebhookDispatcher>();

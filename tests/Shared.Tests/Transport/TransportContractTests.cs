@@ -72,6 +72,9 @@ public abstract class TransportContractTests : IAsyncLifetime, IDisposable
         GC.SuppressFinalize(this);
     }
 
+    /// <summary>Stops <paramref name="running"/> (a receiver's loop started by the test) with the others at the end.</summary>
+    protected void Track(Task running) => _running.Add(running);
+
     protected void Run(string nodeId, ICommandHandler handler, TimeProvider? time = null) =>
         _running.Add(CreateReceiver(nodeId, time ?? TimeProvider.System).RunAsync(handler, _stop.Token));
 
