@@ -84,6 +84,14 @@ param functionsInstanceMemoryMB int = 2048
 @description('Days recordings are kept before the lifecycle policy deletes them.')
 param recordingsRetentionDays int = 30
 
+@minValue(7)
+@maxValue(90)
+@description('Days a deleted Key Vault (or secret) stays recoverable.')
+param keyVaultSoftDeleteRetentionDays int = 90
+
+@description('Key Vault purge protection: a deleted vault or secret cannot be purged before its retention ends. Cannot be turned off once on; set false only for throw-away environments.')
+param keyVaultPurgeProtection bool = true
+
 var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
 var tags = { 'azd-env-name': environmentName }
 var newCallsQueue = 'commands-new'
@@ -113,7 +121,8 @@ module identities 'modules/identities.bicep' = {
     location: location
     tags: tags
     functionsIdentityName: 'id-func-${resourceToken}'
-    mediaNodeIdentityName: 'id-media-${resourceToken}'
+    mediaNodeIdentityPrefix: 'id-media-${resourceToken}'
+    nodeIds: nodeIds
   }
 }
 
@@ -155,6 +164,8 @@ module keyVault 'modules/keyvault.bicep' = {
     location: location
     tags: tags
     name: 'kv-${resourceToken}'
+    softDeleteRetentionInDays: keyVaultSoftDeleteRetentionDays
+    enablePurgeProtection: keyVaultPurgeProtection
     graphAccessToken: graphAccessToken
     metaAppSecret: metaAppSecret
     metaVerifyToken: metaVerifyToken
@@ -170,7 +181,7 @@ module registry 'modules/registry.bicep' = {
     location: location
     tags: tags
     name: 'cr${resourceToken}'
-    pullPrincipalId: identities.outputs.mediaNodePrincipalId
+    pullPrincipalIds: [for (nodeId, i) in nodeIds: identities.outputs.mediaNodes[i].principalId]
   }
 }
 
@@ -183,7 +194,9 @@ module rbac 'modules/rbac.bicep' = {
     keyVaultName: keyVault.outputs.name
     appInsightsName: monitoring.outputs.appInsightsName
     functionsPrincipalId: identities.outputs.functionsPrincipalId
-    mediaNodePrincipalId: identities.outputs.mediaNodePrincipalId
+    mediaNodes: [for (nodeId, i) in nodeIds: { nodeId: nodeId, principalId: identities.outputs.mediaNodes[i].principalId }]
+    newCallsQueue: newCallsQueue
+    nodeQueuePrefix: nodeQueuePrefix
   }
 }
 
@@ -201,6 +214,7 @@ module functions 'modules/functionapp.bicep' = {
     deploymentContainerUrl: storage.outputs.deploymentContainerUrl
     tableEndpoint: storage.outputs.tableEndpoint
     recordingsBlobEndpoint: mediaStorage.outputs.blobEndpoint
+    nodesTableEndpoint: mediaStorage.outputs.tableEndpoint
     serviceBusNamespace: serviceBus.outputs.fullyQualifiedNamespace
     appInsightsConnectionString: monitoring.outputs.connectionString
     maximumInstanceCount: functionsMaximumInstanceCount
@@ -230,8 +244,8 @@ module mediaNodes 'modules/medianode.bicep' = [for (nodeId, i) in nodeIds: if (!
     nodeId: nodeId
     image: mediaNodeImage
     registryServer: registry.outputs.loginServer
-    identityId: identities.outputs.mediaNodeId
-    identityClientId: identities.outputs.mediaNodeClientId
+    identityId: identities.outputs.mediaNodes[i].id
+    identityClientId: identities.outputs.mediaNodes[i].clientId
     udpPort: mediaNodeUdpPort
     healthPort: mediaNodeHealthPort
     cpuCores: 2

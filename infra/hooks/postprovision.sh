@@ -1,21 +1,16 @@
 #!/bin/sh
-# azd postprovision hook: brings the MediaNodes up after `azd provision`.
+# azd postprovision hook (POSIX; postprovision.ps1 is the same for Windows): readies the MediaNodes after `azd provision`.
 #  1. Builds the MediaNode image in the deployment's registry (az acr build, no local Docker needed) when
 #     MEDIANODE_IMAGE is unset or SOURCE changed, and sets MEDIANODE_IMAGE.
 #  2. After the container groups exist, records their public IPs in MEDIANODE_PUBLIC_ADDRESSES: a node must
 #     announce the IP Meta reaches (MediaNode:PublicAddress), and ACI assigns it only at creation.
-#  3. Re-provisions while either value changed (at most twice), so the nodes run the image with their own IP.
-# An ACI group keeps its IP across restarts but not across re-creation; re-run `azd provision` after deleting one.
+# It never provisions itself (a hook that runs `azd provision` re-enters this hook): when either value changed it
+# says so, and one more `azd provision` rolls the nodes out with that image and their own IP. An ACI group keeps
+# its IP across restarts but not across re-creation: after deleting one, run `azd provision` twice again.
 set -eu
 
-depth=${MEDIANODE_HOOK_DEPTH:-0}
-if [ "$depth" -ge 2 ]; then
-  echo "postprovision: MediaNode settings still changing after two passes; stopping." >&2
-  exit 0
-fi
-
 changed=0
-registry=${AZURE_CONTAINER_REGISTRY_NAME:?run azd provision first}
+registry=${AZURE_CONTAINER_REGISTRY_NAME:?'run azd provision first'}
 tag=$(git rev-parse --short HEAD 2>/dev/null || date +%Y%m%d%H%M%S)
 image="${AZURE_CONTAINER_REGISTRY_ENDPOINT}/medianode:${tag}"
 
@@ -34,5 +29,5 @@ if [ "$ips" != '[]' ] && ! echo "$ips" | grep -q '""' && [ "$ips" != "${MEDIANOD
 fi
 
 if [ "$changed" -eq 1 ]; then
-  MEDIANODE_HOOK_DEPTH=$((depth + 1)) azd provision --no-prompt
+  echo "postprovision: MediaNode image or addresses changed; run 'azd provision' once more to roll the nodes out."
 fi

@@ -122,6 +122,7 @@ public sealed class LocalProduct : IAsyncDisposable
             ["Transport:NewCallsQueue"] = options.RunId + "-new",
             ["Transport:NodeQueuePrefix"] = options.RunId + "-node-",
             ["Storage:ConnectionString"] = options.StorageConnectionString,
+            ["NodeWatch:HeartbeatTable"] = options.RunId + "nodes",
             ["CallStore:TablePrefix"] = options.RunId,
             ["Permissions:TablePrefix"] = options.RunId + "perm",
             ["Callbacks:TablePrefix"] = options.RunId + "cb",

@@ -14,6 +14,8 @@ param deploymentContainerUrl string
 param tableEndpoint string
 @description('Blob endpoint of the media storage account: the app signs user-delegation read links to recordings there.')
 param recordingsBlobEndpoint string
+@description('Table endpoint of the media storage account: NodeWatch reads the MediaNodes\' heartbeat rows there.')
+param nodesTableEndpoint string
 param serviceBusNamespace string
 param appInsightsConnectionString string
 param maximumInstanceCount int
@@ -71,9 +73,12 @@ var baseSettings = {
   CallStore__TablePrefix: 'Calls'
   // Recording links: user-delegation SAS from this identity (Storage Blob Delegator + Data Contributor, rbac.bicep).
   Recordings__ServiceUri: recordingsBlobEndpoint
+  // Dead-node failover: heartbeat rows in the media account (Table Data Contributor on that table, rbac.bicep).
+  NodeWatch__TableServiceUri: nodesTableEndpoint
   Permissions__TablePrefix: 'Perm'
   Callbacks__TablePrefix: 'Cb'
   Dials__TablePrefix: 'Dial'
+  Analytics__TablePrefix: 'Analytics'
   // Callback URLs must be public HTTPS in Azure (SSRF guard).
   Callbacks__AllowLoopback: 'false'
   Calls__AnswerWindow: '00:00:45'

@@ -5,6 +5,14 @@ param location string
 param tags object
 param name string
 
+@minValue(7)
+@maxValue(90)
+@description('Days a deleted vault or secret can be recovered.')
+param softDeleteRetentionInDays int
+
+@description('Whether a deleted vault or secret cannot be purged before its retention ends (cannot be undone).')
+param enablePurgeProtection bool
+
 @secure()
 param graphAccessToken string
 @secure()
@@ -28,7 +36,9 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     sku: { family: 'A', name: 'standard' }
     enableRbacAuthorization: true
     enableSoftDelete: true
-    softDeleteRetentionInDays: 7
+    softDeleteRetentionInDays: softDeleteRetentionInDays
+    // Purge protection cannot be turned off once on; null (not false) leaves it off, as ARM requires.
+    enablePurgeProtection: enablePurgeProtection ? true : null
   }
 }
 

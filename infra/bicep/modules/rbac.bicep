@@ -4,16 +4,22 @@
 //              tables; sends commands on Service Bus; reads Key Vault references; publishes App Insights telemetry.
 //              On the media account: Storage Blob Delegator (account scope: asks for user-delegation keys) and Storage
 //              Blob Data Contributor on the recordings container only: the read links it signs (read-only SAS) reach
-//              recordings and nothing else, and retention and user erasure delete recordings.
-//   MediaNode: receives its commands on Service Bus; on its own account (mediastorage.bicep) reads prompts and
-//              writes recordings (Blob Data Contributor) and writes heartbeats (Table Data Contributor).
+//              recordings and nothing else, and retention and user erasure delete recordings; Table Data Contributor
+//              on the heartbeat table only (NodeWatch reads rows, forgets dead nodes).
+//   MediaNodes: each its own identity; receives on its own queue commands-{nodeId} and the shared commands-new only
+//              (queue scope, never the namespace: no node reads another node's commands); on the media account
+//              (mediastorage.bicep) reads prompts and writes recordings (Blob Data Contributor) and heartbeats (Table
+//              Data Contributor).
 param storageAccountName string
 param mediaStorageAccountName string
 param serviceBusName string
 param keyVaultName string
 param appInsightsName string
 param functionsPrincipalId string
-param mediaNodePrincipalId string
+@description('Per node: { nodeId, principalId } (identities.bicep output mediaNodes).')
+param mediaNodes array
+param newCallsQueue string
+param nodeQueuePrefix string
 
 var storageBlobDataContributor = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
 var storageBlobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
@@ -61,33 +67,63 @@ resource mediaStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = 
   name: mediaStorageAccountName
 }
 
-var mediaStorageRoles = [
-  { principalId: mediaNodePrincipalId, roleId: storageBlobDataContributor }
-  { principalId: mediaNodePrincipalId, roleId: storageTableDataContributor }
-]
-
-resource mediaStorageAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in mediaStorageRoles: {
+resource mediaBlobAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for node in mediaNodes: {
   scope: mediaStorage
-  name: guid(mediaStorage.id, role.principalId, role.roleId)
+  name: guid(mediaStorage.id, node.principalId, storageBlobDataContributor)
   properties: {
-    principalId: role.principalId
+    principalId: node.principalId
     principalType: 'ServicePrincipal'
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role.roleId)
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataContributor)
   }
 }]
 
-var serviceBusRoles = [
-  { principalId: functionsPrincipalId, roleId: serviceBusDataSender }
-  { principalId: mediaNodePrincipalId, roleId: serviceBusDataReceiver }
-]
-
-resource serviceBusAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in serviceBusRoles: {
-  scope: serviceBus
-  name: guid(serviceBus.id, role.principalId, role.roleId)
+resource mediaTableAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for node in mediaNodes: {
+  scope: mediaStorage
+  name: guid(mediaStorage.id, node.principalId, storageTableDataContributor)
   properties: {
-    principalId: role.principalId
+    principalId: node.principalId
     principalType: 'ServicePrincipal'
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role.roleId)
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageTableDataContributor)
+  }
+}]
+
+resource serviceBusSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: serviceBus
+  name: guid(serviceBus.id, functionsPrincipalId, serviceBusDataSender)
+  properties: {
+    principalId: functionsPrincipalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', serviceBusDataSender)
+  }
+}
+
+resource newCalls 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' existing = {
+  parent: serviceBus
+  name: newCallsQueue
+}
+
+resource nodeQueues 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' existing = [for node in mediaNodes: {
+  parent: serviceBus
+  name: '${nodeQueuePrefix}${node.nodeId}'
+}]
+
+resource nodeOwnQueueReceivers 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for (node, i) in mediaNodes: {
+  scope: nodeQueues[i]
+  name: guid(nodeQueues[i].id, node.principalId, serviceBusDataReceiver)
+  properties: {
+    principalId: node.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', serviceBusDataReceiver)
+  }
+}]
+
+resource newCallsReceivers 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for node in mediaNodes: {
+  scope: newCalls
+  name: guid(newCalls.id, node.principalId, serviceBusDataReceiver)
+  properties: {
+    principalId: node.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', serviceBusDataReceiver)
   }
 }]
 
@@ -132,5 +168,21 @@ resource recordingsContributorAssignment 'Microsoft.Authorization/roleAssignment
     principalId: functionsPrincipalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataContributor)
+  }
+}
+
+// Dead-node failover (NodeWatch): the Functions read the nodes' heartbeat rows and delete a dead node's row. Scoped to
+// that one table, so the app cannot touch prompts or write recordings.
+resource heartbeats 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' existing = {
+  name: '${mediaStorageAccountName}/default/medianodes'
+}
+
+resource heartbeatsAssignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: heartbeats
+  name: guid(heartbeats.id, functionsPrincipalId, storageTableDataContributor)
+  properties: {
+    principalId: functionsPrincipalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageTableDataContributor)
   }
 }

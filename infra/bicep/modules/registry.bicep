@@ -1,9 +1,10 @@
 // Container registry for the MediaNode image (built by infra/hooks/postprovision.sh with `az acr build`).
-// Admin user off: the MediaNode identity pulls with AcrPull.
+// Admin user off: each MediaNode identity pulls with AcrPull.
 param location string
 param tags object
 param name string
-param pullPrincipalId string
+@description('Principal ids allowed to pull (one per MediaNode identity).')
+param pullPrincipalIds array
 
 var acrPull = '7f951dda-4ed3-4680-a7ca-43fe172d538d'
 
@@ -17,15 +18,15 @@ resource registry 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
   }
 }
 
-resource pull 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+resource pull 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for principalId in pullPrincipalIds: {
   scope: registry
-  name: guid(registry.id, pullPrincipalId, acrPull)
+  name: guid(registry.id, principalId, acrPull)
   properties: {
-    principalId: pullPrincipalId
+    principalId: principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', acrPull)
   }
-}
+}]
 
 output name string = registry.name
 output loginServer string = registry.properties.loginServer

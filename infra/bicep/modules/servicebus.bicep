@@ -20,12 +20,12 @@ resource namespace 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {
   }
 }
 
-var queueProperties = {
-  lockDuration: 'PT30S'
-  maxDeliveryCount: 10
-  deadLetteringOnMessageExpiration: true
-  defaultMessageTimeToLive: 'PT1H'
-}
+// One file for these settings: the Service Bus test broker (tests/ServiceBusBroker) runs the tests with them too.
+// maxDeliveryCount must stay above Transport:MaxAttempts so our own dead-letter reason comes first.
+// Duplicate detection: command message ids are deterministic (Shared/Transport), so a command sent twice (a retried
+// send, a redelivered webhook) is dropped by Service Bus within the window. It can only be set when a queue is
+// created: an existing deployment's queues must be deleted and re-provisioned to get it.
+var queueProperties = loadJsonContent('servicebus-queue.json')
 
 resource newCalls 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' = {
   parent: namespace

@@ -34,6 +34,11 @@ public sealed partial class CallsApi(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "calls")] HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (AsyncWait.Requested(request, out var badWait) is not { } wait)
+        {
+            return badWait!;
+        }
+
         var body = await BodyReader.ReadAsync(request, options.Value.MaxApiBodyBytes, cancellationToken);
         if (body is null)
         {
@@ -64,7 +69,7 @@ public sealed partial class CallsApi(
 
             if (!reservation.Reserved && await store.GetAsync(reservation.CallId, cancellationToken) is not null)
             {
-                return await AcceptedAsync(reservation.CallId, cancellationToken);
+                return await AcceptedAsync(request, reservation.CallId, wait, cancellationToken);
             }
 
             // Reserved now, or reserved by a request that failed (or is still running) before storing its call: this
@@ -85,7 +90,7 @@ public sealed partial class CallsApi(
         };
         if (!(await store.CreateAsync(call, cancellationToken)).Created)
         {
-            return await AcceptedAsync(callId, cancellationToken);
+            return await AcceptedAsync(request, callId, wait, cancellationToken);
         }
 
         // The answer shows the call as created: the node may move it on before this response is written.
@@ -109,7 +114,25 @@ public sealed partial class CallsApi(
                 "No media node could be asked to place the call.", null, Location(callId));
         }
 
-        return new AcceptedResult(Location(callId), created);
+        return wait ? AsyncWait.Pending(request, callId, created) : new AcceptedResult(Location(callId), created);
+    }
+
+    /// <summary>
+    /// The result URL of <c>POST /api/calls?wait=true</c>: 202 (<c>Location</c>, <c>Retry-After</c>, the call so far)
+    /// until the call ended and its results are in (the moment <c>call.ended</c> is sent), then 200 with the final call.
+    /// </summary>
+    [Function("GetCallResult")]
+    public async Task<IActionResult> GetCallResultAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = AsyncWait.ResultRoute)] HttpRequest request, string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!CallIds.IsValid(id) || await store.GetAsync(id, cancellationToken) is not { } call)
+        {
+            return Problems.CallNotFound(CallIds.IsValid(id) ? id : null);
+        }
+
+        var resource = await ResourceAsync(call, await store.GetHistoryAsync(id, cancellationToken), cancellationToken);
+        return call.IsReported ? new OkObjectResult(resource) : AsyncWait.Pending(request, id, resource);
     }
 
     [Function("GetCall")]
@@ -240,12 +263,13 @@ public sealed partial class CallsApi(
         }
     }
 
-    private async Task<IActionResult> AcceptedAsync(string callId, CancellationToken cancellationToken)
+    private async Task<IActionResult> AcceptedAsync(HttpRequest request, string callId, bool wait, CancellationToken cancellationToken)
     {
         var call = await store.GetAsync(callId, cancellationToken)
             ?? throw new InvalidOperationException($"Call {callId} vanished after it was stored.");
         var history = await store.GetHistoryAsync(callId, cancellationToken);
-        return new AcceptedResult(Location(callId), await ResourceAsync(call, history, cancellationToken));
+        var resource = await ResourceAsync(call, history, cancellationToken);
+        return wait ? AsyncWait.Pending(request, callId, resource) : new AcceptedResult(Location(callId), resource);
     }
 
     /// <summary>The call as shown, with a recording link made for this response.</summary>

@@ -28,4 +28,6 @@ public static class ProblemTypes
     public const string NotCallOwner = BaseUri + "not-call-owner";
     public const string UserHasLiveCall = BaseUri + "user-has-live-call";
     public const string MediaEventUnhandled = BaseUri + "media-event-unhandled";
+    public const string SubscriptionNotFound = BaseUri + "subscription-not-found";
+    public const string SubscriptionLimitReached = BaseUri + "subscription-limit-reached";
 }

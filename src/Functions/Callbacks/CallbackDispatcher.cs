@@ -101,7 +101,10 @@ public sealed partial class CallbackDispatcher : ICallbackDispatcher
     public async Task<CallbackDrainSummary> DrainAsync(CancellationToken cancellationToken = default)
     {
         int delivered = 0, retrying = 0, givenUp = 0;
-        var due = await _outbox.DueAsync(_time.GetUtcNow(), _options.DrainBatchSize, cancellationToken);
+        // Oldest first (the outbox lists rows by hash): a receiver's events leave in the order they were queued, and
+        // with MaxConcurrentPerReceiver 1 also arrive in it. An event id's sequence breaks ties ("-9" before "-10").
+        var due = (await _outbox.DueAsync(_time.GetUtcNow(), _options.DrainBatchSize, cancellationToken))
+            .OrderBy(d => d.NextAttemptAt).ThenBy(d => d.EventId.Length).ThenBy(d => d.EventId, StringComparer.Ordinal).ToList();
         var receivers = due
             .Select(d => Receiver(d.Url))
             .Distinct(StringComparer.OrdinalIgnoreCase)

@@ -5,6 +5,8 @@ using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 
+using Serverless.Functions.Storage;
+
 namespace Serverless.Functions.Callbacks;
 
 /// <summary>One stored delivery.</summary>
@@ -23,15 +25,15 @@ internal sealed class CallbackOutbox
     public const string Failed = "failed";
     private const string Partition = "cb";
     private readonly TableClient _table;
-    private readonly Lazy<Task> _init;
+    private readonly TableInit _init;
 
     public CallbackOutbox(TableServiceClient service, IOptions<CallbackOptions> options)
     {
         _table = service.GetTableClient(options.Value.TableName);
-        _init = new Lazy<Task>(() => _table.CreateIfNotExistsAsync());
+        _init = new TableInit(() => _table.CreateIfNotExistsAsync());
     }
 
-    public Task InitializeAsync() => _init.Value;
+    public Task InitializeAsync() => _init.EnsureAsync();
 
     public static string Key(string url, string eventId)
     {

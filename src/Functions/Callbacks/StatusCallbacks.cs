@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Calls;
 using Serverless.Functions.Recordings;
+using Serverless.Functions.Subscriptions;
 
 namespace Serverless.Functions.Callbacks;
 
@@ -11,12 +12,14 @@ namespace Serverless.Functions.Callbacks;
 /// <c>callbackUrl</c> (or <see cref="CallbackOptions.DefaultCallbackUrl"/>). Event ids are the call id plus the history
 /// sequence of the change (<c>call.ended</c>: the call id plus <c>-ended</c>, as it is sent once), so a redelivered
 /// input that re-announces the same change enqueues nothing new. Everything sent comes from the call record; nothing
-/// is taken from the caller's metadata but the URL.
+/// is taken from the caller's metadata but the URL. Every event also goes to the matching subscriptions
+/// (<c>POST /api/subscriptions</c>), the same body signed the same way.
 /// </summary>
 public sealed partial class StatusCallbacks(
     ICallbackDispatcher dispatcher,
     ICallStore store,
     RecordingLinks recordings,
+    SubscriptionStore subscriptions,
     IOptions<CallbackOptions> options,
     ILogger<StatusCallbacks> logger)
 {
@@ -111,18 +114,28 @@ public sealed partial class StatusCallbacks(
 
     private async Task EnqueueAsync(CallRecord call, CallbackEvent callbackEvent, CancellationToken cancellationToken)
     {
-        var url = call.CallbackUrl ?? options.Value.DefaultCallbackUrl?.AbsoluteUri;
-        if (url is null)
+        if ((call.CallbackUrl ?? options.Value.DefaultCallbackUrl?.AbsoluteUri) is { } url)
         {
-            return;
+            var enqueued = await dispatcher.EnqueueAsync(url, callbackEvent, cancellationToken);
+            if (enqueued.Status == CallbackEnqueueStatus.Refused)
+            {
+                LogRefused(call.CallId, callbackEvent.EventId, enqueued.Refusal?.Refusal);
+            }
         }
 
-        var enqueued = await dispatcher.EnqueueAsync(url, callbackEvent, cancellationToken);
-        if (enqueued.Status == CallbackEnqueueStatus.Refused)
+        // The outbox keys rows on URL + event id: a subscription at the call's own URL gets the event once.
+        foreach (var subscription in await subscriptions.MatchingAsync(callbackEvent.Type, call.BusinessPhoneNumberId, cancellationToken))
         {
-            LogRefused(call.CallId, callbackEvent.EventId, enqueued.Refusal?.Refusal);
+            var enqueued = await dispatcher.EnqueueAsync(subscription.Url, callbackEvent, cancellationToken);
+            if (enqueued.Status == CallbackEnqueueStatus.Refused)
+            {
+                LogSubscriptionRefused(call.CallId, callbackEvent.EventId, subscription.Id, enqueued.Refusal?.Refusal);
+            }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Call {CallId}: status event {EventId} not queued for subscription {SubscriptionId}, URL refused ({Refusal})")]
+    private partial void LogSubscriptionRefused(string callId, string eventId, string subscriptionId, CallbackUrlRefusal? refusal);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Call {CallId}: status event {EventId} not queued, callback URL refused ({Refusal})")]
     private partial void LogRefused(string callId, string eventId, CallbackUrlRefusal? refusal);

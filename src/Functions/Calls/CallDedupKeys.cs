@@ -32,6 +32,9 @@ public static class CallDedupKeys
     public static string Sweep(string callId, DateTimeOffset deadline) =>
         Join("sweep", callId, deadline.UtcTicks.ToString(CultureInfo.InvariantCulture));
 
+    /// <summary>The node carrying the call was found dead; one fact per call and node.</summary>
+    public static string NodeLost(string callId, string nodeId) => Join("node-lost", callId, nodeId);
+
     private static string Join(params string[] parts)
     {
         foreach (var part in parts)

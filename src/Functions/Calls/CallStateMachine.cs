@@ -60,15 +60,22 @@ public sealed partial class CallStateMachine
         return result;
     }
 
-    /// <summary>A node carries the call and will send MediaEnded: not when it reported already or failed the call itself.</summary>
+    /// <summary>
+    /// A node carries the call and will send MediaEnded: not when it reported already, failed the call itself, or is
+    /// dead (a lost node sends nothing more).
+    /// </summary>
     private static bool AwaitsMediaReport(CallRecord call, CallTrigger trigger) =>
-        call.NodeId is not null && call.MediaEndedAt is null && trigger is not MediaFailed;
+        call.NodeId is not null && call.MediaEndedAt is null && trigger is not (MediaFailed or NodeLost);
 
     private TransitionResult Decide(CallRecord call, CallTrigger trigger, DateTimeOffset now)
     {
         return trigger switch
         {
             MediaFailed failed => Fail(call, now, CallOutcome.Failed, new CallEndReason.MediaFailed(failed.Error.Code), failed.Error),
+            NodeLost lost => call.NodeId == lost.NodeId
+                ? Fail(call, now, CallOutcome.Failed, new CallEndReason.MediaFailed(CallErrorCodes.NodeLost), new CallError(
+                    CallErrorCodes.NodeLost, $"Media node {lost.NodeId} carrying the call stopped sending heartbeats."))
+                : Same($"the call is carried by {call.NodeId ?? "no node"}, not {lost.NodeId}"),
             GraphError error => Fail(
                 call, now, CallOutcome.Failed, new CallEndReason.MetaError(error.Code, error.Message), CallError.Meta(error.Code, error.Message)),
             DeadlinePassed => OnDeadline(call, now),

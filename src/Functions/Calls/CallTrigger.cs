@@ -139,6 +139,15 @@ public abstract record CallTrigger
         public override string Describe() => $"Media failed ({Error.Code}): {Error.Message}";
     }
 
+    /// <summary>
+    /// The node registry found <paramref name="NodeId"/>, which carries the call, silent past the dead-node threshold:
+    /// the call fails <c>node-lost</c>. A call carried by another node is not affected.
+    /// </summary>
+    public sealed record NodeLost(string NodeId) : CallTrigger
+    {
+        public override string Describe() => $"Media node {NodeId} stopped sending heartbeats; its calls are lost.";
+    }
+
     /// <summary>A Graph request for this call (connect, pre_accept, accept) failed with Meta's error.</summary>
     public sealed record GraphError(int Code, string Message) : CallTrigger
     {

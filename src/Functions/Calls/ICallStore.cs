@@ -32,6 +32,9 @@ public interface ICallStore
     /// </summary>
     Task<IReadOnlyList<CallRecord>> ListOverdueAsync(DateTimeOffset now, int maxCount, CancellationToken cancellationToken = default);
 
+    /// <summary>Non-final calls carried by <paramref name="nodeId"/>, for failover when that node is found dead.</summary>
+    Task<IReadOnlyList<CallRecord>> ListLiveOnNodeAsync(string nodeId, int maxCount, CancellationToken cancellationToken = default);
+
     /// <summary>
     /// Reserves <paramref name="key"/> for <paramref name="callId"/>, stored with <paramref name="requestHash"/> (the request's
     /// fingerprint), or returns the holder and its fingerprint.

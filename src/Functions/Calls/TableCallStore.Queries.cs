@@ -58,6 +58,25 @@ public sealed partial class TableCallStore
         return overdue;
     }
 
+    public async Task<IReadOnlyList<CallRecord>> ListLiveOnNodeAsync(string nodeId, int maxCount, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(nodeId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
+        await InitializeAsync(cancellationToken);
+        var filter = TableClient.CreateQueryFilter($"Kind eq {CallStoreKeys.CallKind} and IsFinal eq {false} and NodeId eq {nodeId}");
+        var live = new List<CallRecord>();
+        await foreach (var entity in _calls.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            live.Add(CallEntityMapper.ToCall(entity));
+            if (live.Count == maxCount)
+            {
+                break;
+            }
+        }
+
+        return live;
+    }
+
     // The SDK's token joins partition and row key with a space; callers get it base64url-encoded so it is
     // opaque and safe in a query string.
     private static string? EncodeToken(string? token) =>

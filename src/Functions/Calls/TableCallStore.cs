@@ -4,6 +4,8 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
+using Serverless.Functions.Storage;
+
 namespace Serverless.Functions.Calls;
 
 /// <summary>
@@ -28,8 +30,7 @@ public sealed partial class TableCallStore : ICallStore
     private readonly TableClient _calls;
     private readonly TableClient _wacids;
     private readonly TableClient _idempotency;
-    private readonly Lock _initGate = new();
-    private Task? _init;
+    private readonly TableInit _init;
 
     public TableCallStore(
         TableServiceClient service,
@@ -52,25 +53,14 @@ public sealed partial class TableCallStore : ICallStore
         _calls = service.GetTableClient(_options.CallsTable);
         _wacids = service.GetTableClient(_options.WacidIndexTable);
         _idempotency = service.GetTableClient(_options.IdempotencyTable);
+        _init = new TableInit(CreateTablesAsync, timeProvider);
     }
 
     /// <summary>
-    /// Creates the tables if missing. Runs once (again only after a failure); every operation awaits it, so
-    /// calling it early is optional.
+    /// Creates the tables if missing: on first use, after a failure, and again every <see cref="TableInit.Recheck"/>
+    /// (tables lost with the storage come back by themselves). Every operation awaits it, so calling it early is optional.
     /// </summary>
-    public Task InitializeAsync(CancellationToken cancellationToken = default)
-    {
-        lock (_initGate)
-        {
-            if (_init is null || _init.IsFaulted || _init.IsCanceled)
-            {
-                // Shared by all callers, so it must not observe one caller's token.
-                _init = CreateTablesAsync();
-            }
-
-            return _init.IsCompletedSuccessfully ? Task.CompletedTask : _init.WaitAsync(cancellationToken);
-        }
-    }
+    public Task InitializeAsync(CancellationToken cancellationToken = default) => _init.EnsureAsync(cancellationToken);
 
     private async Task CreateTablesAsync()
     {

@@ -6,6 +6,8 @@ using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 
+using Serverless.Functions.Storage;
+
 namespace Serverless.Functions.Dials;
 
 /// <summary>
@@ -20,14 +22,14 @@ public sealed class DialStore
     private const string RatePartition = "rate";
     private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
     private readonly TableClient _table;
-    private readonly Lazy<Task> _init;
+    private readonly TableInit _init;
 
     public DialStore(TableServiceClient client, IOptions<DialOptions> options)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);
         _table = client.GetTableClient(options.Value.TableName);
-        _init = new Lazy<Task>(() => _table.CreateIfNotExistsAsync());
+        _init = new TableInit(() => _table.CreateIfNotExistsAsync());
     }
 
     /// <summary>
@@ -37,7 +39,7 @@ public sealed class DialStore
     public async Task<(bool Reserved, string DialId, string? RequestHash)> ReserveKeyAsync(
         string key, string dialId, string? requestHash, CancellationToken cancellationToken)
     {
-        await _init.Value;
+        await _init.EnsureAsync(cancellationToken);
         var row = KeyRow(key);
         try
         {
@@ -55,7 +57,7 @@ public sealed class DialStore
     public async Task<bool> CreateAsync(DialSchedule schedule, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(schedule);
-        await _init.Value;
+        await _init.EnsureAsync(cancellationToken);
         try
         {
             await _table.AddEntityAsync(ToEntity(schedule), cancellationToken);
@@ -69,7 +71,7 @@ public sealed class DialStore
 
     public async Task<DialSchedule?> GetAsync(string dialId, CancellationToken cancellationToken)
     {
-        await _init.Value;
+        await _init.EnsureAsync(cancellationToken);
         var found = await _table.GetEntityIfExistsAsync<TableEntity>(DialPartition, dialId, cancellationToken: cancellationToken);
         return found.HasValue ? FromEntity(found.Value!) : null;
     }
@@ -78,7 +80,7 @@ public sealed class DialStore
     public async Task<DialSchedule?> TryUpdateAsync(DialSchedule schedule, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(schedule);
-        await _init.Value;
+        await _init.EnsureAsync(cancellationToken);
         try
         {
             var response = await _table.UpdateEntityAsync(ToEntity(schedule), new ETag(schedule.ETag!), TableUpdateMode.Replace, cancellationToken);
@@ -94,14 +96,14 @@ public sealed class DialStore
     /// <summary>Every schedule to <paramref name="waId"/>, in any state, from any business number.</summary>
     public async Task<IReadOnlyList<DialSchedule>> ListForUserAsync(string waId, CancellationToken cancellationToken)
     {
-        await _init.Value;
+        await _init.EnsureAsync(cancellationToken);
         return await QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {DialPartition} and UserWaId eq {waId}"), cancellationToken);
     }
 
     /// <summary>Finished schedules (not Scheduled, not Dialling) created before <paramref name="cutoff"/>.</summary>
     public async Task<IReadOnlyList<DialSchedule>> ListFinishedCreatedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
-        await _init.Value;
+        await _init.EnsureAsync(cancellationToken);
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {DialPartition} and CreatedAt lt {cutoff} and State ne {nameof(DialScheduleState.Scheduled)} and State ne {nameof(DialScheduleState.Dialling)}");
         return await QueryAsync(filter, cancellationToken);
@@ -111,7 +113,7 @@ public sealed class DialStore
     public async Task<int> DeleteAsync(IReadOnlyCollection<DialSchedule> schedules, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(schedules);
-        await _init.Value;
+        await _init.EnsureAsync(cancellationToken);
         var keys = schedules.Where(s => s.IdempotencyKey is { Length: > 0 }).Select(s => (KeyPartition, KeyRow(s.IdempotencyKey!)));
         await Calls.TableDeletes.DeleteAsync(_table, keys, cancellationToken);
         return await Calls.TableDeletes.DeleteAsync(_table, schedules.Select(s => (DialPartition, s.DialId)), cancellationToken);
@@ -131,7 +133,7 @@ public sealed class DialStore
     /// <summary>Schedules in <paramref name="state"/> (and, for Scheduled, due by <paramref name="dueBy"/>), oldest due first.</summary>
     public async Task<IReadOnlyList<DialSchedule>> ListAsync(DialScheduleState state, DateTimeOffset? dueBy, int max, CancellationToken cancellationToken)
     {
-        await _init.Value;
+        await _init.EnsureAsync(cancellationToken);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {DialPartition} and State eq {state.ToString()}");
         if (dueBy is { } due)
         {
@@ -151,7 +153,7 @@ public sealed class DialStore
     /// <summary>Every not-finished schedule (Scheduled or Dialling) to <paramref name="waId"/> from <paramref name="phoneNumberId"/>.</summary>
     public async Task<IReadOnlyList<DialSchedule>> ListOpenForUserAsync(string phoneNumberId, string waId, CancellationToken cancellationToken)
     {
-        await _init.Value;
+        await _init.EnsureAsync(cancellationToken);
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {DialPartition} and UserWaId eq {waId} and BusinessPhoneNumberId eq {phoneNumberId} and (State eq {nameof(DialScheduleState.Scheduled)} or State eq {nameof(DialScheduleState.Dialling)})");
         var found = new List<DialSchedule>();
@@ -166,7 +168,7 @@ public sealed class DialStore
     /// <summary>The rate bucket as stored (tokens, last refill, ETag), or null before the first run.</summary>
     public async Task<(double Tokens, DateTimeOffset At, ETag ETag)?> GetBucketAsync(CancellationToken cancellationToken)
     {
-        await _init.Value;
+        await _init.EnsureAsync(cancellationToken);
         var found = await _table.GetEntityIfExistsAsync<TableEntity>(RatePartition, "bucket", cancellationToken: cancellationToken);
         return found.HasValue
             ? (found.Value!.GetDouble("Tokens") ?? 0, found.Value.GetDateTimeOffset("At") ?? DateTimeOffset.MinValue, found.Value.ETag)
@@ -176,7 +178,7 @@ public sealed class DialStore
     /// <summary>Stores the bucket if unchanged since read (<paramref name="etag"/> default: create); false on a lost race.</summary>
     public async Task<bool> TrySetBucketAsync(double tokens, DateTimeOffset at, ETag? etag, CancellationToken cancellationToken)
     {
-        await _init.Value;
+        await _init.EnsureAsync(cancellationToken);
         var entity = new TableEntity(RatePartition, "bucket") { ["Tokens"] = tokens, ["At"] = at };
         try
         {

@@ -36,6 +36,24 @@ public sealed partial class CallFlow
         ApplyAsync(callId, new CallTrigger.HangupRequested(), CallDedupKeys.ApiHangup(callId), cancellationToken);
 
     /// <summary>
+    /// Fails every live call carried by <paramref name="nodeId"/>, found dead (<c>node-lost</c>): Graph terminate (or
+    /// reject) per call through the state machine, once per call whatever the number of watchers. Returns how many
+    /// calls ended and whether none is left on the node (false when <paramref name="maxCount"/> cut the list).
+    /// </summary>
+    public async Task<(int Ended, bool Done)> FailNodeCallsAsync(string nodeId, int maxCount, CancellationToken cancellationToken)
+    {
+        var live = await _store.ListLiveOnNodeAsync(nodeId, maxCount, cancellationToken);
+        var ended = 0;
+        foreach (var call in live)
+        {
+            var result = await ApplyAsync(call.CallId, new CallTrigger.NodeLost(nodeId), CallDedupKeys.NodeLost(call.CallId, nodeId), cancellationToken);
+            ended += result.BecameFinal ? 1 : 0;
+        }
+
+        return (ended, live.Count < maxCount);
+    }
+
+    /// <summary>
     /// Fails every call past its deadline (Graph terminate/reject and Hangup follow in FinishAsync), and reports
     /// every ended call whose node never sent its final report in time.
     /// </summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Serverless.Functions.Analytics;
 using Serverless.Functions.Callbacks;
 using Serverless.Functions.Calls;
 using Serverless.Functions.Graph;
@@ -30,6 +31,7 @@ public sealed partial class CallFlow
     private readonly BusinessHoursGate _hours;
     private readonly InboundPlans _inboundPlans;
     private readonly HeldWebhookStore _held;
+    private readonly CallRollups _rollups;
 
     public CallFlow(
         ICallStore store,
@@ -42,7 +44,8 @@ public sealed partial class CallFlow
         IPermissionService permissions,
         BusinessHoursGate hours,
         InboundPlans inboundPlans,
-        HeldWebhookStore held)
+        HeldWebhookStore held,
+        CallRollups rollups)
     {
         ArgumentNullException.ThrowIfNull(options);
         _store = store;
@@ -56,6 +59,7 @@ public sealed partial class CallFlow
         _hours = hours;
         _inboundPlans = inboundPlans;
         _held = held;
+        _rollups = rollups;
     }
 
     public CallTimeouts Timeouts => _options.ToCallTimeouts();
@@ -89,6 +93,7 @@ public sealed partial class CallFlow
         // After the side effects: a failure here fails the input, whose redelivery (DuplicateDelivery) enqueues again
         // under the same event id.
         await _callbacks.OnAppliedAsync(result, trigger, cancellationToken);
+        await _rollups.OnAppliedAsync(result, cancellationToken);
         if (result.BecameFinal)
         {
             await RecordOutcomeAsync(result.Call!, cancellationToken);
@@ -140,7 +145,8 @@ public sealed partial class CallFlow
             }
         }
 
-        if (call.NodeId is { } nodeId)
+        // A lost node reads no queue: a Hangup would only wait there for a node of the same id to start fresh.
+        if (call.NodeId is { } nodeId && trigger is not CallTrigger.NodeLost)
         {
             await _commands.SendAsync(CallCommands.Hangup(call, nodeId, CallCommands.ReasonFor(call), _time.GetUtcNow()), cancellationToken);
         }
@@ -179,7 +185,7 @@ public sealed partial class CallFlow
     /// </summary>
     private static bool NeedsGraphEnd(CallTrigger trigger) => trigger is
         CallTrigger.HangupRequested or CallTrigger.DeadlinePassed or CallTrigger.MediaFailed
-        or CallTrigger.PlaybackFinished or CallTrigger.GraphError;
+        or CallTrigger.PlaybackFinished or CallTrigger.GraphError or CallTrigger.NodeLost;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId}: Graph {Action} not sent: {Reason}")]
     private partial void LogGraphSkipped(string callId, CallGraphAction action, string reason);

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Serverless.Functions.Analytics;
 using Serverless.Functions.Callbacks;
 using Serverless.Functions.Api;
 using Serverless.Functions.Calls;
@@ -22,6 +23,8 @@ using Serverless.Shared.Media;
 using Serverless.Shared.Security;
 using Serverless.Functions.Recordings;
 using Serverless.Shared.Transport;
+
+using Serverless.Functions.Nodes;
 
 namespace Serverless.Functions.Hosting;
 
@@ -64,13 +67,16 @@ public static class ServerlessCallingServiceCollectionExtensions
         services.AddCallbackDispatch(configuration);
         services.AddDialScheduling(configuration);
         services.AddRecordingLinks(configuration);
+        services.AddCallAnalytics(configuration);
         services.TryAddSingleton<BusinessHoursGate>();
+        services.TryAddSingleton(sp => new Subscriptions.SubscriptionStore(sp.GetRequiredService<Azure.Data.Tables.TableServiceClient>(), sp.GetRequiredService<IOptions<Callbacks.CallbackOptions>>()));
         services.TryAddSingleton<StatusCallbacks>();
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<MediaNodeKeys>();
         services.TryAddSingleton<HeldWebhookStore>();
         services.TryAddSingleton<CallFlow>();
+        services.AddNodeWatch(configuration);
         services.AddPromptSources(configuration);
         services.TryAddSingleton<DialRequestValidator>();
         services.TryAddSingleton<WebhookDispatcher>();

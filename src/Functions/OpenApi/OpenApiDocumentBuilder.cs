@@ -5,8 +5,9 @@ namespace Serverless.Functions.OpenApi;
 /// <summary>
 /// Builds the OpenAPI description of every HTTP function. Operation ids are the [Function] names, so the
 /// document, the functions and the Power Automate connector (connector/apiDefinition.swagger.json) share one
-/// vocabulary. No host is written: per Swagger 2.0 the host serving the document is the API's host, which keeps
-/// the served document identical to the checked-in connector file.
+/// vocabulary. The served document has no host: per Swagger 2.0 the host serving it is the API's host. The connector
+/// (<see cref="BuildConnector"/>) is the same document less the operations marked internal, with a placeholder host
+/// that connector/apiProperties.json's dynamichosturl policy replaces with the connection's Function App host.
 /// </summary>
 public static class OpenApiDocumentBuilder
 {
@@ -17,10 +18,46 @@ public static class OpenApiDocumentBuilder
     /// </summary>
     public const string FunctionKeyScheme = "functionKey";
 
+    /// <summary>The connector's placeholder host; the connection's <c>hostName</c> replaces it (dynamichosturl policy).</summary>
+    public const string ConnectorPlaceholderHost = "your-function-app.azurewebsites.net";
+
     private static readonly Lazy<string> CachedSwaggerJson = new(() => SerializeAsSwagger2(Build()));
+    private static readonly Lazy<string> CachedConnectorJson = new(() => SerializeAsSwagger2(BuildConnector()));
 
     /// <summary>The document as Swagger 2.0 JSON (built once; it never changes at run time).</summary>
     public static string SwaggerJson => CachedSwaggerJson.Value;
+
+    /// <summary>The Power Automate connector's definition (connector/apiDefinition.swagger.json) as Swagger 2.0 JSON.</summary>
+    public static string ConnectorJson => CachedConnectorJson.Value;
+
+    /// <summary>
+    /// The connector: only the business operations (<see cref="OpenApiOperations.NotInConnector"/>: Meta's webhook,
+    /// the MediaNodes' events, this document and Admin-level operations are left out), served over https from a host
+    /// set per connection.
+    /// </summary>
+    public static OpenApiDocument BuildConnector()
+    {
+        var document = Build();
+        document.Servers = [new OpenApiServer { Url = "https://" + ConnectorPlaceholderHost + "/api" }];
+        foreach (var (path, item) in document.Paths.ToList())
+        {
+            var operations = item.Operations!;
+            foreach (var (method, operation) in operations.ToList())
+            {
+                if (OpenApiOperations.NotInConnector.Contains(operation.OperationId!))
+                {
+                    operations.Remove(method);
+                }
+            }
+
+            if (operations.Count == 0)
+            {
+                document.Paths.Remove(path);
+            }
+        }
+
+        return document;
+    }
 
     /// <summary>Builds the document.</summary>
     public static OpenApiDocument Build()
@@ -45,6 +82,7 @@ public static class OpenApiDocumentBuilder
         });
         OpenApiSchemas.AddTo(document);
         OpenApiOperations.AddTo(document);
+        PowerPlatform.Annotate(document);
         return document;
     }
 

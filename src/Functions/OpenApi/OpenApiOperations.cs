@@ -1,5 +1,6 @@
 using System.Net.Http;
 using Microsoft.OpenApi;
+using Serverless.Functions.Calls;
 
 namespace Serverless.Functions.OpenApi;
 
@@ -9,8 +10,8 @@ internal static class OpenApiOperations
     public static void AddTo(OpenApiDocument document)
     {
         var keyed = KeyRequirement(document);
-        var callId = PathParameter("id", "Call id.");
-        var waId = PathParameter("waId", "The WhatsApp user's id (phone number digits, no '+').");
+        var callId = PathParameter("id", "Call ID", "Call id (the id of a call the API returned).");
+        var waId = PathParameter("waId", "WhatsApp user", "The WhatsApp user's id (phone number digits, no '+').");
 
         Add(document, "/calls", HttpMethod.Post, new OpenApiOperation
         {
@@ -19,9 +20,15 @@ internal static class OpenApiOperations
             Description = "Starts an outbound call to a WhatsApp user. Send Idempotency-Key to make retries safe.",
             Parameters =
             [
-                new OpenApiParameter { Name = "Idempotency-Key", In = ParameterLocation.Header, Description = "Retries with the same key return the same call.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+                IdempotencyKey("Retries with the same key return the same call."),
+                Advanced(QueryParameter(
+                    "wait",
+                    "Wait for the result",
+                    "true: the 202's Location is the call's result URL, which answers 202 with Retry-After until the call ended, then 200 with the final call "
+                        + "(Logic Apps and Power Automate poll it: the action completes when the call is over). Prefer: respond-async does the same.",
+                    new OpenApiSchema { Type = JsonSchemaType.Boolean })),
             ],
-            RequestBody = JsonBody(document, OpenApiSchemas.DialRequest, "The call to place."),
+            RequestBody = JsonBody(document, OpenApiSchemas.DialRequest, "Call", "The call to place."),
             Responses = Responses(
                 document,
                 ("202", "Accepted; the call is being placed.", OpenApiSchemas.Call),
@@ -33,6 +40,23 @@ internal static class OpenApiOperations
                 ("503", "No MediaNode available, or permission lookups are rate limited; retry later.", OpenApiSchemas.Problem)),
         }, keyed);
 
+        PollingHeaders(document.Paths["/calls"].Operations![HttpMethod.Post].Responses!["202"], "The call (GET /api/calls/{id}); with wait=true its result URL (GET /api/calls/{id}/result).");
+
+        Add(document, "/calls/{id}/result", HttpMethod.Get, new OpenApiOperation
+        {
+            OperationId = "GetCallResult",
+            Summary = "Get a call's result",
+            Description = "The result URL of a call placed with wait=true: 202 with Location and Retry-After while the call goes on, 200 with the final call "
+                + "(outcome, inputs, recording, media, lastError) once it ended and its results are in.",
+            Parameters = [callId],
+            Responses = Responses(
+                document,
+                ("200", "The call is over: its final state and results.", OpenApiSchemas.Call),
+                ("202", "The call goes on: poll Location again after Retry-After seconds.", OpenApiSchemas.Call),
+                ("404", "No such call.", OpenApiSchemas.Problem)),
+        }, keyed);
+        PollingHeaders(document.Paths["/calls/{id}/result"].Operations![HttpMethod.Get].Responses!["202"], "This result URL: poll it again.");
+
         Add(document, "/calls", HttpMethod.Get, new OpenApiOperation
         {
             OperationId = "ListCalls",
@@ -40,10 +64,10 @@ internal static class OpenApiOperations
             Description = "Lists calls newest first, one page at a time (follow continuationToken; a page may be short or empty while it is set); since= reads only recent calls.",
             Parameters =
             [
-                QueryParameter("state", "Only calls in this state.", JsonSchemaType.String),
-                QueryParameter("since", "Only calls created at or after this ISO 8601 time.", JsonSchemaType.String),
-                QueryParameter("pageSize", "Calls per page (1-1000, default 50).", JsonSchemaType.Integer),
-                QueryParameter("continuationToken", "Token of the next page from the previous response.", JsonSchemaType.String),
+                QueryParameter("state", "State", "Only calls in this state.", OpenApiSchemas.Enumerated(Enum.GetValues<CallState>().Select(WireText.Of))),
+                QueryParameter("since", "Created since", "Only calls created at or after this ISO 8601 time.", new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" }),
+                Advanced(QueryParameter("pageSize", "Page size", "Calls per page (1-1000, default 50).", new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32" })),
+                Advanced(QueryParameter("continuationToken", "Continuation token", "Token of the next page from the previous response.", new OpenApiSchema { Type = JsonSchemaType.String })),
             ],
             Responses = Responses(document, ("200", "A page of calls.", OpenApiSchemas.CallList), ("400", "Invalid query.", OpenApiSchemas.Problem)),
         }, keyed);
@@ -81,11 +105,11 @@ internal static class OpenApiOperations
             Summary = "Play into a call",
             Description = "Plays a prompt or a tone into a connected call, over its audio plan (which resumes afterwards), optionally collecting digits after it. The call goes on; a call.playbackFinished callback with the playId follows.",
             Parameters = [callId],
-            RequestBody = JsonBody(document, OpenApiSchemas.PlayRequest, "What to play."),
+            RequestBody = JsonBody(document, OpenApiSchemas.PlayRequest, "Playback", "What to play."),
             Responses = Responses(document, ("202", "Accepted; the play is on its way to the call's media node.", OpenApiSchemas.Play), ("400", "Invalid request.", OpenApiSchemas.Problem), ("404", "No such call.", OpenApiSchemas.Problem), ("409", "The call is not connected.", OpenApiSchemas.Problem), ("503", "The call's media node could not be reached.", OpenApiSchemas.Problem)),
         }, keyed);
 
-        var dialId = PathParameter("id", "Dial id.");
+        var dialId = PathParameter("id", "Dial ID", "Dial id (the id of a dial the API returned).");
 
         Add(document, "/dials", HttpMethod.Post, new OpenApiOperation
         {
@@ -94,9 +118,9 @@ internal static class OpenApiOperations
             Description = "Places a call later and/or retries it on chosen outcomes. Send Idempotency-Key to make retries safe.",
             Parameters =
             [
-                new OpenApiParameter { Name = "Idempotency-Key", In = ParameterLocation.Header, Description = "Retries with the same key return the same dial.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+                IdempotencyKey("Retries with the same key return the same dial."),
             ],
-            RequestBody = JsonBody(document, OpenApiSchemas.DialScheduleRequest, "The dial to schedule."),
+            RequestBody = JsonBody(document, OpenApiSchemas.DialScheduleRequest, "Dial", "The dial to schedule."),
             Responses = Responses(document, ("202", "Accepted; the dial is scheduled.", OpenApiSchemas.Dial), ("400", "Invalid request.", OpenApiSchemas.Problem), ("403", "The user opted out (user-opted-out).", OpenApiSchemas.Problem), ("413", "The body is too large.", OpenApiSchemas.Problem)),
         }, keyed);
 
@@ -133,7 +157,7 @@ internal static class OpenApiOperations
             Summary = "Request call permission",
             Description = "Sends the user a call permission request message (rate limited per Meta's rules).",
             Parameters = [waId, PhoneNumberIdQuery()],
-            RequestBody = JsonBody(document, OpenApiSchemas.CallPermissionRequest, "Optional message text.", required: false),
+            RequestBody = JsonBody(document, OpenApiSchemas.CallPermissionRequest, "Message", "Optional message text.", required: false),
             Responses = Responses(document, ("202", "The request was sent.", null), ("409", "The user already allows calls permanently.", OpenApiSchemas.Problem), ("429", "Too many requests to this user.", OpenApiSchemas.Problem)),
         }, keyed);
 
@@ -146,18 +170,28 @@ internal static class OpenApiOperations
             Responses = Responses(document, ("200", "The settings.", OpenApiSchemas.CallingSettings), ("400", "Invalid request.", OpenApiSchemas.Problem)),
         }, keyed);
 
-        Add(document, "/settings/calling", HttpMethod.Put, new OpenApiOperation
+        // Admin level: a connection's function key gets 401, so the connector leaves it out (NotInConnector).
+        Add(document, "/settings/calling", HttpMethod.Put, Internal(new OpenApiOperation
         {
             OperationId = "PutCallingSettings",
             Summary = "Update calling settings",
             Description = "Updates the phone number's calling settings at Meta (enable calling, hours, callback permission). "
                 + "Needs the Function App's master (admin) key; host and function keys get 401.",
             Parameters = [PhoneNumberIdQuery()],
-            RequestBody = JsonBody(document, OpenApiSchemas.CallingSettings, "The settings to change."),
+            RequestBody = JsonBody(document, OpenApiSchemas.CallingSettings, "Settings", "The settings to change."),
             Responses = Responses(document, ("200", "Updated.", OpenApiSchemas.CallingSettings), ("400", "Invalid settings.", OpenApiSchemas.Problem), ("401", "Not the master key.", null)),
+        }), keyed);
+
+        Add(document, "/phone-numbers", HttpMethod.Get, new OpenApiOperation
+        {
+            OperationId = Api.PhoneNumbersApi.FunctionName,
+            Summary = "List business phone numbers",
+            Description = "The business phone numbers this deployment serves: the values from and phoneNumberId accept.",
+            Responses = Responses(document, ("200", "The numbers, the default first.", OpenApiSchemas.PhoneNumberList)),
+            Extensions = Visibility("advanced"),
         }, keyed);
 
-        // An operator's tool, not a workflow action: keyed (master key only) and hidden from Power Automate.
+        // An operator's tool, not a workflow action: Admin level (master key only), left out of the connector (NotInConnector).
         Add(document, "/users/{waId}", HttpMethod.Delete, Internal(new OpenApiOperation
         {
             OperationId = "EraseUser",
@@ -165,7 +199,7 @@ internal static class OpenApiOperations
             Description = "Erases everything stored about the user: calls with their history, recordings and callback deliveries, dials, held webhooks "
                 + "and call-permission rows (an opt-out stays as a suppression row). Writes an audit record with the number masked. "
                 + "Needs the Function App's master (admin) key; host and function keys get 401.",
-            Parameters = [PathParameter("waId", "The WhatsApp user's id (phone number digits with the country code; a leading '+' is accepted).")],
+            Parameters = [PathParameter("waId", "User's WhatsApp ID", "The WhatsApp user's id (phone number digits with the country code; a leading '+' is accepted).")],
             Responses = Responses(
                 document,
                 ("200", "Erased; the counts and the audit record's id.", OpenApiSchemas.UserErasure),
@@ -174,8 +208,58 @@ internal static class OpenApiOperations
                 ("409", "The user has a call in progress (callIds); nothing was erased.", OpenApiSchemas.Problem)),
         }), keyed);
 
-        // Called by Meta and by the MediaNodes, not by workflows: anonymous (signature-checked) and marked internal
-        // so Power Automate does not offer them as actions.
+        Add(document, "/subscriptions", HttpMethod.Post, new OpenApiOperation
+        {
+            OperationId = Subscriptions.SubscriptionsApi.SubscribeFunctionName,
+            Summary = "When a call changes state",
+            Description = "Triggers on the chosen call status events (ringing, connected, input, ended...) of every call, or of one business number's calls. "
+                + "Each event is the status callback's body, signed with X-Callback-Signature-256. Subscribing answers 201 with Location, which unsubscribes.",
+            RequestBody = JsonBody(document, OpenApiSchemas.SubscriptionRequest, "Subscription", "Where to send which events."),
+            Responses = Responses(
+                document,
+                ("201", "Subscribed; Location is the subscription's URL (DELETE it to unsubscribe).", OpenApiSchemas.Subscription),
+                ("400", "Invalid request (an unknown event type, a number this deployment does not serve, or a URL the callback guard refuses).", OpenApiSchemas.Problem),
+                ("409", "Too many subscriptions.", OpenApiSchemas.Problem)),
+            Extensions = new Dictionary<string, IOpenApiExtension>(StringComparer.Ordinal)
+            {
+                ["x-ms-trigger"] = new JsonNodeExtension("single"),
+                ["x-ms-notification-content"] = new JsonNodeExtension(new System.Text.Json.Nodes.JsonObject
+                {
+                    ["description"] = "A call status event.",
+                    ["schema"] = new System.Text.Json.Nodes.JsonObject { ["$ref"] = "#/definitions/" + OpenApiSchemas.CallEvent },
+                }),
+            },
+        }, keyed);
+        LocationHeader(document.Paths["/subscriptions"].Operations![HttpMethod.Post].Responses!["201"], "The subscription's URL: DELETE it to unsubscribe.");
+
+        // Power Automate and Logic Apps call it through the Location above when a flow is turned off or deleted.
+        Add(document, "/subscriptions/{id}", HttpMethod.Delete, Internal(new OpenApiOperation
+        {
+            OperationId = Subscriptions.SubscriptionsApi.UnsubscribeFunctionName,
+            Summary = "Delete a call events subscription",
+            Description = "Ends a subscription: no event is sent to it afterwards.",
+            Parameters = [PathParameter("id", "Subscription ID", "Subscription id (from the Location of the subscription).")],
+            Responses = Responses(document, ("204", "Deleted.", null), ("404", "No such subscription.", OpenApiSchemas.Problem)),
+        }), keyed);
+
+        Add(document, "/analytics/calls", HttpMethod.Get, new OpenApiOperation
+        {
+            OperationId = "GetCallAnalytics",
+            Summary = "Get call analytics",
+            Description = "Outcome counts, answer and success rates, duration and setup-time percentiles, audio quality and top failure reasons "
+                + "of the calls created in [from, to), grouped by day, hour, phone number, direction or outcome. Answered from hourly/daily/monthly rollups "
+                + "updated when each call ends; percentiles are within percentileRelativeError.",
+            Parameters =
+            [
+                QueryParameter("from", "From", "Start (inclusive): an ISO 8601 time at a whole UTC hour.", new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" }),
+                QueryParameter("to", "To", "End (exclusive): an ISO 8601 time at a whole UTC hour, at most 400 days after from.", new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" }),
+                QueryParameter("groupBy", "Group by", "day (default), hour (ranges up to 31 days), phoneNumber, direction or outcome.", OpenApiSchemas.Enumerated(["day", "hour", "phoneNumber", "direction", "outcome"])),
+            ],
+            Responses = Responses(document, ("200", "The analytics.", OpenApiSchemas.CallAnalytics), ("400", "Invalid query (missing or unaligned from/to, unknown groupBy, groupBy=agent, range too long).", OpenApiSchemas.Problem)),
+        }, keyed);
+
+        // Called by Meta and by the MediaNodes, not by workflows: anonymous (signature-checked), marked internal and
+        // left out of the Power Automate connector (NotInConnector).
         Add(document, "/webhook", HttpMethod.Get, Internal(new OpenApiOperation
         {
             OperationId = "VerifyWebhook",
@@ -209,9 +293,32 @@ internal static class OpenApiOperations
         }), keyed: null);
     }
 
+    /// <summary>
+    /// Operations the connector leaves out: what Meta and the MediaNodes call (anonymous, signature-checked), this
+    /// document itself, and Admin-level operations a connection's function key cannot call.
+    /// </summary>
+    public static readonly IReadOnlySet<string> NotInConnector = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "VerifyWebhook", "ReceiveWebhook", "MediaEvents", OpenApiFunction.FunctionName, "PutCallingSettings", "EraseUser",
+    };
+
+    private static void PollingHeaders(IOpenApiResponse response, string location) =>
+        ((OpenApiResponse)response).Headers = new Dictionary<string, IOpenApiHeader>(StringComparer.Ordinal)
+        {
+            ["Location"] = new OpenApiHeader { Description = location, Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+            ["Retry-After"] = new OpenApiHeader { Description = "Seconds to wait before polling (with wait=true).", Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32" } },
+        };
+
+    private static void LocationHeader(IOpenApiResponse response, string description) =>
+        ((OpenApiResponse)response).Headers = new Dictionary<string, IOpenApiHeader>(StringComparer.Ordinal)
+        {
+            ["Location"] = new OpenApiHeader { Description = description, Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+        };
+
     private static void Add(OpenApiDocument document, string path, HttpMethod method, OpenApiOperation operation, OpenApiSecurityRequirement[]? keyed)
     {
         operation.Security = keyed is null ? [] : [.. keyed];
+
         if (document.Paths.TryGetValue(path, out var existing) && existing is OpenApiPathItem item)
         {
             item.Operations!.Add(method, operation);
@@ -223,42 +330,71 @@ internal static class OpenApiOperations
 
     private static OpenApiOperation Internal(OpenApiOperation operation)
     {
-        operation.Extensions = new Dictionary<string, IOpenApiExtension>(StringComparer.Ordinal)
-        {
-            ["x-ms-visibility"] = new JsonNodeExtension("internal"),
-        };
+        operation.Extensions = Visibility(PowerPlatform.Internal);
         return operation;
     }
+
+    private static Dictionary<string, IOpenApiExtension> Visibility(string visibility) => new(StringComparer.Ordinal)
+    {
+        ["x-ms-visibility"] = new JsonNodeExtension(visibility),
+    };
 
     private static OpenApiSecurityRequirement[] KeyRequirement(OpenApiDocument document) =>
     [
         new() { [new OpenApiSecuritySchemeReference(OpenApiDocumentBuilder.FunctionKeyScheme, document)] = [] },
     ];
 
-    private static OpenApiParameter PathParameter(string name, string description) => new()
+    private static OpenApiParameter PathParameter(string name, string summary, string description) => new()
     {
         Name = name,
         In = ParameterLocation.Path,
         Required = true,
         Description = description,
         Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+        Extensions = PowerPlatform.Summary(summary),
     };
 
-    private static OpenApiParameter QueryParameter(string name, string description, JsonSchemaType type) => new()
+    private static OpenApiParameter QueryParameter(string name, string summary, string description, OpenApiSchema schema) => new()
     {
         Name = name,
         In = ParameterLocation.Query,
         Description = description,
-        Schema = new OpenApiSchema { Type = type },
+        Schema = schema,
+        Extensions = PowerPlatform.Summary(summary),
     };
 
-    private static OpenApiParameter PhoneNumberIdQuery() =>
-        QueryParameter("phoneNumberId", "Business phone number id, one this deployment serves (else 400); the deployment's default when omitted.", JsonSchemaType.String);
+    private static OpenApiParameter IdempotencyKey(string description) => Advanced(new OpenApiParameter
+    {
+        Name = "Idempotency-Key",
+        In = ParameterLocation.Header,
+        Description = description,
+        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+        Extensions = PowerPlatform.Summary("Idempotency key"),
+    });
 
-    private static OpenApiRequestBody JsonBody(OpenApiDocument document, string schema, string description, bool required = true) => new()
+    /// <summary>Rarely set: shown under the action's advanced options.</summary>
+    private static OpenApiParameter Advanced(OpenApiParameter parameter)
+    {
+        parameter.Extensions!["x-ms-visibility"] = new JsonNodeExtension("advanced");
+        return parameter;
+    }
+
+    private static OpenApiParameter PhoneNumberIdQuery()
+    {
+        var parameter = Advanced(QueryParameter(
+            "phoneNumberId",
+            "Business phone number",
+            "Business phone number id, one this deployment serves (else 400); the deployment's default when omitted.",
+            new OpenApiSchema { Type = JsonSchemaType.String }));
+        parameter.Extensions!["x-ms-dynamic-values"] = PowerPlatform.PhoneNumberChoices();
+        return parameter;
+    }
+
+    private static OpenApiRequestBody JsonBody(OpenApiDocument document, string schema, string summary, string description, bool required = true) => new()
     {
         Required = required,
         Description = description,
+        Extensions = PowerPlatform.Summary(summary),
         Content = new Dictionary<string, IOpenApiMediaType>(StringComparer.Ordinal)
         {
             ["application/json"] = new OpenApiMediaType { Schema = new OpenApiSchemaReference(schema, document) },

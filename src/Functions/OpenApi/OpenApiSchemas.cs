@@ -1,5 +1,8 @@
 using Microsoft.OpenApi;
 using Serverless.Functions.Api;
+using Serverless.Functions.Callbacks;
+using Serverless.Functions.Subscriptions;
+using Serverless.Functions.Calls;
 using Serverless.Functions.Dials;
 using Serverless.Functions.Permissions;
 using Serverless.Functions.Privacy;
@@ -21,6 +24,13 @@ internal static class OpenApiSchemas
     public const string PlayRequest = "PlayRequest";
     public const string Play = "Play";
     public const string UserErasure = "UserErasure";
+    public const string PhoneNumberList = "PhoneNumberList";
+    public const string CallEvent = "CallEvent";
+    public const string Subscription = "Subscription";
+    public const string SubscriptionRequest = "SubscriptionRequest";
+    public const string CallAnalytics = "CallAnalytics";
+    public const string CallStatsGroup = "CallStatsGroup";
+    public const string Distribution = "Distribution";
 
     /// <summary>The response types whose schemas are generated, and their definition names.</summary>
     public static readonly IReadOnlyDictionary<Type, string> Generated = new Dictionary<Type, string>
@@ -31,6 +41,12 @@ internal static class OpenApiSchemas
         [typeof(PermissionResource)] = CallPermission,
         [typeof(PlayResource)] = Play,
         [typeof(UserErasureResource)] = UserErasure,
+        [typeof(PhoneNumberListResource)] = PhoneNumberList,
+        [typeof(CallbackEvent)] = CallEvent,
+        [typeof(SubscriptionResource)] = Subscription,
+        [typeof(Analytics.CallAnalyticsResource)] = CallAnalytics,
+        [typeof(Analytics.CallStatsGroup)] = CallStatsGroup,
+        [typeof(Analytics.Distribution)] = Distribution,
     };
 
     public static void AddTo(OpenApiDocument document)
@@ -39,7 +55,7 @@ internal static class OpenApiSchemas
             "A call to place.",
             ["to"],
             ("to", String("The WhatsApp user's phone number in E.164 (+14155550123).")),
-            ("from", String("Business phone number id to call from; the deployment's default when omitted.")),
+            ("from", PhoneNumberChoice(String("Business phone number id to call from; the deployment's default when omitted."))),
             ("callbackUrl", String("HTTPS URL that receives signed status callbacks for this call.", "uri")),
             ("bizOpaqueCallbackData", String("Opaque data (up to 512 characters) echoed in Meta's webhooks.")),
             ("audio", new OpenApiSchema { Type = JsonSchemaType.Object, Description = "What the call plays once connected (e.g. a prompt blob)." }),
@@ -78,7 +94,7 @@ internal static class OpenApiSchemas
                         ["maxAttempts"],
                         ("maxAttempts", new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Description = "Most attempts in all." }),
                         ("spacingSeconds", new OpenApiSchema { Type = JsonSchemaType.Number, Description = "Seconds between attempts." }),
-                        ("retryOn", new OpenApiSchema { Type = JsonSchemaType.Array, Description = "Outcomes that cause another attempt (e.g. rejected, noAnswer).", Items = new OpenApiSchema { Type = JsonSchemaType.String } })))),
+                        ("retryOn", new OpenApiSchema { Type = JsonSchemaType.Array, Description = "Outcomes that cause another attempt (e.g. rejected, noAnswer).", Items = Enumerated(Enum.GetValues<RetryOn>().Where(r => r != RetryOn.None).Select(WireText.Of)) })))),
             ],
         });
 
@@ -107,6 +123,25 @@ internal static class OpenApiSchemas
             document.AddComponent(name, DtoSchemas.For(type, document, Generated));
         }
 
+        // Power Platform's webhook trigger: the platform fills in url (x-ms-notification-url) with its own callback.
+        var notificationUrl = String("The https URL events are sent to (the flow's own callback, filled in by Power Automate and Logic Apps).", "uri");
+        notificationUrl.Extensions = new Dictionary<string, IOpenApiExtension>(StringComparer.Ordinal)
+        {
+            ["x-ms-notification-url"] = new JsonNodeExtension(System.Text.Json.Nodes.JsonValue.Create(true)),
+        };
+        var events = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Array,
+            Description = "The event types that trigger: at least one.",
+            Items = Enumerated(CallbackEventTypes.All),
+        };
+        document.AddComponent<IOpenApiSchema>(SubscriptionRequest, Object(
+            "Where to send which call status events.",
+            ["url", "events"],
+            ("url", notificationUrl),
+            ("events", events),
+            ("phoneNumberId", PhoneNumberChoice(String("Only calls of this business phone number id; every number this deployment serves when omitted.")))));
+
         document.AddComponent<IOpenApiSchema>(CallPermissionRequest, Object(
             "Optional text of the call permission request message.",
             [],
@@ -129,6 +164,20 @@ internal static class OpenApiSchemas
 
     private static OpenApiSchema String(string description, string? format = null) =>
         new() { Type = JsonSchemaType.String, Description = description, Format = format };
+
+    /// <summary>A business phone number field: its choices come from <c>GET /api/phone-numbers</c>.</summary>
+    internal static OpenApiSchema PhoneNumberChoice(OpenApiSchema schema)
+    {
+        schema.Extensions ??= new Dictionary<string, IOpenApiExtension>(StringComparer.Ordinal);
+        schema.Extensions["x-ms-dynamic-values"] = PowerPlatform.PhoneNumberChoices();
+        return schema;
+    }
+
+    internal static OpenApiSchema Enumerated(IEnumerable<string> values) => new()
+    {
+        Type = JsonSchemaType.String,
+        Enum = [.. values.Select(v => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(v))],
+    };
 
     private static OpenApiSchema StringMap(string description) => new()
     {

@@ -5,6 +5,8 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 using Serverless.Shared.WhatsApp.Graph.Models;
 
+using Serverless.Functions.Storage;
+
 namespace Serverless.Functions.Permissions;
 
 /// <summary>
@@ -15,18 +17,18 @@ public sealed class PermissionStore
 {
     private const int MaxConcurrencyRetries = 32;
     private readonly TableClient _table;
-    private readonly Lazy<Task> _init;
+    private readonly TableInit _init;
 
     public PermissionStore(TableServiceClient service, IOptions<PermissionOptions> options)
     {
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(options);
         _table = service.GetTableClient(options.Value.TableName);
-        _init = new Lazy<Task>(() => _table.CreateIfNotExistsAsync());
+        _init = new TableInit(() => _table.CreateIfNotExistsAsync());
     }
 
     /// <summary>Creates the table if needed.</summary>
-    public Task InitializeAsync() => _init.Value;
+    public Task InitializeAsync() => _init.EnsureAsync();
 
     /// <summary>The stored record, or an empty one.</summary>
     public async Task<PermissionRecord> GetAsync(string phoneNumberId, string waId, CancellationToken cancellationToken = default)

@@ -8,6 +8,8 @@ using Serverless.Functions.Calls;
 using Serverless.Functions.Flows;
 using Serverless.Shared.WhatsApp.Webhooks;
 
+using Serverless.Functions.Storage;
+
 namespace Serverless.Functions.Webhooks;
 
 /// <summary>
@@ -27,8 +29,7 @@ public sealed class HeldWebhookStore
     private readonly TableClient _table;
     private readonly TimeProvider _time;
     private readonly TimeSpan _window;
-    private readonly Lock _initGate = new();
-    private Task? _init;
+    private readonly TableInit _init;
 
     public HeldWebhookStore(TableServiceClient service, IOptions<CallStoreOptions> store, IOptions<CallFlowOptions> flow, TimeProvider time)
     {
@@ -38,6 +39,7 @@ public sealed class HeldWebhookStore
         _table = service.GetTableClient(store.Value.TablePrefix + "HeldWebhooks");
         _time = time;
         _window = flow.Value.HeldWebhookWindow;
+        _init = new TableInit(() => _table.CreateIfNotExistsAsync(CancellationToken.None), time);
     }
 
     /// <summary>False when holding is switched off (<see cref="CallFlowOptions.HeldWebhookWindow"/> zero).</summary>
@@ -143,19 +145,7 @@ public sealed class HeldWebhookStore
         }
     }
 
-    private Task InitializeAsync(CancellationToken cancellationToken)
-    {
-        lock (_initGate)
-        {
-            if (_init is null || _init.IsFaulted || _init.IsCanceled)
-            {
-                // Shared by all callers, so it must not observe one caller's token.
-                _init = _table.CreateIfNotExistsAsync(CancellationToken.None);
-            }
-
-            return _init.IsCompletedSuccessfully ? Task.CompletedTask : _init.WaitAsync(cancellationToken);
-        }
-    }
+    private Task InitializeAsync(CancellationToken cancellationToken) => _init.EnsureAsync(cancellationToken);
 
     private static (string Type, string Json) Serialize(WebhookEvent evt) => evt switch
     {

@@ -33,6 +33,9 @@ public sealed partial class MediaCommandHandler : ICommandHandler
     }
 
     /// <inheritdoc />
+    public int NewCallRoom => _context.Registry.FreeCapacity;
+
+    /// <inheritdoc />
     public async Task HandleAsync(MediaCommand command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);

@@ -76,6 +76,8 @@ public sealed partial class HeartbeatService : BackgroundService
             ["Draining"] = _sessions.IsDraining,
             ["Version"] = Version,
             ["BeatAt"] = _time.GetUtcNow(),
+            // The Functions declare a node dead after several of its own intervals without a row (NodeWatch).
+            ["IntervalSeconds"] = _options.HeartbeatInterval.TotalSeconds,
         };
         try
         {

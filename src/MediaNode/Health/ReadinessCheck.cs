@@ -4,8 +4,12 @@ using Serverless.Shared.Transport;
 
 namespace Serverless.MediaNode.Health;
 
-/// <summary>Ready = UDP port bound, command receiver running, storage reachable, and not draining.</summary>
-public sealed class ReadinessCheck(PeerFactoryHost peers, IEnumerable<IHostedService> hosted, HeartbeatService heartbeat, SessionRegistry sessions)
+/// <summary>
+/// Ready = UDP port bound, command receiver running and able to receive (its last round did not fail), storage
+/// reachable, and not draining. Served through the ASP.NET Core health checks (<see cref="ReadinessHealthCheck"/>).
+/// </summary>
+public sealed class ReadinessCheck(
+    PeerFactoryHost peers, IEnumerable<IHostedService> hosted, HeartbeatService heartbeat, SessionRegistry sessions, ICommandReceiver receiver)
 {
     private readonly CommandReceiverHostedService? _receiver = hosted.OfType<CommandReceiverHostedService>().FirstOrDefault();
 
@@ -21,6 +25,10 @@ public sealed class ReadinessCheck(PeerFactoryHost peers, IEnumerable<IHostedSer
         if (_receiver?.ExecuteTask is not { IsCompleted: false })
         {
             failing.Add("transport");
+        }
+        else if (!receiver.CanReceive)
+        {
+            failing.Add("transport-receive");
         }
 
         if (!heartbeat.StorageReachable)

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,6 +17,7 @@ public static class MediaNodeApp
         var builder = WebApplication.CreateSlimBuilder(args);
         configure?.Invoke(builder);
         builder.Services.AddMediaNode(builder.Configuration);
+        builder.Services.AddHealthChecks().AddCheck<ReadinessHealthCheck>("ready");
         var node = builder.Configuration.GetSection(MediaNodeOptions.SectionName).Get<MediaNodeOptions>() ?? new MediaNodeOptions();
         builder.WebHost.ConfigureKestrel(kestrel =>
             kestrel.Listen(IPAddress.TryParse(node.HttpBindAddress, out var address) ? address : IPAddress.Any, node.HttpPort));
@@ -23,14 +25,18 @@ public static class MediaNodeApp
         var app = builder.Build();
         // Liveness: the process serves HTTP. Readiness: it can take calls.
         app.MapGet("/healthz", () => Results.Ok(new HealthReport("ok", [])));
-        app.MapGet("/readyz", (ReadinessCheck readiness) =>
-        {
-            var failing = readiness.Check();
-            return failing.Count == 0
-                ? Results.Ok(new HealthReport("ready", failing))
-                : Results.Json(new HealthReport("not ready", failing), statusCode: StatusCodes.Status503ServiceUnavailable);
-        });
+        // The standard health check middleware: 200 when healthy, 503 when not; the body names what fails.
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { ResponseWriter = WriteReadinessAsync });
         return app;
+    }
+
+    private static Task WriteReadinessAsync(HttpContext context, Microsoft.Extensions.Diagnostics.HealthChecks.HealthReport report)
+    {
+        var failing = report.Entries.Values
+            .SelectMany(e => e.Data.TryGetValue(ReadinessHealthCheck.FailingKey, out var f) && f is IReadOnlyList<string> list ? list : [])
+            .ToList();
+        var ready = report.Status == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy;
+        return context.Response.WriteAsJsonAsync(new HealthReport(ready ? "ready" : "not ready", failing));
     }
 }
 

@@ -19,6 +19,7 @@ using Serverless.Shared.Transport;
 
 using Azure.Core;
 using Azure.Identity;
+using Azure.Monitor.OpenTelemetry.Exporter;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Azure;
 using Serverless.MediaNode.Audio;
@@ -32,6 +33,9 @@ public static class MediaNodeServiceCollectionExtensions
 {
     /// <summary>Standard OpenTelemetry variable naming the collector; when set, metrics and traces are exported over OTLP.</summary>
     public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    /// <summary>Standard Application Insights variable (Bicep sets it); when set, metrics and traces go to Azure Monitor.</summary>
+    public const string AppInsightsConnectionStringVariable = "APPLICATIONINSIGHTS_CONNECTION_STRING";
 
     private const string PromptHttpClientName = "prompts";
 
@@ -133,9 +137,28 @@ public static class MediaNodeServiceCollectionExtensions
         services.AddOptions<HostOptions>().PostConfigure<IOptions<MediaNodeOptions>>((host, node) =>
             host.ShutdownTimeout = node.Value.DrainTimeout + node.Value.EventPostTimeout + TimeSpan.FromSeconds(15));
 
+        // Application Insights takes only Entra ID tokens (local auth off): the node's identity (AZURE_CLIENT_ID, role
+        // Monitoring Metrics Publisher) signs the export. The transport's spans are recorded too, so a command's
+        // handling joins the trace of the dial or webhook that sent it.
+        var appInsights = configuration[AppInsightsConnectionStringVariable];
+        TokenCredential? monitorCredential = string.IsNullOrWhiteSpace(appInsights) ? null : new DefaultAzureCredential();
         var telemetry = services.AddOpenTelemetry()
-            .WithMetrics(metrics => metrics.AddMeter(MediaNodeMetrics.Name))
-            .WithTracing(tracing => tracing.AddSource(MediaNodeMetrics.Name));
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(MediaNodeMetrics.Name);
+                if (monitorCredential is not null)
+                {
+                    metrics.AddAzureMonitorMetricExporter(o => o.ConnectionString = appInsights, monitorCredential);
+                }
+            })
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(MediaNodeMetrics.Name, CommandProcessor.ActivitySource.Name);
+                if (monitorCredential is not null)
+                {
+                    tracing.AddAzureMonitorTraceExporter(o => o.ConnectionString = appInsights, monitorCredential);
+                }
+            });
         if (!string.IsNullOrWhiteSpace(configuration[OtlpEndpointVariable]))
         {
             // Exported only where a collector is configured (standard OTEL_* variables); otherwise in-process only.

@@ -7,4 +7,10 @@ public interface ICommandHandler
 {
     /// <summary>Handles one command; returns normally on success, throws on failure.</summary>
     Task HandleAsync(MediaCommand command, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// How many new calls (start commands on the shared new-calls queue) the node can take now: 0 when it is full or
+    /// draining, so its receiver leaves them for nodes with room instead of taking and failing them. Unlimited by default.
+    /// </summary>
+    int NewCallRoom => int.MaxValue;
 }

@@ -10,6 +10,9 @@ public interface ICommandReceiver
     /// <summary>The node whose queue this receiver drains, besides the new-calls queue.</summary>
     string NodeId { get; }
 
+    /// <summary>False while the last receive round failed (broker unreachable, no rights): readiness reports it.</summary>
+    bool CanReceive => true;
+
     /// <summary>Receives whatever is available now (at most one batch per queue), processes it, returns how many.</summary>
     Task<int> ReceiveOnceAsync(ICommandHandler handler, CancellationToken cancellationToken);
 

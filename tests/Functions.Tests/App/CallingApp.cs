@@ -89,6 +89,7 @@ internal sealed class CallingApp : IAsyncDisposable
         ["Permissions:TablePrefix"] = prefix,
         ["Callbacks:TablePrefix"] = prefix,
         ["Dials:TablePrefix"] = prefix,
+        ["Analytics:TablePrefix"] = prefix,
         ["Callbacks:SigningSecret"] = CallbackSecret,
         ["Callbacks:AllowLoopback"] = "true",
         ["AZURE_FUNCTIONS_ENVIRONMENT"] = "Development",

@@ -41,10 +41,26 @@ public sealed class CallStateMachineTransitionTests
         ["Inbound Accepting GraphError fails"] = new(Accepting, new GraphError(100, "Invalid parameter"), CallState.Failed, CallOutcome.Failed, new CallEndReason.MetaError(100, "Invalid parameter")),
         ["Inbound Accepting terminate COMPLETED completes"] = new(Accepting, new Terminated(TerminateStatus.Completed, 3, null), CallState.Ended, CallOutcome.Completed, new CallEndReason.UserHangup()),
         ["Inbound Connected terminate COMPLETED is user hangup"] = new(InboundConnected, new Terminated(TerminateStatus.Completed, 60, null), CallState.Ended, CallOutcome.Completed, new CallEndReason.UserHangup()),
+        ["Outbound Connected NodeLost fails"] = new(OutboundConnected, new NodeLost(Node), CallState.Failed, CallOutcome.Failed, new CallEndReason.MediaFailed("node-lost")),
+        ["Outbound Ringing NodeLost fails"] = new(Ringing, new NodeLost(Node), CallState.Failed, CallOutcome.Failed, new CallEndReason.MediaFailed("node-lost")),
+        ["Inbound Accepting NodeLost fails"] = new(Accepting, new NodeLost(Node), CallState.Failed, CallOutcome.Failed, new CallEndReason.MediaFailed("node-lost")),
         ["Inbound Connected Hangup is business hangup"] = new(InboundConnected, new HangupRequested(), CallState.Ended, CallOutcome.Completed, new CallEndReason.BusinessHangup()),
     };
 
     public static TheoryData<string> LegalNames => [.. LegalCases.Keys];
+
+    [Fact]
+    public void NodeLost_fails_with_node_lost_and_awaits_no_report_from_the_dead_node_while_another_node_changes_nothing()
+    {
+        var from = OutboundConnected();
+        var now = from.UpdatedAt.AddSeconds(9);
+
+        var lost = Assert.IsType<TransitionResult.Applied>(Machine.Apply(from, new NodeLost(Node), now)).Current;
+        Assert.Equal("node-lost", lost.LastError?.Code);
+        Assert.Null(lost.MediaReportDue);
+
+        Assert.IsType<TransitionResult.NoChange>(Machine.Apply(from, new NodeLost("node-2"), now));
+    }
 
     [Theory]
     [MemberData(nameof(LegalNames))]

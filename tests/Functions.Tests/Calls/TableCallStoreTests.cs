@@ -72,6 +72,20 @@ public sealed class TableCallStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Tables_lost_with_the_storage_are_created_again_within_the_recheck_and_calls_can_be_stored()
+    {
+        var call = NewOutbound();
+        Assert.Null(await _store.GetAsync(call.CallId));
+
+        // Storage comes back empty while the store believes its tables exist.
+        await AzuriteTables.DeleteTablesAsync(_prefix);
+        _clock.Advance(Serverless.Functions.Storage.TableInit.Recheck + TimeSpan.FromSeconds(1));
+
+        Assert.Equal(CreateCallStatus.Created, (await _store.CreateAsync(call)).Status);
+        Assert.Equal(call.CallId, (await _store.GetAsync(call.CallId))?.CallId);
+    }
+
+    [Fact]
     public async Task Timeout_end_reason_round_trips_with_its_state()
     {
         var call = NewOutbound() with

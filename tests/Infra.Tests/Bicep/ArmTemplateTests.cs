@@ -109,11 +109,61 @@ public sealed class ArmTemplateTests
     }
 
     [Fact]
+    public void ServiceBus_CommandQueuesDetectDuplicates()
+    {
+        // Command message ids are deterministic, so Service Bus can drop a command sent twice.
+        var serviceBus = ArmTemplate.Main.Module("serviceBus");
+        var properties = serviceBus.Variables["queueProperties"]!;
+        if (properties is System.Text.Json.Nodes.JsonValue reference)
+        {
+            // loadJsonContent('servicebus-queue.json') compiles to a variable of its own that this one names.
+            var name = System.Text.RegularExpressions.Regex.Match((string)reference!, @"^\[variables\('([^']+)'\)\]$").Groups[1].Value;
+            properties = serviceBus.Variables[name]!;
+        }
+
+        Assert.True((bool)properties["requiresDuplicateDetection"]!);
+        Assert.InRange(System.Xml.XmlConvert.ToTimeSpan((string)properties["duplicateDetectionHistoryTimeWindow"]!), TimeSpan.FromMinutes(1), TimeSpan.FromDays(1));
+        var queues = serviceBus.ResourcesOfType("Microsoft.ServiceBus/namespaces/queues").ToList();
+        Assert.NotEmpty(queues);
+        Assert.All(queues, q => Assert.Equal("[variables('queueProperties')]", (string?)q["properties"]));
+    }
+
+    [Fact]
+    public void KeyVault_HasPurgeProtectionAndRetentionAsParameters()
+    {
+        var main = ArmTemplate.Main;
+        Assert.True((bool)main.Parameters["keyVaultPurgeProtection"]!["defaultValue"]!);
+        var retention = main.Parameters["keyVaultSoftDeleteRetentionDays"]!;
+        Assert.Equal((90, 7, 90), ((int)retention["defaultValue"]!, (int)retention["minValue"]!, (int)retention["maxValue"]!));
+        var passed = main.ModuleDeployment("keyVault")["properties"]!["parameters"]!;
+        Assert.Equal("[parameters('keyVaultPurgeProtection')]", (string?)passed["enablePurgeProtection"]!["value"]);
+        Assert.Equal("[parameters('keyVaultSoftDeleteRetentionDays')]", (string?)passed["softDeleteRetentionInDays"]!["value"]);
+
+        var vault = main.Module("keyVault").ResourcesOfType("Microsoft.KeyVault/vaults").Single()["properties"]!;
+        Assert.True((bool)vault["enableSoftDelete"]!);
+        Assert.Equal("[parameters('softDeleteRetentionInDays')]", (string?)vault["softDeleteRetentionInDays"]);
+        Assert.Equal("[if(parameters('enablePurgeProtection'), true(), null())]", (string?)vault["enablePurgeProtection"]);
+    }
+
+    [Fact]
+    public void DockerBuildContext_LeavesHostBuildOutputAndNodePackagesOut()
+    {
+        var ignored = File.ReadAllLines(RepoPaths.Of(".dockerignore")).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
+        foreach (var pattern in new[] { "**/bin/", "**/obj/", "**/node_modules/" })
+        {
+            Assert.Contains(pattern, ignored);
+        }
+
+        // Nothing the Dockerfile copies is excluded.
+        Assert.DoesNotContain(ignored, p => p.StartsWith("src", StringComparison.Ordinal) || p.StartsWith("Directory.", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Identities_HaveTheRolesTheirClientsNeed()
     {
         var assignments = ArmTemplate.Main.Module("rbac").RoleAssignments().ToList();
         var functions = "[parameters('functionsPrincipalId')]";
-        var media = "[parameters('mediaNodePrincipalId')]";
+        var media = "[parameters('mediaNodes')[copyIndex()].principalId]";
 
         // Functions: host storage by identity (blobs incl. deployment package, queues), the call/permission/callback
         // tables, sending commands, Key Vault references, App Insights with Entra auth.
@@ -129,22 +179,67 @@ public sealed class ArmTemplateTests
         Assert.Contains((functions, RoleIds.StorageBlobDataContributor, "Microsoft.Storage/storageAccounts/blobServices/containers"), assignments);
         Assert.DoesNotContain(assignments, a => a.Principal == functions && a.RoleId == RoleIds.StorageBlobDataReader);
 
-        // MediaNode: receives its commands; prompts, recordings and heartbeats on its own account by identity.
-        Assert.Contains((media, RoleIds.ServiceBusDataReceiver, "Microsoft.ServiceBus/namespaces"), assignments);
+        // MediaNodes: receive their commands (queue scope, see MediaNodes_EachReadOnlyItsOwnQueueAndTheNewCallsQueue);
+        // prompts, recordings and heartbeats on their own account by identity.
+        Assert.Contains((media, RoleIds.ServiceBusDataReceiver, "Microsoft.ServiceBus/namespaces/queues"), assignments);
         Assert.Contains((media, RoleIds.StorageBlobDataContributor, "Microsoft.Storage/storageAccounts"), assignments);
         Assert.Contains((media, RoleIds.StorageTableDataContributor, "Microsoft.Storage/storageAccounts"), assignments);
         Assert.DoesNotContain(assignments, a => a.Principal == media && a.RoleId == RoleIds.StorageBlobDataOwner);
         Assert.DoesNotContain(assignments, a => a.Principal == media && a.RoleId == RoleIds.ServiceBusDataSender);
 
-        // The node pulls its image with its identity.
+        // Each node pulls its image with its own identity.
         var registry = ArmTemplate.Main.ModuleDeployment("registry");
-        Assert.Contains("mediaNodePrincipalId", (string)registry["properties"]!["parameters"]!["pullPrincipalId"]!["value"]!, StringComparison.Ordinal);
+        Assert.Contains("mediaNodes", registry["properties"]!["parameters"]!["pullPrincipalIds"]!.ToJsonString(), StringComparison.Ordinal);
         Assert.Contains(ArmTemplate.Main.Module("registry").RoleAssignments(), a => a.RoleId == RoleIds.AcrPull);
 
-        // The identities passed in are the two user-assigned identities.
+        // The identities passed in are the user-assigned identities.
         var rbacParameters = ArmTemplate.Main.ModuleDeployment("rbac")["properties"]!["parameters"]!;
         Assert.Contains("functionsPrincipalId", (string)rbacParameters["functionsPrincipalId"]!["value"]!, StringComparison.Ordinal);
-        Assert.Contains("mediaNodePrincipalId", (string)rbacParameters["mediaNodePrincipalId"]!["value"]!, StringComparison.Ordinal);
+        Assert.Contains("mediaNodes", rbacParameters["mediaNodes"]!.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MediaNodes_EachHaveTheirOwnIdentity()
+    {
+        var identities = ArmTemplate.Main.Module("identities").ResourcesOfType("Microsoft.ManagedIdentity/userAssignedIdentities").ToList();
+        var perNode = Assert.Single(identities, i => i["copy"] is not null);
+        Assert.Equal("[length(parameters('nodeIds'))]", (string?)perNode["copy"]!["count"]);
+        Assert.Contains("parameters('nodeIds')[copyIndex()]", (string)perNode["name"]!, StringComparison.Ordinal);
+        Assert.Equal("[variables('nodeIds')]", (string?)ArmTemplate.Main.ModuleDeployment("identities")["properties"]!["parameters"]!["nodeIds"]!["value"]);
+
+        // Node i runs as identity i.
+        var node = ArmTemplate.Main.ModuleDeployment("mediaNode");
+        var parameters = node["properties"]!["parameters"]!;
+        Assert.Contains("outputs.mediaNodes.value[copyIndex()].id", (string)parameters["identityId"]!["value"]!, StringComparison.Ordinal);
+        Assert.Contains("outputs.mediaNodes.value[copyIndex()].clientId", (string)parameters["identityClientId"]!["value"]!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MediaNodes_EachReadOnlyItsOwnQueueAndTheNewCallsQueue()
+    {
+        var rbac = ArmTemplate.Main.Module("rbac");
+        var serviceBusAssignments = rbac.ResourcesOfType("Microsoft.Authorization/roleAssignments")
+            .Where(a => ((string)a["properties"]!["roleDefinitionId"]!).Contains(RoleIds.ServiceBusDataReceiver, StringComparison.Ordinal)
+                || ((string)a["properties"]!["roleDefinitionId"]!).Contains("serviceBusDataReceiver", StringComparison.Ordinal))
+            .ToList();
+        Assert.Equal(2, serviceBusAssignments.Count);
+        foreach (var assignment in serviceBusAssignments)
+        {
+            // One assignment per node (a copy loop over the nodes), scoped to one queue, never the namespace.
+            Assert.Equal("[length(parameters('mediaNodes'))]", (string?)assignment["copy"]!["count"]);
+            Assert.Equal("[parameters('mediaNodes')[copyIndex()].principalId]", (string?)assignment["properties"]!["principalId"]);
+            Assert.StartsWith("[resourceId('Microsoft.ServiceBus/namespaces/queues'", (string)assignment["scope"]!, StringComparison.Ordinal);
+        }
+
+        var scopes = serviceBusAssignments.Select(a => (string)a["scope"]!).ToList();
+        Assert.Contains(scopes, s => s.Contains("parameters('newCallsQueue')", StringComparison.Ordinal));
+        Assert.Contains(scopes, s => s.Contains("format('{0}{1}', parameters('nodeQueuePrefix'), parameters('mediaNodes')[copyIndex()].nodeId)", StringComparison.Ordinal));
+
+        // Nothing of a node's is granted at namespace scope.
+        Assert.DoesNotContain(rbac.RoleAssignments(), a => a.Principal.Contains("mediaNodes", StringComparison.Ordinal) && a.ScopeType == "Microsoft.ServiceBus/namespaces");
+        var passed = ArmTemplate.Main.ModuleDeployment("rbac")["properties"]!["parameters"]!;
+        Assert.Equal("[variables('newCallsQueue')]", (string?)passed["newCallsQueue"]!["value"]);
+        Assert.Equal("[variables('nodeQueuePrefix')]", (string?)passed["nodeQueuePrefix"]!["value"]);
     }
 
     [Fact]

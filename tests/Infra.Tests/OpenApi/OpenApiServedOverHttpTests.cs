@@ -34,15 +34,25 @@ public sealed class OpenApiServedOverHttpTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task GetOpenApiJson_Anonymous_ServesTheCheckedInConnectorDocument()
+    public async Task GetOpenApiJson_Anonymous_ServesTheDocumentTheConnectorIsCutFrom()
     {
         using var client = Host.CreateClient();
         using var response = await client.GetAsync(new Uri("api/openapi.json", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-        var served = await response.Content.ReadAsStringAsync();
-        var checkedIn = await File.ReadAllTextAsync(RepoPaths.Of("connector", "apiDefinition.swagger.json"));
-        Assert.Equal(checkedIn.ReplaceLineEndings("\n").TrimEnd('\n'), served.TrimEnd('\n'));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Equal(OpenApiDocumentBuilder.SwaggerJson, text);
+        var served = JsonNode.Parse(text)!;
+
+        // Every operation of the checked-in connector is served, as the connector describes it.
+        var connector = JsonNode.Parse(await File.ReadAllTextAsync(RepoPaths.Of("connector", "apiDefinition.swagger.json")))!;
+        foreach (var (path, item) in connector["paths"]!.AsObject())
+        {
+            foreach (var (method, operation) in item!.AsObject())
+            {
+                Assert.True(JsonNode.DeepEquals(operation, served["paths"]![path]?[method]), $"{method} {path} differs from the served document");
+            }
+        }
     }
 
     [Fact]

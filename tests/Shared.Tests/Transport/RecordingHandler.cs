@@ -19,6 +19,9 @@ internal sealed class RecordingHandler : ICommandHandler, IDisposable
 
     public IReadOnlyList<MediaCommand> Handled => [.. _handled];
 
+    /// <summary>New calls the simulated node has room for (0: full or draining).</summary>
+    public int NewCallRoom { get; set; } = int.MaxValue;
+
     public int Attempts(string messageId) => _attempts.GetValueOrDefault(messageId);
 
     public int TotalAttempts => _attempts.Values.Sum();

@@ -252,4 +252,52 @@ public sealed class ServiceBusTransportTests : IDisposable
         await Task.Delay(Timeout.Infinite, cancellationToken);
         return [];
     }
+
+    /// <summary>A handler that takes <paramref name="duration"/> of (fake) time.</summary>
+    private sealed class SlowHandler(FakeTimeProvider time, TimeSpan duration) : ICommandHandler
+    {
+        public int Calls { get; private set; }
+
+        public Task HandleAsync(MediaCommand command, CancellationToken cancellationToken)
+        {
+            Calls++;
+            time.Advance(duration);
+            return Task.CompletedTask;
+        }
+    }
+
+    [Fact]
+    public async Task Receive_renews_the_lock_of_a_command_handled_longer_than_half_its_lock_and_stops_once_settled()
+    {
+        var lockedUntil = Now + TimeSpan.FromSeconds(30);
+        var message = ServiceBusModelFactory.ServiceBusReceivedMessage(
+            body: BinaryData.FromBytes(MediaMessageSerializer.Serialize(Commands.Start("c1", Now))), messageId: "m-1", deliveryCount: 1,
+            lockTokenGuid: Guid.NewGuid(), sequenceNumber: 1, lockedUntil: lockedUntil);
+        Deliver(NewCalls, message);
+        var slow = new SlowHandler(_time, TimeSpan.FromSeconds(20));
+
+        await Receiver().ReceiveOnceAsync(slow, CancellationToken.None);
+        _time.Advance(TimeSpan.FromMinutes(5));
+
+        Assert.Equal(1, slow.Calls);
+        // Renewed once, at half the lock: the handler's 20 s outlast 15 s; after completion, never again.
+        await _receivers[NewCalls].Received(1).RenewMessageLockAsync(message, Arg.Any<CancellationToken>());
+        await _receivers[NewCalls].Received(1).CompleteMessageAsync(message, Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task Receive_keeps_the_locks_of_messages_waiting_behind_a_slow_one_in_the_batch()
+    {
+        var start = Commands.Start("c1", Now);
+        var waiting = Commands.Start("c2", Now);
+        var first = Received(start);
+        var second = ServiceBusModelFactory.ServiceBusReceivedMessage(
+            body: BinaryData.FromBytes(MediaMessageSerializer.Serialize(waiting)), messageId: waiting.MessageId, deliveryCount: 1,
+            lockTokenGuid: Guid.NewGuid(), sequenceNumber: 99, lockedUntil: Now + TimeSpan.FromSeconds(30));
+        Deliver(NewCalls, first, second);
+
+        await Receiver().ReceiveOnceAsync(new SlowHandler(_time, TimeSpan.FromSeconds(20)), CancellationToken.None);
+
+        await _receivers[NewCalls].Received().RenewMessageLockAsync(second, Arg.Any<CancellationToken>());
+    }
 }

@@ -11,6 +11,7 @@ public sealed class InMemoryCommandReceiver : ICommandReceiver
     private readonly string _nodeQueue;
     private readonly string _newCallsQueue;
     private readonly int _batchSize;
+    private readonly TimeSpan _roomRecheck;
 
     /// <summary>Creates the receiver for node <paramref name="nodeId"/>.</summary>
     public InMemoryCommandReceiver(InMemoryCommandBus bus, string nodeId, MediaTransportOptions options, CommandProcessorFactory processors)
@@ -25,6 +26,7 @@ public sealed class InMemoryCommandReceiver : ICommandReceiver
         _nodeQueue = names.ForNode(nodeId);
         _newCallsQueue = names.NewCalls;
         _batchSize = options.BatchSize;
+        _roomRecheck = options.ActivePollInterval;
     }
 
     /// <inheritdoc />
@@ -35,8 +37,9 @@ public sealed class InMemoryCommandReceiver : ICommandReceiver
     {
         var processor = _processors.Create(handler);
         // Own queue first: follow-ups of calls already here matter more than taking new ones.
-        return await DrainAsync(processor, _nodeQueue, cancellationToken)
-            + await DrainAsync(processor, _newCallsQueue, cancellationToken);
+        // A full or draining node leaves new calls to nodes with room.
+        return await DrainAsync(processor, _nodeQueue, _batchSize, cancellationToken)
+            + await DrainAsync(processor, _newCallsQueue, Math.Min(handler.NewCallRoom, _batchSize), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -53,10 +56,13 @@ public sealed class InMemoryCommandReceiver : ICommandReceiver
 
                 // Nothing ready: wait until either queue has something (no polling needed in memory). The losing
                 // wait is cancelled so waiters do not pile up on a quiet queue.
+                // Without room, new calls waiting is no reason to wake: recheck the room each poll interval instead.
                 using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 await Task.WhenAny(
                     _bus.Reader(_nodeQueue).WaitToReadAsync(wait.Token).AsTask(),
-                    _bus.Reader(_newCallsQueue).WaitToReadAsync(wait.Token).AsTask());
+                    handler.NewCallRoom > 0
+                        ? (Task)_bus.Reader(_newCallsQueue).WaitToReadAsync(wait.Token).AsTask()
+                        : Task.Delay(_roomRecheck, wait.Token));
                 await wait.CancelAsync();
             }
         }
@@ -66,11 +72,11 @@ public sealed class InMemoryCommandReceiver : ICommandReceiver
         }
     }
 
-    private async Task<int> DrainAsync(CommandProcessor processor, string queue, CancellationToken cancellationToken)
+    private async Task<int> DrainAsync(CommandProcessor processor, string queue, int max, CancellationToken cancellationToken)
     {
         var reader = _bus.Reader(queue);
         var count = 0;
-        while (count < _batchSize && reader.TryRead(out var message))
+        while (count < max && reader.TryRead(out var message))
         {
             await processor.TryProcessAsync(new InMemoryDelivery(_bus, queue, message), cancellationToken);
             count++;

@@ -4,7 +4,8 @@ namespace Serverless.Shared.Transport.ServiceBus;
 
 /// <summary>
 /// <see cref="ICommandReceiver"/> over Azure Service Bus: peek-lock receivers on the node's own queue and on the
-/// shared new-calls queue (competing consumers), each message settled by the shared <see cref="CommandProcessor"/>.
+/// shared new-calls queue (competing consumers), each message settled by the shared <see cref="CommandProcessor"/>,
+/// its lock renewed while it waits or runs (<see cref="LockRenewal"/>).
 /// </summary>
 public sealed class ServiceBusCommandReceiver : ICommandReceiver, IAsyncDisposable
 {
@@ -12,6 +13,7 @@ public sealed class ServiceBusCommandReceiver : ICommandReceiver, IAsyncDisposab
     private readonly MediaTransportOptions _options;
     private readonly TimeProvider _time;
     private readonly (ServiceBusReceiver Receiver, ServiceBusSender Requeue)[] _queues;
+    private volatile bool _failing;
 
     /// <summary>Creates the receiver for node <paramref name="nodeId"/>.</summary>
     public ServiceBusCommandReceiver(
@@ -36,16 +38,29 @@ public sealed class ServiceBusCommandReceiver : ICommandReceiver, IAsyncDisposab
     public string NodeId { get; }
 
     /// <inheritdoc />
+    public bool CanReceive => !_failing;
+
+    /// <inheritdoc />
     public async Task<int> ReceiveOnceAsync(ICommandHandler handler, CancellationToken cancellationToken)
     {
         var processor = _processors.Create(handler);
         var count = 0;
-        foreach (var (receiver, requeue) in _queues)
+        for (var i = 0; i < _queues.Length; i++)
         {
-            var messages = await receiver.ReceiveMessagesAsync(_options.BatchSize, _options.PollInterval, cancellationToken);
+            var (receiver, requeue) = _queues[i];
+            // _queues[1] is the new-calls queue: a full or draining node leaves new calls to nodes with room.
+            var max = i == 0 ? _options.BatchSize : Math.Min(handler.NewCallRoom, _options.BatchSize);
+            if (max <= 0)
+            {
+                continue;
+            }
+
+            var messages = await receiver.ReceiveMessagesAsync(max, _options.PollInterval, cancellationToken);
+            // The batch is handled one message at a time: keep every lock alive until its message is settled.
+            await using var locks = new LockRenewal(receiver, messages, _time, _processors.Logger);
             foreach (var message in messages)
             {
-                await processor.TryProcessAsync(new ServiceBusDelivery(receiver, requeue, message, _time), cancellationToken);
+                await processor.TryProcessAsync(new ServiceBusDelivery(receiver, requeue, message, _time, locks), cancellationToken);
             }
 
             count += messages.Count;
@@ -58,7 +73,25 @@ public sealed class ServiceBusCommandReceiver : ICommandReceiver, IAsyncDisposab
     public Task RunAsync(ICommandHandler handler, CancellationToken cancellationToken) =>
         // ReceiveMessagesAsync long-polls for up to PollInterval, so an empty round needs no extra idle wait.
         ReceiveLoop.RunAsync(
-            ct => ReceiveOnceAsync(handler, ct), _options.PollInterval, idleWhenEmpty: false, _time, _processors.Logger, cancellationToken);
+            async ct =>
+            {
+                try
+                {
+                    var received = await ReceiveOnceAsync(handler, ct);
+                    _failing = false;
+                    return received;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    _failing = true;
+                    throw;
+                }
+            },
+            _options.PollInterval,
+            idleWhenEmpty: false,
+            _time,
+            _processors.Logger,
+            cancellationToken);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -9,7 +9,8 @@ namespace Serverless.Shared.Transport.ServiceBus;
 /// reason and detail; requeue = schedule a copy for later and complete this one.
 /// </summary>
 internal sealed class ServiceBusDelivery(
-    ServiceBusReceiver receiver, ServiceBusSender requeueSender, ServiceBusReceivedMessage message, TimeProvider time) : CommandDelivery
+    ServiceBusReceiver receiver, ServiceBusSender requeueSender, ServiceBusReceivedMessage message, TimeProvider time, LockRenewal locks)
+    : CommandDelivery
 {
     public override string Queue => receiver.EntityPath;
 
@@ -17,14 +18,23 @@ internal sealed class ServiceBusDelivery(
 
     public override int DeliveryCount => message.DeliveryCount;
 
-    public override Task CompleteAsync(CancellationToken cancellationToken) =>
-        receiver.CompleteMessageAsync(message, cancellationToken);
+    public override Task CompleteAsync(CancellationToken cancellationToken)
+    {
+        locks.Stop(message);
+        return receiver.CompleteMessageAsync(message, cancellationToken);
+    }
 
-    public override Task AbandonAsync(TimeSpan retryDelay, CancellationToken cancellationToken) =>
-        receiver.AbandonMessageAsync(message, propertiesToModify: null, cancellationToken);
+    public override Task AbandonAsync(TimeSpan retryDelay, CancellationToken cancellationToken)
+    {
+        locks.Stop(message);
+        return receiver.AbandonMessageAsync(message, propertiesToModify: null, cancellationToken);
+    }
 
-    public override Task DeadLetterAsync(DeadLetterReason reason, string detail, CancellationToken cancellationToken) =>
-        receiver.DeadLetterMessageAsync(message, reason.ToString(), detail, cancellationToken);
+    public override Task DeadLetterAsync(DeadLetterReason reason, string detail, CancellationToken cancellationToken)
+    {
+        locks.Stop(message);
+        return receiver.DeadLetterMessageAsync(message, reason.ToString(), detail, cancellationToken);
+    }
 
     public override async Task RequeueAsync(TimeSpan delay, CancellationToken cancellationToken)
     {
@@ -33,6 +43,7 @@ internal sealed class ServiceBusDelivery(
         // re-send and the command lost. Schedule first, complete second: a crash leaves a duplicate, not a loss.
         var copy = new ServiceBusMessage(message) { MessageId = RequeueMessageId(message) };
         await requeueSender.ScheduleMessageAsync(copy, time.GetUtcNow() + delay, cancellationToken);
+        locks.Stop(message);
         await receiver.CompleteMessageAsync(message, cancellationToken);
     }
 

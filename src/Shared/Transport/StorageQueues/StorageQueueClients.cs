@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Azure;
 using Azure.Storage.Queues;
 
 namespace Serverless.Shared.Transport.StorageQueues;
@@ -36,5 +37,21 @@ public sealed class StorageQueueClients
         client = _service.GetQueueClient(queueName);
         await client.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         return _ready.GetOrAdd(queueName, client);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="ex"/> says the queue is gone (storage came back empty, someone deleted it). The queue
+    /// is then forgotten, so the next <see cref="GetAsync"/> creates it again instead of failing forever.
+    /// </summary>
+    public bool ForgetIfMissing(string queueName, RequestFailedException ex)
+    {
+        ArgumentNullException.ThrowIfNull(ex);
+        if (ex.Status != 404 || ex.ErrorCode != "QueueNotFound")
+        {
+            return false;
+        }
+
+        _ready.TryRemove(queueName, out _);
+        return true;
     }
 }

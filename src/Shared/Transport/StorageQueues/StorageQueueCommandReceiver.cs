@@ -15,6 +15,7 @@ public sealed class StorageQueueCommandReceiver : ICommandReceiver
     private readonly TimeProvider _time;
     private readonly string _nodeQueue;
     private readonly string _newCallsQueue;
+    private volatile bool _failing;
 
     /// <summary>Creates the receiver for node <paramref name="nodeId"/>.</summary>
     public StorageQueueCommandReceiver(
@@ -38,12 +39,17 @@ public sealed class StorageQueueCommandReceiver : ICommandReceiver
     public string NodeId { get; }
 
     /// <inheritdoc />
+    public bool CanReceive => !_failing;
+
+    /// <inheritdoc />
     public async Task<int> ReceiveOnceAsync(ICommandHandler handler, CancellationToken cancellationToken)
     {
         var processor = _processors.Create(handler);
-        // Own queue first: follow-ups of calls already here matter more than taking new ones.
-        return await ReceiveAsync(processor, _nodeQueue, cancellationToken)
-            + await ReceiveAsync(processor, _newCallsQueue, cancellationToken);
+        // Own queue first: follow-ups of calls already here matter more than taking new ones. New calls only as many
+        // as there is room for: a full or draining node leaves them (still visible, not dequeued) to the other nodes.
+        var received = await ReceiveAsync(processor, _nodeQueue, _options.BatchSize, cancellationToken);
+        var room = Math.Min(handler.NewCallRoom, _options.BatchSize);
+        return room > 0 ? received + await ReceiveAsync(processor, _newCallsQueue, room, cancellationToken) : received;
     }
 
     /// <inheritdoc />
@@ -53,9 +59,18 @@ public sealed class StorageQueueCommandReceiver : ICommandReceiver
         return ReceiveLoop.RunAsync(
             async ct =>
             {
-                var received = await ReceiveOnceAsync(handler, ct);
-                poll.Received(received);
-                return received;
+                try
+                {
+                    var received = await ReceiveOnceAsync(handler, ct);
+                    _failing = false;
+                    poll.Received(received);
+                    return received;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    _failing = true;
+                    throw;
+                }
             },
             _options.PollInterval,
             idleWhenEmpty: true,
@@ -65,10 +80,20 @@ public sealed class StorageQueueCommandReceiver : ICommandReceiver
             poll.NextWait);
     }
 
-    private async Task<int> ReceiveAsync(CommandProcessor processor, string queueName, CancellationToken cancellationToken)
+    private async Task<int> ReceiveAsync(CommandProcessor processor, string queueName, int maxMessages, CancellationToken cancellationToken)
     {
         var queue = await _queues.GetAsync(queueName, cancellationToken);
-        var messages = (await queue.ReceiveMessagesAsync(_options.BatchSize, _options.VisibilityTimeout, cancellationToken)).Value;
+        Azure.Storage.Queues.Models.QueueMessage[] messages;
+        try
+        {
+            messages = (await queue.ReceiveMessagesAsync(maxMessages, _options.VisibilityTimeout, cancellationToken)).Value;
+        }
+        catch (Azure.RequestFailedException ex) when (_queues.ForgetIfMissing(queueName, ex))
+        {
+            // Storage came back empty: the next round creates the queue again (nothing was in it to lose here).
+            return 0;
+        }
+
         foreach (var message in messages)
         {
             await processor.TryProcessAsync(new StorageQueueDelivery(queue, message, _queues), cancellationToken);

@@ -36,6 +36,15 @@ public sealed class StorageQueueCommandSender : ICommandSender
         }
 
         var queue = await _queues.GetAsync(queueName, cancellationToken);
-        await queue.SendMessageAsync(BinaryData.FromBytes(body), cancellationToken: cancellationToken);
+        try
+        {
+            await queue.SendMessageAsync(BinaryData.FromBytes(body), cancellationToken: cancellationToken);
+        }
+        catch (Azure.RequestFailedException ex) when (_queues.ForgetIfMissing(queueName, ex))
+        {
+            // The queue vanished (storage came back empty): create it again and send once more.
+            queue = await _queues.GetAsync(queueName, cancellationToken);
+            await queue.SendMessageAsync(BinaryData.FromBytes(body), cancellationToken: cancellationToken);
+        }
     }
 }

@@ -1,0 +1,108 @@
+using System.Globalization;
+using Serverless.Functions.Calls;
+
+namespace Serverless.Functions.Analytics;
+
+/// <summary>How <c>GET /api/analytics/calls</c> groups calls.</summary>
+public enum AnalyticsGroupBy
+{
+    Day,
+    Hour,
+    PhoneNumber,
+    Direction,
+    Outcome,
+}
+
+/// <summary>
+/// Answers an analytics query from the rollups alone: the range is tiled with the coarsest rows that fit (months inside,
+/// days and hours at the edges; days at most for <c>groupBy=day</c>, hours for <c>hour</c>), each row is merged into
+/// its group, and the merged sketches give the percentiles. Cost grows with the range's rows, not with the calls.
+/// </summary>
+public sealed class CallAnalytics(CallRollupStore store)
+{
+    private const int TopFailures = 10;
+
+    public async Task<CallAnalyticsResource> QueryAsync(DateTimeOffset from, DateTimeOffset to, AnalyticsGroupBy groupBy, CancellationToken cancellationToken)
+    {
+        var coarsest = groupBy switch
+        {
+            AnalyticsGroupBy.Hour => RollupGranularity.Hour,
+            AnalyticsGroupBy.Day => RollupGranularity.Day,
+            _ => RollupGranularity.Month,
+        };
+        var rows = await store.ReadAsync(RollupPeriod.Tile(from, to, coarsest), cancellationToken);
+        var total = new CallRollup();
+        var groups = new SortedDictionary<string, CallRollup>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            total.Merge(row.Rollup);
+            var key = KeyOf(row, groupBy);
+            if (!groups.TryGetValue(key, out var group))
+            {
+                groups[key] = group = new CallRollup();
+            }
+
+            group.Merge(row.Rollup);
+        }
+
+        return new CallAnalyticsResource
+        {
+            From = from,
+            To = to,
+            GroupBy = WireText.Of(groupBy),
+            PercentileRelativeError = Math.Round(LogHistogram.RelativeError, 6),
+            Total = Group("total", total),
+            Groups = [.. groups.Select(g => Group(g.Key, g.Value))],
+        };
+    }
+
+    private static string KeyOf(RollupRow row, AnalyticsGroupBy groupBy) => groupBy switch
+    {
+        AnalyticsGroupBy.Hour => row.Start.UtcDateTime.ToString("yyyy-MM-dd'T'HH':00:00Z'", CultureInfo.InvariantCulture),
+        AnalyticsGroupBy.Day => row.Start.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        AnalyticsGroupBy.PhoneNumber => row.PhoneNumberId,
+        AnalyticsGroupBy.Direction => row.Direction,
+        _ => row.Outcome,
+    };
+
+    private static CallStatsGroup Group(string key, CallRollup rollup) => new()
+    {
+        Key = key,
+        Calls = rollup.Calls,
+        Outcomes = new OutcomeCounts
+        {
+            Completed = rollup.Outcomes.GetValueOrDefault(WireText.Of(CallOutcome.Completed)),
+            Rejected = rollup.Outcomes.GetValueOrDefault(WireText.Of(CallOutcome.Rejected)),
+            NoAnswer = rollup.Outcomes.GetValueOrDefault(WireText.Of(CallOutcome.NoAnswer)),
+            Cancelled = rollup.Outcomes.GetValueOrDefault(WireText.Of(CallOutcome.Cancelled)),
+            Failed = rollup.Outcomes.GetValueOrDefault(WireText.Of(CallOutcome.Failed)),
+        },
+        Answered = rollup.Answered,
+        AnswerRate = Rate(rollup.Answered, rollup.Calls),
+        SuccessRate = Rate(rollup.Outcomes.GetValueOrDefault(WireText.Of(CallOutcome.Completed)), rollup.Calls),
+        DurationSeconds = Distribution.Of(rollup.Duration),
+        Setup = new SetupTimes
+        {
+            DialToRingingMs = Distribution.Of(rollup.DialToRinging),
+            RingingToAnsweredMs = Distribution.Of(rollup.RingingToAnswered),
+            WebhookToAcceptMs = Distribution.Of(rollup.WebhookToAccept),
+            AnsweredToMediaMs = Distribution.Of(rollup.AnsweredToMedia),
+        },
+        Quality = new AudioQuality
+        {
+            Mos = Distribution.Of(rollup.Mos),
+            CallsWithMos = rollup.Mos.Count,
+            BelowMos35 = rollup.PoorMosCalls,
+            BelowMos35Share = Rate(rollup.PoorMosCalls, rollup.Mos.Count),
+            LossPercent = Distribution.Of(rollup.LossPercent),
+            JitterMs = Distribution.Of(rollup.JitterMs),
+            RoundTripMs = Distribution.Of(rollup.RoundTripMs),
+        },
+        TopFailures = [.. rollup.Errors
+            .OrderByDescending(e => e.Value).ThenBy(e => e.Key, StringComparer.Ordinal)
+            .Take(TopFailures)
+            .Select(e => FailureCount.Of(e.Key, e.Value))],
+    };
+
+    private static double? Rate(long part, long whole) => whole == 0 ? null : (double)part / whole;
+}

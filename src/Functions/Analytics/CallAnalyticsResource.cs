@@ -1,0 +1,176 @@
+using System.ComponentModel;
+using Serverless.Functions.Calls;
+
+namespace Serverless.Functions.Analytics;
+
+[Description("Call analytics over a time range, from the call rollups (calls are counted by the hour they were created in).")]
+public sealed record CallAnalyticsResource
+{
+    [Description("Start of the range (inclusive, UTC, a whole hour).")]
+    public required DateTimeOffset From { get; init; }
+
+    [Description("End of the range (exclusive, UTC, a whole hour).")]
+    public required DateTimeOffset To { get; init; }
+
+    [Description("How groups are formed: day, hour, phoneNumber, direction or outcome.")]
+    public required string GroupBy { get; init; }
+
+    [Description("Largest relative error of every percentile reported (the sketches' bucket width), e.g. 0.0099 for 0.99 %.")]
+    public required double PercentileRelativeError { get; init; }
+
+    [Description("All calls of the range together.")]
+    public required CallStatsGroup Total { get; init; }
+
+    [Description("One entry per group that has calls, in key order.")]
+    public required IReadOnlyList<CallStatsGroup> Groups { get; init; }
+}
+
+[Description("What the calls of one group add up to.")]
+public sealed record CallStatsGroup
+{
+    [Description("The group: a day (2026-12-07), an hour (2026-12-07T13:00:00Z), a business phone number id, a direction (outbound, inbound) or an outcome (completed, rejected, noAnswer, cancelled, failed); 'total' for the whole range.")]
+    public required string Key { get; init; }
+
+    [Description("Calls that ended.")]
+    public required long Calls { get; init; }
+
+    [Description("Calls per outcome.")]
+    public required OutcomeCounts Outcomes { get; init; }
+
+    [Description("Calls that were connected (answered by the user, or accepted by us for inbound calls).")]
+    public required long Answered { get; init; }
+
+    [Description("answered / calls (0..1); null without calls.")]
+    public double? AnswerRate { get; init; }
+
+    [Description("Calls with outcome completed / calls (0..1); null without calls.")]
+    public double? SuccessRate { get; init; }
+
+    [Description("Talk time of the calls that have one, in seconds.")]
+    public required Distribution DurationSeconds { get; init; }
+
+    [Description("Call setup times, in milliseconds.")]
+    public required SetupTimes Setup { get; init; }
+
+    [Description("Audio quality from the media node's statistics of each call.")]
+    public required AudioQuality Quality { get; init; }
+
+    [Description("The most frequent lastError codes (Meta's as meta-<code>), most frequent first, at most 10.")]
+    public required IReadOnlyList<FailureCount> TopFailures { get; init; }
+}
+
+[Description("Calls per outcome.")]
+public sealed record OutcomeCounts
+{
+    [Description("Connected and later hung up.")]
+    public long Completed { get; init; }
+
+    [Description("Declined by the user.")]
+    public long Rejected { get; init; }
+
+    [Description("Nobody answered.")]
+    public long NoAnswer { get; init; }
+
+    [Description("The business hung up before the call was connected.")]
+    public long Cancelled { get; init; }
+
+    [Description("An error ended the call.")]
+    public long Failed { get; init; }
+}
+
+[Description("A distribution: exact count, mean, min and max; percentiles (nearest rank) within percentileRelativeError. Nulls when there are no values.")]
+public sealed record Distribution
+{
+    [Description("Values in the distribution.")]
+    public required long Count { get; init; }
+
+    [Description("Exact mean.")]
+    public double? Mean { get; init; }
+
+    [Description("Exact smallest value.")]
+    public double? Min { get; init; }
+
+    [Description("Median.")]
+    public double? P50 { get; init; }
+
+    [Description("90th percentile.")]
+    public double? P90 { get; init; }
+
+    [Description("95th percentile.")]
+    public double? P95 { get; init; }
+
+    [Description("99th percentile.")]
+    public double? P99 { get; init; }
+
+    [Description("Exact largest value.")]
+    public double? Max { get; init; }
+
+    internal static Distribution Of(LogHistogram histogram) => new()
+    {
+        Count = histogram.Count,
+        Mean = histogram.Count == 0 ? null : histogram.Sum / histogram.Count,
+        Min = histogram.Count == 0 ? null : histogram.Min,
+        P50 = histogram.Quantile(0.5),
+        P90 = histogram.Quantile(0.9),
+        P95 = histogram.Quantile(0.95),
+        P99 = histogram.Quantile(0.99),
+        Max = histogram.Count == 0 ? null : histogram.Max,
+    };
+}
+
+[Description("Setup times from the call's own timestamps, in milliseconds.")]
+public sealed record SetupTimes
+{
+    [Description("Outbound: dial accepted → Meta's connect succeeded (the phone may ring).")]
+    public required Distribution DialToRingingMs { get; init; }
+
+    [Description("Outbound: ringing → the user's answer arrived.")]
+    public required Distribution RingingToAnsweredMs { get; init; }
+
+    [Description("Inbound: Meta's connect webhook → our accept succeeded.")]
+    public required Distribution WebhookToAcceptMs { get; init; }
+
+    [Description("Answer (outbound) or accept (inbound) → the media node reported media up (first audio can flow).")]
+    public required Distribution AnsweredToMediaMs { get; init; }
+}
+
+[Description("Audio quality of the calls that had media.")]
+public sealed record AudioQuality
+{
+    [Description("Estimated mean opinion score (1..5) of calls where it was computed.")]
+    public required Distribution Mos { get; init; }
+
+    [Description("Calls with a MOS.")]
+    public required long CallsWithMos { get; init; }
+
+    [Description("Calls with a MOS below 3.5.")]
+    public required long BelowMos35 { get; init; }
+
+    [Description("belowMos35 / callsWithMos (0..1); null when no call has a MOS.")]
+    public double? BelowMos35Share { get; init; }
+
+    [Description("Inbound packet loss per call, percent of the packets expected.")]
+    public required Distribution LossPercent { get; init; }
+
+    [Description("Inbound interarrival jitter per call, milliseconds (calls that received packets).")]
+    public required Distribution JitterMs { get; init; }
+
+    [Description("Round-trip time per call from RTCP, milliseconds (calls where it was measured).")]
+    public required Distribution RoundTripMs { get; init; }
+}
+
+[Description("How many calls ended with one lastError code.")]
+public sealed record FailureCount
+{
+    [Description("The lastError code (see the call resource), e.g. ice-failed or meta-138006.")]
+    public required string Code { get; init; }
+
+    [Description("Meta's numeric error code when the code is meta-<code>.")]
+    public int? MetaCode { get; init; }
+
+    [Description("Calls that ended with it.")]
+    public required long Count { get; init; }
+
+    internal static FailureCount Of(string code, long count) =>
+        new() { Code = code, MetaCode = new CallError(code, string.Empty).MetaCode, Count = count };
+}

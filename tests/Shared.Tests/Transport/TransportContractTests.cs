@@ -1,0 +1,175 @@
+using Serverless.Shared.Media;
+using Serverless.Shared.Transport;
+
+namespace Serverless.Shared.Tests.Transport;
+
+/// <summary>
+/// The transport contract every broker-backed adapter must keep, run once per transport by the derived classes
+/// (Storage Queues on Azurite, Service Bus on the test broker) against a real service over the network. Waits are
+/// on handler events or on queue state, always with a timeout.
+/// </summary>
+public abstract class TransportContractTests : IAsyncLifetime, IDisposable
+{
+    protected static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _running = [];
+
+    protected string Prefix { get; } = Azurite.UniquePrefix();
+
+    protected MediaTransportOptions Options { get; private set; } = null!;
+
+    protected ICommandSender Sender { get; private set; } = null!;
+
+    protected CancellationToken Stopping => _stop.Token;
+
+    /// <summary>The transport's options for this test (fresh queue names, short delays).</summary>
+    protected MediaTransportOptions BaseOptions(TransportKind kind, string connectionString) => new()
+    {
+        Kind = kind,
+        ConnectionString = connectionString,
+        NewCallsQueue = Prefix + "-new",
+        NodeQueuePrefix = Prefix + "-n-",
+        MaxAttempts = 3,
+        VisibilityTimeout = TimeSpan.FromSeconds(2),
+        RetryDelay = TimeSpan.FromSeconds(1),
+        HoldBackDelay = TimeSpan.FromMilliseconds(200),
+        MaxHoldTime = TimeSpan.FromMinutes(1),
+        PollInterval = TimeSpan.FromMilliseconds(100),
+    };
+
+    /// <summary>Connects to the service and returns the options to run with.</summary>
+    protected abstract Task<MediaTransportOptions> ConnectAsync();
+
+    protected abstract ICommandSender CreateSender();
+
+    protected abstract ICommandReceiver CreateReceiver(string nodeId, TimeProvider time);
+
+    /// <summary>Messages in <paramref name="queue"/> not yet settled (visible or not).</summary>
+    protected abstract Task<int> CountAsync(string queue);
+
+    /// <summary>The commands moved aside (poison / dead-letter queue) from <paramref name="queue"/>.</summary>
+    protected abstract Task<IReadOnlyList<MediaCommand>> DeadLetteredAsync(string queue);
+
+    protected abstract Task CleanupAsync();
+
+    public async Task InitializeAsync()
+    {
+        Options = await ConnectAsync();
+        Sender = CreateSender();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await Task.WhenAll(_running);
+        await CleanupAsync();
+    }
+
+    public void Dispose()
+    {
+        _stop.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Stops <paramref name="running"/> (a receiver's loop started by the test) with the others at the end.</summary>
+    protected void Track(Task running) => _running.Add(running);
+
+    protected void Run(string nodeId, ICommandHandler handler, TimeProvider? time = null) =>
+        _running.Add(CreateReceiver(nodeId, time ?? TimeProvider.System).RunAsync(handler, _stop.Token));
+
+    protected CommandProcessorFactory Processors(TimeProvider time) =>
+        new(new InMemoryIdempotencyStore(time), new CallSequenceGate(), Options, time);
+
+    /// <summary>Polls queue state (a broker cannot push it) until it holds, or fails after the timeout.</summary>
+    protected static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        while (!await condition())
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100), timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"Not within {Timeout}: {what}");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Commands_of_one_call_are_handled_in_sequence_order_even_when_enqueued_reversed()
+    {
+        using var handler = new RecordingHandler();
+        var at = DateTimeOffset.UtcNow;
+        Run("node-a", handler);
+        await Sender.SendAsync(Commands.Start("c1", at));
+        await handler.WaitUntilAsync(h => h.Handled.Count == 1, Timeout);
+
+        // Reversed on purpose: a FIFO-ish queue hands the Hangup over first.
+        await Sender.SendAsync(Commands.End("c1", "node-a", at, 3));
+        await Sender.SendAsync(Commands.Tone("c1", "node-a", at, 2));
+        await Sender.SendAsync(Commands.Answer("c1", "node-a", at, 1));
+        await handler.WaitUntilAsync(h => h.Handled.Count == 4, Timeout);
+
+        Assert.Equal([0L, 1L, 2L, 3L], handler.Handled.Select(c => c.Sequence));
+        Assert.Equal(4, handler.TotalAttempts);
+        await EventuallyAsync(async () => await CountAsync(Options.NodeQueuePrefix + "node-a") == 0, "node queue drained");
+    }
+
+    [Fact]
+    public async Task Handler_failing_once_gets_the_command_redelivered_and_a_duplicate_send_still_runs_it_once()
+    {
+        using var handler = new RecordingHandler { FailWhen = (_, attempt) => attempt == 1 };
+        var command = Commands.Start("c1", DateTimeOffset.UtcNow);
+        await Sender.SendAsync(command);
+        await Sender.SendAsync(command);
+        Run("node-a", handler);
+
+        await handler.WaitUntilAsync(h => h.Handled.Count == 1, Timeout);
+        await EventuallyAsync(async () => await CountAsync(Options.NewCallsQueue) == 0, "every copy settled");
+
+        Assert.Equal(2, handler.Attempts(command.MessageId));
+        Assert.Equal(command.MessageId, Assert.Single(handler.Handled).MessageId);
+        Assert.Empty(await DeadLetteredAsync(Options.NewCallsQueue));
+    }
+
+    [Fact]
+    public async Task Command_failing_MaxAttempts_times_is_dead_lettered_readable_and_not_lost()
+    {
+        using var handler = new RecordingHandler { FailWhen = (_, _) => true };
+        var command = Commands.Answer("c1", "node-a", DateTimeOffset.UtcNow, 1);
+        var nodeQueue = Options.NodeQueuePrefix + "node-a";
+        await Sender.SendAsync(command);
+        Run("node-a", handler);
+
+        await handler.WaitUntilAsync(h => h.Attempts(command.MessageId) == Options.MaxAttempts, Timeout);
+        await EventuallyAsync(async () => await CountAsync(nodeQueue) == 0, "the command left the node queue");
+
+        Assert.Equal(command, Assert.Single(await DeadLetteredAsync(nodeQueue)));
+        Assert.Equal(Options.MaxAttempts, handler.Attempts(command.MessageId));
+    }
+
+    [Fact]
+    public async Task Two_nodes_compete_for_new_calls_and_each_call_runs_once()
+    {
+        using var nodeA = new RecordingHandler();
+        using var nodeB = new RecordingHandler();
+        Run("node-a", nodeA);
+        Run("node-b", nodeB);
+        var calls = Enumerable.Range(0, 6).Select(i => Commands.Start($"c{i}", DateTimeOffset.UtcNow)).ToList();
+
+        foreach (var call in calls)
+        {
+            await Sender.SendAsync(call);
+        }
+
+        await EventuallyAsync(() => Task.FromResult(nodeA.Handled.Count + nodeB.Handled.Count == calls.Count), "all calls handled");
+        await EventuallyAsync(async () => await CountAsync(Options.NewCallsQueue) == 0, "queue drained");
+
+        Assert.Equal(
+            calls.Select(c => c.MessageId).Order(),
+            nodeA.Handled.Concat(nodeB.Handled).Select(c => c.MessageId).Order());
+    }
+}
