@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Callbacks;
-using Serverless.Functions.Hosting;
+using Serverless.Functions.Graph;
 using Serverless.Shared.AudioPlans;
 using Serverless.Shared.WhatsApp;
 

@@ -67,9 +67,9 @@ public sealed partial class CallbackOptions
             throw new ArgumentException("SigningSecret must be at least 32 characters.", nameof(SigningSecret));
         }
 
-        if (Hosting.PlaceholderSecrets.IsPlaceholder(SigningSecret))
+        if (Serverless.Shared.Security.PlaceholderSecrets.IsPlaceholder(SigningSecret))
         {
-            throw new ArgumentException(Hosting.PlaceholderSecrets.Message("Callbacks:SigningSecret"), nameof(SigningSecret));
+            throw new ArgumentException(Serverless.Shared.Security.PlaceholderSecrets.Message("Callbacks:SigningSecret"), nameof(SigningSecret));
         }
 
         if (!Prefix().IsMatch(TablePrefix))

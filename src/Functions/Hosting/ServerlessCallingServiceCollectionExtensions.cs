@@ -17,6 +17,7 @@ using Serverless.Functions.MediaEvents;
 using Serverless.Functions.Permissions;
 using Serverless.Functions.Privacy;
 using Serverless.Functions.Settings;
+using Serverless.Functions.Storage;
 using Serverless.Functions.Webhooks;
 using Serverless.Shared.AudioPlans;
 using Serverless.Shared.Media;

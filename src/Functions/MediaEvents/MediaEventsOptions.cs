@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using Serverless.Functions.Hosting;
+using Serverless.Shared.Security;
 
 namespace Serverless.Functions.MediaEvents;
 

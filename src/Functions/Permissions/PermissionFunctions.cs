@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Api;
-using Serverless.Functions.Hosting;
+using Serverless.Functions.Graph;
 using Serverless.Shared.WhatsApp.Graph;
 
 namespace Serverless.Functions.Permissions;

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Api;
 using Serverless.Functions.Callbacks;
-using Serverless.Functions.Hosting;
+using Serverless.Functions.Graph;
 
 namespace Serverless.Functions.Subscriptions;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Flows;
-using Serverless.Functions.Hosting;
+using Serverless.Functions.Graph;
 using Serverless.Functions.Permissions;
 using Serverless.Functions.Privacy;
 using Serverless.Shared.WhatsApp.Webhooks;

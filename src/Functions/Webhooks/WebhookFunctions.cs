@@ -4,7 +4,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Api;
-using Serverless.Functions.Hosting;
+using Serverless.Functions.Graph;
 using Serverless.Shared.Security;
 using Serverless.Shared.WhatsApp.Webhooks;
 

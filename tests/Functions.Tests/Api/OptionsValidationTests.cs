@@ -2,6 +2,7 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Hosting;
+using Serverless.Shared.Security;
 using Serverless.Functions.Tests.App;
 using Serverless.Testing.FunctionsHost;
 

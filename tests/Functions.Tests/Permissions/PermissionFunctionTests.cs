@@ -4,6 +4,7 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Serverless.Functions.Graph;
 using Serverless.Functions.Hosting;
 using Serverless.Functions.Permissions;
 using Serverless.Functions.Tests.Calls;

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Serverless.Functions.Graph;
 using Serverless.Functions.Hosting;
 using Serverless.Functions.Settings;
 using Serverless.Shared.WhatsApp.Graph;

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
 using Serverless.Functions.Calls;
+using Serverless.Functions.Graph;
 using Serverless.Functions.Hosting;
 using Serverless.Shared.Transport;
 

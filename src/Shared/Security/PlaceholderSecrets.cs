@@ -1,4 +1,4 @@
-namespace Serverless.Functions.Hosting;
+namespace Serverless.Shared.Security;
 
 /// <summary>
 /// Recognises the placeholders the examples ship with (<c>REPLACE-app-secret</c>, <c>&lt;app-secret&gt;</c>,

@@ -1,4 +1,4 @@
-namespace Serverless.Functions.Hosting;
+namespace Serverless.Functions.Storage;
 
 /// <summary>Configuration section <see cref="SectionName"/>: the one Table Storage account every table lives in.</summary>
 public sealed class StorageOptions

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using Serverless.Shared.Security;
 
-namespace Serverless.Functions.Hosting;
+namespace Serverless.Functions.Graph;
 
 /// <summary>The Meta app and the business numbers this deployment serves (section <c>Meta</c>).</summary>
 public sealed class MetaOptions : IValidatableObject
