@@ -172,4 +172,29 @@ public abstract class TransportContractTests : IAsyncLifetime, IDisposable
             calls.Select(c => c.MessageId).Order(),
             nodeA.Handled.Concat(nodeB.Handled).Select(c => c.MessageId).Order());
     }
+
+    [Fact]
+    public async Task A_node_without_room_leaves_new_calls_to_a_node_with_room_and_takes_its_own_follow_ups()
+    {
+        using var full = new RecordingHandler { NewCallRoom = 0 };
+        using var roomy = new RecordingHandler();
+        Run("node-full", full);
+        Run("node-roomy", roomy);
+        var at = DateTimeOffset.UtcNow;
+
+        for (var i = 0; i < 6; i++)
+        {
+            await Sender.SendAsync(Commands.Start("c" + i, at));
+        }
+
+        // A follow-up on the full node's own queue (sequence 0: nothing to wait for) is still taken.
+        await Sender.SendAsync(Commands.End("x", "node-full", at, 0));
+        await roomy.WaitUntilAsync(h => h.Handled.Count == 6, Timeout);
+        await full.WaitUntilAsync(h => h.Handled.Count == 1, Timeout);
+
+        // The full node never received a start, so no start had a delivery attempt counted against it there.
+        Assert.Equal(1, full.TotalAttempts);
+        Assert.IsType<Hangup>(Assert.Single(full.Handled));
+        Assert.All(roomy.Handled, c => Assert.Equal(1, roomy.Attempts(c.MessageId)));
+    }
 }
