@@ -17,16 +17,19 @@ ensure_node_tools() {
     cp package-lock.json "$stamp"
 }
 
-# curl and jq, which docs/walkthrough.sh (the README's next steps, run by a test) uses; apt-installed when missing.
-ensure_walkthrough_tools() {
-    local missing=() tool
-    for tool in curl jq; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+# apt packages the tests need, installed when missing: curl and jq (docs/walkthrough.sh, the README's next
+# steps) and libsrtp2-1 (the reference SRTP that the interop tests and benchmarks run side by side with ours).
+ensure_apt_packages() {
+    local missing=() pkg
+    for pkg in curl jq libsrtp2-1; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    done
     [ ${#missing[@]} -gt 0 ] || return 0
     local sudo=()
     [ "$(id -u)" -eq 0 ] || sudo=(sudo)
-    echo "apt: installing ${missing[*]} (docs/walkthrough.sh uses them)"
+    echo "apt: installing ${missing[*]}"
     "${sudo[@]}" apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
 # Starts Azurite (Blob 10000, Queue 10001, Table 10002) in memory on 127.0.0.1; sets AZURITE_PID.

@@ -23,5 +23,14 @@ if (args.Length > 0 && args[0] == "slow-bodies")
     return;
 }
 
+// Our SRTP and libsrtp2 side by side in one run (needs apt libsrtp2-1): ... Benchmarks.dll srtp-vs-libsrtp2 [packets] [rounds]
+if (args.Length > 0 && args[0] == "srtp-vs-libsrtp2")
+{
+    SrtpVersusLibSrtp2.Run(
+        args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000,
+        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(PeerLoad).Assembly).Run(args);
 
