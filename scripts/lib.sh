@@ -18,10 +18,11 @@ ensure_node_tools() {
 }
 
 # apt packages the tests need, installed when missing: curl and jq (docs/walkthrough.sh, the README's next
-# steps) and libsrtp2-1 (the reference SRTP that the interop tests and benchmarks run side by side with ours).
+# steps), libsrtp2-1 (the reference SRTP that the interop tests and benchmarks run side by side with ours) and
+# chromium (the real browser the interop tests drive through playwright-core; about 300 MB, once).
 ensure_apt_packages() {
     local missing=() pkg
-    for pkg in curl jq libsrtp2-1; do
+    for pkg in curl jq libsrtp2-1 chromium; do
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
     done
     [ ${#missing[@]} -gt 0 ] || return 0

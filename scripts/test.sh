@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test. On a fresh machine it installs what the tests need (NuGet packages, the npm
-# tools, and with apt curl, jq and libsrtp2-1), then runs Azurite and the whole suite together in a
+# tools, and with apt curl, jq, libsrtp2-1 and chromium), then runs Azurite and the whole suite together in a
 # loopback-only network namespace, and ends with one line: "N passed, N failed[, N skipped]". Exit code non-zero on any failure.
 #
 #   bash scripts/test.sh                 # everything

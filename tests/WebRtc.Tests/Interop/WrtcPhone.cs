@@ -43,10 +43,11 @@ internal sealed class WrtcPhone : IAsyncDisposable
     /// <summary>Completes when libwebrtc reports connectionState "connected".</summary>
     public Task Connected => _connected.Task;
 
-    public static async Task<WrtcPhone> StartAsync()
+    /// <summary>Starts libwebrtc, or with <paramref name="script"/> another phone of the same line protocol (chromium-phone.mjs).</summary>
+    public static async Task<WrtcPhone> StartAsync(string script = "wrtc-phone.js")
     {
         var root = RepositoryRoot();
-        var start = new ProcessStartInfo("node", Path.Combine(root, "tests", "Phone", "wrtc-phone.js"))
+        var start = new ProcessStartInfo("node", Path.Combine(root, "tests", "Phone", script))
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
