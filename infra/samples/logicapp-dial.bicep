@@ -38,11 +38,11 @@ param scheduledHour int = 9
 @description('Longest wait for the result (ringing + the call); the polling loop gives up after it.')
 param resultTimeout string = 'PT2H'
 
-resource functionApp 'Microsoft.Web/sites@2024-04-01' existing = {
+resource functionApp 'Microsoft.Web/sites@2025-03-01' existing = {
   name: functionAppName
 }
 
-resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
+resource vault 'Microsoft.KeyVault/vaults@2025-05-01' existing = {
   name: keyVaultName
 }
 
@@ -50,17 +50,17 @@ var keyName = 'logicapp-dial'
 var secretName = 'logicapp-dial-function-key'
 
 // One key value on the two functions the pattern calls: place the call, then poll its result URL.
-resource placeCallKey 'Microsoft.Web/sites/functions/keys@2024-04-01' = {
+resource placeCallKey 'Microsoft.Web/sites/functions/keys@2025-03-01' = {
   name: '${functionAppName}/PlaceCall/${keyName}'
   value: dialKeyValue
 }
 
-resource resultKey 'Microsoft.Web/sites/functions/keys@2024-04-01' = {
+resource resultKey 'Microsoft.Web/sites/functions/keys@2025-03-01' = {
   name: '${functionAppName}/GetCallResult/${keyName}'
   value: dialKeyValue
 }
 
-resource keySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+resource keySecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = {
   parent: vault
   name: secretName
   properties: {

@@ -38,7 +38,7 @@ param metaVerifyTokenUri string
 param mediaNodeKeyUris array
 param callbackSigningSecretUri string
 
-resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: planName
   location: location
   tags: tags
@@ -103,7 +103,7 @@ var inboundPlanSettings = toObject(items(inboundPlans), p => 'CallingSettings__N
 // MediaEvents__NodeKeys__{nodeId}: each node's own events key, a Key Vault reference per node.
 var nodeKeySettings = toObject(mediaNodeKeyUris, k => 'MediaEvents__NodeKeys__${k.nodeId}', k => format(keyVaultReference, k.uri))
 
-resource app 'Microsoft.Web/sites@2024-04-01' = {
+resource app 'Microsoft.Web/sites@2025-03-01' = {
   name: appName
   location: location
   tags: union(tags, { 'azd-service-name': 'functions' })
@@ -142,7 +142,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
   }
 }
 
-resource settings 'Microsoft.Web/sites/config@2024-04-01' = {
+resource settings 'Microsoft.Web/sites/config@2025-03-01' = {
   parent: app
   name: 'appsettings'
   properties: union(baseSettings, phoneNumberSettings, inboundPlanSettings, nodeKeySettings)

@@ -8,13 +8,13 @@ param mediaNodeIdentityPrefix string
 @description('The MediaNode ids (mn0..mn{n-1}).')
 param nodeIds array
 
-resource functions 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+resource functions 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' = {
   name: functionsIdentityName
   location: location
   tags: tags
 }
 
-resource mediaNodes 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = [for nodeId in nodeIds: {
+resource mediaNodes 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' = [for nodeId in nodeIds: {
   name: '${mediaNodeIdentityPrefix}-${nodeId}'
   location: location
   tags: tags

@@ -27,7 +27,7 @@ param mediaNodeKeys object
 @secure()
 param callbackSigningSecret string
 
-resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+resource vault 'Microsoft.KeyVault/vaults@2025-05-01' = {
   name: name
   location: location
   tags: tags
@@ -42,32 +42,32 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   }
 }
 
-resource graphToken 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+resource graphToken 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = {
   parent: vault
   name: 'whatsapp-graph-access-token'
   properties: { value: graphAccessToken }
 }
 
-resource appSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+resource appSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = {
   parent: vault
   name: 'meta-app-secret'
   properties: { value: metaAppSecret }
 }
 
-resource verifyToken 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+resource verifyToken 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = {
   parent: vault
   name: 'meta-verify-token'
   properties: { value: metaVerifyToken }
 }
 
 // One secret per MediaNode: the Functions reference each (MediaEvents:NodeKeys:{nodeId}); a node gets only its own.
-resource nodeKeySecrets 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = [for nodeId in mediaNodeIds: {
+resource nodeKeySecrets 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = [for nodeId in mediaNodeIds: {
   parent: vault
   name: 'media-node-key-${nodeId}'
   properties: { value: mediaNodeKeys[nodeId] }
 }]
 
-resource callbackSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+resource callbackSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = {
   parent: vault
   name: 'callback-signing-secret'
   properties: { value: callbackSigningSecret }

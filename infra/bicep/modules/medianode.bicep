@@ -57,7 +57,7 @@ var environmentVariables = empty(publicAddress) ? baseEnvironment : concat(baseE
   { name: 'MediaNode__PublicAddress', value: publicAddress }
 ])
 
-resource group 'Microsoft.ContainerInstance/containerGroups@2023-05-01' = {
+resource group 'Microsoft.ContainerInstance/containerGroups@2025-09-01' = {
   name: name
   location: location
   tags: union(tags, { 'azd-service-name': 'medianode' })

@@ -8,7 +8,7 @@ param name string
 @description('Days after which recordings are deleted by the lifecycle policy.')
 param recordingsRetentionDays int
 
-resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+resource account 'Microsoft.Storage/storageAccounts@2025-06-01' = {
   name: name
   location: location
   tags: tags
@@ -22,32 +22,32 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   }
 }
 
-resource blobs 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
+resource blobs 'Microsoft.Storage/storageAccounts/blobServices@2025-06-01' = {
   parent: account
   name: 'default'
 }
 
-resource prompts 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+resource prompts 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-06-01' = {
   parent: blobs
   name: 'prompts'
 }
 
-resource recordings 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+resource recordings 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-06-01' = {
   parent: blobs
   name: 'recordings'
 }
 
-resource tables 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = {
+resource tables 'Microsoft.Storage/storageAccounts/tableServices@2025-06-01' = {
   parent: account
   name: 'default'
 }
 
-resource heartbeats 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = {
+resource heartbeats 'Microsoft.Storage/storageAccounts/tableServices/tables@2025-06-01' = {
   parent: tables
   name: 'medianodes'
 }
 
-resource retention 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = {
+resource retention 'Microsoft.Storage/storageAccounts/managementPolicies@2025-06-01' = {
   parent: account
   name: 'default'
   properties: {

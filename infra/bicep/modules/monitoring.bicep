@@ -5,7 +5,7 @@ param tags object
 param logAnalyticsName string
 param appInsightsName string
 
-resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+resource logs 'Microsoft.OperationalInsights/workspaces@2025-02-01' = {
   name: logAnalyticsName
   location: location
   tags: tags

@@ -31,15 +31,15 @@ var keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'
 var monitoringMetricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
 var storageBlobDelegator = 'db58b8e5-c6ad-4a2a-8342-4190687cbf4a'
 
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' existing = {
   name: storageAccountName
 }
 
-resource serviceBus 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' existing = {
+resource serviceBus 'Microsoft.ServiceBus/namespaces@2026-01-01' existing = {
   name: serviceBusName
 }
 
-resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
+resource vault 'Microsoft.KeyVault/vaults@2025-05-01' existing = {
   name: keyVaultName
 }
 
@@ -63,7 +63,7 @@ resource storageAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01'
   }
 }]
 
-resource mediaStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+resource mediaStorage 'Microsoft.Storage/storageAccounts@2025-06-01' existing = {
   name: mediaStorageAccountName
 }
 
@@ -97,12 +97,12 @@ resource serviceBusSender 'Microsoft.Authorization/roleAssignments@2022-04-01' =
   }
 }
 
-resource newCalls 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' existing = {
+resource newCalls 'Microsoft.ServiceBus/namespaces/queues@2026-01-01' existing = {
   parent: serviceBus
   name: newCallsQueue
 }
 
-resource nodeQueues 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' existing = [for node in mediaNodes: {
+resource nodeQueues 'Microsoft.ServiceBus/namespaces/queues@2026-01-01' existing = [for node in mediaNodes: {
   parent: serviceBus
   name: '${nodeQueuePrefix}${node.nodeId}'
 }]
@@ -147,7 +147,7 @@ resource insightsAssignment 'Microsoft.Authorization/roleAssignments@2022-04-01'
   }
 }
 
-resource recordings 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' existing = {
+resource recordings 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-06-01' existing = {
   name: '${mediaStorageAccountName}/default/recordings'
 }
 
@@ -173,7 +173,7 @@ resource recordingsContributorAssignment 'Microsoft.Authorization/roleAssignment
 
 // Dead-node failover (NodeWatch): the Functions read the nodes' heartbeat rows and delete a dead node's row. Scoped to
 // that one table, so the app cannot touch prompts or write recordings.
-resource heartbeats 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' existing = {
+resource heartbeats 'Microsoft.Storage/storageAccounts/tableServices/tables@2025-06-01' existing = {
   name: '${mediaStorageAccountName}/default/medianodes'
 }
 

@@ -9,7 +9,7 @@ param newCallsQueue string
 param nodeQueuePrefix string
 param nodeIds array
 
-resource namespace 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {
+resource namespace 'Microsoft.ServiceBus/namespaces@2026-01-01' = {
   name: name
   location: location
   tags: tags
@@ -27,13 +27,13 @@ resource namespace 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {
 // created: an existing deployment's queues must be deleted and re-provisioned to get it.
 var queueProperties = loadJsonContent('servicebus-queue.json')
 
-resource newCalls 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' = {
+resource newCalls 'Microsoft.ServiceBus/namespaces/queues@2026-01-01' = {
   parent: namespace
   name: newCallsQueue
   properties: queueProperties
 }
 
-resource nodeQueues 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' = [for nodeId in nodeIds: {
+resource nodeQueues 'Microsoft.ServiceBus/namespaces/queues@2026-01-01' = [for nodeId in nodeIds: {
   parent: namespace
   name: '${nodeQueuePrefix}${nodeId}'
   properties: queueProperties

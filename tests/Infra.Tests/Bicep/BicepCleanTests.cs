@@ -28,6 +28,15 @@ public sealed class BicepCleanTests
         Assert.Contains("\"$schema\"", result.StandardOutput, StringComparison.Ordinal);
     }
 
+    /// <summary>The linter's API-version age rule is off by default; infra/bicepconfig.json turns it on for every template.</summary>
+    [Fact]
+    public void BicepConfig_FlagsStaleApiVersionsAsWarnings()
+    {
+        using var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(RepoPaths.Of("infra", "bicepconfig.json")));
+        var rule = config.RootElement.GetProperty("analyzers").GetProperty("core").GetProperty("rules").GetProperty("use-recent-api-versions");
+        Assert.Equal("warning", rule.GetProperty("level").GetString());
+    }
+
     [Theory]
     [MemberData(nameof(Templates))]
     public void BicepLint_HasNoErrorOrWarning(string template)
