@@ -4,9 +4,9 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Serverless.Functions.Api;
 using Serverless.Functions.Callbacks;
 using Serverless.Functions.Graph;
+using Serverless.Functions.Http;
 
 namespace Serverless.Functions.Subscriptions;
 
