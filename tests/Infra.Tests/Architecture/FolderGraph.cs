@@ -13,8 +13,9 @@ namespace Serverless.Infra.Tests.Architecture;
 /// when that type appears in its base type, interfaces, generic constraints, field/method/property signatures, locals,
 /// attributes, or any token in its method bodies. Compiler-generated code (lambdas' closures, async state machines,
 /// source-generated nested types) is nested in the type that caused it, so it counts for that type's folder; types
-/// outside the root namespace (the compiler's private details, the Functions worker's and Regex's generated code) and the
-/// composition roots (<c>Hosting</c> folders, which wire every feature together) take no part.
+/// outside the root namespace (the compiler's private details, Regex's generated code) and the composition roots
+/// (<c>Hosting</c> folders, which wire every feature together) take no part. The Functions worker generates its function
+/// executor into the root namespace: it calls every feature and nothing uses it, so it closes no cycle.
 /// </summary>
 internal sealed class FolderGraph
 {
