@@ -117,10 +117,4 @@ public sealed class CallResultsTests
         Assert.Equal("pin", input.GetProperty("name").GetString());
         Assert.True(input.GetProperty("endedAt").GetDateTimeOffset() >= input.GetProperty("startedAt").GetDateTimeOffset(), input.ToString());
     }
-
-    private static async Task<byte[]> DownloadAsync(string url)
-    {
-        using var http = new HttpClient();
-        return await http.GetByteArrayAsync(new Uri(url));
-    }
 }

@@ -8,6 +8,7 @@ using Serverless.Shared.Security;
 using Serverless.Testing.EndToEnd.Infrastructure;
 using Serverless.Testing.LocalRun;
 using Serverless.Testing.WhatsAppSimulator.Phone;
+using Serverless.WebRtc.Media;
 using static Serverless.Testing.EndToEnd.Infrastructure.E2E;
 
 namespace Serverless.Testing.EndToEnd;
@@ -83,20 +84,30 @@ public sealed class MidCallAndInboundPlanTests
     }
 
     [Fact]
-    public async Task An_inbound_call_is_answered_with_the_numbers_inbound_plan()
+    public async Task An_inbound_call_is_answered_with_the_numbers_inbound_plan_and_its_digits_and_recording_reach_the_business()
     {
         var plan = JsonSerializer.Serialize(new
         {
             steps = new object[]
             {
                 new { tone = new { hz = (int)PromptHz, ms = 1500 } },
-                new { collect = new { max = 4, terminator = "#", timeoutMs = 10_000 } },
+                new { name = "pin", collect = new { max = 4, terminator = "#", timeoutMs = 10_000 } },
                 new { record = new { maxSeconds = 3, format = "wav" } },
             },
         });
+        // An inbound call has no dial to name a callback URL: its callbacks go to the default one.
+        await using var receiver = await SignedCallbackReceiver.StartAsync();
         await using var product = await LocalProduct.StartAsync(new LocalProductOptions
         {
-            ConfigureFunctions = s => s[$"CallingSettings:Numbers:{s["Meta:DefaultPhoneNumberId"]}:InboundPlan"] = plan,
+            ConfigureFunctions = s =>
+            {
+                s[$"CallingSettings:Numbers:{s["Meta:DefaultPhoneNumberId"]}:InboundPlan"] = plan;
+                s["Callbacks:SigningSecret"] = SignedCallbackReceiver.Secret;
+                s["Callbacks:DefaultCallbackUrl"] = receiver.Url;
+                s["Callbacks:AllowLoopback"] = "true";
+                s["AZURE_FUNCTIONS_ENVIRONMENT"] = "Development"; // AllowLoopback is refused outside Development
+            },
+            ConfigureFunctionsServices = SignedCallbackReceiver.Trust,
         });
         product.Phones.SetScript(User, PhoneScript.Tone(UserHz));
 
@@ -116,10 +127,32 @@ public sealed class MidCallAndInboundPlanTests
         Assert.Equal("completed", ended.Outcome());
         Assert.Equal("completed", ended.GetProperty("endReason").GetString());
         Assert.Contains("playbackFinished", Triggers(ended));
-        Assert.Equal(JsonValueKind.Object, ended.GetProperty("recording").ValueKind);
-        var input = Assert.Single(ended.GetProperty("inputs").EnumerateArray());
-        Assert.Equal(("123", "terminator"), (input.GetProperty("digits").GetString(), input.GetProperty("endedBy").GetString()));
+        AssertPin(Assert.Single(ended.GetProperty("inputs").EnumerateArray()));
         await phone.Finished.WaitAsync(Wait);
+
+        // The recording link downloads from Azurite and holds what the phone sent after its keys: 660 Hz.
+        var wav = await DownloadAsync(ended.GetProperty("recording").GetProperty("url").GetString()!);
+        var (rate, _, samples) = WavFile.Read(wav);
+        Assert.InRange(ToneDetector.EstimateFrequency(samples, rate), UserHz - 5, UserHz + 5);
+
+        // The default callback URL gets call.input and call.ended with the same results, correctly signed.
+        await product.MediaEndedAsync(call.Id());
+        await product.Functions.RunTimerAsync("DrainCallbacks");
+        Assert.NotEmpty(receiver.Received);
+        Assert.All(receiver.Received, r => Assert.Equal(SignatureCheck.Valid, r.Verdict));
+        AssertPin(Assert.Single(receiver.Of(call.Id(), "call.input")).Body.GetProperty("input"));
+        var endedEvent = Assert.Single(receiver.Of(call.Id(), "call.ended")).Body;
+        Assert.Equal(("ended", "completed"), (endedEvent.GetProperty("state").GetString(), endedEvent.GetProperty("outcome").GetString()));
+        AssertPin(Assert.Single(endedEvent.GetProperty("inputs").EnumerateArray()));
+        Assert.Equal(wav, await DownloadAsync(endedEvent.GetProperty("recording").GetProperty("url").GetString()!));
+    }
+
+    private static void AssertPin(JsonElement input)
+    {
+        Assert.Equal("123", input.GetProperty("digits").GetString());
+        Assert.Equal("terminator", input.GetProperty("endedBy").GetString());
+        Assert.Equal("#", input.GetProperty("terminator").GetString());
+        Assert.Equal("pin", input.GetProperty("name").GetString());
     }
 
     private static List<string> Triggers(JsonElement call) =>

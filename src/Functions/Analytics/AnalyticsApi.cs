@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
-using Serverless.Functions.Api;
+using Serverless.Functions.Http;
 
 namespace Serverless.Functions.Analytics;
 

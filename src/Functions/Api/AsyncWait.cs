@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Serverless.Functions.Http;
 
 namespace Serverless.Functions.Api;
 

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Serverless.Functions.Callbacks;
 using Serverless.Functions.Calls;
 using Serverless.Functions.Flows;
+using Serverless.Functions.Http;
 using Serverless.Functions.Permissions;
 using Serverless.Functions.Recordings;
 using Serverless.Shared.WhatsApp.Graph;

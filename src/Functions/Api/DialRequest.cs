@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Serverless.Functions.Calls;
+using Serverless.Functions.Http;
 
 namespace Serverless.Functions.Api;
 

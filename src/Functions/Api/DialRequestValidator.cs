@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Callbacks;
 using Serverless.Functions.Graph;
+using Serverless.Functions.Http;
 using Serverless.Shared.AudioPlans;
 using Serverless.Shared.WhatsApp;
 

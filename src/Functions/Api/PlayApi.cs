@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Calls;
 using Serverless.Functions.Flows;
+using Serverless.Functions.Http;
 using Serverless.Shared.AudioPlans;
 using Serverless.Shared.Media;
 using Serverless.Shared.Transport;

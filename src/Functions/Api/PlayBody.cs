@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Serverless.Functions.Http;
 using Serverless.Shared.Media;
 
 namespace Serverless.Functions.Api;

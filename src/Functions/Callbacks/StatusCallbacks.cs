@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Calls;
 using Serverless.Functions.Recordings;
-using Serverless.Functions.Subscriptions;
 
 namespace Serverless.Functions.Callbacks;
 

@@ -8,6 +8,7 @@ using Serverless.Functions.Api;
 using Serverless.Functions.Callbacks;
 using Serverless.Functions.Calls;
 using Serverless.Functions.Flows;
+using Serverless.Functions.Http;
 using Serverless.Functions.Permissions;
 
 namespace Serverless.Functions.Dials;

@@ -8,7 +8,7 @@ public sealed partial class CallFlow
 {
     /// <summary>
     /// A call webhook (answer, status, terminate) for <paramref name="wacid"/>: applied to its call, or held
-    /// (<see cref="Webhooks.HeldWebhookStore"/>) while no call is routable by that wacid yet, which happens when Meta
+    /// (<see cref="HeldWebhookStore"/>) while no call is routable by that wacid yet, which happens when Meta
     /// is faster with the webhook than with the response to our <c>connect</c>.
     /// </summary>
     public async Task OnCallWebhookAsync(string wacid, WebhookEvent evt, CancellationToken cancellationToken)

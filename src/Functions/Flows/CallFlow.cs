@@ -6,7 +6,6 @@ using Serverless.Functions.Calls;
 using Serverless.Functions.Graph;
 using Serverless.Functions.Permissions;
 using Serverless.Functions.Settings;
-using Serverless.Functions.Webhooks;
 using Serverless.Shared.Media;
 using Serverless.Shared.Transport;
 

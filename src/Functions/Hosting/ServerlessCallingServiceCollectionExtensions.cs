@@ -70,7 +70,7 @@ public static class ServerlessCallingServiceCollectionExtensions
         services.AddRecordingLinks(configuration);
         services.AddCallAnalytics(configuration);
         services.TryAddSingleton<BusinessHoursGate>();
-        services.TryAddSingleton(sp => new Subscriptions.SubscriptionStore(sp.GetRequiredService<Azure.Data.Tables.TableServiceClient>(), sp.GetRequiredService<IOptions<Callbacks.CallbackOptions>>()));
+        services.TryAddSingleton(sp => new Callbacks.SubscriptionStore(sp.GetRequiredService<Azure.Data.Tables.TableServiceClient>(), sp.GetRequiredService<IOptions<Callbacks.CallbackOptions>>()));
         services.TryAddSingleton<StatusCallbacks>();
 
         services.TryAddSingleton(TimeProvider.System);

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using Serverless.Functions.Api;
+using Serverless.Functions.Http;
 
 namespace Serverless.Functions.MediaEvents;
 

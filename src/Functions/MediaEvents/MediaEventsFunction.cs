@@ -3,9 +3,9 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Serverless.Functions.Api;
 using Serverless.Functions.Calls;
 using Serverless.Functions.Flows;
+using Serverless.Functions.Http;
 using Serverless.Shared.Media;
 
 namespace Serverless.Functions.MediaEvents;

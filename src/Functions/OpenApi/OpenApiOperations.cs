@@ -210,7 +210,7 @@ internal static class OpenApiOperations
 
         Add(document, "/subscriptions", HttpMethod.Post, new OpenApiOperation
         {
-            OperationId = Subscriptions.SubscriptionsApi.SubscribeFunctionName,
+            OperationId = Callbacks.SubscriptionsApi.SubscribeFunctionName,
             Summary = "When a call changes state",
             Description = "Triggers on the chosen call status events (ringing, connected, input, ended...) of every call, or of one business number's calls. "
                 + "Each event is the status callback's body, signed with X-Callback-Signature-256. Subscribing answers 201 with Location, which unsubscribes.",
@@ -235,7 +235,7 @@ internal static class OpenApiOperations
         // Power Automate and Logic Apps call it through the Location above when a flow is turned off or deleted.
         Add(document, "/subscriptions/{id}", HttpMethod.Delete, Internal(new OpenApiOperation
         {
-            OperationId = Subscriptions.SubscriptionsApi.UnsubscribeFunctionName,
+            OperationId = Callbacks.SubscriptionsApi.UnsubscribeFunctionName,
             Summary = "Delete a call events subscription",
             Description = "Ends a subscription: no event is sent to it afterwards.",
             Parameters = [PathParameter("id", "Subscription ID", "Subscription id (from the Location of the subscription).")],

@@ -1,7 +1,6 @@
 using Microsoft.OpenApi;
 using Serverless.Functions.Api;
 using Serverless.Functions.Callbacks;
-using Serverless.Functions.Subscriptions;
 using Serverless.Functions.Calls;
 using Serverless.Functions.Dials;
 using Serverless.Functions.Permissions;

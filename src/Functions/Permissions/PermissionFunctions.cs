@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
-using Serverless.Functions.Api;
 using Serverless.Functions.Graph;
+using Serverless.Functions.Http;
 using Serverless.Shared.WhatsApp.Graph;
 
 namespace Serverless.Functions.Permissions;

@@ -9,7 +9,7 @@ namespace Serverless.Functions.Permissions;
 public static class PermissionProblems
 {
     /// <summary>Base of every problem <c>type</c> URI.</summary>
-    public const string TypeBase = Api.ProblemTypes.BaseUri;
+    public const string TypeBase = Http.ProblemTypes.BaseUri;
 
     /// <summary>The problem a dial answers when <paramref name="decision"/> is not <see cref="CallPermissionDecision.Allowed"/>.</summary>
     public static ObjectResult ForDecision(CallPermissionDecision decision) => decision switch

@@ -3,8 +3,8 @@ using Microsoft.Extensions.Options;
 using Serverless.Functions.Callbacks;
 using Serverless.Functions.Calls;
 using Serverless.Functions.Dials;
+using Serverless.Functions.Flows;
 using Serverless.Functions.Recordings;
-using Serverless.Functions.Webhooks;
 
 namespace Serverless.Functions.Privacy;
 

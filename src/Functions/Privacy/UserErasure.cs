@@ -3,9 +3,9 @@ using Microsoft.Extensions.Logging;
 using Serverless.Functions.Callbacks;
 using Serverless.Functions.Calls;
 using Serverless.Functions.Dials;
+using Serverless.Functions.Flows;
 using Serverless.Functions.Permissions;
 using Serverless.Functions.Recordings;
-using Serverless.Functions.Webhooks;
 using PhoneMask = Serverless.Shared.WhatsApp.PhoneMask;
 
 namespace Serverless.Functions.Privacy;

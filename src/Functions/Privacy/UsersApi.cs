@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
-using Serverless.Functions.Api;
+using Serverless.Functions.Http;
 using Serverless.Shared.WhatsApp;
 
 namespace Serverless.Functions.Privacy;

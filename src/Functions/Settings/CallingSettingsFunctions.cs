@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
-using Serverless.Functions.Api;
 using Serverless.Functions.Graph;
+using Serverless.Functions.Http;
 using Serverless.Shared.WhatsApp.Graph;
 using Serverless.Shared.WhatsApp.Graph.Models;
 

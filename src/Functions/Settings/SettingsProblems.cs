@@ -7,7 +7,7 @@ namespace Serverless.Functions.Settings;
 /// <summary>RFC 9457 problem details answered by the settings functions.</summary>
 internal static class SettingsProblems
 {
-    public const string TypeBase = Api.ProblemTypes.BaseUri;
+    public const string TypeBase = Http.ProblemTypes.BaseUri;
 
     public static ObjectResult Create(HttpStatusCode status, string type, string title, string detail, IDictionary<string, object?>? extensions = null)
     {

@@ -2,7 +2,6 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Flows;
-using Serverless.Functions.Webhooks;
 
 namespace Serverless.Functions.Sweeper;
 

@@ -3,8 +3,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Serverless.Functions.Api;
 using Serverless.Functions.Graph;
+using Serverless.Functions.Http;
 using Serverless.Shared.Security;
 using Serverless.Shared.WhatsApp.Webhooks;
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -80,7 +81,12 @@ public static class MediaNodeServiceCollectionExtensions
 
         services.AddSingleton(sp => new SessionRegistry(Node(sp).MaxCalls, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new EventOutbox(Node(sp).MaxPendingEvents, sp.GetRequiredService<ILogger<EventOutbox>>()));
-        services.AddSingleton<MediaNodeMetrics>();
+        services.AddSingleton(sp =>
+        {
+            var sessions = sp.GetRequiredService<SessionRegistry>();
+            var outbox = sp.GetRequiredService<EventOutbox>();
+            return new MediaNodeMetrics(sp.GetRequiredService<IMeterFactory>(), () => sessions.ActiveCount, () => outbox.Pending, () => outbox.Dropped);
+        });
         services.AddSingleton(sp => new CallSessionContext(
             Node(sp).NodeId,
             Node(sp).ConnectTimeout,

@@ -23,11 +23,7 @@ public static class StatsMapper
             PacketsLostByRemote = peer.RemoteCumulativeLost is { } remote ? Math.Max(0, remote) : null,
             JitterMs = peer.JitterMilliseconds,
             RoundTripMs = peer.RoundTripTimeMilliseconds,
-            Mos = connected ? Math.Round(MosEstimator.Estimate(peer.RoundTripTimeMilliseconds, peer.JitterMilliseconds, LossFraction(peer.PacketsReceived, lost)), 2) : null,
+            Mos = connected ? Math.Round(MosEstimator.Estimate(peer.RoundTripTimeMilliseconds, peer.JitterMilliseconds, MediaStats.LossFraction(peer.PacketsReceived, lost)), 2) : null,
         };
     }
-
-    /// <summary>Whole-call loss (RFC 3550 A.3: cumulative lost over expected), 0..1.</summary>
-    public static double LossFraction(long received, long lost) =>
-        received + lost > 0 ? (double)lost / (received + lost) : 0;
 }

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Serverless.MediaNode.Events;
-using Serverless.MediaNode.Sessions;
 using Serverless.Shared.Media;
 
 namespace Serverless.MediaNode;
@@ -24,16 +22,20 @@ public sealed class MediaNodeMetrics
     private readonly Counter<long> _eventRetries;
     private readonly Counter<long> _eventsRejected;
 
-    /// <summary>Creates the instruments.</summary>
-    public MediaNodeMetrics(IMeterFactory meterFactory, SessionRegistry sessions, EventOutbox outbox)
+    /// <summary>
+    /// Creates the instruments. The gauges read the session registry and the event outbox through delegates (wired by
+    /// Hosting), so the sessions and events that record into these instruments stay above them, not beside them.
+    /// </summary>
+    public MediaNodeMetrics(IMeterFactory meterFactory, Func<int> activeCalls, Func<int> pendingEvents, Func<long> droppedEvents)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
-        ArgumentNullException.ThrowIfNull(sessions);
-        ArgumentNullException.ThrowIfNull(outbox);
+        ArgumentNullException.ThrowIfNull(activeCalls);
+        ArgumentNullException.ThrowIfNull(pendingEvents);
+        ArgumentNullException.ThrowIfNull(droppedEvents);
         var meter = meterFactory.Create(Name);
-        meter.CreateObservableGauge("medianode.calls.active", () => sessions.ActiveCount, "{call}", "Calls with a live peer");
-        meter.CreateObservableGauge("medianode.events.pending", () => outbox.Pending, "{event}", "Events waiting for delivery");
-        meter.CreateObservableCounter("medianode.events.dropped", () => outbox.Dropped, "{event}", "Events refused by a full outbox");
+        meter.CreateObservableGauge("medianode.calls.active", activeCalls, "{call}", "Calls with a live peer");
+        meter.CreateObservableGauge("medianode.events.pending", pendingEvents, "{event}", "Events waiting for delivery");
+        meter.CreateObservableCounter("medianode.events.dropped", droppedEvents, "{event}", "Events refused by a full outbox");
         _calls = meter.CreateCounter<long>("medianode.calls.ended", "{call}", "Calls whose media ended");
         _packetsSent = meter.CreateCounter<long>("medianode.rtp.packets_sent", "{packet}", "RTP packets sent (counted at call end)");
         _packetsReceived = meter.CreateCounter<long>("medianode.rtp.packets_received", "{packet}", "RTP packets received (counted at call end)");
@@ -51,7 +53,7 @@ public sealed class MediaNodeMetrics
         _calls.Add(1);
         _packetsSent.Add(stats.PacketsSent);
         _packetsReceived.Add(stats.PacketsReceived);
-        _loss.Record(StatsMapper.LossFraction(stats.PacketsReceived, stats.PacketsLost));
+        _loss.Record(MediaStats.LossFraction(stats.PacketsReceived, stats.PacketsLost));
         _jitter.Record(stats.JitterMs);
         if (stats.Mos is { } mos)
         {

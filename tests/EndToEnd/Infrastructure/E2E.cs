@@ -45,6 +45,13 @@ internal static class E2E
         return body.Id();
     }
 
+    /// <summary>Downloads a link the API handed out (a recording's read-only SAS), as the business would: no key.</summary>
+    public static async Task<byte[]> DownloadAsync(string url)
+    {
+        using var http = new HttpClient();
+        return await http.GetByteArrayAsync(new Uri(url));
+    }
+
     /// <summary>Waits for the wacid the Functions stored from Graph's connect response.</summary>
     public static async Task<string> WacidAsync(this LocalProduct product, string callId) =>
         (await product.Calls.WaitAsync(callId, c => c.Wacid() is not null, Wait)).Wacid()!;

@@ -1,6 +1,6 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Http;
-using Serverless.Functions.Api;
+using Serverless.Functions.Http;
 
 namespace Serverless.Functions.Tests.Api;
 

@@ -26,7 +26,7 @@ public sealed class CommandHandlerCoverageTests
         var outbox = new EventOutbox(16, NullLogger<EventOutbox>.Instance);
         var context = new CallSessionContext(
             "node-1", TimeSpan.FromSeconds(10), time, outbox, registry,
-            new MediaNodeMetrics(services.GetRequiredService<IMeterFactory>(), registry, outbox), NullLogger<CallSession>.Instance);
+            new MediaNodeMetrics(services.GetRequiredService<IMeterFactory>(), () => registry.ActiveCount, () => outbox.Pending, () => outbox.Dropped), NullLogger<CallSession>.Instance);
         using var peers = new PeerFactoryHost(Options.Create(new MediaNodeOptions()), time, NullLogger<PeerFactoryHost>.Instance);
         var handler = new MediaCommandHandler(peers, new RefusingAudio(), context, NullLogger<MediaCommandHandler>.Instance);
 

@@ -1,4 +1,5 @@
 using Serverless.MediaNode.Sessions;
+using Serverless.Shared.Media;
 using PeerMediaStats = Serverless.WebRtc.Media.MediaStats;
 
 namespace Serverless.MediaNode.Host.Tests.Unit;
@@ -19,7 +20,7 @@ public sealed class StatsMapperTests
 
         Assert.Equal(10, stats.PacketsLost);
         Assert.Equal(3, stats.PacketsLostByRemote);
-        Assert.Equal(0.1, StatsMapper.LossFraction(stats.PacketsReceived, stats.PacketsLost), 6);
+        Assert.Equal(0.1, MediaStats.LossFraction(stats.PacketsReceived, stats.PacketsLost), 6);
         Assert.Equal(12, stats.DurationSeconds, 6);
         Assert.Equal(100, stats.PacketsSent);
         Assert.Equal(8000, stats.BytesSent);

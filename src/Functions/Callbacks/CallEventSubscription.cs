@@ -1,6 +1,6 @@
 using System.ComponentModel;
 
-namespace Serverless.Functions.Subscriptions;
+namespace Serverless.Functions.Callbacks;
 
 /// <summary>
 /// A standing order for status events (a Power Automate / Logic Apps webhook trigger, or any receiver): every status

@@ -1,9 +1,8 @@
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
-using Serverless.Functions.Callbacks;
 
-namespace Serverless.Functions.Subscriptions;
+namespace Serverless.Functions.Callbacks;
 
 /// <summary>
 /// Subscriptions in one table (<c>{Callbacks:TablePrefix}Subscriptions</c>), one row per subscription in partition

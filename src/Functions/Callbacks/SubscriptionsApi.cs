@@ -4,11 +4,10 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Serverless.Functions.Api;
-using Serverless.Functions.Callbacks;
 using Serverless.Functions.Graph;
+using Serverless.Functions.Http;
 
-namespace Serverless.Functions.Subscriptions;
+namespace Serverless.Functions.Callbacks;
 
 /// <summary>
 /// <c>POST /api/subscriptions</c> and <c>DELETE /api/subscriptions/{id}</c>: Power Platform's webhook trigger pattern

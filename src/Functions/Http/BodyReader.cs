@@ -1,7 +1,7 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Http;
 
-namespace Serverless.Functions.Api;
+namespace Serverless.Functions.Http;
 
 /// <summary>
 /// Reads a request body as raw bytes under a size cap. Signatures are computed over exactly these bytes, so

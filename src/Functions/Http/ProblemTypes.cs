@@ -1,4 +1,4 @@
-namespace Serverless.Functions.Api;
+namespace Serverless.Functions.Http;
 
 /// <summary>
 /// Stable RFC 9457 <c>type</c> URIs, one per cause, so clients branch on the type and never on the title text.

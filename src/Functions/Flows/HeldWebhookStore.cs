@@ -5,12 +5,11 @@ using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Calls;
-using Serverless.Functions.Flows;
 using Serverless.Shared.WhatsApp.Webhooks;
 
 using Serverless.Functions.Storage;
 
-namespace Serverless.Functions.Webhooks;
+namespace Serverless.Functions.Flows;
 
 /// <summary>
 /// Call webhooks for a wacid we do not know yet (issue 14, "webhooks before the connect response"): Meta can deliver

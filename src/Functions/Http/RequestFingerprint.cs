@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
-namespace Serverless.Functions.Api;
+namespace Serverless.Functions.Http;
 
 /// <summary>
 /// The fingerprint an Idempotency-Key is stored with: SHA-256 of the body's canonical JSON (object members sorted by

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Serverless.Functions.Api;
+namespace Serverless.Functions.Http;
 
 /// <summary>Builds RFC 9457 problem responses (<c>application/problem+json</c>).</summary>
 public static class Problems

@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 
-namespace Serverless.Functions.Api;
+namespace Serverless.Functions.Http;
 
 /// <summary>
 /// The first step of every hand-read API body: well-formed JSON whose root is an object, or the reason it is not
