@@ -19,7 +19,7 @@ namespace Serverless.Functions.Webhooks;
 /// Runs the inbound webhook's path once at start, without storing or sending anything, so Meta's first
 /// <c>connect</c> after a start does not pay for it (measured 0.95–2.66 s, docs/performance.md): the signature
 /// check and the webhook parser on a signed connect webhook, the call tables (created, a point read, the wacid
-/// index and the held webhooks), the commands queue (created, its connection opened) and, in memory, the state
+/// index and the held webhooks), the commands queue (created; a message sent hidden and deleted) and, in memory, the state
 /// machine, the table mapping and the <c>StartInbound</c> / <c>AnswerReady</c> messages. Runs in the host's start,
 /// before requests are served (the test host and <c>run-local.sh</c> start listening after it); bounded by
 /// <see cref="Limit"/>, and a failed step is logged, not fatal: a cold first call is slower, not wrong. Graph is not
@@ -31,6 +31,8 @@ public sealed partial class InboundWarmUp(IServiceProvider services, ILogger<Inb
     public static readonly TimeSpan Limit = TimeSpan.FromSeconds(10);
 
     private const string WarmUpId = "warm-up";
+
+    private static readonly TimeSpan HiddenFor = TimeSpan.FromSeconds(30);
 
     /// <summary>The steps that ran without error, in order (for tests and the log).</summary>
     public IReadOnlyList<string> Succeeded { get; private set; } = [];
@@ -72,7 +74,14 @@ public sealed partial class InboundWarmUp(IServiceProvider services, ILogger<Inb
             var transport = services.GetRequiredService<IOptions<MediaTransportOptions>>().Value;
             if (transport.Kind == TransportKind.StorageQueues)
             {
-                await services.GetRequiredService<StorageQueueClients>().GetAsync(transport.QueueNames().NewCalls, ct);
+                // The send path itself (the SDK's first message costs ~0.3 s of JIT under load): a message sent
+                // invisible and deleted at once, so no node sees it. Were the delete lost (a crash right here), it
+                // expires one second after it would become visible, and a node that took it in that second would
+                // find an offer it cannot answer for a call id the Functions refuse.
+                var queue = await services.GetRequiredService<StorageQueueClients>().GetAsync(transport.QueueNames().NewCalls, ct);
+                var body = MediaMessageSerializer.Serialize(new StartInbound { CallId = WarmUpId, CreatedAt = time.GetUtcNow(), OfferSdp = "v=0" });
+                var sent = (await queue.SendMessageAsync(BinaryData.FromBytes(body), HiddenFor, HiddenFor + TimeSpan.FromSeconds(1), ct)).Value;
+                await queue.DeleteMessageAsync(sent.MessageId, sent.PopReceipt, ct);
             }
         });
         await StepAsync("messages", () =>
