@@ -23,8 +23,10 @@ options:
   --keys     enforce function keys as in Azure (default: off, as Core Tools does locally); the banner
              prints the key and a ready-to-paste curl
   --measure-inbound N
-             before the demo, time N sequential inbound calls: webhook -> pre_accept; the first is
-             the first webhook after start (docs/performance.md)
+             before the demo, time N sequential inbound calls: webhook -> pre_accept, with the hops of
+             the first and the median call; the first is the first webhook after start; each call
+             starts once the last one's end was reported (MEASURE_INBOUND_BACK_TO_BACK=1: once it is
+             ended) (docs/performance.md)
   --help     print this and exit (nothing is built or started)
 
 ports (all on 127.0.0.1; a busy port stops the run before anything starts):

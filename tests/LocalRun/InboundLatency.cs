@@ -15,11 +15,21 @@ internal static class InboundLatency
 
     public static async Task MeasureAsync(LocalProduct product, int calls, Action<string> say)
     {
+        // MEASURE_INBOUND_BACK_TO_BACK=1: the next call starts as soon as the last is ended, while the node may still be
+        // reporting its end (the node's events are delivered in order, so the new call's answer can wait behind it).
+        var backToBack = Environment.GetEnvironmentVariable("MEASURE_INBOUND_BACK_TO_BACK") == "1";
         var gap = TimeSpan.FromMilliseconds(int.TryParse(Environment.GetEnvironmentVariable("MEASURE_INBOUND_GAP_MS"), CultureInfo.InvariantCulture, out var ms) ? ms : 0);
         var samples = new List<double>(calls);
         // Where each call's time went: the simulator builds the offer and its webhook; the Functions store the call
         // and queue StartInbound before answering the webhook; then the node answers and the Functions POST pre_accept.
         var segments = new List<double[]>(calls);
+        // And hop by hop (every HTTP request in this process: Azurite round trips, the node's event, pre_accept).
+        using var trace = new HopTrace(new Dictionary<int, string>
+        {
+            [10000] = "blob", [10001] = "queue", [10002] = "table",
+            [product.FunctionsBaseAddress.Port] = "functions", [product.Simulator.BaseAddress.Port] = "graph", [product.Tap.Url.Port] = "tap",
+        });
+        var timelines = new List<(DateTimeOffset Started, IReadOnlyList<HopTrace.Hop> Hops, string CallId)>(calls);
         for (var i = 0; i < calls; i++)
         {
             var user = "1631556" + i.ToString("D4", CultureInfo.InvariantCulture);
@@ -34,14 +44,28 @@ internal static class InboundLatency
             samples.Add((preAccept.ReceivedAt - started).TotalMilliseconds);
             var call = await product.Calls.FindByWacidAsync(simulated.Id, Step).ConfigureAwait(false);
             var callId = call.GetProperty("id").GetString()!;
-            var delivery = product.Simulator.Webhooks.Deliveries.First(d => d.BodyText.Contains(simulated.Id, StringComparison.Ordinal));
+            // pre_accept may reach the simulator before it has recorded the webhook's own answer.
+            bool Answered(Serverless.Testing.WhatsAppSimulator.Webhooks.WebhookDelivery d) => d.BodyText.Contains(simulated.Id, StringComparison.Ordinal) && d.Attempts.Count > 0;
+            using (var limit = new CancellationTokenSource(Step))
+            {
+                await product.Simulator.Webhooks.WaitUntilAsync(ds => ds.Any(Answered), limit.Token).ConfigureAwait(false);
+            }
+
+            var delivery = product.Simulator.Webhooks.Deliveries.First(Answered);
             var answered = delivery.Attempts[0].At;
             segments.Add([
                 (delivery.CreatedAt - started).TotalMilliseconds,
                 (answered - delivery.CreatedAt).TotalMilliseconds,
                 (preAccept.ReceivedAt - answered).TotalMilliseconds]);
+            timelines.Add((started, trace.Between(started, preAccept.ReceivedAt), callId));
             await product.Calls.HangUpAsync(call.GetProperty("id").GetString()!).ConfigureAwait(false);
             await product.Calls.WaitAsync(call.GetProperty("id").GetString()!, c => c.GetProperty("state").GetString() is "ended" or "failed", Step).ConfigureAwait(false);
+            // And the node's report of the ending handled: the node delivers its events one after another, so the next
+            // call's answer would otherwise queue behind this call's MediaEnded (measured separately: see performance.md).
+            if (!backToBack)
+            {
+                await product.Tap.WaitForAsync(e => e.Event is Serverless.Shared.Media.MediaEnded && e.Event.CallId == callId, Step).ConfigureAwait(false);
+            }
             if (gap > TimeSpan.Zero)
             {
                 await Task.Delay(gap).ConfigureAwait(false);
@@ -51,11 +75,24 @@ internal static class InboundLatency
         var sorted = samples.Order().ToList();
         double P(double p) => Percentile(sorted, p);
         say(string.Create(CultureInfo.InvariantCulture,
-            $"INBOUND webhook -> pre_accept, n={calls}, gap {gap.TotalMilliseconds:F0} ms: first {samples[0]:F0} ms, p50 {P(50):F0} ms, p90 {P(90):F0} ms, max {sorted[^1]:F0} ms"));
+            $"INBOUND webhook -> pre_accept, n={calls}, gap {gap.TotalMilliseconds:F0} ms{(backToBack ? ", back to back" : ", each after the last call's MediaEnded was handled")}: first {samples[0]:F0} ms, p50 {P(50):F0} ms, p90 {P(90):F0} ms, max {sorted[^1]:F0} ms"));
         string Split(Func<int, double> of) => string.Create(CultureInfo.InvariantCulture,
             $"offer and webhook built {of(0):F0} ms, webhook answered (call stored, StartInbound queued) {of(1):F0} ms, then pre_accept (node polls, answers, AnswerReady; Functions POST pre_accept) {of(2):F0} ms");
         say("INBOUND first call: " + Split(i => segments[0][i]));
         say("INBOUND p50 per part: " + Split(i => Percentile([.. segments.Select(x => x[i]).Order()], 50)));
+        var median = samples.IndexOf(P(50));
+        foreach (var (label, index) in new[] { ("first call", 0), ("median call", median) })
+        {
+            var t = timelines[index];
+            // AnswerReady.CreatedAt is the node's clock (same machine): when its answer was built. The tap records
+            // the event once the Functions answered it (after pre_accept and accept), so it is read only now.
+            var built = product.Tap.Events.Select(e => e.Event).OfType<Serverless.Shared.Media.AnswerReady>().FirstOrDefault(e => e.CallId == t.CallId)?.CreatedAt;
+            say($"INBOUND hops, {label} (#{index + 1}, {samples[index]:F0} ms; {t.Hops.Count} of {trace.Count} hops; node's answer built at +{(built - t.Started)?.TotalMilliseconds:F1} ms):");
+            foreach (var line in HopTrace.Format(t.Hops, t.Started))
+            {
+                say(line);
+            }
+        }
     }
 
     private static double Percentile(List<double> sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];

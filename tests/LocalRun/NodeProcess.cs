@@ -35,7 +35,8 @@ internal static class NodeProcess
 
             try
             {
-                using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{httpPort}/healthz")).ConfigureAwait(false);
+                // Ready, not just alive: the node has warmed its answer path, bound its port and is receiving commands.
+                using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{httpPort}/readyz")).ConfigureAwait(false);
                 if (response.IsSuccessStatusCode)
                 {
                     return process;
@@ -53,7 +54,7 @@ internal static class NodeProcess
             if (DateTimeOffset.UtcNow > deadline)
             {
                 process.Kill(entireProcessTree: true);
-                throw new TimeoutException("The MediaNode did not become healthy within 60 s.");
+                throw new TimeoutException("The MediaNode did not become ready (/readyz) within 60 s.");
             }
         }
 

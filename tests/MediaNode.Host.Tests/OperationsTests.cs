@@ -49,6 +49,52 @@ public sealed class OperationsTests
     }
 
     [Fact]
+    public async Task WarmUp_RunsTheAnswerPathBeforeCommands_AndLeavesNothingBehind()
+    {
+        await using var node = await NodeHarness.StartAsync();
+        var services = node.App.Services;
+        var warmUp = services.GetRequiredService<NodeWarmUp>();
+        var hosted = services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().ToList();
+        var mux = services.GetRequiredService<Sessions.PeerFactoryHost>().Factory.Mux;
+
+        Assert.True(warmUp.Completed);
+        Assert.Equal(NodeWarmUp.StepCount, warmUp.StepsSucceeded);
+        // Started (in order) after the port is bound and before the command receiver.
+        Assert.True(hosted.IndexOf(services.GetRequiredService<Sessions.PeerFactoryHost>()) < hosted.IndexOf(warmUp));
+        Assert.True(hosted.IndexOf(warmUp) < hosted.FindIndex(h => h is Serverless.Shared.Transport.CommandReceiverHostedService));
+        // Its peers are gone, nothing was sent or received on the port, no call was admitted and no event reported.
+        Assert.Equal(0, mux.ConnectionCount);
+        Assert.Equal(0, mux.Counters.Received);
+        Assert.Equal(0, node.Sessions.ActiveCount);
+        Assert.Empty(node.Events.Events);
+    }
+
+    [Fact]
+    public async Task Readiness_WaitsForTheWarmUp()
+    {
+        await using var node = await NodeHarness.StartAsync();
+        var services = node.App.Services;
+        await services.GetRequiredService<HeartbeatService>().BeatAsync(CancellationToken.None);
+        var fresh = new NodeWarmUp(
+            services.GetRequiredService<Sessions.PeerFactoryHost>(),
+            services.GetRequiredService<Sessions.ICallAudioFactory>(),
+            services.GetRequiredService<MediaNodeOptions>(),
+            TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<NodeWarmUp>.Instance);
+        var readiness = new ReadinessCheck(
+            services.GetRequiredService<Sessions.PeerFactoryHost>(),
+            fresh,
+            services.GetServices<Microsoft.Extensions.Hosting.IHostedService>(),
+            services.GetRequiredService<HeartbeatService>(),
+            node.Sessions,
+            services.GetRequiredService<Serverless.Shared.Transport.ICommandReceiver>());
+
+        Assert.Equal(["warm-up"], readiness.Check());
+        await fresh.StartAsync(CancellationToken.None);
+        Assert.Empty(readiness.Check());
+    }
+
+    [Fact]
     public async Task Readiness_IsLostWhileDraining()
     {
         await using var node = await NodeHarness.StartAsync();

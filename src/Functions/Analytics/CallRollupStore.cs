@@ -56,11 +56,10 @@ public sealed partial class CallRollupStore
 
         await _init.Value;
         var rowKey = RowKey(call.BusinessPhoneNumberId, WireText.Of(call.Direction), call.Outcome is { } o ? WireText.Of(o) : "unknown");
-        foreach (var granularity in Enum.GetValues<RollupGranularity>())
-        {
-            var partition = RollupPeriod.PartitionKey(RollupPeriod.Floor(call.CreatedAt, granularity), granularity);
-            await AddToRowAsync(partition, rowKey, call, cancellationToken);
-        }
+        // The periods are separate partitions, each with its own marker and ETag: updated together, not one after
+        // another (this runs while the node's next events, other calls' answers included, wait for its response).
+        await Task.WhenAll(Enum.GetValues<RollupGranularity>().Select(granularity => AddToRowAsync(
+            RollupPeriod.PartitionKey(RollupPeriod.Floor(call.CreatedAt, granularity), granularity), rowKey, call, cancellationToken)));
     }
 
     private async Task AddToRowAsync(string partition, string rowKey, CallRecord call, CancellationToken cancellationToken)

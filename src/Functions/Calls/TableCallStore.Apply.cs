@@ -18,15 +18,19 @@ public sealed partial class TableCallStore
         var eventRowKey = CallStoreKeys.EventRowKey(dedupKey);
         await InitializeAsync(cancellationToken);
 
-        // Fast path for Meta's retries; the transaction below is what makes dedup race-safe.
-        if (await ReadEventAsync(callId, eventRowKey, cancellationToken) is { } seen)
+        // Fast path for Meta's retries; the transaction below is what makes dedup race-safe. The two point reads are
+        // independent, so they go out together (one round trip of waiting on every state change, not two).
+        var seenRead = ReadEventAsync(callId, eventRowKey, cancellationToken);
+        var firstRead = ReadCallAsync(callId, cancellationToken);
+        await Task.WhenAll(new Task[] { seenRead, firstRead }).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (await seenRead is { } seen)
         {
             return await DuplicateAsync(callId, trigger, seen, cancellationToken);
         }
 
         for (var attempt = 1; attempt <= _options.MaxConcurrencyRetries; attempt++)
         {
-            var (call, etag) = await ReadCallAsync(callId, cancellationToken);
+            var (call, etag) = attempt == 1 ? await firstRead : await ReadCallAsync(callId, cancellationToken);
             if (call is null)
             {
                 return new ApplyResult { Status = ApplyStatus.CallNotFound, Reason = $"no call {callId}" };

@@ -85,8 +85,9 @@ public sealed partial class CallFlow
         try
         {
             // Each request re-checks the call: the user may hang up while pre_accept is in flight, and Meta answers
-            // an accept for a call it ended with 400.
-            if (!await MayActAsync(callId, CallGraphAction.PreAccept, null, cancellationToken))
+            // an accept for a call it ended with 400. For pre_accept the record just written is that check (a read
+            // now would return the same), which keeps a table round trip off the webhook → pre_accept path.
+            if (!MayAct(callId, CallGraphAction.PreAccept, call, null))
             {
                 return await SkippedAsync(callId, cancellationToken);
             }

@@ -159,9 +159,12 @@ public sealed partial class CallFlow
     /// <param name="action">The action about to be sent.</param>
     /// <param name="ending">For reject/terminate: the final record whose ending the request carries to Meta.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    private async Task<bool> MayActAsync(string callId, CallGraphAction action, CallRecord? ending, CancellationToken cancellationToken)
+    private async Task<bool> MayActAsync(string callId, CallGraphAction action, CallRecord? ending, CancellationToken cancellationToken) =>
+        MayAct(callId, action, await _store.GetAsync(callId, cancellationToken), ending);
+
+    /// <summary>As <see cref="MayActAsync"/> with a record just written (its ETag transaction succeeded): no read.</summary>
+    private bool MayAct(string callId, CallGraphAction action, CallRecord? current, CallRecord? ending)
     {
-        var current = await _store.GetAsync(callId, cancellationToken);
         if (GraphActionRule.SkipReason(action, current, ending) is not { } reason)
         {
             return true;

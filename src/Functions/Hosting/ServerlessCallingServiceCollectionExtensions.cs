@@ -87,6 +87,9 @@ public static class ServerlessCallingServiceCollectionExtensions
         services.TryAddSingleton<DataRetention>();
         services.TryAddSingleton<ErasureAudit>();
         services.TryAddSingleton<UserErasure>();
+        // Last: runs the inbound webhook's path once before requests are served (resolves the services above).
+        services.TryAddSingleton<InboundWarmUp>();
+        services.AddHostedService(sp => sp.GetRequiredService<InboundWarmUp>());
         return services;
     }
 

@@ -5,11 +5,11 @@ using Serverless.Shared.Transport;
 namespace Serverless.MediaNode.Health;
 
 /// <summary>
-/// Ready = UDP port bound, command receiver running and able to receive (its last round did not fail), storage
+/// Ready = UDP port bound, the inbound path warmed up (<see cref="NodeWarmUp"/>), command receiver running and able to receive (its last round did not fail), storage
 /// reachable, and not draining. Served through the ASP.NET Core health checks (<see cref="ReadinessHealthCheck"/>).
 /// </summary>
 public sealed class ReadinessCheck(
-    PeerFactoryHost peers, IEnumerable<IHostedService> hosted, HeartbeatService heartbeat, SessionRegistry sessions, ICommandReceiver receiver)
+    PeerFactoryHost peers, NodeWarmUp warmUp, IEnumerable<IHostedService> hosted, HeartbeatService heartbeat, SessionRegistry sessions, ICommandReceiver receiver)
 {
     private readonly CommandReceiverHostedService? _receiver = hosted.OfType<CommandReceiverHostedService>().FirstOrDefault();
 
@@ -20,6 +20,11 @@ public sealed class ReadinessCheck(
         if (!peers.IsBound)
         {
             failing.Add("udp-port");
+        }
+
+        if (!warmUp.Completed)
+        {
+            failing.Add("warm-up");
         }
 
         if (_receiver?.ExecuteTask is not { IsCompleted: false })

@@ -131,11 +131,13 @@ public static class MediaNodeServiceCollectionExtensions
         services.AddSingleton<PeerFactoryHost>();
         services.AddSingleton<HeartbeatService>();
         services.AddSingleton<DrainService>();
+        services.AddSingleton<NodeWarmUp>();
         services.AddSingleton<ReadinessCheck>();
 
-        // Start order: port, event delivery, commands, heartbeat, drain. Stop runs in reverse: drain hangs up calls
+        // Start order: port, warm-up (the answer path once, before any command), event delivery, commands, heartbeat, drain. Stop runs in reverse: drain hangs up calls
         // while commands still arrive, then the receiver stops, then the dispatcher delivers the last events.
         services.AddHostedService(sp => sp.GetRequiredService<PeerFactoryHost>());
+        services.AddHostedService(sp => sp.GetRequiredService<NodeWarmUp>());
         services.AddHostedService(sp => sp.GetRequiredService<EventDispatcher>());
         services.AddMediaCommandReceiver<MediaCommandHandler>(section);
         services.AddHostedService(sp => sp.GetRequiredService<HeartbeatService>());

@@ -45,11 +45,32 @@ public sealed class StorageQueueCommandReceiver : ICommandReceiver
     public async Task<int> ReceiveOnceAsync(ICommandHandler handler, CancellationToken cancellationToken)
     {
         var processor = _processors.Create(handler);
-        // Own queue first: follow-ups of calls already here matter more than taking new ones. New calls only as many
-        // as there is room for: a full or draining node leaves them (still visible, not dequeued) to the other nodes.
-        var received = await ReceiveAsync(processor, _nodeQueue, _options.BatchSize, cancellationToken);
+        // Both queues are asked at once (one round trip of waiting, not two: a new call's start waits for the round).
+        // New calls only as many as there is room for: a full or draining node leaves them (still visible, not
+        // dequeued) to the other nodes. Own queue first: follow-ups of calls already here matter more.
         var room = Math.Min(handler.NewCallRoom, _options.BatchSize);
-        return room > 0 ? received + await ReceiveAsync(processor, _newCallsQueue, room, cancellationToken) : received;
+        var own = FetchAsync(_nodeQueue, _options.BatchSize, cancellationToken);
+        var fresh = room > 0 ? FetchAsync(_newCallsQueue, room, cancellationToken) : Task.FromResult(Fetched.None);
+        // A failure is rethrown below, after what the other queue gave is processed: its dequeued messages must
+        // not sit invisible for a whole visibility timeout.
+        await Task.WhenAll(new Task[] { own, fresh }).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+
+        var received = 0;
+        foreach (var fetched in new[] { own, fresh })
+        {
+            if (fetched.IsCompletedSuccessfully)
+            {
+                received += await ProcessAsync(processor, fetched.Result, cancellationToken);
+            }
+        }
+
+        var failed = own.IsFaulted || own.IsCanceled ? own : fresh;
+        if (failed.IsFaulted || failed.IsCanceled)
+        {
+            await failed;
+        }
+
+        return received;
     }
 
     /// <inheritdoc />
@@ -80,25 +101,32 @@ public sealed class StorageQueueCommandReceiver : ICommandReceiver
             poll.NextWait);
     }
 
-    private async Task<int> ReceiveAsync(CommandProcessor processor, string queueName, int maxMessages, CancellationToken cancellationToken)
+    private async Task<Fetched> FetchAsync(string queueName, int maxMessages, CancellationToken cancellationToken)
     {
         var queue = await _queues.GetAsync(queueName, cancellationToken);
-        Azure.Storage.Queues.Models.QueueMessage[] messages;
         try
         {
-            messages = (await queue.ReceiveMessagesAsync(maxMessages, _options.VisibilityTimeout, cancellationToken)).Value;
+            return new Fetched(queue, (await queue.ReceiveMessagesAsync(maxMessages, _options.VisibilityTimeout, cancellationToken)).Value);
         }
         catch (Azure.RequestFailedException ex) when (_queues.ForgetIfMissing(queueName, ex))
         {
             // Storage came back empty: the next round creates the queue again (nothing was in it to lose here).
-            return 0;
+            return Fetched.None;
         }
+    }
 
-        foreach (var message in messages)
+    private async Task<int> ProcessAsync(CommandProcessor processor, Fetched fetched, CancellationToken cancellationToken)
+    {
+        foreach (var message in fetched.Messages)
         {
-            await processor.TryProcessAsync(new StorageQueueDelivery(queue, message, _queues), cancellationToken);
+            await processor.TryProcessAsync(new StorageQueueDelivery(fetched.Queue!, message, _queues), cancellationToken);
         }
 
-        return messages.Length;
+        return fetched.Messages.Length;
+    }
+
+    private sealed record Fetched(Azure.Storage.Queues.QueueClient? Queue, Azure.Storage.Queues.Models.QueueMessage[] Messages)
+    {
+        public static readonly Fetched None = new(null, []);
     }
 }
