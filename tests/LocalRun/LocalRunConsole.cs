@@ -16,7 +16,7 @@ namespace Serverless.Testing.LocalRun;
 /// </summary>
 internal static class LocalRunConsole
 {
-    private const string DemoUser = "16315553602";
+    internal const string DemoUser = "16315553602";
     private const double PromptHz = 440;
     private const double UserHz = 660;
     private const string UserDigits = "1";
