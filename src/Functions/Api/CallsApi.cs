@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Serverless.Functions.Callbacks;
 using Serverless.Functions.Calls;
 using Serverless.Functions.Flows;
+using Serverless.Functions.Nodes;
 using Serverless.Functions.Permissions;
 using Serverless.Functions.Recordings;
 using Serverless.Shared.WhatsApp.Graph;
@@ -24,7 +25,9 @@ public sealed partial class CallsApi(
     IPermissionService permissions,
     DialRequestValidator dials,
     StatusCallbacks callbacks,
-    RecordingLinks recordings)
+    RecordingLinks recordings,
+    NodeRegistry nodes,
+    IOptions<NodeWatchOptions> nodeOptions)
 {
     public const string IdempotencyKeyHeader = DialRequestValidator.IdempotencyKeyHeader;
     private const int DefaultPageSize = 50;
@@ -75,6 +78,15 @@ public sealed partial class CallsApi(
             // Reserved now, or reserved by a request that failed (or is still running) before storing its call: this
             // request creates the call under the reserved id; the store lets only one of them create it.
             callId = reservation.CallId;
+        }
+
+        // Every live node full or draining: a start would only wait in the new-calls queue and fail at the placement
+        // window. Nothing is stored (a retry with the same Idempotency-Key creates the call then), and no permission
+        // lookup is spent on Meta's limit.
+        if (await nodes.FindRoomAsync(cancellationToken) == NodeRoom.Full)
+        {
+            LogNoRoom(callId);
+            return Problems.NoMediaCapacity(request, nodeOptions.Value.FullRetryAfter);
         }
 
         // Meta refuses business-initiated calls without the user's permission (138006) and counts them against the
@@ -281,6 +293,9 @@ public sealed partial class CallsApi(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId} placed from number {PhoneNumberId} to {To}")]
     private partial void LogPlaced(string callId, string phoneNumberId, string to);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Call {CallId} not placed: every live media node is full or draining")]
+    private partial void LogNoRoom(string callId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Call {CallId}: the start command could not be sent")]
     private partial void LogStartFailed(Exception ex, string callId);

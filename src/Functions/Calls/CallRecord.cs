@@ -125,7 +125,7 @@ public sealed record CallRecord
     {
         ArgumentNullException.ThrowIfNull(timeouts);
         return New(callId, CallDirection.Outbound, CallState.Preparing, businessPhoneNumberId, userWaId, now)
-            with { Deadline = now + timeouts.Preparing };
+            with { Deadline = timeouts.UnplacedDeadline(CallState.Preparing, now) };
     }
 
     /// <summary>A new inbound call in <see cref="CallState.Offered"/> for Meta's connect webhook.</summary>
@@ -135,7 +135,7 @@ public sealed record CallRecord
         ArgumentException.ThrowIfNullOrEmpty(wacid);
         ArgumentNullException.ThrowIfNull(timeouts);
         return New(callId, CallDirection.Inbound, CallState.Offered, businessPhoneNumberId, userWaId, now)
-            with { Wacid = wacid, Deadline = now + timeouts.Offered };
+            with { Wacid = wacid, Deadline = timeouts.UnplacedDeadline(CallState.Offered, now) };
     }
 
     private static CallRecord New(

@@ -107,7 +107,7 @@ public sealed partial class CallStateMachine
         return Same($"call is already {call.State}; {trigger.Name} is late or duplicate");
     }
 
-    private static TransitionResult OnDeadline(CallRecord call, DateTimeOffset now)
+    private TransitionResult OnDeadline(CallRecord call, DateTimeOffset now)
     {
         // The sweeper read the call earlier; a transition since then may have moved the deadline.
         if (call.Deadline is not { } deadline || now < deadline)
@@ -115,11 +115,21 @@ public sealed partial class CallStateMachine
             return Same("deadline not reached");
         }
 
+        if (call is { NodeId: null, State: CallState.Preparing or CallState.Offered })
+        {
+            // No node claimed the call: its start waited in the new-calls queue, which only nodes with room read.
+            return Fail(
+                call, now, CallOutcome.Failed, new CallEndReason.Timeout(call.State),
+                new CallError(CallErrorCodes.Capacity, $"No media node had capacity: none took the call within {Seconds(Timeouts.Placement)} s (every node full, draining or down)."));
+        }
+
         var outcome = call.State is CallState.Ringing or CallState.Offered ? CallOutcome.NoAnswer : CallOutcome.Failed;
         return Fail(
             call, now, outcome, new CallEndReason.Timeout(call.State),
             new CallError(CallErrorCodes.Timeout, $"No progress in state {WireText.Of(call.State)} before its deadline."));
     }
+
+    private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
 
     private static TransitionResult.Applied OnHangup(CallRecord call, DateTimeOffset now) =>
         call.State == CallState.Connected

@@ -147,11 +147,11 @@ public sealed class CallStateMachineTransitionTests
     [InlineData(CallState.Preparing, CallOutcome.Failed)]
     [InlineData(CallState.Ringing, CallOutcome.NoAnswer)]
     [InlineData(CallState.Connected, CallOutcome.Failed)]
-    [InlineData(CallState.Offered, CallOutcome.NoAnswer)]
     [InlineData(CallState.Accepting, CallOutcome.Failed)]
     public void DeadlinePassed_after_deadline_fails_with_timeout(CallState state, CallOutcome outcome)
     {
-        var call = InState(state);
+        // A node claimed the call (an Offered call a node claimed is Accepting: an Offered one is always unplaced).
+        var call = state == CallState.Preparing ? Drive(NewOutbound(), new OfferReady(Node)) : InState(state);
         var deadline = call.Deadline!.Value;
 
         var early = Machine.Apply(call, new DeadlinePassed(), deadline.AddMilliseconds(-1));
@@ -162,6 +162,36 @@ public sealed class CallStateMachineTransitionTests
         Assert.Equal(CallState.Failed, to.State);
         Assert.Equal(outcome, to.Outcome);
         Assert.Equal(new CallEndReason.Timeout(state), to.EndReason);
+        Assert.Equal(CallErrorCodes.Timeout, to.LastError?.Code);
+    }
+
+    [Theory]
+    [InlineData(CallState.Preparing)]
+    [InlineData(CallState.Offered)]
+    public void A_call_no_node_claimed_fails_with_capacity_at_the_placement_window(CallState state)
+    {
+        var call = InState(state);
+        Assert.Equal(T0 + CallTimeouts.Default.Placement, call.Deadline);
+
+        var early = Machine.Apply(call, new DeadlinePassed(), call.Deadline!.Value.AddMilliseconds(-1));
+        var late = Machine.Apply(call, new DeadlinePassed(), call.Deadline!.Value);
+
+        Assert.IsType<TransitionResult.NoChange>(early);
+        var to = Assert.IsType<TransitionResult.Applied>(late).Current;
+        Assert.Equal((CallState.Failed, CallOutcome.Failed), (to.State, to.Outcome));
+        Assert.Equal(new CallEndReason.Timeout(state), to.EndReason);
+        Assert.Equal(CallErrorCodes.Capacity, to.LastError?.Code);
+        Assert.Null(to.MediaReportDue); // no node carries it: call.ended does not wait for a report
+    }
+
+    [Fact]
+    public void A_node_claim_replaces_the_placement_window_by_the_state_deadline()
+    {
+        var outbound = Drive(NewOutbound(), new OfferReady(Node));
+        var inbound = Drive(NewInbound(), new AnswerReady(Node));
+
+        Assert.Equal(T0 + CallTimeouts.Default.Preparing, outbound.Deadline);
+        Assert.Equal(inbound.UpdatedAt + CallTimeouts.Default.Accepting, inbound.Deadline);
     }
 
     [Fact]
