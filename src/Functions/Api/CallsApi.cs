@@ -33,8 +33,11 @@ public sealed partial class CallsApi(
     private const int DefaultPageSize = 50;
 
     [Function("PlaceCall")]
-    public async Task<IActionResult> PlaceCallAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "calls")] HttpRequest request, CancellationToken cancellationToken)
+    public Task<IActionResult> PlaceCallAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "calls")] HttpRequest request, CancellationToken cancellationToken) =>
+        StorageOutage.GuardAsync(request, () => PlaceCallCoreAsync(request, cancellationToken));
+
+    private async Task<IActionResult> PlaceCallCoreAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (AsyncWait.Requested(request, out var badWait) is not { } wait)
@@ -134,8 +137,11 @@ public sealed partial class CallsApi(
     /// until the call ended and its results are in (the moment <c>call.ended</c> is sent), then 200 with the final call.
     /// </summary>
     [Function("GetCallResult")]
-    public async Task<IActionResult> GetCallResultAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = AsyncWait.ResultRoute)] HttpRequest request, string id, CancellationToken cancellationToken)
+    public Task<IActionResult> GetCallResultAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = AsyncWait.ResultRoute)] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        StorageOutage.GuardAsync(request, () => GetCallResultCoreAsync(request, id, cancellationToken));
+
+    private async Task<IActionResult> GetCallResultCoreAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (!CallIds.IsValid(id) || await store.GetAsync(id, cancellationToken) is not { } call)
@@ -148,8 +154,11 @@ public sealed partial class CallsApi(
     }
 
     [Function("GetCall")]
-    public async Task<IActionResult> GetCallAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "calls/{id}")] HttpRequest request, string id, CancellationToken cancellationToken)
+    public Task<IActionResult> GetCallAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "calls/{id}")] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        StorageOutage.GuardAsync(request, () => GetCallCoreAsync(request, id, cancellationToken));
+
+    private async Task<IActionResult> GetCallCoreAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
         if (!CallIds.IsValid(id) || await store.GetAsync(id, cancellationToken) is not { } call)
         {
@@ -162,8 +171,11 @@ public sealed partial class CallsApi(
 
     /// <summary>302 to a fresh read-only link to the call's recording (made now, valid <c>Recordings:UrlLifetime</c>).</summary>
     [Function("GetCallRecording")]
-    public async Task<IActionResult> GetRecordingAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "calls/{id}/recording")] HttpRequest request, string id, CancellationToken cancellationToken)
+    public Task<IActionResult> GetRecordingAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "calls/{id}/recording")] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        StorageOutage.GuardAsync(request, () => GetRecordingCoreAsync(request, id, cancellationToken));
+
+    private async Task<IActionResult> GetRecordingCoreAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
         if (!CallIds.IsValid(id) || await store.GetAsync(id, cancellationToken) is not { } call)
         {
@@ -180,8 +192,11 @@ public sealed partial class CallsApi(
     }
 
     [Function("ListCalls")]
-    public async Task<IActionResult> ListCallsAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "calls")] HttpRequest request, CancellationToken cancellationToken)
+    public Task<IActionResult> ListCallsAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "calls")] HttpRequest request, CancellationToken cancellationToken) =>
+        StorageOutage.GuardAsync(request, () => ListCallsCoreAsync(request, cancellationToken));
+
+    private async Task<IActionResult> ListCallsCoreAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var query = request.Query;
@@ -237,8 +252,11 @@ public sealed partial class CallsApi(
     }
 
     [Function("HangUpCall")]
-    public async Task<IActionResult> HangUpCallAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "calls/{id}")] HttpRequest request, string id, CancellationToken cancellationToken)
+    public Task<IActionResult> HangUpCallAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "calls/{id}")] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        StorageOutage.GuardAsync(request, () => HangUpCallCoreAsync(request, id, cancellationToken));
+
+    private async Task<IActionResult> HangUpCallCoreAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
         if (!CallIds.IsValid(id))
         {
