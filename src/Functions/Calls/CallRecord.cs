@@ -64,6 +64,13 @@ public sealed record CallRecord
 
     public CallError? LastError { get; init; }
 
+    /// <summary>
+    /// The node lost a connected call's media (ICE consent, media timeout) and the call waits up to
+    /// <see cref="CallTimeouts.MediaLoss"/> for Meta's terminate, which says who ended it (a user's hang-up during a
+    /// Functions outage looks the same to the node). <see cref="LastError"/> holds the node's report meanwhile.
+    /// </summary>
+    public bool AwaitsMetaEnd => State == CallState.Connected && LastError is { Code: CallErrorCodes.IceFailed or CallErrorCodes.MediaTimeout };
+
     /// <summary>The node's final media statistics (<see cref="MediaEnded"/>).</summary>
     public MediaStats? MediaStats { get; init; }
 

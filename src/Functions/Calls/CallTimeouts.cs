@@ -28,6 +28,12 @@ public sealed record CallTimeouts
     /// </summary>
     public TimeSpan Placement { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Connected: after the node reports the media lost, how long Meta's terminate webhook may take to arrive (and say
+    /// whether the user hung up) before the call fails with the node's error and Meta gets our terminate.
+    /// </summary>
+    public TimeSpan MediaLoss { get; init; } = TimeSpan.FromSeconds(45);
+
     /// <summary>The deadline of a call entering <paramref name="state"/> at <paramref name="now"/> with no node yet.</summary>
     public DateTimeOffset UnplacedDeadline(CallState state, DateTimeOffset now) => now + (Placement < For(state) ? Placement : For(state));
 

@@ -24,6 +24,12 @@ public sealed class CallFlowOptions : IValidatableObject
     /// </summary>
     public TimeSpan PlacementWindow { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// After the node reports a connected call's media lost (ICE consent, media timeout), how long the call waits for
+    /// Meta's terminate (a user's hang-up during a Functions outage) before it fails with the node's error.
+    /// </summary>
+    public TimeSpan MediaLossWindow { get; set; } = TimeSpan.FromSeconds(45);
+
     /// <summary>Upper bound of a connected call we never hear the end of.</summary>
     public TimeSpan MaxCallDuration { get; set; } = TimeSpan.FromHours(4);
 
@@ -53,6 +59,7 @@ public sealed class CallFlowOptions : IValidatableObject
         Accepting = MediaDeadline,
         Connected = MaxCallDuration,
         Placement = PlacementWindow,
+        MediaLoss = MediaLossWindow,
     };
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -70,6 +77,11 @@ public sealed class CallFlowOptions : IValidatableObject
         if (PlacementWindow <= TimeSpan.Zero || PlacementWindow >= AnswerWindow || PlacementWindow >= MediaDeadline)
         {
             yield return new ValidationResult("Calls:PlacementWindow must be positive and shorter than Calls:AnswerWindow and Calls:MediaDeadline (a call no node takes must be refused inside Meta's answer window).");
+        }
+
+        if (MediaLossWindow <= TimeSpan.Zero || MediaLossWindow > TimeSpan.FromMinutes(5))
+        {
+            yield return new ValidationResult("Calls:MediaLossWindow must be positive and at most 5 minutes.");
         }
 
         if (HeldWebhookWindow < TimeSpan.Zero || HeldWebhookWindow > TimeSpan.FromMinutes(10))

@@ -30,7 +30,8 @@ public sealed class CallStateMachineTransitionTests
         ["Outbound Connected terminate COMPLETED is user hangup"] = new(OutboundConnected, new Terminated(TerminateStatus.Completed, 120, null), CallState.Ended, CallOutcome.Completed, new CallEndReason.UserHangup()),
         ["Outbound Connected Hangup is business hangup"] = new(OutboundConnected, new HangupRequested(), CallState.Ended, CallOutcome.Completed, new CallEndReason.BusinessHangup()),
         ["Outbound Connected PlaybackFinished completes"] = new(OutboundConnected, new PlaybackFinished(), CallState.Ended, CallOutcome.Completed, new CallEndReason.Completed()),
-        ["Outbound Connected MediaFailed fails"] = new(OutboundConnected, new MediaFailed(new CallError("ice-failed", "consent lost")), CallState.Failed, CallOutcome.Failed, new CallEndReason.MediaFailed("ice-failed")),
+        ["Outbound Connected MediaFailed fails"] = new(OutboundConnected, new MediaFailed(new CallError("internal", "peer crashed")), CallState.Failed, CallOutcome.Failed, new CallEndReason.MediaFailed("internal")),
+        ["Outbound Connected media lost waits for Meta's terminate"] = new(OutboundConnected, new MediaFailed(new CallError("ice-failed", "consent lost")), CallState.Connected, null, null),
         ["Outbound Connected terminate FAILED without error is dropped"] = new(OutboundConnected, new Terminated(TerminateStatus.Failed, null, null), CallState.Failed, CallOutcome.Failed, new CallEndReason.Dropped()),
         ["Inbound Offered AnswerReady accepts"] = new(NewInbound, new AnswerReady(Node), CallState.Accepting, null, null),
         ["Inbound Offered terminate FAILED is no answer"] = new(NewInbound, new Terminated(TerminateStatus.Failed, null, null), CallState.Ended, CallOutcome.NoAnswer, new CallEndReason.NoAnswer()),
@@ -182,6 +183,33 @@ public sealed class CallStateMachineTransitionTests
         Assert.Equal(new CallEndReason.Timeout(state), to.EndReason);
         Assert.Equal(CallErrorCodes.Capacity, to.LastError?.Code);
         Assert.Null(to.MediaReportDue); // no node carries it: call.ended does not wait for a report
+    }
+
+    [Fact]
+    public void Media_lost_on_a_connected_call_waits_for_Meta_whose_COMPLETED_terminate_makes_it_a_user_hang_up()
+    {
+        var lost = Drive(InboundConnected(), new MediaFailed(new CallError(CallErrorCodes.MediaTimeout, "no media for 10 s")));
+        Assert.True(lost.AwaitsMetaEnd);
+        Assert.Equal(lost.UpdatedAt + CallTimeouts.Default.MediaLoss, lost.Deadline);
+        Assert.IsType<TransitionResult.NoChange>(Machine.Apply(lost, new MediaFailed(new CallError(CallErrorCodes.IceFailed, "consent")), lost.UpdatedAt.AddSeconds(1)));
+
+        var ended = Drive(lost, new Terminated(TerminateStatus.Completed, 30, null));
+
+        Assert.Equal((CallState.Ended, CallOutcome.Completed, (CallEndReason)new CallEndReason.UserHangup()), (ended.State, ended.Outcome, ended.EndReason!));
+        Assert.Null(ended.LastError);
+    }
+
+    [Fact]
+    public void Media_lost_with_no_word_from_Meta_fails_with_the_nodes_error_at_the_window()
+    {
+        var lost = Drive(OutboundConnected(), new MediaFailed(new CallError(CallErrorCodes.IceFailed, "consent lost")));
+
+        Assert.IsType<TransitionResult.NoChange>(Machine.Apply(lost, new DeadlinePassed(), lost.Deadline!.Value.AddMilliseconds(-1)));
+        var failed = Assert.IsType<TransitionResult.Applied>(Machine.Apply(lost, new DeadlinePassed(), lost.Deadline!.Value)).Current;
+
+        Assert.Equal((CallState.Failed, CallOutcome.Failed), (failed.State, failed.Outcome));
+        Assert.Equal(new CallEndReason.MediaFailed(CallErrorCodes.IceFailed), failed.EndReason);
+        Assert.Equal(new CallError(CallErrorCodes.IceFailed, "consent lost"), failed.LastError);
     }
 
     [Fact]
