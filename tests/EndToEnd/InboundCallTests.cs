@@ -42,10 +42,9 @@ public sealed class InboundCallTests
         Assert.Equal("COMPLETED", simulated.EndStatus);
     }
 
-    // Known regression (README "Known gaps", issue 17): since placement by room, a full node leaves a start in the
-    // new-calls queue for another node; with no other node the inbound call stays offered until Meta's own timeout
-    // instead of being refused at once with `capacity`. Unskip when the Functions refuse a start no node has room for.
-    [Fact(Skip = "Known regression since placement by room (issue 17): with every node full an inbound call is not refused at once.")]
+    // The only node is at MaxCalls: the Functions read its heartbeat (written at once when it filled up) and reject the
+    // call at once; had the row been stale, the start would fail `capacity` at the placement window (Calls:PlacementWindow).
+    [Fact]
     public async Task Inbound_call_at_MediaNode_capacity_is_rejected()
     {
         await using var product = await LocalProduct.StartAsync(new LocalProductOptions { MediaNodeMaxCalls = 1 });

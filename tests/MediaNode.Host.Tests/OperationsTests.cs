@@ -35,6 +35,62 @@ public sealed class OperationsTests
     }
 
     [Fact]
+    public async Task Heartbeat_IsWrittenAtOnce_WhenTheNodeFillsUp_GetsRoomAgain_AndStartsDraining()
+    {
+        // An interval far beyond the test: every row seen here was written by an edge, not by the timer.
+        await using var node = await NodeHarness.StartAsync(new Dictionary<string, string?>
+        {
+            ["MediaNode:MaxCalls"] = "1",
+            ["MediaNode:HeartbeatInterval"] = "01:00:00",
+        });
+        var heartbeat = node.App.Services.GetRequiredService<HeartbeatService>();
+        var options = node.App.Services.GetRequiredService<MediaNodeOptions>();
+        var table = new TableServiceClient(DevelopmentStorage).GetTableClient(options.HeartbeatTable);
+        async Task<TableEntity> RowAfterAsync(Func<Task> act, int free)
+        {
+            var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            void OnWritten(int reported)
+            {
+                if (reported == free)
+                {
+                    written.TrySetResult();
+                }
+            }
+
+            heartbeat.RowWritten += OnWritten;
+            try
+            {
+                await act();
+                await written.Task.WaitAsync(Wait);
+            }
+            finally
+            {
+                heartbeat.RowWritten -= OnWritten;
+            }
+
+            return (await table.GetEntityAsync<TableEntity>(HeartbeatService.PartitionKey, node.NodeId)).Value;
+        }
+
+        var callId = NewCallId();
+        var full = await RowAfterAsync(() => node.Commands.SendAsync(Outbound(callId)), free: 0);
+        Assert.Equal((1, 0, false), (full.GetInt32("ActiveCalls"), full.GetInt32("FreeCapacity"), full.GetBoolean("Draining")));
+
+        var roomy = await RowAfterAsync(async () =>
+        {
+            await node.Events.WaitForAsync<OfferReady>(callId);
+            await node.Commands.SendAsync(HangupOf(callId, node.NodeId, 1));
+        }, free: 1);
+        Assert.Equal((0, 1), (roomy.GetInt32("ActiveCalls"), roomy.GetInt32("FreeCapacity")));
+
+        var draining = await RowAfterAsync(() =>
+        {
+            node.Sessions.BeginDrain();
+            return Task.CompletedTask;
+        }, free: 0);
+        Assert.Equal((0, 0, true), (draining.GetInt32("ActiveCalls"), draining.GetInt32("FreeCapacity"), draining.GetBoolean("Draining")));
+    }
+
+    [Fact]
     public async Task Health_LiveAlways_ReadyWhenPortTransportAndStorageAre()
     {
         await using var node = await NodeHarness.StartAsync();

@@ -8,6 +8,7 @@ using Serverless.Functions.Callbacks;
 using Serverless.Functions.Calls;
 using Serverless.Functions.Flows;
 using Serverless.Functions.Http;
+using Serverless.Functions.Nodes;
 using Serverless.Functions.Permissions;
 using Serverless.Functions.Recordings;
 using Serverless.Shared.WhatsApp.Graph;
@@ -25,14 +26,19 @@ public sealed partial class CallsApi(
     IPermissionService permissions,
     DialRequestValidator dials,
     StatusCallbacks callbacks,
-    RecordingLinks recordings)
+    RecordingLinks recordings,
+    NodeRegistry nodes,
+    IOptions<NodeWatchOptions> nodeOptions)
 {
     public const string IdempotencyKeyHeader = DialRequestValidator.IdempotencyKeyHeader;
     private const int DefaultPageSize = 50;
 
     [Function("PlaceCall")]
-    public async Task<IActionResult> PlaceCallAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "calls")] HttpRequest request, CancellationToken cancellationToken)
+    public Task<IActionResult> PlaceCallAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "calls")] HttpRequest request, CancellationToken cancellationToken) =>
+        StorageOutage.GuardAsync(request, () => PlaceCallCoreAsync(request, cancellationToken));
+
+    private async Task<IActionResult> PlaceCallCoreAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (AsyncWait.Requested(request, out var badWait) is not { } wait)
@@ -76,6 +82,15 @@ public sealed partial class CallsApi(
             // Reserved now, or reserved by a request that failed (or is still running) before storing its call: this
             // request creates the call under the reserved id; the store lets only one of them create it.
             callId = reservation.CallId;
+        }
+
+        // Every live node full or draining: a start would only wait in the new-calls queue and fail at the placement
+        // window. Nothing is stored (a retry with the same Idempotency-Key creates the call then), and no permission
+        // lookup is spent on Meta's limit.
+        if (await nodes.FindRoomAsync(cancellationToken) == NodeRoom.Full)
+        {
+            LogNoRoom(callId);
+            return Problems.NoMediaCapacity(request, nodeOptions.Value.FullRetryAfter);
         }
 
         // Meta refuses business-initiated calls without the user's permission (138006) and counts them against the
@@ -123,8 +138,11 @@ public sealed partial class CallsApi(
     /// until the call ended and its results are in (the moment <c>call.ended</c> is sent), then 200 with the final call.
     /// </summary>
     [Function("GetCallResult")]
-    public async Task<IActionResult> GetCallResultAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = AsyncWait.ResultRoute)] HttpRequest request, string id, CancellationToken cancellationToken)
+    public Task<IActionResult> GetCallResultAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = AsyncWait.ResultRoute)] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        StorageOutage.GuardAsync(request, () => GetCallResultCoreAsync(request, id, cancellationToken));
+
+    private async Task<IActionResult> GetCallResultCoreAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (!CallIds.IsValid(id) || await store.GetAsync(id, cancellationToken) is not { } call)
@@ -137,8 +155,11 @@ public sealed partial class CallsApi(
     }
 
     [Function("GetCall")]
-    public async Task<IActionResult> GetCallAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "calls/{id}")] HttpRequest request, string id, CancellationToken cancellationToken)
+    public Task<IActionResult> GetCallAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "calls/{id}")] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        StorageOutage.GuardAsync(request, () => GetCallCoreAsync(request, id, cancellationToken));
+
+    private async Task<IActionResult> GetCallCoreAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
         if (!CallIds.IsValid(id) || await store.GetAsync(id, cancellationToken) is not { } call)
         {
@@ -151,8 +172,11 @@ public sealed partial class CallsApi(
 
     /// <summary>302 to a fresh read-only link to the call's recording (made now, valid <c>Recordings:UrlLifetime</c>).</summary>
     [Function("GetCallRecording")]
-    public async Task<IActionResult> GetRecordingAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "calls/{id}/recording")] HttpRequest request, string id, CancellationToken cancellationToken)
+    public Task<IActionResult> GetRecordingAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "calls/{id}/recording")] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        StorageOutage.GuardAsync(request, () => GetRecordingCoreAsync(request, id, cancellationToken));
+
+    private async Task<IActionResult> GetRecordingCoreAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
         if (!CallIds.IsValid(id) || await store.GetAsync(id, cancellationToken) is not { } call)
         {
@@ -169,8 +193,11 @@ public sealed partial class CallsApi(
     }
 
     [Function("ListCalls")]
-    public async Task<IActionResult> ListCallsAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "calls")] HttpRequest request, CancellationToken cancellationToken)
+    public Task<IActionResult> ListCallsAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "calls")] HttpRequest request, CancellationToken cancellationToken) =>
+        StorageOutage.GuardAsync(request, () => ListCallsCoreAsync(request, cancellationToken));
+
+    private async Task<IActionResult> ListCallsCoreAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var query = request.Query;
@@ -226,8 +253,11 @@ public sealed partial class CallsApi(
     }
 
     [Function("HangUpCall")]
-    public async Task<IActionResult> HangUpCallAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "calls/{id}")] HttpRequest request, string id, CancellationToken cancellationToken)
+    public Task<IActionResult> HangUpCallAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "calls/{id}")] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        StorageOutage.GuardAsync(request, () => HangUpCallCoreAsync(request, id, cancellationToken));
+
+    private async Task<IActionResult> HangUpCallCoreAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
         if (!CallIds.IsValid(id))
         {
@@ -282,6 +312,9 @@ public sealed partial class CallsApi(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId} placed from number {PhoneNumberId} to {To}")]
     private partial void LogPlaced(string callId, string phoneNumberId, string to);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Call {CallId} not placed: every live media node is full or draining")]
+    private partial void LogNoRoom(string callId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Call {CallId}: the start command could not be sent")]
     private partial void LogStartFailed(Exception ex, string callId);

@@ -21,8 +21,11 @@ namespace Serverless.Functions.Api;
 public sealed partial class PlayApi(CallFlow flow, PromptSourcePolicy prompts, IOptions<CallFlowOptions> options, ILogger<PlayApi> logger)
 {
     [Function("PlayIntoCall")]
-    public async Task<IActionResult> PlayAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "calls/{id}/play")] HttpRequest request, string id, CancellationToken cancellationToken)
+    public Task<IActionResult> PlayAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "calls/{id}/play")] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        StorageOutage.GuardAsync(request, () => PlayCoreAsync(request, id, cancellationToken));
+
+    private async Task<IActionResult> PlayCoreAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (!CallIds.IsValid(id))

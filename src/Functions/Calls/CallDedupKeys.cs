@@ -35,6 +35,9 @@ public static class CallDedupKeys
     /// <summary>The node carrying the call was found dead; one fact per call and node.</summary>
     public static string NodeLost(string callId, string nodeId) => Join("node-lost", callId, nodeId);
 
+    /// <summary>The call was refused because no live node had room when it came in; one fact per call.</summary>
+    public static string NoRoom(string callId) => Join("no-room", callId);
+
     private static string Join(params string[] parts)
     {
         foreach (var part in parts)

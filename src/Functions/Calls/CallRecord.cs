@@ -64,6 +64,13 @@ public sealed record CallRecord
 
     public CallError? LastError { get; init; }
 
+    /// <summary>
+    /// The node lost a connected call's media (ICE consent, media timeout) and the call waits up to
+    /// <see cref="CallTimeouts.MediaLoss"/> for Meta's terminate, which says who ended it (a user's hang-up during a
+    /// Functions outage looks the same to the node). <see cref="LastError"/> holds the node's report meanwhile.
+    /// </summary>
+    public bool AwaitsMetaEnd => State == CallState.Connected && LastError is { Code: CallErrorCodes.IceFailed or CallErrorCodes.MediaTimeout };
+
     /// <summary>The node's final media statistics (<see cref="MediaEnded"/>).</summary>
     public MediaStats? MediaStats { get; init; }
 
@@ -125,7 +132,7 @@ public sealed record CallRecord
     {
         ArgumentNullException.ThrowIfNull(timeouts);
         return New(callId, CallDirection.Outbound, CallState.Preparing, businessPhoneNumberId, userWaId, now)
-            with { Deadline = now + timeouts.Preparing };
+            with { Deadline = timeouts.UnplacedDeadline(CallState.Preparing, now) };
     }
 
     /// <summary>A new inbound call in <see cref="CallState.Offered"/> for Meta's connect webhook.</summary>
@@ -135,7 +142,7 @@ public sealed record CallRecord
         ArgumentException.ThrowIfNullOrEmpty(wacid);
         ArgumentNullException.ThrowIfNull(timeouts);
         return New(callId, CallDirection.Inbound, CallState.Offered, businessPhoneNumberId, userWaId, now)
-            with { Wacid = wacid, Deadline = now + timeouts.Offered };
+            with { Wacid = wacid, Deadline = timeouts.UnplacedDeadline(CallState.Offered, now) };
     }
 
     private static CallRecord New(

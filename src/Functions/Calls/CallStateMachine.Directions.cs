@@ -74,7 +74,8 @@ public sealed partial class CallStateMachine
             return Refuse($"node report in {call.State}");
         }
 
-        var changed = call with { NodeId = nodeId };
+        // The claim ends the placement window: the state's own deadline, counted from when the call entered it.
+        var changed = call with { NodeId = nodeId, Deadline = call.CreatedAt + Timeouts.For(from) };
         return to is { } next ? Enter(call, changed, next, now) : Change(call, changed, now);
     }
 

@@ -71,6 +71,11 @@ public sealed partial class CallStateMachine
     {
         return trigger switch
         {
+            // Meta's terminate is authoritative for a connected call: media lost may be the user hanging up while
+            // we could not hear it (a Functions outage). Wait for Meta's word, up to the media-loss window.
+            MediaFailed when call.AwaitsMetaEnd => Same("media loss already recorded; waiting for Meta's terminate"),
+            MediaFailed { Error.Code: CallErrorCodes.IceFailed or CallErrorCodes.MediaTimeout } lost when call.State == CallState.Connected =>
+                Change(call, call with { LastError = lost.Error, Deadline = now + Timeouts.MediaLoss }, now),
             MediaFailed failed => Fail(call, now, CallOutcome.Failed, new CallEndReason.MediaFailed(failed.Error.Code), failed.Error),
             NodeLost lost => call.NodeId == lost.NodeId
                 ? Fail(call, now, CallOutcome.Failed, new CallEndReason.MediaFailed(CallErrorCodes.NodeLost), new CallError(
@@ -107,7 +112,7 @@ public sealed partial class CallStateMachine
         return Same($"call is already {call.State}; {trigger.Name} is late or duplicate");
     }
 
-    private static TransitionResult OnDeadline(CallRecord call, DateTimeOffset now)
+    private TransitionResult OnDeadline(CallRecord call, DateTimeOffset now)
     {
         // The sweeper read the call earlier; a transition since then may have moved the deadline.
         if (call.Deadline is not { } deadline || now < deadline)
@@ -115,11 +120,27 @@ public sealed partial class CallStateMachine
             return Same("deadline not reached");
         }
 
+        if (call.AwaitsMetaEnd)
+        {
+            // Meta never said the user hung up: the media loss was real; Meta hears it from us (terminate).
+            return Fail(call, now, CallOutcome.Failed, new CallEndReason.MediaFailed(call.LastError!.Code), call.LastError);
+        }
+
+        if (call is { NodeId: null, State: CallState.Preparing or CallState.Offered })
+        {
+            // No node claimed the call: its start waited in the new-calls queue, which only nodes with room read.
+            return Fail(
+                call, now, CallOutcome.Failed, new CallEndReason.Timeout(call.State),
+                new CallError(CallErrorCodes.Capacity, $"No media node had capacity: none took the call within {Seconds(Timeouts.Placement)} s (every node full, draining or down)."));
+        }
+
         var outcome = call.State is CallState.Ringing or CallState.Offered ? CallOutcome.NoAnswer : CallOutcome.Failed;
         return Fail(
             call, now, outcome, new CallEndReason.Timeout(call.State),
             new CallError(CallErrorCodes.Timeout, $"No progress in state {WireText.Of(call.State)} before its deadline."));
     }
+
+    private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
 
     private static TransitionResult.Applied OnHangup(CallRecord call, DateTimeOffset now) =>
         call.State == CallState.Connected
@@ -138,6 +159,12 @@ public sealed partial class CallStateMachine
         // COMPLETED means the call was picked up, even when our MediaConnected event is still in flight.
         if (terminated.Status == TerminateStatus.Completed)
         {
+            if (call.AwaitsMetaEnd)
+            {
+                // The user hung up; the node's media loss was its consequence, not an error of the call.
+                call = call with { LastError = null };
+            }
+
             return End(call, now, CallState.Ended, CallOutcome.Completed, new CallEndReason.UserHangup(), metaDuration);
         }
 

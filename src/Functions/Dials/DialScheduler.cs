@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Calls;
+using Serverless.Functions.Nodes;
 using Serverless.Functions.Permissions;
 using Serverless.Shared.WhatsApp.Graph;
 
@@ -23,6 +24,7 @@ public sealed partial class DialScheduler(
     ICallStore calls,
     DialPlacer placer,
     IPermissionService permissions,
+    NodeRegistry nodes,
     IOptions<DialOptions> options,
     TimeProvider time,
     ILogger<DialScheduler> logger)
@@ -55,6 +57,14 @@ public sealed partial class DialScheduler(
         if (orphans.Count == 0 && due.Count == 0)
         {
             return new DialRunSummary(0, settled, 0, 0);
+        }
+
+        if (await nodes.FindRoomAsync(cancellationToken) == NodeRoom.Full)
+        {
+            // Every live node is full or draining: placing now would only fail at the placement window and spend an
+            // attempt. The dials stay due; the next run (every 5 s) looks again. No token is taken.
+            LogNoRoom(due.Count + orphans.Count);
+            return new DialRunSummary(0, settled, due.Count + orphans.Count, 0);
         }
 
         var budget = await TakeBudgetAsync(now, cancellationToken);
@@ -230,6 +240,9 @@ public sealed partial class DialScheduler(
 
         await dials.TrySetBucketAsync(Math.Min(options.Value.Burst, b.Tokens + unused), b.At, b.ETag, cancellationToken);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dial scheduler: {Count} due dials wait: every live media node is full or draining")]
+    private partial void LogNoRoom(int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Dial scheduler: {Placed} placed, {Settled} settled, {Deferred} deferred, {Refused} refused")]
     private partial void LogRun(int placed, int settled, int deferred, int refused);

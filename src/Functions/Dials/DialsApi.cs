@@ -28,8 +28,11 @@ public sealed class DialsApi(
 {
 
     [Function("ScheduleDial")]
-    public async Task<IActionResult> ScheduleAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "dials")] HttpRequest request, CancellationToken cancellationToken)
+    public Task<IActionResult> ScheduleAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "dials")] HttpRequest request, CancellationToken cancellationToken) =>
+        StorageOutage.GuardAsync(request, () => ScheduleCoreAsync(request, cancellationToken));
+
+    private async Task<IActionResult> ScheduleCoreAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var body = await BodyReader.ReadAsync(request, flowOptions.Value.MaxApiBodyBytes, cancellationToken);
@@ -98,8 +101,11 @@ public sealed class DialsApi(
     }
 
     [Function("GetDial")]
-    public async Task<IActionResult> GetAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "dials/{id}")] HttpRequest request, string id, CancellationToken cancellationToken)
+    public Task<IActionResult> GetAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "dials/{id}")] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        StorageOutage.GuardAsync(request, () => GetCoreAsync(request, id, cancellationToken));
+
+    private async Task<IActionResult> GetCoreAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
         if (!DialStore.IsValidId(id) || await dials.GetAsync(id, cancellationToken) is not { } schedule)
         {
@@ -110,8 +116,11 @@ public sealed class DialsApi(
     }
 
     [Function("CancelDial")]
-    public async Task<IActionResult> CancelAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "dials/{id}")] HttpRequest request, string id, CancellationToken cancellationToken)
+    public Task<IActionResult> CancelAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "dials/{id}")] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        StorageOutage.GuardAsync(request, () => CancelCoreAsync(request, id, cancellationToken));
+
+    private async Task<IActionResult> CancelCoreAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
         if (!DialStore.IsValidId(id))
         {

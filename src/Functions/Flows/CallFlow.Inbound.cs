@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Serverless.Functions.Calls;
 using Serverless.Functions.Graph;
+using Serverless.Functions.Nodes;
 using Serverless.Shared.WhatsApp.Webhooks;
 
 namespace Serverless.Functions.Flows;
@@ -49,7 +50,19 @@ public sealed partial class CallFlow
             // Answered to play the closed-hours prompt, then hung up by the plan; kept so a redelivery plays the same.
             call = call with { Metadata = new Dictionary<string, string>(StringComparer.Ordinal) { [ClosedHoursKey] = "true" } };
         }
+        // Read before storing, so the call is stored knowing whether any node can take it.
+        var room = await _nodes.FindRoomAsync(cancellationToken);
         var created = await _store.CreateAsync(call, cancellationToken);
+        if (created.Created && room == NodeRoom.Full)
+        {
+            // Every live node is full or draining: a start would wait in the new-calls queue while the user hears
+            // ringing. Refuse now, as a node's capacity failure does: Meta gets reject, the call ends `capacity`.
+            LogInboundCreated(call.CallId, offer.CallId, phoneNumberId);
+            await _callbacks.OnCreatedAsync(call, cancellationToken);
+            await ApplyAsync(call.CallId, new CallTrigger.MediaFailed(NoRoomError), CallDedupKeys.NoRoom(call.CallId), cancellationToken);
+            return;
+        }
+
         if (created.Created)
         {
             LogInboundCreated(call.CallId, offer.CallId, phoneNumberId);
@@ -62,12 +75,18 @@ public sealed partial class CallFlow
 
         var result = await ApplyAsync(
             created.CallId, new CallTrigger.InboundOffer(offer.CallId), CallDedupKeys.WebhookCallEvent(offer.CallId, "connect"), cancellationToken);
+        // Not judged by room again: the first delivery's start may be what filled the node that is answering it now.
+        // A start no node takes fails at the placement window (CallTimeouts.Placement).
         if (result.Call is { State: CallState.Offered, NodeId: null } existing)
         {
             var plan = existing.Metadata.ContainsKey(ClosedHoursKey) ? _hours.ClosedHoursPlan() : _inboundPlans.For(existing.BusinessPhoneNumberId);
             await _commands.SendAsync(CallCommands.StartInbound(existing, offer.Sdp, existing.CreatedAt, plan), cancellationToken);
         }
     }
+
+    /// <summary>The error of a call refused because every live node reported itself full or draining.</summary>
+    internal static CallError NoRoomError { get; } =
+        new(CallErrorCodes.Capacity, "No media node had capacity: every live node reported itself full or draining.");
 
     /// <summary>Inbound step 2: the node's answer goes into <c>pre_accept</c> and then <c>accept</c>, the identical SDP.</summary>
     public async Task<ApplyResult> OnAnswerReadyAsync(string callId, string nodeId, string sdpAnswer, string eventId, CancellationToken cancellationToken)

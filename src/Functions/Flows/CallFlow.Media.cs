@@ -26,7 +26,8 @@ public sealed partial class CallFlow
         var result = await ApplyAsync(callId, new CallTrigger.MediaStatsReported(stats, recording), CallDedupKeys.MediaEvent(eventId), cancellationToken);
         // The node ended the media on its own (the plan's hangup step, the peer closed, a drain): a call still
         // connected here is over, and Meta must hear it from us. PlaybackFinished ends it Completed with a terminate.
-        return result.Call is { State: CallState.Connected }
+        // Not while the call waits for Meta's terminate after a media loss: that decides how it ended.
+        return result.Call is { State: CallState.Connected, AwaitsMetaEnd: false }
             ? await ApplyAsync(callId, new CallTrigger.PlaybackFinished(), CallDedupKeys.MediaEvent(eventId + ":ended"), cancellationToken)
             : result;
     }

@@ -4,6 +4,7 @@ using Serverless.Functions.Analytics;
 using Serverless.Functions.Callbacks;
 using Serverless.Functions.Calls;
 using Serverless.Functions.Graph;
+using Serverless.Functions.Nodes;
 using Serverless.Functions.Permissions;
 using Serverless.Functions.Settings;
 using Serverless.Shared.Media;
@@ -31,6 +32,7 @@ public sealed partial class CallFlow
     private readonly InboundPlans _inboundPlans;
     private readonly HeldWebhookStore _held;
     private readonly CallRollups _rollups;
+    private readonly NodeRegistry _nodes;
 
     public CallFlow(
         ICallStore store,
@@ -44,7 +46,8 @@ public sealed partial class CallFlow
         BusinessHoursGate hours,
         InboundPlans inboundPlans,
         HeldWebhookStore held,
-        CallRollups rollups)
+        CallRollups rollups,
+        NodeRegistry nodes)
     {
         ArgumentNullException.ThrowIfNull(options);
         _store = store;
@@ -59,6 +62,7 @@ public sealed partial class CallFlow
         _inboundPlans = inboundPlans;
         _held = held;
         _rollups = rollups;
+        _nodes = nodes;
     }
 
     public CallTimeouts Timeouts => _options.ToCallTimeouts();

@@ -17,6 +17,19 @@ public sealed class CallFlowOptions : IValidatableObject
     /// <summary>How long the MediaNode may take to produce an offer/answer or bring media up.</summary>
     public TimeSpan MediaDeadline { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a new call may wait for a MediaNode to take its start (every node full or draining) before it fails
+    /// with <c>capacity</c> (an inbound call is rejected). Shorter than <see cref="AnswerWindow"/> and
+    /// <see cref="MediaDeadline"/>; the sweeper's cadence (15 s) adds to it.
+    /// </summary>
+    public TimeSpan PlacementWindow { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// After the node reports a connected call's media lost (ICE consent, media timeout), how long the call waits for
+    /// Meta's terminate (a user's hang-up during a Functions outage) before it fails with the node's error.
+    /// </summary>
+    public TimeSpan MediaLossWindow { get; set; } = TimeSpan.FromSeconds(45);
+
     /// <summary>Upper bound of a connected call we never hear the end of.</summary>
     public TimeSpan MaxCallDuration { get; set; } = TimeSpan.FromHours(4);
 
@@ -45,6 +58,8 @@ public sealed class CallFlowOptions : IValidatableObject
         Offered = AnswerWindow,
         Accepting = MediaDeadline,
         Connected = MaxCallDuration,
+        Placement = PlacementWindow,
+        MediaLoss = MediaLossWindow,
     };
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -57,6 +72,16 @@ public sealed class CallFlowOptions : IValidatableObject
         if (RingDeadline <= TimeSpan.Zero || MediaDeadline <= TimeSpan.Zero || MaxCallDuration <= TimeSpan.Zero)
         {
             yield return new ValidationResult("Calls:RingDeadline, MediaDeadline and MaxCallDuration must be positive.");
+        }
+
+        if (PlacementWindow <= TimeSpan.Zero || PlacementWindow >= AnswerWindow || PlacementWindow >= MediaDeadline)
+        {
+            yield return new ValidationResult("Calls:PlacementWindow must be positive and shorter than Calls:AnswerWindow and Calls:MediaDeadline (a call no node takes must be refused inside Meta's answer window).");
+        }
+
+        if (MediaLossWindow <= TimeSpan.Zero || MediaLossWindow > TimeSpan.FromMinutes(5))
+        {
+            yield return new ValidationResult("Calls:MediaLossWindow must be positive and at most 5 minutes.");
         }
 
         if (HeldWebhookWindow < TimeSpan.Zero || HeldWebhookWindow > TimeSpan.FromMinutes(10))

@@ -16,6 +16,8 @@ public static class ProblemTypes
     public const string CallNotFound = BaseUri + "call-not-found";
     public const string PayloadTooLarge = BaseUri + "payload-too-large";
     public const string MediaUnavailable = BaseUri + "media-unavailable";
+    public const string NoMediaCapacity = BaseUri + "no-media-capacity";
+    public const string StorageUnavailable = BaseUri + "storage-unavailable";
     public const string NoCallPermission = BaseUri + "no-call-permission";
     public const string CallbackUrlRefused = BaseUri + "callback-url-refused";
     public const string PermissionLookupRateLimited = BaseUri + "permission-lookup-rate-limited";

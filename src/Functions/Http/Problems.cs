@@ -52,6 +52,16 @@ public static class Problems
         Create(StatusCodes.Status400BadRequest, ProblemTypes.UnknownPhoneNumberId,
             $"'{field}' is not a business phone number id this deployment serves.", "Use one of Meta:PhoneNumberIds, or omit it for the default number.");
 
+    /// <summary>503 + <c>Retry-After</c>: every live MediaNode reported itself full or draining.</summary>
+    public static ObjectResult NoMediaCapacity(HttpRequest request, TimeSpan retryAfter)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var seconds = (int)Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds));
+        request.HttpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Create(StatusCodes.Status503ServiceUnavailable, ProblemTypes.NoMediaCapacity, "No media node has room for a new call.",
+            $"Every live media node is full or draining; nothing was stored. Retry after {seconds} s.");
+    }
+
     public static ObjectResult CallNotFound(string? callId) =>
         Create(StatusCodes.Status404NotFound, ProblemTypes.CallNotFound, "No such call.", null, callId is null ? null : "/api/calls/" + callId);
 }

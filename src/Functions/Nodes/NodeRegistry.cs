@@ -11,7 +11,24 @@ namespace Serverless.Functions.Nodes;
 /// <param name="ActiveCalls">Calls the node carried at the beat.</param>
 /// <param name="Draining">Whether the node was stopping.</param>
 /// <param name="ETag">The row's version: forgetting a node never deletes a newer beat.</param>
-public sealed record NodeBeat(string NodeId, DateTimeOffset BeatAt, TimeSpan? Interval, int ActiveCalls, bool Draining, ETag ETag);
+/// <param name="FreeCapacity">New calls the node could still take at the beat (0 while draining); null when the row has none.</param>
+public sealed record NodeBeat(string NodeId, DateTimeOffset BeatAt, TimeSpan? Interval, int ActiveCalls, bool Draining, ETag ETag, int? FreeCapacity = null);
+
+/// <summary>What the heartbeat rows say about room for a new call.</summary>
+public enum NodeRoom
+{
+    /// <summary>A live node that is not draining reported free capacity.</summary>
+    Available,
+
+    /// <summary>Live nodes report, and every one of them is full or draining: a new call would wait in vain.</summary>
+    Full,
+
+    /// <summary>
+    /// No live node reports (none started yet, all dead, the table lost, or scaled to zero): nothing to judge by, so a
+    /// new call is queued for whichever node comes; the placement window still fails it if none takes it.
+    /// </summary>
+    Unknown,
+}
 
 /// <summary>
 /// Reads the MediaNodes' heartbeat rows (partition <see cref="PartitionKey"/>, row = node id) and tells which nodes
@@ -38,7 +55,8 @@ public sealed class NodeRegistry(NodeHeartbeatTable heartbeats, IOptions<NodeWat
                 }
 
                 var interval = e.GetDouble("IntervalSeconds") is { } seconds and > 0 ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
-                rows.Add(new NodeBeat(e.RowKey, beatAt, interval, e.GetInt32("ActiveCalls") ?? 0, e.GetBoolean("Draining") ?? false, e.ETag));
+                rows.Add(new NodeBeat(
+                    e.RowKey, beatAt, interval, e.GetInt32("ActiveCalls") ?? 0, e.GetBoolean("Draining") ?? false, e.ETag, e.GetInt32("FreeCapacity")));
             }
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
@@ -55,6 +73,31 @@ public sealed class NodeRegistry(NodeHeartbeatTable heartbeats, IOptions<NodeWat
         var now = time.GetUtcNow();
         var rows = await ListAsync(cancellationToken);
         return rows.Where(r => IsDead(r, now)).ToList();
+    }
+
+    /// <summary>
+    /// Whether a new call has somewhere to go, by the nodes' last beats: <see cref="NodeRoom.Full"/> only when at least
+    /// one live node reports and none has room. A beat is at most one interval old (nodes also beat at once when they
+    /// fill up, free up or start draining), so a call refused here was refused by the nodes a moment ago.
+    /// </summary>
+    public async Task<NodeRoom> FindRoomAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var live = (await ListAsync(cancellationToken)).Where(r => !IsDead(r, now)).ToList();
+        return Judge(live);
+    }
+
+    /// <summary>The room verdict over live nodes' beats (pure: the rule of <see cref="FindRoomAsync"/>).</summary>
+    public static NodeRoom Judge(IReadOnlyCollection<NodeBeat> live)
+    {
+        ArgumentNullException.ThrowIfNull(live);
+        if (live.Count == 0)
+        {
+            return NodeRoom.Unknown;
+        }
+
+        // A row without FreeCapacity (a node older than the field) counts as room: only a node that says it is full is.
+        return live.Any(r => !r.Draining && r.FreeCapacity is null or > 0) ? NodeRoom.Available : NodeRoom.Full;
     }
 
     /// <summary>Whether <paramref name="beat"/> is too old at <paramref name="now"/>.</summary>

@@ -32,6 +32,12 @@ public sealed class NodeWatchOptions : IValidatableObject
     /// <summary>Most calls of one dead node ended per run; the next run continues.</summary>
     public int BatchSize { get; set; } = 200;
 
+    /// <summary>
+    /// <c>Retry-After</c> of a dial refused 503 <c>no-media-capacity</c> (every live node full or draining), and how
+    /// long the dial scheduler waits before it looks again. About two node heartbeats: a freed slot shows by then.
+    /// </summary>
+    public TimeSpan FullRetryAfter { get; set; } = TimeSpan.FromSeconds(5);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (DeadAfter <= TimeSpan.Zero || DeadAfter > TimeSpan.FromMinutes(5))
@@ -42,6 +48,11 @@ public sealed class NodeWatchOptions : IValidatableObject
         if (MissedBeats < 2)
         {
             yield return new ValidationResult("NodeWatch:MissedBeats must be at least 2 (one late heartbeat must not kill a node's calls).");
+        }
+
+        if (FullRetryAfter < TimeSpan.FromSeconds(1) || FullRetryAfter > TimeSpan.FromMinutes(5))
+        {
+            yield return new ValidationResult("NodeWatch:FullRetryAfter must be from 1 second to 5 minutes.");
         }
 
         if (BatchSize <= 0)

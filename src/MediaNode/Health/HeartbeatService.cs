@@ -37,7 +37,11 @@ public sealed partial class HeartbeatService : BackgroundService
         _peers = peers;
         _time = time;
         _logger = logger;
+        _sessions.RoomChanged += OnRoomChanged;
     }
+
+    /// <summary>Raised after each row reached Table Storage, with the free capacity it reported.</summary>
+    public event Action<int>? RowWritten;
 
     /// <summary>Whether the last heartbeat reached Table Storage.</summary>
     public bool StorageReachable => _lastWriteSucceeded;
@@ -60,8 +64,30 @@ public sealed partial class HeartbeatService : BackgroundService
     /// <inheritdoc />
     public override void Dispose()
     {
+        _sessions.RoomChanged -= OnRoomChanged;
         _beatGate.Dispose();
         base.Dispose();
+    }
+
+    // Full, room again, or draining: tell the Functions now rather than at the next tick (they refuse new calls when
+    // every live node is full). Off the caller's thread; a failure is logged and the next tick writes again.
+    private void OnRoomChanged() => _ = Task.Run(BeatNowAsync);
+
+    private async Task BeatNowAsync()
+    {
+        try
+        {
+            await BeatAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Stopped meanwhile: the stop writes the last row.
+        }
+        catch (Exception ex) when (ex is RequestFailedException or AggregateException or InvalidOperationException)
+        {
+            _lastWriteSucceeded = false;
+            LogFailed(_logger, ex);
+        }
     }
 
     private async Task WriteRowAsync(CancellationToken cancellationToken)
@@ -82,14 +108,15 @@ public sealed partial class HeartbeatService : BackgroundService
         try
         {
             await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-            _lastWriteSucceeded = true;
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
             await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
             await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-            _lastWriteSucceeded = true;
         }
+
+        _lastWriteSucceeded = true;
+        RowWritten?.Invoke((int)entity["FreeCapacity"]);
     }
 
     /// <inheritdoc />

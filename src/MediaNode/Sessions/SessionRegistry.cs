@@ -50,6 +50,12 @@ public sealed class SessionRegistry
     /// <summary>Snapshot of the live sessions.</summary>
     public IReadOnlyList<CallSession> Snapshot() => [.. _active.Values];
 
+    /// <summary>
+    /// Raised (outside the registry's lock) when the node fills up, gets room again or starts draining: the heartbeat
+    /// writes its row at once, so the Functions' view of free capacity is not an interval old at exactly those moments.
+    /// </summary>
+    public event Action? RoomChanged;
+
     /// <summary>Completes when draining begins.</summary>
     public Task DrainStarted => _drainStarted.Task;
 
@@ -57,13 +63,17 @@ public sealed class SessionRegistry
     public void BeginDrain()
     {
         _draining = true;
-        _drainStarted.TrySetResult();
+        if (_drainStarted.TrySetResult())
+        {
+            RoomChanged?.Invoke();
+        }
     }
 
     /// <summary>Decides about a new call: an existing session, a refusal, or a new session made by <paramref name="create"/>.</summary>
     public Admission Admit(string callId, Func<CallSession> create, out CallSession? session)
     {
         ArgumentNullException.ThrowIfNull(create);
+        bool filled;
         lock (_admission)
         {
             if (_active.TryGetValue(callId, out session))
@@ -88,14 +98,22 @@ public sealed class SessionRegistry
             }
 
             _active[callId] = session;
-            return Admission.Created;
+            filled = _active.Count == MaxCalls;
         }
+
+        if (filled)
+        {
+            RoomChanged?.Invoke();
+        }
+
+        return Admission.Created;
     }
 
     /// <summary>Forgets a session that ended, remembering its id.</summary>
     public void Remove(CallSession session)
     {
         ArgumentNullException.ThrowIfNull(session);
+        bool freed;
         lock (_admission)
         {
             if (!_active.TryRemove(new KeyValuePair<string, CallSession>(session.CallId, session)))
@@ -104,10 +122,16 @@ public sealed class SessionRegistry
             }
 
             Remember(session.CallId);
+            freed = !_draining && _active.Count == MaxCalls - 1;
             if (_active.IsEmpty)
             {
                 _emptied.TrySetResult();
             }
+        }
+
+        if (freed)
+        {
+            RoomChanged?.Invoke();
         }
     }
 

@@ -90,6 +90,8 @@ internal sealed class CallingApp : IAsyncDisposable
         ["Callbacks:TablePrefix"] = prefix,
         ["Dials:TablePrefix"] = prefix,
         ["Analytics:TablePrefix"] = prefix,
+        // Each app reads its own heartbeat rows (NodeWatch, placement): tests running at once never see each other's nodes.
+        ["NodeWatch:HeartbeatTable"] = prefix + "nodes",
         ["Callbacks:SigningSecret"] = CallbackSecret,
         ["Callbacks:AllowLoopback"] = "true",
         ["AZURE_FUNCTIONS_ENVIRONMENT"] = "Development",

@@ -23,8 +23,9 @@ public sealed class CallRecordTests
         var outbound = CallScenarios.NewOutbound();
         var inbound = CallScenarios.NewInbound();
 
-        Assert.Equal((CallState.Preparing, CallScenarios.T0.AddSeconds(30)), (outbound.State, outbound.Deadline!.Value));
-        Assert.Equal((CallState.Offered, CallScenarios.T0.AddSeconds(60)), (inbound.State, inbound.Deadline!.Value));
+        // No node has claimed a new call yet: its deadline is the placement window (10 s), not the state's own.
+        Assert.Equal((CallState.Preparing, CallScenarios.T0.AddSeconds(10)), (outbound.State, outbound.Deadline!.Value));
+        Assert.Equal((CallState.Offered, CallScenarios.T0.AddSeconds(10)), (inbound.State, inbound.Deadline!.Value));
         Assert.Equal(CallScenarios.Wacid, inbound.Wacid);
         Assert.Null(outbound.Outcome);
     }

@@ -30,7 +30,8 @@ public sealed class CallStateMachineTransitionTests
         ["Outbound Connected terminate COMPLETED is user hangup"] = new(OutboundConnected, new Terminated(TerminateStatus.Completed, 120, null), CallState.Ended, CallOutcome.Completed, new CallEndReason.UserHangup()),
         ["Outbound Connected Hangup is business hangup"] = new(OutboundConnected, new HangupRequested(), CallState.Ended, CallOutcome.Completed, new CallEndReason.BusinessHangup()),
         ["Outbound Connected PlaybackFinished completes"] = new(OutboundConnected, new PlaybackFinished(), CallState.Ended, CallOutcome.Completed, new CallEndReason.Completed()),
-        ["Outbound Connected MediaFailed fails"] = new(OutboundConnected, new MediaFailed(new CallError("ice-failed", "consent lost")), CallState.Failed, CallOutcome.Failed, new CallEndReason.MediaFailed("ice-failed")),
+        ["Outbound Connected MediaFailed fails"] = new(OutboundConnected, new MediaFailed(new CallError("internal", "peer crashed")), CallState.Failed, CallOutcome.Failed, new CallEndReason.MediaFailed("internal")),
+        ["Outbound Connected media lost waits for Meta's terminate"] = new(OutboundConnected, new MediaFailed(new CallError("ice-failed", "consent lost")), CallState.Connected, null, null),
         ["Outbound Connected terminate FAILED without error is dropped"] = new(OutboundConnected, new Terminated(TerminateStatus.Failed, null, null), CallState.Failed, CallOutcome.Failed, new CallEndReason.Dropped()),
         ["Inbound Offered AnswerReady accepts"] = new(NewInbound, new AnswerReady(Node), CallState.Accepting, null, null),
         ["Inbound Offered terminate FAILED is no answer"] = new(NewInbound, new Terminated(TerminateStatus.Failed, null, null), CallState.Ended, CallOutcome.NoAnswer, new CallEndReason.NoAnswer()),
@@ -147,11 +148,11 @@ public sealed class CallStateMachineTransitionTests
     [InlineData(CallState.Preparing, CallOutcome.Failed)]
     [InlineData(CallState.Ringing, CallOutcome.NoAnswer)]
     [InlineData(CallState.Connected, CallOutcome.Failed)]
-    [InlineData(CallState.Offered, CallOutcome.NoAnswer)]
     [InlineData(CallState.Accepting, CallOutcome.Failed)]
     public void DeadlinePassed_after_deadline_fails_with_timeout(CallState state, CallOutcome outcome)
     {
-        var call = InState(state);
+        // A node claimed the call (an Offered call a node claimed is Accepting: an Offered one is always unplaced).
+        var call = state == CallState.Preparing ? Drive(NewOutbound(), new OfferReady(Node)) : InState(state);
         var deadline = call.Deadline!.Value;
 
         var early = Machine.Apply(call, new DeadlinePassed(), deadline.AddMilliseconds(-1));
@@ -162,6 +163,63 @@ public sealed class CallStateMachineTransitionTests
         Assert.Equal(CallState.Failed, to.State);
         Assert.Equal(outcome, to.Outcome);
         Assert.Equal(new CallEndReason.Timeout(state), to.EndReason);
+        Assert.Equal(CallErrorCodes.Timeout, to.LastError?.Code);
+    }
+
+    [Theory]
+    [InlineData(CallState.Preparing)]
+    [InlineData(CallState.Offered)]
+    public void A_call_no_node_claimed_fails_with_capacity_at_the_placement_window(CallState state)
+    {
+        var call = InState(state);
+        Assert.Equal(T0 + CallTimeouts.Default.Placement, call.Deadline);
+
+        var early = Machine.Apply(call, new DeadlinePassed(), call.Deadline!.Value.AddMilliseconds(-1));
+        var late = Machine.Apply(call, new DeadlinePassed(), call.Deadline!.Value);
+
+        Assert.IsType<TransitionResult.NoChange>(early);
+        var to = Assert.IsType<TransitionResult.Applied>(late).Current;
+        Assert.Equal((CallState.Failed, CallOutcome.Failed), (to.State, to.Outcome));
+        Assert.Equal(new CallEndReason.Timeout(state), to.EndReason);
+        Assert.Equal(CallErrorCodes.Capacity, to.LastError?.Code);
+        Assert.Null(to.MediaReportDue); // no node carries it: call.ended does not wait for a report
+    }
+
+    [Fact]
+    public void Media_lost_on_a_connected_call_waits_for_Meta_whose_COMPLETED_terminate_makes_it_a_user_hang_up()
+    {
+        var lost = Drive(InboundConnected(), new MediaFailed(new CallError(CallErrorCodes.MediaTimeout, "no media for 10 s")));
+        Assert.True(lost.AwaitsMetaEnd);
+        Assert.Equal(lost.UpdatedAt + CallTimeouts.Default.MediaLoss, lost.Deadline);
+        Assert.IsType<TransitionResult.NoChange>(Machine.Apply(lost, new MediaFailed(new CallError(CallErrorCodes.IceFailed, "consent")), lost.UpdatedAt.AddSeconds(1)));
+
+        var ended = Drive(lost, new Terminated(TerminateStatus.Completed, 30, null));
+
+        Assert.Equal((CallState.Ended, CallOutcome.Completed, (CallEndReason)new CallEndReason.UserHangup()), (ended.State, ended.Outcome, ended.EndReason!));
+        Assert.Null(ended.LastError);
+    }
+
+    [Fact]
+    public void Media_lost_with_no_word_from_Meta_fails_with_the_nodes_error_at_the_window()
+    {
+        var lost = Drive(OutboundConnected(), new MediaFailed(new CallError(CallErrorCodes.IceFailed, "consent lost")));
+
+        Assert.IsType<TransitionResult.NoChange>(Machine.Apply(lost, new DeadlinePassed(), lost.Deadline!.Value.AddMilliseconds(-1)));
+        var failed = Assert.IsType<TransitionResult.Applied>(Machine.Apply(lost, new DeadlinePassed(), lost.Deadline!.Value)).Current;
+
+        Assert.Equal((CallState.Failed, CallOutcome.Failed), (failed.State, failed.Outcome));
+        Assert.Equal(new CallEndReason.MediaFailed(CallErrorCodes.IceFailed), failed.EndReason);
+        Assert.Equal(new CallError(CallErrorCodes.IceFailed, "consent lost"), failed.LastError);
+    }
+
+    [Fact]
+    public void A_node_claim_replaces_the_placement_window_by_the_state_deadline()
+    {
+        var outbound = Drive(NewOutbound(), new OfferReady(Node));
+        var inbound = Drive(NewInbound(), new AnswerReady(Node));
+
+        Assert.Equal(T0 + CallTimeouts.Default.Preparing, outbound.Deadline);
+        Assert.Equal(inbound.UpdatedAt + CallTimeouts.Default.Accepting, inbound.Deadline);
     }
 
     [Fact]

@@ -73,15 +73,15 @@ public sealed class TableCallStoreQueryTests : IAsyncLifetime
     [Fact]
     public async Task Overdue_lists_only_non_final_calls_past_their_deadline()
     {
-        var stuckPreparing = await CreateAsync();                         // deadline T0 + 30 s
+        var stuckPreparing = await CreateAsync();                         // no node claims it: deadline T0 + 10 s (placement)
         var endedEarly = await CreateAsync();
         await _store.ApplyAsync(endedEarly, new HangupRequested(), "delete");
         _clock.Advance(TimeSpan.FromSeconds(20));
         var ringing = await CreateAsync();
         await _store.ApplyAsync(ringing, new ConnectSent("wacid.O"), "connect"); // deadline T0 + 20 s + 90 s
 
-        var atDeadline = await _store.ListOverdueAsync(CallScenarios.T0.AddSeconds(30), 10);
-        var beforeDeadline = await _store.ListOverdueAsync(CallScenarios.T0.AddSeconds(29), 10);
+        var atDeadline = await _store.ListOverdueAsync(CallScenarios.T0.AddSeconds(10), 10);
+        var beforeDeadline = await _store.ListOverdueAsync(CallScenarios.T0.AddSeconds(9), 10);
         var later = await _store.ListOverdueAsync(CallScenarios.T0.AddSeconds(200), 10);
         var capped = await _store.ListOverdueAsync(CallScenarios.T0.AddSeconds(200), 1);
 

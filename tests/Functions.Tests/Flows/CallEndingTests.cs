@@ -133,7 +133,7 @@ public sealed class CallEndingTests
     }
 
     [Fact]
-    public async Task Media_lost_on_a_connected_call_fails_it_and_terminates_at_Meta()
+    public async Task Media_lost_on_a_connected_call_fails_it_and_terminates_at_Meta_when_Meta_never_ends_it()
     {
         await using var app = await CallingApp.StartAsync();
         var callId = await DialAsync(app);
@@ -141,17 +141,59 @@ public sealed class CallEndingTests
         await app.DeliverAsync(MetaWebhooks.OutboundAnswer(FakeGraph.WacidFor(1)));
         await app.Node.Acked<MediaConnected>().WaitAsync(Timeout);
 
-        await app.Node.PostAsync(new MediaFailed
-        {
-            CallId = callId, NodeId = app.Node.NodeId, CreatedAt = app.Time.GetUtcNow(), Reason = MediaFailureReason.IceFailed,
-        });
-        await app.Node.Acked<MediaEnded>().WaitAsync(Timeout);
+        await LoseMediaAsync(app, callId);
+
+        // Meta's terminate may be on its way (the user hung up while we could not hear it): nothing is sent yet.
+        Assert.Equal(["connect"], app.Graph.Actions);
+        var waiting = await app.GetCallAsync(callId);
+        Assert.Equal(("connected", "ice-failed"), (waiting.GetProperty("state").GetString(), waiting.GetProperty("lastError").GetProperty("code").GetString()));
+        app.Time.Advance(TimeSpan.FromSeconds(44));
+        await app.Host.RunTimerAsync("Sweeper");
+        Assert.Equal(["connect"], app.Graph.Actions);
+
+        app.Time.Advance(TimeSpan.FromSeconds(2)); // past Calls:MediaLossWindow (45 s) without a word from Meta
+        await app.Host.RunTimerAsync("Sweeper");
 
         Assert.Equal(["connect", "terminate"], app.Graph.Actions);
         var call = await app.GetCallAsync(callId);
         Assert.Equal(("failed", "mediaFailed", "ice-failed", "ICE failed: no candidate pair succeeded."),
             (call.GetProperty("state").GetString(), call.GetProperty("endReason").GetString(), call.GetProperty("lastError").GetProperty("code").GetString(),
                 call.GetProperty("lastError").GetProperty("message").GetString()));
+    }
+
+    [Fact]
+    public async Task A_users_hang_up_heard_late_wins_over_the_nodes_media_loss_Completed_and_no_Graph_action_after_the_end()
+    {
+        await using var app = await CallingApp.StartAsync();
+        var callId = await DialAsync(app);
+        await app.Node.Acked<OfferReady>().WaitAsync(Timeout);
+        var wacid = FakeGraph.WacidFor(1);
+        await app.DeliverAsync(MetaWebhooks.OutboundAnswer(wacid));
+        await app.Node.Acked<MediaConnected>().WaitAsync(Timeout);
+
+        // The user hung up during a Functions outage: the node's media-loss report arrives first, Meta's terminate later.
+        await LoseMediaAsync(app, callId);
+        app.Time.Advance(TimeSpan.FromSeconds(30));
+        await app.DeliverAsync(MetaWebhooks.Terminate(wacid, "COMPLETED", outbound: true, duration: 40));
+        app.Time.Advance(TimeSpan.FromMinutes(2));
+        await app.Host.RunTimerAsync("Sweeper");
+
+        Assert.Equal(["connect"], app.Graph.Actions); // no terminate Meta would refuse
+        var call = await app.GetCallAsync(callId);
+        Assert.Equal(("ended", "completed", "userHangup"),
+            (call.GetProperty("state").GetString(), call.GetProperty("outcome").GetString(), call.GetProperty("endReason").GetString()));
+        Assert.False(call.TryGetProperty("lastError", out var error) && error.ValueKind != System.Text.Json.JsonValueKind.Null, call.ToString());
+        Assert.Equal(40, call.GetProperty("durationSeconds").GetDouble());
+    }
+
+    /// <summary>The node's side of a media loss: its failure report, then its session's final report.</summary>
+    private static async Task LoseMediaAsync(CallingApp app, string callId)
+    {
+        await app.Node.PostAsync(new MediaFailed
+        {
+            CallId = callId, NodeId = app.Node.NodeId, CreatedAt = app.Time.GetUtcNow(), Reason = MediaFailureReason.IceFailed,
+        });
+        await app.Node.PostAsync(new MediaEnded { CallId = callId, NodeId = app.Node.NodeId, CreatedAt = app.Time.GetUtcNow(), Stats = MediaNodeDouble.FinalStats });
     }
 
     [Fact]
