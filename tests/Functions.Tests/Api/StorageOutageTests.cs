@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Serverless.Functions.Calls;
 using Serverless.Functions.Tests.App;
+using Serverless.Functions.Http;
 
 namespace Serverless.Functions.Tests.Api;
 
@@ -44,13 +45,13 @@ public sealed class StorageOutageTests
     [Fact]
     public void Only_failures_of_the_service_count_as_an_outage_not_a_refused_request()
     {
-        Assert.True(Serverless.Functions.Api.StorageOutage.IsOutage(new Azure.RequestFailedException("connection refused")));
-        Assert.True(Serverless.Functions.Api.StorageOutage.IsOutage(new Azure.RequestFailedException(503, "busy")));
-        Assert.True(Serverless.Functions.Api.StorageOutage.IsOutage(new Azure.RequestFailedException(404, "gone", "TableNotFound", null)));
-        Assert.True(Serverless.Functions.Api.StorageOutage.IsOutage(new AggregateException(new Azure.RequestFailedException("a"), new Azure.RequestFailedException(500, "b"))));
-        Assert.False(Serverless.Functions.Api.StorageOutage.IsOutage(new Azure.RequestFailedException(404, "no such entity", "ResourceNotFound", null)));
-        Assert.False(Serverless.Functions.Api.StorageOutage.IsOutage(new Azure.RequestFailedException(412, "etag", "UpdateConditionNotSatisfied", null)));
-        Assert.False(Serverless.Functions.Api.StorageOutage.IsOutage(new InvalidOperationException("bug")));
+        Assert.True(Serverless.Functions.Http.StorageOutage.IsOutage(new Azure.RequestFailedException("connection refused")));
+        Assert.True(Serverless.Functions.Http.StorageOutage.IsOutage(new Azure.RequestFailedException(503, "busy")));
+        Assert.True(Serverless.Functions.Http.StorageOutage.IsOutage(new Azure.RequestFailedException(404, "gone", "TableNotFound", null)));
+        Assert.True(Serverless.Functions.Http.StorageOutage.IsOutage(new AggregateException(new Azure.RequestFailedException("a"), new Azure.RequestFailedException(500, "b"))));
+        Assert.False(Serverless.Functions.Http.StorageOutage.IsOutage(new Azure.RequestFailedException(404, "no such entity", "ResourceNotFound", null)));
+        Assert.False(Serverless.Functions.Http.StorageOutage.IsOutage(new Azure.RequestFailedException(412, "etag", "UpdateConditionNotSatisfied", null)));
+        Assert.False(Serverless.Functions.Http.StorageOutage.IsOutage(new InvalidOperationException("bug")));
     }
 
     private static string DeadStorage()

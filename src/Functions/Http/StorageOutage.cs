@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Serverless.Functions.Api;
+namespace Serverless.Functions.Http;
 
 /// <summary>
 /// Maps a storage outage met by an API function to 503 <c>storage-unavailable</c> + <c>Retry-After</c> (problem JSON)
