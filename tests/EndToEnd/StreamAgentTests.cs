@@ -2,6 +2,7 @@ using System.Text.Json;
 using Serverless.Testing.EndToEnd.Infrastructure;
 using Serverless.Testing.LocalRun;
 using Serverless.Testing.WhatsAppSimulator.Phone;
+using Xunit.Abstractions;
 using static Serverless.Testing.EndToEnd.Infrastructure.E2E;
 
 namespace Serverless.Testing.EndToEnd;
@@ -11,7 +12,7 @@ namespace Serverless.Testing.EndToEnd;
 /// <c>@openai/agents-extensions</c>' TwilioRealtimeTransportLayer) as the agent server in the twilio dialect, its realtime
 /// model an in-repo fake that answers one octave up; the call is dialled through the public API and heard at the phone.
 /// </summary>
-public sealed class StreamAgentTests
+public sealed class StreamAgentTests(ITestOutputHelper output)
 {
     private const double CallerHz = 440;
     private const double AnswerHz = 1000; // the fake model's answer to a DTMF text item (fake-realtime.mjs)
@@ -145,6 +146,46 @@ public sealed class StreamAgentTests
         var detail = stream.GetProperty("detail").GetString()!;
         Assert.Contains("(pcm) ended: AgentClosed", detail, StringComparison.Ordinal);
         Assert.Contains(" 1 marks, 1 clears", detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Barge_in_the_phone_hears_the_agents_audio_stop_within_3_frames_of_media_time_after_clear_and_marks_come_back_in_order()
+    {
+        await using var agent = await NodeAgent.StartAsync("pcm-agent.mjs", "barge-in");
+        await using var product = await LocalProduct.StartAsync(LoopbackAgents());
+        product.Simulator.Permissions.Grant(User);
+        product.Phones.SetScript(User, PhoneScript.Silent);
+
+        var (status, dial) = await product.Calls.DialAsync(new
+        {
+            to = "+" + User,
+            audio = new { steps = new object[] { new { stream = new { url = agent.Url.AbsoluteUri, dialect = "pcm", sampleRate = 16000 } } } },
+        });
+        Assert.True(status == 202, $"dial answered {status}: {dial}");
+        var callId = dial.Id();
+        var phone = await product.Phones.WaitForPhoneAsync(User, Wait);
+        await phone.Connected.WaitAsync(Wait);
+
+        // The agent sent 5 s (250 frames) with a mark after each second, and `clear` when "1s" came back (frame 50 played).
+        await agent.WaitForEventAsync("cleared");
+        await agent.WaitForEventAsync("agent-closed");
+        var ended = await product.Calls.WaitAsync(callId, c => c.IsFinal() && c.HasMediaStats(), Wait);
+        Assert.Equal("completed", ended.Outcome());
+        var marks = agent.Lines().Where(l => Pcm(l) == "mark").Select(l => l.GetProperty("message").GetProperty("name").GetString()).ToList();
+        Assert.Equal(["1s", "2s", "3s", "4s", "5s"], marks);
+
+        // Measured on the phone in media time (RTP timestamps, 960 per frame): the answer's frames from its first to its
+        // last. 50 played before the clear was sent; at most 3 more may follow it, plus 1 frame that Opus' look-ahead
+        // carries into the decoded frame after the last one.
+        var answer = phone.HeardFrames.Where(f => Math.Abs(f.FrequencyHz - AnswerHz) <= 30).Select(f => f.RtpTimestamp).ToList();
+        Assert.NotEmpty(answer);
+        var first = answer[0];
+        var span = (answer.Max(t => unchecked(t - first)) / 960) + 1;
+        output.WriteLine($"answer heard for {span} frames of media time ({answer.Count} packets); the clear was sent after frame 50");
+        output.WriteLine(string.Join(' ', phone.HeardFrames.Select(f => $"{(int)unchecked(f.RtpTimestamp - first) / 960}:{f.FrequencyHz:0}")));
+        Assert.InRange(span, 49u, 50u + 3u + 1u);
+        var stream = Assert.Single(ended.GetProperty("events").EnumerateArray(), e => e.GetProperty("trigger").GetString() == "streamReported");
+        Assert.Contains(" 5 marks, 1 clears", stream.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
