@@ -174,16 +174,15 @@ public sealed class StreamAgentTests(ITestOutputHelper output)
         var marks = agent.Lines().Where(l => Pcm(l) == "mark").Select(l => l.GetProperty("message").GetProperty("name").GetString()).ToList();
         Assert.Equal(["1s", "2s", "3s", "4s", "5s"], marks);
 
-        // Measured on the phone in media time (RTP timestamps, 960 per frame): the answer's frames from its first to its
-        // last. 50 played before the clear was sent; at most 3 more may follow it, plus 1 frame that Opus' look-ahead
-        // carries into the decoded frame after the last one.
-        var answer = phone.HeardFrames.Where(f => Math.Abs(f.FrequencyHz - AnswerHz) <= 30).Select(f => f.RtpTimestamp).ToList();
+        // Measured on the phone in media time: the packets (one RTP timestamp, 20 ms each) that carried the answer.
+        // 50 played before the clear was sent; at most 3 more may follow it. (Counting packets, not the span of their
+        // timestamps: a pacer that skips ticks on a loaded machine advances the timestamps without sending audio.)
+        var answer = phone.HeardFrames.Where(f => Math.Abs(f.FrequencyHz - AnswerHz) <= 30).Select(f => f.RtpTimestamp).Distinct().ToList();
         Assert.NotEmpty(answer);
-        var first = answer[0];
+        var first = answer.Min();
         var span = (answer.Max(t => unchecked(t - first)) / 960) + 1;
-        output.WriteLine($"answer heard for {span} frames of media time ({answer.Count} packets); the clear was sent after frame 50");
-        output.WriteLine(string.Join(' ', phone.HeardFrames.Select(f => $"{(int)unchecked(f.RtpTimestamp - first) / 960}:{f.FrequencyHz:0}")));
-        Assert.InRange(span, 49u, 50u + 3u + 1u);
+        output.WriteLine($"answer heard in {answer.Count} frames over {span} frames of media time; the clear was sent after frame 50");
+        Assert.InRange(answer.Count, 49, 50 + 3);
         var stream = Assert.Single(ended.GetProperty("events").EnumerateArray(), e => e.GetProperty("trigger").GetString() == "streamReported");
         Assert.Contains(" 5 marks, 1 clears", stream.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
