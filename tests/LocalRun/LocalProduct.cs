@@ -266,6 +266,7 @@ public sealed class LocalProduct : IAsyncDisposable
     private async Task StartNodeAsync(CancellationToken cancellationToken)
     {
         var settings = NodeSettings(udpPort: 0, httpPort: 0).ToDictionary(kv => kv.Key.Replace("__", ":", StringComparison.Ordinal), kv => (string?)kv.Value);
+        _options.ConfigureMediaNode?.Invoke(settings);
         var logging = _options.ConfigureLogging;
         var node = MediaNodeApp.Build([], builder =>
         {

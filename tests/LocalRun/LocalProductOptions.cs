@@ -31,6 +31,9 @@ public sealed class LocalProductOptions
     /// <summary>Changes the Functions' app settings before they start.</summary>
     public Action<IDictionary<string, string?>>? ConfigureFunctions { get; set; }
 
+    /// <summary>Changes the in-process MediaNode's settings (configuration keys, e.g. <c>Streams:AllowLoopback</c>) before it starts.</summary>
+    public Action<IDictionary<string, string?>>? ConfigureMediaNode { get; set; }
+
     /// <summary>Changes the Functions' services after the app registered its own (e.g. trust a test certificate).</summary>
     public Action<IServiceCollection>? ConfigureFunctionsServices { get; set; }
 

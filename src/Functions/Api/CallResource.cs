@@ -109,7 +109,7 @@ public sealed record CallResource
 public sealed record CallEventResource(
     [property: Description("Position in the history.")] long Sequence,
     [property: Description("When it happened.")] DateTimeOffset At,
-    [property: Description("What caused it, camelCase: created, offerReady, answerReady, connectSent, statusRinging, answerReceived, statusAccepted, statusRejected, inboundOffer, accepted, mediaConnected, inputReceived, playRequested, playFinished, playbackFinished, hangupRequested, terminated, mediaFailed, graphError, deadlinePassed, mediaReportOverdue or mediaStatsReported.")] string Trigger,
+    [property: Description("What caused it, camelCase: created, offerReady, answerReady, connectSent, statusRinging, answerReceived, statusAccepted, statusRejected, inboundOffer, accepted, mediaConnected, inputReceived, streamReported, playRequested, playFinished, playbackFinished, hangupRequested, terminated, mediaFailed, graphError, deadlinePassed, mediaReportOverdue or mediaStatsReported.")] string Trigger,
     [property: Description("What happened, for people.")] string Detail,
     [property: Description("applied, noChange or refused.")] string Result,
     [property: Description("The call's state afterwards.")] string StateAfter,

@@ -15,9 +15,9 @@ public sealed record ValidatedDial(DialRequest Request, WaId To, string From, st
 /// <summary>
 /// The checks every dial passes before anything is stored, whether placed now (<c>POST /api/calls</c>) or scheduled
 /// (<c>POST /api/dials</c>): E.164 number, a business number this deployment serves, the audio plan (shape, limits,
-/// prompt sources), the Idempotency-Key header, and the SSRF guard on <c>callbackUrl</c> (its form and every address its host resolves to).
+/// prompt sources, stream URLs), the Idempotency-Key header, and the SSRF guard on <c>callbackUrl</c> (its form and every address its host resolves to).
 /// </summary>
-public sealed class DialRequestValidator(IOptions<MetaOptions> meta, CallbackUrlPolicy callbackUrls, PromptSourcePolicy prompts)
+public sealed class DialRequestValidator(IOptions<MetaOptions> meta, CallbackUrlPolicy callbackUrls, PromptSourcePolicy prompts, StreamUrlPolicy streams)
 {
     /// <summary>The dial request's member that holds the audio plan; problem paths start with it.</summary>
     public const string AudioMember = "audio";
@@ -47,7 +47,7 @@ public sealed class DialRequestValidator(IOptions<MetaOptions> meta, CallbackUrl
 
         // The same parser and prompt rule as the MediaNode's: a plan the node would refuse is a 400 now, before
         // anything is stored or queued, with the path of the member at fault.
-        if (!AudioPlan.TryParse(dial.Audio, prompts, out _, out var planError))
+        if (!AudioPlan.TryParse(dial.Audio, prompts, streams, out _, out var planError))
         {
             return (null, Problems.InvalidAudioPlan(planError.PathUnder(AudioMember), planError.Message));
         }

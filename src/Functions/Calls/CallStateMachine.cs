@@ -39,6 +39,8 @@ public sealed partial class CallStateMachine
                 return call.Inputs.Count >= CallRecord.MaxInputs
                     ? Same($"the call already holds {CallRecord.MaxInputs} inputs")
                     : Change(call, call with { Inputs = [.. call.Inputs, input.Input] }, now);
+            case StreamReported:
+                return Change(call, call, now); // history only: the plan goes on (or its next step ends the call)
             case MediaReportOverdue:
                 return call.MediaReportDue is { } due && now >= due
                     ? Change(call, call with { MediaReportDue = null }, now)

@@ -177,6 +177,15 @@ public abstract record CallTrigger
             $"The user entered '{Input.Digits}'{(Input.Name is { } n ? $" at '{n}'" : string.Empty)} ({Input.EndedBy}{(Input.Terminator is { } t ? " " + t : string.Empty)}).";
     }
 
+    /// <summary>MediaNode event: a stream step of the plan ended; data for the history, never changes the state.</summary>
+    public sealed record StreamReported(StreamResult Result) : CallTrigger
+    {
+        public override string Describe() => string.Create(
+            CultureInfo.InvariantCulture,
+            $"Stream{(Result.Name is { } n ? $" '{n}'" : string.Empty)} ({Result.Dialect}) ended: {Result.Outcome}{(Result.Detail is { } d ? $" ({d})" : string.Empty)}; "
+            + $"{Result.FramesSent} frames sent, {Result.FramesPlayed} played, {Result.MarksConfirmed} marks, {Result.Clears} clears.");
+    }
+
     /// <summary>The sweeper found a final call whose node never sent its final report in time.</summary>
     public sealed record MediaReportOverdue : CallTrigger
     {

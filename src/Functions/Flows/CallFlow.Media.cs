@@ -20,6 +20,10 @@ public sealed partial class CallFlow
     public Task<ApplyResult> OnInputAsync(string callId, DigitInput input, string eventId, CancellationToken cancellationToken) =>
         ApplyAsync(callId, new CallTrigger.InputReceived(input), CallDedupKeys.MediaEvent(eventId), cancellationToken);
 
+    /// <summary>A stream step's result (agent closed, timeout, connect failure): kept in the call's history; the call goes on.</summary>
+    public Task<ApplyResult> OnStreamEndedAsync(string callId, StreamResult result, string eventId, CancellationToken cancellationToken) =>
+        ApplyAsync(callId, new CallTrigger.StreamReported(result), CallDedupKeys.MediaEvent(eventId), cancellationToken);
+
     public async Task<ApplyResult> OnMediaEndedAsync(string callId, MediaStats stats, RecordingInfo? recording, string eventId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stats);

@@ -79,6 +79,7 @@ public static class ServerlessCallingServiceCollectionExtensions
         services.TryAddSingleton<CallFlow>();
         services.AddNodeWatch(configuration);
         services.AddPromptSources(configuration);
+        services.AddStreamUrls(configuration, Callbacks.CallbackServiceCollectionExtensions.IsDevelopment(configuration));
         services.TryAddSingleton<DialRequestValidator>();
         services.TryAddSingleton<WebhookDispatcher>();
         services.AddOptions<OptOutOptions>().Bind(configuration.GetSection(OptOutOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();

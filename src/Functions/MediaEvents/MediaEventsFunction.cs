@@ -116,6 +116,7 @@ public sealed partial class MediaEventsFunction(
         PlaybackFinished done => Wrap(flow.OnPlaybackFinishedAsync(done.CallId, done.MessageId, cancellationToken)),
         MediaEnded ended => Wrap(flow.OnMediaEndedAsync(ended.CallId, ended.Stats, ended.Recording, ended.MessageId, cancellationToken)),
         InputCollected collected => Wrap(flow.OnInputAsync(collected.CallId, collected.Input, collected.MessageId, cancellationToken)),
+        StreamEnded stream => Wrap(flow.OnStreamEndedAsync(stream.CallId, stream.Result, stream.MessageId, cancellationToken)),
         DtmfReceived dtmf => Wrap(flow.OnInputAsync(dtmf.CallId, Unprompted(dtmf), dtmf.MessageId, cancellationToken)),
         _ => Unhandled(evt),
     };

@@ -57,7 +57,13 @@ internal static class OpenApiSchemas
             ("from", PhoneNumberChoice(String("Business phone number id to call from; the deployment's default when omitted."))),
             ("callbackUrl", String("HTTPS URL that receives signed status callbacks for this call.", "uri")),
             ("bizOpaqueCallbackData", String("Opaque data (up to 512 characters) echoed in Meta's webhooks.")),
-            ("audio", new OpenApiSchema { Type = JsonSchemaType.Object, Description = "What the call plays once connected (e.g. a prompt blob)." }),
+            ("audio", new OpenApiSchema
+            {
+                Type = JsonSchemaType.Object,
+                Description = "The audio plan: {\"steps\":[...]} run in order once connected. Step kinds: prompt, tone, pause, collect, record, echo, "
+                    + "stream (connect the call's audio both ways to an AI agent's WebSocket: url wss://, dialect twilio|pcm, sampleRate 16000|24000 for pcm, "
+                    + "token or headers, customParameters, tracks inbound|both, timeoutSeconds, onError steps) and hangup. See the product README.",
+            }),
             ("metadata", StringMap("Up to 16 of your own key/value pairs, returned with the call."))));
 
         document.AddComponent<IOpenApiSchema>(PlayRequest, Object(

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Serverless.MediaNode.Audio.Streaming;
 using Serverless.MediaNode.Recording;
 using Serverless.Shared.Media;
 using Serverless.WebRtc.Media;
@@ -47,6 +48,9 @@ public sealed class CallAudio : IAsyncDisposable
     private readonly int _lastCollectIndex;
     private int _currentStep;
 
+    // The running stream step's agent connection, if any: it gets the caller's packets and digits.
+    private volatile AgentStream? _stream;
+
     public CallAudio(string callId, AudioPlan plan, PromptCache prompts, IRecordingStore recordings, TimeProvider time, ILogger log)
     {
         ArgumentException.ThrowIfNullOrEmpty(callId);
@@ -66,7 +70,7 @@ public sealed class CallAudio : IAsyncDisposable
         for (var i = 0; i < plan.Steps.Count; i++)
         {
             // A record step with a terminator reads digits too (its terminator ends it).
-            _lastCollectIndex = plan.Steps[i] is CollectDigitsStep or RecordStep { Terminator: not null } ? i : _lastCollectIndex;
+            _lastCollectIndex = ReadsDigits(plan.Steps[i]) || (plan.Steps[i] is StreamStep stream && stream.OnError.Any(ReadsDigits)) ? i : _lastCollectIndex;
         }
 
         _prompts = prompts;
@@ -74,6 +78,8 @@ public sealed class CallAudio : IAsyncDisposable
         _time = time;
         _log = log;
     }
+
+    private static bool ReadsDigits(AudioStep step) => step is CollectDigitsStep or RecordStep { Terminator: not null };
 
     /// <summary>The host passes it as <see cref="AudioPeerOptions.Source"/>.</summary>
     public IAudioSource Source => _source;
@@ -102,6 +108,7 @@ public sealed class CallAudio : IAsyncDisposable
     /// <summary>A DTMF digit from the caller (what <see cref="Attach"/> wires to the peer); it barges in on a play that allows it.</summary>
     public void ReceiveDigit(char digit)
     {
+        _stream?.OfferDigit(digit);
         if (CollectAhead || PlayCollectPending)
         {
             _digits.Writer.TryWrite(digit);
@@ -135,6 +142,8 @@ public sealed class CallAudio : IAsyncDisposable
         {
             _source.OfferEcho(payload);
         }
+
+        _stream?.OfferCallerPacket(payload, rtpTimestamp);
     }
 
     /// <summary>
@@ -168,57 +177,9 @@ public sealed class CallAudio : IAsyncDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             Volatile.Write(ref _currentStep, index);
-            var step = _plan.Steps[index];
-            CallAudioLog.StepStarted(_log, _callId, index, step.GetType().Name);
-            switch (step)
+            if (!await RunStepAsync(index, _plan.Steps[index], events, cancellationToken))
             {
-                case PromptStep prompt:
-                    // A plan's prompt that cannot be played fails the call with its cause (the business must hear of it).
-                    await _source.PlayAsync(await GetPlanPromptAsync(index, prompt, cancellationToken), cancellationToken);
-                    break;
-                case ToneStep tone:
-                    await _source.PlayAsync(_prompts.GetTone(tone.FrequencyHz, tone.Duration), cancellationToken);
-                    break;
-                case PauseStep pause:
-                    await _source.PauseAsync(Ticks(pause.Duration), cancellationToken);
-                    break;
-                case CollectDigitsStep collect:
-                    var input = await CollectOneAsync(collect, cancellationToken);
-                    CallAudioLog.DigitsCollected(_log, _callId, input.Digits.Length);
-                    if (index == _lastCollectIndex)
-                    {
-                        // Past the last collect step: left-over type-ahead is reported like any later key.
-                        Volatile.Write(ref _currentStep, index + 1);
-                        while (_digits.Reader.TryRead(out var left))
-                        {
-                            UnpromptedDigit?.Invoke(left);
-                        }
-                    }
-
-                    await events.InputCollectedAsync(index, input, CancellationToken.None);
-                    cancellationToken.ThrowIfCancellationRequested();
-                    break;
-                case RecordStep record:
-                    await RecordAsync(record, cancellationToken);
-                    if (index == _lastCollectIndex)
-                    {
-                        // Past the last step that reads digits: later keys are reported as they arrive.
-                        Volatile.Write(ref _currentStep, index + 1);
-                        while (_digits.Reader.TryRead(out var left))
-                        {
-                            UnpromptedDigit?.Invoke(left);
-                        }
-                    }
-
-                    break;
-                case EchoStep echo:
-                    await _source.EchoAsync(Ticks(echo.Duration), cancellationToken);
-                    break;
-                case HangupStep:
-                    await events.HangupRequestedAsync(cancellationToken);
-                    return;
-                default:
-                    throw new NotSupportedException($"Unknown audio step {step.GetType().Name}.");
+                return;
             }
         }
 
@@ -226,6 +187,94 @@ public sealed class CallAudio : IAsyncDisposable
         if (_plan.Steps.Count > 0)
         {
             await events.PlanFinishedAsync(cancellationToken);
+        }
+    }
+
+    // Runs one step (a plan's, or a stream's onError step under the stream's index); false when the plan must stop (hangup).
+    private async Task<bool> RunStepAsync(int index, AudioStep step, ICallAudioEvents events, CancellationToken cancellationToken)
+    {
+        CallAudioLog.StepStarted(_log, _callId, index, step.GetType().Name);
+        switch (step)
+        {
+            case PromptStep prompt:
+                // A plan's prompt that cannot be played fails the call with its cause (the business must hear of it).
+                await _source.PlayAsync(await GetPlanPromptAsync(index, prompt, cancellationToken), cancellationToken);
+                break;
+            case ToneStep tone:
+                await _source.PlayAsync(_prompts.GetTone(tone.FrequencyHz, tone.Duration), cancellationToken);
+                break;
+            case PauseStep pause:
+                await _source.PauseAsync(Ticks(pause.Duration), cancellationToken);
+                break;
+            case CollectDigitsStep collect:
+                var input = await CollectOneAsync(collect, cancellationToken);
+                CallAudioLog.DigitsCollected(_log, _callId, input.Digits.Length);
+                if (index == _lastCollectIndex)
+                {
+                    // Past the last collect step: left-over type-ahead is reported like any later key.
+                    Volatile.Write(ref _currentStep, index + 1);
+                    while (_digits.Reader.TryRead(out var left))
+                    {
+                        UnpromptedDigit?.Invoke(left);
+                    }
+                }
+
+                await events.InputCollectedAsync(index, input, CancellationToken.None);
+                cancellationToken.ThrowIfCancellationRequested();
+                break;
+            case RecordStep record:
+                await RecordAsync(record, cancellationToken);
+                if (index == _lastCollectIndex)
+                {
+                    // Past the last step that reads digits: later keys are reported as they arrive.
+                    Volatile.Write(ref _currentStep, index + 1);
+                    while (_digits.Reader.TryRead(out var left))
+                    {
+                        UnpromptedDigit?.Invoke(left);
+                    }
+                }
+
+                break;
+            case EchoStep echo:
+                await _source.EchoAsync(Ticks(echo.Duration), cancellationToken);
+                break;
+            case StreamStep stream:
+                var result = await StreamAsync(stream, cancellationToken);
+                await events.StreamEndedAsync(index, result, CancellationToken.None);
+                cancellationToken.ThrowIfCancellationRequested();
+                if (result.Outcome == StreamOutcome.ConnectFailed)
+                {
+                    foreach (var fallback in stream.OnError)
+                    {
+                        if (!await RunStepAsync(index, fallback, events, cancellationToken))
+                        {
+                            return false;
+                        }
+                    }
+                }
+
+                break;
+            case HangupStep:
+                await events.HangupRequestedAsync(cancellationToken);
+                return false;
+            default:
+                throw new NotSupportedException($"Unknown audio step {step.GetType().Name}.");
+        }
+
+        return true;
+    }
+
+    private async Task<StreamResult> StreamAsync(StreamStep step, CancellationToken cancellationToken)
+    {
+        using var stream = new AgentStream(_callId, step, _prompts.Codecs, _time, _log);
+        _stream = stream;
+        try
+        {
+            return await stream.RunAsync((source, token) => _source.LiveAsync(source, token), cancellationToken);
+        }
+        finally
+        {
+            _stream = null;
         }
     }
 

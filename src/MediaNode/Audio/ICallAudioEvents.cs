@@ -11,6 +11,9 @@ public interface ICallAudioEvents
     /// <summary>The last step of a non-empty plan ended (-> PlaybackFinished). Not raised after a hangup step.</summary>
     ValueTask PlanFinishedAsync(CancellationToken cancellationToken);
 
+    /// <summary>A stream step ended (agent closed, timeout, connect failure, the call's end); the plan goes on.</summary>
+    ValueTask StreamEndedAsync(int stepIndex, StreamResult result, CancellationToken cancellationToken);
+
     /// <summary>The plan reached a hangup step; later steps never run.</summary>
     ValueTask HangupRequestedAsync(CancellationToken cancellationToken);
 }

@@ -82,6 +82,11 @@ internal sealed class PlanAudioSource : IAudioSource
     {
         written = 0;
         done = null;
+        if (clip.Live is { } live)
+        {
+            return live.TryReadFrame(destination, out written); // until the stream step cancels it
+        }
+
         if (clip.Frames is { } frames)
         {
             var frame = frames[clip.Next++].Span;
@@ -124,6 +129,10 @@ internal sealed class PlanAudioSource : IAudioSource
     /// <summary>Sends the caller's packets back for a number of ticks.</summary>
     public Task EchoAsync(int ticks, CancellationToken cancellationToken) =>
         Start(new Clip { TicksLeft = Math.Max(1, ticks) }, echo: true, cancellationToken);
+
+    /// <summary>Plays a live source (a stream step's agent audio) until <paramref name="cancellationToken"/> ends it.</summary>
+    public Task LiveAsync(IAudioSource live, CancellationToken cancellationToken) =>
+        Start(new Clip { Live = live, TicksLeft = int.MaxValue }, echo: false, cancellationToken);
 
     /// <summary>Plays frames over the plan: its clip is held until these end.</summary>
     public Task PlayOverAsync(ReadOnlyMemory<byte>[] frames, CancellationToken cancellationToken) =>
@@ -278,6 +287,8 @@ internal sealed class PlanAudioSource : IAudioSource
     private sealed class Clip
     {
         public ReadOnlyMemory<byte>[]? Frames { get; init; }
+
+        public IAudioSource? Live { get; init; }
 
         public int Next { get; set; }
 

@@ -98,6 +98,7 @@ public static class MediaNodeServiceCollectionExtensions
         // Audio plans: prompts from the configured prompts container (Prompts section), allowlisted URLs or bundled
         // files, encoded once per content; recordings to Blob Storage. Tests may register another factory first.
         services.AddPromptSources(configuration);
+        services.AddStreamUrls(configuration, IsDevelopment(configuration));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PromptOptions>, NodePromptOptionsValidator>());
         services.AddHttpClient(PromptHttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30))
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
@@ -177,4 +178,8 @@ public static class MediaNodeServiceCollectionExtensions
     }
 
     private static MediaNodeOptions Node(IServiceProvider sp) => sp.GetRequiredService<MediaNodeOptions>();
+
+    // The generic host's environment setting (the container image runs Production).
+    private static bool IsDevelopment(IConfiguration configuration) =>
+        string.Equals(configuration["DOTNET_ENVIRONMENT"] ?? configuration["ASPNETCORE_ENVIRONMENT"], "Development", StringComparison.OrdinalIgnoreCase);
 }

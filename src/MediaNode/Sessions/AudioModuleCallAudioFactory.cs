@@ -7,14 +7,14 @@ using Serverless.Shared.AudioPlans;
 namespace Serverless.MediaNode.Sessions;
 
 /// <summary>Builds each call's audio from its plan (validated again here) with the Audio module (prompts, tones, DTMF collection, recording, echo).</summary>
-public sealed class AudioModuleCallAudioFactory(PromptCache prompts, PromptSourcePolicy promptSources, IRecordingStore recordings, TimeProvider time, ILoggerFactory logs) : ICallAudioFactory
+public sealed class AudioModuleCallAudioFactory(PromptCache prompts, PromptSourcePolicy promptSources, StreamUrlPolicy streamUrls, IRecordingStore recordings, TimeProvider time, ILoggerFactory logs) : ICallAudioFactory
 {
     /// <inheritdoc />
     public bool TryCreate(string callId, JsonElement? audioPlan, out ICallAudio? audio, out string? error)
     {
         audio = null;
         // The node checks what it receives whatever the API accepted, prompt sources included.
-        if (!AudioPlan.TryParse(audioPlan, promptSources, out var plan, out var planError))
+        if (!AudioPlan.TryParse(audioPlan, promptSources, streamUrls, out var plan, out var planError))
         {
             error = "audio plan " + planError;
             return false;

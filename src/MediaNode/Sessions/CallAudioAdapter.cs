@@ -86,5 +86,8 @@ internal sealed class CallAudioAdapter(CallAudio inner) : ICallAudio, ICallAudio
 
     ValueTask ICallAudioEvents.PlanFinishedAsync(CancellationToken cancellationToken) => new(_callbacks!.PlanFinishedAsync(null));
 
+    ValueTask ICallAudioEvents.StreamEndedAsync(int stepIndex, StreamResult result, CancellationToken cancellationToken) =>
+        new(_callbacks!.StreamEndedAsync(result));
+
     ValueTask ICallAudioEvents.HangupRequestedAsync(CancellationToken cancellationToken) => new(_callbacks!.HangupRequestedAsync());
 }

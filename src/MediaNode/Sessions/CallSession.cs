@@ -96,6 +96,12 @@ public sealed partial class CallSession : ICallAudioCallbacks
     }
 
     /// <inheritdoc />
+    Task ICallAudioCallbacks.StreamEndedAsync(StreamResult result)
+    {
+        Publish(new StreamEnded { CallId = CallId, NodeId = _context.NodeId, CreatedAt = _context.Time.GetUtcNow(), Result = result });
+        return Task.CompletedTask;
+    }
+
     Task ICallAudioCallbacks.PlanFinishedAsync(string? playMessageId)
     {
         Publish(new PlaybackFinished { CallId = CallId, NodeId = _context.NodeId, CreatedAt = _context.Time.GetUtcNow(), PlayMessageId = playMessageId });

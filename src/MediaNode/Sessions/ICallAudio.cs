@@ -41,6 +41,9 @@ public interface ICallAudioCallbacks
     /// <summary>The plan (or a played item, named by <paramref name="playMessageId"/>) finished.</summary>
     Task PlanFinishedAsync(string? playMessageId);
 
+    /// <summary>A stream step of the plan ended with <paramref name="result"/>.</summary>
+    Task StreamEndedAsync(StreamResult result);
+
     /// <summary>The plan asks to end the call.</summary>
     Task HangupRequestedAsync();
 }

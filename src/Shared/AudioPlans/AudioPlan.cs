@@ -19,16 +19,27 @@ public sealed record AudioPlan(IReadOnlyList<AudioStep> Steps)
     /// is given, each prompt must also be a source it allows.
     /// </summary>
     public static bool TryParse(JsonElement? json, PromptSourcePolicy? prompts, out AudioPlan plan, [NotNullWhen(false)] out AudioPlanError? error) =>
-        AudioPlanParser.TryParse(json, prompts, out plan, out error);
+        AudioPlanParser.TryParse(json, prompts, StreamUrlPolicy.Secure, out plan, out error);
+
+    /// <summary>
+    /// As <see cref="TryParse(JsonElement?, PromptSourcePolicy?, out AudioPlan, out AudioPlanError?)"/>, with the rule for
+    /// stream steps' URLs (null: <see cref="StreamUrlPolicy.Secure"/>).
+    /// </summary>
+    public static bool TryParse(
+        JsonElement? json, PromptSourcePolicy? prompts, StreamUrlPolicy? streams, out AudioPlan plan, [NotNullWhen(false)] out AudioPlanError? error) =>
+        AudioPlanParser.TryParse(json, prompts, streams ?? StreamUrlPolicy.Secure, out plan, out error);
 
     /// <summary>Total media time of the timed steps (prompts count as zero: their length is known only later).</summary>
-    public TimeSpan TimedDuration => Steps.Aggregate(TimeSpan.Zero, (sum, step) => sum + step switch
+    public TimeSpan TimedDuration => Timed(Steps);
+
+    private static TimeSpan Timed(IReadOnlyList<AudioStep> steps) => steps.Aggregate(TimeSpan.Zero, (sum, step) => sum + step switch
     {
         ToneStep tone => tone.Duration,
         PauseStep pause => pause.Duration,
         CollectDigitsStep collect => collect.Timeout,
         RecordStep record => record.MaxDuration,
         EchoStep echo => echo.Duration,
+        StreamStep stream => stream.Timeout + Timed(stream.OnError),
         _ => TimeSpan.Zero,
     });
 }

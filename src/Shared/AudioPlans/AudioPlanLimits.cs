@@ -14,6 +14,18 @@ public static class AudioPlanLimits
     public const int MinCollectTimeoutMilliseconds = 100;
     public const int MaxCollectTimeoutMilliseconds = 300_000;
     public const int MaxRecordSeconds = 3_600;
+    public const int MaxStreamUrlLength = 2_048;
+    public const int MaxStreamSeconds = 7_200;
+    public const int DefaultStreamSeconds = 3_600;
+    public const int MaxStreamHeaders = 16;
+    public const int MaxStreamHeaderValueLength = 4_096;
+    public const int MaxStreamTokenLength = 8_192;
+    public const int MaxCustomParameters = 32;
+    public const int MaxCustomParameterLength = 1_024;
+    public const int MaxOnErrorSteps = 8;
+
+    /// <summary>How long the node waits for an agent's WebSocket to open before the step's onError runs.</summary>
+    public static readonly TimeSpan StreamConnectTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>Sum of the timed steps (tones, pauses, collect timeouts, recordings, echoes).</summary>
     public static readonly TimeSpan MaxTimedDuration = TimeSpan.FromHours(2);

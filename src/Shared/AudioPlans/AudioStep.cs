@@ -38,3 +38,67 @@ public sealed record EchoStep(TimeSpan Duration) : AudioStep;
 
 /// <summary>Asks the host to hang the call up; later steps never run.</summary>
 public sealed record HangupStep : AudioStep;
+
+/// <summary>
+/// Connects the call's audio both ways to an agent over a WebSocket (the node is the client) in
+/// <see cref="Dialect"/>, until the agent closes the socket, <see cref="Timeout"/> passes or the call ends; then the
+/// plan goes on. When the socket cannot be opened, <see cref="OnError"/> runs instead (then the plan goes on).
+/// <see cref="Token"/> and <see cref="Headers"/> values are secrets: never logged, never printed by <see cref="object.ToString"/>.
+/// </summary>
+public sealed record StreamStep(Uri Url, StreamDialect Dialect) : AudioStep
+{
+    /// <summary>PCM rate of the <see cref="StreamDialect.Pcm"/> dialect (16000 or 24000); 8000 for <see cref="StreamDialect.Twilio"/> (µ-law).</summary>
+    public int SampleRate { get; init; } = 8_000;
+
+    /// <summary>Sent as <c>Authorization: Bearer {token}</c> on the WebSocket handshake; null for none.</summary>
+    public string? Token { get; init; }
+
+    /// <summary>Extra request headers of the WebSocket handshake (e.g. an API key).</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = EmptyStrings;
+
+    /// <summary>Passed to the agent in the start message (Twilio's <c>customParameters</c>).</summary>
+    public IReadOnlyDictionary<string, string> CustomParameters { get; init; } = EmptyStrings;
+
+    /// <summary>Which audio the agent receives: the caller's only, or also what the call plays (the agent's own audio, as played).</summary>
+    public StreamTracks Tracks { get; init; } = StreamTracks.Inbound;
+
+    /// <summary>The longest the stream lasts; then the node sends <c>stop</c>, closes and the plan goes on.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(AudioPlanLimits.DefaultStreamSeconds);
+
+    /// <summary>Steps run when the socket cannot be opened (no <c>stream</c> among them); empty: the plan just goes on.</summary>
+    public IReadOnlyList<AudioStep> OnError { get; init; } = [];
+
+    private static readonly IReadOnlyDictionary<string, string> EmptyStrings = new Dictionary<string, string>();
+
+    // Records print every member; the token and header values must never reach a log through ToString.
+    protected override bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Append("Name = ").Append(Name).Append(", Url = ").Append(Url.GetLeftPart(UriPartial.Path))
+            .Append(", Dialect = ").Append(Dialect).Append(", SampleRate = ").Append(SampleRate)
+            .Append(", Tracks = ").Append(Tracks).Append(", Timeout = ").Append(Timeout)
+            .Append(", Headers = [").Append(string.Join(", ", Headers.Keys)).Append("], Token = ").Append(Token is null ? "none" : "***")
+            .Append(", OnError = ").Append(OnError.Count).Append(" steps");
+        return true;
+    }
+}
+
+/// <summary>The message protocol of a <see cref="StreamStep"/>'s WebSocket.</summary>
+public enum StreamDialect
+{
+    /// <summary>Twilio Media Streams messages (<c>connected</c>, <c>start</c>, <c>media</c>, <c>dtmf</c>, <c>mark</c>, <c>clear</c>, <c>stop</c>), 8 kHz µ-law.</summary>
+    Twilio,
+
+    /// <summary>Binary PCM16 little-endian mono frames at 16 or 24 kHz and small JSON control messages (product README).</summary>
+    Pcm,
+}
+
+/// <summary>Which audio a stream sends to the agent.</summary>
+public enum StreamTracks
+{
+    /// <summary>The caller's audio.</summary>
+    Inbound,
+
+    /// <summary>The caller's audio and, as track <c>outbound</c>, what the call plays.</summary>
+    Both,
+}

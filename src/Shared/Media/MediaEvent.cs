@@ -76,6 +76,13 @@ public sealed record InputCollected : MediaEvent
     public required DigitInput Input { get; init; }
 }
 
+/// <summary>A <c>stream</c> step of the audio plan ended (the agent closed, its timeout, the call's end, or it never connected).</summary>
+public sealed record StreamEnded : MediaEvent
+{
+    /// <summary>The step's result.</summary>
+    public required StreamResult Result { get; init; }
+}
+
 /// <summary>The call's media ended: the final statistics and the recording, when the plan recorded.</summary>
 public sealed record MediaEnded : MediaEvent
 {

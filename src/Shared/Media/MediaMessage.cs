@@ -19,6 +19,7 @@ namespace Serverless.Shared.Media;
 [JsonDerivedType(typeof(PlaybackFinished), nameof(PlaybackFinished))]
 [JsonDerivedType(typeof(DtmfReceived), nameof(DtmfReceived))]
 [JsonDerivedType(typeof(InputCollected), nameof(InputCollected))]
+[JsonDerivedType(typeof(StreamEnded), nameof(StreamEnded))]
 [JsonDerivedType(typeof(MediaEnded), nameof(MediaEnded))]
 public abstract record MediaMessage
 {

@@ -66,6 +66,11 @@ public sealed class MediaEventCoverageTests
             Input = new DigitInput { Digits = "12", EndedBy = InputEnd.Terminator, Terminator = "#", StartedAt = now, EndedAt = now },
         },
         new PlaybackFinished { CallId = callId, NodeId = nodeId, CreatedAt = now, PlayMessageId = "play-1" },
+        new StreamEnded
+        {
+            CallId = callId, NodeId = nodeId, CreatedAt = now,
+            Result = new StreamResult { Dialect = "twilio", Outcome = StreamOutcome.AgentClosed, FramesSent = 50, StartedAt = now, EndedAt = now },
+        },
         // Not a media loss (ice-failed, media-timeout): a connected call waits for Meta's terminate on those.
         new MediaFailed { CallId = callId, NodeId = nodeId, CreatedAt = now, Reason = MediaFailureReason.DtlsFailed },
         new MediaEnded { CallId = callId, NodeId = nodeId, CreatedAt = now, Stats = MediaNodeDouble.FinalStats },

@@ -36,6 +36,15 @@ internal sealed class RecordingEvents : ICallAudioEvents
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>Every stream step's result, in order.</summary>
+    public ConcurrentQueue<(int Step, StreamResult Result)> Streams { get; } = new();
+
+    public ValueTask StreamEndedAsync(int stepIndex, StreamResult result, CancellationToken cancellationToken)
+    {
+        Streams.Enqueue((stepIndex, result));
+        return ValueTask.CompletedTask;
+    }
+
     public ValueTask HangupRequestedAsync(CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref Hangups);

@@ -49,6 +49,15 @@ internal static class MediaMessageSamples
             Input = new DigitInput { Digits = "123", EndedBy = InputEnd.Terminator, Terminator = "#", Name = "pin", StartedAt = At, EndedAt = At.AddSeconds(3) },
         };
         yield return new PlaybackFinished { CallId = "call-1", NodeId = "node-a", CreatedAt = At, PlayMessageId = "m-play" };
+        yield return new StreamEnded
+        {
+            CallId = "call-1", NodeId = "node-a", CreatedAt = At,
+            Result = new StreamResult
+            {
+                Name = "agent", Dialect = "pcm", Outcome = StreamOutcome.ConnectFailed, Detail = "refused", FramesSent = 0, FramesPlayed = 0,
+                MarksConfirmed = 0, Clears = 0, StartedAt = At, EndedAt = At.AddSeconds(1),
+            },
+        };
         yield return new DtmfReceived { CallId = "call-1", NodeId = "node-a", CreatedAt = At, Digits = "12*#" };
         yield return new MediaEnded
         {

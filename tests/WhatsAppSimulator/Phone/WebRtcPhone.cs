@@ -24,6 +24,8 @@ public sealed class WebRtcPhone : ISimulatedPhone
     private readonly ToneVoice _voice;
     private readonly Lock _gate = new();
     private readonly List<HeardTone> _heard = [];
+    private readonly List<HeardFrame> _frames = [];
+    private readonly OpusEncoderFactory _codecs;
     private readonly List<(double Hz, double Tolerance, TaskCompletionSource<HeardTone> Found)> _toneWaiters = [];
     private readonly List<char> _digitsHeard = [];
     private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -38,6 +40,7 @@ public sealed class WebRtcPhone : ISimulatedPhone
         Context = context;
         Script = script;
         _voice = new ToneVoice(factory.Codecs);
+        _codecs = factory.Codecs;
         if (script.ToneHz is { } hz)
         {
             _voice.Speak(hz);
@@ -95,6 +98,21 @@ public sealed class WebRtcPhone : ISimulatedPhone
             lock (_gate)
             {
                 return [.. _heard];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Every audio packet heard, by RTP timestamp (at most the last 3000): what was heard in media time, e.g. how many
+    /// frames of a tone played after a barge-in, whatever the machine's load did to the clock.
+    /// </summary>
+    public IReadOnlyList<HeardFrame> HeardFrames
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _frames];
             }
         }
     }
@@ -237,6 +255,28 @@ public sealed class WebRtcPhone : ISimulatedPhone
             return;
         }
 
+        OpusFrameDecoder? decoder = _codecs.CreateDecoder();
+        var packetPcm = new short[OpusCodec.FrameSamples];
+        receiver.OpusPacketReceived = (payload, timestamp, _) =>
+        {
+            // The receive thread decodes each packet once more, on its own: a test phone, not a product path.
+            lock (_gate)
+            {
+                if (decoder is null)
+                {
+                    return;
+                }
+
+                decoder.Decode(payload, packetPcm);
+                var rms = Rms(packetPcm);
+                if (_frames.Count == MaxHeard)
+                {
+                    _frames.RemoveAt(0);
+                }
+
+                _frames.Add(new HeardFrame(timestamp, rms < SilenceRms ? 0 : ToneDetector.EstimateFrequency(packetPcm), rms));
+            }
+        };
         var window = new short[WindowFrames * OpusCodec.FrameSamples];
         var frame = new short[OpusCodec.FrameSamples];
         var frames = 0L;
@@ -266,6 +306,14 @@ public sealed class WebRtcPhone : ISimulatedPhone
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Hung up.
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                decoder?.Dispose();
+                decoder = null;
+            }
         }
     }
 

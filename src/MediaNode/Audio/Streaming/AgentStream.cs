@@ -1,0 +1,539 @@
+using System.Net.WebSockets;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Serverless.Shared.AudioPlans;
+using Serverless.Shared.Media;
+using Serverless.WebRtc.Media;
+
+namespace Serverless.MediaNode.Audio.Streaming;
+
+/// <summary>
+/// One <c>stream</c> step: the node opens a WebSocket to the agent (as the client) and carries the call's audio both
+/// ways in the step's dialect. The caller's Opus packets (receive thread) are copied into a queue; one sender task
+/// decodes them, converts them to the dialect's rate and sends them with DTMF and mark confirmations in order. The
+/// agent's audio is cut into 20 ms frames, converted to 48 kHz and Opus-encoded as it arrives; the pacer plays one
+/// frame per tick through <see cref="TryReadFrame"/>, confirms each mark when the audio before it has been handed to
+/// the pacer, and a <c>clear</c> empties what is queued, so the next tick already sends silence.
+/// </summary>
+internal sealed partial class AgentStream : IAudioSource, IDisposable
+{
+    /// <summary>Caller packets waiting for the sender (1 s); older ones are dropped when the agent is slower.</summary>
+    public const int MaxPendingCallerFrames = 50;
+
+    /// <summary>Agent audio queued for playing (60 s); more is dropped and counted.</summary>
+    public const int MaxQueuedFrames = 3_000;
+
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly string _callId;
+    private readonly StreamStep _step;
+    private readonly AgentProtocol _protocol;
+    private readonly OpusEncoderFactory _codecs;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly Func<ClientWebSocket> _createSocket;
+
+    private readonly Channel<Outgoing> _out = Channel.CreateUnbounded<Outgoing>(new UnboundedChannelOptions { SingleReader = true });
+    private int _pendingCaller;
+    private volatile bool _active;
+
+    // Playout side, under _gate: the partial frame being filled, marks waiting for it, and the queue the pacer reads.
+    private readonly Lock _gate = new();
+    private readonly short[] _partial;
+    private int _partialCount;
+    private readonly List<string> _partialMarks = [];
+    private readonly Queue<Queued> _queue = new();
+    private int _queuedFrames;
+    private readonly StreamingResampler _up;
+    private readonly OpusFrameEncoder _encoder;
+    private readonly byte[] _encoded = new byte[OpusCodec.MaxPacketBytes];
+
+    private int _messagesHandled;
+    private long _framesSent;
+    private long _framesPlayed;
+    private long _framesDropped;
+    private int _marksConfirmed;
+    private int _clears;
+
+    public AgentStream(string callId, StreamStep step, OpusEncoderFactory codecs, TimeProvider time, ILogger log, Func<ClientWebSocket>? createSocket = null)
+    {
+        _callId = callId;
+        _step = step;
+        _protocol = AgentProtocol.For(step, callId, Guid.NewGuid().ToString("N"));
+        _codecs = codecs;
+        _time = time;
+        _log = log;
+        _createSocket = createSocket ?? (() => new ClientWebSocket());
+        _partial = new short[_protocol.FrameSamples];
+        _up = new StreamingResampler(_protocol.SampleRate, OpusCodec.SampleRate);
+        _encoder = codecs.CreateEncoder();
+    }
+
+    /// <summary>Agent messages handled so far (tests wait on it to know what is queued).</summary>
+    internal int MessagesHandled => Volatile.Read(ref _messagesHandled);
+
+    /// <summary>The dialect spoken.</summary>
+    public AgentProtocol Protocol => _protocol;
+
+    /// <summary>Receive thread: a caller packet (copied; dropped while not connected or when the agent lags a second behind).</summary>
+    public void OfferCallerPacket(ReadOnlySpan<byte> payload, uint rtpTimestamp)
+    {
+        if (!_active || payload.Length is 0 or > OpusCodec.MaxPacketBytes)
+        {
+            return;
+        }
+
+        if (Interlocked.Increment(ref _pendingCaller) > MaxPendingCallerFrames)
+        {
+            Interlocked.Decrement(ref _pendingCaller);
+            return;
+        }
+
+        _out.Writer.TryWrite(new Outgoing(OutgoingKind.Caller, payload.ToArray(), rtpTimestamp, null, default));
+    }
+
+    /// <summary>A DTMF digit from the caller, forwarded while connected.</summary>
+    public void OfferDigit(char digit)
+    {
+        if (_active)
+        {
+            _out.Writer.TryWrite(new Outgoing(OutgoingKind.Digit, null, 0, digit.ToString(), default));
+        }
+    }
+
+    /// <summary>
+    /// Connects, streams until the agent closes, the step's timeout passes or <paramref name="callEnded"/> fires, and
+    /// returns how it ended. Agent audio plays through <paramref name="play"/> (started with this source once connected).
+    /// </summary>
+    public async Task<StreamResult> RunAsync(Func<IAudioSource, CancellationToken, Task> play, CancellationToken callEnded)
+    {
+        ArgumentNullException.ThrowIfNull(play);
+        var startedAt = _time.GetUtcNow();
+        using var socket = _createSocket();
+        if (_step.Token is { } token)
+        {
+            socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
+        }
+
+        foreach (var (name, value) in _step.Headers)
+        {
+            socket.Options.SetRequestHeader(name, value);
+        }
+
+        socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(20);
+        var host = _step.Url.GetLeftPart(UriPartial.Path); // no query: it may carry a key
+        try
+        {
+            using var connectTimeout = new CancellationTokenSource(AudioPlanLimits.StreamConnectTimeout, _time);
+            using var connecting = CancellationTokenSource.CreateLinkedTokenSource(callEnded, connectTimeout.Token);
+            await socket.ConnectAsync(_step.Url, connecting.Token);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or HttpRequestException or IOException)
+        {
+            var outcome = callEnded.IsCancellationRequested ? StreamOutcome.CallEnded : StreamOutcome.ConnectFailed;
+            var why = e is OperationCanceledException ? "the agent did not answer in time" : ConnectError(e);
+            StreamLog.ConnectFailed(_log, _callId, _protocol.Name, host, why);
+            return Result(outcome, why, startedAt);
+        }
+
+        StreamLog.Connected(_log, _callId, _protocol.Name, host);
+        using var stepTimeout = new CancellationTokenSource(_step.Timeout, _time);
+        using var running = CancellationTokenSource.CreateLinkedTokenSource(callEnded, stepTimeout.Token);
+        using var stopPlaying = new CancellationTokenSource();
+        _active = true;
+        var sender = SendLoopAsync(socket);
+        var receiver = ReceiveLoopAsync(socket);
+        var playing = play(this, stopPlaying.Token);
+        StreamOutcome ended;
+        string? detail;
+        try
+        {
+            (ended, detail) = await receiver.WaitAsync(running.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            (ended, detail) = callEnded.IsCancellationRequested ? (StreamOutcome.CallEnded, null) : (StreamOutcome.Timeout, (string?)null);
+        }
+
+        _active = false;
+        _out.Writer.TryComplete();
+        if (ended is StreamOutcome.Timeout or StreamOutcome.CallEnded)
+        {
+            // Say goodbye in the dialect, then close; the agent's close reply ends the receiver.
+            await sender.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await TrySendAsync(socket, _protocol.Stop());
+            try
+            {
+                using var closing = new CancellationTokenSource(CloseTimeout, _time);
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, ended == StreamOutcome.Timeout ? "timeout" : "call ended", closing.Token);
+                await receiver.WaitAsync(CloseTimeout, _time, CancellationToken.None);
+            }
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException or TimeoutException or ObjectDisposedException)
+            {
+                socket.Abort();
+            }
+        }
+        else
+        {
+            socket.Abort();
+        }
+
+        await stopPlaying.CancelAsync();
+        await playing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await sender.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await ((Task)receiver).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        var result = Result(ended, detail, startedAt);
+        StreamLog.Ended(_log, _callId, _protocol.Name, ended, result.FramesSent, result.FramesPlayed, result.MarksConfirmed, result.Clears, _framesDropped);
+        return result;
+    }
+
+    private StreamResult Result(StreamOutcome outcome, string? detail, DateTimeOffset startedAt) => new()
+    {
+        Name = _step.Name,
+        Dialect = _protocol.Name,
+        Outcome = outcome,
+        Detail = detail,
+        FramesSent = Interlocked.Read(ref _framesSent),
+        FramesPlayed = Interlocked.Read(ref _framesPlayed),
+        MarksConfirmed = Volatile.Read(ref _marksConfirmed),
+        Clears = Volatile.Read(ref _clears),
+        StartedAt = startedAt,
+        EndedAt = _time.GetUtcNow(),
+    };
+
+    // Names the failure without the URL (its query may hold a key): the HTTP status of a refused upgrade, or the socket error.
+    private static string ConnectError(Exception e) => e switch
+    {
+        WebSocketException { InnerException: HttpRequestException { HttpRequestError: var error } } => $"the connection failed ({error})",
+        WebSocketException ws when ws.WebSocketErrorCode == WebSocketError.NotAWebSocket => "the agent did not accept the WebSocket upgrade",
+        WebSocketException ws => $"the WebSocket handshake failed ({ws.WebSocketErrorCode})",
+        HttpRequestException http => $"the connection failed ({http.HttpRequestError})",
+        _ => "the connection failed",
+    };
+
+    private async Task SendLoopAsync(ClientWebSocket socket)
+    {
+        using var decoder = _codecs.CreateDecoder();
+        var down = new StreamingResampler(OpusCodec.SampleRate, _protocol.SampleRate);
+        var pcm = new short[OpusCodec.FrameSamples];
+        long firstTimestamp = -1;
+        uint lastTimestamp = 0;
+        try
+        {
+            foreach (var frame in _protocol.Opening())
+            {
+                await SendAsync(socket, frame);
+            }
+
+            await foreach (var item in _out.Reader.ReadAllAsync())
+            {
+                switch (item.Kind)
+                {
+                    case OutgoingKind.Caller:
+                        Interlocked.Decrement(ref _pendingCaller);
+                        var timestamp = item.Timestamp;
+                        if (firstTimestamp >= 0)
+                        {
+                            var step = unchecked((int)(timestamp - lastTimestamp));
+                            if (step <= 0)
+                            {
+                                break; // late or duplicate
+                            }
+
+                            // A few lost frames are concealed so the agent's clock keeps up; a longer gap is a jump.
+                            for (var missing = step / OpusCodec.FrameSamples - 1; missing is > 0 and <= 5; missing--)
+                            {
+                                decoder.Conceal(pcm);
+                                await SendCallerAsync(socket, down, pcm, (uint)(timestamp - (missing * OpusCodec.FrameSamples)), firstTimestamp);
+                            }
+                        }
+                        else
+                        {
+                            firstTimestamp = timestamp;
+                        }
+
+                        lastTimestamp = timestamp;
+                        decoder.Decode(item.Data, pcm);
+                        await SendCallerAsync(socket, down, pcm, timestamp, firstTimestamp);
+                        break;
+                    case OutgoingKind.Digit:
+                        await SendAsync(socket, _protocol.Dtmf(item.Text![0]));
+                        break;
+                    case OutgoingKind.Mark:
+                        await SendAsync(socket, _protocol.MarkPlayed(item.Text!));
+                        Interlocked.Increment(ref _marksConfirmed);
+                        break;
+                    case OutgoingKind.Outbound:
+                        await SendAsync(socket, _protocol.Media(item.Pcm.Span, item.Timestamp, outbound: true));
+                        break;
+                }
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The socket closed under us; the receiver reports how.
+        }
+    }
+
+    private async Task SendCallerAsync(ClientWebSocket socket, StreamingResampler down, short[] pcm, uint timestamp, long firstTimestamp)
+    {
+        var frame = down.Process(pcm);
+        var mediaMs = unchecked(timestamp - (uint)firstTimestamp) / (OpusCodec.SampleRate / 1000);
+        await SendAsync(socket, _protocol.Media(frame, mediaMs, outbound: false));
+        Interlocked.Increment(ref _framesSent);
+    }
+
+    private static Task SendAsync(ClientWebSocket socket, AgentFrame frame) =>
+        socket.SendAsync(frame.Bytes, frame.Binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).AsTask();
+
+    private static async Task TrySendAsync(ClientWebSocket socket, AgentFrame frame)
+    {
+        try
+        {
+            if (socket.State == WebSocketState.Open)
+            {
+                await SendAsync(socket, frame);
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or ObjectDisposedException)
+        {
+            // Closed meanwhile.
+        }
+    }
+
+    // Never cancelled: cancelling a receive aborts a ClientWebSocket, and the close handshake needs it running.
+    private async Task<(StreamOutcome, string?)> ReceiveLoopAsync(ClientWebSocket socket)
+    {
+        var buffer = new byte[64 * 1024];
+        var message = new MemoryStream();
+        try
+        {
+            while (true)
+            {
+                message.SetLength(0);
+                ValueWebSocketReceiveResult received;
+                do
+                {
+                    received = await socket.ReceiveAsync(buffer.AsMemory(), CancellationToken.None);
+                    if (received.MessageType == WebSocketMessageType.Close)
+                    {
+                        if (socket.State == WebSocketState.CloseReceived)
+                        {
+                            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+                        }
+
+                        return (StreamOutcome.AgentClosed, socket.CloseStatus is { } status ? $"closed with {(int)status}" : null);
+                    }
+
+                    if (message.Length + received.Count > AgentProtocol.MaxMessageBytes)
+                    {
+                        return (StreamOutcome.ProtocolError, $"a message longer than {AgentProtocol.MaxMessageBytes} bytes");
+                    }
+
+                    message.Write(buffer, 0, received.Count);
+                }
+                while (!received.EndOfMessage);
+
+                switch (_protocol.Parse(message.GetBuffer().AsSpan(0, (int)message.Length), received.MessageType == WebSocketMessageType.Binary))
+                {
+                    case AgentMessage.Media media:
+                        Play(media.Pcm);
+                        break;
+                    case AgentMessage.Mark mark:
+                        AddMark(mark.Name);
+                        break;
+                    case AgentMessage.Clear:
+                        Clear();
+                        break;
+                    case AgentMessage.Invalid invalid:
+                        StreamLog.Invalid(_log, _callId, _protocol.Name, invalid.Reason);
+                        return (StreamOutcome.ProtocolError, invalid.Reason);
+                }
+
+                Interlocked.Increment(ref _messagesHandled);
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            return (socket.State == WebSocketState.Aborted ? StreamOutcome.ProtocolError : StreamOutcome.AgentClosed, "the connection broke");
+        }
+    }
+
+    /// <summary>Agent audio at the dialect's rate: cut into frames, converted and encoded, queued for the pacer.</summary>
+    internal void Play(ReadOnlySpan<short> pcm)
+    {
+        lock (_gate)
+        {
+            while (pcm.Length > 0)
+            {
+                var take = Math.Min(pcm.Length, _partial.Length - _partialCount);
+                pcm[..take].CopyTo(_partial.AsSpan(_partialCount));
+                _partialCount += take;
+                pcm = pcm[take..];
+                if (_partialCount == _partial.Length)
+                {
+                    QueuePartial();
+                }
+            }
+        }
+    }
+
+    /// <summary>A mark: confirmed once everything queued before it has been played.</summary>
+    internal void AddMark(string name)
+    {
+        lock (_gate)
+        {
+            if (_partialCount > 0)
+            {
+                _partialMarks.Add(name);
+            }
+            else
+            {
+                _queue.Enqueue(new Queued(null, 0, name, default));
+            }
+        }
+    }
+
+    /// <summary>Barge-in: drops the queued audio; the marks waiting behind it are confirmed now (as Twilio does).</summary>
+    internal void Clear()
+    {
+        List<string> marks = [];
+        lock (_gate)
+        {
+            foreach (var item in _queue)
+            {
+                if (item.Mark is { } mark)
+                {
+                    marks.Add(mark);
+                }
+            }
+
+            marks.AddRange(_partialMarks);
+            _queue.Clear();
+            _queuedFrames = 0;
+            _partialCount = 0;
+            _partialMarks.Clear();
+            _clears++;
+        }
+
+        foreach (var mark in marks)
+        {
+            _out.Writer.TryWrite(new Outgoing(OutgoingKind.Mark, null, 0, mark, default));
+        }
+    }
+
+    /// <summary>Pacer thread: the next frame of agent audio, confirming the marks it passes.</summary>
+    public bool TryReadFrame(Span<byte> destination, out int written)
+    {
+        written = 0;
+        List<string>? marks = null;
+        Queued played = default;
+        var hasFrame = false;
+        lock (_gate)
+        {
+            if (_queuedFrames == 0 && _partialCount > 0)
+            {
+                // The agent paused mid-frame: play what it sent (padded) rather than hold it and its marks.
+                _partial.AsSpan(_partialCount).Clear();
+                _partialCount = _partial.Length;
+                QueuePartial();
+            }
+
+            TakeMarks(ref marks);
+            if (_queue.TryDequeue(out played))
+            {
+                played.Opus.AsSpan(0, played.Length).CopyTo(destination);
+                written = played.Length;
+                _queuedFrames--;
+                hasFrame = true;
+                TakeMarks(ref marks);
+            }
+        }
+
+        if (hasFrame)
+        {
+            var index = Interlocked.Increment(ref _framesPlayed);
+            if (_step.Tracks == StreamTracks.Both)
+            {
+                _out.Writer.TryWrite(new Outgoing(OutgoingKind.Outbound, null, (uint)((index - 1) * 20), null, played.Pcm));
+            }
+        }
+
+        foreach (var mark in marks ?? [])
+        {
+            _out.Writer.TryWrite(new Outgoing(OutgoingKind.Mark, null, 0, mark, default));
+        }
+
+        return hasFrame;
+    }
+
+    // Caller holds the lock.
+    private void TakeMarks(ref List<string>? marks)
+    {
+        while (_queue.TryPeek(out var head) && head.Mark is { } mark)
+        {
+            _queue.Dequeue();
+            (marks ??= []).Add(mark);
+        }
+    }
+
+    // Caller holds the lock: the full partial frame becomes a queued Opus frame, followed by the marks that waited for it.
+    private void QueuePartial()
+    {
+        var wide = _up.Process(_partial);
+        var length = _encoder.Encode(wide, _encoded);
+        if (_queuedFrames < MaxQueuedFrames)
+        {
+            var pcm = _step.Tracks == StreamTracks.Both ? _partial.ToArray() : default(ReadOnlyMemory<short>);
+            _queue.Enqueue(new Queued(_encoded.AsSpan(0, length).ToArray(), length, null, pcm));
+            _queuedFrames++;
+        }
+        else
+        {
+            _framesDropped++;
+        }
+
+        foreach (var mark in _partialMarks)
+        {
+            _queue.Enqueue(new Queued(null, 0, mark, default));
+        }
+
+        _partialMarks.Clear();
+        _partialCount = 0;
+    }
+
+    public void Dispose()
+    {
+        _out.Writer.TryComplete();
+        _encoder.Dispose();
+    }
+
+    private enum OutgoingKind
+    {
+        Caller,
+        Digit,
+        Mark,
+        Outbound,
+    }
+
+    private readonly record struct Outgoing(OutgoingKind Kind, byte[]? Data, uint Timestamp, string? Text, ReadOnlyMemory<short> Pcm);
+
+    private readonly record struct Queued(byte[]? Opus, int Length, string? Mark, ReadOnlyMemory<short> Pcm);
+}
+
+/// <summary>Stream step logs: the agent's URL without its query, never headers or tokens.</summary>
+internal static partial class StreamLog
+{
+    [LoggerMessage(EventId = 6201, Level = LogLevel.Information, Message = "Call {CallId}: {Dialect} stream connected to {Url}")]
+    public static partial void Connected(ILogger logger, string callId, string dialect, string url);
+
+    [LoggerMessage(EventId = 6202, Level = LogLevel.Warning, Message = "Call {CallId}: {Dialect} stream could not connect to {Url}: {Detail}")]
+    public static partial void ConnectFailed(ILogger logger, string callId, string dialect, string url, string detail);
+
+    [LoggerMessage(EventId = 6203, Level = LogLevel.Warning, Message = "Call {CallId}: {Dialect} agent sent an invalid message: {Reason}")]
+    public static partial void Invalid(ILogger logger, string callId, string dialect, string reason);
+
+    [LoggerMessage(EventId = 6204, Level = LogLevel.Information,
+        Message = "Call {CallId}: {Dialect} stream ended ({Outcome}): {Sent} frames sent, {Played} played, {Marks} marks, {Clears} clears, {Dropped} dropped")]
+    public static partial void Ended(ILogger logger, string callId, string dialect, StreamOutcome outcome, long sent, long played, int marks, int clears, long dropped);
+}
