@@ -42,6 +42,8 @@ public sealed class FaultTests
         Assert.Single(product.GraphCallActions(), a => a == "connect");
         Assert.DoesNotContain("terminate", product.GraphCallActions());
         Assert.All(product.Simulator.Webhooks.Deliveries, d => Assert.True(d.Attempts.Count >= 2, $"delivery {d.Id} went out {d.Attempts.Count} time(s)"));
+        // The tap logs an event once the Functions answered it, which is after the GET above can see its stats.
+        await product.MediaEndedAsync(callId);
         Assert.Single(product.Tap.Events, e => e.Event is Serverless.Shared.Media.MediaEnded m && m.CallId == callId && e.FunctionsStatus == 200);
     }
 
