@@ -83,8 +83,9 @@ public sealed partial class AudioPeer : IDisposable
         _transport.Profile,
         _transport.UnprotectFailures,
         _transport.EarlyMediaDropped,
-        _transport.IceCounters?.ChecksSent ?? 0,
-        _transport.IceCounters?.Rejected ?? 0);
+        _transport.IceCounters.ChecksSent,
+        _transport.IceCounters.Rejected,
+        _transport.IceCounters.RequestsAnswered);
 
     /// <summary>Stops sending, says goodbye over DTLS (close_notify) and releases the port registration.</summary>
     public void Dispose()
@@ -201,4 +202,5 @@ public sealed record PeerStats(
     long SrtpUnprotectFailures,
     long EarlyMediaDropped,
     long IceChecksSent,
-    long IceRejected);
+    long IceRejected,
+    long IceChecksAnswered);

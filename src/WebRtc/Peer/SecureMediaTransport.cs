@@ -25,7 +25,10 @@ internal sealed class SecureMediaTransport : IUdpMuxHandler, IDisposable
     private readonly PeerOptions _options;
     private readonly TimeProvider _time;
     private readonly byte[] _receiveBuffer = new byte[MaxPacket];
-    private IceAgent? _agent;
+    private readonly IceAgent _agent;
+    private DtlsRole _dtlsRole;
+    private CertificateFingerprint? _remoteFingerprint;
+    private bool _started;
     private DtlsPacketChannel? _dtlsChannel;
     private DtlsSrtpSession? _dtls;
     private SrtpContext? _outbound;
@@ -41,7 +44,14 @@ internal sealed class SecureMediaTransport : IUdpMuxHandler, IDisposable
         _certificate = certificate;
         _options = options;
         _time = time;
+        // The agent exists from the start, so a peer that got our offer and checks before its answer
+        // reaches us is answered (RFC 8445 §7.3) and its address learned as peer-reflexive, instead of
+        // dropped until the answer arrives. Its role is provisional until Start: an offerer controls
+        // unless it is lite (RFC 8445 §6.1.1).
+        // (Registered first: nobody can address this ufrag before our SDP is out, so nothing arrives in between.)
         _connection = mux.Register(localIce.Ufrag, this);
+        _agent = new IceAgent(localIce, options.Ice.Lite ? IceRole.Controlled : IceRole.Controlling, localCandidates, _connection, options.Ice, time);
+        _agent.StateChanged += OnIceState;
     }
 
     /// <summary>Raised once for every state change (ICE and DTLS combined).</summary>
@@ -62,9 +72,9 @@ internal sealed class SecureMediaTransport : IUdpMuxHandler, IDisposable
 
     public SrtpProtectionProfile? Profile => _dtls?.Profile;
 
-    public IPEndPoint? SelectedRemote => _agent?.SelectedPair?.RemoteEndPoint;
+    public IPEndPoint? SelectedRemote => _agent.SelectedPair?.RemoteEndPoint;
 
-    public IceAgentCounters? IceCounters => _agent?.Counters;
+    public IceAgentCounters IceCounters => _agent.Counters;
 
     /// <summary>SRTP/SRTCP packets that failed authentication or replay checks and were dropped.</summary>
     public long UnprotectFailures => Interlocked.Read(ref _unprotectFailures);
@@ -76,13 +86,15 @@ internal sealed class SecureMediaTransport : IUdpMuxHandler, IDisposable
     {
         lock (_gate)
         {
-            if (_agent is not null)
+            if (_started)
             {
                 throw new InvalidOperationException("The remote description is already set.");
             }
 
-            _agent = new IceAgent(_localIce, iceRole, _localCandidates, _connection, _options.Ice, _time);
-            _agent.StateChanged += state => OnIceState(state, dtlsRole, remote.Fingerprint);
+            _started = true;
+            _dtlsRole = dtlsRole;
+            _remoteFingerprint = remote.Fingerprint;
+            _agent.SetRole(iceRole);
             _agent.SetRemote(remote.IceUfrag, remote.IcePassword, remote.Candidates);
         }
 
@@ -117,6 +129,7 @@ internal sealed class SecureMediaTransport : IUdpMuxHandler, IDisposable
         return true;
     }
 
+    // Before Start too: early checks are answered (RFC 8445 §7.3).
     public void OnStun(ReadOnlySpan<byte> datagram, IPEndPoint from) => _agent?.ProcessStun(datagram, from);
 
     public void OnMedia(ReadOnlySpan<byte> datagram, PacketKind kind, SocketAddress from)
@@ -157,7 +170,7 @@ internal sealed class SecureMediaTransport : IUdpMuxHandler, IDisposable
     public void Dispose()
     {
         _dtls?.Close(); // close_notify (RFC 5764 §4.4: ends the DTLS association; SRTP keys die with it)
-        _agent?.Close();
+        _agent.Close();
         _connection.Dispose();
         _dtlsChannel?.Dispose();
         Interlocked.Exchange(ref _outbound, null)?.Dispose();
@@ -165,7 +178,7 @@ internal sealed class SecureMediaTransport : IUdpMuxHandler, IDisposable
         SetState(PeerConnectionState.Closed, Failure);
     }
 
-    private void OnIceState(IceConnectionState state, DtlsRole dtlsRole, CertificateFingerprint remoteFingerprint)
+    private void OnIceState(IceConnectionState state)
     {
         switch (state)
         {
@@ -173,7 +186,7 @@ internal sealed class SecureMediaTransport : IUdpMuxHandler, IDisposable
                 var startDtls = false;
                 lock (_gate)
                 {
-                    if (!_dtlsStarted && _agent?.SelectedPair is { } pair)
+                    if (!_dtlsStarted && _agent.SelectedPair is { } pair)
                     {
                         _dtlsStarted = true;
                         startDtls = true;
@@ -184,7 +197,7 @@ internal sealed class SecureMediaTransport : IUdpMuxHandler, IDisposable
 
                 if (startDtls)
                 {
-                    _ = RunDtlsAsync(dtlsRole, remoteFingerprint);
+                    _ = RunDtlsAsync(_dtlsRole, _remoteFingerprint!);
                 }
                 else if (_outbound is not null)
                 {
