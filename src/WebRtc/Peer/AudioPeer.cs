@@ -31,6 +31,7 @@ public sealed partial class AudioPeer : IDisposable
     private IDisposable? _pacing;
     private int _ticksToRtcp = RtcpIntervalTicks / 2;
     private bool _closed;
+    private int _goodbyeRaised;
 
     internal AudioPeer(PeerFactory factory, AudioPeerOptions options)
     {
@@ -41,7 +42,7 @@ public sealed partial class AudioPeer : IDisposable
         _transport = new SecureMediaTransport(factory.Mux, _ice, factory.Candidates, factory.Certificate, _options, factory.Time);
         _transport.StateChanged += OnTransportState;
         _transport.RtpReceived += packet => _receive?.ProcessRtp(packet);
-        _transport.RtcpReceived += packet => _reporter?.ProcessRtcp(packet);
+        _transport.RtcpReceived += OnRtcp;
     }
 
     /// <summary>Raised on every state change (from a network or timer thread).</summary>
@@ -49,6 +50,12 @@ public sealed partial class AudioPeer : IDisposable
 
     /// <summary>Raised once per DTMF digit the peer pressed (RFC 4733), on the receive thread.</summary>
     public event Action<AudioPeer, char>? DtmfReceived;
+
+    /// <summary>
+    /// Raised once when the peer sent RTCP BYE for its stream (RFC 3550 §6.6): it hung up, though its
+    /// DTLS close_notify may still be on its way or lost. On the receive thread.
+    /// </summary>
+    public event Action<AudioPeer>? GoodbyeReceived;
 
     /// <summary>Our RTP SSRC.</summary>
     public uint Ssrc { get; }
@@ -102,8 +109,39 @@ public sealed partial class AudioPeer : IDisposable
             _pacing = null;
         }
 
+        SendGoodbye();
         _transport.Dispose();
         _receive?.Dispose();
+    }
+
+    // RFC 3550 §6.6: a final SR/RR + SDES + BYE, so a browser ends the stream now instead of on timeouts.
+    // Its own buffer: the pacer may be finishing a tick with _rtcpBuffer.
+    private void SendGoodbye()
+    {
+        if (_reporter is not { } reporter || State is not (PeerConnectionState.Connected or PeerConnectionState.Disconnected))
+        {
+            return;
+        }
+
+        var buffer = new byte[reporter.MaxGoodbyeLength + SrtpOverheadAllowance];
+        if (reporter.TryWriteGoodbye(buffer.AsSpan(0, reporter.MaxGoodbyeLength), "hang-up", out var written))
+        {
+            _transport.SendRtcp(buffer, written);
+        }
+    }
+
+    private void OnRtcp(ReadOnlySpan<byte> packet)
+    {
+        if (_reporter is not { } reporter)
+        {
+            return;
+        }
+
+        reporter.ProcessRtcp(packet);
+        if (reporter.RemoteSaidGoodbye && Interlocked.Exchange(ref _goodbyeRaised, 1) == 0)
+        {
+            GoodbyeReceived?.Invoke(this);
+        }
     }
 
     private void OnTransportState(PeerConnectionState state, PeerFailure failure)

@@ -36,6 +36,24 @@ public sealed class AudioPeerNetworkTests
         }
     }
 
+    /// <summary>RFC 3550 §6.6: hanging up sends RTCP BYE, so the other side (a browser) sees the end at once.</summary>
+    [Fact]
+    public async Task HangUpSendsRtcpByeThatThePeerReads()
+    {
+        using var business = await FactoryAsync();
+        using var browser = await FactoryAsync();
+        var caller = business.CreatePeer(new AudioPeerOptions { Source = new LoopingToneSource(business.Codecs, 440) });
+        using var agent = browser.CreatePeer();
+        await ConnectAsync(caller, agent);
+        var goodbye = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        agent.GoodbyeReceived += _ => goodbye.TrySetResult();
+
+        caller.Dispose();
+
+        await goodbye.Task.WaitAsync(Wait);
+        Assert.Equal(0, agent.GetStats().SrtpUnprotectFailures); // the BYE came through SRTCP, authenticated
+    }
+
     [Fact]
     public async Task TwoHundredCallsShareOnePort_EachPhoneGetsOnlyItsOwnCallersAudio()
     {
