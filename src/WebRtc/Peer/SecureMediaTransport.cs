@@ -17,6 +17,11 @@ namespace Serverless.WebRtc.Peer;
 internal sealed class SecureMediaTransport : IUdpMuxHandler, IDisposable
 {
     private const int MaxPacket = 1500;
+
+    // SRTP that beats our DTLS completion (the peer finished first and started talking) waits here, up to
+    // about a second of audio plus RTCP, instead of being dropped; beyond that it is dropped and counted.
+    private const int MaxEarlyPackets = 64;
+    private readonly Queue<(byte[] Datagram, PacketKind Kind)> _early = new();
     private readonly Lock _gate = new();
     private readonly UdpMuxConnection _connection;
     private readonly IceCredentials _localIce;
@@ -79,7 +84,7 @@ internal sealed class SecureMediaTransport : IUdpMuxHandler, IDisposable
     /// <summary>SRTP/SRTCP packets that failed authentication or replay checks and were dropped.</summary>
     public long UnprotectFailures => Interlocked.Read(ref _unprotectFailures);
 
-    /// <summary>RTP/RTCP that arrived before keys existed and was dropped.</summary>
+    /// <summary>RTP/RTCP that arrived before keys existed and was dropped because the early-packet buffer was full.</summary>
     public long EarlyMediaDropped => Interlocked.Read(ref _earlyMedia);
 
     public void Start(RemoteDescription remote, IceRole iceRole, DtlsRole dtlsRole)
@@ -140,15 +145,41 @@ internal sealed class SecureMediaTransport : IUdpMuxHandler, IDisposable
             return;
         }
 
-        var inbound = Volatile.Read(ref _inbound);
-        if (inbound is null || datagram.Length > _receiveBuffer.Length)
+        if (datagram.Length > _receiveBuffer.Length)
         {
-            Interlocked.Increment(ref _earlyMedia);
+            Interlocked.Increment(ref _unprotectFailures);
             return;
         }
 
+        var inbound = Volatile.Read(ref _inbound);
+        if (inbound is null)
+        {
+            lock (_early)
+            {
+                inbound = Volatile.Read(ref _inbound); // the keys may have landed meanwhile
+                if (inbound is null)
+                {
+                    if (_early.Count < MaxEarlyPackets)
+                    {
+                        _early.Enqueue((datagram.ToArray(), kind));
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref _earlyMedia);
+                    }
+
+                    return;
+                }
+            }
+        }
+
         // The mux owns its buffer: decrypt a copy (the mux calls us on its one receive thread).
-        var buffer = _receiveBuffer.AsSpan();
+        Unprotect(inbound, datagram, kind, _receiveBuffer);
+    }
+
+    private void Unprotect(SrtpContext inbound, ReadOnlySpan<byte> datagram, PacketKind kind, byte[] scratch)
+    {
+        var buffer = scratch.AsSpan();
         datagram.CopyTo(buffer);
         if (kind == PacketKind.Rtp)
         {
@@ -221,7 +252,20 @@ internal sealed class SecureMediaTransport : IUdpMuxHandler, IDisposable
             var session = await DtlsSrtpSession.HandshakeAsync(role, _certificate, remoteFingerprint, _dtlsChannel!, _options.Dtls);
             var keys = SrtpKeyingMaterial.FromDtlsExporter(session.KeyingMaterial, session.Profile, role == DtlsRole.Client);
             _dtls = session;
-            Volatile.Write(ref _inbound, keys.CreateInboundContext());
+            var inbound = keys.CreateInboundContext();
+            lock (_early)
+            {
+                // Deliver what arrived early, in order, before the receive thread may use the keys (it
+                // waits on this lock while _inbound is still null), so packets are never handled twice at once.
+                var scratch = new byte[MaxPacket];
+                while (_early.TryDequeue(out var early))
+                {
+                    Unprotect(inbound, early.Datagram, early.Kind, scratch);
+                }
+
+                Volatile.Write(ref _inbound, inbound);
+            }
+
             Volatile.Write(ref _outbound, keys.CreateOutboundContext());
             keys.Clear();
             SetState(PeerConnectionState.Connected, PeerFailure.None);
