@@ -82,7 +82,8 @@ public sealed partial class AudioPeer : IDisposable
     public IPEndPoint? RemoteEndPoint => _transport.SelectedRemote;
 
     /// <summary>Sends DTMF digits (0-9, *, #, A-D) as RFC 4733 events.</summary>
-    public void SendDtmf(string digits) => (_send ?? throw new InvalidOperationException("No remote description yet.")).SendDtmf(digits);
+    /// <returns>Completes when the last digit was sent (about 120 ms per digit plus gaps); cancelled when the peer closes first.</returns>
+    public Task SendDtmf(string digits) => (_send ?? throw new InvalidOperationException("No remote description yet.")).SendDtmf(digits);
 
     /// <summary>Audio, RTCP and security counters.</summary>
     public PeerStats GetStats() => new(
@@ -109,6 +110,7 @@ public sealed partial class AudioPeer : IDisposable
             _pacing = null;
         }
 
+        _send?.CancelPendingDtmf();
         SendGoodbye();
         _transport.Dispose();
         _receive?.Dispose();
@@ -140,12 +142,32 @@ public sealed partial class AudioPeer : IDisposable
         reporter.ProcessRtcp(packet);
         if (reporter.RemoteSaidGoodbye && Interlocked.Exchange(ref _goodbyeRaised, 1) == 0)
         {
+            PeerLog.GoodbyeReceived(_factory.Logger, Ssrc);
             GoodbyeReceived?.Invoke(this);
         }
     }
 
     private void OnTransportState(PeerConnectionState state, PeerFailure failure)
     {
+        var logger = _factory.Logger;
+        PeerLog.StateChanged(logger, Ssrc, state);
+        if (state == PeerConnectionState.Connected)
+        {
+            PeerLog.PathSelected(logger, Ssrc, _transport.SelectedRemote);
+        }
+        else if (state == PeerConnectionState.Failed)
+        {
+            PeerLog.Failed(logger, Ssrc, failure);
+            if (_transport.DtlsError is { } dtls)
+            {
+                PeerLog.DtlsFailed(logger, Ssrc, dtls.Failure, dtls.Alert, dtls.Version);
+            }
+        }
+        else if (state == PeerConnectionState.Closed)
+        {
+            PeerLog.Closed(logger, Ssrc, _transport.UnprotectFailures, _transport.EarlyMediaDropped);
+        }
+
         if (state == PeerConnectionState.Connected)
         {
             lock (_gate)
