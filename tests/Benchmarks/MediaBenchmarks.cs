@@ -39,10 +39,8 @@ public class MediaPathBenchmarks
         _packet[1] = OpusCodec.DefaultPayloadType;
         BinaryPrimitives.WriteUInt32BigEndian(_packet.AsSpan(8), 0xBEEF);
         frame.CopyTo(_packet.AsSpan(12));
-        _recordStream = new AudioReceiveStream(new AudioReceiveStreamOptions { Mode = ReceiveMode.PacketsOnly })
-        {
-            OpusPacketReceived = (payload, _, _) => _recorded += payload.Length,
-        };
+        _recordStream = new AudioReceiveStream(new AudioReceiveStreamOptions { Mode = ReceiveMode.PacketsOnly });
+        _recordStream.OpusPacketReceived += (payload, _, _) => _recorded += payload.Length;
         _bufferedStream = new AudioReceiveStream(new AudioReceiveStreamOptions(), codecs);
     }
 

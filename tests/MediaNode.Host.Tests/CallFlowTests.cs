@@ -84,7 +84,7 @@ public sealed class CallFlowTests
         await node.Events.WaitForAsync<MediaConnected>(callId);
         await phoneConnected.WaitAsync(Wait);
 
-        phone.SendDtmf("12#");
+        await phone.SendDtmf("12#").WaitAsync(Wait);
         await node.Events.WaitUntilAsync(callId, events => events.OfType<DtmfReceived>().Count() >= 3, "three digits");
 
         Assert.Equal("12#", string.Concat(node.Events.ForCall(callId).OfType<DtmfReceived>().Select(d => d.Digits)));

@@ -87,7 +87,7 @@ internal sealed class PacketCounter
     public PacketCounter(AudioPeer peer, int target)
     {
         _target = target;
-        peer.Receiver!.OpusPacketReceived = (_, _, _) =>
+        peer.Receiver!.OpusPacketReceived += (_, _, _) =>
         {
             if (Interlocked.Increment(ref _count) >= _target)
             {

@@ -619,7 +619,7 @@ public sealed class CallAudio : IAsyncDisposable
     {
         if (peer.Receiver is { } receiver && Interlocked.Exchange(ref _receiverHooked, 1) == 0)
         {
-            receiver.OpusPacketReceived = (payload, timestamp, _) => ReceivePacket(payload, timestamp);
+            receiver.OpusPacketReceived += (payload, timestamp, _) => ReceivePacket(payload, timestamp);
         }
     }
 

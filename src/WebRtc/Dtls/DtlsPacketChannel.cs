@@ -7,6 +7,11 @@ namespace Serverless.WebRtc.Dtls;
 /// Connects BouncyCastle's blocking DTLS engine to our socket: the demux (RFC 7983) hands every
 /// DTLS datagram to <see cref="Deliver"/>, and records the engine sends go out through the send
 /// callback to the ICE-selected remote address. One channel per peer.
+/// During the handshake the records of a flight are packed into as few datagrams as fit the MTU
+/// (RFC 6347 §4.1.1 allows several records per datagram): the engine writes one record per handshake
+/// message, and a flight goes out when the engine turns to wait for the answer, or when the next record
+/// would overflow the datagram. Sending each message alone made a browser see a partial flight and
+/// retransmit while we were still computing.
 /// </summary>
 public sealed class DtlsPacketChannel : DatagramTransport, IDisposable
 {
@@ -15,6 +20,11 @@ public sealed class DtlsPacketChannel : DatagramTransport, IDisposable
     private readonly BlockingCollection<byte[]> _inbound = new(MaxQueuedDatagrams);
     private readonly Action<ReadOnlySpan<byte>> _send;
     private readonly int _mtu;
+    private readonly Lock _sendGate = new();
+    private readonly byte[] _pending;
+    private int _pendingLength;
+    private bool _packing = true;
+    private long _datagramsSent;
     private volatile bool _closed;
 
     /// <param name="send">Sends one datagram to the remote peer.</param>
@@ -23,7 +33,11 @@ public sealed class DtlsPacketChannel : DatagramTransport, IDisposable
     {
         _send = send ?? throw new ArgumentNullException(nameof(send));
         _mtu = mtu;
+        _pending = new byte[mtu];
     }
+
+    /// <summary>Datagrams handed to the socket (a packed flight counts once).</summary>
+    public long DatagramsSent => Interlocked.Read(ref _datagramsSent);
 
     /// <summary>Datagrams dropped because the queue was full or the channel closed.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
@@ -51,6 +65,7 @@ public sealed class DtlsPacketChannel : DatagramTransport, IDisposable
     /// <inheritdoc />
     public int Receive(Span<byte> buffer, int waitMillis)
     {
+        Flush(); // the engine sent its flight and now waits for the peer's
         if (_closed)
         {
             // An IOException makes the engine abort a handshake in progress instead of retransmitting on.
@@ -81,10 +96,65 @@ public sealed class DtlsPacketChannel : DatagramTransport, IDisposable
     /// <inheritdoc />
     public void Send(ReadOnlySpan<byte> buffer)
     {
-        if (!_closed)
+        if (_closed)
         {
-            _send(buffer);
+            return;
         }
+
+        lock (_sendGate)
+        {
+            if (!_packing || buffer.Length > _mtu)
+            {
+                FlushLocked();
+                SendDatagram(buffer);
+                return;
+            }
+
+            if (_pendingLength + buffer.Length > _mtu)
+            {
+                FlushLocked();
+            }
+
+            buffer.CopyTo(_pending.AsSpan(_pendingLength));
+            _pendingLength += buffer.Length;
+        }
+    }
+
+    /// <summary>
+    /// The handshake ended (either way): send what is packed, e.g. the last flight or a fatal alert, and
+    /// send later records (close_notify) at once.
+    /// </summary>
+    internal void EndHandshake()
+    {
+        lock (_sendGate)
+        {
+            FlushLocked();
+            _packing = false;
+        }
+    }
+
+    private void Flush()
+    {
+        lock (_sendGate)
+        {
+            FlushLocked();
+        }
+    }
+
+    private void FlushLocked()
+    {
+        if (_pendingLength > 0 && !_closed)
+        {
+            SendDatagram(_pending.AsSpan(0, _pendingLength));
+        }
+
+        _pendingLength = 0;
+    }
+
+    private void SendDatagram(ReadOnlySpan<byte> datagram)
+    {
+        Interlocked.Increment(ref _datagramsSent);
+        _send(datagram);
     }
 
     /// <inheritdoc />

@@ -74,9 +74,18 @@ public sealed class DtlsSrtpSession : IDisposable
         using var registration = cancellationToken.Register(channel.Close);
         try
         {
-            var transport = role == DtlsRole.Client
-                ? new DtlsClientProtocol().Connect(new DtlsSrtpClient(core), channel)
-                : new DtlsServerProtocol().Accept(new DtlsSrtpServer(core), channel);
+            DtlsTransport transport;
+            try
+            {
+                transport = role == DtlsRole.Client
+                    ? new DtlsClientProtocol().Connect(new DtlsSrtpClient(core), channel)
+                    : new DtlsServerProtocol().Accept(new DtlsSrtpServer(core), channel);
+            }
+            finally
+            {
+                channel.EndHandshake(); // the final flight, or the alert that ends a failed handshake
+            }
+
             return new DtlsSrtpSession(role, core.SelectedProfile!.Value, core.KeyingMaterial!, core.RemoteFingerprint!, transport, channel);
         }
         catch (Exception ex) when (ex is TlsException or IOException)

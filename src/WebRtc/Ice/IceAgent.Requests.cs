@@ -80,6 +80,14 @@ public sealed partial class IceAgent
                 {
                     var pair = PairFor(from) ?? new CandidatePair(local, PeerReflexive(from, message));
                     pair.State = CandidatePairState.Succeeded;
+                    if (!_started)
+                    {
+                        // Nominated before our description was even answered: the controlling agent got
+                        // its response and will not nominate again, so remember it for Start (RFC 8445 §7.3).
+                        _earlyNomination = pair;
+                        return true;
+                    }
+
                     SelectLocked(pair, now, outbox);
                     EnsureTimerLocked();
                 }
@@ -112,11 +120,19 @@ public sealed partial class IceAgent
             known.NominateOnSuccess = true;
         }
 
-        // RFC 8445 §7.3.1.4: triggered check.
-        if (_started && known.State is CandidatePairState.Frozen or CandidatePairState.Waiting or CandidatePairState.Failed)
+        // RFC 8445 §7.3.1.4: triggered check. A check that came before Start (the peer had our offer, we
+        // not yet its answer) waits in the queue, Frozen, and goes first once the checks start.
+        if (known.State is CandidatePairState.Frozen or CandidatePairState.Waiting or CandidatePairState.Failed)
         {
-            known.State = CandidatePairState.Waiting;
-            _triggered.Enqueue(known);
+            if (_started)
+            {
+                known.State = CandidatePairState.Waiting;
+            }
+
+            if (!_triggered.Contains(known))
+            {
+                _triggered.Enqueue(known);
+            }
         }
 
         return true;

@@ -32,6 +32,7 @@ public sealed partial class IceAgent : IDisposable
     private StunTransactionId _consentTransaction;
     private int _consentTransmissions;
     private bool _started;
+    private CandidatePair? _earlyNomination;
 
     /// <summary>Creates an agent with our credentials, role and local candidates.</summary>
     public IceAgent(
@@ -88,6 +89,24 @@ public sealed partial class IceAgent : IDisposable
         }
     }
 
+    /// <summary>
+    /// Sets the role negotiated by offer/answer (RFC 8445 §6.1.1) when it differs from the one the agent was
+    /// created with; only before <see cref="Start"/> (the agent answers early checks with its provisional role).
+    /// </summary>
+    public void SetRole(IceRole role)
+    {
+        lock (_gate)
+        {
+            if (_started)
+            {
+                throw new InvalidOperationException("The ICE role is fixed once checks started.");
+            }
+
+            Role = role;
+            _pairs.Sort((a, b) => b.Priority(Role).CompareTo(a.Priority(Role)));
+        }
+    }
+
     /// <summary>Sets the peer's credentials and candidates (complete: WhatsApp does not trickle).</summary>
     public void SetRemote(string ufrag, string password, IEnumerable<IceCandidate> candidates)
     {
@@ -128,7 +147,11 @@ public sealed partial class IceAgent : IDisposable
 
             SetStateLocked(IceConnectionState.Checking, outbox);
             _timer = _time.CreateTimer(_ => Tick(), null, _options.CheckPacing, _options.CheckPacing);
-            if (!_options.Lite)
+            if (_options.Lite && _earlyNomination is { } nominated)
+            {
+                SelectLocked(nominated, _checksStarted, outbox);
+            }
+            else if (!_options.Lite)
             {
                 SendNextCheckLocked(_checksStarted, outbox); // the first check goes now, not one Ta later
             }

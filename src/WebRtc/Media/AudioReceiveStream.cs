@@ -45,7 +45,7 @@ public sealed class AudioReceiveStream : IDisposable
     }
 
     /// <summary>Each Opus packet as it arrives (not duplicates), before any reordering.</summary>
-    public OpusPacketHandler? OpusPacketReceived { get; set; }
+    public event OpusPacketHandler? OpusPacketReceived;
 
     public DtmfDetector Dtmf { get; } = new();
 

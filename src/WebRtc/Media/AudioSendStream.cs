@@ -94,7 +94,8 @@ public sealed class AudioSendStream : IPacedStream
     }
 
     /// <summary>Queues DTMF digits (0-9, *, #, A-D) to be sent one after another.</summary>
-    public void SendDtmf(string digits)
+    /// <returns>Completes when the last digit's end packets were sent; cancelled if the stream stops first.</returns>
+    public Task SendDtmf(string digits)
     {
         ArgumentNullException.ThrowIfNull(digits);
         if (_dtmf is null)
@@ -111,11 +112,22 @@ public sealed class AudioSendStream : IPacedStream
             }
         }
 
-        foreach (var code in codes)
+        if (codes.IsEmpty)
         {
-            _dtmf.Enqueue(code);
+            return Task.CompletedTask;
         }
+
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        for (var i = 0; i < codes.Length; i++)
+        {
+            _dtmf.Enqueue(codes[i], i == codes.Length - 1 ? done : null);
+        }
+
+        return done.Task;
     }
+
+    /// <summary>The stream stops for good: queued digits are dropped and their tasks cancelled.</summary>
+    public void CancelPendingDtmf() => _dtmf?.CancelPending();
 
     /// <summary>Sends this tick's packet(s). Called by the pacer; one caller at a time.</summary>
     public void OnTick()
@@ -129,6 +141,8 @@ public sealed class AudioSendStream : IPacedStream
                 Send(_options.TelephoneEventPayloadType!.Value, eventMarker && i == 0, eventTimestamp, payload);
                 Interlocked.Increment(ref _dtmfPacketsSent);
             }
+
+            _dtmf.EndPacketsSent();
 
             // The audio clock runs on during the tone; the next talk after it is a new talkspurt.
             _inTalkspurt = false;

@@ -12,12 +12,14 @@ internal sealed class DtmfSender
 {
     private const int EndPacketRepeats = 3;
 
-    private readonly ConcurrentQueue<byte> _pending = new();
+    private readonly ConcurrentQueue<(byte Code, TaskCompletionSource? Done)> _pending = new();
     private readonly int _toneFrames;
     private readonly int _gapFrames;
     private readonly int _durationPerFrame;
     private readonly byte _volume;
     private byte _eventCode;
+    private TaskCompletionSource? _eventDone;
+    private TaskCompletionSource? _sentDone;
     private uint _eventTimestamp;
     private int _elapsedFrames;
     private int _gapRemaining;
@@ -34,7 +36,22 @@ internal sealed class DtmfSender
 
     public int PendingCount => _pending.Count + (_active ? 1 : 0);
 
-    public void Enqueue(byte eventCode) => _pending.Enqueue(eventCode);
+    /// <summary>Queues a digit; <paramref name="done"/> completes once its end packets were sent.</summary>
+    public void Enqueue(byte eventCode, TaskCompletionSource? done = null) => _pending.Enqueue((eventCode, done));
+
+    /// <summary>The caller sent the end packets of the digit that just ended.</summary>
+    public void EndPacketsSent() => Interlocked.Exchange(ref _sentDone, null)?.TrySetResult();
+
+    /// <summary>The stream stopped: digits not yet sent never will be.</summary>
+    public void CancelPending()
+    {
+        while (_pending.TryDequeue(out var pending))
+        {
+            pending.Done?.TrySetCanceled();
+        }
+
+        Volatile.Read(ref _eventDone)?.TrySetCanceled();
+    }
 
     /// <summary>
     /// Called once per tick. True when this tick belongs to DTMF: <paramref name="events"/> then holds the
@@ -54,10 +71,13 @@ internal sealed class DtmfSender
                 return false;
             }
 
-            if (!_pending.TryDequeue(out _eventCode))
+            if (!_pending.TryDequeue(out var next))
             {
                 return false;
             }
+
+            (_eventCode, var done) = next;
+            Volatile.Write(ref _eventDone, done);
 
             _active = true;
             _eventTimestamp = audioTimestamp;
@@ -80,6 +100,7 @@ internal sealed class DtmfSender
         {
             _active = false;
             _gapRemaining = _gapFrames;
+            _sentDone = Interlocked.Exchange(ref _eventDone, null); // completed by EndPacketsSent, once they are out
         }
 
         return true;

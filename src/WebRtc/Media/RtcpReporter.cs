@@ -1,5 +1,6 @@
 using System.Text;
 using Serverless.WebRtc.Rtcp;
+using Serverless.WebRtc.Rtp;
 
 namespace Serverless.WebRtc.Media;
 
@@ -125,6 +126,40 @@ public sealed class RtcpReporter
             Interlocked.Increment(ref _reportsWritten);
             return true;
         }
+    }
+
+    /// <summary>Bytes <see cref="TryWriteGoodbye"/> needs at most: a report, then a BYE with our SSRC and a reason.</summary>
+    public int MaxGoodbyeLength => MaxReportLength + RtcpHeader.Size + 4 + ((1 + Goodbye.MaxReasonLength + 3) & ~3);
+
+    /// <summary>
+    /// Writes the last compound packet of the session (RFC 3550 §6.6): our SR or RR and SDES, then a BYE for
+    /// our SSRC with an optional UTF-8 reason, so the peer learns the stream ended instead of waiting for
+    /// timeouts. False (nothing written) when <paramref name="destination"/> is too small.
+    /// </summary>
+    public bool TryWriteGoodbye(Span<byte> destination, string? reason, out int written)
+    {
+        written = 0;
+        var reasonBytes = string.IsNullOrEmpty(reason) ? [] : Encoding.UTF8.GetBytes(reason);
+        if (reasonBytes.Length > Goodbye.MaxReasonLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(reason), "A BYE reason is at most 255 UTF-8 bytes.");
+        }
+
+        if (destination.Length < MaxGoodbyeLength || !TryWriteReport(destination, out var reportLength))
+        {
+            return false;
+        }
+
+        uint[] sources = [_options.LocalSsrc]; // once per call: an array keeps ref safety simple
+        var writer = new RtcpCompoundWriter(destination);
+        writer.Advance(reportLength);
+        if (!writer.TryAdd(new Goodbye { Sources = new SsrcList(sources), Reason = reasonBytes }))
+        {
+            return false;
+        }
+
+        written = writer.Written;
+        return true;
     }
 
     /// <summary>Reads a decrypted compound RTCP datagram; returns false when it was not entirely well-formed.</summary>

@@ -31,6 +31,7 @@ public sealed partial class AudioPeer : IDisposable
     private IDisposable? _pacing;
     private int _ticksToRtcp = RtcpIntervalTicks / 2;
     private bool _closed;
+    private int _goodbyeRaised;
 
     internal AudioPeer(PeerFactory factory, AudioPeerOptions options)
     {
@@ -41,7 +42,7 @@ public sealed partial class AudioPeer : IDisposable
         _transport = new SecureMediaTransport(factory.Mux, _ice, factory.Candidates, factory.Certificate, _options, factory.Time);
         _transport.StateChanged += OnTransportState;
         _transport.RtpReceived += packet => _receive?.ProcessRtp(packet);
-        _transport.RtcpReceived += packet => _reporter?.ProcessRtcp(packet);
+        _transport.RtcpReceived += OnRtcp;
     }
 
     /// <summary>Raised on every state change (from a network or timer thread).</summary>
@@ -49,6 +50,12 @@ public sealed partial class AudioPeer : IDisposable
 
     /// <summary>Raised once per DTMF digit the peer pressed (RFC 4733), on the receive thread.</summary>
     public event Action<AudioPeer, char>? DtmfReceived;
+
+    /// <summary>
+    /// Raised once when the peer sent RTCP BYE for its stream (RFC 3550 §6.6): it hung up, though its
+    /// DTLS close_notify may still be on its way or lost. On the receive thread.
+    /// </summary>
+    public event Action<AudioPeer>? GoodbyeReceived;
 
     /// <summary>Our RTP SSRC.</summary>
     public uint Ssrc { get; }
@@ -75,7 +82,8 @@ public sealed partial class AudioPeer : IDisposable
     public IPEndPoint? RemoteEndPoint => _transport.SelectedRemote;
 
     /// <summary>Sends DTMF digits (0-9, *, #, A-D) as RFC 4733 events.</summary>
-    public void SendDtmf(string digits) => (_send ?? throw new InvalidOperationException("No remote description yet.")).SendDtmf(digits);
+    /// <returns>Completes when the last digit was sent (about 120 ms per digit plus gaps); cancelled when the peer closes first.</returns>
+    public Task SendDtmf(string digits) => (_send ?? throw new InvalidOperationException("No remote description yet.")).SendDtmf(digits);
 
     /// <summary>Audio, RTCP and security counters.</summary>
     public PeerStats GetStats() => new(
@@ -83,8 +91,9 @@ public sealed partial class AudioPeer : IDisposable
         _transport.Profile,
         _transport.UnprotectFailures,
         _transport.EarlyMediaDropped,
-        _transport.IceCounters?.ChecksSent ?? 0,
-        _transport.IceCounters?.Rejected ?? 0);
+        _transport.IceCounters.ChecksSent,
+        _transport.IceCounters.Rejected,
+        _transport.IceCounters.RequestsAnswered);
 
     /// <summary>Stops sending, says goodbye over DTLS (close_notify) and releases the port registration.</summary>
     public void Dispose()
@@ -101,12 +110,64 @@ public sealed partial class AudioPeer : IDisposable
             _pacing = null;
         }
 
+        _send?.CancelPendingDtmf();
+        SendGoodbye();
         _transport.Dispose();
         _receive?.Dispose();
     }
 
+    // RFC 3550 §6.6: a final SR/RR + SDES + BYE, so a browser ends the stream now instead of on timeouts.
+    // Its own buffer: the pacer may be finishing a tick with _rtcpBuffer.
+    private void SendGoodbye()
+    {
+        if (_reporter is not { } reporter || State is not (PeerConnectionState.Connected or PeerConnectionState.Disconnected))
+        {
+            return;
+        }
+
+        var buffer = new byte[reporter.MaxGoodbyeLength + SrtpOverheadAllowance];
+        if (reporter.TryWriteGoodbye(buffer.AsSpan(0, reporter.MaxGoodbyeLength), "hang-up", out var written))
+        {
+            _transport.SendRtcp(buffer, written);
+        }
+    }
+
+    private void OnRtcp(ReadOnlySpan<byte> packet)
+    {
+        if (_reporter is not { } reporter)
+        {
+            return;
+        }
+
+        reporter.ProcessRtcp(packet);
+        if (reporter.RemoteSaidGoodbye && Interlocked.Exchange(ref _goodbyeRaised, 1) == 0)
+        {
+            PeerLog.GoodbyeReceived(_factory.Logger, Ssrc);
+            GoodbyeReceived?.Invoke(this);
+        }
+    }
+
     private void OnTransportState(PeerConnectionState state, PeerFailure failure)
     {
+        var logger = _factory.Logger;
+        PeerLog.StateChanged(logger, Ssrc, state);
+        if (state == PeerConnectionState.Connected)
+        {
+            PeerLog.PathSelected(logger, Ssrc, _transport.SelectedRemote);
+        }
+        else if (state == PeerConnectionState.Failed)
+        {
+            PeerLog.Failed(logger, Ssrc, failure);
+            if (_transport.DtlsError is { } dtls)
+            {
+                PeerLog.DtlsFailed(logger, Ssrc, dtls.Failure, dtls.Alert, dtls.Version);
+            }
+        }
+        else if (state == PeerConnectionState.Closed)
+        {
+            PeerLog.Closed(logger, Ssrc, _transport.UnprotectFailures, _transport.EarlyMediaDropped);
+        }
+
         if (state == PeerConnectionState.Connected)
         {
             lock (_gate)
@@ -201,4 +262,5 @@ public sealed record PeerStats(
     long SrtpUnprotectFailures,
     long EarlyMediaDropped,
     long IceChecksSent,
-    long IceRejected);
+    long IceRejected,
+    long IceChecksAnswered);

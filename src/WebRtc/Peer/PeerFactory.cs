@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Serverless.WebRtc.Dtls;
 using Serverless.WebRtc.Ice;
 using Serverless.WebRtc.Media;
@@ -23,6 +24,7 @@ public sealed class PeerFactory : IDisposable
         Time = time;
         Certificate = DtlsCertificate.Generate(time);
         Codecs = new OpusEncoderFactory(options.Opus);
+        Logger = options.LoggerFactory.CreateLogger("Serverless.WebRtc");
     }
 
     /// <summary>The shared port.</summary>
@@ -45,7 +47,10 @@ public sealed class PeerFactory : IDisposable
 
     internal TimeProvider Time { get; }
 
+    internal ILogger Logger { get; }
+
     /// <summary>Binds the port, gathers candidates and starts the pacer (a private one unless given).</summary>
+    /// <exception cref="InvalidOperationException">No candidate could be gathered (the message says which option to set).</exception>
     public static async Task<PeerFactory> CreateAsync(PeerFactoryOptions? options = null, MediaPacer? pacer = null, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
     {
         options ??= new PeerFactoryOptions();
@@ -54,6 +59,15 @@ public sealed class PeerFactory : IDisposable
         try
         {
             var candidates = await CandidateGatherer.GatherAsync(mux, options.Gathering, cancellationToken);
+            if (candidates.Count == 0)
+            {
+                PeerLog.NoCandidates(options.LoggerFactory.CreateLogger("Serverless.WebRtc"), mux.LocalEndPoint);
+                // An offer without candidates can never connect; say why now rather than let every call time out.
+                throw new InvalidOperationException(
+                    $"No ICE candidate could be gathered for {mux.LocalEndPoint}: no usable interface address, public address or STUN mapping. "
+                    + "On a loopback-only machine set CandidateGatheringOptions.IncludeLoopback = true; behind a 1:1 NAT set PublicAddresses.");
+            }
+
             var ownsPacer = pacer is null;
             pacer ??= new MediaPacer(time);
             if (!pacer.IsRunning)
@@ -61,7 +75,9 @@ public sealed class PeerFactory : IDisposable
                 pacer.Start();
             }
 
-            return new PeerFactory(mux, candidates, options, pacer, ownsPacer, time);
+            var factory = new PeerFactory(mux, candidates, options, pacer, ownsPacer, time);
+            PeerLog.FactoryStarted(factory.Logger, mux.LocalEndPoint, candidates.Count);
+            return factory;
         }
         catch
         {

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Serverless.WebRtc.Media;
 using Serverless.WebRtc.Net;
 
@@ -17,4 +19,7 @@ public sealed class PeerFactoryOptions
 
     /// <summary>Defaults for every peer.</summary>
     public PeerOptions Peer { get; init; } = new();
+
+    /// <summary>Where the library logs its key events (port ready, peer states, DTLS failures, BYE); none by default.</summary>
+    public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
 }

@@ -17,6 +17,11 @@ namespace Serverless.WebRtc.Peer;
 internal sealed class SecureMediaTransport : IUdpMuxHandler, IDisposable
 {
     private const int MaxPacket = 1500;
+
+    // SRTP that beats our DTLS completion (the peer finished first and started talking) waits here, up to
+    // about a second of audio plus RTCP, instead of being dropped; beyond that it is dropped and counted.
+    private const int MaxEarlyPackets = 64;
+    private readonly Queue<(byte[] Datagram, PacketKind Kind)> _early = new();
     private readonly Lock _gate = new();
     private readonly UdpMuxConnection _connection;
     private readonly IceCredentials _localIce;
@@ -25,7 +30,10 @@ internal sealed class SecureMediaTransport : IUdpMuxHandler, IDisposable
     private readonly PeerOptions _options;
     private readonly TimeProvider _time;
     private readonly byte[] _receiveBuffer = new byte[MaxPacket];
-    private IceAgent? _agent;
+    private readonly IceAgent _agent;
+    private DtlsRole _dtlsRole;
+    private CertificateFingerprint? _remoteFingerprint;
+    private bool _started;
     private DtlsPacketChannel? _dtlsChannel;
     private DtlsSrtpSession? _dtls;
     private SrtpContext? _outbound;
@@ -41,7 +49,14 @@ internal sealed class SecureMediaTransport : IUdpMuxHandler, IDisposable
         _certificate = certificate;
         _options = options;
         _time = time;
+        // The agent exists from the start, so a peer that got our offer and checks before its answer
+        // reaches us is answered (RFC 8445 §7.3) and its address learned as peer-reflexive, instead of
+        // dropped until the answer arrives. Its role is provisional until Start: an offerer controls
+        // unless it is lite (RFC 8445 §6.1.1).
+        // (Registered first: nobody can address this ufrag before our SDP is out, so nothing arrives in between.)
         _connection = mux.Register(localIce.Ufrag, this);
+        _agent = new IceAgent(localIce, options.Ice.Lite ? IceRole.Controlled : IceRole.Controlling, localCandidates, _connection, options.Ice, time);
+        _agent.StateChanged += OnIceState;
     }
 
     /// <summary>Raised once for every state change (ICE and DTLS combined).</summary>
@@ -62,27 +77,29 @@ internal sealed class SecureMediaTransport : IUdpMuxHandler, IDisposable
 
     public SrtpProtectionProfile? Profile => _dtls?.Profile;
 
-    public IPEndPoint? SelectedRemote => _agent?.SelectedPair?.RemoteEndPoint;
+    public IPEndPoint? SelectedRemote => _agent.SelectedPair?.RemoteEndPoint;
 
-    public IceAgentCounters? IceCounters => _agent?.Counters;
+    public IceAgentCounters IceCounters => _agent.Counters;
 
     /// <summary>SRTP/SRTCP packets that failed authentication or replay checks and were dropped.</summary>
     public long UnprotectFailures => Interlocked.Read(ref _unprotectFailures);
 
-    /// <summary>RTP/RTCP that arrived before keys existed and was dropped.</summary>
+    /// <summary>RTP/RTCP that arrived before keys existed and was dropped because the early-packet buffer was full.</summary>
     public long EarlyMediaDropped => Interlocked.Read(ref _earlyMedia);
 
     public void Start(RemoteDescription remote, IceRole iceRole, DtlsRole dtlsRole)
     {
         lock (_gate)
         {
-            if (_agent is not null)
+            if (_started)
             {
                 throw new InvalidOperationException("The remote description is already set.");
             }
 
-            _agent = new IceAgent(_localIce, iceRole, _localCandidates, _connection, _options.Ice, _time);
-            _agent.StateChanged += state => OnIceState(state, dtlsRole, remote.Fingerprint);
+            _started = true;
+            _dtlsRole = dtlsRole;
+            _remoteFingerprint = remote.Fingerprint;
+            _agent.SetRole(iceRole);
             _agent.SetRemote(remote.IceUfrag, remote.IcePassword, remote.Candidates);
         }
 
@@ -117,6 +134,7 @@ internal sealed class SecureMediaTransport : IUdpMuxHandler, IDisposable
         return true;
     }
 
+    // Before Start too: early checks are answered (RFC 8445 §7.3).
     public void OnStun(ReadOnlySpan<byte> datagram, IPEndPoint from) => _agent?.ProcessStun(datagram, from);
 
     public void OnMedia(ReadOnlySpan<byte> datagram, PacketKind kind, SocketAddress from)
@@ -127,15 +145,41 @@ internal sealed class SecureMediaTransport : IUdpMuxHandler, IDisposable
             return;
         }
 
-        var inbound = Volatile.Read(ref _inbound);
-        if (inbound is null || datagram.Length > _receiveBuffer.Length)
+        if (datagram.Length > _receiveBuffer.Length)
         {
-            Interlocked.Increment(ref _earlyMedia);
+            Interlocked.Increment(ref _unprotectFailures);
             return;
         }
 
+        var inbound = Volatile.Read(ref _inbound);
+        if (inbound is null)
+        {
+            lock (_early)
+            {
+                inbound = Volatile.Read(ref _inbound); // the keys may have landed meanwhile
+                if (inbound is null)
+                {
+                    if (_early.Count < MaxEarlyPackets)
+                    {
+                        _early.Enqueue((datagram.ToArray(), kind));
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref _earlyMedia);
+                    }
+
+                    return;
+                }
+            }
+        }
+
         // The mux owns its buffer: decrypt a copy (the mux calls us on its one receive thread).
-        var buffer = _receiveBuffer.AsSpan();
+        Unprotect(inbound, datagram, kind, _receiveBuffer);
+    }
+
+    private void Unprotect(SrtpContext inbound, ReadOnlySpan<byte> datagram, PacketKind kind, byte[] scratch)
+    {
+        var buffer = scratch.AsSpan();
         datagram.CopyTo(buffer);
         if (kind == PacketKind.Rtp)
         {
@@ -157,7 +201,7 @@ internal sealed class SecureMediaTransport : IUdpMuxHandler, IDisposable
     public void Dispose()
     {
         _dtls?.Close(); // close_notify (RFC 5764 §4.4: ends the DTLS association; SRTP keys die with it)
-        _agent?.Close();
+        _agent.Close();
         _connection.Dispose();
         _dtlsChannel?.Dispose();
         Interlocked.Exchange(ref _outbound, null)?.Dispose();
@@ -165,7 +209,7 @@ internal sealed class SecureMediaTransport : IUdpMuxHandler, IDisposable
         SetState(PeerConnectionState.Closed, Failure);
     }
 
-    private void OnIceState(IceConnectionState state, DtlsRole dtlsRole, CertificateFingerprint remoteFingerprint)
+    private void OnIceState(IceConnectionState state)
     {
         switch (state)
         {
@@ -173,7 +217,7 @@ internal sealed class SecureMediaTransport : IUdpMuxHandler, IDisposable
                 var startDtls = false;
                 lock (_gate)
                 {
-                    if (!_dtlsStarted && _agent?.SelectedPair is { } pair)
+                    if (!_dtlsStarted && _agent.SelectedPair is { } pair)
                     {
                         _dtlsStarted = true;
                         startDtls = true;
@@ -184,7 +228,7 @@ internal sealed class SecureMediaTransport : IUdpMuxHandler, IDisposable
 
                 if (startDtls)
                 {
-                    _ = RunDtlsAsync(dtlsRole, remoteFingerprint);
+                    _ = RunDtlsAsync(_dtlsRole, _remoteFingerprint!);
                 }
                 else if (_outbound is not null)
                 {
@@ -208,7 +252,20 @@ internal sealed class SecureMediaTransport : IUdpMuxHandler, IDisposable
             var session = await DtlsSrtpSession.HandshakeAsync(role, _certificate, remoteFingerprint, _dtlsChannel!, _options.Dtls);
             var keys = SrtpKeyingMaterial.FromDtlsExporter(session.KeyingMaterial, session.Profile, role == DtlsRole.Client);
             _dtls = session;
-            Volatile.Write(ref _inbound, keys.CreateInboundContext());
+            var inbound = keys.CreateInboundContext();
+            lock (_early)
+            {
+                // Deliver what arrived early, in order, before the receive thread may use the keys (it
+                // waits on this lock while _inbound is still null), so packets are never handled twice at once.
+                var scratch = new byte[MaxPacket];
+                while (_early.TryDequeue(out var early))
+                {
+                    Unprotect(inbound, early.Datagram, early.Kind, scratch);
+                }
+
+                Volatile.Write(ref _inbound, inbound);
+            }
+
             Volatile.Write(ref _outbound, keys.CreateOutboundContext());
             keys.Clear();
             SetState(PeerConnectionState.Connected, PeerFailure.None);

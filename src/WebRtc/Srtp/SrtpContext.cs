@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Serverless.WebRtc.Srtp;
 
 /// <summary>
@@ -26,8 +24,8 @@ public sealed partial class SrtpContext : IDisposable
     private readonly Lock _rtpLock = new();
     private readonly Lock _rtcpLock = new();
 
-    /// <summary>Sender: highest SRTP index protected per SSRC.</summary>
-    private readonly Dictionary<uint, ulong> _rtpSendIndex = [];
+    /// <summary>Sender: indices already used per SSRC (highest, and which of the last 128 were used).</summary>
+    private readonly Dictionary<uint, ReplayWindow> _rtpSend = [];
 
     /// <summary>Receiver: replay window (and with it ROC and s_l) per SSRC.</summary>
     private readonly Dictionary<uint, ReplayWindow> _rtpReceive = [];
@@ -99,22 +97,20 @@ public sealed partial class SrtpContext : IDisposable
         lock (_rtpLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            ref ulong highest = ref CollectionsMarshal.GetValueRefOrAddDefault(_rtpSendIndex, ssrc, out bool known);
+            _rtpSend.TryGetValue(ssrc, out ReplayWindow? used);
             ulong index = sequenceNumber;
-            if (known)
+            if (used is not null)
             {
-                // The sender tracks its ROC with the same estimate as the receiver, so resent or
-                // reordered packets keep the index they had (RFC 3711 §3.3.1).
-                if (!SrtpIndexEstimator.TryEstimate(highest, sequenceNumber, out index))
+                if (!TryNextSendIndex(used, sequenceNumber, out index))
                 {
                     return false;
                 }
 
-                highest = Math.Max(highest, index);
+                used.Accept(index);
             }
             else
             {
-                highest = index;
+                _rtpSend.Add(ssrc, ReplayWindow.StartingAt(index));
             }
 
             _rtpCipher.EncryptRtp(packet, headerLength, ssrc, index, buffer.Slice(length, tagLength));
@@ -204,7 +200,7 @@ public sealed partial class SrtpContext : IDisposable
     {
         lock (_rtpLock)
         {
-            return _rtpSendIndex.TryGetValue(ssrc, out ulong highest) ? (uint)(highest >> 16) : null;
+            return _rtpSend.TryGetValue(ssrc, out ReplayWindow? used) ? (uint)(used.HighestIndex >> 16) : null;
         }
     }
 
@@ -225,6 +221,32 @@ public sealed partial class SrtpContext : IDisposable
                 _rtcpCipher.Dispose();
             }
         }
+    }
+
+    /// <summary>
+    /// The sender's index for <paramref name="sequenceNumber"/>; never one it used before (a reused index
+    /// reuses keystream, RFC 3711 §9.1). A packet reordered within the last 128 keeps the index the receiver
+    /// will estimate for it (§3.3.1); a sequence number that jumps (a bridge forwarding another leg's
+    /// numbers, a sender restart) moves forward: the sender's ROC counts every wrap of SEQ (§3.3.1), so a
+    /// jump of more than 2^15 takes the next ROC instead of an older, already used index.
+    /// </summary>
+    /// <returns>False for a sequence number already protected (a duplicate) or when 2^48 indices are spent.</returns>
+    internal static bool TryNextSendIndex(ReplayWindow used, ushort sequenceNumber, out ulong index)
+    {
+        ulong highest = used.HighestIndex;
+        if (SrtpIndexEstimator.TryEstimate(highest, sequenceNumber, out index) && index <= highest)
+        {
+            SrtpResult verdict = used.Check(index);
+            if (verdict != SrtpResult.TooOld)
+            {
+                return verdict == SrtpResult.Ok;
+            }
+        }
+
+        // Forward: the next index above everything used whose low 16 bits are SEQ.
+        ulong step = unchecked((ushort)(sequenceNumber - (ushort)highest));
+        index = highest + (step == 0 ? 1UL << 16 : step);
+        return index <= SrtpIndexEstimator.MaxIndex;
     }
 
     private static void ValidateLength(Span<byte> buffer, int length) =>

@@ -69,7 +69,7 @@ public sealed class CallAudioLoopbackTests
         var events = new RecordingEvents();
         var run = audio.RunAsync(events, CancellationToken.None);
 
-        phone.SendDtmf("12#");
+        await phone.SendDtmf("12#").WaitAsync(Wait);
 
         Assert.Equal("12", await events.FirstDigits.Task.WaitAsync(Wait));
         await run.WaitAsync(Wait);

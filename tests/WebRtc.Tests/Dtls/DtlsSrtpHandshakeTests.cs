@@ -96,6 +96,52 @@ public sealed class DtlsSrtpHandshakeTests
         Assert.True(link.Dropped >= 2);
     }
 
+    /// <summary>
+    /// RFC 6347 §4.1.1 / §4.2.3: a flight's records share datagrams up to the MTU. The server's flight
+    /// ServerHello..ServerHelloDone and the client's Certificate..Finished each fit one 1200-byte datagram.
+    /// </summary>
+    [Fact]
+    public async Task Rfc6347_4_1_1_AFlightIsPackedIntoAsFewDatagramsAsFitTheMtu()
+    {
+        using var link = new Link();
+        var (client, server) = await HandshakeBoth(link, _serverCert.Fingerprint, _clientCert.Fingerprint);
+        Assert.Equal(client.KeyingMaterial, server.KeyingMaterial);
+
+        var fromServer = link.ServerToClient.Select(Records).ToList();
+        var fromClient = link.ClientToServer.Select(Records).ToList();
+        Assert.All(link.ServerToClient.Concat(link.ClientToServer), d => Assert.InRange(d.Length, 1, 1200));
+
+        // Handshake records of epoch 0 carry their message type in the clear (RFC 6347 §4.2.2).
+        const int serverHello = 2, certificate = 11, serverHelloDone = 14, certificateVerify = 15, clientKeyExchange = 16;
+        var serverFlight = Assert.Single(fromServer, d => d.Contains((22, serverHello)));
+        Assert.Contains((22, certificate), serverFlight);
+        Assert.Contains((22, serverHelloDone), serverFlight);
+        var clientFlight = Assert.Single(fromClient, d => d.Contains((22, clientKeyExchange)));
+        Assert.Contains((22, certificate), clientFlight);
+        Assert.Contains((22, certificateVerify), clientFlight);
+        Assert.Contains(clientFlight, r => r.ContentType == 20); // ChangeCipherSpec, then the encrypted Finished
+        Assert.True(clientFlight.Count >= 5, $"the client's flight took {clientFlight.Count} records in its datagram");
+        Assert.Equal(link.ServerToClient.Count, (int)link.Server.DatagramsSent);
+    }
+
+    /// <summary>The DTLS records of a datagram: (content type, handshake type or -1), header per RFC 6347 §4.1.</summary>
+    private static List<(int ContentType, int HandshakeType)> Records(byte[] datagram)
+    {
+        var records = new List<(int, int)>();
+        var offset = 0;
+        while (offset + 13 <= datagram.Length)
+        {
+            var length = (datagram[offset + 11] << 8) | datagram[offset + 12];
+            var epoch = (datagram[offset + 3] << 8) | datagram[offset + 4];
+            var type = datagram[offset];
+            records.Add((type, type == 22 && epoch == 0 ? datagram[offset + 13] : -1));
+            offset += 13 + length;
+        }
+
+        Assert.Equal(datagram.Length, offset); // whole records only
+        return records;
+    }
+
     [Fact]
     public async Task CancellingAWaitingServerEndsItAsCancelled()
     {
@@ -187,6 +233,11 @@ public sealed class DtlsSrtpHandshakeTests
             {
                 var i = Interlocked.Increment(ref _c2s) - 1;
                 LastClientToServer = d.ToArray();
+                lock (ClientToServer)
+                {
+                    ClientToServer.Add(d.ToArray());
+                }
+
                 if (dropC2S.Contains(i))
                 {
                     Interlocked.Increment(ref _dropped);
@@ -198,6 +249,11 @@ public sealed class DtlsSrtpHandshakeTests
             Server = new DtlsPacketChannel(d =>
             {
                 var i = Interlocked.Increment(ref _s2c) - 1;
+                lock (ServerToClient)
+                {
+                    ServerToClient.Add(d.ToArray());
+                }
+
                 if (dropS2C.Contains(i))
                 {
                     Interlocked.Increment(ref _dropped);
@@ -213,6 +269,11 @@ public sealed class DtlsSrtpHandshakeTests
         public DtlsPacketChannel Server { get; }
 
         public int Dropped => Volatile.Read(ref _dropped);
+
+        /// <summary>Every datagram each way, dropped ones included.</summary>
+        public List<byte[]> ClientToServer { get; } = [];
+
+        public List<byte[]> ServerToClient { get; } = [];
 
         public int ClientToServerCount => Volatile.Read(ref _c2s);
 

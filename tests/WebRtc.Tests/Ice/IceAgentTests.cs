@@ -83,6 +83,70 @@ public sealed class IceAgentTests
         Assert.Equal(IceCandidateType.PeerReflexive, b.SelectedPair!.Remote.Type);
     }
 
+    /// <summary>
+    /// The answerer checks as soon as it has our offer; its checks can beat its answer to us. They are
+    /// answered (RFC 8445 §7.3), the source becomes a peer-reflexive candidate (§7.3.1.3), and the
+    /// triggered check on it (§7.3.1.4) is the first one we send once the answer is applied.
+    /// </summary>
+    [Fact]
+    public void Rfc8445_7_3_ChecksBeforeTheAnswerAreAnsweredAndTriggerTheFirstCheck()
+    {
+        var net = new IceTestNetwork();
+        var offerer = net.AddAgent(A, IceRole.Controlling);
+        var answerer = net.AddAgent(B, IceRole.Controlled);
+        answerer.SetRemote(offerer.LocalCredentials.Ufrag, offerer.LocalCredentials.Password, [IceCandidate.Host(A, 65535)]);
+        answerer.Start();
+
+        Assert.True(net.RunUntil(() => answerer.Pairs.Any(p => p.State == CandidatePairState.Succeeded), Limit));
+        Assert.Equal(IceConnectionState.New, offerer.State);
+        Assert.Equal(0, offerer.Counters.ChecksSent);
+        Assert.True(offerer.Counters.RequestsAnswered > 0);
+        var learned = Assert.Single(offerer.Pairs);
+        Assert.Equal(IceCandidateType.PeerReflexive, learned.Remote.Type);
+        Assert.Equal(B, learned.RemoteEndPoint);
+
+        // The answer carries no candidate we can use (Chromium's are mDNS names): the learned one must do.
+        offerer.SetRemote(answerer.LocalCredentials.Ufrag, answerer.LocalCredentials.Password, []);
+        var sent = new List<IPEndPoint>();
+        net.Filter = (from, to, _) =>
+        {
+            if (from.Equals(A))
+            {
+                sent.Add(to);
+            }
+
+            return true;
+        };
+        offerer.Start();
+
+        Assert.True(net.RunUntil(() => offerer.State == IceConnectionState.Connected && answerer.State == IceConnectionState.Connected, Limit));
+        Assert.Equal(B, sent[0]);
+        Assert.Equal(B, offerer.SelectedPair!.RemoteEndPoint);
+        Assert.Equal(A, answerer.SelectedPair!.RemoteEndPoint);
+    }
+
+    /// <summary>A lite agent nominated before its Start remembers the nomination: the controller will not repeat it.</summary>
+    [Fact]
+    public void Rfc8445_7_3_LiteAgentNominatedBeforeStartSelectsThePairOnStart()
+    {
+        var net = new IceTestNetwork();
+        var business = net.AddAgent(A, IceRole.Controlling);
+        var meta = net.AddAgent(B, IceRole.Controlled, new IceAgentOptions { Lite = true });
+        business.SetRemote(meta.LocalCredentials.Ufrag, meta.LocalCredentials.Password, [IceCandidate.Host(B, 65535)]);
+        business.Start();
+
+        Assert.True(net.RunUntil(() => business.State == IceConnectionState.Connected, Limit));
+        Assert.Equal(IceConnectionState.New, meta.State);
+        Assert.Null(meta.SelectedPair);
+
+        meta.SetRemote(business.LocalCredentials.Ufrag, business.LocalCredentials.Password, [IceCandidate.Host(A, 65535)]);
+        meta.Start();
+        Assert.Equal(IceConnectionState.Connected, meta.State);
+        Assert.Equal(A, meta.SelectedPair!.RemoteEndPoint);
+        net.RunUntil(() => false, TimeSpan.FromSeconds(10)); // the controller's consent checks keep it alive
+        Assert.Equal(IceConnectionState.Connected, meta.State);
+    }
+
     [Fact]
     public void Rfc7675_5_1_ConsentLostAfterThirtySecondsOfSilenceFailsTheConnection()
     {

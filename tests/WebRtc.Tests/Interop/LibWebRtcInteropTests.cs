@@ -1,3 +1,4 @@
+using Serverless.WebRtc.Media;
 using Serverless.WebRtc.Peer;
 using Serverless.WebRtc.Testing;
 using static Serverless.WebRtc.Testing.PeerTestKit;
@@ -33,6 +34,29 @@ public sealed class LibWebRtcInteropTests
         peer.Dispose();
         Assert.Equal(PeerConnectionState.Closed, peer.State);
         Assert.Equal(0, node.Mux.ConnectionCount);
+    }
+
+    /// <summary>
+    /// libwebrtc checks as soon as it has our offer, while its answer is still on its way to us (the
+    /// browser leg's signalling round trip): those checks are answered, not dropped (RFC 8445 §7.3).
+    /// </summary>
+    [Fact]
+    public async Task OurOffer_LibWebRtcChecksBeforeItsAnswerIsApplied_AreAnswered()
+    {
+        using var node = await FactoryAsync();
+        await using var phone = await WrtcPhone.StartAsync();
+        var peer = node.CreatePeer(new AudioPeerOptions { Source = new LoopingToneSource(node.Codecs, 440) });
+        var connected = StateAsync(peer, PeerConnectionState.Connected);
+
+        var answer = await phone.AnswerAsync(peer.CreateOffer());
+        Assert.True(SpinWait.SpinUntil(() => peer.GetStats().IceChecksAnswered > 0, Wait), "libwebrtc's early checks went unanswered");
+        Assert.Equal(PeerConnectionState.New, peer.State);
+
+        peer.SetRemoteAnswer(answer);
+        await connected.WaitAsync(Wait);
+        await phone.Connected.WaitAsync(Wait);
+        await AssertPhoneHearsAsync(phone, 440);
+        peer.Dispose();
     }
 
     [Fact]

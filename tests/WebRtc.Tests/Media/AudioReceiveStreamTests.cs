@@ -11,7 +11,7 @@ public sealed class AudioReceiveStreamTests
         var packets = Packets(6);
         using var stream = new AudioReceiveStream(new AudioReceiveStreamOptions { Mode = ReceiveMode.PacketsOnly });
         var seen = new List<ushort>();
-        stream.OpusPacketReceived = (_, _, sequence) => seen.Add(sequence);
+        stream.OpusPacketReceived += (_, _, sequence) => seen.Add(sequence);
 
         foreach (var index in new[] { 0, 2, 1, 3, 5, 4 })
         {
@@ -51,7 +51,7 @@ public sealed class AudioReceiveStreamTests
         var packets = Packets(6);
         using var stream = new AudioReceiveStream(new AudioReceiveStreamOptions(), MediaTestKit.Codecs);
         var recorded = 0;
-        stream.OpusPacketReceived = (_, _, _) => recorded++;
+        stream.OpusPacketReceived += (_, _, _) => recorded++;
         foreach (var index in new[] { 0, 2, 3 })
         {
             stream.ProcessRtp(packets[index]);

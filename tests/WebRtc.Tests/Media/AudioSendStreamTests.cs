@@ -85,7 +85,7 @@ public sealed class AudioSendStreamTests
     public void Dtmf_without_a_negotiated_payload_type_is_refused()
     {
         var stream = NewStream(new EncodedFrameQueue(), new PacketCapture());
-        Assert.Throws<InvalidOperationException>(() => stream.SendDtmf("1"));
+        Assert.Throws<InvalidOperationException>(() => { _ = stream.SendDtmf("1"); });
     }
 
     private static AudioSendStream NewStream(IAudioSource source, PacketCapture capture) =>

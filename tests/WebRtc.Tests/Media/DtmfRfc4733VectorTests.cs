@@ -44,6 +44,41 @@ public sealed class DtmfRfc4733VectorTests
     }
 
     [Fact]
+    public void Section_2_5_1_4_sending_completes_on_the_tick_the_last_digits_end_packets_go_out()
+    {
+        var capture = new PacketCapture();
+        var stream = NewSender(capture);
+        var done = stream.SendDtmf("12");
+        var endPacketsWhenDone = -1;
+        for (var tick = 0; tick < 40 && !done.IsCompleted; tick++)
+        {
+            stream.OnTick();
+            if (done.IsCompleted)
+            {
+                endPacketsWhenDone = capture.Packets.Select(MediaTestKit.Parse)
+                    .Count(p => p.PayloadType == MediaTestKit.EventPt && ParseEvent(p.Payload) is { IsEnd: true });
+            }
+        }
+
+        Assert.True(done.IsCompletedSuccessfully);
+        Assert.Equal(6, endPacketsWhenDone); // both digits' three end packets, and no earlier
+        Assert.Equal(0, stream.PendingDtmfCount);
+    }
+
+    [Fact]
+    public void Digits_still_queued_when_the_stream_stops_cancel_their_task()
+    {
+        var stream = NewSender(new PacketCapture());
+        var done = stream.SendDtmf("123");
+        stream.OnTick();
+
+        stream.CancelPendingDtmf();
+
+        Assert.True(done.IsCanceled);
+        Assert.True(stream.SendDtmf(string.Empty).IsCompletedSuccessfully);
+    }
+
+    [Fact]
     public void Section_2_5_1_4_digits_sent_as_12hash_arrive_once_each_despite_repeated_and_reordered_end_packets()
     {
         var capture = new PacketCapture();

@@ -57,7 +57,7 @@ public sealed class MediaAllocationTests
         var packets = BuildPackets(1100);
         using var recordOnly = new AudioReceiveStream(new AudioReceiveStreamOptions { Mode = ReceiveMode.PacketsOnly, TelephoneEventPayloadType = MediaTestKit.EventPt });
         long recorded = 0;
-        recordOnly.OpusPacketReceived = (payload, _, _) => recorded += payload.Length;
+        recordOnly.OpusPacketReceived += (payload, _, _) => recorded += payload.Length;
         using var buffered = new AudioReceiveStream(new AudioReceiveStreamOptions(), MediaTestKit.Codecs);
         for (var i = 0; i < 100; i++)
         {

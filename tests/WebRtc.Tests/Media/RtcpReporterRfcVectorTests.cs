@@ -121,6 +121,38 @@ public sealed class RtcpReporterRfcVectorTests
     }
 
     [Fact]
+    public void Section_6_6_goodbye_ends_a_compound_after_the_report_and_SDES_and_the_peer_reads_it()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 3, 0, 0, TimeSpan.Zero));
+        var leaving = new RtcpReporter(new RtcpReporterOptions { LocalSsrc = LocalSsrc, CanonicalName = "a" }, time, null, null);
+        var staying = new RtcpReporter(new RtcpReporterOptions { LocalSsrc = RemoteSsrc, CanonicalName = "b" }, time, null, null);
+        var datagram = new byte[leaving.MaxGoodbyeLength];
+        Assert.False(leaving.TryWriteGoodbye(datagram.AsSpan(0, leaving.MaxGoodbyeLength - 1), "hang-up", out _));
+
+        Assert.True(leaving.TryWriteGoodbye(datagram, "hang-up", out var length));
+
+        // §6.1: a compound starts with SR/RR and carries SDES CNAME; §6.6: BYE goes last.
+        var packet = datagram.AsSpan(0, length);
+        Assert.Equal(RtcpDatagramKind.Compound, RtcpCompoundReader.Classify(packet));
+        var reader = new RtcpCompoundReader(packet);
+        Assert.True(reader.TryReadNext(out var first));
+        Assert.Equal(RtcpPacketType.ReceiverReport, first.Header.PacketType);
+        Assert.True(reader.TryReadNext(out var second));
+        Assert.Equal(RtcpPacketType.SourceDescription, second.Header.PacketType);
+        Assert.True(reader.TryReadNext(out var third));
+        Assert.True(Goodbye.TryParse(third.Bytes, out var bye));
+        Assert.Equal(1, bye.Sources.Count);
+        Assert.Equal(LocalSsrc, bye.Sources[0]);
+        Assert.Equal("hang-up"u8.ToArray(), bye.Reason.ToArray());
+        Assert.False(reader.TryReadNext(out _));
+        Assert.True(reader.IsComplete);
+
+        Assert.False(staying.RemoteSaidGoodbye);
+        Assert.True(staying.ProcessRtcp(packet));
+        Assert.True(staying.RemoteSaidGoodbye);
+    }
+
+    [Fact]
     public void Too_small_a_buffer_is_refused_without_consuming_the_interval()
     {
         var time = new FakeTimeProvider();

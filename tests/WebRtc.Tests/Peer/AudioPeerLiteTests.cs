@@ -1,3 +1,4 @@
+using Serverless.WebRtc.Media;
 using Serverless.WebRtc.Peer;
 using Serverless.WebRtc.Sdp;
 using Serverless.WebRtc.Testing;
@@ -51,8 +52,10 @@ public sealed class AudioPeerLiteTests
         caller.SetRemoteAnswer(phone.AcceptOffer(caller.CreateOffer()));
         await connected.WaitAsync(Wait);
 
-        phone.SendDtmf("12#");
+        var sent = phone.SendDtmf("12#");
         await three.Task.WaitAsync(Wait);
+        await sent.WaitAsync(Wait); // completion is signalled once the last digit's end packets are out
+        Assert.Equal(0, phone.Sender!.PendingDtmfCount);
 
         Assert.Equal("12#", new string([.. digits]));
     }

@@ -36,6 +36,57 @@ public sealed class AudioPeerNetworkTests
         }
     }
 
+    /// <summary>
+    /// The DTLS server finishes first and talks at once; the client's keys arrive with the server's last
+    /// flight, here held back by the network. The SRTP that came before the keys is kept and decrypted once
+    /// they exist, not dropped: it is already counted when the client reports Connected.
+    /// </summary>
+    [Fact]
+    public async Task SrtpArrivingBeforeTheKeysIsBufferedAndDeliveredOnceTheyAreInstalled()
+    {
+        using var business = await FactoryAsync();
+        using var meta = await FactoryAsync(lite: true);
+        using var relay = new LossyRelay(meta.Mux.LocalEndPoint, int.MaxValue, int.MaxValue, TimeSpan.Zero, dtlsToPhoneDelay: TimeSpan.FromMilliseconds(400));
+        using var caller = business.CreatePeer(new AudioPeerOptions { Source = new LoopingToneSource(business.Codecs, 440) });
+        using var phone = meta.CreatePeer();
+        long receivedAtConnect = -1;
+        phone.StateChanged += (p, state) =>
+        {
+            if (state == PeerConnectionState.Connected)
+            {
+                Interlocked.Exchange(ref receivedAtConnect, p.GetStats().Media.PacketsReceived);
+            }
+        };
+        var connected = Task.WhenAll(StateAsync(caller, PeerConnectionState.Connected), StateAsync(phone, PeerConnectionState.Connected));
+
+        var answer = phone.AcceptOffer(caller.CreateOffer()); // the phone answers a=setup:active: it is the DTLS client
+        caller.SetRemoteAnswer(answer.Replace($" {meta.Mux.Port} typ", $" {relay.CallerFacing.Port} typ", StringComparison.Ordinal));
+        await connected.WaitAsync(Wait);
+
+        Assert.True(Interlocked.Read(ref receivedAtConnect) > 0, "no early SRTP was kept for the keys");
+        Assert.Equal(0, phone.GetStats().EarlyMediaDropped);
+        Assert.Equal(0, phone.GetStats().SrtpUnprotectFailures);
+        Assert.InRange(await HearAsync(phone, 440, Wait), 435, 445);
+    }
+
+    /// <summary>RFC 3550 §6.6: hanging up sends RTCP BYE, so the other side (a browser) sees the end at once.</summary>
+    [Fact]
+    public async Task HangUpSendsRtcpByeThatThePeerReads()
+    {
+        using var business = await FactoryAsync();
+        using var browser = await FactoryAsync();
+        var caller = business.CreatePeer(new AudioPeerOptions { Source = new LoopingToneSource(business.Codecs, 440) });
+        using var agent = browser.CreatePeer();
+        await ConnectAsync(caller, agent);
+        var goodbye = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        agent.GoodbyeReceived += _ => goodbye.TrySetResult();
+
+        caller.Dispose();
+
+        await goodbye.Task.WaitAsync(Wait);
+        Assert.Equal(0, agent.GetStats().SrtpUnprotectFailures); // the BYE came through SRTCP, authenticated
+    }
+
     [Fact]
     public async Task TwoHundredCallsShareOnePort_EachPhoneGetsOnlyItsOwnCallersAudio()
     {

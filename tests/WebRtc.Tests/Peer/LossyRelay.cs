@@ -17,6 +17,7 @@ internal sealed class LossyRelay : IDisposable
     private readonly int _dropEvery;
     private readonly int _delayEvery;
     private readonly TimeSpan _delay;
+    private readonly TimeSpan _dtlsToPhoneDelay;
     private readonly Thread[] _pumps;
     private IPEndPoint? _caller;
     private long _rtpToPhone;
@@ -24,8 +25,10 @@ internal sealed class LossyRelay : IDisposable
     private long _dropped;
     private volatile bool _stopped;
 
-    public LossyRelay(IPEndPoint phone, int dropEvery, int delayEvery, TimeSpan delay)
+    /// <param name="dtlsToPhoneDelay">Holds every DTLS datagram towards the phone this long (its keys come late).</param>
+    public LossyRelay(IPEndPoint phone, int dropEvery, int delayEvery, TimeSpan delay, TimeSpan dtlsToPhoneDelay = default)
     {
+        _dtlsToPhoneDelay = dtlsToPhoneDelay;
         _phone = phone;
         _dropEvery = dropEvery;
         _delayEvery = delayEvery;
@@ -93,6 +96,12 @@ internal sealed class LossyRelay : IDisposable
                 continue;
             }
 
+            if (toPhone && _dtlsToPhoneDelay > TimeSpan.Zero && PacketClassifier.Classify(datagram) == PacketKind.Dtls)
+            {
+                Hold(socket, datagram, target, _dtlsToPhoneDelay);
+                continue;
+            }
+
             if (PacketClassifier.Classify(datagram) == PacketKind.Rtp)
             {
                 var index = Interlocked.Increment(ref toPhone ? ref _rtpToPhone : ref _rtpToCaller);
@@ -105,14 +114,19 @@ internal sealed class LossyRelay : IDisposable
                 if (index % _delayEvery == 0)
                 {
                     // Held back: later packets overtake it (reordering within the jitter buffer's window).
-                    ITimer? timer = null;
-                    timer = TimeProvider.System.CreateTimer(_ => { Send(socket, datagram, target); timer?.Dispose(); }, null, _delay, Timeout.InfiniteTimeSpan);
+                    Hold(socket, datagram, target, _delay);
                     continue;
                 }
             }
 
             Send(socket, datagram, target);
         }
+    }
+
+    private void Hold(Socket socket, byte[] datagram, EndPoint target, TimeSpan delay)
+    {
+        ITimer? timer = null;
+        timer = TimeProvider.System.CreateTimer(_ => { Send(socket, datagram, target); timer?.Dispose(); }, null, delay, Timeout.InfiniteTimeSpan);
     }
 
     private void Send(Socket socket, byte[] datagram, EndPoint target)
