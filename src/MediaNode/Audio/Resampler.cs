@@ -35,7 +35,14 @@ public static class Resampler
         // Push zeros after the input until its tail has left the filter; the scratch has room for both.
         var flush = new short[(2 * resampler.InputLatencySamples) + 2];
         var scratch = new short[resampler.MaxOutputSamples(input.Length) + resampler.MaxOutputSamples(flush.Length)];
-        var written = resampler.Process(input, scratch);
+        // In 100 ms chunks: the resampler's float buffers stay small even for a 10-minute prompt.
+        var written = 0;
+        var chunk = Math.Max(fromRate / 10, 1);
+        for (var offset = 0; offset < input.Length; offset += chunk)
+        {
+            written += resampler.Process(input.Slice(offset, Math.Min(chunk, input.Length - offset)), scratch.AsSpan(written));
+        }
+
         if (written < length)
         {
             written += resampler.Process(flush, scratch.AsSpan(written));

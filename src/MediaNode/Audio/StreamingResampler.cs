@@ -46,14 +46,14 @@ public sealed class StreamingResampler : IDisposable
         // Concentus' Int16 overload allocates a float array per call; its float overload does not. Convert through
         // buffers kept here, which grow only when a call is longer than any before.
         var inFloats = Grow(ref _in, input.Length);
-        var outFloats = Grow(ref _out, output.Length);
+        var outFloats = Grow(ref _out, Math.Min(output.Length, MaxOutputSamples(input.Length)));
         for (var i = 0; i < input.Length; i++)
         {
             inFloats[i] = input[i];
         }
 
         var consumed = input.Length;
-        var produced = output.Length;
+        var produced = outFloats.Length;
         _speex.Process(0, inFloats, ref consumed, outFloats, ref produced);
         if (consumed < input.Length)
         {
