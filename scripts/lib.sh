@@ -22,7 +22,7 @@ ensure_node_tools() {
 # chromium (the real browser the interop tests drive through playwright-core; about 300 MB, once).
 ensure_apt_packages() {
     local missing=() pkg
-    for pkg in curl jq libsrtp2-1 chromium; do
+    for pkg in curl jq libsrtp2-1 libopus0 chromium; do
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
     done
     [ ${#missing[@]} -gt 0 ] || return 0

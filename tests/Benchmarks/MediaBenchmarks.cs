@@ -82,7 +82,7 @@ public class MediaPathBenchmarks
     }
 }
 
-/// <summary>Managed Concentus encode and decode of one 20 ms frame of a 440 Hz tone (48 kHz mono, 32 kbps).</summary>
+/// <summary>Managed Concentus and native libopus encode and decode of one 20 ms frame of a 440 Hz tone (48 kHz mono, 32 kbps).</summary>
 [MemoryDiagnoser]
 public class OpusFrameBenchmarks
 {
@@ -96,10 +96,13 @@ public class OpusFrameBenchmarks
     [Params(5, 10)]
     public int Complexity { get; set; }
 
+    [Params(false, true)]
+    public bool Native { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
-        var codecs = new OpusEncoderFactory(new OpusCodecOptions { Complexity = Complexity, AttemptToUseNativeLibrary = false });
+        var codecs = new OpusEncoderFactory(new OpusCodecOptions { Complexity = Complexity, AttemptToUseNativeLibrary = Native });
         _encoder = codecs.CreateEncoder();
         _decoder = codecs.CreateDecoder();
         new ToneGenerator(440).Fill(_frame);

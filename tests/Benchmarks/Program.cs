@@ -32,5 +32,14 @@ if (args.Length > 0 && args[0] == "srtp-vs-libsrtp2")
     return;
 }
 
+// Opus managed vs native libopus, interleaved, and the resampler (needs apt libopus0): ... Benchmarks.dll opus-native-vs-managed [frames] [rounds]
+if (args.Length > 0 && args[0] == "opus-native-vs-managed")
+{
+    OpusNativeVersusManaged.Run(
+        args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3_000,
+        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(PeerLoad).Assembly).Run(args);
 

@@ -152,7 +152,7 @@ public sealed class PromptCache
         var frames = new ReadOnlyMemory<byte>[frameCount];
         var frame = new short[OpusCodec.FrameSamples];
         var buffer = new byte[OpusCodec.MaxPacketBytes];
-        using var encoder = Codecs.CreateEncoder();
+        using var encoder = Codecs.CreateEncoder(Codecs.Options.OfflineComplexity); // encoded once, sent on every call
         for (var i = 0; i < frameCount; i++)
         {
             var start = i * OpusCodec.FrameSamples;

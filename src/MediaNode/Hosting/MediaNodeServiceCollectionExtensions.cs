@@ -105,7 +105,7 @@ public static class MediaNodeServiceCollectionExtensions
         AddStorageClients(services, section);
         services.TryAddSingleton<IRecordingStore>(sp => new BlobRecordingStore(sp.GetRequiredService<BlobServiceClient>()));
         services.TryAddSingleton(sp => new PromptCache(
-            new OpusEncoderFactory(new OpusCodecOptions()),
+            new OpusEncoderFactory(new OpusCodecOptions { AttemptToUseNativeLibrary = Node(sp).UseNativeOpus }),
             new BlobPromptStore(
                 sp.GetRequiredService<BlobServiceClient>(),
                 sp.GetRequiredService<PromptSourcePolicy>(),

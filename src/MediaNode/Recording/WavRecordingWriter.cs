@@ -101,7 +101,7 @@ public sealed class WavRecordingWriter : IDisposable
             WriteFrame(_decoder.Decode(packet, _frame));
             FramesDecoded++;
         }
-        catch (Concentus.OpusException)
+        catch (InvalidDataException)
         {
             WriteFrame(_decoder.Conceal(_frame)); // a corrupt packet still occupies its 20 ms
             FramesConcealed++;

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Serverless.WebRtc.Media;
 using Serverless.WebRtc.Net;
 using Serverless.WebRtc.Peer;
 
@@ -48,9 +49,11 @@ public sealed partial class PeerFactoryHost : IHostedService, IDisposable
                 IncludeLoopback = IPAddress.IsLoopback(bind),
                 StunServer = _options.StunServer is { } stun ? IPEndPoint.Parse(stun) : null,
             },
+            Opus = new OpusCodecOptions { AttemptToUseNativeLibrary = _options.UseNativeOpus },
         };
         _factory = await PeerFactory.CreateAsync(options, pacer: null, _time, cancellationToken).ConfigureAwait(false);
         LogBound(_logger, _factory.Mux.LocalEndPoint, _factory.Candidates.Count);
+        LogOpus(_logger, _factory.Codecs.Implementation, _factory.Codecs.ImplementationVersion, _options.UseNativeOpus);
     }
 
     /// <inheritdoc />
@@ -65,4 +68,7 @@ public sealed partial class PeerFactoryHost : IHostedService, IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Media UDP port bound at {EndPoint} with {Candidates} candidates")]
     private static partial void LogBound(ILogger logger, IPEndPoint endPoint, int candidates);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Opus: {Implementation} ({Version}); native requested: {NativeRequested}")]
+    private static partial void LogOpus(ILogger logger, OpusImplementation implementation, string version, bool nativeRequested);
 }

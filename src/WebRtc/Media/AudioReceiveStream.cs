@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using Concentus;
 using Serverless.WebRtc.Rtcp;
 using Serverless.WebRtc.Rtp;
 
@@ -249,7 +248,7 @@ public sealed class AudioReceiveStream : IDisposable
             Fill(pcm, _decoder!.Decode(packet, pcm));
             return true;
         }
-        catch (OpusException)
+        catch (InvalidDataException)
         {
             // A packet that passed SRTP authentication but is not valid Opus: conceal, keep the call.
             return false;

@@ -4,13 +4,20 @@ namespace Serverless.WebRtc.Media;
 public sealed record OpusCodecOptions
 {
     /// <summary>
-    /// Let Concentus use a system libopus. Off by default so behaviour and CPU cost do not depend on whether
-    /// libopus happens to be installed (Concentus itself defaults this global to true).
+    /// Use a system libopus (<c>libopus.so.0</c> from Debian's <c>libopus0</c>, or <c>libopus.so</c>) when one loads,
+    /// else managed Concentus. Off by default here so library behaviour and CPU cost do not depend on what happens
+    /// to be installed; the MediaNode turns it on (<c>MediaNode:Opus:UseNativeLibrary</c>).
     /// </summary>
     public bool AttemptToUseNativeLibrary { get; init; }
 
-    /// <summary>Opus complexity 0-10; 5 costs about 60 % of 10 (perf-baselines §2).</summary>
+    /// <summary>Opus complexity 0-10 of live encoders (per-frame cost paid in real time); 5 costs about 60 % of 10.</summary>
     public int Complexity { get; init; } = 5;
+
+    /// <summary>
+    /// Complexity of encoders whose output is kept and re-sent (prompts, encoded once per content): the cost is
+    /// paid once, so spend it on quality.
+    /// </summary>
+    public int OfflineComplexity { get; init; } = 10;
 
     /// <summary>Target bitrate in bits per second.</summary>
     public int BitrateBitsPerSecond { get; init; } = 32_000;
@@ -25,6 +32,8 @@ public sealed record OpusCodecOptions
     {
         ArgumentOutOfRangeException.ThrowIfNegative(Complexity);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(Complexity, 10);
+        ArgumentOutOfRangeException.ThrowIfNegative(OfflineComplexity);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(OfflineComplexity, 10);
         ArgumentOutOfRangeException.ThrowIfLessThan(BitrateBitsPerSecond, 6_000);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(BitrateBitsPerSecond, 510_000);
         ArgumentOutOfRangeException.ThrowIfNegative(PacketLossPercent);

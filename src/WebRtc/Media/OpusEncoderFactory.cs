@@ -4,14 +4,15 @@ using Concentus.Enums;
 namespace Serverless.WebRtc.Media;
 
 /// <summary>
-/// Creates Opus encoders and decoders through Concentus' <see cref="OpusCodecFactory"/> with the native/managed
-/// choice set explicitly from <see cref="OpusCodecOptions"/>, and holds the cached 20 ms silence frame that
-/// idle streams send (WhatsApp drops a call that sends nothing for 20 s). Thread-safe; share one per process.
+/// Creates Opus encoders and decoders: libopus when <see cref="OpusCodecOptions.AttemptToUseNativeLibrary"/> is set
+/// and a libopus loads, managed Concentus otherwise (see <see cref="Implementation"/>). Holds the cached 20 ms
+/// silence frame that idle streams send (WhatsApp drops a call that sends nothing for 20 s). Thread-safe; share
+/// one per process.
 /// </summary>
 public sealed class OpusEncoderFactory
 {
-    // Concentus keeps the native/managed switch in a process-wide static: set and create under one lock so two
-    // factories with different options cannot interleave.
+    // Concentus keeps its own native switch in a process-wide static. We always turn it off (our binding is the
+    // native path, OpusNative), and set and create under one lock so nothing else can interleave.
     private static readonly Lock FactoryGate = new();
 
     private const int SilenceWarmUpFrames = 5;
@@ -22,9 +23,10 @@ public sealed class OpusEncoderFactory
     {
         Options = options ?? new OpusCodecOptions();
         Options.Validate();
+        Implementation = Options.AttemptToUseNativeLibrary && OpusNative.IsAvailable ? OpusImplementation.Native : OpusImplementation.Managed;
+        ImplementationVersion = Implementation == OpusImplementation.Native ? OpusNative.Version! : ManagedVersion();
 
         using var encoder = CreateEncoder();
-        Implementation = encoder.Implementation;
 
         // Silence needs neither FEC nor bitrate: a frame of it should cost a few bytes on the wire.
         encoder.ConfigureForSilence();
@@ -45,42 +47,76 @@ public sealed class OpusEncoderFactory
 
     public OpusCodecOptions Options { get; }
 
-    /// <summary>The implementation Concentus returned for these options.</summary>
+    /// <summary>The implementation every encoder and decoder of this factory uses.</summary>
     public OpusImplementation Implementation { get; }
+
+    /// <summary>Version of that implementation, e.g. <c>libopus 1.3.1</c> or <c>Concentus 2.1.2</c> (for logs and health).</summary>
+    public string ImplementationVersion { get; }
 
     /// <summary>One encoded 20 ms frame of digital silence (encoded once; a few bytes).</summary>
     public ReadOnlyMemory<byte> SilenceFrame => _silenceFrame;
 
-    public OpusFrameEncoder CreateEncoder()
+    /// <summary>An encoder for live audio, at <see cref="OpusCodecOptions.Complexity"/>.</summary>
+    public OpusFrameEncoder CreateEncoder() => CreateEncoder(Options.Complexity);
+
+    /// <summary>
+    /// An encoder at <paramref name="complexity"/> (0-10): pick per use, e.g.
+    /// <see cref="OpusCodecOptions.OfflineComplexity"/> for audio encoded once and re-sent, lower for many live
+    /// streams on a busy node.
+    /// </summary>
+    public OpusFrameEncoder CreateEncoder(int complexity)
     {
-        IOpusEncoder encoder;
-        lock (FactoryGate)
+        ArgumentOutOfRangeException.ThrowIfNegative(complexity);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(complexity, 10);
+        OpusFrameEncoder encoder;
+        if (Implementation == OpusImplementation.Native)
         {
-            OpusCodecFactory.AttemptToUseNativeLibrary = Options.AttemptToUseNativeLibrary;
-            encoder = OpusCodecFactory.CreateEncoder(OpusCodec.SampleRate, OpusCodec.Channels, OpusApplication.OPUS_APPLICATION_VOIP);
+            var handle = OpusNative.opus_encoder_create(OpusCodec.SampleRate, OpusCodec.Channels, OpusNative.ApplicationVoip, out var error);
+            encoder = new OpusFrameEncoder(Created(handle, error, "encoder"));
+        }
+        else
+        {
+            lock (FactoryGate)
+            {
+                OpusCodecFactory.AttemptToUseNativeLibrary = false;
+                encoder = new OpusFrameEncoder(OpusCodecFactory.CreateEncoder(OpusCodec.SampleRate, OpusCodec.Channels, OpusApplication.OPUS_APPLICATION_VOIP));
+            }
         }
 
-        encoder.Bitrate = Options.BitrateBitsPerSecond;
-        encoder.Complexity = Options.Complexity;
-        encoder.UseVBR = true;
-        encoder.SignalType = OpusSignal.OPUS_SIGNAL_VOICE;
-        encoder.UseInbandFEC = Options.UseInbandFec;
-        encoder.PacketLossPercent = Options.PacketLossPercent;
-        return new OpusFrameEncoder(encoder, ImplementationOf(encoder));
+        encoder.Configure(Options, complexity);
+        return encoder;
     }
 
     public OpusFrameDecoder CreateDecoder()
     {
-        IOpusDecoder decoder;
-        lock (FactoryGate)
+        if (Implementation == OpusImplementation.Native)
         {
-            OpusCodecFactory.AttemptToUseNativeLibrary = Options.AttemptToUseNativeLibrary;
-            decoder = OpusCodecFactory.CreateDecoder(OpusCodec.SampleRate, OpusCodec.Channels);
+            var handle = OpusNative.opus_decoder_create(OpusCodec.SampleRate, OpusCodec.Channels, out var error);
+            return new OpusFrameDecoder(Created(handle, error, "decoder"));
         }
 
-        return new OpusFrameDecoder(decoder, ImplementationOf(decoder));
+        lock (FactoryGate)
+        {
+            OpusCodecFactory.AttemptToUseNativeLibrary = false;
+            return new OpusFrameDecoder(OpusCodecFactory.CreateDecoder(OpusCodec.SampleRate, OpusCodec.Channels));
+        }
     }
 
-    private static OpusImplementation ImplementationOf(object codec) =>
-        codec.GetType().Namespace == "Concentus.Native" ? OpusImplementation.Native : OpusImplementation.Managed;
+    private static T Created<T>(T handle, int error, string what)
+        where T : System.Runtime.InteropServices.SafeHandle
+    {
+        if (error == 0 && !handle.IsInvalid)
+        {
+            return handle;
+        }
+
+        handle.Dispose();
+        throw new InvalidOperationException($"libopus could not create an {what} (error {error}).");
+    }
+
+    private static string ManagedVersion()
+    {
+        var version = typeof(OpusCodecFactory).Assembly.GetName().Version;
+        return $"Concentus {version?.ToString(3)}";
+    }
 }

@@ -1,19 +1,34 @@
+using System.Runtime.InteropServices;
 using Concentus;
 
 namespace Serverless.WebRtc.Media;
 
-/// <summary>Encodes 20 ms mono frames. Not thread-safe: one per stream.</summary>
+/// <summary>
+/// Encodes 20 ms mono frames with libopus (<see cref="OpusImplementation.Native"/>) or Concentus
+/// (<see cref="OpusImplementation.Managed"/>). Encoding allocates nothing on our side; managed Concentus itself
+/// allocates inside each call, native libopus does not. Not thread-safe: one per stream.
+/// </summary>
 public sealed class OpusFrameEncoder : IDisposable
 {
-    private readonly IOpusEncoder _encoder;
+    private readonly IOpusEncoder? _managed;
+    private readonly OpusNativeEncoderHandle? _native;
 
-    internal OpusFrameEncoder(IOpusEncoder encoder, OpusImplementation implementation)
+    internal OpusFrameEncoder(IOpusEncoder encoder)
     {
-        _encoder = encoder;
-        Implementation = implementation;
+        _managed = encoder;
+        Implementation = OpusImplementation.Managed;
+    }
+
+    internal OpusFrameEncoder(OpusNativeEncoderHandle encoder)
+    {
+        _native = encoder;
+        Implementation = OpusImplementation.Native;
     }
 
     public OpusImplementation Implementation { get; }
+
+    /// <summary>Opus complexity 0-10 this encoder runs at.</summary>
+    public int Complexity { get; private set; }
 
     /// <summary>Encodes exactly <see cref="OpusCodec.FrameSamples"/> samples; returns the packet length.</summary>
     public int Encode(ReadOnlySpan<short> frame, Span<byte> destination)
@@ -23,15 +38,64 @@ public sealed class OpusFrameEncoder : IDisposable
             throw new ArgumentException($"A frame is {OpusCodec.FrameSamples} samples.", nameof(frame));
         }
 
-        return _encoder.Encode(frame, OpusCodec.FrameSamples, destination, destination.Length);
+        if (destination.IsEmpty)
+        {
+            throw new ArgumentException("The destination is empty.", nameof(destination));
+        }
+
+        if (_native is not null)
+        {
+            var length = OpusNative.opus_encode(
+                _native, ref MemoryMarshal.GetReference(frame), OpusCodec.FrameSamples, ref MemoryMarshal.GetReference(destination), destination.Length);
+            return OpusNative.Check(length, "encode");
+        }
+
+        return _managed!.Encode(frame, OpusCodec.FrameSamples, destination, destination.Length);
+    }
+
+    internal void Configure(OpusCodecOptions options, int complexity)
+    {
+        Complexity = complexity;
+        if (_native is not null)
+        {
+            SetNative(OpusNative.SetBitrateRequest, options.BitrateBitsPerSecond);
+            SetNative(OpusNative.SetComplexityRequest, complexity);
+            SetNative(OpusNative.SetVbrRequest, 1);
+            SetNative(OpusNative.SetSignalRequest, OpusNative.SignalVoice);
+            SetNative(OpusNative.SetInbandFecRequest, options.UseInbandFec ? 1 : 0);
+            SetNative(OpusNative.SetPacketLossPercentRequest, options.PacketLossPercent);
+            return;
+        }
+
+        var encoder = _managed!;
+        encoder.Bitrate = options.BitrateBitsPerSecond;
+        encoder.Complexity = complexity;
+        encoder.UseVBR = true;
+        encoder.SignalType = Concentus.Enums.OpusSignal.OPUS_SIGNAL_VOICE;
+        encoder.UseInbandFEC = options.UseInbandFec;
+        encoder.PacketLossPercent = options.PacketLossPercent;
     }
 
     internal void ConfigureForSilence()
     {
-        _encoder.UseInbandFEC = false;
-        _encoder.PacketLossPercent = 0;
-        _encoder.Bitrate = 6_000;
+        if (_native is not null)
+        {
+            SetNative(OpusNative.SetInbandFecRequest, 0);
+            SetNative(OpusNative.SetPacketLossPercentRequest, 0);
+            SetNative(OpusNative.SetBitrateRequest, 6_000);
+            return;
+        }
+
+        _managed!.UseInbandFEC = false;
+        _managed.PacketLossPercent = 0;
+        _managed.Bitrate = 6_000;
     }
 
-    public void Dispose() => (_encoder as IDisposable)?.Dispose();
+    public void Dispose()
+    {
+        _native?.Dispose();
+        (_managed as IDisposable)?.Dispose();
+    }
+
+    private void SetNative(int request, int value) => OpusNative.Check(OpusNative.opus_encoder_ctl(_native!, request, value), "encoder ctl");
 }

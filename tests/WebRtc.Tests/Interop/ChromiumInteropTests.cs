@@ -1,3 +1,4 @@
+using Serverless.WebRtc.Media;
 using Serverless.WebRtc.Peer;
 using Serverless.WebRtc.Testing;
 using static Serverless.WebRtc.Testing.PeerTestKit;

@@ -257,7 +257,7 @@ public sealed class WebRtcPhone : ISimulatedPhone
 
         OpusFrameDecoder? decoder = _codecs.CreateDecoder();
         var packetPcm = new short[OpusCodec.FrameSamples];
-        receiver.OpusPacketReceived = (payload, timestamp, _) =>
+        receiver.OpusPacketReceived += (payload, timestamp, _) =>
         {
             // The receive thread decodes each packet once more, on its own: a test phone, not a product path.
             lock (_gate)
