@@ -13,7 +13,7 @@ public sealed class PeerFactoryHostOpusTests
     [InlineData(false, OpusImplementation.Managed)]
     public async Task TheNodesOpusImplementation_FollowsUseNativeOpus_AndIsLogged(bool useNative, OpusImplementation expected)
     {
-        var options = new MediaNodeOptions { BindAddress = "127.0.0.1", UdpPort = 0, AnnounceInterfaces = false, UseNativeOpus = useNative };
+        var options = new MediaNodeOptions { BindAddress = "127.0.0.1", UdpPort = 0, AnnounceInterfaces = false, PublicAddress = "127.0.0.1", UseNativeOpus = useNative };
         var logger = new ListLogger();
         using var host = new PeerFactoryHost(Options.Create(options), TimeProvider.System, logger);
 

@@ -2,8 +2,9 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Flows;
+using Serverless.Functions.Nodes;
 
-namespace Serverless.Functions.Nodes;
+namespace Serverless.Functions.Sweeper;
 
 /// <summary>
 /// Dead-node failover: every few seconds, each MediaNode silent past the threshold has its live calls failed
