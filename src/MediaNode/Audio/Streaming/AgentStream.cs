@@ -45,6 +45,7 @@ internal sealed partial class AgentStream : IAudioSource, IDisposable
     private readonly Queue<Queued> _queue = new();
     private int _queuedFrames;
     private readonly StreamingResampler _up;
+    private readonly short[] _wide = new short[OpusCodec.FrameSamples];
     private readonly OpusFrameEncoder _encoder;
     private readonly byte[] _encoded = new byte[OpusCodec.MaxPacketBytes];
 
@@ -214,7 +215,8 @@ internal sealed partial class AgentStream : IAudioSource, IDisposable
     private async Task SendLoopAsync(ClientWebSocket socket)
     {
         using var decoder = _codecs.CreateDecoder();
-        var down = new StreamingResampler(OpusCodec.SampleRate, _protocol.SampleRate);
+        using var down = new StreamingResampler(OpusCodec.SampleRate, _protocol.SampleRate);
+        var narrow = new short[down.MaxOutputSamples(OpusCodec.FrameSamples)];
         var pcm = new short[OpusCodec.FrameSamples];
         long firstTimestamp = -1;
         uint lastTimestamp = 0;
@@ -244,7 +246,7 @@ internal sealed partial class AgentStream : IAudioSource, IDisposable
                             for (var missing = step / OpusCodec.FrameSamples - 1; missing is > 0 and <= 5; missing--)
                             {
                                 decoder.Conceal(pcm);
-                                await SendCallerAsync(socket, down, pcm, (uint)(timestamp - (missing * OpusCodec.FrameSamples)), firstTimestamp);
+                                await SendCallerAsync(socket, down, pcm, narrow, (uint)(timestamp - (missing * OpusCodec.FrameSamples)), firstTimestamp);
                             }
                         }
                         else
@@ -254,7 +256,7 @@ internal sealed partial class AgentStream : IAudioSource, IDisposable
 
                         lastTimestamp = timestamp;
                         decoder.Decode(item.Data, pcm);
-                        await SendCallerAsync(socket, down, pcm, timestamp, firstTimestamp);
+                        await SendCallerAsync(socket, down, pcm, narrow, timestamp, firstTimestamp);
                         break;
                     case OutgoingKind.Digit:
                         await SendAsync(socket, _protocol.Dtmf(item.Text![0]));
@@ -275,11 +277,12 @@ internal sealed partial class AgentStream : IAudioSource, IDisposable
         }
     }
 
-    private async Task SendCallerAsync(ClientWebSocket socket, StreamingResampler down, short[] pcm, uint timestamp, long firstTimestamp)
+    private async Task SendCallerAsync(ClientWebSocket socket, StreamingResampler down, short[] pcm, short[] narrow, uint timestamp, long firstTimestamp)
     {
-        var frame = down.Process(pcm);
+        // An exact ratio (48 kHz to 8/16/24 kHz): the Speex filter gives one whole agent frame per 20 ms.
+        var written = down.Process(pcm, narrow);
         var mediaMs = unchecked(timestamp - (uint)firstTimestamp) / (OpusCodec.SampleRate / 1000);
-        await SendAsync(socket, _protocol.Media(frame, mediaMs, outbound: false));
+        await SendAsync(socket, _protocol.Media(narrow.AsSpan(0, Math.Min(written, _protocol.FrameSamples)), mediaMs, outbound: false));
         Interlocked.Increment(ref _framesSent);
     }
 
@@ -480,8 +483,9 @@ internal sealed partial class AgentStream : IAudioSource, IDisposable
     // Caller holds the lock: the full partial frame becomes a queued Opus frame, followed by the marks that waited for it.
     private void QueuePartial()
     {
-        var wide = _up.Process(_partial);
-        var length = _encoder.Encode(wide, _encoded);
+        var written = _up.Process(_partial, _wide);
+        _wide.AsSpan(Math.Min(written, _wide.Length)).Clear();
+        var length = _encoder.Encode(_wide, _encoded);
         if (_queuedFrames < MaxQueuedFrames)
         {
             var pcm = _step.Tracks == StreamTracks.Both ? _partial.ToArray() : default(ReadOnlyMemory<short>);
@@ -506,6 +510,7 @@ internal sealed partial class AgentStream : IAudioSource, IDisposable
     {
         _out.Writer.TryComplete();
         _encoder.Dispose();
+        _up.Dispose();
     }
 
     private enum OutgoingKind
