@@ -76,6 +76,25 @@ internal sealed class WrtcPhone : IAsyncDisposable
 
     public Task<JsonObject> StatsAsync() => SendAsync(new JsonObject { ["cmd"] = "stats" });
 
+    /// <summary>
+    /// The phone's inbound RTP packet count once it reaches <paramref name="atLeast"/>, or the last count seen after
+    /// the reply timeout: getStats lags the media (on a loaded machine by more than a second), so it is polled.
+    /// </summary>
+    public static async Task<long> PacketsReceivedAsync(WrtcPhone phone, long atLeast)
+    {
+        var deadline = DateTime.UtcNow + ReplyTimeout;
+        long received = 0;
+        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
+        do
+        {
+            var stats = await phone.StatsAsync();
+            received = stats["inbound"]?["packetsReceived"] is { } count ? (long)count : 0;
+        }
+        while (received < atLeast && DateTime.UtcNow < deadline && await poll.WaitForNextTickAsync());
+
+        return received;
+    }
+
     public async ValueTask DisposeAsync()
     {
         try
