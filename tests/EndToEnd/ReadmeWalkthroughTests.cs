@@ -23,7 +23,7 @@ public sealed partial class ReadmeWalkthroughTests
     [Fact]
     public async Task The_README_walkthrough_runs_against_run_local_and_every_step_shows()
     {
-        var root = RepoRoot();
+        var root = RepoPaths.Root;
         var (product, walkthrough) = ReadmeWalkthroughCommands(await File.ReadAllTextAsync(Path.Combine(root, "README.md")));
         Assert.Equal("bash scripts/run-local.sh --stay", product);
         Assert.Equal("bash docs/walkthrough.sh", walkthrough);
@@ -225,19 +225,6 @@ public sealed partial class ReadmeWalkthroughTests
         var regex = new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
         return steps.Select(s => regex.Match(s)).FirstOrDefault(m => m.Success)
             ?? throw new Xunit.Sdk.XunitException($"No step matches {pattern}.\n{context}");
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Serverless.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Serverless.sln not found above " + AppContext.BaseDirectory);
     }
 
     [GeneratedRegex(@"^```sh\n(.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline | RegexOptions.CultureInvariant)]

@@ -59,7 +59,7 @@ public sealed class RunLocalScriptTests
 
     private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string[] args, Dictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepoRoot() };
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepoPaths.Root };
         start.ArgumentList.Add("scripts/run-local.sh");
         foreach (var arg in args)
         {
@@ -93,16 +93,4 @@ public sealed class RunLocalScriptTests
         return ((IPEndPoint)listener.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Serverless.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Serverless.sln not found above " + AppContext.BaseDirectory);
-    }
 }

@@ -38,7 +38,7 @@ internal sealed class NodeAgent : IAsyncDisposable
 
     public static async Task<NodeAgent> StartAsync(string script, params string[] arguments)
     {
-        var root = RepositoryRoot();
+        var root = RepoPaths.Root;
         var start = new ProcessStartInfo("node") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
         start.ArgumentList.Add(Path.Combine(root, "tests", "Agents", script));
         foreach (var argument in arguments)
@@ -143,17 +143,6 @@ internal sealed class NodeAgent : IAsyncDisposable
         {
             return string.Join('\n', _stderr.TakeLast(20));
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Serverless.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("Serverless.sln not found above the test binaries.");
     }
 
     public async ValueTask DisposeAsync()

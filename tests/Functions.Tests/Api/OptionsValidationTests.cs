@@ -69,7 +69,7 @@ public sealed class OptionsValidationTests
     [Fact]
     public void The_shipped_example_settings_are_all_recognised_as_placeholders()
     {
-        var example = System.Text.Json.JsonDocument.Parse(File.ReadAllText(RepoFile("src", "Functions", "local.settings.example.json")));
+        var example = System.Text.Json.JsonDocument.Parse(File.ReadAllText(RepoPaths.Of("src", "Functions", "local.settings.example.json")));
         var secrets = new[] { "Meta__VerifyToken", "Meta__AppSecret", "MediaEvents__NodeKeys__local-node", "WhatsAppGraph__AccessToken", "Callbacks__SigningSecret" };
 
         foreach (var name in secrets)
@@ -79,17 +79,6 @@ public sealed class OptionsValidationTests
 
         // The values the tests and the local run set are real-looking and pass.
         Assert.All(CallingApp.Settings("x", new Uri("http://127.0.0.1:9/")).Values, v => Assert.False(PlaceholderSecrets.IsPlaceholder(v), v));
-    }
-
-    private static string RepoFile(params string[] parts)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Serverless.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return Path.Combine([dir?.FullName ?? throw new DirectoryNotFoundException("Serverless.sln not found"), .. parts]);
     }
 
     [Theory]

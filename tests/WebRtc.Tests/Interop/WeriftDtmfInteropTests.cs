@@ -17,12 +17,12 @@ public sealed class WeriftDtmfInteropTests
     public async Task Rfc4733_DigitsPressedOnAWeriftPhoneArriveOnceEach()
     {
         using var node = await FactoryAsync();
-        using var phone = Process.Start(new ProcessStartInfo("node", [Path.Combine(WrtcPhone.RepositoryRoot(), "tests", "Phone", "werift-dtmf-phone.mjs"), "12#"])
+        using var phone = Process.Start(new ProcessStartInfo("node", [Path.Combine(RepoPaths.Root, "tests", "Phone", "werift-dtmf-phone.mjs"), "12#"])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = WrtcPhone.RepositoryRoot(),
+            WorkingDirectory = RepoPaths.Root,
         })!;
         try
         {

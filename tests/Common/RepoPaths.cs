@@ -1,6 +1,9 @@
-namespace Serverless.Infra.Tests;
+namespace Serverless.Testing;
 
-/// <summary>Paths inside the repository, found from the test's output folder by walking up to Serverless.sln.</summary>
+/// <summary>
+/// Paths inside the repository, found from the test's output folder by walking up to Serverless.sln. One source file,
+/// linked into each test project that reads repository files (see their .csproj).
+/// </summary>
 internal static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
