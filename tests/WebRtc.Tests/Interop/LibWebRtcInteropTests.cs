@@ -27,8 +27,8 @@ public sealed class LibWebRtcInteropTests
         await phone.SendToneAsync(1000);
 
         Assert.InRange(await HearAsync(peer, 1000, Wait), 995, 1005);
-        await AssertPhoneHearsAsync(phone, 440);
-        Assert.True(await WrtcPhone.PacketsReceivedAsync(phone, atLeast: 51) > 50);
+        await phone.AssertHearsAsync(440, TimeSpan.FromSeconds(1));
+        Assert.True(await phone.PacketsReceivedAsync(atLeast: 51) > 50);
 
         peer.Dispose();
         Assert.Equal(PeerConnectionState.Closed, peer.State);
@@ -54,7 +54,7 @@ public sealed class LibWebRtcInteropTests
         peer.SetRemoteAnswer(answer);
         await connected.WaitAsync(Wait);
         await phone.Connected.WaitAsync(Wait);
-        await AssertPhoneHearsAsync(phone, 440);
+        await phone.AssertHearsAsync(440, TimeSpan.FromSeconds(1));
         peer.Dispose();
     }
 
@@ -73,26 +73,9 @@ public sealed class LibWebRtcInteropTests
         await phone.SendToneAsync(1000);
 
         Assert.InRange(await HearAsync(peer, 1000, Wait), 995, 1005);
-        await AssertPhoneHearsAsync(phone, 440);
+        await phone.AssertHearsAsync(440, TimeSpan.FromSeconds(1));
 
         peer.Dispose();
         Assert.Equal(0, node.Mux.ConnectionCount);
-    }
-
-    private static async Task AssertPhoneHearsAsync(WrtcPhone phone, double hz)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        (double Hz, double Rms) heard = default;
-        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
-        while (DateTime.UtcNow < deadline && await poll.WaitForNextTickAsync())
-        {
-            heard = await phone.MeasureAsync(TimeSpan.FromSeconds(1));
-            if (Math.Abs(heard.Hz - hz) <= 5 && heard.Rms > 1000)
-            {
-                return;
-            }
-        }
-
-        Assert.Fail($"libwebrtc heard {heard.Hz:F1} Hz at RMS {heard.Rms:F0}, expected {hz} Hz");
     }
 }

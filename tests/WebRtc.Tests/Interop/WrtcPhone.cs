@@ -46,7 +46,7 @@ internal sealed class WrtcPhone : IAsyncDisposable
     /// <summary>Starts libwebrtc, or with <paramref name="script"/> another phone of the same line protocol (chromium-phone.mjs).</summary>
     public static async Task<WrtcPhone> StartAsync(string script = "wrtc-phone.js")
     {
-        var root = RepositoryRoot();
+        var root = RepoPaths.Root;
         var start = new ProcessStartInfo("node", Path.Combine(root, "tests", "Phone", script))
         {
             RedirectStandardInput = true,
@@ -76,18 +76,36 @@ internal sealed class WrtcPhone : IAsyncDisposable
 
     public Task<JsonObject> StatsAsync() => SendAsync(new JsonObject { ["cmd"] = "stats" });
 
+    /// <summary>Polls what the phone hears until it is <paramref name="hz"/> ± 5 at an audible level, or fails after the reply timeout.</summary>
+    public async Task AssertHearsAsync(double hz, TimeSpan window)
+    {
+        var deadline = DateTime.UtcNow + ReplyTimeout;
+        (double Hz, double Rms) heard = default;
+        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
+        while (DateTime.UtcNow < deadline && await poll.WaitForNextTickAsync())
+        {
+            heard = await MeasureAsync(window);
+            if (Math.Abs(heard.Hz - hz) <= 5 && heard.Rms > 1000)
+            {
+                return;
+            }
+        }
+
+        Xunit.Assert.Fail($"The phone heard {heard.Hz:F1} Hz at RMS {heard.Rms:F0}, expected {hz} Hz");
+    }
+
     /// <summary>
     /// The phone's inbound RTP packet count once it reaches <paramref name="atLeast"/>, or the last count seen after
     /// the reply timeout: getStats lags the media (on a loaded machine by more than a second), so it is polled.
     /// </summary>
-    public static async Task<long> PacketsReceivedAsync(WrtcPhone phone, long atLeast)
+    public async Task<long> PacketsReceivedAsync(long atLeast)
     {
         var deadline = DateTime.UtcNow + ReplyTimeout;
         long received = 0;
         using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
         do
         {
-            var stats = await phone.StatsAsync();
+            var stats = await StatsAsync();
             received = stats["inbound"]?["packetsReceived"] is { } count ? (long)count : 0;
         }
         while (received < atLeast && DateTime.UtcNow < deadline && await poll.WaitForNextTickAsync());
@@ -182,14 +200,4 @@ internal sealed class WrtcPhone : IAsyncDisposable
         }
     }
 
-    internal static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Serverless.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("Serverless.sln not found above the test binaries.");
-    }
 }
