@@ -17,10 +17,10 @@
 // microphone once, and the flags allow loopback and real addresses: the tests run in a loopback-only network
 // namespace, where that is the only interface. CHROMIUM_PATH overrides the binary.
 import http from 'node:http';
-import readline from 'node:readline';
+import lineProtocol from './line-protocol.cjs';
 import { chromium } from 'playwright-core';
 
-const out = (o) => process.stdout.write(JSON.stringify(o) + '\n');
+const { out, serve } = lineProtocol;
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
@@ -151,19 +151,5 @@ async function handle(m) {
   return page.evaluate((cmd) => window.handle(cmd), m);
 }
 
-const rl = readline.createInterface({ input: process.stdin });
-let chain = Promise.resolve();
-rl.on('line', (line) => {
-  if (!line.trim()) return;
-  chain = chain.then(async () => {
-    try {
-      const reply = await handle(JSON.parse(line));
-      if (reply) out(reply);
-    } catch (err) {
-      out({ event: 'error', message: String(err && err.message ? err.message : err) });
-    }
-  });
-});
 // Commands already read still run when stdin closes.
-rl.on('close', () => chain.then(() => browser.close().catch(() => {})).then(() => process.exit(0)));
-out({ event: 'ready' });
+serve(handle, () => browser.close().catch(() => {}));

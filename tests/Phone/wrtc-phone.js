@@ -14,12 +14,11 @@
 // Unsolicited: {"event":"state","connection":...,"ice":...}, {"event":"error","message":...}
 //
 // Only loopback candidates are handed out, and the tests run it in a loopback-only namespace.
-const readline = require('node:readline');
+const { out, serve } = require('./line-protocol.cjs');
 const { RTCPeerConnection, nonstandard: { RTCAudioSource, RTCAudioSink } } = require('@roamhq/wrtc');
 
 const RATE = 48000;
 const FRAME = RATE / 100; // libwebrtc's audio source takes 10 ms frames
-const out = (o) => process.stdout.write(JSON.stringify(o) + '\n');
 
 const pc = new RTCPeerConnection({ iceServers: [] });
 const source = new RTCAudioSource();
@@ -143,18 +142,4 @@ async function handle(m) {
   }
 }
 
-const rl = readline.createInterface({ input: process.stdin });
-let chain = Promise.resolve();
-rl.on('line', (line) => {
-  if (!line.trim()) return;
-  chain = chain.then(async () => {
-    try {
-      const reply = await handle(JSON.parse(line));
-      if (reply) out(reply);
-    } catch (err) {
-      out({ event: 'error', message: String(err && err.message ? err.message : err) });
-    }
-  });
-});
-rl.on('close', () => { clearInterval(feeder); pc.close(); process.exit(0); });
-out({ event: 'ready' });
+serve(handle, () => { clearInterval(feeder); pc.close(); });
