@@ -50,9 +50,12 @@ public sealed partial class CallFlow
             // Answered to play the closed-hours prompt, then hung up by the plan; kept so a redelivery plays the same.
             call = call with { Metadata = new Dictionary<string, string>(StringComparer.Ordinal) { [ClosedHoursKey] = "true" } };
         }
-        // Read before storing, so the call is stored knowing whether any node can take it.
-        var room = await _nodes.FindRoomAsync(cancellationToken);
-        var created = await _store.CreateAsync(call, cancellationToken);
+        // The nodes' room and the insert don't depend on each other: one round trip on Meta's answer path, not two.
+        var roomRead = _nodes.FindRoomAsync(cancellationToken);
+        var create = _store.CreateAsync(call, cancellationToken);
+        await Task.WhenAll(roomRead, create);
+        var room = await roomRead;
+        var created = await create;
         if (created.Created && room == NodeRoom.Full)
         {
             // Every live node is full or draining: a start would wait in the new-calls queue while the user hears
