@@ -10,6 +10,9 @@ namespace Serverless.WebRtc.Testing;
 public sealed class LibSrtp2Session : IDisposable
 {
     private const string Library = "libsrtp2.so.1";
+
+    /// <summary>SRTP_MAX_TRAILER_LEN + 4 (srtp2/srtp.h): the room libsrtp assumes it may write past a packet it protects.</summary>
+    public const int MaxTrailer = 16 + 128 + 4;
     private static readonly Lazy<int> Initialized = new(() => Check(srtp_init(), "srtp_init"));
     private IntPtr _session;
 
@@ -44,15 +47,15 @@ public sealed class LibSrtp2Session : IDisposable
         }
     }
 
-    /// <summary>Protects the RTP packet in buffer[..length] in place; returns the protected length.</summary>
-    public int ProtectRtp(byte[] buffer, int length) => Run(srtp_protect, buffer, length, "srtp_protect");
+    /// <summary>Protects the RTP packet in buffer[..length] in place (the buffer has room for the tag); returns the protected length.</summary>
+    public int ProtectRtp(Span<byte> buffer, int length) => Run(srtp_protect, buffer, length, "srtp_protect");
 
     /// <summary>Unprotects in place; returns the plain length, or the negative libsrtp error status.</summary>
-    public int UnprotectRtp(byte[] buffer, int length) => RunOrStatus(srtp_unprotect, buffer, length);
+    public int UnprotectRtp(Span<byte> buffer, int length) => RunOrStatus(srtp_unprotect, buffer, length);
 
-    public int ProtectRtcp(byte[] buffer, int length) => Run(srtp_protect_rtcp, buffer, length, "srtp_protect_rtcp");
+    public int ProtectRtcp(Span<byte> buffer, int length) => Run(srtp_protect_rtcp, buffer, length, "srtp_protect_rtcp");
 
-    public int UnprotectRtcp(byte[] buffer, int length) => RunOrStatus(srtp_unprotect_rtcp, buffer, length);
+    public int UnprotectRtcp(Span<byte> buffer, int length) => RunOrStatus(srtp_unprotect_rtcp, buffer, length);
 
     public void Dispose()
     {
@@ -63,19 +66,22 @@ public sealed class LibSrtp2Session : IDisposable
         }
     }
 
-    private delegate int PacketCall(IntPtr session, byte[] packet, ref int length);
+    private delegate int PacketCall(IntPtr session, ref byte packet, ref int length);
 
-    private int Run(PacketCall call, byte[] buffer, int length, string what)
+    private int Run(PacketCall call, Span<byte> buffer, int length, string what)
     {
         ObjectDisposedException.ThrowIf(_session == IntPtr.Zero, this);
-        Check(call(_session, buffer, ref length), what);
+        // libsrtp writes up to its trailer past length; the span's length is the room it has.
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length + MaxTrailer, buffer.Length);
+        Check(call(_session, ref MemoryMarshal.GetReference(buffer), ref length), what);
         return length;
     }
 
-    private int RunOrStatus(PacketCall call, byte[] buffer, int length)
+    private int RunOrStatus(PacketCall call, Span<byte> buffer, int length)
     {
         ObjectDisposedException.ThrowIf(_session == IntPtr.Zero, this);
-        int status = call(_session, buffer, ref length);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, buffer.Length);
+        int status = call(_session, ref MemoryMarshal.GetReference(buffer), ref length);
         return status == 0 ? length : -status;
     }
 
@@ -129,14 +135,14 @@ public sealed class LibSrtp2Session : IDisposable
     private static extern int srtp_crypto_policy_set_from_profile_for_rtcp(ref CryptoPolicy policy, int profile);
 
     [DllImport(Library)]
-    private static extern int srtp_protect(IntPtr session, byte[] packet, ref int length);
+    private static extern int srtp_protect(IntPtr session, ref byte packet, ref int length);
 
     [DllImport(Library)]
-    private static extern int srtp_unprotect(IntPtr session, byte[] packet, ref int length);
+    private static extern int srtp_unprotect(IntPtr session, ref byte packet, ref int length);
 
     [DllImport(Library)]
-    private static extern int srtp_protect_rtcp(IntPtr session, byte[] packet, ref int length);
+    private static extern int srtp_protect_rtcp(IntPtr session, ref byte packet, ref int length);
 
     [DllImport(Library)]
-    private static extern int srtp_unprotect_rtcp(IntPtr session, byte[] packet, ref int length);
+    private static extern int srtp_unprotect_rtcp(IntPtr session, ref byte packet, ref int length);
 }

@@ -12,7 +12,6 @@ namespace Serverless.WebRtc.Tests.Interop;
 public sealed class LibSrtp2InteropTests
 {
     private const uint Ssrc = 0x1234ABCD;
-    private const int MaxPacket = 12 + 400 + 16;
 
     public LibSrtp2InteropTests() =>
         Assert.True(LibSrtp2Session.IsAvailable, "libsrtp2.so.1 is missing: install the apt package libsrtp2-1 (scripts/test.sh does).");
@@ -152,7 +151,7 @@ public sealed class LibSrtp2InteropTests
 
     private static byte[] Padded(byte[] packet)
     {
-        var buffer = new byte[Math.Max(MaxPacket, packet.Length + 32)];
+        var buffer = new byte[packet.Length + LibSrtp2Session.MaxTrailer];
         packet.CopyTo(buffer, 0);
         return buffer;
     }
