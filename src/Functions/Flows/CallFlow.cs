@@ -141,10 +141,17 @@ public sealed partial class CallFlow
                         : _graph.TerminateAsync(call.BusinessPhoneNumberId, wacid, cancellationToken));
                 }
             }
+            catch (WhatsAppCallException ex) when (reject)
+            {
+                // Our accept can reach Meta after this ending read the record (AcceptedAt is written once Graph
+                // answers): Meta then refuses the reject and the user stays in a connected call. Terminate it.
+                LogGraphEndFailed(ex, call.CallId, "reject", ex.Code);
+                await TerminateAfterRefusedRejectAsync(call, wacid, cancellationToken);
+            }
             catch (WhatsAppCallException ex)
             {
                 // The call is final for us either way; Meta ends it on its own timeout.
-                LogGraphEndFailed(ex, call.CallId, reject ? "reject" : "terminate", ex.Code);
+                LogGraphEndFailed(ex, call.CallId, "terminate", ex.Code);
             }
         }
 
@@ -152,6 +159,21 @@ public sealed partial class CallFlow
         if (call.NodeId is { } nodeId && trigger is not CallTrigger.NodeLost)
         {
             await _commands.SendAsync(CallCommands.Hangup(call, nodeId, CallCommands.ReasonFor(call), _time.GetUtcNow()), cancellationToken);
+        }
+    }
+
+    private async Task TerminateAfterRefusedRejectAsync(CallRecord call, string wacid, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (await MayActAsync(call.CallId, CallGraphAction.Terminate, call, cancellationToken))
+            {
+                await _graph.TerminateAsync(call.BusinessPhoneNumberId, wacid, cancellationToken);
+            }
+        }
+        catch (WhatsAppCallException ex)
+        {
+            LogGraphEndFailed(ex, call.CallId, "terminate", ex.Code);
         }
     }
 

@@ -24,6 +24,7 @@ public sealed class UdpMux : IDisposable
     private readonly ConcurrentDictionary<string, UdpMuxConnection>.AlternateLookup<ReadOnlySpan<char>> _byUfragSpan;
     private readonly ConcurrentDictionary<StunTransactionId, (UdpMuxConnection Connection, long Expires)> _byTransaction = new();
     private readonly ConcurrentDictionary<SocketAddress, UdpMuxConnection> _byAddress = new();
+    private readonly Lock _routeGate = new();
     private readonly TimeProvider _time;
     private readonly bool _dualMode;
     private volatile bool _disposed;
@@ -119,17 +120,23 @@ public sealed class UdpMux : IDisposable
     }
 
     // One remote address is one media flow: DTLS and SRTP carry nothing that tells two calls on the same
-    // 5-tuple apart. WhatsApp's relays give each call its own port, so this only counts a conflict
-    // (the newest selection wins) for operators to see.
+    // 5-tuple apart. WhatsApp's relays give each call its own port, so a conflict is counted for operators
+    // and the newest selection wins both ways: the older peer neither receives from nor sends to that
+    // address any more, or its retransmitted DTLS flight would land in the newer call's handshake.
     internal void RouteAddress(SocketAddress address, UdpMuxConnection connection)
     {
-        var previous = _byAddress.GetValueOrDefault(address);
+        UdpMuxConnection? previous;
+        lock (_routeGate)
+        {
+            previous = _byAddress.GetValueOrDefault(address);
+            _byAddress[address] = connection;
+        }
+
         if (previous is not null && !ReferenceEquals(previous, connection))
         {
             Counters.OnAddressConflict();
+            previous.OnMediaRemoteTaken(address);
         }
-
-        _byAddress[address] = connection;
     }
 
     internal void UnrouteAddress(SocketAddress address, UdpMuxConnection connection) =>

@@ -12,6 +12,7 @@ public sealed class UdpMuxConnection : IIceSender, IDisposable
     private readonly UdpMux _mux;
     private readonly IUdpMuxHandler _handler;
     private SocketAddress? _mediaRemote;
+    private bool _ownsMediaRemote;
     private int _disposed;
 
     internal UdpMuxConnection(UdpMux mux, string localUfrag, IUdpMuxHandler handler)
@@ -57,16 +58,28 @@ public sealed class UdpMuxConnection : IIceSender, IDisposable
 
         _mediaRemote = address;
         MediaRemote = remote;
+        Volatile.Write(ref _ownsMediaRemote, true);
         _mux.RouteAddress(address, this);
     }
 
-    /// <summary>Sends a datagram to the media remote; dropped when none is set yet.</summary>
+    /// <summary>
+    /// Sends a datagram to the media remote; dropped when none is set yet, or when a newer peer on this port
+    /// selected the same remote address (counted in <see cref="UdpMuxCounters.MediaSendsRefused"/>).
+    /// </summary>
     public void SendMedia(ReadOnlySpan<byte> datagram)
     {
-        if (_mediaRemote is { } to && Volatile.Read(ref _disposed) == 0)
+        if (_mediaRemote is not { } to || Volatile.Read(ref _disposed) != 0)
         {
-            _mux.SendTo(datagram, to);
+            return;
         }
+
+        if (!Volatile.Read(ref _ownsMediaRemote))
+        {
+            _mux.Counters.OnMediaSendRefused();
+            return;
+        }
+
+        _mux.SendTo(datagram, to);
     }
 
     /// <summary>Unregisters this peer: nothing more is routed to it.</summary>
@@ -75,6 +88,16 @@ public sealed class UdpMuxConnection : IIceSender, IDisposable
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             _mux.Unregister(this);
+        }
+    }
+
+    // The mux routes this address to a newer peer now: what we would send there belongs to a flow that is
+    // no longer ours (the remote cannot tell us apart from the newer peer).
+    internal void OnMediaRemoteTaken(SocketAddress address)
+    {
+        if (_mediaRemote is { } current && current.Equals(address))
+        {
+            Volatile.Write(ref _ownsMediaRemote, false);
         }
     }
 

@@ -9,6 +9,7 @@ public sealed class UdpMuxCounters
     private long _dropped;
     private long _handlerFailures;
     private long _addressConflicts;
+    private long _mediaSendsRefused;
 
     /// <summary>Datagrams read from the socket.</summary>
     public long Received => Interlocked.Read(ref _received);
@@ -27,6 +28,11 @@ public sealed class UdpMuxCounters
 
     /// <summary>Times a peer's selected remote address was already another peer's (the newer one took it).</summary>
     public long AddressConflicts => Interlocked.Read(ref _addressConflicts);
+
+    /// <summary>DTLS/RTP/RTCP a peer tried to send to a remote address a newer peer had taken (not sent).</summary>
+    public long MediaSendsRefused => Interlocked.Read(ref _mediaSendsRefused);
+
+    internal void OnMediaSendRefused() => Interlocked.Increment(ref _mediaSendsRefused);
 
     internal void OnAddressConflict() => Interlocked.Increment(ref _addressConflicts);
 

@@ -56,6 +56,35 @@ public sealed class SignallingRaceTests
     }
 
     [Fact]
+    public async Task Business_hang_up_while_accept_is_in_flight_terminates_when_meta_refuses_the_reject()
+    {
+        await using var app = await CallingApp.StartAsync();
+        const string wacid = "wacid.RACE-ACCEPT";
+        var accept = app.Graph.Hold("accept");
+        // Meta took our accept before our reject: the call is no longer ringing there (the simulator answers the same).
+        app.Graph.Fail("reject", 400, 100, "Action reject is not allowed for call wacid.RACE-ACCEPT in its current state");
+
+        await app.DeliverAsync(MetaWebhooks.InboundConnect(wacid));
+        using var wait = new CancellationTokenSource(Timeout);
+        await app.Graph.WaitForRequestAsync(r => r.Action == "accept", wait.Token);
+        var callId = await app.Node.Received<StartInbound>().WaitAsync(Timeout);
+        using (var hangUp = await app.Client.DeleteAsync(new Uri("api/calls/" + callId, UriKind.Relative)))
+        {
+            Assert.True(hangUp.IsSuccessStatusCode);
+        }
+
+        await app.Graph.WaitForRequestAsync(r => r.Action == "terminate", wait.Token);
+        accept.SetResult();
+        await app.Node.Acked<AnswerReady>().WaitAsync(Timeout);
+
+        // Without the terminate the user would stay in a connected call that nobody serves.
+        Assert.Equal(["pre_accept", "accept", "reject", "terminate"], app.Graph.Actions);
+        Assert.All(app.Graph.Requests.Where(r => r.Action is "reject" or "terminate"), r => Assert.Equal(wacid, r.CallId));
+        var call = await app.GetCallAsync(callId);
+        Assert.Equal(("ended", "businessHangup"), (call.GetProperty("state").GetString(), call.GetProperty("endReason").GetString()));
+    }
+
+    [Fact]
     public async Task Ringing_and_answer_delivered_before_the_connect_response_are_applied_when_it_arrives()
     {
         await using var app = await CallingApp.StartAsync();

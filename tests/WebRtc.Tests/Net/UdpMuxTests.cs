@@ -135,6 +135,41 @@ public sealed class UdpMuxTests
         Assert.Equal(1, mux.ConnectionCount);
     }
 
+    // The --measure-inbound regression: simulated phones share one port, a phone left running after its call kept
+    // retransmitting its DTLS server flight to the node, and the node's next call (same 5-tuple) took it for its own
+    // handshake (decrypt_error). The newer selection owns the address both ways: the older peer no longer sends there.
+    [Fact]
+    public void APeerWhoseRemoteAddressANewerPeerTookSendsNoMoreMediaThere()
+    {
+        using var node = new UdpMux(new UdpMuxOptions { BindAddress = IPAddress.Loopback });
+        using var phones = new UdpMux(new UdpMuxOptions { BindAddress = IPAddress.Loopback });
+        var heard = new Recorder();
+        using var nodeCall = node.Register("nodecall", heard);
+        nodeCall.SetMediaRemote(phones.LocalEndPoint);
+        using var oldCall = phones.Register("oldcall", new Recorder());
+        oldCall.SetMediaRemote(node.LocalEndPoint);
+        var newCall = phones.Register("newcall", new Recorder());
+        newCall.SetMediaRemote(node.LocalEndPoint);
+
+        // One socket to one socket on loopback keeps order: once the newer call's packet arrived, the older one's
+        // (sent first) would have too.
+        oldCall.SendMedia(Rtp(1));
+        newCall.SendMedia(Rtp(2));
+        Assert.True(SpinWait.SpinUntil(() => heard.Rtp.Contains(2u), Wait));
+
+        // And after the newer call ended, the older one still has no flow: a third call takes the address afresh.
+        newCall.Dispose();
+        oldCall.SendMedia(Rtp(3));
+        using var thirdCall = phones.Register("thirdcall", new Recorder());
+        thirdCall.SetMediaRemote(node.LocalEndPoint);
+        thirdCall.SendMedia(Rtp(4));
+        Assert.True(SpinWait.SpinUntil(() => heard.Rtp.Contains(4u), Wait));
+
+        Assert.Equal([2u, 4u], heard.RtpSsrcs);
+        Assert.Equal(2, phones.Counters.MediaSendsRefused);
+        Assert.Equal(1, phones.Counters.AddressConflicts);
+    }
+
     [Fact]
     public void ASecondRegistrationOfOneUfragIsRefused()
     {
