@@ -20,6 +20,12 @@ public sealed partial class CallAudio : IAsyncDisposable
 {
     private const int TypeAheadDigits = 64;
 
+    // How long a record step waits past its MaxDuration for the caller's media to fill it (late packets, busy node).
+    private static readonly TimeSpan RecordLateness = TimeSpan.FromSeconds(1);
+
+    // Media counts as still flowing at the step's deadline when a packet came within this (five 20 ms frames).
+    private static readonly TimeSpan StillFlowing = TimeSpan.FromMilliseconds(100);
+
     private readonly string _callId;
     private readonly AudioPlan _plan;
     private readonly PromptCache _prompts;
@@ -40,6 +46,8 @@ public sealed partial class CallAudio : IAsyncDisposable
     private volatile bool _recording;
     private long _recordLimitSamples;
     private long _recordStartTimestamp = -1;
+    private volatile CancellationTokenSource? _recordFull;
+    private long _lastRecordedAt;
     private Task<RecordingInfo?>? _completion;
     private int _receiverHooked;
     private int _started;
@@ -134,9 +142,19 @@ public sealed partial class CallAudio : IAsyncDisposable
     /// <summary>An Opus packet from the caller, as received (what <see cref="Attach"/> wires to the peer).</summary>
     public void ReceivePacket(ReadOnlySpan<byte> payload, uint rtpTimestamp)
     {
-        if (_recording && WithinRecordLimit(rtpTimestamp))
+        if (_recording)
         {
-            _recorder?.Append(payload, rtpTimestamp);
+            Volatile.Write(ref _lastRecordedAt, _time.GetTimestamp());
+            var recorded = RecordedSamples(rtpTimestamp);
+            if (recorded < _recordLimitSamples)
+            {
+                _recorder?.Append(payload, rtpTimestamp);
+            }
+
+            if (recorded + OpusCodec.FrameSamples >= _recordLimitSamples)
+            {
+                _recordFull?.Cancel();
+            }
         }
 
         if (_source.Echoing)
@@ -447,6 +465,8 @@ public sealed partial class CallAudio : IAsyncDisposable
     // One recording per call: a later record step appends to the same file (same format as the first).
     private async Task RecordAsync(RecordStep step, CancellationToken cancellationToken)
     {
+        // Not disposed: the receive thread may still cancel it after the step (it holds no timer).
+        var full = new CancellationTokenSource();
         lock (_gate)
         {
             if (_completion is not null)
@@ -456,56 +476,78 @@ public sealed partial class CallAudio : IAsyncDisposable
 
             _recorder ??= new CallRecorder(_callId, step.Format, _prompts.Codecs, _recordings);
             _recordLimitSamples = (long)(step.MaxDuration.TotalSeconds * OpusCodec.SampleRate);
-            _recordStartTimestamp = -1;
+            Volatile.Write(ref _recordStartTimestamp, -1);
+            _recordFull = full;
             _recording = true;
         }
 
         try
         {
-            if (step.Terminator is not { } terminator)
+            if (step.Terminator is { } terminator)
             {
-                await Task.Delay(step.MaxDuration, _time, cancellationToken);
-                return;
-            }
-
-            // Digits typed before the step would end it at once (a voicemail's '#' from an earlier menu): drop them.
-            while (_digits.Reader.TryRead(out _))
-            {
-            }
-
-            using var timeout = new CancellationTokenSource(step.MaxDuration, _time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-            try
-            {
-                while (await _digits.Reader.ReadAsync(linked.Token) != terminator)
+                // Digits typed before the step would end it at once (a voicemail's '#' from an earlier menu): drop them.
+                while (_digits.Reader.TryRead(out _))
                 {
                 }
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+
+            if (await RecordForAsync(step.MaxDuration, step.Terminator, full.Token, cancellationToken)
+                || Volatile.Read(ref _recordStartTimestamp) < 0
+                || _time.GetElapsedTime(Volatile.Read(ref _lastRecordedAt)) > StillFlowing)
             {
-                // MaxDuration reached.
+                return;
             }
-            catch (ChannelClosedException)
-            {
-                // Disposed mid-step.
-            }
+
+            // The wall clock's MaxDuration passed before that much of the caller's media (RTP time) was recorded, while
+            // it still flows: a busy node or a late phone. Wait a little longer, so the recording holds what was asked.
+            await RecordForAsync(RecordLateness, step.Terminator, full.Token, cancellationToken);
         }
         finally
         {
             _recording = false;
+            _recordFull = null;
         }
     }
 
-    // The step ends on the clock, but the recording holds at most MaxDuration of media time (RTP timestamps), so a
-    // late timer on a busy node never records more than was asked. Receive thread only.
-    private bool WithinRecordLimit(uint rtpTimestamp)
+    // True when the step ended before the time ran out: the recording is full, or the caller pressed the terminator.
+    private async Task<bool> RecordForAsync(TimeSpan duration, char? terminator, CancellationToken full, CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource(duration, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, full);
+        try
+        {
+            if (terminator is not { } digit)
+            {
+                await Task.Delay(Timeout.Infinite, linked.Token);
+                return true;
+            }
+
+            while (await _digits.Reader.ReadAsync(linked.Token) != digit)
+            {
+            }
+
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return full.IsCancellationRequested;
+        }
+        catch (ChannelClosedException)
+        {
+            return true; // Disposed mid-step.
+        }
+    }
+
+    // Media time (RTP timestamps) since the step's first packet: the recording holds at most MaxDuration of it, so a
+    // late timer on a busy node never records more than was asked, and reaching it ends the step. Receive thread only.
+    private long RecordedSamples(uint rtpTimestamp)
     {
         if (_recordStartTimestamp < 0)
         {
-            _recordStartTimestamp = rtpTimestamp;
+            Volatile.Write(ref _recordStartTimestamp, rtpTimestamp);
         }
 
-        return unchecked(rtpTimestamp - (uint)_recordStartTimestamp) < _recordLimitSamples;
+        return unchecked(rtpTimestamp - (uint)_recordStartTimestamp);
     }
 
     private void HookReceiver(AudioPeer peer)

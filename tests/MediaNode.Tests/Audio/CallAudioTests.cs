@@ -196,6 +196,67 @@ public sealed class CallAudioTests
     }
 
     [Fact]
+    public async Task Record_EndsWhenItHoldsMaxDurationOfMedia_BeforeTheClockRunsOut()
+    {
+        await using var audio = Create(new RecordStep(TimeSpan.FromSeconds(1), RecordingFormat.OggOpus));
+        var packets = Codecs.EncodeTone(1000, 50);
+        var run = audio.RunAsync(_events, CancellationToken.None);
+        for (var i = 0; i < 49; i++)
+        {
+            audio.ReceivePacket(packets[i], (uint)(i * 960));
+        }
+
+        Assert.False(run.IsCompleted);
+        audio.ReceivePacket(packets[49], 49 * 960); // the 50th 20 ms frame fills the second: no clock advance needed
+        await run.WaitAsync(Wait);
+
+        var recording = await audio.CompleteAsync(CancellationToken.None);
+        Assert.Equal(50 * 960, Recording.OggTestReader.ReadPages(_store.Recordings[recording!.BlobName].Content)[^1].Granule);
+    }
+
+    [Fact]
+    public async Task Record_WhoseMediaRunsLateButStillFlows_WaitsForIt_SoTheRecordingHoldsWhatWasAsked()
+    {
+        await using var audio = Create(new RecordStep(TimeSpan.FromSeconds(1), RecordingFormat.OggOpus));
+        var packets = Codecs.EncodeTone(1000, 50);
+        var run = audio.RunAsync(_events, CancellationToken.None);
+        for (var i = 0; i < 30; i++)
+        {
+            audio.ReceivePacket(packets[i], (uint)(i * 960));
+        }
+
+        _time.Advance(TimeSpan.FromMilliseconds(950));
+        audio.ReceivePacket(packets[30], 30 * 960); // a busy phone: 31 frames of media at 950 ms, still arriving
+        _time.Advance(TimeSpan.FromMilliseconds(50)); // the step's 1 s on the clock
+        Assert.False(run.IsCompleted);
+        for (var i = 31; i < 50; i++)
+        {
+            audio.ReceivePacket(packets[i], (uint)(i * 960));
+        }
+
+        await run.WaitAsync(Wait);
+        var recording = await audio.CompleteAsync(CancellationToken.None);
+        Assert.Equal(50 * 960, Recording.OggTestReader.ReadPages(_store.Recordings[recording!.BlobName].Content)[^1].Granule);
+    }
+
+    [Fact]
+    public async Task Record_WhoseMediaStoppedBeforeTheDeadline_EndsOnTheClock()
+    {
+        await using var audio = Create(new RecordStep(TimeSpan.FromSeconds(1), RecordingFormat.OggOpus));
+        var packets = Codecs.EncodeTone(1000, 10);
+        var run = audio.RunAsync(_events, CancellationToken.None);
+        for (var i = 0; i < 10; i++)
+        {
+            audio.ReceivePacket(packets[i], (uint)(i * 960));
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await run.WaitAsync(Wait);
+        var recording = await audio.CompleteAsync(CancellationToken.None);
+        Assert.Equal(10 * 960, Recording.OggTestReader.ReadPages(_store.Recordings[recording!.BlobName].Content)[^1].Granule);
+    }
+
+    [Fact]
     public async Task ThePlan_RunsOnce()
     {
         await using var audio = Create(new PauseStep(TimeSpan.FromMilliseconds(20)));

@@ -75,13 +75,16 @@ public sealed class ResamplerTests
         Assert.True(aliased < 1e-6, $"alias at {alias} Hz is {10 * Math.Log10(aliased):F1} dB"); // below -60 dB
     }
 
+    private const int MinObjectBytes = 24;
+
     [Theory]
     [InlineData(8_000)]
     [InlineData(16_000)]
     [InlineData(24_000)]
     public void Streaming_FrameByFrame_UpAndDownAgain_KeepsAToneWithoutAllocating(int rate)
     {
-        const int Frames = 100;
+        const int Frames = 500;
+        const int WarmUp = 5;
         using var down = new StreamingResampler(48_000, rate);
         using var up = new StreamingResampler(rate, 48_000);
         var tone = new ToneGenerator(440);
@@ -97,15 +100,18 @@ public sealed class ResamplerTests
             var before = GC.GetAllocatedBytesForCurrentThread();
             var n = down.Process(frame, low);
             written += up.Process(low.AsSpan(0, n), back.AsSpan(written));
-            if (i >= 5)
+            if (i >= WarmUp)
             {
-                allocated += GC.GetAllocatedBytesForCurrentThread() - before; // after warm-up
+                allocated += GC.GetAllocatedBytesForCurrentThread() - before;
             }
 
             lowSamples += n;
         }
 
-        Assert.Equal(0, allocated);
+        // Steady state allocates nothing per call: one object per frame (24 bytes at least) would reach this bound.
+        // The bound, not zero, because a loaded machine can tier up or OSR-compile the code mid-loop, and the runtime
+        // then allocates a few KB once on this thread (7,320 bytes seen at load average 25).
+        Assert.True(allocated < MinObjectBytes * (Frames - WarmUp), $"{allocated} bytes allocated over {Frames - WarmUp} frames");
         Assert.InRange(lowSamples, (rate / 50 * Frames) - 2, rate / 50 * Frames); // 20 ms in, 20 ms out (minus filter delay)
         Assert.InRange(written, (OpusCodec.FrameSamples * Frames) - 200, OpusCodec.FrameSamples * Frames);
         var settled = back.AsSpan(10 * OpusCodec.FrameSamples, 80 * OpusCodec.FrameSamples);
