@@ -1,5 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
+using Serverless.Shared.Security;
 
 namespace Serverless.Functions.Callbacks;
 
@@ -33,23 +32,7 @@ public static class CallbackHttpHandler
             throw new CallbackUrlRefusedException(check);
         }
 
-        Exception? last = null;
-        foreach (var address in addresses)
-        {
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                await socket.ConnectAsync(new IPEndPoint(address, context.DnsEndPoint.Port), cancellationToken);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch (SocketException ex)
-            {
-                socket.Dispose();
-                last = ex;
-            }
-        }
-
-        throw last ?? new SocketException((int)SocketError.HostNotFound);
+        return await VettedConnection.ConnectAsync(addresses, context.DnsEndPoint.Port, cancellationToken);
     }
 }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Serverless.Shared.Security;
 
 namespace Serverless.Functions.Callbacks;
 

@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Options;
+using Serverless.Shared.Security;
 
 namespace Serverless.Functions.Callbacks;
 
@@ -29,7 +29,7 @@ public sealed class CallbackUrlPolicy
         _allowLoopback = options.Value.AllowLoopback;
         _allowPrivate = options.Value.AllowPrivateNetworks;
         _allowLoopbackHttp = options.Value.AllowLoopback && development;
-        _resolve = resolve ?? ((host, ct) => Dns.GetHostAddressesAsync(host, ct));
+        _resolve = resolve ?? VettedConnection.ResolveWithDnsAsync;
     }
 
     /// <summary>Checks the URL's form and, when the host is an IP literal, its address; names are not resolved.</summary>
@@ -100,36 +100,12 @@ public sealed class CallbackUrlPolicy
     /// <summary>Resolves <paramref name="host"/> and checks every address; returns them when all are allowed.</summary>
     internal async Task<(CallbackUrlCheck Check, IPAddress[] Addresses)> ResolveAsync(string host, CancellationToken cancellationToken)
     {
-        if (IPAddress.TryParse(host.Trim('[', ']'), out var literal))
+        var vetted = await VettedConnection.ResolveAsync(host, address => CheckAddress(address).IsAllowed, _resolve, cancellationToken);
+        return vetted switch
         {
-            return (CheckAddress(literal), [literal]);
-        }
-
-        IPAddress[] addresses;
-        try
-        {
-            addresses = await _resolve(host, cancellationToken);
-        }
-        catch (SocketException ex)
-        {
-            return (CallbackUrlCheck.Refused(CallbackUrlRefusal.Unresolvable, $"'{host}' did not resolve ({ex.SocketErrorCode})."), []);
-        }
-
-        if (addresses.Length == 0)
-        {
-            return (CallbackUrlCheck.Refused(CallbackUrlRefusal.Unresolvable, $"'{host}' resolved to no address."), []);
-        }
-
-        // All, not any: a name with one public and one private address would let an attacker pick the private one.
-        foreach (var address in addresses)
-        {
-            var check = CheckAddress(address);
-            if (!check.IsAllowed)
-            {
-                return (check, []);
-            }
-        }
-
-        return (CallbackUrlCheck.Allowed, addresses);
+            { Unresolvable: { } why } => (CallbackUrlCheck.Refused(CallbackUrlRefusal.Unresolvable, why), []),
+            { Refused: { } refused } => (CheckAddress(refused), []),
+            _ => (CallbackUrlCheck.Allowed, vetted.Addresses),
+        };
     }
 }

@@ -41,6 +41,7 @@ public sealed partial class CallAudio : IAsyncDisposable
     private readonly Channel<char> _digits = Channel.CreateBounded<char>(
         new BoundedChannelOptions(TypeAheadDigits) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
+    private readonly StreamUrlPolicy _streamUrls;
     private readonly Lock _gate = new();
     private CallRecorder? _recorder;
     private volatile bool _recording;
@@ -60,7 +61,7 @@ public sealed partial class CallAudio : IAsyncDisposable
     // The running stream step's agent connection, if any: it gets the caller's packets and digits.
     private volatile AgentStream? _stream;
 
-    public CallAudio(string callId, AudioPlan plan, PromptCache prompts, IRecordingStore recordings, TimeProvider time, ILogger log)
+    public CallAudio(string callId, AudioPlan plan, PromptCache prompts, IRecordingStore recordings, TimeProvider time, ILogger log, StreamUrlPolicy? streamUrls = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(callId);
         ArgumentNullException.ThrowIfNull(plan);
@@ -84,6 +85,7 @@ public sealed partial class CallAudio : IAsyncDisposable
 
         _prompts = prompts;
         _recordings = recordings;
+        _streamUrls = streamUrls ?? StreamUrlPolicy.Secure;
         _time = time;
         _log = log;
     }
@@ -285,7 +287,7 @@ public sealed partial class CallAudio : IAsyncDisposable
 
     private async Task<StreamResult> StreamAsync(StreamStep step, CancellationToken cancellationToken)
     {
-        using var stream = new AgentStream(_callId, step, _prompts.Codecs, _time, _log);
+        using var stream = new AgentStream(_callId, step, _prompts.Codecs, _streamUrls, _time, _log);
         _stream = stream;
         try
         {

@@ -24,7 +24,7 @@ public sealed class AudioModuleCallAudioFactory(PromptCache prompts, PromptSourc
 
         try
         {
-            audio = new CallAudioAdapter(new CallAudio(callId, plan, prompts, recordings, time, logs.CreateLogger<CallAudio>()));
+            audio = new CallAudioAdapter(new CallAudio(callId, plan, prompts, recordings, time, logs.CreateLogger<CallAudio>(), streamUrls));
             return true;
         }
         catch (ArgumentException ex)

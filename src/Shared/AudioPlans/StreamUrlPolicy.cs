@@ -5,23 +5,56 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Serverless.Shared.Security;
 
 namespace Serverless.Shared.AudioPlans;
 
 /// <summary>
 /// Where a <see cref="StreamStep"/> may connect, applied by the API at dial time and again by the MediaNode before it
 /// connects: <c>wss://</c> to a public host name or address. A loopback or private address literal (the node's own
-/// services, its VNet) is refused, and so are user info and fragments. <see cref="StreamOptions.AllowLoopback"/>
-/// (Development only, like the callbacks' rule) also allows <c>ws://</c> and <c>wss://</c> to a loopback host, for
-/// local agents and tests.
+/// services, its VNet) is refused, and so are user info and fragments. Host names are checked where they are
+/// connected: the node's connection (<see cref="CreateHandler"/>) resolves the name once and connects only if every
+/// address is public, so a name pointing into the VNet (or re-pointed there later) is refused too.
+/// <see cref="StreamOptions.AllowLoopback"/> (Development only, like the callbacks' rule) also allows <c>ws://</c>
+/// and <c>wss://</c> to a loopback host, for local agents and tests.
 /// </summary>
-public sealed class StreamUrlPolicy(bool allowLoopback)
+public sealed class StreamUrlPolicy(bool allowLoopback, Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null)
 {
     /// <summary>The production rule: public <c>wss://</c> only.</summary>
     public static StreamUrlPolicy Secure { get; } = new(false);
 
     /// <summary>True when loopback agents (plain <c>ws://</c> included) are allowed.</summary>
     public bool AllowLoopback { get; } = allowLoopback;
+
+    /// <summary>True when the node may connect to <paramref name="address"/>: public, or loopback when allowed.</summary>
+    public bool Allows(IPAddress address) => AddressClassifier.Classify(address) switch
+    {
+        AddressClass.Public => true,
+        AddressClass.Loopback => AllowLoopback,
+        _ => false,
+    };
+
+    /// <summary>
+    /// The HTTP handler for the node's WebSocket to an agent: its connect step resolves the host, refuses it unless
+    /// every address is allowed (<see cref="Allows"/>), and connects to those addresses only (no DNS-rebinding window).
+    /// </summary>
+    public SocketsHttpHandler CreateHandler() => new()
+    {
+        AllowAutoRedirect = false,
+        UseProxy = false,
+        UseCookies = false,
+        ConnectCallback = async (context, cancellationToken) =>
+        {
+            var vetted = await VettedConnection.ResolveAsync(context.DnsEndPoint.Host, Allows, resolve, cancellationToken);
+            if (!vetted.IsAllowed)
+            {
+                throw new StreamUrlRefusedException(vetted.Unresolvable
+                    ?? $"the agent's host resolves to a {AddressClassifier.Classify(vetted.Refused!)} address, which streams may not reach");
+            }
+
+            return await VettedConnection.ConnectAsync(vetted.Addresses, context.DnsEndPoint.Port, cancellationToken);
+        },
+    };
 
     /// <summary>False with a reason when the node must not connect to <paramref name="url"/>.</summary>
     public bool TryAllow(Uri url, [NotNullWhen(false)] out string? reason)
@@ -52,37 +85,18 @@ public sealed class StreamUrlPolicy(bool allowLoopback)
             return false;
         }
 
-        if (url.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6 && IPAddress.TryParse(url.DnsSafeHost, out var address) && IsPrivate(address))
+        if (url.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6 && IPAddress.TryParse(url.DnsSafeHost, out var address) && !Allows(address))
         {
-            reason = "must not point at a private, link-local or unspecified address";
+            reason = "must point at a public address (not private, link-local, reserved or unspecified)";
             return false;
         }
 
         return true;
     }
-
-    private static bool IsPrivate(IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
-        {
-            return true;
-        }
-
-        if (address.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            return address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6UniqueLocal;
-        }
-
-        var b = address.GetAddressBytes();
-        return b[0] == 10 || (b[0] == 172 && b[1] >= 16 && b[1] <= 31) || (b[0] == 192 && b[1] == 168)
-            || (b[0] == 169 && b[1] == 254) || (b[0] == 100 && b[1] >= 64 && b[1] <= 127) || b[0] == 0;
-    }
 }
+
+/// <summary>The node refused to connect a stream: its host is not an allowed address (<see cref="StreamUrlPolicy"/>).</summary>
+public sealed class StreamUrlRefusedException(string message) : IOException(message);
 
 /// <summary>Stream-step settings (section <c>Streams</c>, the same in the Functions app and the MediaNode).</summary>
 public sealed class StreamOptions

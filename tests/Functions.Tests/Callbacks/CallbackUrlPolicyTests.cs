@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Callbacks;
+using Serverless.Shared.Security;
 
 namespace Serverless.Functions.Tests.Callbacks;
 

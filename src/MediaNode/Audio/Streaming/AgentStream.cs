@@ -31,7 +31,7 @@ internal sealed partial class AgentStream : IAudioSource, IDisposable
     private readonly OpusEncoderFactory _codecs;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
-    private readonly Func<ClientWebSocket> _createSocket;
+    private readonly StreamUrlPolicy _urls;
 
     private readonly Channel<Outgoing> _out = Channel.CreateUnbounded<Outgoing>(new UnboundedChannelOptions { SingleReader = true });
     private int _pendingCaller;
@@ -56,7 +56,7 @@ internal sealed partial class AgentStream : IAudioSource, IDisposable
     private int _marksConfirmed;
     private int _clears;
 
-    public AgentStream(string callId, StreamStep step, OpusEncoderFactory codecs, TimeProvider time, ILogger log, Func<ClientWebSocket>? createSocket = null)
+    public AgentStream(string callId, StreamStep step, OpusEncoderFactory codecs, StreamUrlPolicy urls, TimeProvider time, ILogger log)
     {
         _callId = callId;
         _step = step;
@@ -64,7 +64,7 @@ internal sealed partial class AgentStream : IAudioSource, IDisposable
         _codecs = codecs;
         _time = time;
         _log = log;
-        _createSocket = createSocket ?? (() => new ClientWebSocket());
+        _urls = urls;
         _partial = new short[_protocol.FrameSamples];
         _up = new StreamingResampler(_protocol.SampleRate, OpusCodec.SampleRate);
         _encoder = codecs.CreateEncoder();
@@ -110,7 +110,7 @@ internal sealed partial class AgentStream : IAudioSource, IDisposable
     {
         ArgumentNullException.ThrowIfNull(play);
         var startedAt = _time.GetUtcNow();
-        using var socket = _createSocket();
+        using var socket = new ClientWebSocket();
         if (_step.Token is { } token)
         {
             socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
@@ -127,7 +127,9 @@ internal sealed partial class AgentStream : IAudioSource, IDisposable
         {
             using var connectTimeout = new CancellationTokenSource(AudioPlanLimits.StreamConnectTimeout, _time);
             using var connecting = CancellationTokenSource.CreateLinkedTokenSource(callEnded, connectTimeout.Token);
-            await socket.ConnectAsync(_step.Url, connecting.Token);
+            // Through the policy's handler: the name is resolved once and connected only if every address is allowed.
+            using var invoker = new HttpMessageInvoker(_urls.CreateHandler());
+            await socket.ConnectAsync(_step.Url, invoker, connecting.Token);
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or HttpRequestException or IOException)
         {
@@ -203,7 +205,7 @@ internal sealed partial class AgentStream : IAudioSource, IDisposable
     };
 
     // Names the failure without the URL (its query may hold a key): the HTTP status of a refused upgrade, or the socket error.
-    private static string ConnectError(Exception e) => e switch
+    private static string ConnectError(Exception e) => Refusal(e) ?? e switch
     {
         WebSocketException { InnerException: HttpRequestException { HttpRequestError: var error } } => $"the connection failed ({error})",
         WebSocketException ws when ws.WebSocketErrorCode == WebSocketError.NotAWebSocket => "the agent did not accept the WebSocket upgrade",
@@ -211,6 +213,19 @@ internal sealed partial class AgentStream : IAudioSource, IDisposable
         HttpRequestException http => $"the connection failed ({http.HttpRequestError})",
         _ => "the connection failed",
     };
+
+    private static string? Refusal(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is StreamUrlRefusedException refused)
+            {
+                return refused.Message;
+            }
+        }
+
+        return null;
+    }
 
     private async Task SendLoopAsync(ClientWebSocket socket)
     {

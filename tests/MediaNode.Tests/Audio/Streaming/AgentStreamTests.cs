@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Serverless.MediaNode.Audio.Streaming;
@@ -13,7 +14,9 @@ public sealed class AgentStreamTests
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
 
     private static AgentStream Create(StreamStep step) =>
-        new("call-123", step, Codecs.Shared, TimeProvider.System, NullLogger.Instance);
+        new("call-123", step, Codecs.Shared, LoopbackAgents, TimeProvider.System, NullLogger.Instance);
+
+    private static readonly StreamUrlPolicy LoopbackAgents = new(allowLoopback: true);
 
     private static StreamStep Twilio(Uri url) => new(url, StreamDialect.Twilio)
     {
@@ -166,6 +169,38 @@ public sealed class AgentStreamTests
         Assert.Equal(StreamOutcome.ConnectFailed, result.Outcome);
         Assert.NotNull(result.Detail);
         Assert.DoesNotContain("tok-1", result.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("10.1.2.3", "Private")]
+    [InlineData("169.254.169.254", "LinkLocal")]
+    [InlineData("127.0.0.1", "Loopback")] // a public name re-pointed at the node itself
+    public async Task A_host_name_that_resolves_to_an_address_streams_may_not_reach_is_refused_before_connecting(string address, string addressClass)
+    {
+        var policy = new StreamUrlPolicy(allowLoopback: false, resolve: (_, _) => Task.FromResult(new[] { IPAddress.Parse("93.184.216.34"), IPAddress.Parse(address) }));
+        using var stream = new AgentStream("call-123", Twilio(new Uri("wss://agent.example/x")), Codecs.Shared, policy, TimeProvider.System, NullLogger.Instance);
+
+        var result = await stream.RunAsync(NoPlayer, CancellationToken.None).WaitAsync(Wait);
+
+        Assert.Equal(StreamOutcome.ConnectFailed, result.Outcome);
+        Assert.Contains($"resolves to a {addressClass} address", result.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_host_name_connects_to_the_address_it_was_vetted_at()
+    {
+        // "agent.example" exists in no DNS here: reaching the agent proves the connection used the vetted resolution.
+        await using var agent = TestAgentServer.Start(anyHostName: true);
+        var policy = new StreamUrlPolicy(allowLoopback: true, resolve: (host, _) =>
+            Task.FromResult(host == "agent.example" ? new[] { IPAddress.Loopback } : []));
+        var url = new UriBuilder(agent.Url) { Host = "agent.example" }.Uri;
+        using var stream = new AgentStream("call-123", Twilio(url), Codecs.Shared, policy, TimeProvider.System, NullLogger.Instance);
+
+        var run = stream.RunAsync(NoPlayer, CancellationToken.None);
+
+        Assert.Equal("connected", (await agent.NextJsonAsync()).GetProperty("event").GetString());
+        await agent.CloseAsync();
+        Assert.Equal(StreamOutcome.AgentClosed, (await run.WaitAsync(Wait)).Outcome);
     }
 
     [Fact]

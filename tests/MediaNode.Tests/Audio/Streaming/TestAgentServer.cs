@@ -19,10 +19,11 @@ internal sealed class TestAgentServer : IAsyncDisposable
     private readonly Task _accept;
     private int _disposed;
 
-    private TestAgentServer(int port)
+    private TestAgentServer(int port, bool anyHostName)
     {
         Url = new Uri($"ws://127.0.0.1:{port}/agent/");
-        _listener.Prefixes.Add($"http://127.0.0.1:{port}/agent/");
+        // Any host name: a test that connects by a name (resolved by its own resolver) sends that name as Host.
+        _listener.Prefixes.Add(anyHostName ? $"http://*:{port}/agent/" : $"http://127.0.0.1:{port}/agent/");
         _listener.Start();
         _accept = AcceptAsync();
     }
@@ -34,13 +35,13 @@ internal sealed class TestAgentServer : IAsyncDisposable
     /// <summary>Completes when the node closed its side (or the connection broke).</summary>
     public TaskCompletionSource Closed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public static TestAgentServer Start()
+    public static TestAgentServer Start(bool anyHostName = false)
     {
         using var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();
         var port = ((IPEndPoint)probe.LocalEndpoint).Port;
         probe.Stop();
-        return new TestAgentServer(port);
+        return new TestAgentServer(port, anyHostName);
     }
 
     /// <summary>The next message from the node.</summary>

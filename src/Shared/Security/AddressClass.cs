@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Serverless.Functions.Callbacks;
+namespace Serverless.Shared.Security;
 
 /// <summary>What kind of network an IP address belongs to, as far as SSRF is concerned.</summary>
 public enum AddressClass
@@ -111,7 +111,7 @@ public static class AddressClassifier
 
         // Local-use NAT64 64:ff9b:1::/48 (RFC 8215): the operator picks where the IPv4 address sits and its gateway reaches
         // internal networks; Teredo 2001::/32 (RFC 4380) tunnels to an obfuscated IPv4 client; 2001:db8::/32 is
-        // documentation only (RFC 3849). None is a place a callback receiver lives.
+        // documentation only (RFC 3849). None is a place a callback receiver or an agent lives.
         if ((b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B && b[4] == 0x00 && b[5] == 0x01)
             || (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x00 && b[3] == 0x00)
             || (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0D && b[3] == 0xB8))
