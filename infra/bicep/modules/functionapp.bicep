@@ -19,6 +19,8 @@ param nodesTableEndpoint string
 param serviceBusNamespace string
 param appInsightsConnectionString string
 param maximumInstanceCount int
+@description('Always-ready instances of the HTTP trigger group (dial API, Meta webhook); 0 = scale to zero.')
+param alwaysReadyHttp int
 @description('Dials started per second across the app (Dials:MaxDialsPerSecond).')
 param maxDialsPerSecond int
 @description('Dials that may start at once before the rate applies (Dials:Burst).')
@@ -133,6 +135,9 @@ resource app 'Microsoft.Web/sites@2025-03-01' = {
       scaleAndConcurrency: {
         maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: instanceMemoryMB
+        // Flex Consumption keeps this many instances of the `http` group warm (billed while idle): a webhook after
+        // idle then skips the 1-2.7 s cold start. Omitted at 0 (pure pay-per-use).
+        alwaysReady: alwaysReadyHttp > 0 ? [{ name: 'http', instanceCount: alwaysReadyHttp }] : []
       }
       runtime: {
         name: 'dotnet-isolated'

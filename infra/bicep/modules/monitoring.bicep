@@ -30,3 +30,6 @@ resource insights 'Microsoft.Insights/components@2020-02-02' = {
 output appInsightsName string = insights.name
 output connectionString string = insights.properties.ConnectionString
 output logAnalyticsName string = logs.name
+output logAnalyticsId string = logs.id
+@description('The workspace id (a GUID) KQL clients such as KEDA\'s log-analytics scaler name.')
+output logAnalyticsCustomerId string = logs.properties.customerId
