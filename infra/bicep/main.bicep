@@ -118,6 +118,18 @@ param keyVaultSoftDeleteRetentionDays int = 90
 @description('Key Vault purge protection: a deleted vault or secret cannot be purged before its retention ends. Cannot be turned off once on; set false only for throw-away environments.')
 param keyVaultPurgeProtection bool = true
 
+@description('Email that gets the operator alerts (failure rate, node lost, callbacks given up, Meta errors); empty = portal only.')
+param alertEmail string = ''
+
+@minValue(1)
+@maxValue(100)
+@description('Alert when more than this percentage of the calls ended in 15 minutes failed.')
+param alertCallFailureRatePercent int = 20
+
+@minValue(1)
+@description('Alert when Meta answers more than this many Graph calls with an error in 15 minutes.')
+param alertMetaErrorsPer15Minutes int = 10
+
 var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
 var tags = { 'azd-env-name': environmentName }
 var newCallsQueue = 'commands-new'
@@ -143,6 +155,19 @@ module monitoring 'modules/monitoring.bicep' = {
     tags: tags
     logAnalyticsName: 'log-${resourceToken}'
     appInsightsName: 'appi-${resourceToken}'
+  }
+}
+
+module observability 'modules/observability.bicep' = {
+  name: 'observability'
+  params: {
+    location: location
+    tags: tags
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsId
+    workbookName: resourceToken
+    callFailureRatePercent: alertCallFailureRatePercent
+    metaErrorsPer15Minutes: alertMetaErrorsPer15Minutes
+    alertEmail: alertEmail
   }
 }
 
@@ -189,6 +214,7 @@ module storage 'modules/storage.bicep' = {
   params: {
     location: location
     tags: tags
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsId
     name: 'st${resourceToken}'
     deploymentContainerName: deploymentContainerName
   }
@@ -199,6 +225,7 @@ module mediaStorage 'modules/mediastorage.bicep' = {
   params: {
     location: location
     tags: tags
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsId
     name: mediaStorageName
     recordingsRetentionDays: recordingsRetentionDays
   }
@@ -209,6 +236,7 @@ module serviceBus 'modules/servicebus.bicep' = {
   params: {
     location: location
     tags: tags
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsId
     name: 'sb-${resourceToken}'
     newCallsQueue: newCallsQueue
     nodeQueuePrefix: nodeQueuePrefix
@@ -221,6 +249,7 @@ module keyVault 'modules/keyvault.bicep' = {
   params: {
     location: location
     tags: tags
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsId
     name: 'kv-${resourceToken}'
     softDeleteRetentionInDays: keyVaultSoftDeleteRetentionDays
     enablePurgeProtection: keyVaultPurgeProtection
@@ -238,6 +267,7 @@ module registry 'modules/registry.bicep' = {
   params: {
     location: location
     tags: tags
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsId
     name: 'cr${resourceToken}'
     // ACI pulls with each node's identity; AKS with the cluster's kubelet identity.
     pullPrincipalIds: aks ? [cluster!.outputs.kubeletPrincipalId] : mediaPrincipalIds
@@ -271,6 +301,7 @@ module functions 'modules/functionapp.bicep' = {
   params: {
     location: location
     tags: tags
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsId
     planName: 'plan-${resourceToken}'
     appName: functionAppName
     identityId: identities.outputs.functionsId
@@ -325,6 +356,7 @@ module mediaNodes 'modules/medianode.bicep' = [for (nodeId, i) in nodeIds: if (!
     storageBlobEndpoint: mediaStorage.outputs.blobEndpoint
     storageTableEndpoint: mediaStorage.outputs.tableEndpoint
     appInsightsConnectionString: monitoring.outputs.connectionString
+    logAnalyticsName: monitoring.outputs.logAnalyticsName
     eventsSecret: mediaNodeKeys[nodeId]
     promptsContainerUrl: mediaStorage.outputs.promptsContainerUrl
   }

@@ -5,7 +5,7 @@
 param location string
 param tags object
 param name string
-@description('Log Analytics workspace of Container Insights (ContainerLogV2: the nodes\' stdout).')
+@description('Log Analytics workspace (resource id): Container Insights (ContainerLogV2: the nodes\' stdout) and the control plane\'s diagnostic settings.')
 param logAnalyticsWorkspaceId string
 @description('The MediaNodes\' identity (one for the fleet: a StatefulSet\'s pods share a ServiceAccount).')
 param mediaIdentityName string
@@ -123,6 +123,23 @@ resource kedaFederation 'Microsoft.ManagedIdentity/userAssignedIdentities/federa
     issuer: cluster.properties.oidcIssuerProfile.issuerURL
     subject: 'system:serviceaccount:kube-system:keda-operator'
     audiences: ['api://AzureADTokenExchange']
+  }
+}
+
+// Control plane: writes to the API (kube-audit-admin, not the read-heavy full audit), the autoscaler's decisions, Entra sign-ins.
+// categoryGroup needs this (the newest) version; the linter only knows GA 2016-09-01.
+#disable-next-line use-recent-api-versions
+resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: cluster
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
+      { category: 'kube-audit-admin', enabled: true }
+      { category: 'cluster-autoscaler', enabled: true }
+      { category: 'guard', enabled: true }
+    ]
+    metrics: [{ category: 'AllMetrics', enabled: true }]
   }
 }
 

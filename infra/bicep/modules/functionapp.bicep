@@ -7,6 +7,8 @@ param location string
 param tags object
 param planName string
 param appName string
+@description('Log Analytics workspace (resource id) every resource here sends its diagnostic logs and metrics to.')
+param logAnalyticsWorkspaceId string
 param identityId string
 param identityClientId string
 param storageAccountName string
@@ -151,6 +153,30 @@ resource settings 'Microsoft.Web/sites/config@2025-03-01' = {
   parent: app
   name: 'appsettings'
   properties: union(baseSettings, phoneNumberSettings, inboundPlanSettings, nodeKeySettings)
+}
+
+// The plan has metrics only; the app's FunctionAppLogs go to the workspace too.
+// categoryGroup needs this (the newest) version; the linter only knows GA 2016-09-01.
+#disable-next-line use-recent-api-versions
+resource planDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: plan
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    metrics: [{ category: 'AllMetrics', enabled: true }]
+  }
+}
+
+// categoryGroup needs this (the newest) version; the linter only knows GA 2016-09-01.
+#disable-next-line use-recent-api-versions
+resource appDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: app
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [{ categoryGroup: 'allLogs', enabled: true }]
+    metrics: [{ category: 'AllMetrics', enabled: true }]
+  }
 }
 
 output name string = app.name
