@@ -163,8 +163,11 @@ internal sealed class SimNode(PlacementSimulation simulation, string id, int max
 
     public InMemoryCommandReceiver Receiver { get; private set; } = simulation.ReceiverFor(id);
 
+    /// <summary>Test control: a node that keeps reporting room while draining (a broken room rule).</summary>
+    public bool IgnoresDrainInRoom { get; set; }
+
     /// <summary>SessionRegistry.FreeCapacity's rule.</summary>
-    public int NewCallRoom => !Running || Draining ? 0 : Math.Max(0, MaxCalls - _calls.Count);
+    public int NewCallRoom => !Running || (Draining && !IgnoresDrainInRoom) ? 0 : Math.Max(0, MaxCalls - _calls.Count);
 
     public Task HandleAsync(MediaCommand command, CancellationToken cancellationToken)
     {

@@ -48,6 +48,21 @@ public sealed class PlacementSimulationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task TheCheck_CatchesANodeWhoseRoomIgnoresDraining()
+    {
+        // Control: with a room rule that forgets draining, the receivers hand starts to draining nodes and the
+        // simulation counts them, so the 0 above is a measurement, not a tautology.
+        using var sim = new PlacementSimulation(seed: 17, Nodes, MaxCalls);
+        foreach (var node in sim.Nodes)
+        {
+            node.IgnoresDrainInRoom = true;
+        }
+
+        var stats = await RunAsync(sim, calls: 1_500);
+        Assert.True(stats.StartsOnUnfitNode > 0, "no start reached a draining node");
+    }
+
+    [Fact]
     public async Task TheRegistry_JudgesKilledNodesDeadInTime_AndRunningNodesNever()
     {
         using var sim = new PlacementSimulation(seed: 17, Nodes, MaxCalls);
@@ -123,7 +138,7 @@ public sealed class PlacementSimulationTests(ITestOutputHelper output)
 
     private static double Quantile(List<double> sorted, double q) => sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(q * sorted.Count))];
 
-    private static async Task<PlacementStats> RunAsync(PlacementSimulation sim, Action? afterStep = null, double arrivalsPerSecond = ArrivalsPerSecond)
+    private static async Task<PlacementStats> RunAsync(PlacementSimulation sim, Action? afterStep = null, double arrivalsPerSecond = ArrivalsPerSecond, int calls = Calls)
     {
         var started = 0;
         var nextArrival = PlacementSimulation.Start;
@@ -134,9 +149,9 @@ public sealed class PlacementSimulationTests(ITestOutputHelper output)
         // A refused dial is retried after Retry-After (NodeWatch:FullRetryAfter, 5 s), as a client would.
         var retryAfter = TimeSpan.FromSeconds(5);
 
-        while (started < Calls || retries.Count > 0 || sim.Stats.Placed + sim.Stats.PlacementWindowFailures < Calls)
+        while (started < calls || retries.Count > 0 || sim.Stats.Placed + sim.Stats.PlacementWindowFailures < calls)
         {
-            while (started < Calls && nextArrival <= sim.Now)
+            while (started < calls && nextArrival <= sim.Now)
             {
                 var refusedBefore = sim.Stats.RefusedFull;
                 var callId = $"call-{started++:D5}";
@@ -167,7 +182,7 @@ public sealed class PlacementSimulationTests(ITestOutputHelper output)
                 }
             }
 
-            if (sim.Now >= nextChurn && started < Calls)
+            if (sim.Now >= nextChurn && started < calls)
             {
                 // Alternate a graceful stop and a crash on a random node that is serving; at most two nodes down at once.
                 var serving = sim.Nodes.Where(n => n.Running && !n.Draining).ToList();
