@@ -6,6 +6,11 @@
 # the cluster). Only the listed names are substituted, so the start script's own $VARIABLES stay as they are.
 set -euo pipefail
 
+if ! command -v envsubst >/dev/null; then
+  echo "render.sh: envsubst not found (Debian/Ubuntu: apt-get install gettext-base; macOS: brew install gettext)" >&2
+  exit 2
+fi
+
 here="$(cd "$(dirname "$0")" && pwd)"
 template="${MEDIANODE_TEMPLATE:-$here/medianode.template.yaml}"
 
