@@ -1,6 +1,7 @@
 // Serverless WhatsApp Business calling: everything one deployment needs.
 //   Functions app (Flex Consumption, .NET 10 isolated)  -> dial API, Meta webhook, media events
-//   MediaNodes (Azure Container Instances, public IP)    -> WebRTC audio peers, one UDP port each
+//   MediaNodes (mediaHosting: 'aci' = Azure Container Instances, public IP; 'aks' = an AKS cluster whose media VMs
+//              have public IPs, the pods from infra/k8s on host networking, scaled by KEDA) -> WebRTC audio peers, one UDP port each
 //   Storage (Functions: tables/queues/deployment; nodes: heartbeats, prompts, recordings), Service Bus (commands), Key Vault (secrets), App Insights + Log Analytics,
 //   user-assigned identities with role assignments by role id (modules/rbac.bicep).
 // Plain resources in local modules only, so `bicep build` / `bicep lint` run offline (tests/Infra.Tests).
@@ -47,10 +48,35 @@ param mediaEventsSecret string
 @description('HMAC secret that signs status callbacks sent to your callback URLs.')
 param callbackSigningSecret string
 
+@allowed(['aci', 'aks'])
+@description('Where the MediaNodes run: aci = a fixed set of container groups (mediaNodeCount); aks = an AKS cluster scaled by KEDA between aksMinMediaNodes and aksMaxMediaNodes (deploy infra/k8s after provisioning; see infra/README.md).')
+param mediaHosting string = 'aci'
+
 @minValue(1)
 @maxValue(20)
-@description('Number of MediaNodes (one container group each). Each gets its own command queue.')
+@description('Number of MediaNodes (mediaHosting aci: one container group each). Each gets its own command queue.')
 param mediaNodeCount int = 1
+
+@minValue(1)
+@maxValue(100)
+@description('mediaHosting aks: fewest media VMs (and MediaNode pods) kept running. At least 1: a new VM takes minutes, a new call waits Calls:PlacementWindow (10 s).')
+param aksMinMediaNodes int = 2
+
+@minValue(1)
+@maxValue(100)
+@description('mediaHosting aks: most media VMs (and MediaNode pods, medianode-0..n-1; each gets its command queue and events key ahead).')
+param aksMaxMediaNodes int = 10
+
+@description('mediaHosting aks: VM size of the media pool (one MediaNode per VM; capacity math in infra/README.md).')
+param aksMediaVmSize string = 'Standard_F4s_v2'
+
+@description('mediaHosting aks: VM size of the system pool (KEDA, CoreDNS, the CSI driver).')
+param aksSystemVmSize string = 'Standard_D2s_v5'
+
+@minValue(0)
+@maxValue(1000)
+@description('Flex Consumption always-ready instances for the HTTP functions (the dial API and the Meta webhook): 0 scales to zero (a first webhook after idle took 1-2.7 s); 1 keeps one warm instance, billed while idle.')
+param functionsAlwaysReadyHttp int = 0
 
 @description('MediaNode image (registry/repository:tag). Empty until infra/hooks/postprovision.sh built it; then the nodes are deployed.')
 param mediaNodeImage string = ''
@@ -92,11 +118,28 @@ param keyVaultSoftDeleteRetentionDays int = 90
 @description('Key Vault purge protection: a deleted vault or secret cannot be purged before its retention ends. Cannot be turned off once on; set false only for throw-away environments.')
 param keyVaultPurgeProtection bool = true
 
+@description('Email that gets the operator alerts (failure rate, node lost, callbacks given up, Meta errors); empty = portal only.')
+param alertEmail string = ''
+
+@minValue(1)
+@maxValue(100)
+@description('Alert when more than this percentage of the calls ended in 15 minutes failed.')
+param alertCallFailureRatePercent int = 20
+
+@minValue(1)
+@description('Alert when Meta answers more than this many Graph calls with an error in 15 minutes.')
+param alertMetaErrorsPer15Minutes int = 10
+
 var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
 var tags = { 'azd-env-name': environmentName }
 var newCallsQueue = 'commands-new'
 var nodeQueuePrefix = 'commands-'
-var nodeIds = [for i in range(0, mediaNodeCount): 'mn${i}']
+var aks = mediaHosting == 'aks'
+// ACI: a fixed set mn0..mn{n-1}. AKS: the StatefulSet's pods medianode-0..medianode-{max-1} (stable names, so each
+// ordinal's command queue and events key exist before KEDA ever starts it; infra/k8s/medianode.yaml).
+var nodeIds = aks ? map(range(0, aksMaxMediaNodes), i => 'medianode-${i}') : map(range(0, mediaNodeCount), i => 'mn${i}')
+var k8sNamespace = 'medianode'
+var k8sServiceAccount = 'medianode'
 var functionAppName = 'func-${resourceToken}'
 var deploymentContainerName = 'deployment-${resourceToken}'
 var mediaStorageName = 'stmedia${resourceToken}'
@@ -115,6 +158,19 @@ module monitoring 'modules/monitoring.bicep' = {
   }
 }
 
+module observability 'modules/observability.bicep' = {
+  name: 'observability'
+  params: {
+    location: location
+    tags: tags
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsId
+    workbookName: resourceToken
+    callFailureRatePercent: alertCallFailureRatePercent
+    metaErrorsPer15Minutes: alertMetaErrorsPer15Minutes
+    alertEmail: alertEmail
+  }
+}
+
 module identities 'modules/identities.bicep' = {
   name: 'identities'
   params: {
@@ -122,15 +178,43 @@ module identities 'modules/identities.bicep' = {
     tags: tags
     functionsIdentityName: 'id-func-${resourceToken}'
     mediaNodeIdentityPrefix: 'id-media-${resourceToken}'
-    nodeIds: nodeIds
+    // AKS: the pods share one workload identity (aks.bicep), so no per-node identities.
+    nodeIds: aks ? [] : nodeIds
   }
 }
+
+module cluster 'modules/aks.bicep' = if (aks) {
+  name: 'aks'
+  params: {
+    location: location
+    tags: tags
+    name: 'aks-${resourceToken}'
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsId
+    mediaIdentityName: 'id-media-aks-${resourceToken}'
+    kedaIdentityName: 'id-keda-${resourceToken}'
+    podNamespace: k8sNamespace
+    podServiceAccount: k8sServiceAccount
+    systemVmSize: aksSystemVmSize
+    mediaVmSize: aksMediaVmSize
+    minMediaVms: aksMinMediaNodes
+    maxMediaVms: aksMaxMediaNodes
+    udpPort: mediaNodeUdpPort
+  }
+}
+
+// Per node: its id and the principal it runs as (ACI: its own identity; AKS: the fleet's workload identity).
+var mediaNodePrincipals = aks
+  ? map(nodeIds, id => { nodeId: id, principalId: cluster!.outputs.mediaIdentityPrincipalId })
+  : map(range(0, length(nodeIds)), i => { nodeId: nodeIds[i], principalId: identities.outputs.mediaNodes[i].principalId })
+// The distinct principals: one role assignment per principal, role and scope (Azure refuses duplicates).
+var mediaPrincipalIds = aks ? [cluster!.outputs.mediaIdentityPrincipalId] : map(range(0, length(nodeIds)), i => identities.outputs.mediaNodes[i].principalId)
 
 module storage 'modules/storage.bicep' = {
   name: 'storage'
   params: {
     location: location
     tags: tags
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsId
     name: 'st${resourceToken}'
     deploymentContainerName: deploymentContainerName
   }
@@ -141,6 +225,7 @@ module mediaStorage 'modules/mediastorage.bicep' = {
   params: {
     location: location
     tags: tags
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsId
     name: mediaStorageName
     recordingsRetentionDays: recordingsRetentionDays
   }
@@ -151,6 +236,7 @@ module serviceBus 'modules/servicebus.bicep' = {
   params: {
     location: location
     tags: tags
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsId
     name: 'sb-${resourceToken}'
     newCallsQueue: newCallsQueue
     nodeQueuePrefix: nodeQueuePrefix
@@ -163,6 +249,7 @@ module keyVault 'modules/keyvault.bicep' = {
   params: {
     location: location
     tags: tags
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsId
     name: 'kv-${resourceToken}'
     softDeleteRetentionInDays: keyVaultSoftDeleteRetentionDays
     enablePurgeProtection: keyVaultPurgeProtection
@@ -180,8 +267,10 @@ module registry 'modules/registry.bicep' = {
   params: {
     location: location
     tags: tags
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsId
     name: 'cr${resourceToken}'
-    pullPrincipalIds: [for (nodeId, i) in nodeIds: identities.outputs.mediaNodes[i].principalId]
+    // ACI pulls with each node's identity; AKS with the cluster's kubelet identity.
+    pullPrincipalIds: aks ? [cluster!.outputs.kubeletPrincipalId] : mediaPrincipalIds
   }
 }
 
@@ -194,9 +283,15 @@ module rbac 'modules/rbac.bicep' = {
     keyVaultName: keyVault.outputs.name
     appInsightsName: monitoring.outputs.appInsightsName
     functionsPrincipalId: identities.outputs.functionsPrincipalId
-    mediaNodes: [for (nodeId, i) in nodeIds: { nodeId: nodeId, principalId: identities.outputs.mediaNodes[i].principalId }]
+    mediaNodes: mediaNodePrincipals
+    mediaPrincipalIds: mediaPrincipalIds
     newCallsQueue: newCallsQueue
     nodeQueuePrefix: nodeQueuePrefix
+    // AKS only: the pods read their own events key through the CSI driver; KEDA reads queue length and active calls.
+    nodeKeyReaderPrincipalId: aks ? cluster!.outputs.mediaIdentityPrincipalId : ''
+    mediaNodeIds: nodeIds
+    kedaPrincipalId: aks ? cluster!.outputs.kedaIdentityPrincipalId : ''
+    logAnalyticsName: monitoring.outputs.logAnalyticsName
   }
 }
 
@@ -206,6 +301,7 @@ module functions 'modules/functionapp.bicep' = {
   params: {
     location: location
     tags: tags
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsId
     planName: 'plan-${resourceToken}'
     appName: functionAppName
     identityId: identities.outputs.functionsId
@@ -218,6 +314,7 @@ module functions 'modules/functionapp.bicep' = {
     serviceBusNamespace: serviceBus.outputs.fullyQualifiedNamespace
     appInsightsConnectionString: monitoring.outputs.connectionString
     maximumInstanceCount: functionsMaximumInstanceCount
+    alwaysReadyHttp: functionsAlwaysReadyHttp
     maxDialsPerSecond: maxDialsPerSecond
     dialBurst: dialBurst
     instanceMemoryMB: functionsInstanceMemoryMB
@@ -234,7 +331,7 @@ module functions 'modules/functionapp.bicep' = {
   }
 }
 
-module mediaNodes 'modules/medianode.bicep' = [for (nodeId, i) in nodeIds: if (!empty(mediaNodeImage)) {
+module mediaNodes 'modules/medianode.bicep' = [for (nodeId, i) in nodeIds: if (!aks && !empty(mediaNodeImage)) {
   name: 'mediaNode-${nodeId}'
   dependsOn: [rbac]
   params: {
@@ -259,6 +356,7 @@ module mediaNodes 'modules/medianode.bicep' = [for (nodeId, i) in nodeIds: if (!
     storageBlobEndpoint: mediaStorage.outputs.blobEndpoint
     storageTableEndpoint: mediaStorage.outputs.tableEndpoint
     appInsightsConnectionString: monitoring.outputs.connectionString
+    logAnalyticsName: monitoring.outputs.logAnalyticsName
     eventsSecret: mediaNodeKeys[nodeId]
     promptsContainerUrl: mediaStorage.outputs.promptsContainerUrl
   }
@@ -270,11 +368,33 @@ output WEBHOOK_URL string = 'https://${functions.outputs.defaultHostName}/api/we
 @description('Base URL of the dial API (POST {base}/calls with the function key).')
 output DIAL_API_BASE_URL string = 'https://${functions.outputs.defaultHostName}/api'
 
-@description('Public IPs of the MediaNodes (empty before the image exists).')
-output MEDIANODE_PUBLIC_IPS array = [for (nodeId, i) in nodeIds: empty(mediaNodeImage) ? '' : mediaNodes[i]!.outputs.publicIp]
+@description('Public IPs of the ACI MediaNodes (empty before the image exists, and with mediaHosting aks: each VM has its own).')
+output MEDIANODE_PUBLIC_IPS array = [for (nodeId, i) in nodeIds: aks || empty(mediaNodeImage) ? '' : mediaNodes[i]!.outputs.publicIp]
 
-@description('MediaNode media address (first node) as ip:udpPort.')
-output MEDIANODE_PUBLIC_ADDRESS string = empty(mediaNodeImage) ? '' : '${mediaNodes[0]!.outputs.publicIp}:${mediaNodeUdpPort}'
+@description('MediaNode media address (first ACI node) as ip:udpPort.')
+output MEDIANODE_PUBLIC_ADDRESS string = aks || empty(mediaNodeImage) ? '' : '${mediaNodes[0]!.outputs.publicIp}:${mediaNodeUdpPort}'
+
+// What infra/k8s/render.sh reads (mediaHosting aks): `azd env get-values` exports these names.
+output MEDIA_HOSTING string = mediaHosting
+output AKS_CLUSTER_NAME string = aks ? cluster!.outputs.name : ''
+output AKS_MEDIANODE_CLIENT_ID string = aks ? cluster!.outputs.mediaIdentityClientId : ''
+output AKS_KEDA_CLIENT_ID string = aks ? cluster!.outputs.kedaIdentityClientId : ''
+output AKS_MIN_MEDIANODES int = aksMinMediaNodes
+output AKS_MAX_MEDIANODES int = aksMaxMediaNodes
+output AZURE_TENANT_ID string = tenant().tenantId
+output MEDIANODE_EVENTS_URL string = 'https://${functions.outputs.defaultHostName}/api/media/events'
+output MEDIANODE_MAX_CALLS int = mediaNodeMaxCalls
+output MEDIANODE_UDP_PORT int = mediaNodeUdpPort
+output MEDIANODE_HEALTH_PORT int = mediaNodeHealthPort
+output SERVICEBUS_NAMESPACE string = serviceBus.outputs.fullyQualifiedNamespace
+output SERVICEBUS_NEW_CALLS_QUEUE string = newCallsQueue
+output SERVICEBUS_NODE_QUEUE_PREFIX string = nodeQueuePrefix
+output MEDIA_STORAGE_BLOB_ENDPOINT string = mediaStorage.outputs.blobEndpoint
+output MEDIA_STORAGE_TABLE_ENDPOINT string = mediaStorage.outputs.tableEndpoint
+output PROMPTS_CONTAINER_URL string = mediaStorage.outputs.promptsContainerUrl
+output LOG_ANALYTICS_WORKSPACE_ID string = monitoring.outputs.logAnalyticsCustomerId
+@description('Not a secret: Application Insights takes only Entra ID tokens (local auth off).')
+output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.connectionString
 
 output AZURE_FUNCTION_APP_NAME string = functions.outputs.name
 output AZURE_CONTAINER_REGISTRY_NAME string = registry.outputs.name

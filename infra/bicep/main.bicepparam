@@ -20,3 +20,10 @@ param mediaNodePublicAddresses = json(readEnvironmentVariable('MEDIANODE_PUBLIC_
 param recordingsRetentionDays = int(readEnvironmentVariable('RECORDINGS_RETENTION_DAYS', '30'))
 param keyVaultSoftDeleteRetentionDays = int(readEnvironmentVariable('KEYVAULT_SOFT_DELETE_RETENTION_DAYS', '90'))
 param keyVaultPurgeProtection = bool(readEnvironmentVariable('KEYVAULT_PURGE_PROTECTION', 'true'))
+
+param mediaHosting = readEnvironmentVariable('MEDIA_HOSTING', 'aci')
+param aksMinMediaNodes = int(readEnvironmentVariable('AKS_MIN_MEDIANODES', '2'))
+param aksMaxMediaNodes = int(readEnvironmentVariable('AKS_MAX_MEDIANODES', '10'))
+param aksMediaVmSize = readEnvironmentVariable('AKS_MEDIA_VM_SIZE', 'Standard_F4s_v2')
+param functionsAlwaysReadyHttp = int(readEnvironmentVariable('FUNCTIONS_ALWAYS_READY_HTTP', '0'))
+param alertEmail = readEnvironmentVariable('ALERT_EMAIL', '')

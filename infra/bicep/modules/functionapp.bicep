@@ -7,6 +7,8 @@ param location string
 param tags object
 param planName string
 param appName string
+@description('Log Analytics workspace (resource id) every resource here sends its diagnostic logs and metrics to.')
+param logAnalyticsWorkspaceId string
 param identityId string
 param identityClientId string
 param storageAccountName string
@@ -19,6 +21,8 @@ param nodesTableEndpoint string
 param serviceBusNamespace string
 param appInsightsConnectionString string
 param maximumInstanceCount int
+@description('Always-ready instances of the HTTP trigger group (dial API, Meta webhook); 0 = scale to zero.')
+param alwaysReadyHttp int
 @description('Dials started per second across the app (Dials:MaxDialsPerSecond).')
 param maxDialsPerSecond int
 @description('Dials that may start at once before the rate applies (Dials:Burst).')
@@ -133,6 +137,9 @@ resource app 'Microsoft.Web/sites@2025-03-01' = {
       scaleAndConcurrency: {
         maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: instanceMemoryMB
+        // Flex Consumption keeps this many instances of the `http` group warm (billed while idle): a webhook after
+        // idle then skips the 1-2.7 s cold start. Omitted at 0 (pure pay-per-use).
+        alwaysReady: alwaysReadyHttp > 0 ? [{ name: 'http', instanceCount: alwaysReadyHttp }] : []
       }
       runtime: {
         name: 'dotnet-isolated'
@@ -146,6 +153,30 @@ resource settings 'Microsoft.Web/sites/config@2025-03-01' = {
   parent: app
   name: 'appsettings'
   properties: union(baseSettings, phoneNumberSettings, inboundPlanSettings, nodeKeySettings)
+}
+
+// The plan has metrics only; the app's FunctionAppLogs go to the workspace too.
+// categoryGroup needs this (the newest) version; the linter only knows GA 2016-09-01.
+#disable-next-line use-recent-api-versions
+resource planDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: plan
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    metrics: [{ category: 'AllMetrics', enabled: true }]
+  }
+}
+
+// categoryGroup needs this (the newest) version; the linter only knows GA 2016-09-01.
+#disable-next-line use-recent-api-versions
+resource appDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: app
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [{ categoryGroup: 'allLogs', enabled: true }]
+    metrics: [{ category: 'AllMetrics', enabled: true }]
+  }
 }
 
 output name string = app.name

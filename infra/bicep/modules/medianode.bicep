@@ -22,6 +22,8 @@ param serviceBusNamespace string
 param newCallsQueue string
 param nodeQueuePrefix string
 param appInsightsConnectionString string
+@description('Log Analytics workspace the container\'s stdout goes to (ContainerInstanceLog_CL).')
+param logAnalyticsName string
 @secure()
 param eventsSecret string
 @description('Blob endpoint of the nodes\' account (modules/mediastorage.bicep): prompts, recordings; by identity.')
@@ -57,6 +59,10 @@ var environmentVariables = empty(publicAddress) ? baseEnvironment : concat(baseE
   { name: 'MediaNode__PublicAddress', value: publicAddress }
 ])
 
+resource workspace 'Microsoft.OperationalInsights/workspaces@2025-02-01' existing = {
+  name: logAnalyticsName
+}
+
 resource group 'Microsoft.ContainerInstance/containerGroups@2025-09-01' = {
   name: name
   location: location
@@ -68,6 +74,15 @@ resource group 'Microsoft.ContainerInstance/containerGroups@2025-09-01' = {
   properties: {
     osType: 'Linux'
     restartPolicy: 'Always'
+    // ACI's own log route (container groups take no diagnostic settings): the node's stdout and the group's events.
+    // ACI takes only the workspace key here; it is read at deployment and never passes through a parameter or output.
+    diagnostics: {
+      logAnalytics: {
+        workspaceId: workspace.properties.customerId
+        workspaceKey: workspace.listKeys().primarySharedKey
+        logType: 'ContainerInstanceLogs'
+      }
+    }
     imageRegistryCredentials: [
       { server: registryServer, identity: identityId }
     ]

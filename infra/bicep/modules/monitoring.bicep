@@ -27,6 +27,34 @@ resource insights 'Microsoft.Insights/components@2020-02-02' = {
   }
 }
 
+// The workspace's own query audit, and Application Insights' metrics: its logs already live in this workspace
+// (workspace-based), so sending them again would only bill them twice.
+// categoryGroup needs this (the newest) version; the linter only knows GA 2016-09-01.
+#disable-next-line use-recent-api-versions
+resource logsDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: logs
+  properties: {
+    workspaceId: logs.id
+    logs: [{ categoryGroup: 'audit', enabled: true }]
+    metrics: [{ category: 'AllMetrics', enabled: true }]
+  }
+}
+
+// categoryGroup needs this (the newest) version; the linter only knows GA 2016-09-01.
+#disable-next-line use-recent-api-versions
+resource insightsDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: insights
+  properties: {
+    workspaceId: logs.id
+    metrics: [{ category: 'AllMetrics', enabled: true }]
+  }
+}
+
 output appInsightsName string = insights.name
 output connectionString string = insights.properties.ConnectionString
 output logAnalyticsName string = logs.name
+output logAnalyticsId string = logs.id
+@description('The workspace id (a GUID) KQL clients such as KEDA\'s log-analytics scaler name.')
+output logAnalyticsCustomerId string = logs.properties.customerId

@@ -16,8 +16,17 @@ param serviceBusName string
 param keyVaultName string
 param appInsightsName string
 param functionsPrincipalId string
-@description('Per node: { nodeId, principalId } (identities.bicep output mediaNodes).')
+@description('Per node: { nodeId, principalId } (ACI: identities.bicep output mediaNodes; AKS: every node the fleet identity).')
 param mediaNodes array
+@description('The distinct MediaNode principals (ACI: one per node; AKS: the one workload identity): storage, new calls, telemetry.')
+param mediaPrincipalIds array
+@description('The node ids whose events key the AKS fleet identity reads from Key Vault (CSI driver); unused when nodeKeyReaderPrincipalId is empty.')
+param mediaNodeIds array
+@description('AKS: the fleet identity, which reads the nodes\' events keys (media-node-key-{nodeId} only, never the vault). Empty with ACI (keys are secure environment values).')
+param nodeKeyReaderPrincipalId string
+@description('AKS: KEDA\'s identity (queue length of commands-new, active calls from Log Analytics). Empty with ACI.')
+param kedaPrincipalId string
+param logAnalyticsName string
 param newCallsQueue string
 param nodeQueuePrefix string
 
@@ -30,6 +39,8 @@ var serviceBusDataReceiver = '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0'
 var keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'
 var monitoringMetricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
 var storageBlobDelegator = 'db58b8e5-c6ad-4a2a-8342-4190687cbf4a'
+var serviceBusDataOwner = '090c5cfd-751d-490a-894a-3ce6f1109419'
+var logAnalyticsReader = '73c42c96-874c-492b-b04d-ab87d138a893'
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' existing = {
   name: storageAccountName
@@ -67,21 +78,21 @@ resource mediaStorage 'Microsoft.Storage/storageAccounts@2025-06-01' existing = 
   name: mediaStorageAccountName
 }
 
-resource mediaBlobAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for node in mediaNodes: {
+resource mediaBlobAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for principalId in mediaPrincipalIds: {
   scope: mediaStorage
-  name: guid(mediaStorage.id, node.principalId, storageBlobDataContributor)
+  name: guid(mediaStorage.id, principalId, storageBlobDataContributor)
   properties: {
-    principalId: node.principalId
+    principalId: principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataContributor)
   }
 }]
 
-resource mediaTableAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for node in mediaNodes: {
+resource mediaTableAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for principalId in mediaPrincipalIds: {
   scope: mediaStorage
-  name: guid(mediaStorage.id, node.principalId, storageTableDataContributor)
+  name: guid(mediaStorage.id, principalId, storageTableDataContributor)
   properties: {
-    principalId: node.principalId
+    principalId: principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageTableDataContributor)
   }
@@ -117,11 +128,11 @@ resource nodeOwnQueueReceivers 'Microsoft.Authorization/roleAssignments@2022-04-
   }
 }]
 
-resource newCallsReceivers 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for node in mediaNodes: {
+resource newCallsReceivers 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for principalId in mediaPrincipalIds: {
   scope: newCalls
-  name: guid(newCalls.id, node.principalId, serviceBusDataReceiver)
+  name: guid(newCalls.id, principalId, serviceBusDataReceiver)
   properties: {
-    principalId: node.principalId
+    principalId: principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', serviceBusDataReceiver)
   }
@@ -184,5 +195,60 @@ resource heartbeatsAssignment 'Microsoft.Authorization/roleAssignments@2022-04-0
     principalId: functionsPrincipalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageTableDataContributor)
+  }
+}
+
+// The nodes export their metrics and traces to Application Insights with Entra ID (local auth is off).
+resource mediaInsightsAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for principalId in mediaPrincipalIds: {
+  scope: insights
+  name: guid(insights.id, principalId, monitoringMetricsPublisher)
+  properties: {
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', monitoringMetricsPublisher)
+  }
+}]
+
+// AKS: each pod mounts its own events key through the CSI driver. The fleet shares one identity (a StatefulSet's pods
+// share a ServiceAccount), so it may read every node's key, but only those secrets: never Meta's or the callback secret.
+resource nodeKeySecrets 'Microsoft.KeyVault/vaults/secrets@2025-05-01' existing = [for nodeId in mediaNodeIds: {
+  parent: vault
+  name: 'media-node-key-${nodeId}'
+}]
+
+resource nodeKeyReaders 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for (nodeId, i) in mediaNodeIds: if (!empty(nodeKeyReaderPrincipalId)) {
+  scope: nodeKeySecrets[i]
+  name: guid(nodeKeySecrets[i].id, nodeKeyReaderPrincipalId, keyVaultSecretsUser)
+  properties: {
+    principalId: nodeKeyReaderPrincipalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUser)
+  }
+}]
+
+// AKS: KEDA's azure-servicebus scaler reads the queue's runtime properties, which Service Bus serves only to the
+// Manage right (Data Owner): scoped to the new-calls queue alone.
+resource kedaQueueReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(kedaPrincipalId)) {
+  scope: newCalls
+  name: guid(newCalls.id, kedaPrincipalId, serviceBusDataOwner)
+  properties: {
+    principalId: kedaPrincipalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', serviceBusDataOwner)
+  }
+}
+
+resource workspace 'Microsoft.OperationalInsights/workspaces@2025-02-01' existing = {
+  name: logAnalyticsName
+}
+
+// AKS: KEDA's azure-log-analytics scaler sums the nodes' medianode.calls.active (AppMetrics in this workspace).
+resource kedaLogReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(kedaPrincipalId)) {
+  scope: workspace
+  name: guid(workspace.id, kedaPrincipalId, logAnalyticsReader)
+  properties: {
+    principalId: kedaPrincipalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', logAnalyticsReader)
   }
 }

@@ -3,6 +3,8 @@
 param location string
 param tags object
 param name string
+@description('Log Analytics workspace (resource id) every resource here sends its diagnostic logs and metrics to.')
+param logAnalyticsWorkspaceId string
 @description('Principal ids allowed to pull (one per MediaNode identity).')
 param pullPrincipalIds array
 
@@ -27,6 +29,18 @@ resource pull 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for princi
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', acrPull)
   }
 }]
+
+// categoryGroup needs this (the newest) version; the linter only knows GA 2016-09-01.
+#disable-next-line use-recent-api-versions
+resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: registry
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [{ categoryGroup: 'allLogs', enabled: true }]
+    metrics: [{ category: 'AllMetrics', enabled: true }]
+  }
+}
 
 output name string = registry.name
 output loginServer string = registry.properties.loginServer

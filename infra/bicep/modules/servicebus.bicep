@@ -5,6 +5,8 @@
 param location string
 param tags object
 param name string
+@description('Log Analytics workspace (resource id) every resource here sends its diagnostic logs and metrics to.')
+param logAnalyticsWorkspaceId string
 param newCallsQueue string
 param nodeQueuePrefix string
 param nodeIds array
@@ -38,6 +40,19 @@ resource nodeQueues 'Microsoft.ServiceBus/namespaces/queues@2026-01-01' = [for n
   name: '${nodeQueuePrefix}${nodeId}'
   properties: queueProperties
 }]
+
+// Operational and runtime logs (dead-lettered commands show here) and queue metrics.
+// categoryGroup needs this (the newest) version; the linter only knows GA 2016-09-01.
+#disable-next-line use-recent-api-versions
+resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: namespace
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [{ categoryGroup: 'allLogs', enabled: true }]
+    metrics: [{ category: 'AllMetrics', enabled: true }]
+  }
+}
 
 output name string = namespace.name
 output fullyQualifiedNamespace string = '${namespace.name}.servicebus.windows.net'

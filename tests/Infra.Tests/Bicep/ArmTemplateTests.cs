@@ -163,7 +163,9 @@ public sealed class ArmTemplateTests
     {
         var assignments = ArmTemplate.Main.Module("rbac").RoleAssignments().ToList();
         var functions = "[parameters('functionsPrincipalId')]";
+        // Per queue the node's entry (own queue); per distinct principal everything else (AKS: one fleet identity).
         var media = "[parameters('mediaNodes')[copyIndex()].principalId]";
+        var mediaPrincipal = "[parameters('mediaPrincipalIds')[copyIndex()]]";
 
         // Functions: host storage by identity (blobs incl. deployment package, queues), the call/permission/callback
         // tables, sending commands, Key Vault references, App Insights with Entra auth.
@@ -182,14 +184,23 @@ public sealed class ArmTemplateTests
         // MediaNodes: receive their commands (queue scope, see MediaNodes_EachReadOnlyItsOwnQueueAndTheNewCallsQueue);
         // prompts, recordings and heartbeats on their own account by identity.
         Assert.Contains((media, RoleIds.ServiceBusDataReceiver, "Microsoft.ServiceBus/namespaces/queues"), assignments);
-        Assert.Contains((media, RoleIds.StorageBlobDataContributor, "Microsoft.Storage/storageAccounts"), assignments);
-        Assert.Contains((media, RoleIds.StorageTableDataContributor, "Microsoft.Storage/storageAccounts"), assignments);
-        Assert.DoesNotContain(assignments, a => a.Principal == media && a.RoleId == RoleIds.StorageBlobDataOwner);
-        Assert.DoesNotContain(assignments, a => a.Principal == media && a.RoleId == RoleIds.ServiceBusDataSender);
+        Assert.Contains((mediaPrincipal, RoleIds.ServiceBusDataReceiver, "Microsoft.ServiceBus/namespaces/queues"), assignments);
+        Assert.Contains((mediaPrincipal, RoleIds.StorageBlobDataContributor, "Microsoft.Storage/storageAccounts"), assignments);
+        Assert.Contains((mediaPrincipal, RoleIds.StorageTableDataContributor, "Microsoft.Storage/storageAccounts"), assignments);
+        // The nodes export telemetry to Application Insights with Entra ID (issue 18).
+        Assert.Contains((mediaPrincipal, RoleIds.MonitoringMetricsPublisher, "Microsoft.Insights/components"), assignments);
+        foreach (var principal in new[] { media, mediaPrincipal })
+        {
+            Assert.DoesNotContain(assignments, a => a.Principal == principal && a.RoleId == RoleIds.StorageBlobDataOwner);
+            Assert.DoesNotContain(assignments, a => a.Principal == principal && a.RoleId == RoleIds.ServiceBusDataSender);
+            Assert.DoesNotContain(assignments, a => a.Principal == principal && a.RoleId == RoleIds.KeyVaultSecretsUser);
+        }
 
-        // Each node pulls its image with its own identity.
+        // ACI: each node pulls its image with its own identity; AKS: the kubelet identity.
         var registry = ArmTemplate.Main.ModuleDeployment("registry");
-        Assert.Contains("mediaNodes", registry["properties"]!["parameters"]!["pullPrincipalIds"]!.ToJsonString(), StringComparison.Ordinal);
+        var pullers = registry["properties"]!["parameters"]!["pullPrincipalIds"]!.ToJsonString();
+        Assert.Contains("mediaNodes", pullers, StringComparison.Ordinal);
+        Assert.Contains("kubeletPrincipalId", pullers, StringComparison.Ordinal);
         Assert.Contains(ArmTemplate.Main.Module("registry").RoleAssignments(), a => a.RoleId == RoleIds.AcrPull);
 
         // The identities passed in are the user-assigned identities.
@@ -205,7 +216,10 @@ public sealed class ArmTemplateTests
         var perNode = Assert.Single(identities, i => i["copy"] is not null);
         Assert.Equal("[length(parameters('nodeIds'))]", (string?)perNode["copy"]!["count"]);
         Assert.Contains("parameters('nodeIds')[copyIndex()]", (string)perNode["name"]!, StringComparison.Ordinal);
-        Assert.Equal("[variables('nodeIds')]", (string?)ArmTemplate.Main.ModuleDeployment("identities")["properties"]!["parameters"]!["nodeIds"]!["value"]);
+        // ACI: one identity per node; AKS: none here (the fleet's workload identity is in aks.bicep).
+        Assert.Equal(
+            "[if(variables('aks'), createObject('value', createArray()), createObject('value', variables('nodeIds')))]",
+            (string?)ArmTemplate.Main.ModuleDeployment("identities")["properties"]!["parameters"]!["nodeIds"]);
 
         // Node i runs as identity i.
         var node = ArmTemplate.Main.ModuleDeployment("mediaNode");
@@ -225,9 +239,10 @@ public sealed class ArmTemplateTests
         Assert.Equal(2, serviceBusAssignments.Count);
         foreach (var assignment in serviceBusAssignments)
         {
-            // One assignment per node (a copy loop over the nodes), scoped to one queue, never the namespace.
-            Assert.Equal("[length(parameters('mediaNodes'))]", (string?)assignment["copy"]!["count"]);
-            Assert.Equal("[parameters('mediaNodes')[copyIndex()].principalId]", (string?)assignment["properties"]!["principalId"]);
+            // Own queue: one assignment per node; the new-calls queue: one per distinct node principal. Each scoped to one queue, never the namespace.
+            var perNode = (string?)assignment["copy"]!["count"] == "[length(parameters('mediaNodes'))]";
+            Assert.Equal(perNode ? "[parameters('mediaNodes')[copyIndex()].principalId]" : "[parameters('mediaPrincipalIds')[copyIndex()]]", (string?)assignment["properties"]!["principalId"]);
+            Assert.Equal(perNode ? "[length(parameters('mediaNodes'))]" : "[length(parameters('mediaPrincipalIds'))]", (string?)assignment["copy"]!["count"]);
             Assert.StartsWith("[resourceId('Microsoft.ServiceBus/namespaces/queues'", (string)assignment["scope"]!, StringComparison.Ordinal);
         }
 
@@ -236,7 +251,7 @@ public sealed class ArmTemplateTests
         Assert.Contains(scopes, s => s.Contains("format('{0}{1}', parameters('nodeQueuePrefix'), parameters('mediaNodes')[copyIndex()].nodeId)", StringComparison.Ordinal));
 
         // Nothing of a node's is granted at namespace scope.
-        Assert.DoesNotContain(rbac.RoleAssignments(), a => a.Principal.Contains("mediaNodes", StringComparison.Ordinal) && a.ScopeType == "Microsoft.ServiceBus/namespaces");
+        Assert.DoesNotContain(rbac.RoleAssignments(), a => (a.Principal.Contains("mediaNodes", StringComparison.Ordinal) || a.Principal.Contains("mediaPrincipalIds", StringComparison.Ordinal)) && a.ScopeType == "Microsoft.ServiceBus/namespaces");
         var passed = ArmTemplate.Main.ModuleDeployment("rbac")["properties"]!["parameters"]!;
         Assert.Equal("[variables('newCallsQueue')]", (string?)passed["newCallsQueue"]!["value"]);
         Assert.Equal("[variables('nodeQueuePrefix')]", (string?)passed["nodeQueuePrefix"]!["value"]);

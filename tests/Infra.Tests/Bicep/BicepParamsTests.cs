@@ -18,6 +18,10 @@ public sealed class BicepParamsTests
         ["CALLBACK_SIGNING_SECRET"] = "env-callback-signing-secret",
         ["MEDIANODE_COUNT"] = "2",
         ["MEDIANODE_PUBLIC_ADDRESSES"] = """["192.0.2.10","192.0.2.11"]""",
+        ["MEDIA_HOSTING"] = "aks",
+        ["AKS_MAX_MEDIANODES"] = "12",
+        ["FUNCTIONS_ALWAYS_READY_HTTP"] = "1",
+        ["ALERT_EMAIL"] = null,
     };
 
     [Fact]
@@ -44,6 +48,11 @@ public sealed class BicepParamsTests
         Assert.Equal(2, (int)parameters["mediaNodeCount"]!["value"]!);
         Assert.Equal(["100000000000001", "100000000000002"], parameters["metaPhoneNumberIds"]!["value"]!.AsArray().Select(v => (string)v!));
         Assert.Equal(["192.0.2.10", "192.0.2.11"], parameters["mediaNodePublicAddresses"]!["value"]!.AsArray().Select(v => (string)v!));
+        Assert.Equal("aks", (string?)parameters["mediaHosting"]!["value"]);
+        Assert.Equal(12, (int)parameters["aksMaxMediaNodes"]!["value"]!);
+        Assert.Equal(2, (int)parameters["aksMinMediaNodes"]!["value"]!);
+        Assert.Equal(1, (int)parameters["functionsAlwaysReadyHttp"]!["value"]!);
+        Assert.Equal(string.Empty, (string?)parameters["alertEmail"]!["value"]);
     }
 
     [Fact]
