@@ -46,6 +46,32 @@ internal static class OpusNativeVersusManaged
         }
 
         Console.WriteLine();
+        Console.WriteLine("An agent's audio (speech-like, through the agent's rate and back to 48 kHz) encoded at complexity 5, " +
+            "by an encoder capped at the agent's band and by an uncapped one, interleaved; per 20 ms frame:");
+        Console.WriteLine("| implementation | agent rate | capped encode | uncapped encode | capped ÷ uncapped | capped bytes | uncapped bytes |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var codecs in new[] { native, managed })
+        {
+            foreach (var rate in new[] { 8_000, 16_000, 24_000 })
+            {
+                var agentAudio = ThroughRate(signal, rate);
+                _ = MeasureEncode(() => codecs.CreateEncoder(5, rate), agentAudio, 200);
+                _ = MeasureEncode(() => codecs.CreateEncoder(5), agentAudio, 200);
+                var capped = new List<(double Us, double Bytes)>();
+                var uncapped = new List<(double Us, double Bytes)>();
+                for (var round = 0; round < rounds; round++)
+                {
+                    capped.Add(MeasureEncode(() => codecs.CreateEncoder(5, rate), agentAudio, framesPerRound));
+                    uncapped.Add(MeasureEncode(() => codecs.CreateEncoder(5), agentAudio, framesPerRound));
+                }
+
+                double c = Median(capped.Select(r => r.Us)), u = Median(uncapped.Select(r => r.Us));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {codecs.Implementation} | {rate / 1000} kHz | {c:F1} µs | {u:F1} µs | {c / u:F2}x | {capped[^1].Bytes:F0} B | {uncapped[^1].Bytes:F0} B |"));
+            }
+        }
+
+        Console.WriteLine();
         Console.WriteLine($"Speex resampler (quality {Resampler.Quality}), per 20 ms frame:");
         Console.WriteLine("| direction | time per frame | allocated per frame |");
         Console.WriteLine("| --- | ---: | ---: |");
@@ -88,6 +114,34 @@ internal static class OpusNativeVersusManaged
             Stopwatch.GetElapsedTime(middle, end).TotalMicroseconds / frames,
             encodeBytes / frames,
             decodeBytes / frames);
+    }
+
+    private static (double Us, double Bytes) MeasureEncode(Func<OpusFrameEncoder> create, short[] signal, int frames)
+    {
+        using var encoder = create();
+        var packet = new byte[OpusCodec.MaxPacketBytes];
+        var available = signal.Length / OpusCodec.FrameSamples;
+        long bytes = 0;
+        var start = Stopwatch.GetTimestamp();
+        for (var i = 0; i < frames; i++)
+        {
+            bytes += encoder.Encode(signal.AsSpan((i % available) * OpusCodec.FrameSamples, OpusCodec.FrameSamples), packet);
+        }
+
+        return (Stopwatch.GetElapsedTime(start).TotalMicroseconds / frames, (double)bytes / frames);
+    }
+
+    // What an agent at `rate` sends, as the node has it before encoding: down to the agent's rate and back up.
+    private static short[] ThroughRate(short[] signal, int rate)
+    {
+        using var down = new StreamingResampler(OpusCodec.SampleRate, rate);
+        using var up = new StreamingResampler(rate, OpusCodec.SampleRate);
+        var low = new short[down.MaxOutputSamples(signal.Length)];
+        var n = down.Process(signal, low);
+        var back = new short[up.MaxOutputSamples(n)];
+        var m = up.Process(low.AsSpan(0, n), back);
+        var whole = m / OpusCodec.FrameSamples * OpusCodec.FrameSamples;
+        return back[..whole];
     }
 
     private static (double Us, long Bytes) MeasureResampler(int from, int to, short[] signal, int frames)

@@ -76,6 +76,28 @@ public sealed class OpusFrameEncoder : IDisposable
         encoder.PacketLossPercent = options.PacketLossPercent;
     }
 
+    // Caps the coded audio bandwidth at a source's Nyquist (RFC 6716 §2: NB 4 kHz, MB 6, WB 8, SWB 12, FB 20), so
+    // audio that came from an 8 kHz agent is coded narrowband instead of spending bits and cycles on empty bands.
+    internal void LimitBandwidth(int sourceSampleRate)
+    {
+        var (native, managed) = sourceSampleRate switch
+        {
+            <= 8_000 => (1101, Concentus.Enums.OpusBandwidth.OPUS_BANDWIDTH_NARROWBAND),
+            <= 12_000 => (1102, Concentus.Enums.OpusBandwidth.OPUS_BANDWIDTH_MEDIUMBAND),
+            <= 16_000 => (1103, Concentus.Enums.OpusBandwidth.OPUS_BANDWIDTH_WIDEBAND),
+            <= 24_000 => (1104, Concentus.Enums.OpusBandwidth.OPUS_BANDWIDTH_SUPERWIDEBAND),
+            _ => (1105, Concentus.Enums.OpusBandwidth.OPUS_BANDWIDTH_FULLBAND),
+        };
+        if (_native is not null)
+        {
+            SetNative(OpusNative.SetMaxBandwidthRequest, native);
+        }
+        else
+        {
+            _managed!.MaxBandwidth = managed;
+        }
+    }
+
     internal void ConfigureForSilence()
     {
         if (_native is not null)

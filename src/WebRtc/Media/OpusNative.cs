@@ -19,6 +19,7 @@ internal static class OpusNative
     internal const int SetBitrateRequest = 4002;
     internal const int SetVbrRequest = 4006;
     internal const int SetComplexityRequest = 4010;
+    internal const int SetMaxBandwidthRequest = 4004;
     internal const int SetInbandFecRequest = 4012;
     internal const int SetPacketLossPercentRequest = 4014;
     internal const int SetSignalRequest = 4024;

@@ -49,6 +49,33 @@ public sealed class OpusNativeTests
         Assert.InRange(ratio, 0.7, 1.3); // level kept within about ±1 dB
     }
 
+    [Theory]
+    [InlineData(true, 8_000, 0)] // RFC 6716 §3.1 TOC configs 0-3: SILK narrowband
+    [InlineData(false, 8_000, 0)]
+    [InlineData(true, 16_000, 8)] // 8-11: SILK wideband
+    [InlineData(false, 16_000, 8)]
+    public void An_encoder_for_a_narrower_source_codes_no_wider_a_band(bool native, int sourceRate, int firstConfig)
+    {
+        using var capped = (native ? Native : Managed).CreateEncoder(5, sourceRate);
+        using var full = (native ? Native : Managed).CreateEncoder(5);
+        var frame = new short[OpusCodec.FrameSamples];
+        var tone = new ToneGenerator(440);
+        var packet = new byte[OpusCodec.MaxPacketBytes];
+        var cappedConfigs = new HashSet<int>();
+        var fullConfigs = new HashSet<int>();
+        for (var i = 0; i < 25; i++)
+        {
+            tone.Fill(frame);
+            capped.Encode(frame, packet);
+            cappedConfigs.Add(packet[0] >> 3);
+            full.Encode(frame, packet);
+            fullConfigs.Add(packet[0] >> 3);
+        }
+
+        Assert.All(cappedConfigs, config => Assert.InRange(config, firstConfig, firstConfig + 3));
+        Assert.Contains(fullConfigs, config => config > firstConfig + 3); // uncapped, the same audio is coded wider
+    }
+
     [Fact]
     public void Native_concealment_and_fec_fill_a_whole_frame()
     {

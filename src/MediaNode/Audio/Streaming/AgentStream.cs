@@ -67,7 +67,7 @@ internal sealed partial class AgentStream : IAudioSource, IDisposable
         _urls = urls;
         _partial = new short[_protocol.FrameSamples];
         _up = new StreamingResampler(_protocol.SampleRate, OpusCodec.SampleRate);
-        _encoder = codecs.CreateEncoder();
+        _encoder = codecs.CreateEncoder(codecs.Options.Complexity, _protocol.SampleRate); // no wider than the agent's audio
     }
 
     /// <summary>Agent messages handled so far (tests wait on it to know what is queued).</summary>
