@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Serverless.Shared.Transport;
 using Serverless.Testing.EndToEnd.Infrastructure;
 using Serverless.Testing.LocalRun;
 using Serverless.Testing.WhatsAppSimulator.Faults;
@@ -100,13 +101,16 @@ public sealed class FaultTests
         Assert.Equal(4, product.GraphCallActions().Count(a => a == "connect"));
     }
 
-    [Fact]
-    public async Task MediaNode_process_killed_mid_call_the_sweeper_fails_the_call_and_sends_terminate()
+    [Theory]
+    [InlineData(TransportKind.StorageQueues)]
+    [InlineData(TransportKind.ServiceBus)]
+    public async Task MediaNode_process_killed_mid_call_the_sweeper_fails_the_call_and_sends_terminate(TransportKind transport)
     {
         var clock = new ShiftedTimeProvider();
         await using var product = await LocalProduct.StartAsync(new LocalProductOptions
         {
             InProcessMediaNode = false,
+            Transport = transport,
             FunctionsTime = clock,
             ConfigureFunctions = s => s["Calls:MaxCallDuration"] = "00:05:00",
         });

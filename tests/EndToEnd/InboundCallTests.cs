@@ -1,3 +1,4 @@
+using Serverless.Shared.Transport;
 using Serverless.Testing.EndToEnd.Infrastructure;
 using Serverless.Testing.LocalRun;
 using Serverless.Testing.WhatsAppSimulator.Calls;
@@ -11,10 +12,12 @@ namespace Serverless.Testing.EndToEnd;
 /// <summary>User-initiated calls: the simulator's phone offers, the product pre-accepts and accepts.</summary>
 public sealed class InboundCallTests
 {
-    [Fact]
-    public async Task Inbound_call_is_pre_accepted_and_accepted_with_identical_SDP_carries_audio_and_ends_on_business_hang_up()
+    [Theory]
+    [InlineData(TransportKind.StorageQueues)]
+    [InlineData(TransportKind.ServiceBus)]
+    public async Task Inbound_call_is_pre_accepted_and_accepted_with_identical_SDP_carries_audio_and_ends_on_business_hang_up(TransportKind transport)
     {
-        await using var product = await LocalProduct.StartAsync();
+        await using var product = await LocalProduct.StartAsync(new LocalProductOptions { Transport = transport });
         product.Phones.SetScript(User, PhoneScript.Tone(UserHz));
 
         var simulated = await product.Simulator.StartInboundCallAsync(User);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Serverless.Shared.Security;
+using Serverless.Shared.Transport;
 using Serverless.Testing.EndToEnd.Infrastructure;
 using Serverless.Testing.LocalRun;
 using static Serverless.Testing.EndToEnd.Infrastructure.E2E;
@@ -14,14 +15,17 @@ public sealed class NodeFailoverTests
     private static readonly object LongPrompt = new { steps = new object[] { new { tone = new { hz = PromptHz, ms = 120_000 } } } };
     private static readonly string[] Users = [User, OtherUser, "16315550123"];
 
-    [Fact]
-    public async Task MediaNode_killed_with_live_calls_every_call_ends_node_lost_with_one_terminate_each_and_a_call_ended_callback()
+    [Theory]
+    [InlineData(TransportKind.StorageQueues)]
+    [InlineData(TransportKind.ServiceBus)]
+    public async Task MediaNode_killed_with_live_calls_every_call_ends_node_lost_with_one_terminate_each_and_a_call_ended_callback(TransportKind transport)
     {
         var clock = new ShiftedTimeProvider();
         await using var receiver = await SignedCallbackReceiver.StartAsync();
         await using var product = await LocalProduct.StartAsync(new LocalProductOptions
         {
             InProcessMediaNode = false,
+            Transport = transport,
             FunctionsTime = clock,
             ConfigureFunctions = s =>
             {

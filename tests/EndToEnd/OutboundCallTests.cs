@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Serverless.Shared.Media;
+using Serverless.Shared.Transport;
 using Serverless.Testing.EndToEnd.Infrastructure;
 using Serverless.Testing.LocalRun;
 using Serverless.Testing.WhatsAppSimulator.Phone;
@@ -12,10 +13,12 @@ namespace Serverless.Testing.EndToEnd;
 /// <summary>Business-initiated calls through the dial API, the simulator, the MediaNode and the WebRTC phone.</summary>
 public sealed class OutboundCallTests
 {
-    [Fact]
-    public async Task Outbound_happy_path_rings_connects_carries_audio_both_ways_and_ends_when_the_user_hangs_up()
+    [Theory]
+    [InlineData(TransportKind.StorageQueues)]
+    [InlineData(TransportKind.ServiceBus)]
+    public async Task Outbound_happy_path_rings_connects_carries_audio_both_ways_and_ends_when_the_user_hangs_up(TransportKind transport)
     {
-        await using var product = await LocalProduct.StartAsync();
+        await using var product = await LocalProduct.StartAsync(new LocalProductOptions { Transport = transport });
         product.Simulator.Permissions.Grant(User);
         product.Phones.SetScript(User, PhoneScript.Tone(UserHz));
 

@@ -137,7 +137,7 @@ public sealed partial class ReadmeWalkthroughTests
 
     // A new network namespace where only loopback is up (as scripts/lib.sh's in_loopback_namespace): the local run
     // starts its own Azurite on the fixed ports 10000-10002, which the suite's Azurite holds out here.
-    private static ProcessStartInfo NamespacedStart(string root, string command)
+    internal static ProcessStartInfo NamespacedStart(string root, string command)
     {
         var start = new ProcessStartInfo("unshare") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Environment.IsPrivilegedProcess ? "-n" : "-rn");

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Serverless.Testing.LocalRun;
+using Serverless.Testing.ServiceBusBroker;
 
 namespace Serverless.Testing.EndToEnd;
 
@@ -8,6 +10,9 @@ namespace Serverless.Testing.EndToEnd;
 public sealed class RunLocalScriptTests
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
+
+    /// <summary>Build, start and the demo call on a loaded machine.</summary>
+    private static readonly TimeSpan DemoLimit = TimeSpan.FromMinutes(8);
 
     [Fact]
     public async Task Help_prints_the_options_and_exits_0_without_building_or_starting_anything()
@@ -18,6 +23,8 @@ public sealed class RunLocalScriptTests
         Assert.StartsWith("usage: bash scripts/run-local.sh", stdout, StringComparison.Ordinal);
         Assert.Contains("--stay", stdout, StringComparison.Ordinal);
         Assert.Contains("--keys", stdout, StringComparison.Ordinal);
+        Assert.Contains("--transport storagequeues|servicebus", stdout, StringComparison.Ordinal);
+        Assert.Contains("SERVICEBUS_PORT", stdout, StringComparison.Ordinal);
         Assert.Contains("FUNCTIONS_PORT", stdout, StringComparison.Ordinal);
         Assert.Contains("WhatsAppGraph__BaseUrl", stdout, StringComparison.Ordinal);
         // Nothing ran: no install, no build, no Azurite.
@@ -25,6 +32,41 @@ public sealed class RunLocalScriptTests
         Assert.DoesNotContain("dotnet", stdout.Split('\n')[0], StringComparison.Ordinal);
         Assert.DoesNotContain("Azurite: listening", stdout, StringComparison.Ordinal);
         Assert.Equal(string.Empty, stderr);
+    }
+
+    [Fact]
+    public async Task Transport_servicebus_places_the_demo_call_with_its_commands_over_the_Service_Bus_test_broker()
+    {
+        // In its own loopback-only network namespace: the run starts its own Azurite on the fixed ports.
+        var start = ReadmeWalkthroughTests.NamespacedStart(RepoPaths.Root, "bash scripts/run-local.sh --transport servicebus");
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var limit = new CancellationTokenSource(DemoLimit);
+        try
+        {
+            await process.WaitForExitAsync(limit.Token);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+
+        var output = await stdout + "\n" + await stderr;
+        Assert.True(process.ExitCode == 0, output);
+        // The broker's queues have what Bicep deploys (infra/bicep/modules/servicebus-queue.json).
+        Assert.Contains(
+            $"Commands:   Service Bus over AMQP: the test broker on amqp://127.0.0.1:5672 (queues as Bicep deploys them: {LocalRunConsole.Describe(QueueSettings.Deployed)})",
+            output,
+            StringComparison.Ordinal);
+        // The demo's whole path ran: the node took the start from the new-calls queue and the answer and hang-up
+        // from its own queue, all over the broker; the user's tone is in the recording.
+        Assert.Matches(@"phone hears the prompt: 4[34]\d\.\d Hz", output);
+        Assert.Matches(@"recording tone: 6[56]\d\.\d Hz", output);
+        Assert.Matches(@"callbacks for \S+: \d+ received, all verified", output);
     }
 
     [Theory]

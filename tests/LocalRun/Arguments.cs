@@ -1,4 +1,5 @@
 using System.Globalization;
+using Serverless.Shared.Transport;
 
 namespace Serverless.Testing.LocalRun;
 
@@ -20,6 +21,12 @@ internal sealed record Arguments
     /// <summary>Enforce function keys (Core Tools does not locally; Azure does).</summary>
     public bool Keys { get; init; }
 
+    /// <summary>Which broker carries the commands: Storage Queues on Azurite, or Service Bus on the test broker.</summary>
+    public TransportKind Transport { get; init; } = TransportKind.StorageQueues;
+
+    /// <summary>The Service Bus test broker's port on 127.0.0.1 (with <c>--transport ServiceBus</c>).</summary>
+    public int ServiceBusPort { get; init; } = 5672;
+
     /// <summary>After the demo, measure inbound webhook → pre_accept over this many sequential calls (0: don't).</summary>
     public int MeasureInbound { get; init; }
 
@@ -36,6 +43,8 @@ internal sealed record Arguments
                 "--http-port" => parsed with { HttpPort = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--functions-port" => parsed with { FunctionsPort = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--callbacks-port" => parsed with { CallbacksPort = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--transport" => parsed with { Transport = ParseTransport(Next()) },
+                "--servicebus-port" => parsed with { ServiceBusPort = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--stay" => parsed with { Stay = true },
                 "--keys" => parsed with { Keys = true },
                 "--measure-inbound" => parsed with { MeasureInbound = int.Parse(Next(), CultureInfo.InvariantCulture) },
@@ -45,4 +54,9 @@ internal sealed record Arguments
 
         return parsed;
     }
+
+    private static TransportKind ParseTransport(string value) =>
+        Enum.TryParse<TransportKind>(value, ignoreCase: true, out var kind) && kind is TransportKind.StorageQueues or TransportKind.ServiceBus
+            ? kind
+            : throw new ArgumentException($"--transport must be StorageQueues or ServiceBus, not '{value}'.");
 }

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Serverless.Functions.Hosting;
 using Serverless.MediaNode.Hosting;
 using Serverless.Testing.FunctionsHost;
+using Serverless.Testing.ServiceBusBroker;
 using Serverless.Testing.WhatsAppSimulator.Phone;
 using Sim = Serverless.Testing.WhatsAppSimulator;
 
@@ -17,9 +18,10 @@ namespace Serverless.Testing.LocalRun;
 /// <summary>
 /// The whole product on loopback: the WhatsApp Cloud API simulator with WebRTC phones, the Functions served by the
 /// test host over HTTP, a MediaNode (its UDP port and HTTP on 127.0.0.1) and an <see cref="EventTap"/> between
-/// node and Functions. Commands travel over Storage Queues and calls live in Table Storage (Azurite).
+/// node and Functions. Commands travel over Storage Queues (Azurite) or Service Bus (an in-process test broker,
+/// <see cref="LocalProductOptions.Transport"/>); calls live in Table Storage (Azurite).
 /// </summary>
-public sealed class LocalProduct : IAsyncDisposable
+public sealed partial class LocalProduct : IAsyncDisposable
 {
     /// <summary>The MediaNode's own media events key (the Functions hold it as <c>MediaEvents:NodeKeys:{NodeId}</c>).</summary>
     public const string MediaEventsSecret = "local-media-events-secret-0123456789";
@@ -32,9 +34,11 @@ public sealed class LocalProduct : IAsyncDisposable
     private readonly Serverless.Testing.FunctionsHost.Timers.TimerStatusStore _timerStatus = new();
     private FunctionsTestHost? _functions;
 
-    private LocalProduct(LocalProductOptions options, Sim.WhatsAppSimulator simulator, WebRtcPhoneFactory phones, EventTap tap, Dictionary<string, string?> functionsSettings)
+    private LocalProduct(
+        LocalProductOptions options, Sim.WhatsAppSimulator simulator, WebRtcPhoneFactory phones, EventTap tap, Dictionary<string, string?> functionsSettings, ServiceBusTestBroker? broker)
     {
         _options = options;
+        Broker = broker;
         Simulator = simulator;
         Phones = phones;
         Tap = tap;
@@ -82,8 +86,8 @@ public sealed class LocalProduct : IAsyncDisposable
         ["MediaNode__DrainTimeout"] = "00:00:01",
         ["MediaNode__EventRetryDelay"] = "00:00:00.100",
         ["MediaNode__MaxEventRetryDelay"] = "00:00:01",
-        ["MediaNode__Transport__Kind"] = "StorageQueues",
-        ["MediaNode__Transport__ConnectionString"] = _options.StorageConnectionString,
+        ["MediaNode__Transport__Kind"] = _options.Transport.ToString(),
+        ["MediaNode__Transport__ConnectionString"] = TransportConnectionString,
         ["MediaNode__Transport__NewCallsQueue"] = _options.RunId + "-new",
         ["MediaNode__Transport__NodeQueuePrefix"] = _options.RunId + "-node-",
         ["MediaNode__Transport__HoldBackDelay"] = "00:00:00.100",
@@ -109,6 +113,8 @@ public sealed class LocalProduct : IAsyncDisposable
         options.ConfigureSimulator?.Invoke(simOptions);
         var simulator = await Sim.WhatsAppSimulator.StartAsync(simOptions, cancellationToken).ConfigureAwait(false);
         var tap = await EventTap.StartAsync(new Uri(functionsBase, "api/media/events"), cancellationToken).ConfigureAwait(false);
+        var broker = StartBroker(options);
+        var transportConnection = broker?.ConnectionString ?? options.StorageConnectionString;
         var settings = new Dictionary<string, string?>
         {
             ["Meta:PhoneNumberIds:0"] = simulator.DefaultNumber.PhoneNumberId,
@@ -117,8 +123,8 @@ public sealed class LocalProduct : IAsyncDisposable
             ["Meta:AppSecret"] = simOptions.AppSecret,
             [Serverless.Functions.Privacy.RetentionOptions.ScheduleSetting] = Serverless.Functions.Privacy.RetentionOptions.DefaultSchedule,
             ["MediaEvents:NodeKeys:" + nodeId] = MediaEventsSecret,
-            ["Transport:Kind"] = "StorageQueues",
-            ["Transport:ConnectionString"] = options.StorageConnectionString,
+            ["Transport:Kind"] = options.Transport.ToString(),
+            ["Transport:ConnectionString"] = transportConnection,
             ["Transport:NewCallsQueue"] = options.RunId + "-new",
             ["Transport:NodeQueuePrefix"] = options.RunId + "-node-",
             ["Storage:ConnectionString"] = options.StorageConnectionString,
@@ -135,7 +141,7 @@ public sealed class LocalProduct : IAsyncDisposable
             ["WhatsAppGraph:RetryMaxDelay"] = "00:00:01",
         };
         options.ConfigureFunctions?.Invoke(settings);
-        var product = new LocalProduct(options, simulator, phones, tap, settings) { FunctionsBaseAddress = functionsBase, NodeId = nodeId };
+        var product = new LocalProduct(options, simulator, phones, tap, settings, broker) { FunctionsBaseAddress = functionsBase, NodeId = nodeId };
         try
         {
             if (options.InProcessMediaNode)
@@ -214,6 +220,7 @@ public sealed class LocalProduct : IAsyncDisposable
         await Tap.DisposeAsync().ConfigureAwait(false);
         await Simulator.DisposeAsync().ConfigureAwait(false);
         Phones.Dispose();
+        await DisposeTransportAsync().ConfigureAwait(false);
     }
 
     private async Task StopFunctionsAsync()

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Serverless.Shared.Transport;
 using Serverless.Testing.WhatsAppSimulator;
 
 namespace Serverless.Testing.LocalRun;
@@ -9,6 +10,16 @@ public sealed class LocalProductOptions
 {
     /// <summary>Azure Storage for tables, queues and blobs (Azurite by default).</summary>
     public string StorageConnectionString { get; set; } = "UseDevelopmentStorage=true";
+
+    /// <summary>
+    /// Which broker carries the Functions' commands to the MediaNode: <see cref="TransportKind.StorageQueues"/> on
+    /// Azurite, or <see cref="TransportKind.ServiceBus"/> through the real client to an in-process AMQP test broker
+    /// (tests/ServiceBusBroker) whose queues have the deployed (Bicep) settings.
+    /// </summary>
+    public TransportKind Transport { get; set; } = TransportKind.StorageQueues;
+
+    /// <summary>The Service Bus test broker's TCP port on 127.0.0.1 (with <see cref="TransportKind.ServiceBus"/>); 0 picks a free one.</summary>
+    public int ServiceBusPort { get; set; }
 
     /// <summary>Prefix of this run's queues and tables (lower-case letters and digits), so runs never share commands.</summary>
     public string RunId { get; set; } = "e2e" + Guid.NewGuid().ToString("N")[..10];

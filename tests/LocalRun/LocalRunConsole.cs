@@ -38,6 +38,8 @@ internal static class LocalRunConsole
         {
             InProcessMediaNode = arguments.MediaNodeDll is null,
             FunctionsPort = arguments.FunctionsPort,
+            Transport = arguments.Transport,
+            ServiceBusPort = arguments.ServiceBusPort,
             RunTimersOnSchedule = true,
             EnforceKeys = arguments.Keys,
             ConfigureSimulator = s => s.DefaultUserBehavior = WhatsAppSimulator.Users.SimulatedUserBehavior.AnswerAfter(TimeSpan.FromSeconds(1)),
@@ -52,6 +54,9 @@ internal static class LocalRunConsole
         timeline.Say($"Simulator:  {product.Simulator.BaseAddress} (WhatsApp Cloud API stand-in, phone number id {product.BusinessPhoneNumberId})");
         timeline.Say($"Phones:     udp {product.Phones.LocalEndPoint} (WebRTC, ICE-lite, setup:active)");
         timeline.Say(node is null ? "MediaNode:  in-process, udp 127.0.0.1 (ephemeral port)" : $"MediaNode:  pid {node.Id}, udp 127.0.0.1:{arguments.UdpPort}, http://127.0.0.1:{arguments.HttpPort}/healthz");
+        timeline.Say(product.Broker is { } broker
+            ? $"Commands:   Service Bus over AMQP: the test broker on amqp://127.0.0.1:{broker.Port} (queues as Bicep deploys them: {Describe(broker.QueueDefaults)})"
+            : "Commands:   Storage Queues on Azurite (--transport servicebus: Service Bus over AMQP on the test broker)");
         var callbackCheck = product.Functions.Services.GetRequiredService<CallbackUrlPolicy>().Validate(receiver.Url.AbsoluteUri);
         timeline.Say(callbackCheck.IsAllowed
             ? $"Callbacks:  {receiver.Url} (verifies X-Callback-Signature-256; every call's status events, or dial with \"callbackUrl\")"
@@ -303,6 +308,11 @@ internal static class LocalRunConsole
             // The demo is over.
         }
     }
+
+    /// <summary>The queue settings in the banner, e.g. "lock 30 s, max deliveries 10, duplicate detection 10 min, TTL 60 min".</summary>
+    internal static string Describe(ServiceBusBroker.QueueSettings queues) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"lock {queues.LockDuration.TotalSeconds:F0} s, max deliveries {queues.MaxDeliveryCount}, duplicate detection {(queues.DuplicateDetectionHistoryTimeWindow is { } window ? $"{window.TotalMinutes:F0} min" : "off")}, TTL {queues.DefaultMessageTimeToLive.TotalMinutes:F0} min");
 
     internal static string Mask(string waId) => waId.Length <= 4 ? "****" : new string('*', waId.Length - 4) + waId[^4..];
 

@@ -4,7 +4,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Serverless.Functions.Hosting;
 using Serverless.MediaNode.Hosting;
+using Serverless.Shared.Transport;
 using Serverless.Testing.FunctionsHost;
+using Serverless.Testing.ServiceBusBroker;
 
 namespace Serverless.Testing.LocalRun;
 
@@ -90,6 +92,12 @@ internal static class MetaMode
         var runId = "local" + Guid.NewGuid().ToString("N")[..8];
         var eventsSecret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
         var functionsBase = new Uri($"http://127.0.0.1:{arguments.FunctionsPort}/");
+        // --transport servicebus: the commands travel over the test broker, as they do over Service Bus in Azure.
+        await using var broker = arguments.Transport == TransportKind.ServiceBus
+            ? ServiceBusTestBroker.Start(new TestBrokerOptions { Port = arguments.ServiceBusPort })
+            : null;
+        var transport = arguments.Transport.ToString();
+        var transportConnection = broker?.ConnectionString ?? "UseDevelopmentStorage=true";
         var node = MediaNodeApp.Build([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -102,8 +110,8 @@ internal static class MetaMode
                 ["MediaNode:EventsUrl"] = new Uri(functionsBase, "api/media/events").AbsoluteUri,
                 ["MediaNode:EventsSecret"] = eventsSecret,
                 ["MediaNode:StorageConnectionString"] = "UseDevelopmentStorage=true",
-                ["MediaNode:Transport:Kind"] = "StorageQueues",
-                ["MediaNode:Transport:ConnectionString"] = "UseDevelopmentStorage=true",
+                ["MediaNode:Transport:Kind"] = transport,
+                ["MediaNode:Transport:ConnectionString"] = transportConnection,
                 ["MediaNode:Transport:NewCallsQueue"] = runId + "-new",
                 ["MediaNode:Transport:NodeQueuePrefix"] = runId + "-node-",
             });
@@ -118,8 +126,8 @@ internal static class MetaMode
             ["Meta:AppSecret"] = Env("META_APP_SECRET"),
             [Serverless.Functions.Privacy.RetentionOptions.ScheduleSetting] = Serverless.Functions.Privacy.RetentionOptions.DefaultSchedule,
             ["MediaEvents:NodeKeys:local-node"] = eventsSecret,
-            ["Transport:Kind"] = "StorageQueues",
-            ["Transport:ConnectionString"] = "UseDevelopmentStorage=true",
+            ["Transport:Kind"] = transport,
+            ["Transport:ConnectionString"] = transportConnection,
             ["Transport:NewCallsQueue"] = runId + "-new",
             ["Transport:NodeQueuePrefix"] = runId + "-node-",
             ["Storage:ConnectionString"] = "UseDevelopmentStorage=true",

@@ -47,6 +47,19 @@ internal sealed class OutgoingEndpoint : LinkEndpoint
     /// </summary>
     public int Credit => (int)(uint)CreditField.GetValue(Link)!;
 
+    /// <summary>
+    /// The link's own lock, under which AMQPNetLite applies a received flow to <see cref="Credit"/> and takes credit for
+    /// a send. A check of the credit and the send that relies on it must both hold it: a drain flow (the client's receive
+    /// ran out of time) sets the credit to 0 on the I/O thread, and a send slipping in between would go out beyond the
+    /// credit (the link's count wraps to 2^32 - 1 and its next delivery count and drain answer are wrong). The library
+    /// itself takes this lock before the session's, as when it restores credit on a disposition; so do we.
+    /// </summary>
+    public object SyncRoot => ThisLockProperty.GetValue(Link)!;
+
+    private static readonly System.Reflection.PropertyInfo ThisLockProperty =
+        typeof(Amqp.Link).GetProperty("ThisLock", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)
+        ?? throw new InvalidOperationException("AMQPNetLite's Link has no ThisLock property; check the package version.");
+
     private static readonly System.Reflection.FieldInfo CreditField =
         typeof(ListenerLink).GetField("credit", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)
         ?? throw new InvalidOperationException("AMQPNetLite's ListenerLink has no credit field; check the package version.");

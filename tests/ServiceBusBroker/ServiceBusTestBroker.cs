@@ -65,6 +65,9 @@ public sealed partial class ServiceBusTestBroker : IAsyncDisposable
     public string ConnectionString =>
         $"Endpoint=sb://127.0.0.1:{Port};SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=test-broker-key;UseDevelopmentEmulator=true";
 
+    /// <summary>The settings queues get when created on first use.</summary>
+    public QueueSettings QueueDefaults => _options.DefaultQueue;
+
     /// <summary>Errors raised while processing AMQP events (a test can assert there were none).</summary>
     public IReadOnlyCollection<Exception> Faults => _faults;
 
@@ -440,9 +443,18 @@ public sealed partial class ServiceBusTestBroker : IAsyncDisposable
                 continue;
             }
 
-            while (receiver.Credit > 0 && queue.NextAvailable(now) is { } next)
+            while (queue.NextAvailable(now) is { } next)
             {
-                Deliver(receiver, next, now);
+                // The credit check and the send under the link's lock, so a flow cannot take the credit in between.
+                lock (receiver.SyncRoot)
+                {
+                    if (receiver.Credit <= 0)
+                    {
+                        break;
+                    }
+
+                    Deliver(receiver, next, now);
+                }
             }
 
             if (receiver.DrainRequested)

@@ -233,6 +233,9 @@ public sealed class ServiceBusTransportTests : IDisposable
                     new ServiceBusException("connection reset", ServiceBusFailureReason.ServiceCommunicationProblem)),
                 _ => Task.FromResult<IReadOnlyList<ServiceBusReceivedMessage>>([message]),
                 call => WaitForCancellationAsync(call.ArgAt<CancellationToken>(2)));
+        // The new-calls queue is long-polled at the same time and stays empty (as the real client's receive waits).
+        _receivers[NewCalls].ReceiveMessagesAsync(Arg.Any<int>(), Arg.Any<TimeSpan?>(), Arg.Any<CancellationToken>())
+            .Returns(call => WaitForCancellationAsync(call.ArgAt<CancellationToken>(2)));
         var receiver = new ServiceBusCommandReceiver(
             _client, "node-a", _options,
             new CommandProcessorFactory(new InMemoryIdempotencyStore(TimeProvider.System), new CallSequenceGate(), _options, TimeProvider.System),

@@ -119,6 +119,45 @@ public abstract class TransportContractTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_start_is_taken_at_once_while_the_node_queue_waits_out_a_long_poll()
+    {
+        // A poll that would hold a sequential round for ten minutes on the empty node queue: the new-calls queue must
+        // be asked at the same time, so the start is handled well within the test's wait.
+        Options.PollInterval = TimeSpan.FromMinutes(10);
+        using var handler = new RecordingHandler();
+        Run("node-a", handler);
+        var start = Commands.Start("c1", DateTimeOffset.UtcNow);
+
+        await Sender.SendAsync(start);
+        await handler.WaitUntilAsync(h => h.Handled.Count == 1, Timeout);
+
+        Assert.Equal(start.MessageId, Assert.Single(handler.Handled).MessageId);
+    }
+
+    [Fact]
+    public async Task A_command_held_by_a_node_that_stops_mid_handling_is_redelivered_to_another_node()
+    {
+        var stuck = new StuckHandler();
+        using var stopFirst = CancellationTokenSource.CreateLinkedTokenSource(Stopping);
+        var first = CreateReceiver("node-a", TimeProvider.System).RunAsync(stuck, stopFirst.Token);
+        Track(first);
+        var start = Commands.Start("c1", DateTimeOffset.UtcNow);
+        await Sender.SendAsync(start);
+        await stuck.Started.Task.WaitAsync(Timeout);
+
+        // The node dies with the command taken and not settled: nothing renews its lock (or visibility) any more.
+        await stopFirst.CancelAsync();
+        await first.WaitAsync(Timeout);
+        using var handler = new RecordingHandler();
+        Run("node-b", handler);
+        await handler.WaitUntilAsync(h => h.Handled.Count == 1, Timeout);
+
+        Assert.Equal(start.MessageId, Assert.Single(handler.Handled).MessageId);
+        await EventuallyAsync(async () => await CountAsync(Options.NewCallsQueue) == 0, "the redelivered start settled");
+        Assert.Empty(await DeadLetteredAsync(Options.NewCallsQueue));
+    }
+
+    [Fact]
     public async Task Handler_failing_once_gets_the_command_redelivered_and_a_duplicate_send_still_runs_it_once()
     {
         using var handler = new RecordingHandler { FailWhen = (_, attempt) => attempt == 1 };
@@ -196,5 +235,17 @@ public abstract class TransportContractTests : IAsyncLifetime, IDisposable
         Assert.Equal(1, full.TotalAttempts);
         Assert.IsType<Hangup>(Assert.Single(full.Handled));
         Assert.All(roomy.Handled, c => Assert.Equal(1, roomy.Attempts(c.MessageId)));
+    }
+
+    /// <summary>A handler that never finishes a command until its node stops (a node that dies mid-handling).</summary>
+    private sealed class StuckHandler : ICommandHandler
+    {
+        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async Task HandleAsync(MediaCommand command, CancellationToken cancellationToken)
+        {
+            Started.TrySetResult();
+            await Task.Delay(System.Threading.Timeout.Infinite, cancellationToken);
+        }
     }
 }
