@@ -47,6 +47,9 @@ param mediaEventsSecret string
 @description('HMAC secret that signs status callbacks sent to your callback URLs.')
 param callbackSigningSecret string
 
+@description('Entra app registration (client id) agents sign in to the console with (App Service authentication); empty: the console stays closed.')
+param consoleAuthClientId string = ''
+
 @minValue(1)
 @maxValue(20)
 @description('Number of MediaNodes (one container group each). Each gets its own command queue.')
@@ -200,6 +203,16 @@ module rbac 'modules/rbac.bicep' = {
   }
 }
 
+module webPubSub 'modules/webpubsub.bicep' = {
+  name: 'webPubSub'
+  params: {
+    location: location
+    tags: tags
+    name: 'wps-${resourceToken}'
+    functionsPrincipalId: identities.outputs.functionsPrincipalId
+  }
+}
+
 module functions 'modules/functionapp.bicep' = {
   name: 'functions'
   dependsOn: [rbac]
@@ -231,6 +244,8 @@ module functions 'modules/functionapp.bicep' = {
     metaVerifyTokenUri: keyVault.outputs.metaVerifyTokenUri
     mediaNodeKeyUris: keyVault.outputs.mediaNodeKeyUris
     callbackSigningSecretUri: keyVault.outputs.callbackSigningSecretUri
+    webPubSubEndpoint: webPubSub.outputs.endpoint
+    consoleAuthClientId: consoleAuthClientId
   }
 }
 

@@ -17,9 +17,23 @@ public static class ConsoleServiceCollectionExtensions
                 "Console:WebPubSub:Endpoint must be an absolute https URL (http only for the local stand-in).")
             .Validate(o => o.WebPubSub.Endpoint is not { Scheme: "http" } plain || plain.IsLoopback,
                 "Console:WebPubSub:Endpoint may be plain http only on loopback (the local stand-in).")
-            .Validate(o => o.WebPubSub.ClientTokenLifetime >= TimeSpan.FromMinutes(1), "Console:WebPubSub:ClientTokenLifetime must be at least 1 minute.")
+            .Validate(o => o.WebPubSub.ClientTokenLifetime >= TimeSpan.FromMinutes(1) && o.WebPubSub.ClientTokenLifetime <= TimeSpan.FromDays(1),
+                "Console:WebPubSub:ClientTokenLifetime must be from 1 minute to 1 day.")
+            .Validate(o => System.Text.RegularExpressions.Regex.IsMatch(o.WebPubSub.Hub ?? "", "^[A-Za-z][A-Za-z0-9_]{0,127}$"),
+                "Console:WebPubSub:Hub must be letters, digits and '_', starting with a letter.")
+            .Validate(o => o.WebPubSub.AccessKey is null || !Serverless.Shared.Security.PlaceholderSecrets.IsPlaceholder(o.WebPubSub.AccessKey),
+                Serverless.Shared.Security.PlaceholderSecrets.Message("Console:WebPubSub:AccessKey"))
             .ValidateOnStart();
         services.TryAddSingleton<ConsoleAuth>();
+        services.TryAddSingleton<ConsoleStore>();
+        services.TryAddSingleton<ConsoleFlow>();
+        services.AddHttpClient(WebPubSubPublisher.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
+        services.TryAddSingleton(sp => new WebPubSubPublisher(
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(WebPubSubPublisher.HttpClientName),
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConsoleOptions>>(),
+            sp.GetRequiredService<Azure.Core.TokenCredential>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<WebPubSubPublisher>>()));
         return services;
     }
 }
