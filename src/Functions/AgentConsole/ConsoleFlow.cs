@@ -356,11 +356,16 @@ public sealed partial class ConsoleFlow(
             }
 
             var queue = await store.GetQueueAsync(ring.Queue, cancellationToken) ?? new QueueRow(ring.Queue, RingStrategy.All, null, []);
-            var free = (await store.ListAgentsAsync(cancellationToken))
-                .Where(a => a.Available && a.CurrentCallId is null && !ring.Declined.Contains(a.Id) && !ring.Offered.Contains(a.Id)
-                    && (queue.Members.Count == 0 || queue.Members.Contains(a.Id)))
-                .OrderBy(a => a.IdleSince)
-                .ToList();
+            var free = new List<AgentRow>();
+            foreach (var a in (await store.ListAgentsAsync(cancellationToken)).OrderBy(a => a.IdleSince))
+            {
+                if (a.Available && !ring.Declined.Contains(a.Id) && !ring.Offered.Contains(a.Id)
+                    && (queue.Members.Count == 0 || queue.Members.Contains(a.Id)) && !await IsBusyAsync(a, cancellationToken))
+                {
+                    free.Add(a);
+                }
+            }
+
             var add = queue.Strategy == RingStrategy.All ? free : ring.Offered.Count == 0 ? free.Take(1).ToList() : [];
             if (add.Count == 0)
             {
@@ -403,6 +408,26 @@ public sealed partial class ConsoleFlow(
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Busy while their call goes on; a call that ended without the node's AgentLegEnded (a node lost, a leg never
+    /// made) frees the agent here, and the row is corrected.
+    /// </summary>
+    private async Task<bool> IsBusyAsync(AgentRow agent, CancellationToken cancellationToken)
+    {
+        if (agent.CurrentCallId is not { } callId)
+        {
+            return false;
+        }
+
+        if (await calls.GetAsync(callId, cancellationToken) is { IsFinal: false })
+        {
+            return true;
+        }
+
+        await ReleaseAgentAsync(agent.Id, callId, cancellationToken);
+        return false;
     }
 
     private async Task BusyAsync(ClientPrincipal agent, string callId, CancellationToken cancellationToken)

@@ -197,6 +197,15 @@ async function applyAnswer(sdp) {
 
 async function quality() {
   if (!state.pc) return;
+  const call = state.call;
+  // The call may end elsewhere (the caller hangs up): its state is read every few seconds as well as pushed.
+  if (call && (call.ticks = (call.ticks ?? 0) + 1) % 3 === 0) {
+    const r = await api(`calls/${call.id}`);
+    if (r.ok) {
+      const { call: c } = await r.json();
+      if (c.state === 'ended' || c.state === 'failed') { endCall(c.outcome ?? c.state); return; }
+    }
+  }
   const stats = await state.pc.getStats();
   stats.forEach((s) => {
     if (s.type === 'inbound-rtp' && s.kind === 'audio') {
