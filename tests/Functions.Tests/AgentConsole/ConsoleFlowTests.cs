@@ -208,4 +208,52 @@ public sealed class ConsoleFlowTests
         using var dial = await AsAsync(app, Alice, HttpMethod.Post, "api/console/dial", new { to = "not a number" });
         Assert.Equal(HttpStatusCode.BadRequest, dial.StatusCode);
     }
+
+    [Fact]
+    public async Task An_outbound_console_call_asks_for_its_own_agent_and_without_permission_offers_the_request()
+    {
+        await using var app = await CallingApp.StartAsync();
+        app.Graph.PermissionsJson = FakeGraph.Permissions("no_permission");
+        const string Unpermitted = "14155550999"; // another user than the one called below: permission answers are cached per user
+        using (var refused = await AsAsync(app, Alice, HttpMethod.Post, "api/console/dial", new { to = "+" + Unpermitted }))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.EndsWith("call-permission-missing", (await CallingApp.ReadJsonAsync(refused)).GetProperty("type").GetString(), StringComparison.Ordinal);
+        }
+
+        // The page's "ask for permission" reaches the permission API as the signed-in agent (this fake Graph has no
+        // messages edge, so the request itself fails there: a problem from that API, not a sign-in refusal or 404).
+        using (var ask = await AsAsync(app, Alice, HttpMethod.Post, $"api/console/permissions/{Unpermitted}/request"))
+        {
+            Assert.NotEqual(HttpStatusCode.Unauthorized, ask.StatusCode);
+            Assert.NotEqual(HttpStatusCode.NotFound, ask.StatusCode);
+        }
+
+        using (var keyOnly = await app.Client.PostAsync(new Uri($"api/console/permissions/{Unpermitted}/request", UriKind.Relative), null))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, keyOnly.StatusCode);
+        }
+
+        app.Graph.PermissionsJson = FakeGraph.Permissions("temporary", expires: app.Time.GetUtcNow().AddDays(6));
+        string callId;
+        using (var placed = await AsAsync(app, Alice, HttpMethod.Post, "api/console/dial", new { to = "+" + CallingApp.User }))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, placed.StatusCode);
+            callId = (await CallingApp.ReadJsonAsync(placed)).GetProperty("id").GetString()!;
+        }
+
+        // The plan the node gets connects the placing agent, and only that agent: the call is theirs when the node asks.
+        await app.Node.Acked<OfferReady>(callId).WaitAsync(OutboundFlowTests.Timeout);
+        var start = app.Node.CommandsFor(callId).OfType<StartOutbound>().Single();
+        var step = start.AudioPlan!.Value.GetProperty("steps")[0].GetProperty("connectAgent");
+        Assert.Equal("agent.oid-alice", step.GetProperty("queue").GetString());
+        await app.DeliverAsync(MetaWebhooks.OutboundAnswer(FakeGraph.WacidFor(1)));
+        await app.Node.Acked<MediaConnected>(callId).WaitAsync(OutboundFlowTests.Timeout);
+        await AvailableAsync(app, Bob);
+        await app.Node.PostAsync(new AgentRequested { CallId = callId, NodeId = app.Node.NodeId, CreatedAt = app.Time.GetUtcNow(), Queue = "agent.oid-alice", TimeoutSeconds = 30 });
+        Assert.Empty(await RingingAsync(app, Bob));
+        using var offer = await AsAsync(app, Alice, HttpMethod.Post, $"api/console/calls/{callId}/offer", new { sdp = Offer });
+        Assert.Equal(HttpStatusCode.Accepted, offer.StatusCode);
+        await app.Node.Received<ConnectAgent>().WaitAsync(OutboundFlowTests.Timeout);
+    }
 }
