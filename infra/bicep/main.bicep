@@ -51,6 +51,8 @@ param callbackSigningSecret string
 @allowed(['aci', 'aks'])
 @description('Where the MediaNodes run: aci = a fixed set of container groups (mediaNodeCount); aks = an AKS cluster scaled by KEDA between aksMinMediaNodes and aksMaxMediaNodes (deploy infra/k8s after provisioning; see infra/README.md).')
 param mediaHosting string = 'aci'
+@description('Entra app registration (client id) agents sign in to the console with (App Service authentication); empty: the console stays closed.')
+param consoleAuthClientId string = ''
 
 @minValue(1)
 @maxValue(20)
@@ -295,6 +297,16 @@ module rbac 'modules/rbac.bicep' = {
   }
 }
 
+module webPubSub 'modules/webpubsub.bicep' = {
+  name: 'webPubSub'
+  params: {
+    location: location
+    tags: tags
+    name: 'wps-${resourceToken}'
+    functionsPrincipalId: identities.outputs.functionsPrincipalId
+  }
+}
+
 module functions 'modules/functionapp.bicep' = {
   name: 'functions'
   dependsOn: [rbac]
@@ -328,6 +340,8 @@ module functions 'modules/functionapp.bicep' = {
     metaVerifyTokenUri: keyVault.outputs.metaVerifyTokenUri
     mediaNodeKeyUris: keyVault.outputs.mediaNodeKeyUris
     callbackSigningSecretUri: keyVault.outputs.callbackSigningSecretUri
+    webPubSubEndpoint: webPubSub.outputs.endpoint
+    consoleAuthClientId: consoleAuthClientId
   }
 }
 

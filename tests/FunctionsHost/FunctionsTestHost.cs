@@ -71,10 +71,18 @@ public sealed class FunctionsTestHost : IAsyncDisposable
 
         // The Functions host names its environment in AZURE_FUNCTIONS_ENVIRONMENT (Core Tools: Development); the worker's
         // IHostEnvironment follows it, so the app's Development-only behaviour sees the same name here.
+        var environmentName = configuration["AZURE_FUNCTIONS_ENVIRONMENT"] ?? "Production";
+        if (options.AppServiceAuth is not null && !string.Equals(environmentName, "Development", StringComparison.Ordinal))
+        {
+            // A signed-in user for the asking must never exist outside a developer's machine.
+            throw new InvalidOperationException(
+                $"The App Service authentication emulation (development users) is refused: AZURE_FUNCTIONS_ENVIRONMENT is '{environmentName}', not Development.");
+        }
+
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
         {
             ApplicationName = options.FunctionsAssembly.GetName().Name,
-            EnvironmentName = configuration["AZURE_FUNCTIONS_ENVIRONMENT"] ?? "Production",
+            EnvironmentName = environmentName,
         });
         builder.Configuration.AddConfiguration(configuration);
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
@@ -92,6 +100,7 @@ public sealed class FunctionsTestHost : IAsyncDisposable
 
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Serverless.Testing.FunctionsHost");
+        options.AppServiceAuth?.Use(app);
         MapFunctions(app, catalog, hostJson, options.Keys, options.EnforceKeys, options.RunTimersOnSchedule, logger);
 
         try

@@ -50,6 +50,12 @@ public sealed class FunctionsTestHostOptions
     /// </summary>
     public bool EnforceKeys { get; init; } = true;
 
+    /// <summary>
+    /// Emulates App Service authentication (named development users, <c>X-MS-CLIENT-PRINCIPAL</c>); null: off, and
+    /// the header passes through as sent. The host refuses to start with it unless the environment is Development.
+    /// </summary>
+    public Http.AppServiceAuthEmulation? AppServiceAuth { get; init; }
+
     /// <summary>Port on 127.0.0.1; 0 picks a free one.</summary>
     public int Port { get; init; }
 }

@@ -47,6 +47,9 @@ public sealed partial class LocalProduct : IAsyncDisposable
 
     public Sim.WhatsAppSimulator Simulator { get; }
 
+    /// <summary>The local Web PubSub stand-in the console's pages connect to.</summary>
+    public WebPubSubStandIn PubSub { get; private init; } = null!;
+
     public WebRtcPhoneFactory Phones { get; }
 
     public EventTap Tap { get; }
@@ -115,6 +118,7 @@ public sealed partial class LocalProduct : IAsyncDisposable
         var tap = await EventTap.StartAsync(new Uri(functionsBase, "api/media/events"), cancellationToken).ConfigureAwait(false);
         var broker = StartBroker(options);
         var transportConnection = broker?.ConnectionString ?? options.StorageConnectionString;
+        var pubSub = await WebPubSubStandIn.StartAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         var settings = new Dictionary<string, string?>
         {
             ["Meta:PhoneNumberIds:0"] = simulator.DefaultNumber.PhoneNumberId,
@@ -133,6 +137,10 @@ public sealed partial class LocalProduct : IAsyncDisposable
             ["Permissions:TablePrefix"] = options.RunId + "perm",
             ["Callbacks:TablePrefix"] = options.RunId + "cb",
             ["Dials:TablePrefix"] = options.RunId + "dial",
+            ["Console:TablePrefix"] = options.RunId + "con",
+            // The agent console's pages listen on the local Web PubSub stand-in (same REST API and client protocol).
+            ["Console:WebPubSub:Endpoint"] = pubSub.Endpoint.AbsoluteUri,
+            ["Console:WebPubSub:AccessKey"] = pubSub.AccessKey,
             // Signs status callbacks; a fresh random secret per run (a deployment keeps its own in Key Vault).
             ["Callbacks:SigningSecret"] = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)),
             ["WhatsAppGraph:BaseUrl"] = simulator.BaseAddress.AbsoluteUri,
@@ -141,7 +149,7 @@ public sealed partial class LocalProduct : IAsyncDisposable
             ["WhatsAppGraph:RetryMaxDelay"] = "00:00:01",
         };
         options.ConfigureFunctions?.Invoke(settings);
-        var product = new LocalProduct(options, simulator, phones, tap, settings, broker) { FunctionsBaseAddress = functionsBase, NodeId = nodeId };
+        var product = new LocalProduct(options, simulator, phones, tap, settings, broker) { FunctionsBaseAddress = functionsBase, NodeId = nodeId, PubSub = pubSub };
         try
         {
             if (options.InProcessMediaNode)
@@ -218,6 +226,7 @@ public sealed partial class LocalProduct : IAsyncDisposable
         await StopNodeAsync().ConfigureAwait(false);
         await StopFunctionsAsync().ConfigureAwait(false);
         await Tap.DisposeAsync().ConfigureAwait(false);
+        await PubSub.DisposeAsync().ConfigureAwait(false);
         await Simulator.DisposeAsync().ConfigureAwait(false);
         Phones.Dispose();
         await DisposeTransportAsync().ConfigureAwait(false);
@@ -247,6 +256,7 @@ public sealed partial class LocalProduct : IAsyncDisposable
                 RunTimersOnSchedule = _options.RunTimersOnSchedule,
                 TimerStatus = _timerStatus,
                 EnforceKeys = _options.EnforceKeys,
+                AppServiceAuth = _options.AppServiceAuth,
                 ConfigureServices = (services, configuration) =>
                 {
                     if (time is not null)

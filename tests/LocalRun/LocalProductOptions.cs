@@ -56,4 +56,10 @@ public sealed class LocalProductOptions
 
     /// <summary>Adds log providers to every component (null: silent).</summary>
     public Action<ILoggingBuilder>? ConfigureLogging { get; set; }
+
+    /// <summary>
+    /// Plays App Service authentication for the agent console (named development users); the Functions must run in
+    /// Development (<c>AZURE_FUNCTIONS_ENVIRONMENT</c>) or the host refuses to start.
+    /// </summary>
+    public Serverless.Testing.FunctionsHost.Http.AppServiceAuthEmulation? AppServiceAuth { get; set; }
 }

@@ -44,6 +44,12 @@ internal static class LocalRunConsole
             EnforceKeys = arguments.Keys,
             ConfigureSimulator = s => s.DefaultUserBehavior = WhatsAppSimulator.Users.SimulatedUserBehavior.AnswerAfter(TimeSpan.FromSeconds(1)),
             ConfigureFunctions = settings => LocalSettings(settings, signingSecret, receiver.Url),
+            // The agent console's sign-in, as App Service would do it: one named development user (Development only).
+            AppServiceAuth = new Serverless.Testing.FunctionsHost.Http.AppServiceAuthEmulation
+            {
+                Users = [new Serverless.Testing.FunctionsHost.Http.DevelopmentUser(DevelopmentAgentId, DevelopmentAgent, ["CallAgent"])],
+                DefaultUser = DevelopmentAgent,
+            },
         };
         await using var product = await LocalProduct.StartAsync(options).ConfigureAwait(false);
         using var node = arguments.MediaNodeDll is { } dll
@@ -64,6 +70,7 @@ internal static class LocalRunConsole
         timeline.Say(arguments.Keys
             ? $"Keys:       enforced; host key {product.Functions.Keys.DefaultHostKey}"
             : "Keys:       not enforced (as Core Tools locally; --keys enforces them)");
+        timeline.Say($"Console:    {product.FunctionsBaseAddress}.auth/login/aad?post_login_redirect_uri=/api/console (agent console, signed in as development user '{DevelopmentAgent}'; Web PubSub stand-in {product.PubSub.Endpoint})");
         timeline.Say("Next dial:  " + DialCurl(product, arguments.Keys));
         product.Tap.Seen += e => timeline.Say($"media event {e.Event.GetType().Name,-16} -> Functions {e.FunctionsStatus}");
         receiver.Received += c => timeline.Say($"callback {c.Type,-16} call {c.CallId} state {c.State} ({(c.Verified ? "signature verified" : "SIGNATURE INVALID")}, event {c.EventId})");
@@ -111,6 +118,11 @@ internal static class LocalRunConsole
         var key = keys ? $" -H 'x-functions-key: {product.Functions.Keys.DefaultHostKey}'" : string.Empty;
         return $"curl -s -X POST {product.FunctionsBaseAddress}api/calls -H 'content-type: application/json'{key} -d '{{\"to\":\"+{DemoUser}\"}}'";
     }
+
+    /// <summary>The local run's one named development user of the agent console.</summary>
+    internal const string DevelopmentAgent = "dev-agent";
+
+    internal const string DevelopmentAgentId = "00000000-0000-0000-0000-00000000a9e7";
 
     // Local settings on top of the product's: Development (Core Tools' environment), the local callback receiver
     // admitted on loopback, then every environment variable (Section__Key), so any setting can be overridden.

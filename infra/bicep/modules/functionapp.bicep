@@ -41,6 +41,10 @@ param metaVerifyTokenUri string
 @description('Key Vault secret URI of each MediaNode\'s events key: [{ nodeId, uri }].')
 param mediaNodeKeyUris array
 param callbackSigningSecretUri string
+@description('Azure Web PubSub endpoint the console publishes to (webpubsub.bicep).')
+param webPubSubEndpoint string
+@description('Entra app (client id) for App Service authentication of the agent console; empty: authentication is not configured and console routes refuse every request.')
+param consoleAuthClientId string = ''
 
 resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: planName
@@ -97,6 +101,10 @@ var baseSettings = {
   Retention__Schedule: '0 30 3 * * *'
   // Audio plans are checked at dial time against the same prompt sources the nodes allow.
   Prompts__ContainerUrl: promptsContainerUrl
+  // Agent console: Web PubSub by identity (no access key); tables in the same account.
+  Console__WebPubSub__Endpoint: webPubSubEndpoint
+  Console__TablePrefix: 'Console'
+  Console__AgentRole: 'CallAgent'
 }
 
 // Meta__PhoneNumberIds__0..n: the configuration binder reads an array from indexed keys.
@@ -176,6 +184,31 @@ resource appDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-previe
     workspaceId: logAnalyticsWorkspaceId
     logs: [{ categoryGroup: 'allLogs', enabled: true }]
     metrics: [{ category: 'AllMetrics', enabled: true }]
+  }
+}
+
+// App Service authentication for the console: sign-in is offered, never forced, so the webhook, media events and
+// key-protected API stay reachable; the console's own routes refuse requests without a signed-in agent (app role
+// CallAgent). App Service then sets WEBSITE_AUTH_ENABLED and strips client-sent X-MS-CLIENT-PRINCIPAL headers.
+resource auth 'Microsoft.Web/sites/config@2025-03-01' = if (!empty(consoleAuthClientId)) {
+  parent: app
+  name: 'authsettingsV2'
+  properties: {
+    platform: { enabled: true }
+    globalValidation: {
+      requireAuthentication: false
+      unauthenticatedClientAction: 'AllowAnonymous'
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          clientId: consoleAuthClientId
+          openIdIssuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+        }
+      }
+    }
+    login: { tokenStore: { enabled: false } }
   }
 }
 

@@ -57,6 +57,12 @@ public sealed record CallResource
     [Description("The media node's statistics of the call.")]
     public MediaStats? Media { get; init; }
 
+    [Description("The queue whose agents the call asked for (an audio plan's connectAgent step), when it asked.")]
+    public string? Queue { get; init; }
+
+    [Description("The agent whose browser leg connected to the call, when one did.")]
+    public AgentView? Agent { get; init; }
+
     [Description("The metadata given when dialing.")]
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = CallRecord.NoMetadata;
     [Description("The opaque data given when dialing.")]
@@ -94,6 +100,8 @@ public sealed record CallResource
             Inputs = [.. call.Inputs.Select(InputView.Of)],
             Recording = call.Recording is { } recording && recordingUrl is not null ? RecordingView.Of(recording, recordingUrl) : null,
             Media = call.MediaStats,
+            Queue = call.Queue,
+            Agent = AgentView.Of(call),
             Metadata = call.Metadata,
             BizOpaqueCallbackData = call.BizOpaqueData,
             Deadline = call.Deadline,

@@ -52,6 +52,16 @@ public sealed partial class CallsApi(
             return Problems.TooLarge(options.Value.MaxApiBodyBytes);
         }
 
+        return await PlaceAsync(request, body, wait, cancellationToken);
+    }
+
+    /// <summary>
+    /// Places the dial <paramref name="body"/> (the dial API's own path: validation, idempotency, capacity, permission,
+    /// callbacks). The agent console dials through here with a plan it builds, so both refuse and accept alike.
+    /// </summary>
+    public async Task<IActionResult> PlaceAsync(HttpRequest request, byte[] body, bool wait, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
         if (!DialRequest.TryParse(body, out var dial, out var problem, out var invalidJson))
         {
             return invalidJson ? Problems.InvalidJson(problem!) : Problems.Validation(problem!);

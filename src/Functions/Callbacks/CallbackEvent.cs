@@ -56,6 +56,14 @@ public sealed record CallbackEvent
     [Description("The play API's playId (call.playbackFinished only).")]
     public string? PlayId { get; init; }
 
+    /// <summary>The agent (on <c>call.agentConnected</c> and <c>call.ended</c>).</summary>
+    [Description("The agent connected to the call (call.agentConnected, and call.ended when one was).")]
+    public AgentView? Agent { get; init; }
+
+    /// <summary>The queue the call asked for (on <c>call.agentConnected</c> and <c>call.ended</c>).</summary>
+    [Description("The queue whose agents the call asked for (call.agentConnected, and call.ended when it asked).")]
+    public string? Queue { get; init; }
+
     /// <summary>The node's media statistics (on <c>call.ended</c>).</summary>
     [Description("The media node's statistics of the call (call.ended only).")]
     public MediaStats? Media { get; init; }

@@ -31,6 +31,9 @@ public static class CallbackEventTypes
     /// </summary>
     public const string PlaybackFinished = "call.playbackFinished";
 
+    /// <summary>An agent's browser leg connected to the call from the agent console (<c>agent</c>, <c>queue</c>).</summary>
+    public const string AgentConnected = "call.agentConnected";
+
     /// <summary>
     /// The call is over (state <c>ended</c> or <c>failed</c>), sent once with its outcome, inputs, recording, media
     /// statistics and last error, after the media node's final report (or once that is overdue).
@@ -38,7 +41,7 @@ public static class CallbackEventTypes
     public const string Ended = "call.ended";
 
     /// <summary>Every type above, for documentation and tests.</summary>
-    public static IReadOnlyList<string> All { get; } = [Preparing, Ringing, Offered, Accepting, Connected, Input, PlaybackFinished, Ended];
+    public static IReadOnlyList<string> All { get; } = [Preparing, Ringing, Offered, Accepting, Connected, Input, PlaybackFinished, AgentConnected, Ended];
 
     /// <summary>The event of a change into a non-final <paramref name="state"/>: <c>call.&lt;state&gt;</c>.</summary>
     public static string ForState(CallState state) => state.IsFinal()

@@ -54,6 +54,15 @@ public sealed partial class StatusCallbacks(
             }, cancellationToken);
         }
 
+        if (trigger is CallTrigger.AgentConnected)
+        {
+            await EnqueueAsync(call, Sequenced(call, evt.Sequence, CallbackEventTypes.AgentConnected, evt.At, evt.StateAfter) with
+            {
+                Agent = AgentView.Of(call),
+                Queue = call.Queue,
+            }, cancellationToken);
+        }
+
         if (call.IsReported && (!first || result.Previous is not { IsReported: true }))
         {
             await EnqueueAsync(call, await EndedAsync(call, cancellationToken), cancellationToken);
@@ -109,6 +118,8 @@ public sealed partial class StatusCallbacks(
         Recording = call.Recording is { } recording ? RecordingView.Of(recording, await recordings.ForCallbackAsync(recording, cancellationToken)) : null,
         Media = call.MediaStats,
         LastError = ErrorView.Of(call.LastError),
+        Agent = AgentView.Of(call),
+        Queue = call.Queue,
     };
 
     private async Task EnqueueAsync(CallRecord call, CallbackEvent callbackEvent, CancellationToken cancellationToken)

@@ -38,6 +38,9 @@ public static class CallDedupKeys
     /// <summary>The call was refused because no live node had room when it came in; one fact per call.</summary>
     public static string NoRoom(string callId) => Join("no-room", callId);
 
+    /// <summary>An agent console command (ConnectAgent, MuteAgent) with its own id: each is one fact.</summary>
+    public static string Console(string callId, string what, string id) => Join("console", callId, what, id);
+
     private static string Join(params string[] parts)
     {
         foreach (var part in parts)

@@ -40,6 +40,10 @@ internal static class CallEntityMapper
         Set(e, "IdempotencyKey", call.IdempotencyKey);
         Set(e, "PlaysSent", call.PlaysSent == 0 ? null : call.PlaysSent);
         Set(e, "CallbackUrl", call.CallbackUrl);
+        Set(e, "CallerName", call.CallerName);
+        Set(e, "Queue", call.Queue);
+        Set(e, "AgentId", call.AgentId);
+        Set(e, "AgentName", call.AgentName);
         if (call.LastError is { } error)
         {
             e["ErrorCode"] = error.Code;
@@ -114,6 +118,10 @@ internal static class CallEntityMapper
             IdempotencyKey = e.GetString("IdempotencyKey"),
             PlaysSent = e.GetInt32("PlaysSent") ?? 0,
             CallbackUrl = e.GetString("CallbackUrl"),
+            CallerName = e.GetString("CallerName"),
+            Queue = e.GetString("Queue"),
+            AgentId = e.GetString("AgentId"),
+            AgentName = e.GetString("AgentName"),
             LastError = errorCode is { } code ? new CallError(code, e.GetString("LastErrorMessage") ?? string.Empty) : null,
             EndReason = reasonKind is null
                 ? null

@@ -113,10 +113,23 @@ public sealed record CallRecord
     public string? IdempotencyKey { get; init; }
 
     /// <summary>
-    /// Mid-call <c>Play</c> commands sent to the node (POST /api/calls/{id}/play). They follow the start and answer in
-    /// the call's command sequence, so the Hangup's sequence counts them.
+    /// Mid-call commands sent to the node: <c>Play</c> (POST /api/calls/{id}/play) and the agent console's
+    /// <c>ConnectAgent</c>/<c>MuteAgent</c>. They follow the start and answer in the call's command sequence, so the
+    /// Hangup's sequence counts them.
     /// </summary>
     public int PlaysSent { get; init; }
+
+    /// <summary>The caller's WhatsApp profile name from Meta's connect webhook (inbound), shown to ringing agents.</summary>
+    public string? CallerName { get; init; }
+
+    /// <summary>The queue whose agents the call's plan asked for (<c>connectAgent</c>), once it asked.</summary>
+    public string? Queue { get; init; }
+
+    /// <summary>The agent (principal object id) whose browser leg connected to the call.</summary>
+    public string? AgentId { get; init; }
+
+    /// <summary>That agent's display name, as signed in.</summary>
+    public string? AgentName { get; init; }
 
     /// <summary>When the sweeper may fail the call; null once final.</summary>
     public DateTimeOffset? Deadline { get; init; }

@@ -41,6 +41,14 @@ public sealed partial class CallStateMachine
                     : Change(call, call with { Inputs = [.. call.Inputs, input.Input] }, now);
             case StreamReported:
                 return Change(call, call, now); // history only: the plan goes on (or its next step ends the call)
+            case AgentRequested requested:
+                return Change(call, call with { Queue = requested.Queue }, now);
+            case AgentConnected agent:
+                return call.AgentId == agent.AgentId
+                    ? Same("that agent is already connected")
+                    : Change(call, call with { AgentId = agent.AgentId, AgentName = agent.AgentName }, now);
+            case AgentLegEnded or AgentRequestEnded:
+                return Change(call, call, now); // history only: the plan goes on
             case MediaReportOverdue:
                 return call.MediaReportDue is { } due && now >= due
                     ? Change(call, call with { MediaReportDue = null }, now)
@@ -94,6 +102,9 @@ public sealed partial class CallStateMachine
             PlayRequested => call.State == CallState.Connected
                 ? Change(call, call with { PlaysSent = call.PlaysSent + 1 }, now)
                 : Refuse($"nothing can be played into a call that is {call.State}"),
+            AgentCommandSent => call.State == CallState.Connected
+                ? Change(call, call with { PlaysSent = call.PlaysSent + 1 }, now)
+                : Refuse($"no agent command can go to a call that is {call.State}"),
             PlayFinished => call.State == CallState.Connected
                 ? Change(call, call, now)
                 : Refuse($"no play can finish on a call that is {call.State}"),

@@ -186,6 +186,38 @@ public abstract record CallTrigger
             + $"{Result.FramesSent} frames sent, {Result.FramesPlayed} played, {Result.MarksConfirmed} marks, {Result.Clears} clears.");
     }
 
+    // ---- agent console (history and agent fields; only the commands count in the call's sequence) ----
+
+    /// <summary>MediaNode event: the plan's <c>connectAgent</c> step asks for an agent of <paramref name="Queue"/>.</summary>
+    public sealed record AgentRequested(string Queue, int TimeoutSeconds) : CallTrigger
+    {
+        public override string Describe() => string.Create(CultureInfo.InvariantCulture, $"The call waits for an agent of queue '{Queue}' (up to {TimeoutSeconds} s).");
+    }
+
+    /// <summary>The console sent <paramref name="What"/> (ConnectAgent, MuteAgent) to the call's node: counted in its command sequence.</summary>
+    public sealed record AgentCommandSent(string What) : CallTrigger
+    {
+        public override string Describe() => $"The agent console sent {What}.";
+    }
+
+    /// <summary>MediaNode event: the agent's browser leg is up and bridged to the call.</summary>
+    public sealed record AgentConnected(string AgentId, string AgentName) : CallTrigger
+    {
+        public override string Describe() => $"Agent {AgentName} is connected to the call.";
+    }
+
+    /// <summary>MediaNode event: the agent's leg ended (<paramref name="Reason"/>); the call may go on.</summary>
+    public sealed record AgentLegEnded(string LegId, string Reason) : CallTrigger
+    {
+        public override string Describe() => $"The agent's leg {LegId} ended: {Reason}.";
+    }
+
+    /// <summary>MediaNode event: nobody took the call from <paramref name="Queue"/> (<paramref name="Reason"/>, e.g. timeout); the plan's onNoAgent runs.</summary>
+    public sealed record AgentRequestEnded(string Queue, string Reason) : CallTrigger
+    {
+        public override string Describe() => $"No agent of queue '{Queue}' took the call: {Reason}.";
+    }
+
     /// <summary>The sweeper found a final call whose node never sent its final report in time.</summary>
     public sealed record MediaReportOverdue : CallTrigger
     {

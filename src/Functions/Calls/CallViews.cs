@@ -45,3 +45,15 @@ public sealed record ErrorView(
 {
     public static ErrorView? Of(CallError? error) => error is null ? null : new ErrorView(error.Code, error.Message);
 }
+
+[Description("An agent of the console.")]
+public sealed record AgentView(
+    [property: Description("The agent's id (the signed-in principal's object id).")] string Id,
+    [property: Description("The agent's display name.")] string Name)
+{
+    public static AgentView? Of(CallRecord call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        return call.AgentId is { } id ? new AgentView(id, call.AgentName ?? id) : null;
+    }
+}

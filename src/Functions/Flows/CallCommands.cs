@@ -94,6 +94,17 @@ public static class CallCommands
         };
     }
 
+    /// <summary>
+    /// The sequence of a mid-call command to the owning node, from the record the store returned after counting it
+    /// (<see cref="CallRecord.PlaysSent"/> counts Plays and the console's agent commands alike).
+    /// </summary>
+    public static long MidCallSequence(CallRecord call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        var nodeId = call.NodeId ?? throw new InvalidOperationException($"Call {call.CallId} has no node.");
+        return FirstFollowUp(call, nodeId) + call.PlaysSent - 1;
+    }
+
     private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdef");
 
     /// <summary>A new play id, <c>play-</c> and 12 hex digits: what the API returns and the callback carries.</summary>

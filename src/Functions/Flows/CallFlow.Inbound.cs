@@ -44,7 +44,7 @@ public sealed partial class CallFlow
 
         var now = _time.GetUtcNow();
         var call = CallRecord.NewInbound(CallIds.New(_time), phoneNumberId, offer.From, offer.CallId, now, Timeouts)
-            with { BizOpaqueData = offer.BizOpaqueCallbackData };
+            with { BizOpaqueData = offer.BizOpaqueCallbackData, CallerName = offer.CallerName };
         if (closedHoursPlan is not null)
         {
             // Answered to play the closed-hours prompt, then hung up by the plan; kept so a redelivery plays the same.

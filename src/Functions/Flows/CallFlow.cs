@@ -205,7 +205,8 @@ public sealed partial class CallFlow
         && result.Event is { Result: TransitionKind.Applied } first
         && first.StateAfter.IsFinal()
         && first.Trigger == trigger.Name
-        && trigger is not (CallTrigger.MediaStatsReported or CallTrigger.InputReceived or CallTrigger.StreamReported or CallTrigger.MediaReportOverdue);
+        && trigger is not (CallTrigger.MediaStatsReported or CallTrigger.InputReceived or CallTrigger.StreamReported or CallTrigger.MediaReportOverdue
+            or CallTrigger.AgentRequested or CallTrigger.AgentConnected or CallTrigger.AgentLegEnded or CallTrigger.AgentRequestEnded);
 
     /// <summary>
     /// Meta needs to hear from us when we end the call (hang-up, sweeper, media failure, our audio finished, or an

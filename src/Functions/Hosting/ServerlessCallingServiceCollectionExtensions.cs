@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Serverless.Functions.AgentConsole;
 using Serverless.Functions.Analytics;
 using Serverless.Functions.Callbacks;
 using Serverless.Functions.Api;
@@ -81,6 +82,7 @@ public static class ServerlessCallingServiceCollectionExtensions
         services.AddPromptSources(configuration);
         services.AddStreamUrls(configuration, Callbacks.CallbackServiceCollectionExtensions.IsDevelopment(configuration));
         services.TryAddSingleton<DialRequestValidator>();
+        services.AddAgentConsole(configuration);
         services.TryAddSingleton<WebhookDispatcher>();
         services.AddOptions<OptOutOptions>().Bind(configuration.GetSection(OptOutOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<UserOptOut>();

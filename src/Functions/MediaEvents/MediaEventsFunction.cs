@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Serverless.Functions.AgentConsole;
 using Serverless.Functions.Calls;
 using Serverless.Functions.Flows;
 using Serverless.Functions.Http;
@@ -18,6 +19,7 @@ namespace Serverless.Functions.MediaEvents;
 /// </summary>
 public sealed partial class MediaEventsFunction(
     CallFlow flow,
+    ConsoleFlow console,
     ICallStore store,
     MediaNodeKeys keys,
     IOptions<MediaEventsOptions> options,
@@ -118,6 +120,11 @@ public sealed partial class MediaEventsFunction(
         InputCollected collected => Wrap(flow.OnInputAsync(collected.CallId, collected.Input, collected.MessageId, cancellationToken)),
         StreamEnded stream => Wrap(flow.OnStreamEndedAsync(stream.CallId, stream.Result, stream.MessageId, cancellationToken)),
         DtmfReceived dtmf => Wrap(flow.OnInputAsync(dtmf.CallId, Unprompted(dtmf), dtmf.MessageId, cancellationToken)),
+        AgentRequested requested => Wrap(console.OnAgentRequestedAsync(requested, cancellationToken)),
+        AgentAnswerReady answer => AnswerAsync(answer, cancellationToken),
+        AgentConnected connected => Wrap(console.OnAgentConnectedAsync(connected, cancellationToken)),
+        AgentLegEnded legEnded => Wrap(console.OnAgentLegEndedAsync(legEnded, cancellationToken)),
+        AgentRequestEnded requestEnded => Wrap(console.OnAgentRequestEndedAsync(requestEnded, cancellationToken)),
         _ => Unhandled(evt),
     };
 
@@ -131,6 +138,13 @@ public sealed partial class MediaEventsFunction(
     };
 
     private static async Task<ApplyResult?> Wrap(Task<ApplyResult> task) => await task;
+
+    /// <summary>The answer changes no call state: it goes to the agent's page; a leg this call does not have is logged.</summary>
+    private async Task<ApplyResult?> AnswerAsync(AgentAnswerReady answer, CancellationToken cancellationToken)
+    {
+        await console.OnAgentAnswerReadyAsync(answer, cancellationToken);
+        return new ApplyResult { Status = ApplyStatus.NoChange };
+    }
 
     private Task<ApplyResult?> Unhandled(MediaEvent evt)
     {

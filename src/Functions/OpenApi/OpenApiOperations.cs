@@ -284,6 +284,30 @@ internal static class OpenApiOperations
             Responses = Responses(document, ("202", "Accepted.", null), ("401", "Bad signature, or a node without a key.", null), ("403", "The body names another node than the signing one.", OpenApiSchemas.Problem), ("409", "Another node owns the call; nothing applied.", OpenApiSchemas.Problem)),
         }), keyed: null);
 
+        // The agent console: the page's own calls, anonymous at the host level and checked for a signed-in agent
+        // (App Service authentication's X-MS-CLIENT-PRINCIPAL, not a key); not for the connector.
+        foreach (var (id, path, method, summary, description) in ConsoleOperations)
+        {
+            Add(document, path, method, Internal(new OpenApiOperation
+            {
+                OperationId = id,
+                Summary = summary,
+                Description = description + " Needs a signed-in agent (App Service authentication); keys do not open it.",
+                Parameters = [.. PathNames(path).Select(n => PathParameter(n, n == "id" ? "Call ID" : n == "waId" ? "WhatsApp user" : "File", n))],
+                Responses = Responses(document, ("200", "Done.", null), ("401", "Not signed in.", OpenApiSchemas.Problem), ("403", "Signed in, not an agent.", OpenApiSchemas.Problem)),
+            }), keyed: null);
+        }
+
+        Add(document, "/console/queues/{name}", HttpMethod.Put, Internal(new OpenApiOperation
+        {
+            OperationId = "PutConsoleQueue",
+            Summary = "Set up an agent queue",
+            Description = "Creates or replaces a queue of the agent console: {ringStrategy: all|longestIdle, holdPrompt?, members?: [agent ids]}. "
+                + "Needs the Function App's master (admin) key.",
+            Parameters = [PathParameter("name", "Queue", "The queue's name (1-64 letters, digits, '-', '_', '.').")],
+            Responses = Responses(document, ("200", "Stored.", null), ("400", "Invalid queue.", OpenApiSchemas.Problem), ("401", "Not the master key.", null)),
+        }), keyed);
+
         Add(document, "/openapi.json", HttpMethod.Get, Internal(new OpenApiOperation
         {
             OperationId = OpenApiFunction.FunctionName,
@@ -293,14 +317,37 @@ internal static class OpenApiOperations
         }), keyed: null);
     }
 
+    /// <summary>The agent console's page routes (AgentConsole/): operation id (= function name), path, method, summary, description.</summary>
+    private static readonly (string Id, string Path, HttpMethod Method, string Summary, string Description)[] ConsoleOperations =
+    [
+        ("ConsolePage", "/console", HttpMethod.Get, "Agent console page", "The agent console (HTML; its script and style sheet are under /console/assets)."),
+        ("ConsoleAsset", "/console/assets/{file}", HttpMethod.Get, "Agent console asset", "The console page's script or style sheet."),
+        ("ConsoleMe", "/console/me", HttpMethod.Get, "Signed-in agent", "The signed-in agent, presence and the Web PubSub URL the page connects to."),
+        ("ConsolePresence", "/console/presence", HttpMethod.Put, "Set presence", "{available: true|false}; becoming available rings the agent for calls already waiting."),
+        ("ConsoleRinging", "/console/ringing", HttpMethod.Get, "Ringing calls", "The calls ringing for the agent, with the caller's profile name and number."),
+        ("ConsoleAccept", "/console/calls/{id}/accept", HttpMethod.Post, "Accept a call", "The first accept wins (409 call-taken for the others)."),
+        ("ConsoleDecline", "/console/calls/{id}/decline", HttpMethod.Post, "Decline a call", "Declines; a longest-idle queue rings the next agent."),
+        ("ConsoleOffer", "/console/calls/{id}/offer", HttpMethod.Post, "Connect the agent leg", "{sdp}: the browser's WebRTC offer, sent to the call's media node (ConnectAgent); 202 {legId}."),
+        ("ConsoleGetCall", "/console/calls/{id}", HttpMethod.Get, "A call in the console", "The call's summary and the agent leg (answer SDP, connected, muted)."),
+        ("ConsoleMute", "/console/calls/{id}/mute", HttpMethod.Post, "Mute the agent", "{muted: true|false}: the node stops or resumes forwarding the agent's audio."),
+        ("ConsoleHangup", "/console/calls/{id}/hangup", HttpMethod.Post, "Hang up", "Ends the whole call (Meta's terminate), as DELETE /calls/{id}."),
+        ("ConsoleRecentCalls", "/console/calls", HttpMethod.Get, "Recent calls", "Newest first: outcome, duration, agent, queue, quality, whether there is a recording."),
+        ("ConsoleRecording", "/console/calls/{id}/recording", HttpMethod.Get, "A call's recording", "302 to a fresh read-only link."),
+        ("ConsoleDial", "/console/dial", HttpMethod.Post, "Place a call", "{to}: an outbound call that connects the agent once the user answers; the dial API's checks apply (403 without call permission)."),
+        ("ConsoleRequestPermission", "/console/permissions/{waId}/request", HttpMethod.Post, "Ask for call permission", "Sends the user a call permission request (the permission API's limits apply)."),
+    ];
+
     /// <summary>
     /// Operations the connector leaves out: what Meta and the MediaNodes call (anonymous, signature-checked), this
     /// document itself, and Admin-level operations a connection's function key cannot call.
     /// </summary>
-    public static readonly IReadOnlySet<string> NotInConnector = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "VerifyWebhook", "ReceiveWebhook", "MediaEvents", OpenApiFunction.FunctionName, "PutCallingSettings", "EraseUser",
-    };
+    public static readonly IReadOnlySet<string> NotInConnector = new HashSet<string>(
+        ["VerifyWebhook", "ReceiveWebhook", "MediaEvents", OpenApiFunction.FunctionName, "PutCallingSettings", "EraseUser", "PutConsoleQueue",
+            .. ConsoleOperations.Select(o => o.Id)],
+        StringComparer.Ordinal);
+
+    private static IEnumerable<string> PathNames(string path) =>
+        path.Split('/').Where(s => s.StartsWith('{')).Select(s => s.Trim('{', '}'));
 
     private static void PollingHeaders(IOpenApiResponse response, string location) =>
         ((OpenApiResponse)response).Headers = new Dictionary<string, IOpenApiHeader>(StringComparer.Ordinal)

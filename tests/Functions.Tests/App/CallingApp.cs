@@ -90,6 +90,7 @@ internal sealed class CallingApp : IAsyncDisposable
         ["Callbacks:TablePrefix"] = prefix,
         ["Dials:TablePrefix"] = prefix,
         ["Analytics:TablePrefix"] = prefix,
+        ["Console:TablePrefix"] = prefix,
         // Each app reads its own heartbeat rows (NodeWatch, placement): tests running at once never see each other's nodes.
         ["NodeWatch:HeartbeatTable"] = prefix + "nodes",
         ["Callbacks:SigningSecret"] = CallbackSecret,
@@ -105,7 +106,7 @@ internal sealed class CallingApp : IAsyncDisposable
 
     public static async Task<CallingApp> StartAsync(
         Action<Dictionary<string, string?>>? configure = null, bool runNode = true, Action<IServiceCollection>? services = null,
-        Action<IServiceCollection>? afterRegistration = null)
+        Action<IServiceCollection>? afterRegistration = null, Serverless.Testing.FunctionsHost.Http.AppServiceAuthEmulation? appServiceAuth = null)
     {
         var graph = await FakeGraph.StartAsync();
         var prefix = AzuriteTables.UniquePrefix();
@@ -117,6 +118,7 @@ internal sealed class CallingApp : IAsyncDisposable
         {
             IncludeEnvironmentVariables = false,
             Settings = settings,
+            AppServiceAuth = appServiceAuth,
             ConfigureServices = (collection, configuration) =>
             {
                 collection.AddSingleton<TimeProvider>(time);

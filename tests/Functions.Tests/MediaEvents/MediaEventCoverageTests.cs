@@ -71,6 +71,12 @@ public sealed class MediaEventCoverageTests
             CallId = callId, NodeId = nodeId, CreatedAt = now,
             Result = new StreamResult { Dialect = "twilio", Outcome = StreamOutcome.AgentClosed, FramesSent = 50, StartedAt = now, EndedAt = now },
         },
+        // The agent console's events (a queue nobody is in: the call rings nobody; the leg ids name no leg: logged).
+        new AgentRequested { CallId = callId, NodeId = nodeId, CreatedAt = now, Queue = "support", TimeoutSeconds = 30 },
+        new AgentAnswerReady { CallId = callId, NodeId = nodeId, CreatedAt = now, LegId = "leg-1", Sdp = MediaNodeDouble.AnswerSdp },
+        new AgentConnected { CallId = callId, NodeId = nodeId, CreatedAt = now, LegId = "leg-1" },
+        new AgentLegEnded { CallId = callId, NodeId = nodeId, CreatedAt = now, LegId = "leg-1", Reason = AgentLegEndReason.Disconnected },
+        new AgentRequestEnded { CallId = callId, NodeId = nodeId, CreatedAt = now, Queue = "support", Reason = AgentRequestEndReason.Timeout },
         // Not a media loss (ice-failed, media-timeout): a connected call waits for Meta's terminate on those.
         new MediaFailed { CallId = callId, NodeId = nodeId, CreatedAt = now, Reason = MediaFailureReason.DtlsFailed },
         new MediaEnded { CallId = callId, NodeId = nodeId, CreatedAt = now, Stats = MediaNodeDouble.FinalStats },

@@ -28,6 +28,8 @@ internal static class AppSettingRequirements
         ["Transport__ConnectionString"] = "Transport__FullyQualifiedNamespace",
         ["Storage__ConnectionString"] = "Storage__ServiceUri",
         ["Recordings__ConnectionString"] = "Recordings__ServiceUri",
+        // The local Web PubSub stand-in's key; in Azure local auth is off and the app's identity gets Entra tokens.
+        ["Console__WebPubSub__AccessKey"] = "Console__WebPubSub__Endpoint",
     };
 
     /// <summary>Flex Consumption declares the worker runtime in functionAppConfig.runtime, not as a setting.</summary>
