@@ -81,6 +81,12 @@ public sealed class MediaNodeOptions
     /// <summary>Most undelivered events kept in memory (all calls together).</summary>
     public int MaxPendingEvents { get; set; } = 10_000;
 
+    /// <summary>
+    /// Most events in flight to the Functions at once, each of a different call (a call's own events go one after
+    /// another). Bounds the node's concurrent POSTs while one slow or failing call cannot hold up the others.
+    /// </summary>
+    public int MaxParallelEventDeliveries { get; set; } = 16;
+
     /// <summary>First retry delay of an undelivered event; doubles per attempt up to <see cref="MaxEventRetryDelay"/>.</summary>
     public TimeSpan EventRetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 

@@ -83,6 +83,11 @@ public sealed class MediaNodeOptionsValidator : IValidateOptions<MediaNodeOption
             failures.Add("MediaNode:MaxPendingEvents must be at least 1.");
         }
 
+        if (options.MaxParallelEventDeliveries is < 1 or > 256)
+        {
+            failures.Add("MediaNode:MaxParallelEventDeliveries must be from 1 to 256.");
+        }
+
         RequirePositive(failures, options.ConnectTimeout, nameof(options.ConnectTimeout));
         RequirePositive(failures, options.HeartbeatInterval, nameof(options.HeartbeatInterval));
         RequirePositive(failures, options.EventRetryDelay, nameof(options.EventRetryDelay));
