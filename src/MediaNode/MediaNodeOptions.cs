@@ -42,6 +42,14 @@ public sealed class MediaNodeOptions
     /// <summary>Address the health endpoints listen on.</summary>
     public string HttpBindAddress { get; set; } = "0.0.0.0";
 
+    /// <summary>
+    /// Local only: serves <c>POST /wake</c> on the HTTP port, the doorbell the Functions ring after queueing a command
+    /// (<c>Transport:WakeUrls</c>) so the Storage Queues receiver asks its queues at once instead of at its next poll.
+    /// Needs a loopback <see cref="HttpBindAddress"/> (the doorbell is unsigned). In Azure the node takes commands from
+    /// Service Bus, which pushes to its long-polling receiver, so this stays off.
+    /// </summary>
+    public bool WakeEndpoint { get; set; }
+
     /// <summary>The Functions' media events endpoint (<c>…/api/media/events</c>).</summary>
     public Uri? EventsUrl { get; set; }
 

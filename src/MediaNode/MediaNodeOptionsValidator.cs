@@ -47,6 +47,11 @@ public sealed class MediaNodeOptionsValidator : IValidateOptions<MediaNodeOption
             failures.Add("MediaNode:HttpPort must be 0..65535.");
         }
 
+        if (options.WakeEndpoint && !(IPAddress.TryParse(options.HttpBindAddress, out var bind) && IPAddress.IsLoopback(bind)))
+        {
+            failures.Add("MediaNode:WakeEndpoint needs a loopback MediaNode:HttpBindAddress: the doorbell is unsigned and local only (Service Bus needs none).");
+        }
+
         if (options.MaxCalls < 1)
         {
             failures.Add("MediaNode:MaxCalls must be at least 1.");

@@ -16,7 +16,7 @@ internal static class InboundLatency
     public static async Task MeasureAsync(LocalProduct product, int calls, Action<string> say)
     {
         // MEASURE_INBOUND_BACK_TO_BACK=1: the next call starts as soon as the last is ended, while the node may still be
-        // reporting its end (the node's events are delivered in order, so the new call's answer can wait behind it).
+        // reporting its end (its events go per call now, so the new call's answer no longer waits behind that report).
         var backToBack = Environment.GetEnvironmentVariable("MEASURE_INBOUND_BACK_TO_BACK") == "1";
         var gap = TimeSpan.FromMilliseconds(int.TryParse(Environment.GetEnvironmentVariable("MEASURE_INBOUND_GAP_MS"), CultureInfo.InvariantCulture, out var ms) ? ms : 0);
         var samples = new List<double>(calls);
@@ -60,8 +60,8 @@ internal static class InboundLatency
             timelines.Add((started, trace.Between(started, preAccept.ReceivedAt), callId));
             await product.Calls.HangUpAsync(call.GetProperty("id").GetString()!).ConfigureAwait(false);
             await product.Calls.WaitAsync(call.GetProperty("id").GetString()!, c => c.GetProperty("state").GetString() is "ended" or "failed", Step).ConfigureAwait(false);
-            // And the node's report of the ending handled: the node delivers its events one after another, so the next
-            // call's answer would otherwise queue behind this call's MediaEnded (measured separately: see performance.md).
+            // And the node's report of the ending handled, so each call starts on a quiet node (the back-to-back mode
+            // measures the overlap: see performance.md).
             if (!backToBack)
             {
                 await product.Tap.WaitForAsync(e => e.Event is Serverless.Shared.Media.MediaEnded && e.Event.CallId == callId, Step).ConfigureAwait(false);

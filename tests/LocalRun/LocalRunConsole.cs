@@ -41,7 +41,17 @@ internal static class LocalRunConsole
             RunTimersOnSchedule = true,
             EnforceKeys = arguments.Keys,
             ConfigureSimulator = s => s.DefaultUserBehavior = WhatsAppSimulator.Users.SimulatedUserBehavior.AnswerAfter(TimeSpan.FromSeconds(1)),
-            ConfigureFunctions = settings => LocalSettings(settings, signingSecret, receiver.Url),
+            ConfigureFunctions = settings =>
+            {
+                // The node's doorbell (local only: Service Bus pushes in Azure); MediaNode__WakeEndpoint=false turns
+                // both ends off, so the node finds commands by its poll alone (the before/after of docs/performance.md).
+                if (arguments.MediaNodeDll is not null && !string.Equals(Environment.GetEnvironmentVariable("MediaNode__WakeEndpoint"), "false", StringComparison.OrdinalIgnoreCase))
+                {
+                    settings["Transport:WakeUrls:0"] = $"http://127.0.0.1:{arguments.HttpPort.ToString(CultureInfo.InvariantCulture)}/wake";
+                }
+
+                LocalSettings(settings, signingSecret, receiver.Url);
+            },
         };
         await using var product = await LocalProduct.StartAsync(options).ConfigureAwait(false);
         using var node = arguments.MediaNodeDll is { } dll
