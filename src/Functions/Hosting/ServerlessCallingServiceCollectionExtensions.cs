@@ -81,6 +81,7 @@ public static class ServerlessCallingServiceCollectionExtensions
         services.AddPromptSources(configuration);
         services.AddStreamUrls(configuration, Callbacks.CallbackServiceCollectionExtensions.IsDevelopment(configuration));
         services.TryAddSingleton<DialRequestValidator>();
+        services.TryAddSingleton<NewCallRate>();
         services.TryAddSingleton<WebhookDispatcher>();
         services.AddOptions<OptOutOptions>().Bind(configuration.GetSection(OptOutOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<UserOptOut>();
