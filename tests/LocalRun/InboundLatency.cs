@@ -80,6 +80,25 @@ internal static class InboundLatency
             $"offer and webhook built {of(0):F0} ms, webhook answered (call stored, StartInbound queued) {of(1):F0} ms, then pre_accept (node polls, answers, AnswerReady; Functions POST pre_accept) {of(2):F0} ms");
         say("INBOUND first call: " + Split(i => segments[0][i]));
         say("INBOUND p50 per part: " + Split(i => Percentile([.. segments.Select(x => x[i]).Order()], 50)));
+        // The node's share, per call: from the end of the StartInbound queue send (the Functions' hop) to the node's
+        // answer built (AnswerReady.CreatedAt): its poll wait (or wake-up), receive round trip and answer.
+        var nodeShare = new List<double>(calls);
+        foreach (var t in timelines)
+        {
+            var sent = t.Hops.FirstOrDefault(h => h.What.Contains("out queue", StringComparison.Ordinal) && h.What.Contains("/messages 201", StringComparison.Ordinal));
+            var answer = product.Tap.Events.Select(e => e.Event).OfType<Serverless.Shared.Media.AnswerReady>().FirstOrDefault(e => e.CallId == t.CallId)?.CreatedAt;
+            if (sent is not null && answer is { } at)
+            {
+                nodeShare.Add((at - (sent.Start + sent.Duration)).TotalMilliseconds);
+            }
+        }
+
+        if (nodeShare.Count > 1)
+        {
+            var shares = nodeShare.Skip(1).Order().ToList(); // without the first call (first use)
+            say(string.Create(CultureInfo.InvariantCulture,
+                $"INBOUND StartInbound queued -> node's answer built (n={shares.Count}, first call left out): p50 {Percentile(shares, 50):F1} ms, p90 {Percentile(shares, 90):F1} ms, max {shares[^1]:F1} ms"));
+        }
         var median = samples.IndexOf(P(50));
         foreach (var (label, index) in new[] { ("first call", 0), ("median call", median) })
         {
