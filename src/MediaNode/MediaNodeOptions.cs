@@ -42,6 +42,14 @@ public sealed class MediaNodeOptions
     /// <summary>Address the health endpoints listen on.</summary>
     public string HttpBindAddress { get; set; } = "0.0.0.0";
 
+    /// <summary>
+    /// Local only: serves <c>POST /wake</c> on the HTTP port, the doorbell the Functions ring after queueing a command
+    /// (<c>Transport:WakeUrls</c>) so the Storage Queues receiver asks its queues at once instead of at its next poll.
+    /// Needs a loopback <see cref="HttpBindAddress"/> (the doorbell is unsigned). In Azure the node takes commands from
+    /// Service Bus, which pushes to its long-polling receiver, so this stays off.
+    /// </summary>
+    public bool WakeEndpoint { get; set; }
+
     /// <summary>The Functions' media events endpoint (<c>…/api/media/events</c>).</summary>
     public Uri? EventsUrl { get; set; }
 
@@ -80,6 +88,12 @@ public sealed class MediaNodeOptions
 
     /// <summary>Most undelivered events kept in memory (all calls together).</summary>
     public int MaxPendingEvents { get; set; } = 10_000;
+
+    /// <summary>
+    /// Most events in flight to the Functions at once, each of a different call (a call's own events go one after
+    /// another). Bounds the node's concurrent POSTs while one slow or failing call cannot hold up the others.
+    /// </summary>
+    public int MaxParallelEventDeliveries { get; set; } = 16;
 
     /// <summary>First retry delay of an undelivered event; doubles per attempt up to <see cref="MaxEventRetryDelay"/>.</summary>
     public TimeSpan EventRetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);

@@ -47,6 +47,11 @@ public sealed class MediaNodeOptionsValidator : IValidateOptions<MediaNodeOption
             failures.Add("MediaNode:HttpPort must be 0..65535.");
         }
 
+        if (options.WakeEndpoint && !(IPAddress.TryParse(options.HttpBindAddress, out var bind) && IPAddress.IsLoopback(bind)))
+        {
+            failures.Add("MediaNode:WakeEndpoint needs a loopback MediaNode:HttpBindAddress: the doorbell is unsigned and local only (Service Bus needs none).");
+        }
+
         if (options.MaxCalls < 1)
         {
             failures.Add("MediaNode:MaxCalls must be at least 1.");
@@ -81,6 +86,11 @@ public sealed class MediaNodeOptionsValidator : IValidateOptions<MediaNodeOption
         if (options.MaxPendingEvents < 1)
         {
             failures.Add("MediaNode:MaxPendingEvents must be at least 1.");
+        }
+
+        if (options.MaxParallelEventDeliveries is < 1 or > 256)
+        {
+            failures.Add("MediaNode:MaxParallelEventDeliveries must be from 1 to 256.");
         }
 
         RequirePositive(failures, options.ConnectTimeout, nameof(options.ConnectTimeout));

@@ -16,7 +16,7 @@ internal static class InboundLatency
     public static async Task MeasureAsync(LocalProduct product, int calls, Action<string> say)
     {
         // MEASURE_INBOUND_BACK_TO_BACK=1: the next call starts as soon as the last is ended, while the node may still be
-        // reporting its end (the node's events are delivered in order, so the new call's answer can wait behind it).
+        // reporting its end (its events go per call now, so the new call's answer no longer waits behind that report).
         var backToBack = Environment.GetEnvironmentVariable("MEASURE_INBOUND_BACK_TO_BACK") == "1";
         var gap = TimeSpan.FromMilliseconds(int.TryParse(Environment.GetEnvironmentVariable("MEASURE_INBOUND_GAP_MS"), CultureInfo.InvariantCulture, out var ms) ? ms : 0);
         var samples = new List<double>(calls);
@@ -60,8 +60,8 @@ internal static class InboundLatency
             timelines.Add((started, trace.Between(started, preAccept.ReceivedAt), callId));
             await product.Calls.HangUpAsync(call.GetProperty("id").GetString()!).ConfigureAwait(false);
             await product.Calls.WaitAsync(call.GetProperty("id").GetString()!, c => c.GetProperty("state").GetString() is "ended" or "failed", Step).ConfigureAwait(false);
-            // And the node's report of the ending handled: the node delivers its events one after another, so the next
-            // call's answer would otherwise queue behind this call's MediaEnded (measured separately: see performance.md).
+            // And the node's report of the ending handled, so each call starts on a quiet node (the back-to-back mode
+            // measures the overlap: see performance.md).
             if (!backToBack)
             {
                 await product.Tap.WaitForAsync(e => e.Event is Serverless.Shared.Media.MediaEnded && e.Event.CallId == callId, Step).ConfigureAwait(false);
@@ -80,6 +80,25 @@ internal static class InboundLatency
             $"offer and webhook built {of(0):F0} ms, webhook answered (call stored, StartInbound queued) {of(1):F0} ms, then pre_accept (node polls, answers, AnswerReady; Functions POST pre_accept) {of(2):F0} ms");
         say("INBOUND first call: " + Split(i => segments[0][i]));
         say("INBOUND p50 per part: " + Split(i => Percentile([.. segments.Select(x => x[i]).Order()], 50)));
+        // The node's share, per call: from the end of the StartInbound queue send (the Functions' hop) to the node's
+        // answer built (AnswerReady.CreatedAt): its poll wait (or wake-up), receive round trip and answer.
+        var nodeShare = new List<double>(calls);
+        foreach (var t in timelines)
+        {
+            var sent = t.Hops.FirstOrDefault(h => h.What.Contains("out queue", StringComparison.Ordinal) && h.What.Contains("/messages 201", StringComparison.Ordinal));
+            var answer = product.Tap.Events.Select(e => e.Event).OfType<Serverless.Shared.Media.AnswerReady>().FirstOrDefault(e => e.CallId == t.CallId)?.CreatedAt;
+            if (sent is not null && answer is { } at)
+            {
+                nodeShare.Add((at - (sent.Start + sent.Duration)).TotalMilliseconds);
+            }
+        }
+
+        if (nodeShare.Count > 1)
+        {
+            var shares = nodeShare.Skip(1).Order().ToList(); // without the first call (first use)
+            say(string.Create(CultureInfo.InvariantCulture,
+                $"INBOUND StartInbound queued -> node's answer built (n={shares.Count}, first call left out): p50 {Percentile(shares, 50):F1} ms, p90 {Percentile(shares, 90):F1} ms, max {shares[^1]:F1} ms"));
+        }
         var median = samples.IndexOf(P(50));
         foreach (var (label, index) in new[] { ("first call", 0), ("median call", median) })
         {

@@ -81,6 +81,8 @@ public sealed partial class LocalProduct : IAsyncDisposable
         ["MediaNode__UdpPort"] = udpPort.ToString(CultureInfo.InvariantCulture),
         ["MediaNode__HttpPort"] = httpPort.ToString(CultureInfo.InvariantCulture),
         ["MediaNode__HttpBindAddress"] = "127.0.0.1",
+        // The doorbell the Functions ring after queueing a command (local only; see Transport:WakeUrls below).
+        ["MediaNode__WakeEndpoint"] = "true",
         ["MediaNode__EventsUrl"] = Tap.Url.AbsoluteUri,
         ["MediaNode__EventsSecret"] = MediaEventsSecret,
         ["MediaNode__StorageConnectionString"] = _options.StorageConnectionString,

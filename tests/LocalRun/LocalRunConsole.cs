@@ -43,7 +43,17 @@ internal static class LocalRunConsole
             RunTimersOnSchedule = true,
             EnforceKeys = arguments.Keys,
             ConfigureSimulator = s => s.DefaultUserBehavior = WhatsAppSimulator.Users.SimulatedUserBehavior.AnswerAfter(TimeSpan.FromSeconds(1)),
-            ConfigureFunctions = settings => LocalSettings(settings, signingSecret, receiver.Url),
+            ConfigureFunctions = settings =>
+            {
+                // The node's doorbell for Storage Queues (local only; Service Bus pushes); MediaNode__WakeEndpoint=false turns
+                // both ends off, so the node finds commands by its poll alone (the before/after of docs/performance.md).
+                if (arguments.MediaNodeDll is not null && arguments.Transport == Serverless.Shared.Transport.TransportKind.StorageQueues && !string.Equals(Environment.GetEnvironmentVariable("MediaNode__WakeEndpoint"), "false", StringComparison.OrdinalIgnoreCase))
+                {
+                    settings["Transport:WakeUrls:0"] = $"http://127.0.0.1:{arguments.HttpPort.ToString(CultureInfo.InvariantCulture)}/wake";
+                }
+
+                LocalSettings(settings, signingSecret, receiver.Url);
+            },
             // The agent console's sign-in, as App Service would do it: one named development user (Development only).
             AppServiceAuth = new Serverless.Testing.FunctionsHost.Http.AppServiceAuthEmulation
             {

@@ -28,6 +28,9 @@ internal sealed class EventReceiver : IAsyncDisposable
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _invalid;
     private int _refusedWhileDown;
+    private int _hung;
+    private readonly ConcurrentQueue<string> _hungTypes = new();
+    private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private EventReceiver(WebApplication app) => _app = app;
 
@@ -37,6 +40,15 @@ internal sealed class EventReceiver : IAsyncDisposable
 
     /// <summary>Event type answered with 400 (a permanent refusal), or null.</summary>
     public string? RejectType { get; set; }
+
+    /// <summary>Call whose deliveries hang (no answer) until <see cref="ReleaseHung"/>, or null.</summary>
+    public string? HangCallId { get; set; }
+
+    /// <summary>Deliveries of <see cref="HangCallId"/> that arrived and are being held.</summary>
+    public int HungDeliveries => Volatile.Read(ref _hung);
+
+    /// <summary>The event types of the held deliveries, in arrival order (a timed-out POST is retried, so may repeat).</summary>
+    public IReadOnlyList<string> HungTypes => [.. _hungTypes];
 
     public int InvalidDeliveries => Volatile.Read(ref _invalid);
 
@@ -57,6 +69,13 @@ internal sealed class EventReceiver : IAsyncDisposable
         receiver.Url = new Uri(new Uri(address), "/api/media/events");
         return receiver;
     }
+
+    /// <summary>Lets the held deliveries (and later ones of <see cref="HangCallId"/>) go on.</summary>
+    public void ReleaseHung() => _release.TrySetResult();
+
+    /// <summary>Waits until at least <paramref name="count"/> deliveries of <see cref="HangCallId"/> are held.</summary>
+    public Task WaitForHungAsync(int count) =>
+        WaitUntilAsync(string.Empty, _ => HungDeliveries >= count, $"{count} held deliveries");
 
     public IReadOnlyList<MediaEvent> ForCall(string callId) => [.. _events.Where(e => e.CallId == callId)];
 
@@ -124,6 +143,14 @@ internal sealed class EventReceiver : IAsyncDisposable
         {
             Interlocked.Increment(ref _invalid);
             return Results.Unauthorized();
+        }
+
+        if (HangCallId is { } hang && mediaEvent.CallId == hang && !_release.Task.IsCompleted)
+        {
+            _hungTypes.Enqueue(mediaEvent.MessageType);
+            Interlocked.Increment(ref _hung);
+            Signal();
+            await _release.Task;
         }
 
         if (mediaEvent.MessageType == RejectType)

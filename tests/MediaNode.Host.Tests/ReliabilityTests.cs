@@ -103,6 +103,42 @@ public sealed class ReliabilityTests
     }
 
     [Fact]
+    public async Task OneCallsHangingEventDelivery_DoesNotHoldUpOtherCalls_AndEachCallStaysInOrder()
+    {
+        // The node's events used to go one at a time: a call whose event POST hung held up every call on the node.
+        await using var node = await NodeHarness.StartAsync();
+        var handler = node.App.Services.GetRequiredService<ICommandHandler>();
+        var outbox = node.App.Services.GetRequiredService<EventOutbox>();
+        var stuck = NewCallId();
+        var others = new[] { NewCallId(), NewCallId(), NewCallId() };
+        node.Events.HangCallId = stuck;
+
+        await handler.HandleAsync(Outbound(stuck), CancellationToken.None);
+        await handler.HandleAsync(HangupOf(stuck, node.NodeId, 1), CancellationToken.None);
+        await node.Events.WaitForHungAsync(1); // its OfferReady is at the endpoint, unanswered
+        foreach (var callId in others)
+        {
+            await handler.HandleAsync(Outbound(callId), CancellationToken.None);
+            await handler.HandleAsync(HangupOf(callId, node.NodeId, 1), CancellationToken.None);
+        }
+
+        foreach (var callId in others)
+        {
+            await node.Events.WaitForAsync<MediaEnded>(callId);
+            Assert.Equal(["OfferReady", "MediaEnded"], node.Events.ForCall(callId).Select(e => e.MessageType));
+        }
+
+        Assert.Empty(node.Events.ForCall(stuck));
+        Assert.All(node.Events.HungTypes, t => Assert.Equal("OfferReady", t)); // its MediaEnded waits behind its OfferReady, not beside it
+        Assert.True(outbox.Pending >= 2); // the stuck call's two (the others' last removals may still be in flight)
+
+        node.Events.ReleaseHung();
+        await node.Events.WaitForAsync<MediaEnded>(stuck);
+        Assert.Equal(["OfferReady", "MediaEnded"], node.Events.ForCall(stuck).Select(e => e.MessageType));
+        Assert.Equal(0, node.Events.InvalidDeliveries);
+    }
+
+    [Fact]
     public async Task GracefulShutdown_CallsInFlightEachGetMediaEnded()
     {
         await using var node = await NodeHarness.StartAsync();

@@ -28,7 +28,8 @@ public sealed partial class CallsApi(
     StatusCallbacks callbacks,
     RecordingLinks recordings,
     NodeRegistry nodes,
-    IOptions<NodeWatchOptions> nodeOptions)
+    IOptions<NodeWatchOptions> nodeOptions,
+    NewCallRate rate)
 {
     public const string IdempotencyKeyHeader = DialRequestValidator.IdempotencyKeyHeader;
     private const int DefaultPageSize = 50;
@@ -101,6 +102,13 @@ public sealed partial class CallsApi(
         {
             LogNoRoom(callId);
             return Problems.NoMediaCapacity(request, nodeOptions.Value.FullRetryAfter);
+        }
+
+        // Meta's call rate holds for the whole app (every instance takes from one bucket): over it, answer at once with
+        // when to come back rather than hold the caller; nothing is stored, as above.
+        if (await rate.TryTakeAsync(request, cancellationToken) is { } tooFast)
+        {
+            return tooFast;
         }
 
         // Meta refuses business-initiated calls without the user's permission (138006) and counts them against the

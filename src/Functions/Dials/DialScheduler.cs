@@ -67,7 +67,7 @@ public sealed partial class DialScheduler(
             return new DialRunSummary(0, settled, due.Count + orphans.Count, 0);
         }
 
-        var budget = await TakeBudgetAsync(now, cancellationToken);
+        var budget = await dials.Budget.TakeAllAsync(cancellationToken);
         var placed = 0;
         var refused = 0;
         foreach (var orphan in orphans)
@@ -103,14 +103,14 @@ public sealed partial class DialScheduler(
                     break;
                 case PlaceResult.LookupUnavailable:
                     // Meta's call_permissions limit is hit: later dials would wait on it too.
-                    await ReturnBudgetAsync(budget - placed, cancellationToken);
+                    await dials.Budget.ReturnAsync(budget - placed, cancellationToken);
                     return new DialRunSummary(placed, settled, due.Count - placed - refused, refused);
                 default:
                     break;
             }
         }
 
-        await ReturnBudgetAsync(budget - placed, cancellationToken);
+        await dials.Budget.ReturnAsync(budget - placed, cancellationToken);
         var summary = new DialRunSummary(placed, settled, due.Count + orphans.Count - placed - refused, refused);
         LogRun(summary.Placed, summary.Settled, summary.Deferred, summary.Refused);
         return summary;
@@ -214,32 +214,6 @@ public sealed partial class DialScheduler(
         CallPermissionDecision.OptedOut => OptOutSource.DialReason,
         _ => decision.GetType().Name,
     };
-
-    /// <summary>
-    /// Takes every whole token the bucket holds now (refilled at <see cref="DialOptions.MaxDialsPerSecond"/>, capped at
-    /// <see cref="DialOptions.Burst"/>) under the bucket's ETag: a concurrent run that lost the race places nothing.
-    /// </summary>
-    private async Task<int> TakeBudgetAsync(DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var o = options.Value;
-        var stored = await dials.GetBucketAsync(cancellationToken);
-        var tokens = stored is { } b
-            ? Math.Min(o.Burst, b.Tokens + (Math.Max(0, (now - b.At).TotalSeconds) * o.MaxDialsPerSecond))
-            : o.Burst;
-        var whole = (int)Math.Floor(tokens);
-        return await dials.TrySetBucketAsync(tokens - whole, now, stored?.ETag, cancellationToken) ? whole : 0;
-    }
-
-    /// <summary>Puts unused tokens back (best effort: losing the race only makes the next run more careful).</summary>
-    private async Task ReturnBudgetAsync(int unused, CancellationToken cancellationToken)
-    {
-        if (unused <= 0 || await dials.GetBucketAsync(cancellationToken) is not { } b)
-        {
-            return;
-        }
-
-        await dials.TrySetBucketAsync(Math.Min(options.Value.Burst, b.Tokens + unused), b.At, b.ETag, cancellationToken);
-    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dial scheduler: {Count} due dials wait: every live media node is full or draining")]
     private partial void LogNoRoom(int count);

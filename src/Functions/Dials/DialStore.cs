@@ -19,18 +19,24 @@ public sealed class DialStore
 {
     private const string DialPartition = "dial";
     private const string KeyPartition = "key";
-    private const string RatePartition = "rate";
     private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
     private readonly TableClient _table;
     private readonly TableInit _init;
 
-    public DialStore(TableServiceClient client, IOptions<DialOptions> options)
+    public DialStore(TableServiceClient client, IOptions<DialOptions> options, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);
         _table = client.GetTableClient(options.Value.TableName);
         _init = new TableInit(() => _table.CreateIfNotExistsAsync());
+        Budget = new TableTokenBucket(_table, _init, "bucket", options.Value.MaxDialsPerSecond, options.Value.Burst, time);
     }
+
+    /// <summary>
+    /// The scheduler's budget: refilled at <see cref="DialOptions.MaxDialsPerSecond"/> up to <see cref="DialOptions.Burst"/>,
+    /// shared by every instance (one row of this table).
+    /// </summary>
+    public TableTokenBucket Budget { get; }
 
     /// <summary>
     /// Maps an Idempotency-Key to <paramref name="dialId"/> (stored with the request's fingerprint), or returns the dial
@@ -163,40 +169,6 @@ public sealed class DialStore
         }
 
         return found;
-    }
-
-    /// <summary>The rate bucket as stored (tokens, last refill, ETag), or null before the first run.</summary>
-    public async Task<(double Tokens, DateTimeOffset At, ETag ETag)?> GetBucketAsync(CancellationToken cancellationToken)
-    {
-        await _init.EnsureAsync(cancellationToken);
-        var found = await _table.GetEntityIfExistsAsync<TableEntity>(RatePartition, "bucket", cancellationToken: cancellationToken);
-        return found.HasValue
-            ? (found.Value!.GetDouble("Tokens") ?? 0, found.Value.GetDateTimeOffset("At") ?? DateTimeOffset.MinValue, found.Value.ETag)
-            : null;
-    }
-
-    /// <summary>Stores the bucket if unchanged since read (<paramref name="etag"/> default: create); false on a lost race.</summary>
-    public async Task<bool> TrySetBucketAsync(double tokens, DateTimeOffset at, ETag? etag, CancellationToken cancellationToken)
-    {
-        await _init.EnsureAsync(cancellationToken);
-        var entity = new TableEntity(RatePartition, "bucket") { ["Tokens"] = tokens, ["At"] = at };
-        try
-        {
-            if (etag is { } tag)
-            {
-                await _table.UpdateEntityAsync(entity, tag, TableUpdateMode.Replace, cancellationToken);
-            }
-            else
-            {
-                await _table.AddEntityAsync(entity, cancellationToken);
-            }
-
-            return true;
-        }
-        catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.Conflict)
-        {
-            return false;
-        }
     }
 
     // Keys may hold characters Table row keys forbid (/ \ # ?): the row key is a hash of the key.

@@ -48,6 +48,16 @@ public sealed class CallFlowOptions : IValidatableObject
     /// <summary>Largest dial API body read.</summary>
     public int MaxApiBodyBytes { get; set; } = 64 * 1024;
 
+    /// <summary>
+    /// App-wide pace of new calls placed through <c>POST /api/calls</c> (all instances together, a Table Storage token
+    /// bucket), under Meta's call-rate limit (138005); above it the API answers 429 <c>call-rate-limited</c> with
+    /// <c>Retry-After</c> and stores nothing.
+    /// </summary>
+    public double MaxNewCallsPerSecond { get; set; } = 20;
+
+    /// <summary>New calls placed at once after a quiet spell, before <see cref="MaxNewCallsPerSecond"/> paces them.</summary>
+    public int NewCallBurst { get; set; } = 50;
+
     /// <summary>Most calls one sweeper run ends.</summary>
     public int SweepBatchSize { get; set; } = 100;
 
@@ -87,6 +97,11 @@ public sealed class CallFlowOptions : IValidatableObject
         if (HeldWebhookWindow < TimeSpan.Zero || HeldWebhookWindow > TimeSpan.FromMinutes(10))
         {
             yield return new ValidationResult("Calls:HeldWebhookWindow must be between 0 and 10 minutes.");
+        }
+
+        if (MaxNewCallsPerSecond <= 0 || NewCallBurst < 1)
+        {
+            yield return new ValidationResult("Calls:MaxNewCallsPerSecond must be positive and Calls:NewCallBurst at least 1.");
         }
 
         if (MaxApiBodyBytes <= 0 || SweepBatchSize <= 0)

@@ -83,6 +83,7 @@ public static class ServerlessCallingServiceCollectionExtensions
         services.AddStreamUrls(configuration, Callbacks.CallbackServiceCollectionExtensions.IsDevelopment(configuration));
         services.TryAddSingleton<DialRequestValidator>();
         services.AddAgentConsole(configuration);
+        services.TryAddSingleton<NewCallRate>();
         services.TryAddSingleton<WebhookDispatcher>();
         services.AddOptions<OptOutOptions>().Bind(configuration.GetSection(OptOutOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<UserOptOut>();

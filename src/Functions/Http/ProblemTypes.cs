@@ -20,6 +20,10 @@ public static class ProblemTypes
     public const string StorageUnavailable = BaseUri + "storage-unavailable";
     public const string NoCallPermission = BaseUri + "no-call-permission";
     public const string CallbackUrlRefused = BaseUri + "callback-url-refused";
+
+    /// <summary>429: new calls come faster than <c>Calls:MaxNewCallsPerSecond</c> allows (app-wide); see <c>Retry-After</c>.</summary>
+    public const string CallRateLimited = BaseUri + "call-rate-limited";
+
     public const string PermissionLookupRateLimited = BaseUri + "permission-lookup-rate-limited";
     public const string DialNotFound = BaseUri + "dial-not-found";
     public const string RecordingNotFound = BaseUri + "recording-not-found";

@@ -35,10 +35,11 @@ internal static class OpenApiOperations
                 ("400", "Invalid request.", OpenApiSchemas.Problem),
                 ("403", "The user has not allowed calls (ask with RequestCallPermission), opted out (user-opted-out), or too many calls in a row went unanswered.", OpenApiSchemas.Problem),
                 ("413", "The body is too large.", OpenApiSchemas.Problem),
-                ("429", "Meta's call limit for this user is used up.", OpenApiSchemas.Problem),
+                ("429", "Too many calls, by type: call-rate-limited (new calls come faster than the deployment's app-wide call rate; nothing was stored; retry after Retry-After seconds) or call-limit-reached (Meta's call limit for this user is used up).", OpenApiSchemas.Problem),
                 ("502", "Meta refused the permission lookup or could not be reached.", OpenApiSchemas.Problem),
-                ("503", "No MediaNode available, or permission lookups are rate limited; retry later.", OpenApiSchemas.Problem)),
+                ("503", "Retry after Retry-After seconds, by type: no-media-capacity (every live MediaNode is full or draining; nothing was stored), media-unavailable (no MediaNode could be asked), permission-lookup-rate-limited (Meta's call_permissions limit is hit).", OpenApiSchemas.Problem)),
         }, keyed);
+        RetryAfterHeader(document.Paths["/calls"].Operations![HttpMethod.Post].Responses!["429"], "Seconds until a new call is accepted (call-rate-limited).");
 
         PollingHeaders(document.Paths["/calls"].Operations![HttpMethod.Post].Responses!["202"], "The call (GET /api/calls/{id}); with wait=true its result URL (GET /api/calls/{id}/result).");
 
@@ -308,6 +309,18 @@ internal static class OpenApiOperations
             Responses = Responses(document, ("200", "Stored.", null), ("400", "Invalid queue.", OpenApiSchemas.Problem), ("401", "Not the master key.", null)),
         }), keyed);
 
+        // Every operation that reads or writes the app's storage answers an outage with 503 storage-unavailable and
+        // Retry-After (Http/StorageOutage), so clients branch on the type and wait rather than see an empty 500.
+        foreach (var (path, method) in new (string, HttpMethod)[]
+        {
+            ("/calls", HttpMethod.Post), ("/calls/{id}/result", HttpMethod.Get), ("/calls", HttpMethod.Get), ("/calls/{id}", HttpMethod.Get),
+            ("/calls/{id}/recording", HttpMethod.Get), ("/calls/{id}", HttpMethod.Delete), ("/calls/{id}/play", HttpMethod.Post),
+            ("/dials", HttpMethod.Post), ("/dials/{id}", HttpMethod.Get), ("/dials/{id}", HttpMethod.Delete),
+        })
+        {
+            StorageUnavailable(document, document.Paths[path].Operations![method]);
+        }
+
         Add(document, "/openapi.json", HttpMethod.Get, Internal(new OpenApiOperation
         {
             OperationId = OpenApiFunction.FunctionName,
@@ -355,6 +368,36 @@ internal static class OpenApiOperations
             ["Location"] = new OpenApiHeader { Description = location, Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
             ["Retry-After"] = new OpenApiHeader { Description = "Seconds to wait before polling (with wait=true).", Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32" } },
         };
+
+    private static void RetryAfterHeader(IOpenApiResponse response, string description)
+    {
+        var concrete = (OpenApiResponse)response;
+        concrete.Headers ??= new Dictionary<string, IOpenApiHeader>(StringComparer.Ordinal);
+        concrete.Headers["Retry-After"] = new OpenApiHeader { Description = description, Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32" } };
+    }
+
+    /// <summary>Adds <c>storage-unavailable</c> to the operation's 503 (creating it when the operation had none), with Retry-After.</summary>
+    private static void StorageUnavailable(OpenApiDocument document, OpenApiOperation operation)
+    {
+        const string Text = "storage-unavailable (the app's storage could not be read or written; a dial with the same Idempotency-Key places one call)";
+        var responses = operation.Responses!;
+        if (responses.TryGetValue("503", out var existing))
+        {
+            var concrete = (OpenApiResponse)existing;
+            concrete.Description = concrete.Description!.StartsWith("Retry after", StringComparison.Ordinal)
+                ? concrete.Description.TrimEnd('.') + ", " + Text + "."
+                : concrete.Description.TrimEnd('.') + ". Or " + Text + ".";
+        }
+        else
+        {
+            foreach (var (status, response) in Responses(document, ("503", "Retry after Retry-After seconds, by type: " + Text + ".", OpenApiSchemas.Problem)))
+            {
+                responses.Add(status, response);
+            }
+        }
+
+        RetryAfterHeader(responses["503"], "Seconds to wait before retrying.");
+    }
 
     private static void LocationHeader(IOpenApiResponse response, string description) =>
         ((OpenApiResponse)response).Headers = new Dictionary<string, IOpenApiHeader>(StringComparer.Ordinal)

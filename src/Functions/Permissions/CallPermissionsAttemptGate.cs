@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serverless.Shared.WhatsApp.Graph;
 using Serverless.Shared.WhatsApp.Graph.Resilience;
@@ -7,10 +8,13 @@ namespace Serverless.Functions.Permissions;
 
 /// <summary>
 /// Puts every HTTP attempt of <c>GET call_permissions</c> (the Graph client's retries included) through
-/// <see cref="CallPermissionsRateLimiter"/>, and turns Meta's 613 (HTTP 429) into a back-off every caller shares.
+/// <see cref="CallPermissionsRateLimiter"/> (this instance's smoothing) and then the app-wide bucket
+/// (<see cref="PermissionStore.LookupBudget"/>, shared by every Functions instance), and turns Meta's 613 (HTTP 429)
+/// into a back-off every caller of every instance shares.
 /// The Graph client's retry is the one retry layer; the permission service does not retry on its own.
 /// </summary>
-public sealed class CallPermissionsAttemptGate(CallPermissionsRateLimiter limiter, IOptions<PermissionOptions> options, TimeProvider time)
+public sealed partial class CallPermissionsAttemptGate(
+    CallPermissionsRateLimiter limiter, PermissionStore store, IOptions<PermissionOptions> options, TimeProvider time, ILogger<CallPermissionsAttemptGate> logger)
     : IGraphAttemptGate
 {
     public async ValueTask EnterAsync(GraphAction action, CancellationToken cancellationToken)
@@ -18,6 +22,7 @@ public sealed class CallPermissionsAttemptGate(CallPermissionsRateLimiter limite
         if (action == GraphAction.GetCallPermissions)
         {
             await limiter.AcquireAsync(cancellationToken);
+            await store.LookupBudget.AcquireAsync(cancellationToken);
         }
     }
 
@@ -26,7 +31,30 @@ public sealed class CallPermissionsAttemptGate(CallPermissionsRateLimiter limite
         ArgumentNullException.ThrowIfNull(response);
         if (action == GraphAction.GetCallPermissions && response.StatusCode == HttpStatusCode.TooManyRequests)
         {
-            limiter.BackOff(RetryAfterHeader.GetDelay(response.Headers, time.GetUtcNow()) ?? options.Value.RateLimitBackOff);
+            var delay = RetryAfterHeader.GetDelay(response.Headers, time.GetUtcNow()) ?? options.Value.RateLimitBackOff;
+            limiter.BackOff(delay);
+            // The other instances' next attempts wait too; this one already does (above), so it is not awaited here.
+            _ = ShareBackOffAsync(delay);
         }
     }
+
+    private async Task ShareBackOffAsync(TimeSpan delay)
+    {
+        try
+        {
+            await store.LookupBudget.BackOffAsync(delay);
+        }
+        catch (Azure.RequestFailedException ex)
+        {
+            LogBackOffNotShared(ex.Status);
+        }
+        catch (AggregateException)
+        {
+            // The storage client's own retries all failed (network): the next 613 tries again.
+            LogBackOffNotShared(0);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Meta's 613 back-off could not be shared with the other instances (storage answered {Status})")]
+    private partial void LogBackOffNotShared(int status);
 }

@@ -19,13 +19,21 @@ public sealed class PermissionStore
     private readonly TableClient _table;
     private readonly TableInit _init;
 
-    public PermissionStore(TableServiceClient service, IOptions<PermissionOptions> options)
+    public PermissionStore(TableServiceClient service, IOptions<PermissionOptions> options, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(options);
         _table = service.GetTableClient(options.Value.TableName);
         _init = new TableInit(() => _table.CreateIfNotExistsAsync());
+        var perSecond = options.Value.GraphRequestsPerSecond;
+        LookupBudget = new TableTokenBucket(_table, _init, "call-permissions", perSecond, perSecond, time);
     }
+
+    /// <summary>
+    /// Meta's <c>call_permissions</c> limit for the whole app (every instance takes from this one row): refilled at
+    /// <see cref="PermissionOptions.GraphRequestsPerSecond"/>, holding as many; a 613 puts every instance in debt.
+    /// </summary>
+    public TableTokenBucket LookupBudget { get; }
 
     /// <summary>Creates the table if needed.</summary>
     public Task InitializeAsync() => _init.EnsureAsync();

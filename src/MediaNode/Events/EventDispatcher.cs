@@ -1,12 +1,15 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Serverless.Shared.Media;
 
 namespace Serverless.MediaNode.Events;
 
 /// <summary>
-/// Delivers the outbox head by head: a transient failure is retried with exponential backoff (the head stays,
-/// so later events, of any call, wait behind it and order holds); a permanent refusal is logged as an error and
-/// counted, then skipped. On shutdown it keeps delivering until the outbox is empty or the host's stop deadline.
+/// Delivers the outbox's per-call heads, up to <c>MediaNode:MaxParallelEventDeliveries</c> at once: each call's events
+/// one after another (a transient failure is retried with exponential backoff and that call's later events wait
+/// behind it), different calls' events in parallel, so one stuck event holds up only its own call. A permanent
+/// refusal is logged as an error and counted, then skipped. On shutdown it keeps delivering until the outbox is empty
+/// or the host's stop deadline.
 /// </summary>
 public sealed partial class EventDispatcher : BackgroundService
 {
@@ -16,19 +19,22 @@ public sealed partial class EventDispatcher : BackgroundService
     private readonly TimeProvider _time;
     private readonly TimeSpan _firstDelay;
     private readonly TimeSpan _maxDelay;
+    private readonly int _maxParallel;
     private readonly ILogger<EventDispatcher> _logger;
     private readonly CancellationTokenSource _hardStop = new();
     private int _disposed;
 
     /// <summary>Creates the dispatcher.</summary>
-    public EventDispatcher(EventOutbox outbox, MediaEventSender sender, MediaNodeMetrics metrics, TimeProvider time, TimeSpan firstDelay, TimeSpan maxDelay, ILogger<EventDispatcher> logger)
+    public EventDispatcher(EventOutbox outbox, MediaEventSender sender, MediaNodeMetrics metrics, TimeProvider time, TimeSpan firstDelay, TimeSpan maxDelay, int maxParallel, ILogger<EventDispatcher> logger)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxParallel, 1);
         _outbox = outbox;
         _sender = sender;
         _metrics = metrics;
         _time = time;
         _firstDelay = firstDelay;
         _maxDelay = maxDelay;
+        _maxParallel = maxParallel;
         _logger = logger;
     }
 
@@ -69,18 +75,74 @@ public sealed partial class EventDispatcher : BackgroundService
     {
         // The host's stopping token fires before StopAsync drains; run on our own token instead.
         var token = _hardStop.Token;
-        var delay = _firstDelay;
+        using var slots = new SemaphoreSlim(_maxParallel);
+        var running = new HashSet<Task>();
         try
         {
             while (!token.IsCancellationRequested)
             {
-                var head = _outbox.Peek();
-                if (head is null)
+                await slots.WaitAsync(token).ConfigureAwait(false);
+                MediaEvent? next;
+                while (true)
                 {
-                    await _outbox.WaitForChangeAsync(token).ConfigureAwait(false);
-                    continue;
+                    // Taken before looking, so an event queued in between still wakes us.
+                    var changed = _outbox.WaitForChangeAsync(token);
+                    next = _outbox.TryTake();
+                    if (next is not null)
+                    {
+                        break;
+                    }
+
+                    await changed.ConfigureAwait(false);
                 }
 
+                var delivery = DeliverAsync(next, slots, token);
+                lock (running)
+                {
+                    running.Add(delivery);
+                }
+
+                _ = delivery.ContinueWith(
+                    done =>
+                    {
+                        lock (running)
+                        {
+                            running.Remove(done);
+                        }
+                    },
+                    CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously,
+                    TaskScheduler.Default);
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // Stopped.
+        }
+
+        Task[] left;
+        lock (running)
+        {
+            left = [.. running];
+        }
+
+        // Each ends at once on the cancelled token, releasing its slot before it completes.
+        await Task.WhenAll(left).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    /// <summary>
+    /// Delivers one call's head event: a transient failure is retried with exponential backoff while that call's later
+    /// events wait (order holds within the call; other calls go on); a permanent refusal is logged, counted and skipped.
+    /// </summary>
+    private async Task DeliverAsync(MediaEvent head, SemaphoreSlim slot, CancellationToken token)
+    {
+        // Off the taking loop at once: the send's synchronous start (serializing, signing) must not hold up other calls.
+        await Task.Yield();
+        var delay = _firstDelay;
+        try
+        {
+            while (true)
+            {
                 var result = await _sender.SendAsync(head, token).ConfigureAwait(false);
                 if (result == EventDelivery.RetryLater)
                 {
@@ -96,13 +158,17 @@ public sealed partial class EventDispatcher : BackgroundService
                     LogRejected(_logger, head.MessageType, head.CallId);
                 }
 
-                _outbox.Remove(head);
-                delay = _firstDelay;
+                _outbox.Complete(head);
+                return;
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
-            // Stopped.
+            // Stopped: the event stays undelivered (counted by StopAsync's log).
+        }
+        finally
+        {
+            slot.Release();
         }
     }
 

@@ -4,19 +4,25 @@ using Serverless.Shared.Media;
 namespace Serverless.MediaNode.Events;
 
 /// <summary>
-/// Events waiting for delivery to the Functions, oldest first. One FIFO for the whole node keeps every call's
-/// events in order (the Functions' state machine depends on OfferReady before MediaConnected before MediaEnded);
-/// the dispatcher retries the head until it is delivered. In memory and bounded: a full outbox refuses an event
-/// with an error log and a counted drop, never silently. (Not durable across restarts: a restart loses the calls'
-/// media anyway, and the Functions' sweeper fails calls whose node went away.)
+/// Events waiting for delivery to the Functions, one FIFO lane per call. Within a call order is kept (the Functions'
+/// state machine depends on OfferReady before MediaConnected before MediaEnded): a lane hands out its head only when
+/// the previous head of that call was delivered. Across calls nothing waits: the dispatcher takes the heads of many
+/// lanes at once, so one call's stuck event (an endpoint that hangs, a retry backoff) never holds up another call's.
+/// Lanes are served in turn (a lane goes to the back after each delivery). In memory and bounded: a full outbox
+/// refuses an event with an error log and a counted drop, never silently. (Not durable across restarts: a restart
+/// loses the calls' media anyway, and the Functions fail a lost node's calls.)
 /// </summary>
 public sealed partial class EventOutbox
 {
-    private readonly Queue<MediaEvent> _queue = new();
+    private readonly Dictionary<string, Queue<MediaEvent>> _lanes = new(StringComparer.Ordinal);
+    // Calls whose head is waiting to be taken, in turn; a lane whose head is out (taken, not yet done) is not here.
+    private readonly Queue<string> _ready = new();
+    private readonly HashSet<string> _taken = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly int _capacity;
     private readonly ILogger<EventOutbox> _logger;
     private TaskCompletionSource _changed = NewSignal();
+    private int _count;
     private long _dropped;
 
     /// <summary>Creates an outbox holding at most <paramref name="capacity"/> events.</summary>
@@ -28,14 +34,14 @@ public sealed partial class EventOutbox
         _logger = logger;
     }
 
-    /// <summary>Events not yet delivered.</summary>
+    /// <summary>Events not yet delivered (taken ones included).</summary>
     public int Pending
     {
         get
         {
             lock (_gate)
             {
-                return _queue.Count;
+                return _count;
             }
         }
     }
@@ -43,58 +49,84 @@ public sealed partial class EventOutbox
     /// <summary>Events refused because the outbox was full.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    /// <summary>Queues <paramref name="mediaEvent"/>; false (logged as an error) when the outbox is full.</summary>
+    /// <summary>Queues <paramref name="mediaEvent"/> behind its call's earlier events; false (logged as an error) when the outbox is full.</summary>
     public bool Enqueue(MediaEvent mediaEvent)
     {
         ArgumentNullException.ThrowIfNull(mediaEvent);
         TaskCompletionSource signal;
         lock (_gate)
         {
-            if (_queue.Count >= _capacity)
+            if (_count >= _capacity)
             {
                 Interlocked.Increment(ref _dropped);
                 LogFull(_logger, mediaEvent.MessageType, mediaEvent.CallId, _capacity);
                 return false;
             }
 
-            _queue.Enqueue(mediaEvent);
-            signal = _changed;
-            _changed = NewSignal();
+            if (!_lanes.TryGetValue(mediaEvent.CallId, out var lane))
+            {
+                lane = new Queue<MediaEvent>();
+                _lanes.Add(mediaEvent.CallId, lane);
+                _ready.Enqueue(mediaEvent.CallId);
+            }
+
+            lane.Enqueue(mediaEvent);
+            _count++;
+            signal = Swap();
         }
 
         signal.TrySetResult();
         return true;
     }
 
-    /// <summary>The oldest undelivered event, or null when empty.</summary>
-    public MediaEvent? Peek()
+    /// <summary>
+    /// Takes the head of the next call whose earlier events are all done, or null when there is none. The event stays
+    /// counted (and its call's later events wait) until <see cref="Complete"/>.
+    /// </summary>
+    public MediaEvent? TryTake()
     {
         lock (_gate)
         {
-            return _queue.TryPeek(out var head) ? head : null;
+            if (!_ready.TryDequeue(out var callId))
+            {
+                return null;
+            }
+
+            _taken.Add(callId);
+            return _lanes[callId].Peek();
         }
     }
 
-    /// <summary>Removes the head once it was delivered (or refused for good).</summary>
-    public void Remove(MediaEvent delivered)
+    /// <summary>Removes a taken event once it was delivered (or refused for good); its call's next event becomes ready.</summary>
+    public void Complete(MediaEvent done)
     {
+        ArgumentNullException.ThrowIfNull(done);
         TaskCompletionSource signal;
         lock (_gate)
         {
-            if (!_queue.TryPeek(out var head) || !ReferenceEquals(head, delivered))
+            if (!_lanes.TryGetValue(done.CallId, out var lane) || !ReferenceEquals(lane.Peek(), done) || !_taken.Remove(done.CallId))
             {
-                throw new InvalidOperationException("Only the head of the outbox can be removed.");
+                throw new InvalidOperationException("Only a taken event (the head of its call) can be completed.");
             }
 
-            _queue.Dequeue();
-            signal = _changed;
-            _changed = NewSignal();
+            lane.Dequeue();
+            _count--;
+            if (lane.Count == 0)
+            {
+                _lanes.Remove(done.CallId);
+            }
+            else
+            {
+                _ready.Enqueue(done.CallId);
+            }
+
+            signal = Swap();
         }
 
         signal.TrySetResult();
     }
 
-    /// <summary>Completes at the next enqueue or removal.</summary>
+    /// <summary>Completes at the next enqueue or completion.</summary>
     public Task WaitForChangeAsync(CancellationToken cancellationToken)
     {
         lock (_gate)
@@ -111,7 +143,7 @@ public sealed partial class EventOutbox
             Task change;
             lock (_gate)
             {
-                if (_queue.Count == 0)
+                if (_count == 0)
                 {
                     return;
                 }
@@ -121,6 +153,13 @@ public sealed partial class EventOutbox
 
             await change.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private TaskCompletionSource Swap()
+    {
+        var signal = _changed;
+        _changed = NewSignal();
+        return signal;
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Serverless.MediaNode.Commands;
 using Serverless.MediaNode.Health;
 
 namespace Serverless.MediaNode.Hosting;
@@ -27,6 +28,11 @@ public static class MediaNodeApp
         app.MapGet("/healthz", () => Results.Ok(new HealthReport("ok", [])));
         // The standard health check middleware: 200 when healthy, 503 when not; the body names what fails.
         app.MapHealthChecks("/readyz", new HealthCheckOptions { ResponseWriter = WriteReadinessAsync });
+        if (node.WakeEndpoint)
+        {
+            app.MapCommandWake();
+        }
+
         return app;
     }
 

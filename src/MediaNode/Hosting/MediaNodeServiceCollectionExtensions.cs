@@ -127,6 +127,7 @@ public static class MediaNodeServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             Node(sp).EventRetryDelay,
             Node(sp).MaxEventRetryDelay,
+            Node(sp).MaxParallelEventDeliveries,
             sp.GetRequiredService<ILogger<EventDispatcher>>()));
         services.AddSingleton(sp => sp.GetRequiredService<TableServiceClient>().GetTableClient(Node(sp).HeartbeatTable));
         services.AddSingleton<PeerFactoryHost>();

@@ -60,6 +60,13 @@ public sealed class MediaTransportOptions
     /// <summary>Storage Queues only: how long after the last message polls stay at <see cref="ActivePollInterval"/>.</summary>
     public TimeSpan ActivePollWindow { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Senders (Functions), Storage Queues, local only: the nodes' <c>/wake</c> doorbells (<c>http://</c> loopback URLs,
+    /// the node's HTTP port with <c>MediaNode:WakeEndpoint</c> on), rung after each queued command so the node asks its
+    /// queues at once instead of at its next poll. Service Bus needs none: it pushes to its long-polling receivers.
+    /// </summary>
+    public IList<Uri> WakeUrls { get; } = [];
+
     /// <summary>Most messages taken from one queue per receive.</summary>
     public int BatchSize { get; set; } = 16;
 

@@ -76,6 +76,20 @@ public sealed class MediaTransportOptionsValidator : IValidateOptions<MediaTrans
             failures.Add("Transport:MaxHoldTime must outlast a predecessor's retries (MaxAttempts × RetryDelay).");
         }
 
+        // The doorbell carries nothing and is not signed: it is for one machine only (the local run), never a network.
+        foreach (var url in options.WakeUrls)
+        {
+            if (!url.IsAbsoluteUri || url.Scheme != Uri.UriSchemeHttp || !url.IsLoopback)
+            {
+                failures.Add($"Transport:WakeUrls '{url}' must be an http:// loopback URL (the doorbell is local only; Service Bus needs none).");
+            }
+        }
+
+        if (options.WakeUrls.Count > 0 && options.Kind != TransportKind.StorageQueues)
+        {
+            failures.Add("Transport:WakeUrls is for Storage Queues only (Service Bus pushes; in-memory needs no wake-up).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -38,6 +38,7 @@ public static class MediaTransportServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IIdempotencyStore>(sp => new InMemoryIdempotencyStore(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<CallSequenceGate>();
+        services.TryAddSingleton<CommandWake>();
         services.TryAddSingleton(sp => new CommandProcessorFactory(
             sp.GetRequiredService<IIdempotencyStore>(),
             sp.GetRequiredService<CallSequenceGate>(),
@@ -53,13 +54,16 @@ public static class MediaTransportServiceCollectionExtensions
         {
             var options = Options(sp);
             var names = options.QueueNames();
-            return options.Kind switch
+            ICommandSender sender = options.Kind switch
             {
                 TransportKind.InMemory => new InMemoryCommandSender(sp.GetRequiredService<InMemoryCommandBus>(), names),
                 TransportKind.StorageQueues => new StorageQueueCommandSender(sp.GetRequiredService<StorageQueueClients>(), names),
                 TransportKind.ServiceBus => new ServiceBusCommandSender(sp.GetRequiredService<ServiceBusClient>(), names),
                 _ => throw new InvalidOperationException($"Unsupported transport kind {options.Kind}."),
             };
+            return options.WakeUrls.Count == 0
+                ? sender
+                : new WakingCommandSender(sender, [.. options.WakeUrls], sp.GetService<ILogger<WakingCommandSender>>() ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         });
 
         services.TryAddSingleton<ICommandReceiver>(sp =>
@@ -72,7 +76,7 @@ public static class MediaTransportServiceCollectionExtensions
             return options.Kind switch
             {
                 TransportKind.InMemory => new InMemoryCommandReceiver(sp.GetRequiredService<InMemoryCommandBus>(), nodeId, options, processors),
-                TransportKind.StorageQueues => new StorageQueueCommandReceiver(sp.GetRequiredService<StorageQueueClients>(), nodeId, options, processors, time),
+                TransportKind.StorageQueues => new StorageQueueCommandReceiver(sp.GetRequiredService<StorageQueueClients>(), nodeId, options, processors, time, sp.GetRequiredService<CommandWake>()),
                 TransportKind.ServiceBus => new ServiceBusCommandReceiver(sp.GetRequiredService<ServiceBusClient>(), nodeId, options, processors, time),
                 _ => throw new InvalidOperationException($"Unsupported transport kind {options.Kind}."),
             };

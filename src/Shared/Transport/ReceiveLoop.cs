@@ -15,13 +15,15 @@ internal static partial class ReceiveLoop
         TimeProvider time,
         ILogger logger,
         CancellationToken cancellationToken,
-        Func<TimeSpan>? emptyRoundWait = null)
+        Func<TimeSpan>? emptyRoundWait = null,
+        Func<TimeSpan, CancellationToken, Task>? emptyRoundPause = null)
     {
         try
         {
             while (!cancellationToken.IsCancellationRequested)
             {
                 TimeSpan? pause;
+                var failed = false;
                 try
                 {
                     pause = await receiveOnce(cancellationToken) == 0 && idleWhenEmpty ? emptyRoundWait?.Invoke() ?? idle : null;
@@ -30,11 +32,13 @@ internal static partial class ReceiveLoop
                 {
                     LogReceiveFailed(logger, ex, idle);
                     pause = idle;
+                    failed = true;
                 }
 
                 if (pause is { } wait)
                 {
-                    await Task.Delay(wait, time, cancellationToken);
+                    // After an empty round the receiver may cut the pause short (a wake-up); after a failure it may not.
+                    await (!failed && emptyRoundPause is not null ? emptyRoundPause(wait, cancellationToken) : Task.Delay(wait, time, cancellationToken));
                 }
             }
         }

@@ -51,10 +51,10 @@ public sealed class CommandHandlerCoverageTests
 
         // The starts reached their case: the refused plan was reported for both calls; the hangup marked its call ended.
         var failed = new List<string>();
-        while (outbox.Peek() is MediaFailed { Reason: MediaFailureReason.PlanInvalid } f)
+        while (outbox.TryTake() is MediaFailed { Reason: MediaFailureReason.PlanInvalid } f)
         {
             failed.Add(f.CallId);
-            outbox.Remove(f);
+            outbox.Complete(f);
         }
 
         Assert.Equal(["out", "in"], failed);

@@ -9,19 +9,44 @@ public sealed class EventOutboxTests
     private static MediaConnected Event(string callId) => new() { CallId = callId, CreatedAt = DateTimeOffset.UnixEpoch };
 
     [Fact]
-    public void KeepsEventsInOrder_AndOnlyTheHeadCanBeRemoved()
+    public void KeepsEachCallsEventsInOrder_AndHandsOutOtherCallsWhileOneIsOut()
     {
         var outbox = new EventOutbox(10, NullLogger<EventOutbox>.Instance);
-        var first = Event("a");
-        var second = Event("b");
-        outbox.Enqueue(first);
-        outbox.Enqueue(second);
+        var a1 = Event("a");
+        var a2 = Event("a");
+        var b1 = Event("b");
+        outbox.Enqueue(a1);
+        outbox.Enqueue(a2);
+        outbox.Enqueue(b1);
 
-        Assert.Same(first, outbox.Peek());
-        Assert.Throws<InvalidOperationException>(() => outbox.Remove(second));
-        outbox.Remove(first);
-        Assert.Same(second, outbox.Peek());
-        Assert.Equal(1, outbox.Pending);
+        Assert.Same(a1, outbox.TryTake());
+        Assert.Same(b1, outbox.TryTake()); // a's next waits for a1; b does not
+        Assert.Null(outbox.TryTake());
+        Assert.Throws<InvalidOperationException>(() => outbox.Complete(a2)); // not taken: a1 is still out
+
+        outbox.Complete(a1);
+        Assert.Same(a2, outbox.TryTake());
+        Assert.Equal(2, outbox.Pending); // b1 and a2 are out, not done
+        outbox.Complete(b1);
+        outbox.Complete(a2);
+        Assert.Equal(0, outbox.Pending);
+        Assert.Null(outbox.TryTake());
+    }
+
+    [Fact]
+    public void ServesCallsInTurn()
+    {
+        var outbox = new EventOutbox(10, NullLogger<EventOutbox>.Instance);
+        var a1 = Event("a");
+        var a2 = Event("a");
+        var b1 = Event("b");
+        outbox.Enqueue(a1);
+        outbox.Enqueue(a2);
+        outbox.Enqueue(b1);
+
+        outbox.Complete(Assert.IsType<MediaConnected>(outbox.TryTake()));
+        Assert.Same(b1, outbox.TryTake()); // a goes to the back after each delivery
+        Assert.Same(a2, outbox.TryTake());
     }
 
     [Fact]
@@ -46,7 +71,9 @@ public sealed class EventOutboxTests
         var empty = outbox.WaitUntilEmptyAsync(CancellationToken.None);
         Assert.False(empty.IsCompleted);
 
-        outbox.Remove(only);
+        Assert.Same(only, outbox.TryTake());
+        Assert.False(empty.IsCompleted); // taken is not delivered
+        outbox.Complete(only);
 
         await empty.WaitAsync(TestKit.Wait);
     }

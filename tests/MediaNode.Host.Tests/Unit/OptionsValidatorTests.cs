@@ -25,6 +25,8 @@ public sealed class OptionsValidatorTests
     [InlineData("MaxCalls")]
     [InlineData("StunServer")]
     [InlineData("Storage")]
+    [InlineData("WakeEndpoint")]
+    [InlineData("MaxParallelEventDeliveries")]
     public void EachBrokenSetting_FailsWithItsName(string broken)
     {
         var options = Valid();
@@ -37,11 +39,44 @@ public sealed class OptionsValidatorTests
             case "MaxCalls": options.MaxCalls = 0; break;
             case "StunServer": options.StunServer = "stun.example.com"; break;
             case "Storage": options.StorageConnectionString = " "; break;
+            case "WakeEndpoint": options.WakeEndpoint = true; break; // the doorbell is unsigned: never on a non-loopback port
+            case "MaxParallelEventDeliveries": options.MaxParallelEventDeliveries = 0; break;
         }
 
         var result = new MediaNodeOptionsValidator().Validate(null, options);
 
         Assert.True(result.Failed);
         Assert.Contains(broken, result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WakeEndpoint_OnALoopbackHttpPort_Passes()
+    {
+        var options = Valid();
+        options.WakeEndpoint = true;
+        options.HttpBindAddress = "127.0.0.1";
+
+        Assert.True(new MediaNodeOptionsValidator().Validate(null, options).Succeeded);
+    }
+
+    [Theory]
+    [InlineData("http://10.0.0.4:8080/wake", "StorageQueues")]
+    [InlineData("https://127.0.0.1:8080/wake", "StorageQueues")]
+    [InlineData("http://127.0.0.1:8080/wake", "ServiceBus")]
+    public void TransportWakeUrls_OnlyHttpLoopbackWithStorageQueues(string url, string kind)
+    {
+        var options = new Serverless.Shared.Transport.MediaTransportOptions
+        {
+            Kind = Enum.Parse<Serverless.Shared.Transport.TransportKind>(kind),
+            ConnectionString = "UseDevelopmentStorage=true",
+        };
+        options.WakeUrls.Add(new Uri(url));
+
+        var result = new Serverless.Shared.Transport.MediaTransportOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains("WakeUrls", result.FailureMessage, StringComparison.Ordinal);
+        options.WakeUrls.Clear();
+        Assert.True(new Serverless.Shared.Transport.MediaTransportOptionsValidator().Validate(null, options).Succeeded);
     }
 }

@@ -1,4 +1,8 @@
 using Azure.Storage.Queues;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Serverless.Shared.Media;
 using Serverless.Shared.Transport;
 using Serverless.Shared.Transport.StorageQueues;
@@ -51,6 +55,77 @@ public sealed class StorageQueueAzuriteTests : TransportContractTests
         {
             await _service.DeleteQueueAsync(queue.Name);
         }
+    }
+
+    [Fact]
+    public async Task The_wake_doorbell_ends_the_poll_wait_so_commands_flow_with_the_clock_stopped()
+    {
+        // The clock never moves, so the receiver's wait after an empty round never ends by itself: each command below
+        // is handled only because the sender rang the doorbell after queueing it (a node's POST /wake).
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var wake = new CommandWake();
+        await using var doorbell = await Doorbell.StartAsync(wake);
+        using var handler = new RecordingHandler();
+        var receiver = new StorageQueueCommandReceiver(_queues, "node-a", Options, Processors(time), time, wake);
+        using var sender = new WakingCommandSender(Sender, [doorbell.Url], Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        Track(receiver.RunAsync(handler, Stopping));
+
+        for (var i = 1; i <= 5; i++)
+        {
+            await sender.SendAsync(Commands.Start("c" + i, time.GetUtcNow()));
+            await handler.WaitUntilAsync(h => h.Handled.Count == i, Timeout);
+        }
+
+        Assert.True(doorbell.Rings >= 4); // the first may have been found by the receiver's first round
+    }
+
+    [Fact]
+    public async Task A_wake_during_a_round_starts_the_next_round_at_once()
+    {
+        var wake = new CommandWake();
+        var seen = wake.Count;
+        wake.Wake(); // came while the round was asking the queues
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+
+        await wake.WaitAsync(seen, TimeSpan.FromHours(1), time, CancellationToken.None).WaitAsync(Timeout);
+        var waiting = wake.WaitAsync(wake.Count, TimeSpan.FromHours(1), time, CancellationToken.None);
+        Assert.False(waiting.IsCompleted);
+        wake.Wake();
+        await waiting.WaitAsync(Timeout);
+    }
+
+    /// <summary>A node's <c>POST /wake</c> on loopback, counting rings.</summary>
+    private sealed class Doorbell : IAsyncDisposable
+    {
+        private readonly WebApplication _app;
+        private int _rings;
+
+        private Doorbell(WebApplication app) => _app = app;
+
+        public Uri Url { get; private set; } = null!;
+
+        public int Rings => Volatile.Read(ref _rings);
+
+        public static async Task<Doorbell> StartAsync(CommandWake wake)
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
+            var app = builder.Build();
+            var doorbell = new Doorbell(app);
+            app.MapPost("/wake", () =>
+            {
+                Interlocked.Increment(ref doorbell._rings);
+                wake.Wake();
+                return Results.Accepted();
+            });
+            await app.StartAsync();
+            var address = app.Urls.First();
+            doorbell.Url = new Uri(new Uri(address), "/wake");
+            return doorbell;
+        }
+
+        public async ValueTask DisposeAsync() => await _app.DisposeAsync();
     }
 
     [Fact]

@@ -15,11 +15,12 @@ public sealed class StorageQueueCommandReceiver : ICommandReceiver
     private readonly TimeProvider _time;
     private readonly string _nodeQueue;
     private readonly string _newCallsQueue;
+    private readonly CommandWake _wake;
     private volatile bool _failing;
 
     /// <summary>Creates the receiver for node <paramref name="nodeId"/>.</summary>
     public StorageQueueCommandReceiver(
-        StorageQueueClients queues, string nodeId, MediaTransportOptions options, CommandProcessorFactory processors, TimeProvider time)
+        StorageQueueClients queues, string nodeId, MediaTransportOptions options, CommandProcessorFactory processors, TimeProvider time, CommandWake? wake = null)
     {
         ArgumentNullException.ThrowIfNull(queues);
         ArgumentNullException.ThrowIfNull(options);
@@ -30,6 +31,7 @@ public sealed class StorageQueueCommandReceiver : ICommandReceiver
         _processors = processors;
         _options = options;
         _time = time;
+        _wake = wake ?? new CommandWake();
         NodeId = nodeId;
         _nodeQueue = names.ForNode(nodeId);
         _newCallsQueue = names.NewCalls;
@@ -77,11 +79,14 @@ public sealed class StorageQueueCommandReceiver : ICommandReceiver
     public Task RunAsync(ICommandHandler handler, CancellationToken cancellationToken)
     {
         var poll = new AdaptivePoll(_options, _time);
+        // Wakes seen before the round's receive: one that comes during the round starts the next round at once.
+        long seen = 0;
         return ReceiveLoop.RunAsync(
             async ct =>
             {
                 try
                 {
+                    seen = _wake.Count;
                     var received = await ReceiveOnceAsync(handler, ct);
                     _failing = false;
                     poll.Received(received);
@@ -98,7 +103,8 @@ public sealed class StorageQueueCommandReceiver : ICommandReceiver
             _time,
             _processors.Logger,
             cancellationToken,
-            poll.NextWait);
+            poll.NextWait,
+            (wait, ct) => _wake.WaitAsync(seen, wait, _time, ct));
     }
 
     private async Task<Fetched> FetchAsync(string queueName, int maxMessages, CancellationToken cancellationToken)
