@@ -40,6 +40,7 @@ public sealed record AudioPlan(IReadOnlyList<AudioStep> Steps)
         RecordStep record => record.MaxDuration,
         EchoStep echo => echo.Duration,
         StreamStep stream => stream.Timeout + Timed(stream.OnError),
+        ConnectAgentStep agent => agent.Timeout + Timed(agent.OnNoAgent),
         _ => TimeSpan.Zero,
     });
 }

@@ -23,6 +23,9 @@ public static class AudioPlanLimits
     public const int MaxCustomParameters = 32;
     public const int MaxCustomParameterLength = 1_024;
     public const int MaxOnErrorSteps = 8;
+    public const int MaxQueueNameLength = 64;
+    public const int MaxAgentWaitSeconds = 3_600;
+    public const int MaxOnNoAgentSteps = 8;
 
     /// <summary>How long the node waits for an agent's WebSocket to open before the step's onError runs.</summary>
     public static readonly TimeSpan StreamConnectTimeout = TimeSpan.FromSeconds(10);

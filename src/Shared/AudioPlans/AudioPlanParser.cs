@@ -12,7 +12,7 @@ namespace Serverless.Shared.AudioPlans;
 internal static partial class AudioPlanParser
 {
     private const string DtmfSymbols = "0123456789*#ABCD";
-    private const string StepKinds = "prompt, tone, pause, collect, record, echo, stream, hangup";
+    private const string StepKinds = "prompt, tone, pause, collect, record, echo, stream, connectAgent, hangup";
 
     public static bool TryParse(JsonElement? json, PromptSourcePolicy? prompts, StreamUrlPolicy streams, out AudioPlan plan, out AudioPlanError? error)
     {
@@ -29,8 +29,9 @@ internal static partial class AudioPlanParser
         }
     }
 
-    // What the parser checks sources against; nested tells a stream's onError steps (no stream inside them).
-    private sealed record Rules(PromptSourcePolicy? Prompts, StreamUrlPolicy Streams, bool Nested = false);
+    // What the parser checks sources against; NestedIn names the list being read when it is a stream's onError or a
+    // connectAgent's onNoAgent (no stream or connectAgent inside them: nesting stays one level deep).
+    private sealed record Rules(PromptSourcePolicy? Prompts, StreamUrlPolicy Streams, string? NestedIn = null);
 
     private static bool TryParseCore(JsonElement? json, Rules rules, out AudioPlan plan, out AudioPlanError? error)
     {
@@ -153,8 +154,13 @@ internal static partial class AudioPlanParser
                     && Int(body, at, "ms", AudioPlanLimits.MinStepMilliseconds, AudioPlanLimits.MaxStepMilliseconds, out var echoMs, out error)
                     && Set(new EchoStep(TimeSpan.FromMilliseconds(echoMs)), out step);
                 break;
-            case "stream" when rules.Nested:
-                return Fail(at, "a stream's onError cannot hold another stream", out error);
+            case "stream" when rules.NestedIn is { } outer:
+                return Fail(at, outer + (outer.StartsWith("a stream", StringComparison.Ordinal) ? " cannot hold another stream" : " cannot hold a stream"), out error);
+            case "connectAgent" when rules.NestedIn is { } outer:
+                return Fail(at, outer + (outer.StartsWith("a connectAgent", StringComparison.Ordinal) ? " cannot hold another connectAgent" : " cannot hold a connectAgent"), out error);
+            case "connectAgent":
+                ok = TryConnectAgent(body, at, rules, out step, out error);
+                break;
             case "stream":
                 ok = TryStream(body, at, rules, out step, out error);
                 break;
@@ -376,7 +382,7 @@ internal static partial class AudioPlanParser
             var index = 0;
             foreach (var element in steps.EnumerateArray())
             {
-                if (!TryParseStep(element, string.Create(CultureInfo.InvariantCulture, $"{at}.onError[{index}]"), rules with { Nested = true }, out var nested, out error))
+                if (!TryParseStep(element, string.Create(CultureInfo.InvariantCulture, $"{at}.onError[{index}]"), rules with { NestedIn = "a stream's onError" }, out var nested, out error))
                 {
                     return false;
                 }
@@ -396,6 +402,75 @@ internal static partial class AudioPlanParser
             Timeout = timeout,
             OnError = onError,
         };
+        error = null;
+        return true;
+    }
+
+    private static bool TryConnectAgent(JsonElement body, string at, Rules rules, out AudioStep step, out AudioPlanError? error)
+    {
+        step = new HangupStep();
+        if (!Body(body, at, out error, "queue", "timeoutSeconds", "holdPrompt", "record", "onNoAgent")
+            || !Int(body, at, "timeoutSeconds", 1, AudioPlanLimits.MaxAgentWaitSeconds, out var seconds, out error))
+        {
+            return false;
+        }
+
+        if (!body.TryGetProperty("queue", out var queueValue) || queueValue.ValueKind != JsonValueKind.String
+            || queueValue.GetString() is not { Length: > 0 and <= AudioPlanLimits.MaxQueueNameLength } queue
+            || !queue.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'))
+        {
+            return Fail(at + ".queue", $"must be a queue name of 1 to {AudioPlanLimits.MaxQueueNameLength} letters, digits, '_', '-' or '.'", out error);
+        }
+
+        string? hold = null;
+        if (body.TryGetProperty("holdPrompt", out var holdValue) && holdValue.ValueKind != JsonValueKind.Null)
+        {
+            if (!TryPrompt(holdValue, at + ".holdPrompt", rules.Prompts, out var holdStep, out error))
+            {
+                return false;
+            }
+
+            hold = ((PromptStep)holdStep).Source;
+        }
+
+        RecordingFormat? record = null;
+        if (body.TryGetProperty("record", out var recordValue) && recordValue.ValueKind != JsonValueKind.Null)
+        {
+            switch (recordValue.ValueKind == JsonValueKind.String ? recordValue.GetString() : null)
+            {
+                case "ogg":
+                    record = RecordingFormat.OggOpus;
+                    break;
+                case "wav":
+                    record = RecordingFormat.Wav;
+                    break;
+                default:
+                    return Fail(at + ".record", "must be \"ogg\" or \"wav\"", out error);
+            }
+        }
+
+        var onNoAgent = new List<AudioStep>();
+        if (body.TryGetProperty("onNoAgent", out var steps) && steps.ValueKind != JsonValueKind.Null)
+        {
+            if (steps.ValueKind != JsonValueKind.Array || steps.GetArrayLength() > AudioPlanLimits.MaxOnNoAgentSteps)
+            {
+                return Fail(at + ".onNoAgent", $"must be an array of at most {AudioPlanLimits.MaxOnNoAgentSteps} steps", out error);
+            }
+
+            var index = 0;
+            foreach (var element in steps.EnumerateArray())
+            {
+                if (!TryParseStep(element, string.Create(CultureInfo.InvariantCulture, $"{at}.onNoAgent[{index}]"), rules with { NestedIn = "a connectAgent's onNoAgent" }, out var nested, out error))
+                {
+                    return false;
+                }
+
+                onNoAgent.Add(nested);
+                index++;
+            }
+        }
+
+        step = new ConnectAgentStep(queue, TimeSpan.FromSeconds(seconds)) { HoldPrompt = hold, Record = record, OnNoAgent = onNoAgent };
         error = null;
         return true;
     }

@@ -83,6 +83,27 @@ public sealed record StreamStep(Uri Url, StreamDialect Dialect) : AudioStep
     }
 }
 
+/// <summary>
+/// Hands the call to a human agent of <paramref name="Queue"/>: the node plays <see cref="HoldPrompt"/> (looped; silence
+/// when null) and reports <c>AgentRequested</c> while the Functions ring the queue's agents. The first agent's browser
+/// leg is bridged to the call until the agent disconnects (the plan goes on) or the call ends. When no agent is
+/// connected within <paramref name="Timeout"/>, <see cref="OnNoAgent"/> runs (then the plan goes on).
+/// </summary>
+public sealed record ConnectAgentStep(string Queue, TimeSpan Timeout) : AudioStep
+{
+    /// <summary>What the caller hears while waiting, looped: a prompt source as for <see cref="PromptStep"/>; null for silence.</summary>
+    public string? HoldPrompt { get; init; }
+
+    /// <summary>
+    /// Records the caller's side of the conversation with the agent (JSON <c>record</c>: <c>ogg</c> or <c>wav</c>) into the
+    /// call's one recording; null records nothing. The agent's side is not in it (the bridge never decodes).
+    /// </summary>
+    public RecordingFormat? Record { get; init; }
+
+    /// <summary>Steps run when nobody is connected in time (no <c>stream</c> or <c>connectAgent</c> among them); empty: the plan just goes on.</summary>
+    public IReadOnlyList<AudioStep> OnNoAgent { get; init; } = [];
+}
+
 /// <summary>The message protocol of a <see cref="StreamStep"/>'s WebSocket.</summary>
 public enum StreamDialect
 {

@@ -12,6 +12,9 @@ namespace Serverless.Shared.Media;
 [JsonDerivedType(typeof(ApplyAnswer), nameof(ApplyAnswer))]
 [JsonDerivedType(typeof(Play), nameof(Play))]
 [JsonDerivedType(typeof(Hangup), nameof(Hangup))]
+[JsonDerivedType(typeof(ConnectAgent), nameof(ConnectAgent))]
+[JsonDerivedType(typeof(MuteAgent), nameof(MuteAgent))]
+[JsonDerivedType(typeof(DisconnectAgent), nameof(DisconnectAgent))]
 [JsonDerivedType(typeof(OfferReady), nameof(OfferReady))]
 [JsonDerivedType(typeof(AnswerReady), nameof(AnswerReady))]
 [JsonDerivedType(typeof(MediaConnected), nameof(MediaConnected))]
@@ -21,6 +24,11 @@ namespace Serverless.Shared.Media;
 [JsonDerivedType(typeof(InputCollected), nameof(InputCollected))]
 [JsonDerivedType(typeof(StreamEnded), nameof(StreamEnded))]
 [JsonDerivedType(typeof(MediaEnded), nameof(MediaEnded))]
+[JsonDerivedType(typeof(AgentRequested), nameof(AgentRequested))]
+[JsonDerivedType(typeof(AgentRequestEnded), nameof(AgentRequestEnded))]
+[JsonDerivedType(typeof(AgentAnswerReady), nameof(AgentAnswerReady))]
+[JsonDerivedType(typeof(AgentConnected), nameof(AgentConnected))]
+[JsonDerivedType(typeof(AgentLegEnded), nameof(AgentLegEnded))]
 public abstract record MediaMessage
 {
     /// <summary>Schema version this code writes; readers refuse anything newer.</summary>

@@ -29,6 +29,22 @@ internal static class MediaMessageSamples
             Request = new PlayRequest { Kind = PlayKind.Prompt, Uri = new Uri("https://example.invalid/prompts/hello.opus") },
         };
         yield return new Hangup { CallId = "call-1", NodeId = "node-a", CreatedAt = At, Reason = HangupReason.User, Sequence = 4 };
+        yield return new ConnectAgent
+        {
+            CallId = "call-2", NodeId = "node-b", CreatedAt = At, Sequence = 1, LegId = "leg-1", OfferSdp = "v=0\r\n", Agent = "agent-a",
+        };
+        yield return new MuteAgent { CallId = "call-2", NodeId = "node-b", CreatedAt = At, Sequence = 2, LegId = "leg-1", Muted = true };
+        yield return new DisconnectAgent { CallId = "call-2", NodeId = "node-b", CreatedAt = At, Sequence = 3, LegId = "leg-1" };
+        yield return new AgentRequested { CallId = "call-2", NodeId = "node-b", CreatedAt = At, Queue = "support", TimeoutSeconds = 60 };
+        yield return new AgentRequestEnded { CallId = "call-2", NodeId = "node-b", CreatedAt = At, Queue = "support", Reason = AgentRequestEndReason.Timeout };
+        yield return new AgentAnswerReady { CallId = "call-2", NodeId = "node-b", CreatedAt = At, LegId = "leg-1", Sdp = "v=0\r\n" };
+        yield return new AgentConnected { CallId = "call-2", NodeId = "node-b", CreatedAt = At, LegId = "leg-1" };
+        yield return new AgentLegEnded
+        {
+            CallId = "call-2", NodeId = "node-b", CreatedAt = At, LegId = "leg-1", Reason = AgentLegEndReason.Failed, Detail = "DTLS failed",
+            Stats = new MediaStats { DurationSeconds = 12.5, PacketsSent = 625, PacketsReceived = 620, BytesSent = 50_000, BytesReceived = 49_600, PacketsLost = 5, JitterMs = 2.5, Mos = 4.3 },
+        };
+        yield return new AgentLegEnded { CallId = "call-3", NodeId = "node-b", CreatedAt = At, LegId = "leg-2", Reason = AgentLegEndReason.NotWaiting };
         yield return new OfferReady { CallId = "call-1", NodeId = "node-a", CreatedAt = At, Sdp = "v=0\r\n" };
         yield return new AnswerReady { CallId = "call-2", NodeId = "node-b", CreatedAt = At, Sdp = "v=0\r\n" };
         yield return new MediaConnected { CallId = "call-1", NodeId = "node-a", CreatedAt = At };
