@@ -282,6 +282,8 @@ public sealed partial class CallSession : ICallAudioCallbacks
     /// <summary>How long an agent leg may take from the answer to media flowing.</summary>
     internal static readonly TimeSpan AgentSetupTimeout = TimeSpan.FromSeconds(30);
 
+    // Ends a leg once. The peer is released off the caller's thread: this runs from the peer's own state and receive
+    // callbacks, which must not dispose their transport underneath themselves.
     private Task EndAgentLegAsync(AgentLeg leg, AgentLegEndReason reason, string? detail)
     {
         lock (_gate)
@@ -299,19 +301,22 @@ public sealed partial class CallSession : ICallAudioCallbacks
             leg.Claim.Release();
         }
 
-        MediaStats? stats = null;
-        if (leg.Peer is { } peer)
+        return Task.Run(() =>
         {
-            stats = StatsMapper.ToEventStats(peer.GetStats().Media, leg.ConnectedAt, _context.Time.GetUtcNow());
-            peer.Dispose(); // RTCP BYE, then DTLS close_notify
-        }
+            MediaStats? stats = null;
+            if (leg.Peer is { } peer)
+            {
+                stats = StatsMapper.ToEventStats(peer.GetStats().Media, leg.ConnectedAt, _context.Time.GetUtcNow());
+                peer.Dispose(); // RTCP BYE, then DTLS close_notify
+            }
 
-        LogAgentLegEnded(_context.Logger, CallId, leg.LegId, reason, stats?.DurationSeconds ?? 0, leg.AgentPacketsDropped);
-        PublishLegEnded(leg.LegId, reason, detail, stats);
-        return Task.CompletedTask;
+            LogAgentLegEnded(_context.Logger, CallId, leg.LegId, reason, stats?.DurationSeconds ?? 0, leg.AgentPacketsDropped);
+            PublishLegEnded(leg.LegId, reason, detail, stats);
+        });
     }
 
-    private void EndAgentLegs()
+    // The call ends: so do its agent legs, reported before MediaEnded.
+    private Task EndAgentLegsAsync()
     {
         AgentLeg[] legs;
         lock (_gate)
@@ -319,10 +324,7 @@ public sealed partial class CallSession : ICallAudioCallbacks
             legs = [.. _legs.Values];
         }
 
-        foreach (var leg in legs)
-        {
-            _ = EndAgentLegAsync(leg, AgentLegEndReason.CallEnded, null);
-        }
+        return Task.WhenAll(legs.Select(leg => EndAgentLegAsync(leg, AgentLegEndReason.CallEnded, null)));
     }
 
     private void PublishLegEnded(string legId, AgentLegEndReason reason, string? detail, MediaStats? stats) =>
@@ -429,7 +431,7 @@ public sealed partial class CallSession : ICallAudioCallbacks
     private async Task FinishEndedAsync(HangupReason reason)
     {
         var recording = await StopAudioAsync().ConfigureAwait(false);
-        EndAgentLegs();
+        await EndAgentLegsAsync().ConfigureAwait(false);
         var stats = StatsMapper.ToEventStats(Peer.GetStats().Media, _connectedAt, _context.Time.GetUtcNow());
         Release();
         _context.Metrics.CallEnded(stats);
@@ -440,7 +442,7 @@ public sealed partial class CallSession : ICallAudioCallbacks
     private async Task FinishFailedAsync(MediaFailed failure)
     {
         await StopAudioAsync().ConfigureAwait(false);
-        EndAgentLegs();
+        await EndAgentLegsAsync().ConfigureAwait(false);
         Release();
         LogFailed(_context.Logger, CallId, failure.Reason, failure.Detail ?? string.Empty);
         Publish(failure with { CreatedAt = _context.Time.GetUtcNow() });
