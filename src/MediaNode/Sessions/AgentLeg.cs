@@ -96,13 +96,23 @@ internal sealed class AgentLeg : IAgentLeg
 
     public void MarkEnded() => _ended.TrySetResult();
 
-    /// <summary>A bounded FIFO of copied Opus packets; the oldest goes when full. Producer: a receive thread; consumer: the pacer.</summary>
-    private sealed class PacketQueue : IAudioSource
+    /// <summary>
+    /// A bounded FIFO of copied Opus packets; the oldest goes when full. Producer: a receive thread; consumer: the pacer.
+    /// Both ends run at 50 packets/s, so a backlog left by a burst would otherwise stay as added delay for the rest of
+    /// the call: when at least <see cref="StandingFrames"/> packets remain queued after every read for
+    /// <see cref="TrimAfterReads"/> reads (half a second), the oldest is dropped (20 ms less delay each time).
+    /// </summary>
+    internal sealed class PacketQueue : IAudioSource
     {
+        internal const int StandingFrames = 2;
+        internal const int TrimAfterReads = 25;
         private readonly ConcurrentQueue<byte[]> _packets = new();
         private long _dropped;
+        private int _standingReads;
 
         public long Dropped => Interlocked.Read(ref _dropped);
+
+        public int Count => _packets.Count;
 
         public void Offer(ReadOnlySpan<byte> payload)
         {
@@ -130,6 +140,16 @@ internal sealed class AgentLeg : IAgentLeg
 
             packet.CopyTo(destination);
             written = packet.Length;
+            if (_packets.Count < StandingFrames)
+            {
+                _standingReads = 0;
+            }
+            else if (++_standingReads >= TrimAfterReads && _packets.TryDequeue(out _))
+            {
+                _standingReads = 0;
+                Interlocked.Increment(ref _dropped);
+            }
+
             return true;
         }
     }

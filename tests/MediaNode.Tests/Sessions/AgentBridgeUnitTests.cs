@@ -83,6 +83,45 @@ public sealed class AgentBridgeUnitTests
     }
 
     [Fact]
+    public void A_standing_backlog_is_trimmed_by_one_frame_per_half_second_and_a_short_one_is_kept()
+    {
+        var leg = new AgentLeg("leg", "agent", new AgentWait(new ConnectAgentStep("q", TimeSpan.FromSeconds(5))));
+        var frame = new byte[OpusCodec.MaxPacketBytes];
+        byte next = 0;
+        for (var i = 0; i < 4; i++)
+        {
+            leg.OfferAgentPacket([++next]); // a burst: 4 queued = 80 ms of delay
+        }
+
+        var depths = new List<int>();
+        for (var tick = 0; tick < 200; tick++)
+        {
+            leg.OfferAgentPacket([++next]); // one in, one out per tick: the backlog would stay forever
+            Assert.True(leg.FromAgent.TryReadFrame(frame, out _));
+            depths.Add(Queued(leg));
+        }
+
+        Assert.Equal(4, depths[0]);
+        Assert.Equal(StandingDepth(), depths[^1]);
+        Assert.Equal(4 - StandingDepth(), leg.AgentPacketsDropped);
+
+        // One packet of jitter (depth 1 after reads) is never trimmed.
+        var calm = new AgentLeg("leg", "agent", new AgentWait(new ConnectAgentStep("q", TimeSpan.FromSeconds(5))));
+        calm.OfferAgentPacket([1]);
+        for (var tick = 0; tick < 200; tick++)
+        {
+            calm.OfferAgentPacket([2]);
+            Assert.True(calm.FromAgent.TryReadFrame(frame, out _));
+        }
+
+        Assert.Equal(0, calm.AgentPacketsDropped);
+
+        static int StandingDepth() => AgentLeg.PacketQueue.StandingFrames - 1;
+    }
+
+    private static int Queued(AgentLeg leg) => ((AgentLeg.PacketQueue)leg.FromAgent).Count;
+
+    [Fact]
     public async Task One_agent_claims_the_wait_a_failed_claim_reopens_it_and_the_timeout_waits_for_a_claimed_leg()
     {
         var wait = new AgentWait(new ConnectAgentStep("q", TimeSpan.FromSeconds(5)));
