@@ -304,6 +304,7 @@ module webPubSub 'modules/webpubsub.bicep' = {
     tags: tags
     name: 'wps-${resourceToken}'
     functionsPrincipalId: identities.outputs.functionsPrincipalId
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsId
   }
 }
 

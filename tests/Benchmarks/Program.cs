@@ -3,6 +3,12 @@ using Serverless.Benchmarks;
 
 // Micro-benchmarks:  dotnet run -c Release --project tests/Benchmarks -- --filter '*Srtp*'
 // Whole-call load:   unshare -n sh -c 'ip link set lo up && dotnet run -c Release --project tests/Benchmarks -- peer-load [setups] [calls] [seconds]'
+if (args.Length > 0 && args[0] == "bridge-load")
+{
+    await BridgeLoad.RunAsync(args.Skip(1).ToArray());
+    return;
+}
+
 if (args.Length > 0 && args[0] == "peer-load")
 {
     await PeerLoad.RunAsync(args.Skip(1).ToArray());

@@ -9,6 +9,7 @@
 //   {"cmd":"silence"}                        {"event":"ok","cmd":"silence"}
 //   {"cmd":"measure","ms":500}               {"event":"measure","hz":..,"rms":..,"samples":..} (AnalyserNode, ≤ 680 ms)
 //   {"cmd":"stats"}                          {"event":"stats",inbound,outbound,transport}
+//   {"cmd":"dtmf","digits":"5#"}             {"event":"ok","cmd":"dtmf"}   (RTCDTMFSender: the page's keypad, RFC 4733)
 //   {"cmd":"close"}                          {"event":"closed"} then exit
 // Unsolicited: {"event":"state","connection":...,"ice":...}, {"event":"error","message":...}
 //
@@ -132,6 +133,9 @@ await page.evaluate(async () => {
         return measure(Math.min(Number(m.ms) || 500, 680));
       case 'stats':
         return stats();
+      case 'dtmf':
+        pc.getSenders()[0].dtmf.insertDTMF(String(m.digits), 100, 70);
+        return { event: 'ok', cmd: 'dtmf' };
       default:
         return { event: 'error', message: 'unknown command ' + m.cmd };
     }

@@ -8,8 +8,8 @@ namespace Serverless.Functions.Permissions;
 
 /// <summary>
 /// Puts every HTTP attempt of <c>GET call_permissions</c> (the Graph client's retries included) through
-/// <see cref="CallPermissionsRateLimiter"/> (this instance's smoothing) and then the app-wide bucket
-/// (<see cref="PermissionStore.LookupBudget"/>, shared by every Functions instance), and turns Meta's 613 (HTTP 429)
+/// the app-wide bucket (<see cref="PermissionStore.LookupBudget"/>, shared by every Functions instance) and then
+/// <see cref="CallPermissionsRateLimiter"/> (this instance's smoothing), and turns Meta's 613 (HTTP 429)
 /// into a back-off every caller of every instance shares.
 /// The Graph client's retry is the one retry layer; the permission service does not retry on its own.
 /// </summary>
@@ -21,8 +21,10 @@ public sealed partial class CallPermissionsAttemptGate(
     {
         if (action == GraphAction.GetCallPermissions)
         {
-            await limiter.AcquireAsync(cancellationToken);
+            // The app-wide bucket first, this instance's smoothing last: a bucket in 613 debt releases its waiters
+            // together when it clears, and only the smoothing right before the send keeps them 5 per second apart.
             await store.LookupBudget.AcquireAsync(cancellationToken);
+            await limiter.AcquireAsync(cancellationToken);
         }
     }
 

@@ -61,6 +61,10 @@ public sealed partial class CallAudio : IAsyncDisposable
     // The running stream step's agent connection, if any: it gets the caller's packets and digits.
     private volatile AgentStream? _stream;
 
+    // The connectAgent step waiting for an agent, and the bridged agent leg while one is connected.
+    private volatile AgentWait? _agentWait;
+    private volatile IAgentLeg? _agent;
+
     public CallAudio(string callId, AudioPlan plan, PromptCache prompts, IRecordingStore recordings, TimeProvider time, ILogger log, StreamUrlPolicy? streamUrls = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(callId);
@@ -69,7 +73,7 @@ public sealed partial class CallAudio : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(recordings);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(log);
-        if (plan.Steps.Any(step => step is RecordStep))
+        if (plan.Steps.Any(step => step is RecordStep or ConnectAgentStep { Record: not null } || (step is ConnectAgentStep agent && agent.OnNoAgent.Any(s => s is RecordStep))))
         {
             _ = RecordingBlobName.InContainer(callId, RecordingContentTypes.OggOpus); // fail now, not when the call ends
         }
@@ -80,7 +84,8 @@ public sealed partial class CallAudio : IAsyncDisposable
         for (var i = 0; i < plan.Steps.Count; i++)
         {
             // A record step with a terminator reads digits too (its terminator ends it).
-            _lastCollectIndex = ReadsDigits(plan.Steps[i]) || (plan.Steps[i] is StreamStep stream && stream.OnError.Any(ReadsDigits)) ? i : _lastCollectIndex;
+            _lastCollectIndex = ReadsDigits(plan.Steps[i]) || (plan.Steps[i] is StreamStep stream && stream.OnError.Any(ReadsDigits))
+                || (plan.Steps[i] is ConnectAgentStep agent && agent.OnNoAgent.Any(ReadsDigits)) ? i : _lastCollectIndex;
         }
 
         _prompts = prompts;
@@ -120,6 +125,7 @@ public sealed partial class CallAudio : IAsyncDisposable
     public void ReceiveDigit(char digit)
     {
         _stream?.OfferDigit(digit);
+        _agent?.OfferCallerDigit(digit);
         if (CollectAhead || PlayCollectPending)
         {
             _digits.Writer.TryWrite(digit);
@@ -165,7 +171,14 @@ public sealed partial class CallAudio : IAsyncDisposable
         }
 
         _stream?.OfferCallerPacket(payload, rtpTimestamp);
+        _agent?.OfferCallerPacket(payload);
     }
+
+    /// <summary>
+    /// The connectAgent step waiting now, for a <c>ConnectAgent</c> to claim; null when none waits (not reached yet,
+    /// timed out, or an agent is connected).
+    /// </summary>
+    public AgentWait? WaitingForAgent => _agentWait;
 
     /// <summary>
     /// Runs the plan's steps in order; start it once media is connected. Ends after the last step (raising
@@ -275,6 +288,19 @@ public sealed partial class CallAudio : IAsyncDisposable
                 }
 
                 break;
+            case ConnectAgentStep agent:
+                if (!await ConnectAgentAsync(index, agent, events, cancellationToken))
+                {
+                    foreach (var fallback in agent.OnNoAgent)
+                    {
+                        if (!await RunStepAsync(index, fallback, events, cancellationToken))
+                        {
+                            return false;
+                        }
+                    }
+                }
+
+                break;
             case HangupStep:
                 await events.HangupRequestedAsync(cancellationToken);
                 return false;
@@ -296,6 +322,96 @@ public sealed partial class CallAudio : IAsyncDisposable
         finally
         {
             _stream = null;
+        }
+    }
+
+    // Waits for an agent with the hold prompt looping, then bridges until the agent leg ends. False: nobody came in time.
+    private async Task<bool> ConnectAgentAsync(int index, ConnectAgentStep step, ICallAudioEvents events, CancellationToken cancellationToken)
+    {
+        // A hold prompt that cannot be played fails the call like a prompt step (before anyone is rung).
+        var hold = step.HoldPrompt is { } source ? await GetPlanPromptAsync(index, new PromptStep(source), cancellationToken) : null;
+        var wait = new AgentWait(step);
+        _agentWait = wait;
+        await events.AgentRequestedAsync(step.Queue, (int)step.Timeout.TotalSeconds, CancellationToken.None);
+        IAgentLeg? leg;
+        using (var holding = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        using (_time.CreateTimer(_ => wait.Expire(), null, step.Timeout, Timeout.InfiniteTimeSpan))
+        {
+            var holdTask = HoldAsync(hold, holding.Token);
+            try
+            {
+                leg = await wait.Outcome.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                _agentWait = null;
+                wait.Close();
+                await events.AgentRequestEndedAsync(step.Queue, AgentRequestEndReason.CallEnded, CancellationToken.None);
+                throw;
+            }
+            finally
+            {
+                _agentWait = null;
+                wait.Close();
+                await holding.CancelAsync();
+                await holdTask.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+
+        if (leg is null)
+        {
+            CallAudioLog.NoAgent(_log, _callId, index, step.Queue);
+            await events.AgentRequestEndedAsync(step.Queue, AgentRequestEndReason.Timeout, CancellationToken.None);
+            return false;
+        }
+
+        await BridgeAsync(leg, step, cancellationToken);
+        return true;
+    }
+
+    private async Task HoldAsync(ReadOnlyMemory<byte>[]? hold, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            await (hold is { Length: > 0 } frames ? _source.PlayAsync(frames, cancellationToken) : _source.PauseAsync(int.MaxValue, cancellationToken));
+        }
+    }
+
+    // The caller hears the agent's packets (forwarded as they are: the WhatsApp leg's own sender numbers them) until the
+    // leg ends; the receive thread forwards the caller's packets and digits to the agent meanwhile.
+    private async Task BridgeAsync(IAgentLeg leg, ConnectAgentStep step, CancellationToken cancellationToken)
+    {
+        if (step.Record is { } format)
+        {
+            lock (_gate)
+            {
+                if (_completion is null)
+                {
+                    _recorder ??= new CallRecorder(_callId, format, _prompts.Codecs, _recordings);
+                    _recordLimitSamples = long.MaxValue;
+                    _recordStartTimestamp = -1;
+                    _recording = true;
+                }
+            }
+        }
+
+        _agent = leg;
+        using var bridge = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var live = _source.LiveAsync(leg.FromAgent, bridge.Token);
+        try
+        {
+            await leg.Ended.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            _agent = null;
+            if (step.Record is not null)
+            {
+                _recording = false;
+            }
+
+            await bridge.CancelAsync();
+            await live.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 

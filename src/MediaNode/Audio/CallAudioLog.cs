@@ -16,4 +16,7 @@ internal static partial class CallAudioLog
 
     [LoggerMessage(EventId = 6104, Level = LogLevel.Debug, Message = "Call {CallId}: collected {Count} digits")]
     public static partial void DigitsCollected(ILogger logger, string callId, int count);
+
+    [LoggerMessage(EventId = 6120, Level = LogLevel.Information, Message = "Call {CallId}: step {Step} found no agent of queue {Queue} in time; onNoAgent runs")]
+    public static partial void NoAgent(ILogger logger, string callId, int step, string queue);
 }

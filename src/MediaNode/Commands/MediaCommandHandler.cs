@@ -59,6 +59,23 @@ public sealed partial class MediaCommandHandler : ICommandHandler
             case Hangup hangup:
                 await HangupAsync(hangup).ConfigureAwait(false);
                 break;
+            case ConnectAgent connect:
+                ConnectAgentLeg(connect);
+                break;
+            case MuteAgent mute:
+                if (!ValidLegId(mute.CallId, mute.LegId) || _context.Registry.Find(mute.CallId)?.MuteAgent(mute.LegId, mute.Muted) != true)
+                {
+                    LogUnknownLeg(_logger, mute.MessageType, mute.CallId);
+                }
+
+                break;
+            case DisconnectAgent disconnect:
+                if (!ValidLegId(disconnect.CallId, disconnect.LegId) || _context.Registry.Find(disconnect.CallId)?.DisconnectAgent(disconnect.LegId) != true)
+                {
+                    LogUnknownLeg(_logger, disconnect.MessageType, disconnect.CallId);
+                }
+
+                break;
             default:
                 throw new NotSupportedException($"Unknown command {command.MessageType}.");
         }
@@ -193,6 +210,43 @@ public sealed partial class MediaCommandHandler : ICommandHandler
         return session.EndAsync(hangup.Reason);
     }
 
+    private void ConnectAgentLeg(ConnectAgent connect)
+    {
+        if (!ValidLegId(connect.CallId, connect.LegId))
+        {
+            return;
+        }
+
+        if (_context.Registry.Find(connect.CallId) is not { } session)
+        {
+            LogUnknownCall(_logger, connect.MessageType, connect.CallId);
+            if (_context.Registry.HasEnded(connect.CallId))
+            {
+                // The call ended here: tell the Functions, so the agent's page stops waiting for an answer.
+                _context.Publish(new AgentLegEnded
+                {
+                    CallId = connect.CallId, NodeId = _context.NodeId, CreatedAt = _context.Time.GetUtcNow(), LegId = connect.LegId, Reason = AgentLegEndReason.NotWaiting,
+                });
+            }
+
+            return;
+        }
+
+        session.ConnectAgent(connect, options => _peers.Factory.CreatePeer(options));
+    }
+
+    // Leg ids name events and logs: the Functions choose them, and anything else is refused (logged) here.
+    private bool ValidLegId(string callId, string legId)
+    {
+        if (legId is { Length: > 0 and <= 64 } && legId.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'))
+        {
+            return true;
+        }
+
+        LogBadLegId(_logger, callId);
+        return false;
+    }
+
     private void Fail(string callId, MediaFailureReason reason, string detail) =>
         _context.Publish(new MediaFailed { CallId = callId, NodeId = _context.NodeId, CreatedAt = _context.Time.GetUtcNow(), Reason = reason, Detail = detail });
 
@@ -207,6 +261,12 @@ public sealed partial class MediaCommandHandler : ICommandHandler
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{CommandType} for call {CallId} which this node does not have; ignored")]
     private static partial void LogUnknownCall(ILogger logger, string commandType, string callId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{CommandType} for call {CallId}: no such live agent leg here; ignored")]
+    private static partial void LogUnknownLeg(ILogger logger, string commandType, string callId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Agent command for call {CallId} refused: the leg id is not 1-64 of [A-Za-z0-9_.-]")]
+    private static partial void LogBadLegId(ILogger logger, string callId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Call {CallId}: this node's audio cannot play {Kind}")]
     private static partial void LogPlayUnsupported(ILogger logger, string callId, PlayKind kind);

@@ -20,6 +20,8 @@ internal sealed class CallAudioAdapter(CallAudio inner) : ICallAudio, ICallAudio
 
     public ReceiveMode ReceiveMode => inner.ReceiveMode;
 
+    public AgentWait? WaitingForAgent => inner.WaitingForAgent;
+
     public void Attach(AudioPeer peer)
     {
         inner.Attach(peer);
@@ -90,4 +92,10 @@ internal sealed class CallAudioAdapter(CallAudio inner) : ICallAudio, ICallAudio
         new(_callbacks!.StreamEndedAsync(result));
 
     ValueTask ICallAudioEvents.HangupRequestedAsync(CancellationToken cancellationToken) => new(_callbacks!.HangupRequestedAsync());
+
+    ValueTask ICallAudioEvents.AgentRequestedAsync(string queue, int timeoutSeconds, CancellationToken cancellationToken) =>
+        new(_callbacks!.AgentRequestedAsync(queue, timeoutSeconds));
+
+    ValueTask ICallAudioEvents.AgentRequestEndedAsync(string queue, AgentRequestEndReason reason, CancellationToken cancellationToken) =>
+        new(_callbacks!.AgentRequestEndedAsync(queue, reason));
 }

@@ -21,6 +21,7 @@ public sealed partial class CallSession : ICallAudioCallbacks
     private Task _audioRun = Task.CompletedTask;
     private Task? _finish;
     private DateTimeOffset? _connectedAt;
+    private readonly Dictionary<string, AgentLeg> _legs = new(StringComparer.Ordinal);
 
     internal CallSession(string callId, AudioPeer peer, ICallAudio audio, CallSessionContext context)
     {
@@ -115,6 +116,219 @@ public sealed partial class CallSession : ICallAudioCallbacks
         _ = EndAsync(HangupReason.Completed);
         return Task.CompletedTask;
     }
+
+    /// <inheritdoc />
+    Task ICallAudioCallbacks.AgentRequestedAsync(string queue, int timeoutSeconds)
+    {
+        Publish(new AgentRequested { CallId = CallId, NodeId = _context.NodeId, CreatedAt = _context.Time.GetUtcNow(), Queue = queue, TimeoutSeconds = timeoutSeconds });
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    Task ICallAudioCallbacks.AgentRequestEndedAsync(string queue, AgentRequestEndReason reason)
+    {
+        Publish(new AgentRequestEnded { CallId = CallId, NodeId = _context.NodeId, CreatedAt = _context.Time.GetUtcNow(), Queue = queue, Reason = reason });
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// A <see cref="ConnectAgent"/>: claims the waiting connectAgent step, creates the agent leg's peer with
+    /// <paramref name="createPeer"/> on the node's port and answers the browser's offer (<see cref="AgentAnswerReady"/>).
+    /// Nothing waiting → <see cref="AgentLegEnded"/> NotWaiting. A repeated command for the same leg re-sends the answer.
+    /// </summary>
+    public void ConnectAgent(ConnectAgent command, Func<AudioPeerOptions, AudioPeer> createPeer)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(createPeer);
+        AgentLeg leg;
+        lock (_gate)
+        {
+            if (_legs.TryGetValue(command.LegId, out var existing))
+            {
+                if (existing.LocalSdp is { } sdp && !existing.HasEnded)
+                {
+                    Publish(new AgentAnswerReady { CallId = CallId, NodeId = _context.NodeId, CreatedAt = _context.Time.GetUtcNow(), LegId = command.LegId, Sdp = sdp });
+                }
+
+                return;
+            }
+
+            if (_finish is not null || Audio.WaitingForAgent is not { } wait || !wait.TryClaim())
+            {
+                LogAgentNotWaiting(_context.Logger, CallId, command.LegId);
+                PublishLegEnded(command.LegId, AgentLegEndReason.NotWaiting, null, null);
+                return;
+            }
+
+            leg = new AgentLeg(command.LegId, command.Agent, wait);
+            _legs[command.LegId] = leg;
+        }
+
+        try
+        {
+            var peer = createPeer(new AudioPeerOptions { Source = leg.ToAgent, ReceiveMode = Serverless.WebRtc.Media.ReceiveMode.PacketsOnly });
+            leg.Peer = peer;
+            peer.StateChanged += (p, state) => OnAgentState(leg, p, state);
+            peer.DtmfReceived += (_, digit) => OnAgentDigit(digit);
+            peer.GoodbyeReceived += _ => EndAgentLegAsync(leg, AgentLegEndReason.Failed, "The browser hung up the agent leg (RTCP BYE).");
+            leg.LocalSdp = peer.AcceptOffer(command.OfferSdp);
+            if (peer.Receiver is { } receiver)
+            {
+                receiver.OpusPacketReceived += (payload, _, _) => leg.OfferAgentPacket(payload);
+            }
+        }
+        catch (Exception ex) when (ex is PeerNegotiationException or InvalidOperationException or ArgumentException or FormatException)
+        {
+            _ = EndAgentLegAsync(leg, AgentLegEndReason.Failed, "The browser's offer could not be used: " + ex.Message);
+            return;
+        }
+
+        LogAgentLeg(_context.Logger, CallId, leg.LegId, leg.Agent);
+        Publish(new AgentAnswerReady { CallId = CallId, NodeId = _context.NodeId, CreatedAt = _context.Time.GetUtcNow(), LegId = leg.LegId, Sdp = leg.LocalSdp });
+        _ = WatchAgentSetupAsync(leg);
+    }
+
+    /// <summary>A <see cref="MuteAgent"/>; false when this call has no such live leg.</summary>
+    public bool MuteAgent(string legId, bool muted)
+    {
+        lock (_gate)
+        {
+            if (!_legs.TryGetValue(legId, out var leg) || leg.HasEnded)
+            {
+                return false;
+            }
+
+            leg.Muted = muted;
+            return true;
+        }
+    }
+
+    /// <summary>A <see cref="DisconnectAgent"/>: ends the leg (the plan goes on); false when this call has no such live leg.</summary>
+    public bool DisconnectAgent(string legId)
+    {
+        AgentLeg? leg;
+        lock (_gate)
+        {
+            if (!_legs.TryGetValue(legId, out leg) || leg.HasEnded)
+            {
+                return false;
+            }
+        }
+
+        _ = EndAgentLegAsync(leg, AgentLegEndReason.Disconnected, null);
+        return true;
+    }
+
+    private void OnAgentState(AgentLeg leg, AudioPeer peer, PeerConnectionState state)
+    {
+        switch (state)
+        {
+            case PeerConnectionState.Connected:
+                lock (_gate)
+                {
+                    if (leg.ConnectedAt is not null || leg.HasEnded)
+                    {
+                        return;
+                    }
+
+                    leg.ConnectedAt = _context.Time.GetUtcNow();
+                }
+
+                if (!leg.Claim.Connect(leg))
+                {
+                    _ = EndAgentLegAsync(leg, IsFinishing ? AgentLegEndReason.CallEnded : AgentLegEndReason.NotWaiting, null);
+                    return;
+                }
+
+                Publish(new AgentConnected { CallId = CallId, NodeId = _context.NodeId, CreatedAt = leg.ConnectedAt.Value, LegId = leg.LegId });
+                break;
+            case PeerConnectionState.Failed:
+                var detail = peer.Failure is PeerFailure.DtlsFailed or PeerFailure.FingerprintMismatch
+                    ? "DTLS failed: " + (peer.DtlsError?.Message ?? peer.Failure.ToString())
+                    : peer.Failure == PeerFailure.ConsentLost ? "ICE consent expired: the browser stopped answering (RFC 7675)." : "ICE failed: no candidate pair succeeded.";
+                _ = EndAgentLegAsync(leg, AgentLegEndReason.Failed, detail);
+                break;
+            case PeerConnectionState.Closed:
+                _ = EndAgentLegAsync(leg, AgentLegEndReason.Failed, "The browser closed the agent leg (DTLS close_notify).");
+                break;
+        }
+    }
+
+    // The agent's keypad: re-sent to the caller on the WhatsApp leg with that leg's telephone-event payload type.
+    private void OnAgentDigit(char digit)
+    {
+        if (Peer.State == PeerConnectionState.Connected && !IsFinishing)
+        {
+            _ = Peer.SendDtmf(digit.ToString()).ContinueWith(static _ => { }, TaskScheduler.Default);
+        }
+    }
+
+    // A browser that never completes ICE and DTLS must not hold the waiting caller: the leg fails and the wait resumes.
+    private async Task WatchAgentSetupAsync(AgentLeg leg)
+    {
+        try
+        {
+            await leg.Ended.WaitAsync(AgentSetupTimeout, _context.Time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            if (leg.ConnectedAt is null)
+            {
+                await EndAgentLegAsync(leg, AgentLegEndReason.Failed, $"The agent leg did not connect within {AgentSetupTimeout.TotalSeconds:F0} s.").ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>How long an agent leg may take from the answer to media flowing.</summary>
+    internal static readonly TimeSpan AgentSetupTimeout = TimeSpan.FromSeconds(30);
+
+    // Ends a leg once. The peer is released off the caller's thread: this runs from the peer's own state and receive
+    // callbacks, which must not dispose their transport underneath themselves.
+    private Task EndAgentLegAsync(AgentLeg leg, AgentLegEndReason reason, string? detail)
+    {
+        lock (_gate)
+        {
+            if (leg.HasEnded)
+            {
+                return Task.CompletedTask;
+            }
+
+            leg.MarkEnded();
+        }
+
+        if (leg.ConnectedAt is null)
+        {
+            leg.Claim.Release();
+        }
+
+        return Task.Run(() =>
+        {
+            MediaStats? stats = null;
+            if (leg.Peer is { } peer)
+            {
+                stats = StatsMapper.ToEventStats(peer.GetStats().Media, leg.ConnectedAt, _context.Time.GetUtcNow());
+                peer.Dispose(); // RTCP BYE, then DTLS close_notify
+            }
+
+            LogAgentLegEnded(_context.Logger, CallId, leg.LegId, reason, stats?.DurationSeconds ?? 0, leg.AgentPacketsDropped);
+            PublishLegEnded(leg.LegId, reason, detail, stats);
+        });
+    }
+
+    // The call ends: so do its agent legs, reported before MediaEnded.
+    private Task EndAgentLegsAsync()
+    {
+        AgentLeg[] legs;
+        lock (_gate)
+        {
+            legs = [.. _legs.Values];
+        }
+
+        return Task.WhenAll(legs.Select(leg => EndAgentLegAsync(leg, AgentLegEndReason.CallEnded, null)));
+    }
+
+    private void PublishLegEnded(string legId, AgentLegEndReason reason, string? detail, MediaStats? stats) =>
+        Publish(new AgentLegEnded { CallId = CallId, NodeId = _context.NodeId, CreatedAt = _context.Time.GetUtcNow(), LegId = legId, Reason = reason, Detail = detail, Stats = stats });
 
     private void OnStateChanged(AudioPeer peer, PeerConnectionState state)
     {
@@ -217,6 +431,7 @@ public sealed partial class CallSession : ICallAudioCallbacks
     private async Task FinishEndedAsync(HangupReason reason)
     {
         var recording = await StopAudioAsync().ConfigureAwait(false);
+        await EndAgentLegsAsync().ConfigureAwait(false);
         var stats = StatsMapper.ToEventStats(Peer.GetStats().Media, _connectedAt, _context.Time.GetUtcNow());
         Release();
         _context.Metrics.CallEnded(stats);
@@ -227,6 +442,7 @@ public sealed partial class CallSession : ICallAudioCallbacks
     private async Task FinishFailedAsync(MediaFailed failure)
     {
         await StopAudioAsync().ConfigureAwait(false);
+        await EndAgentLegsAsync().ConfigureAwait(false);
         Release();
         LogFailed(_context.Logger, CallId, failure.Reason, failure.Detail ?? string.Empty);
         Publish(failure with { CreatedAt = _context.Time.GetUtcNow() });
@@ -277,6 +493,15 @@ public sealed partial class CallSession : ICallAudioCallbacks
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Call {CallId} failed: {Reason} ({Detail})")]
     private static partial void LogFailed(ILogger logger, string callId, MediaFailureReason reason, string detail);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId}: agent leg {LegId} answered for agent {Agent}")]
+    private static partial void LogAgentLeg(ILogger logger, string callId, string legId, string agent);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId}: ConnectAgent for leg {LegId} while no connectAgent step waits")]
+    private static partial void LogAgentNotWaiting(ILogger logger, string callId, string legId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId}: agent leg {LegId} ended ({Reason}) after {Seconds:F1} s; agent packets dropped {Dropped}")]
+    private static partial void LogAgentLegEnded(ILogger logger, string callId, string legId, AgentLegEndReason reason, double seconds, long dropped);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Audio of call {CallId} failed")]
     private static partial void LogAudioError(ILogger logger, string callId, Exception exception);

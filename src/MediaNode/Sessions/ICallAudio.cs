@@ -25,6 +25,9 @@ public interface ICallAudio : IAsyncDisposable
     /// <summary>A <c>Play</c> command; false when this audio cannot play <paramref name="request"/>.</summary>
     bool TryPlay(PlayRequest request, string playMessageId);
 
+    /// <summary>The plan's connectAgent step waiting for an agent now, or null when none waits.</summary>
+    Audio.AgentWait? WaitingForAgent { get; }
+
     /// <summary>Stops the plan and finishes the recording; returns what was stored, or null when not recorded.</summary>
     Task<RecordingInfo?> CompleteAsync(CancellationToken cancellationToken);
 }
@@ -46,6 +49,12 @@ public interface ICallAudioCallbacks
 
     /// <summary>The plan asks to end the call.</summary>
     Task HangupRequestedAsync();
+
+    /// <summary>A connectAgent step waits for an agent of <paramref name="queue"/>.</summary>
+    Task AgentRequestedAsync(string queue, int timeoutSeconds);
+
+    /// <summary>A connectAgent step stopped waiting without an agent.</summary>
+    Task AgentRequestEndedAsync(string queue, AgentRequestEndReason reason);
 }
 
 /// <summary>Creates a call's audio from the audio plan of its start command.</summary>

@@ -65,7 +65,7 @@ public sealed class MediaTransportOptions
     /// the node's HTTP port with <c>MediaNode:WakeEndpoint</c> on), rung after each queued command so the node asks its
     /// queues at once instead of at its next poll. Service Bus needs none: it pushes to its long-polling receivers.
     /// </summary>
-    public IList<Uri> WakeUrls { get; } = [];
+    public IList<Uri>? WakeUrls { get; set; }
 
     /// <summary>Most messages taken from one queue per receive.</summary>
     public int BatchSize { get; set; } = 16;

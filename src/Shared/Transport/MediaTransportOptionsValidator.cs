@@ -77,7 +77,7 @@ public sealed class MediaTransportOptionsValidator : IValidateOptions<MediaTrans
         }
 
         // The doorbell carries nothing and is not signed: it is for one machine only (the local run), never a network.
-        foreach (var url in options.WakeUrls)
+        foreach (var url in options.WakeUrls ?? [])
         {
             if (!url.IsAbsoluteUri || url.Scheme != Uri.UriSchemeHttp || !url.IsLoopback)
             {
@@ -85,7 +85,7 @@ public sealed class MediaTransportOptionsValidator : IValidateOptions<MediaTrans
             }
         }
 
-        if (options.WakeUrls.Count > 0 && options.Kind != TransportKind.StorageQueues)
+        if (options.WakeUrls is { Count: > 0 } && options.Kind != TransportKind.StorageQueues)
         {
             failures.Add("Transport:WakeUrls is for Storage Queues only (Service Bus pushes; in-memory needs no wake-up).");
         }

@@ -61,9 +61,9 @@ public static class MediaTransportServiceCollectionExtensions
                 TransportKind.ServiceBus => new ServiceBusCommandSender(sp.GetRequiredService<ServiceBusClient>(), names),
                 _ => throw new InvalidOperationException($"Unsupported transport kind {options.Kind}."),
             };
-            return options.WakeUrls.Count == 0
-                ? sender
-                : new WakingCommandSender(sender, [.. options.WakeUrls], sp.GetService<ILogger<WakingCommandSender>>() ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+            return options.WakeUrls is { Count: > 0 } wakeUrls
+                ? new WakingCommandSender(sender, [.. wakeUrls], sp.GetService<ILogger<WakingCommandSender>>() ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance)
+                : sender;
         });
 
         services.TryAddSingleton<ICommandReceiver>(sp =>

@@ -26,6 +26,7 @@ public sealed partial class TelemetryTests
         "Microsoft.Insights/components",
         "Microsoft.ContainerService/managedClusters",
         "Microsoft.Insights/scheduledQueryRules",
+        "Microsoft.SignalRService/webPubSub",
     };
 
     /// <summary>Types that take none (sub-resources, assignments, identities, the settings themselves).</summary>

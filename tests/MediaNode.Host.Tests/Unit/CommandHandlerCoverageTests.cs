@@ -38,6 +38,9 @@ public sealed class CommandHandlerCoverageTests
             new ApplyAnswer { CallId = "gone", CreatedAt = now, Sdp = "v=0\r\n", Sequence = 1 },
             new Play { CallId = "gone", CreatedAt = now, Sequence = 2, Request = new PlayRequest { Kind = PlayKind.Tone, FrequencyHz = 440 } },
             new Hangup { CallId = "gone", CreatedAt = now, Sequence = 3, Reason = HangupReason.Business },
+            new ConnectAgent { CallId = "gone", CreatedAt = now, Sequence = 4, LegId = "leg-1", OfferSdp = "v=0\r\n", Agent = "agent-a" },
+            new MuteAgent { CallId = "gone", CreatedAt = now, Sequence = 5, LegId = "leg-1", Muted = true },
+            new DisconnectAgent { CallId = "gone", CreatedAt = now, Sequence = 6, LegId = "leg-1" },
         ];
         Assert.Equal(
             typeof(MediaCommand).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(MediaCommand)) && !t.IsAbstract).Select(t => t.Name).Order(StringComparer.Ordinal),
@@ -59,6 +62,10 @@ public sealed class CommandHandlerCoverageTests
 
         Assert.Equal(["out", "in"], failed);
         Assert.True(registry.HasEnded("gone"));
+
+        // The ConnectAgent for the call that ended here reached its case: the agent's page is told nobody waits.
+        var notWaiting = Assert.IsType<AgentLegEnded>(outbox.Peek());
+        Assert.Equal(("gone", "leg-1", AgentLegEndReason.NotWaiting), (notWaiting.CallId, notWaiting.LegId, notWaiting.Reason));
     }
 
     private sealed class RefusingAudio : ICallAudioFactory

@@ -70,13 +70,13 @@ public sealed class OptionsValidatorTests
             Kind = Enum.Parse<Serverless.Shared.Transport.TransportKind>(kind),
             ConnectionString = "UseDevelopmentStorage=true",
         };
-        options.WakeUrls.Add(new Uri(url));
+        options.WakeUrls = [new Uri(url)];
 
         var result = new Serverless.Shared.Transport.MediaTransportOptionsValidator().Validate(null, options);
 
         Assert.True(result.Failed);
         Assert.Contains("WakeUrls", result.FailureMessage, StringComparison.Ordinal);
-        options.WakeUrls.Clear();
+        options.WakeUrls = null;
         Assert.True(new Serverless.Shared.Transport.MediaTransportOptionsValidator().Validate(null, options).Succeeded);
     }
 }

@@ -50,4 +50,22 @@ internal sealed class RecordingEvents : ICallAudioEvents
         Interlocked.Increment(ref Hangups);
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>Every connectAgent request and its end without an agent, in order ("requested q 30", "ended q Timeout").</summary>
+    public ConcurrentQueue<string> Agent { get; } = new();
+
+    public TaskCompletionSource AgentRequested { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public ValueTask AgentRequestedAsync(string queue, int timeoutSeconds, CancellationToken cancellationToken)
+    {
+        Agent.Enqueue($"requested {queue} {timeoutSeconds}");
+        AgentRequested.TrySetResult();
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask AgentRequestEndedAsync(string queue, AgentRequestEndReason reason, CancellationToken cancellationToken)
+    {
+        Agent.Enqueue($"ended {queue} {reason}");
+        return ValueTask.CompletedTask;
+    }
 }

@@ -67,6 +67,9 @@ internal sealed class WrtcPhone : IAsyncDisposable
 
     public Task SendToneAsync(double hz) => SendAsync(new JsonObject { ["cmd"] = "tone", ["hz"] = hz });
 
+    /// <summary>Presses keys on the phone's keypad (RFC 4733; chromium-phone.mjs only).</summary>
+    public Task SendDtmfAsync(string digits) => SendAsync(new JsonObject { ["cmd"] = "dtmf", ["digits"] = digits });
+
     /// <summary>Frequency and level of what the phone heard in the last <paramref name="window"/>.</summary>
     public async Task<(double Hz, double Rms)> MeasureAsync(TimeSpan window)
     {
