@@ -102,7 +102,10 @@ public sealed partial class LocalProduct : IAsyncDisposable
     public static async Task<LocalProduct> StartAsync(LocalProductOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new LocalProductOptions();
-        var functionsPort = options.FunctionsPort == 0 ? FreeTcpPort() : options.FunctionsPort;
+        // The Functions' port is held until their host binds it: the simulator, tap, broker and Web PubSub stand-in
+        // bind port 0 meanwhile and could otherwise be given the same one.
+        using var reservedPort = options.FunctionsPort == 0 ? ReservePort() : null;
+        var functionsPort = reservedPort is null ? options.FunctionsPort : ((IPEndPoint)reservedPort.LocalEndpoint).Port;
         var functionsBase = new Uri($"http://127.0.0.1:{functionsPort}/");
         var nodeId = "node-" + Guid.NewGuid().ToString("N")[..8];
         var phones = await WebRtcPhoneFactory.CreateAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -159,6 +162,7 @@ public sealed partial class LocalProduct : IAsyncDisposable
                 await product.StartNodeAsync(cancellationToken).ConfigureAwait(false);
             }
 
+            reservedPort?.Stop();
             await product.StartFunctionsAsync(functionsPort, cancellationToken).ConfigureAwait(false);
         }
         catch
@@ -306,10 +310,10 @@ public sealed partial class LocalProduct : IAsyncDisposable
         Node = node;
     }
 
-    private static int FreeTcpPort()
+    private static TcpListener ReservePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        return listener;
     }
 }
