@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 
 namespace Serverless.Testing.EndToEnd.Infrastructure;
 
@@ -11,56 +9,20 @@ namespace Serverless.Testing.EndToEnd.Infrastructure;
 internal sealed class ConsoleAgents : IAsyncDisposable
 {
     private static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(60);
-    private readonly Process _process;
-    private readonly Channel<JsonObject> _replies = Channel.CreateUnbounded<JsonObject>();
-    private readonly List<string> _log = [];
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+    private NodeScript _script = null!;
 
-    private ConsoleAgents(Process process)
+    private ConsoleAgents()
     {
-        _process = process;
-        _process.OutputDataReceived += (_, e) => OnLine(e.Data);
-        _process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                lock (_log)
-                {
-                    _log.Add(e.Data);
-                }
-            }
-        };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
     }
 
     /// <summary>What the pages logged and any page errors, for failure messages.</summary>
-    public string Log
-    {
-        get
-        {
-            lock (_log)
-            {
-                return string.Join('\n', _log.TakeLast(60));
-            }
-        }
-    }
+    public string Log => _script.Log(60);
 
     public static async Task<ConsoleAgents> StartAsync(Uri functions, string wav)
     {
-        var root = RepoPaths.Root;
-        var start = new ProcessStartInfo("node")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = root,
-        };
-        start.ArgumentList.Add(Path.Combine(root, "tests", "Phone", "console-agents.mjs"));
-        start.ArgumentList.Add(functions.AbsoluteUri);
-        start.ArgumentList.Add(wav);
-        var agents = new ConsoleAgents(Process.Start(start) ?? throw new InvalidOperationException("node did not start"));
+        var agents = new ConsoleAgents();
+        agents._script = NodeScript.Start(Path.Combine("tests", "Phone", "console-agents.mjs"), [functions.AbsoluteUri, wav], agents.IsEvent, ReplyTimeout);
         await agents._ready.Task.WaitAsync(ReplyTimeout);
         return agents;
     }
@@ -103,83 +65,27 @@ internal sealed class ConsoleAgents : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                await SendAsync(new JsonObject { ["cmd"] = "close" });
-                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
-            }
-        }
-        catch (Exception ex) when (ex is TimeoutException or InvalidOperationException or IOException)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-        finally
-        {
-            _process.Dispose();
-            _oneAtATime.Dispose();
-        }
+        await _script.StopAsync(new JsonObject { ["cmd"] = "close" });
+        await _script.DisposeAsync();
     }
 
-    private async Task<JsonObject> SendAsync(JsonObject command)
+    private Task<JsonObject> SendAsync(JsonObject command) => _script.RequestAsync(command);
+
+    private bool IsEvent(JsonObject message)
     {
-        await _oneAtATime.WaitAsync();
-        try
-        {
-            await _process.StandardInput.WriteLineAsync(command.ToJsonString());
-            await _process.StandardInput.FlushAsync();
-            var reply = await _replies.Reader.ReadAsync().AsTask().WaitAsync(ReplyTimeout);
-            if ((string?)reply["event"] == "error")
-            {
-                throw new InvalidOperationException($"console-agents: {reply["message"]} (command {command.ToJsonString()[..Math.Min(200, command.ToJsonString().Length)]})\n{Log}");
-            }
-
-            return reply;
-        }
-        finally
-        {
-            _oneAtATime.Release();
-        }
-    }
-
-    private void OnLine(string? line)
-    {
-        if (string.IsNullOrWhiteSpace(line))
-        {
-            return;
-        }
-
-        JsonObject message;
-        try
-        {
-            message = JsonNode.Parse(line)!.AsObject();
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            lock (_log)
-            {
-                _log.Add(line);
-            }
-
-            return;
-        }
-
         if ((string?)message["event"] == "ready")
         {
             _ready.TrySetResult();
+            return true;
         }
-        else if (message["agent"] is not null && (string?)message["event"] == "error" && message["cmd"] is null)
+
+        if (message["agent"] is not null && (string?)message["event"] == "error" && message["cmd"] is null)
         {
             // An unsolicited page error: logged, the next reply still belongs to the next command.
-            lock (_log)
-            {
-                _log.Add("page error: " + line);
-            }
+            _script.AddLog("page error: " + message.ToJsonString());
+            return true;
         }
-        else
-        {
-            _replies.Writer.TryWrite(message);
-        }
+
+        return false;
     }
 }

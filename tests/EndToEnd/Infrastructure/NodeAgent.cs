@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Serverless.Testing.EndToEnd.Infrastructure;
 
@@ -9,28 +9,13 @@ namespace Serverless.Testing.EndToEnd.Infrastructure;
 /// </summary>
 internal sealed class NodeAgent : IAsyncDisposable
 {
-    private readonly Process _process;
     private readonly List<JsonElement> _lines = [];
-    private readonly List<string> _stderr = [];
     private readonly SemaphoreSlim _changed = new(0);
     private readonly TaskCompletionSource<int> _port = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private NodeScript _script = null!;
 
-    private NodeAgent(Process process)
+    private NodeAgent()
     {
-        _process = process;
-        _process.OutputDataReceived += (_, e) => OnLine(e.Data);
-        _process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                lock (_stderr)
-                {
-                    _stderr.Add(e.Data);
-                }
-            }
-        };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
     }
 
     /// <summary>ws://127.0.0.1:{port}/ of the agent.</summary>
@@ -38,15 +23,8 @@ internal sealed class NodeAgent : IAsyncDisposable
 
     public static async Task<NodeAgent> StartAsync(string script, params string[] arguments)
     {
-        var root = RepoPaths.Root;
-        var start = new ProcessStartInfo("node") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
-        start.ArgumentList.Add(Path.Combine(root, "tests", "Agents", script));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var agent = new NodeAgent(Process.Start(start) ?? throw new InvalidOperationException("node did not start"));
+        var agent = new NodeAgent();
+        agent._script = NodeScript.Start(Path.Combine("tests", "Agents", script), arguments, agent.OnLine, E2E.Wait);
         try
         {
             var port = await agent._port.Task.WaitAsync(E2E.Wait);
@@ -102,28 +80,10 @@ internal sealed class NodeAgent : IAsyncDisposable
 
     public static string? Event(JsonElement line) => line.TryGetProperty("event", out var e) ? e.GetString() : null;
 
-    private void OnLine(string? text)
+    // Every line the agent prints is a report (it takes no commands).
+    private bool OnLine(JsonObject message)
     {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return;
-        }
-
-        JsonElement line;
-        try
-        {
-            line = JsonDocument.Parse(text).RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            lock (_stderr)
-            {
-                _stderr.Add("stdout: " + text);
-            }
-
-            return;
-        }
-
+        var line = JsonSerializer.SerializeToElement(message);
         if (Event(line) == "listening")
         {
             _port.TrySetResult(line.GetProperty("port").GetInt32());
@@ -135,30 +95,14 @@ internal sealed class NodeAgent : IAsyncDisposable
         }
 
         _changed.Release();
+        return true;
     }
 
-    private string Errors()
-    {
-        lock (_stderr)
-        {
-            return string.Join('\n', _stderr.TakeLast(20));
-        }
-    }
+    private string Errors() => _script.Log(20);
 
     public async ValueTask DisposeAsync()
     {
-        try
-        {
-            _process.StandardInput.Close();
-            using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await _process.WaitForExitAsync(exit.Token);
-        }
-        catch (Exception e) when (e is OperationCanceledException or InvalidOperationException or IOException)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-
-        _process.Dispose();
+        await _script.DisposeAsync(); // closing its stdin ends it
         _changed.Dispose();
     }
 }

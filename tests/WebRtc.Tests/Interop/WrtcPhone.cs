@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 
 namespace Serverless.WebRtc.Tests.Interop;
 
@@ -12,29 +10,12 @@ namespace Serverless.WebRtc.Tests.Interop;
 internal sealed class WrtcPhone : IAsyncDisposable
 {
     private static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(30);
-    private readonly Process _process;
-    private readonly Channel<JsonObject> _replies = Channel.CreateUnbounded<JsonObject>();
-    private readonly List<string> _stderr = [];
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+    private NodeScript _script = null!;
 
-    private WrtcPhone(Process process)
+    private WrtcPhone()
     {
-        _process = process;
-        _process.OutputDataReceived += (_, e) => OnLine(e.Data);
-        _process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                lock (_stderr)
-                {
-                    _stderr.Add(e.Data);
-                }
-            }
-        };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
     }
 
     /// <summary>The last connection state the phone reported.</summary>
@@ -46,15 +27,8 @@ internal sealed class WrtcPhone : IAsyncDisposable
     /// <summary>Starts libwebrtc, or with <paramref name="script"/> another phone of the same line protocol (chromium-phone.mjs).</summary>
     public static async Task<WrtcPhone> StartAsync(string script = "wrtc-phone.js")
     {
-        var root = RepoPaths.Root;
-        var start = new ProcessStartInfo("node", Path.Combine(root, "tests", "Phone", script))
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = root,
-        };
-        var phone = new WrtcPhone(Process.Start(start) ?? throw new InvalidOperationException("node did not start"));
+        var phone = new WrtcPhone();
+        phone._script = NodeScript.Start(Path.Combine("tests", "Phone", script), [], phone.IsEvent, ReplyTimeout);
         await phone._ready.Task.WaitAsync(ReplyTimeout);
         return phone;
     }
@@ -118,69 +92,19 @@ internal sealed class WrtcPhone : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                await SendAsync(new JsonObject { ["cmd"] = "close" });
-                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
-            }
-        }
-        catch (Exception ex) when (ex is TimeoutException or InvalidOperationException or IOException)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-        finally
-        {
-            _process.Dispose();
-            _oneAtATime.Dispose();
-        }
+        await _script.StopAsync(new JsonObject { ["cmd"] = "close" });
+        await _script.DisposeAsync();
     }
 
-    private async Task<JsonObject> SendAsync(JsonObject command)
+    private Task<JsonObject> SendAsync(JsonObject command) => _script.RequestAsync(command);
+
+    private bool IsEvent(JsonObject message)
     {
-        await _oneAtATime.WaitAsync();
-        try
-        {
-            await _process.StandardInput.WriteLineAsync(command.ToJsonString());
-            await _process.StandardInput.FlushAsync();
-            using var timeout = new CancellationTokenSource(ReplyTimeout);
-            JsonObject reply;
-            try
-            {
-                reply = await _replies.Reader.ReadAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"The phone did not answer '{command["cmd"]}'. stderr: {StandardError()}");
-            }
-
-            if ((string?)reply["event"] == "error")
-            {
-                throw new InvalidOperationException($"The phone failed '{command["cmd"]}': {reply["message"]}");
-            }
-
-            return reply;
-        }
-        finally
-        {
-            _oneAtATime.Release();
-        }
-    }
-
-    private void OnLine(string? line)
-    {
-        if (string.IsNullOrWhiteSpace(line))
-        {
-            return;
-        }
-
-        var message = JsonNode.Parse(line)!.AsObject();
         switch ((string?)message["event"])
         {
             case "ready":
                 _ready.TrySetResult();
-                break;
+                return true;
             case "state":
                 ConnectionState = (string?)message["connection"] ?? ConnectionState;
                 if (ConnectionState == "connected")
@@ -188,19 +112,9 @@ internal sealed class WrtcPhone : IAsyncDisposable
                     _connected.TrySetResult();
                 }
 
-                break;
+                return true;
             default:
-                _replies.Writer.TryWrite(message);
-                break;
+                return false;
         }
     }
-
-    private string StandardError()
-    {
-        lock (_stderr)
-        {
-            return string.Join('\n', _stderr.TakeLast(20));
-        }
-    }
-
 }
