@@ -30,7 +30,7 @@ internal static class BridgeLoad
         using var pacer = new MediaPacer(TimeProvider.System);
         using var remotePacer = new MediaPacer(TimeProvider.System);
         using var node = await Factory(lite: false, pacer);
-        var heapBefore = ManagedHeap();
+        var heapBefore = LoadProbes.ManagedHeap();
         var remotes = new List<PeerFactory>();
         var nodePeers = new List<AudioPeer>();
         var remotePeers = new List<AudioPeer>();
@@ -53,13 +53,13 @@ internal static class BridgeLoad
 
                 var whatsApp = node.CreatePeer(new AudioPeerOptions { Source = leg.FromAgent, ReceiveMode = ReceiveMode.PacketsOnly });
                 var phone = phoneSide.CreatePeer(new AudioPeerOptions { Source = new NumberedFrames(call, 0), ReceiveMode = ReceiveMode.PacketsOnly });
-                connected.Add(Connected(whatsApp));
+                connected.Add(LoadProbes.Connected(whatsApp));
                 phone.SetRemoteAnswer(whatsApp.AcceptOffer(phone.CreateOffer()));
                 whatsApp.Receiver!.OpusPacketReceived += (payload, _, _) => leg.OfferCallerPacket(payload);
 
                 var agent = node.CreatePeer(new AudioPeerOptions { Source = leg.ToAgent, ReceiveMode = ReceiveMode.PacketsOnly });
                 var browser = browserSide.CreatePeer(new AudioPeerOptions { Source = new NumberedFrames(call, 1), ReceiveMode = ReceiveMode.PacketsOnly });
-                connected.Add(Connected(agent));
+                connected.Add(LoadProbes.Connected(agent));
                 browser.SetRemoteAnswer(agent.AcceptOffer(browser.CreateOffer()));
                 agent.Receiver!.OpusPacketReceived += (payload, _, _) =>
                 {
@@ -90,7 +90,7 @@ internal static class BridgeLoad
 
             await Task.WhenAll(connected).WaitAsync(TimeSpan.FromSeconds(180));
             await Task.Delay(TimeSpan.FromSeconds(3)); // settle after setup
-            var heapPerCall = (ManagedHeap() - heapBefore) / (double)calls;
+            var heapPerCall = (LoadProbes.ManagedHeap() - heapBefore) / (double)calls;
             var process = Process.GetCurrentProcess();
             process.Refresh();
             var cpuBefore = process.TotalProcessorTime;
@@ -134,27 +134,6 @@ internal static class BridgeLoad
             Peer = new PeerOptions { Ice = new IceAgentOptions { Lite = lite } },
         },
         pacer);
-
-    private static long ManagedHeap()
-    {
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        return GC.GetTotalMemory(forceFullCollection: false);
-    }
-
-    private static Task Connected(AudioPeer peer)
-    {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        peer.StateChanged += (_, s) =>
-        {
-            if (s == PeerConnectionState.Connected)
-            {
-                done.TrySetResult();
-            }
-        };
-        return done.Task;
-    }
 
     // 80-byte payloads (a typical 20 ms voice frame) numbered by call, side and frame, so a forwarded one is recognised.
     private sealed class NumberedFrames(int call, int side) : IAudioSource

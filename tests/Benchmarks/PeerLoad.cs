@@ -67,7 +67,7 @@ internal static class PeerLoad
         using var pacer = new MediaPacer(TimeProvider.System);
         using var phonePacer = new MediaPacer(TimeProvider.System);
         using var business = await Factory(false, pacer);
-        var heapBefore = ManagedHeap();
+        var heapBefore = LoadProbes.ManagedHeap();
         var phoneNodes = new List<PeerFactory>();
         var peers = new List<AudioPeer>();
         var prompt = PromptFrames(business.Codecs);
@@ -82,13 +82,13 @@ internal static class PeerLoad
                 var phone = node.CreatePeer(new AudioPeerOptions { Source = new LoopingFrames(prompt), ReceiveMode = ReceiveMode.PacketsOnly });
                 peers.Add(caller);
                 peers.Add(phone);
-                connected.Add(Connected(caller));
+                connected.Add(LoadProbes.Connected(caller));
                 caller.SetRemoteAnswer(phone.AcceptOffer(caller.CreateOffer()));
             }
 
             await Task.WhenAll(connected).WaitAsync(TimeSpan.FromSeconds(120));
             await Task.Delay(TimeSpan.FromSeconds(3)); // settle after setup
-            var heapPerCall = (ManagedHeap() - heapBefore) / (double)calls;
+            var heapPerCall = (LoadProbes.ManagedHeap() - heapBefore) / (double)calls;
             var pacing = new List<double>();
             pacer.TickObserved = (late, duration) =>
             {
@@ -124,27 +124,6 @@ internal static class PeerLoad
             peers.ForEach(p => p.Dispose());
             phoneNodes.ForEach(n => n.Dispose());
         }
-    }
-
-    private static long ManagedHeap()
-    {
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        return GC.GetTotalMemory(forceFullCollection: false);
-    }
-
-    private static Task Connected(AudioPeer peer)
-    {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        peer.StateChanged += (_, s) =>
-        {
-            if (s == PeerConnectionState.Connected)
-            {
-                done.TrySetResult();
-            }
-        };
-        return done.Task;
     }
 
     private static byte[][] PromptFrames(OpusEncoderFactory codecs)
