@@ -197,6 +197,20 @@ public sealed partial class ConsoleApi(
         return outcome == ConsoleOutcome.Done ? new OkObjectResult(new { muted = m.GetBoolean() }) : Refused(outcome, id, null);
     }
 
+    /// <summary>The agent leaves; the caller stays and the call's plan goes on with its next step.</summary>
+    [Function("ConsoleHandBack")]
+    public async Task<IActionResult> HandBackAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "console/calls/{id}/handback")] HttpRequest request, string id, CancellationToken cancellationToken)
+    {
+        if (!auth.TryAuthenticate(request, out var agent, out var problem))
+        {
+            return problem;
+        }
+
+        var outcome = CallIds.IsValid(id) ? await console.HandBackAsync(agent, id, cancellationToken) : ConsoleOutcome.NotFound;
+        return outcome == ConsoleOutcome.Done ? new AcceptedResult() : Refused(outcome, id, null);
+    }
+
     /// <summary>Hangs the whole call up (Meta's terminate, both legs end), as <c>DELETE /api/calls/{id}</c> does.</summary>
     [Function("ConsoleHangup")]
     public async Task<IActionResult> HangupAsync(

@@ -328,6 +328,37 @@ public sealed partial class ConsoleFlow(
         return ConsoleOutcome.Done;
     }
 
+    /// <summary>
+    /// The agent leaves and hands the caller back to the call's plan (its next step runs: a survey, a goodbye, a
+    /// recording): <see cref="DisconnectAgent"/> ends the agent leg only; the node's <c>AgentLegEnded</c> frees the agent.
+    /// </summary>
+    public async Task<ConsoleOutcome> HandBackAsync(ClientPrincipal agent, string callId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        if (await store.GetRingAsync(callId, cancellationToken) is not { State: RingState.Taken, LegId: { } legId } ring || ring.TakenBy != agent.Id)
+        {
+            return ConsoleOutcome.NotYours;
+        }
+
+        var result = await flow.ApplyAsync(callId, new CallTrigger.AgentCommandSent("DisconnectAgent"),
+            CallDedupKeys.Console(callId, "handback", legId), cancellationToken);
+        if (result.Status != ApplyStatus.Applied || result.Call is not { NodeId: { } node } call)
+        {
+            return ConsoleOutcome.NotConnected;
+        }
+
+        await commands.SendAsync(new DisconnectAgent
+        {
+            MessageId = $"{callId}:handback:{legId}",
+            CallId = callId,
+            NodeId = node,
+            CreatedAt = time.GetUtcNow(),
+            Sequence = CallCommands.MidCallSequence(call),
+            LegId = legId,
+        }, cancellationToken);
+        return ConsoleOutcome.Done;
+    }
+
     /// <summary>The agent's hang-up ends the whole call (the normal Hangup: Meta's terminate, both legs end).</summary>
     public async Task<ConsoleOutcome> HangupAsync(ClientPrincipal agent, string callId, CancellationToken cancellationToken)
     {

@@ -343,6 +343,7 @@ internal static class OpenApiOperations
         ("ConsoleOffer", "/console/calls/{id}/offer", HttpMethod.Post, "Connect the agent leg", "{sdp}: the browser's WebRTC offer, sent to the call's media node (ConnectAgent); 202 {legId}."),
         ("ConsoleGetCall", "/console/calls/{id}", HttpMethod.Get, "A call in the console", "The call's summary and the agent leg (answer SDP, connected, muted)."),
         ("ConsoleMute", "/console/calls/{id}/mute", HttpMethod.Post, "Mute the agent", "{muted: true|false}: the node stops or resumes forwarding the agent's audio."),
+        ("ConsoleHandBack", "/console/calls/{id}/handback", HttpMethod.Post, "Hand the caller back", "The agent leaves (202); the caller stays and the call's plan goes on with its next step."),
         ("ConsoleHangup", "/console/calls/{id}/hangup", HttpMethod.Post, "Hang up", "Ends the whole call (Meta's terminate), as DELETE /calls/{id}."),
         ("ConsoleRecentCalls", "/console/calls", HttpMethod.Get, "Recent calls", "Newest first: outcome, duration, agent, queue, quality, whether there is a recording."),
         ("ConsoleRecording", "/console/calls/{id}/recording", HttpMethod.Get, "A call's recording", "302 to a fresh read-only link."),

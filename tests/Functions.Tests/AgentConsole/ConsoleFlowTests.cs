@@ -132,13 +132,28 @@ public sealed class ConsoleFlowTests
         var muted = (await app.Node.Received<MuteAgent>().WaitAsync(OutboundFlowTests.Timeout), app.Node.CommandsFor(callId).OfType<MuteAgent>().Single()).Item2;
         Assert.True(muted.Muted);
         Assert.Equal(3, muted.Sequence);
+
+        // Only the call's agent hands the caller back; it reaches the node as the next command, for this leg.
+        using (var notHers = await AsAsync(app, loser, HttpMethod.Post, $"api/console/calls/{callId}/handback"))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, notHers.StatusCode);
+        }
+
+        using (var handBack = await AsAsync(app, winner, HttpMethod.Post, $"api/console/calls/{callId}/handback"))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, handBack.StatusCode);
+        }
+
+        await app.Node.Received<DisconnectAgent>().WaitAsync(OutboundFlowTests.Timeout);
+        var disconnect = app.Node.CommandsFor(callId).OfType<DisconnectAgent>().Single();
+        Assert.Equal((connect.LegId, 4L), (disconnect.LegId, disconnect.Sequence));
         using (var hangup = await AsAsync(app, winner, HttpMethod.Post, $"api/console/calls/{callId}/hangup"))
         {
             Assert.Equal(HttpStatusCode.NoContent, hangup.StatusCode);
         }
 
         await app.Node.Received<Hangup>().WaitAsync(OutboundFlowTests.Timeout);
-        Assert.Equal(4, app.Node.CommandsFor(callId).OfType<Hangup>().Single().Sequence);
+        Assert.Equal(5, app.Node.CommandsFor(callId).OfType<Hangup>().Single().Sequence);
         Assert.Equal("ended", (await app.GetCallAsync(callId)).GetProperty("state").GetString());
     }
 

@@ -34,6 +34,7 @@ async function start() {
   }
   buildKeypad();
   $('mute').addEventListener('click', toggleMute);
+  $('handback').addEventListener('click', handBack);
   $('hangup').addEventListener('click', hangup);
   $('dial').addEventListener('submit', dial);
   $('ask-permission').addEventListener('click', askPermission);
@@ -244,6 +245,14 @@ function buildKeypad() {
     b.setAttribute('aria-label', `Key ${key}`);
     $('keypad').append(b);
   }
+}
+
+async function handBack() {
+  const call = state.call;
+  if (!call) return;
+  const r = await api(`calls/${call.id}/handback`, { method: 'POST' });
+  if (!r.ok) { setCallState(await problem(r)); return; }
+  endCall('handed back');
 }
 
 async function hangup() {
