@@ -1,0 +1,271 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Serverless.Shared.AudioPlans;
+
+/// <summary>The steps that hand the call to an agent: <c>stream</c> (an AI agent's WebSocket) and <c>connectAgent</c> (a person).</summary>
+internal static partial class AudioPlanParser
+{
+    private static bool TryStream(JsonElement body, string at, Rules rules, out AudioStep step, out AudioPlanError? error)
+    {
+        step = new HangupStep();
+        if (!Body(body, at, out error, "url", "dialect", "sampleRate", "headers", "token", "customParameters", "tracks", "timeoutSeconds", "onError"))
+        {
+            return false;
+        }
+
+        if (!body.TryGetProperty("url", out var urlValue) || urlValue.ValueKind != JsonValueKind.String
+            || urlValue.GetString() is not { Length: > 0 and <= AudioPlanLimits.MaxStreamUrlLength } text
+            || !Uri.TryCreate(text, UriKind.Absolute, out var url))
+        {
+            return Fail(at + ".url", $"must be an absolute wss:// URL of at most {AudioPlanLimits.MaxStreamUrlLength} characters", out error);
+        }
+
+        if (!rules.Streams.TryAllow(url, out var refused))
+        {
+            return Fail(at + ".url", refused, out error);
+        }
+
+        StreamDialect dialect;
+        switch (body.TryGetProperty("dialect", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null)
+        {
+            case "twilio":
+                dialect = StreamDialect.Twilio;
+                break;
+            case "pcm":
+                dialect = StreamDialect.Pcm;
+                break;
+            default:
+                return Fail(at + ".dialect", "must be \"twilio\" or \"pcm\"", out error);
+        }
+
+        var sampleRate = 8_000;
+        var hasRate = body.TryGetProperty("sampleRate", out var rate) && rate.ValueKind != JsonValueKind.Null;
+        if (dialect == StreamDialect.Twilio && hasRate)
+        {
+            return Fail(at + ".sampleRate", "applies to the pcm dialect only (twilio is 8000 Hz µ-law)", out error);
+        }
+
+        if (dialect == StreamDialect.Pcm)
+        {
+            sampleRate = 16_000;
+            if (hasRate && (rate.ValueKind != JsonValueKind.Number || !rate.TryGetInt32(out sampleRate) || sampleRate is not (16_000 or 24_000)))
+            {
+                return Fail(at + ".sampleRate", "must be 16000 or 24000", out error);
+            }
+        }
+
+        var tracks = StreamTracks.Inbound;
+        if (body.TryGetProperty("tracks", out var t) && t.ValueKind != JsonValueKind.Null)
+        {
+            switch (t.ValueKind == JsonValueKind.String ? t.GetString() : null)
+            {
+                case "inbound":
+                    break;
+                case "both" when dialect == StreamDialect.Twilio:
+                    tracks = StreamTracks.Both;
+                    break;
+                case "both":
+                    return Fail(at + ".tracks", "the pcm dialect streams the inbound track only", out error);
+                default:
+                    return Fail(at + ".tracks", "must be \"inbound\" or \"both\"", out error);
+            }
+        }
+
+        var timeout = TimeSpan.FromSeconds(AudioPlanLimits.DefaultStreamSeconds);
+        if (body.TryGetProperty("timeoutSeconds", out var ts) && ts.ValueKind != JsonValueKind.Null)
+        {
+            if (!Int(body, at, "timeoutSeconds", 1, AudioPlanLimits.MaxStreamSeconds, out var seconds, out error))
+            {
+                return false;
+            }
+
+            timeout = TimeSpan.FromSeconds(seconds);
+        }
+
+        string? token = null;
+        if (body.TryGetProperty("token", out var tokenValue) && tokenValue.ValueKind != JsonValueKind.Null)
+        {
+            if (tokenValue.ValueKind != JsonValueKind.String || tokenValue.GetString() is not { Length: > 0 and <= AudioPlanLimits.MaxStreamTokenLength } tokenText
+                || !tokenText.All(c => c is > ' ' and <= '~'))
+            {
+                return Fail(at + ".token", $"must be a string of 1 to {AudioPlanLimits.MaxStreamTokenLength} visible ASCII characters", out error);
+            }
+
+            token = tokenText;
+        }
+
+        if (!StringMap(body, at, "headers", AudioPlanLimits.MaxStreamHeaders, AudioPlanLimits.MaxStreamHeaderValueLength, headerNames: true, out var headers, out error))
+        {
+            return false;
+        }
+
+        if (token is not null && headers.Keys.Any(k => k.Equals("Authorization", StringComparison.OrdinalIgnoreCase)))
+        {
+            return Fail(at + ".headers", "give either token or an Authorization header, not both", out error);
+        }
+
+        if (!StringMap(body, at, "customParameters", AudioPlanLimits.MaxCustomParameters, AudioPlanLimits.MaxCustomParameterLength, headerNames: false, out var parameters, out error))
+        {
+            return false;
+        }
+
+        var onError = new List<AudioStep>();
+        if (body.TryGetProperty("onError", out var steps) && steps.ValueKind != JsonValueKind.Null)
+        {
+            if (steps.ValueKind != JsonValueKind.Array || steps.GetArrayLength() > AudioPlanLimits.MaxOnErrorSteps)
+            {
+                return Fail(at + ".onError", $"must be an array of at most {AudioPlanLimits.MaxOnErrorSteps} steps", out error);
+            }
+
+            var index = 0;
+            foreach (var element in steps.EnumerateArray())
+            {
+                if (!TryParseStep(element, string.Create(CultureInfo.InvariantCulture, $"{at}.onError[{index}]"), rules with { NestedIn = "a stream's onError" }, out var nested, out error))
+                {
+                    return false;
+                }
+
+                onError.Add(nested);
+                index++;
+            }
+        }
+
+        step = new StreamStep(url, dialect)
+        {
+            SampleRate = sampleRate,
+            Token = token,
+            Headers = headers,
+            CustomParameters = parameters,
+            Tracks = tracks,
+            Timeout = timeout,
+            OnError = onError,
+        };
+        error = null;
+        return true;
+    }
+
+    private static bool TryConnectAgent(JsonElement body, string at, Rules rules, out AudioStep step, out AudioPlanError? error)
+    {
+        step = new HangupStep();
+        if (!Body(body, at, out error, "queue", "timeoutSeconds", "holdPrompt", "record", "onNoAgent")
+            || !Int(body, at, "timeoutSeconds", 1, AudioPlanLimits.MaxAgentWaitSeconds, out var seconds, out error))
+        {
+            return false;
+        }
+
+        if (!body.TryGetProperty("queue", out var queueValue) || queueValue.ValueKind != JsonValueKind.String
+            || queueValue.GetString() is not { Length: > 0 and <= AudioPlanLimits.MaxQueueNameLength } queue
+            || !queue.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'))
+        {
+            return Fail(at + ".queue", $"must be a queue name of 1 to {AudioPlanLimits.MaxQueueNameLength} letters, digits, '_', '-' or '.'", out error);
+        }
+
+        string? hold = null;
+        if (body.TryGetProperty("holdPrompt", out var holdValue) && holdValue.ValueKind != JsonValueKind.Null)
+        {
+            if (!TryPrompt(holdValue, at + ".holdPrompt", rules.Prompts, out var holdStep, out error))
+            {
+                return false;
+            }
+
+            hold = ((PromptStep)holdStep).Source;
+        }
+
+        RecordingFormat? record = null;
+        if (body.TryGetProperty("record", out var recordValue) && recordValue.ValueKind != JsonValueKind.Null)
+        {
+            switch (recordValue.ValueKind == JsonValueKind.String ? recordValue.GetString() : null)
+            {
+                case "ogg":
+                    record = RecordingFormat.OggOpus;
+                    break;
+                case "wav":
+                    record = RecordingFormat.Wav;
+                    break;
+                default:
+                    return Fail(at + ".record", "must be \"ogg\" or \"wav\"", out error);
+            }
+        }
+
+        var onNoAgent = new List<AudioStep>();
+        if (body.TryGetProperty("onNoAgent", out var steps) && steps.ValueKind != JsonValueKind.Null)
+        {
+            if (steps.ValueKind != JsonValueKind.Array || steps.GetArrayLength() > AudioPlanLimits.MaxOnNoAgentSteps)
+            {
+                return Fail(at + ".onNoAgent", $"must be an array of at most {AudioPlanLimits.MaxOnNoAgentSteps} steps", out error);
+            }
+
+            var index = 0;
+            foreach (var element in steps.EnumerateArray())
+            {
+                if (!TryParseStep(element, string.Create(CultureInfo.InvariantCulture, $"{at}.onNoAgent[{index}]"), rules with { NestedIn = "a connectAgent's onNoAgent" }, out var nested, out error))
+                {
+                    return false;
+                }
+
+                onNoAgent.Add(nested);
+                index++;
+            }
+        }
+
+        step = new ConnectAgentStep(queue, TimeSpan.FromSeconds(seconds)) { HoldPrompt = hold, Record = record, OnNoAgent = onNoAgent };
+        error = null;
+        return true;
+    }
+
+    // Headers the WebSocket handshake sets itself, or that would change where or how the node connects.
+    private static readonly string[] ReservedHeaders =
+        ["Host", "Connection", "Upgrade", "Content-Length", "Transfer-Encoding", "Proxy-Authorization", "Cookie", "Origin", "Te", "Trailer"];
+
+    private static bool StringMap(
+        JsonElement body, string at, string member, int maxEntries, int maxValueLength, bool headerNames, out IReadOnlyDictionary<string, string> map, out AudioPlanError? error)
+    {
+        var result = new Dictionary<string, string>(headerNames ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
+        map = result;
+        error = null;
+        if (!body.TryGetProperty(member, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return true;
+        }
+
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            return Fail(at + "." + member, "must be an object of string values", out error);
+        }
+
+        foreach (var entry in value.EnumerateObject())
+        {
+            var path = at + "." + member + "." + Clip(entry.Name);
+            if (result.Count >= maxEntries)
+            {
+                return Fail(at + "." + member, $"at most {maxEntries} entries", out error);
+            }
+
+            var nameOk = headerNames
+                ? entry.Name.Length is > 0 and <= 64 && entry.Name.All(c => char.IsAsciiLetterOrDigit(c) || c == '-')
+                    && !ReservedHeaders.Contains(entry.Name, StringComparer.OrdinalIgnoreCase)
+                    && !entry.Name.StartsWith("Sec-WebSocket-", StringComparison.OrdinalIgnoreCase)
+                : entry.Name.Length is > 0 and <= 64 && !entry.Name.Any(char.IsControl);
+            if (!nameOk)
+            {
+                return Fail(path, headerNames
+                    ? "is not a header this step may set (letters, digits and '-', at most 64; not Host, Connection, Upgrade, Cookie, Origin or Sec-WebSocket-*)"
+                    : "names must be 1 to 64 printable characters", out error);
+            }
+
+            if (entry.Value.ValueKind != JsonValueKind.String || entry.Value.GetString() is not { } text || text.Length > maxValueLength
+                || (headerNames ? !text.All(c => c is >= ' ' and <= '~') : text.Any(char.IsControl)))
+            {
+                return Fail(path, $"must be a string of at most {maxValueLength} {(headerNames ? "visible ASCII" : "printable")} characters", out error);
+            }
+
+            if (!result.TryAdd(entry.Name, text))
+            {
+                return Fail(path, "is given twice", out error);
+            }
+        }
+
+        return true;
+    }
+}
