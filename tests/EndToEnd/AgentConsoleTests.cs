@@ -101,7 +101,7 @@ public sealed class AgentConsoleTests
             var ended = await product.Calls.WaitAsync(callId, c => c.IsFinal(), Wait);
             Assert.Equal("ended", ended.State());
             Assert.Equal("completed", ended.Outcome());
-            Assert.Contains("terminate", product.GraphCallActions());
+            await product.WaitForGraphCallActionAsync("terminate");
         }
         finally
         {

@@ -106,7 +106,7 @@ public sealed class CallResultsTests
         Assert.Equal("prompt-not-found", error.GetProperty("code").GetString());
         Assert.StartsWith("Step 0:", error.GetProperty("message").GetString(), StringComparison.Ordinal);
         // Meta hears that the call is over.
-        Assert.Contains("terminate", product.GraphCallActions());
+        await product.WaitForGraphCallActionAsync("terminate");
     }
 
     private static void AssertPin(JsonElement input)

@@ -135,7 +135,7 @@ public sealed class FaultTests
 
             Assert.Equal("failed", failed.State());
             Assert.Equal("timeout", failed.GetProperty("lastError").GetProperty("code").GetString());
-            Assert.Contains("terminate", product.GraphCallActions());
+            await product.WaitForGraphCallActionAsync("terminate");
             await phone.Finished.WaitAsync(Wait);
         }
         finally

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Serverless.Shared.Media;
 using Serverless.Testing.LocalRun;
+using Serverless.Testing.WhatsAppSimulator.Recording;
 
 // Every test runs the whole product with real media; one at a time keeps a shared 2-core machine from starving them.
 [assembly: CollectionBehavior(DisableTestParallelization = true)]
@@ -61,8 +62,27 @@ internal static class E2E
         (MediaEnded)(await product.Tap.WaitForAsync(e => e.Event is MediaEnded m && m.CallId == callId && e.FunctionsStatus == 200, Wait)).Event;
 
     /// <summary>The <c>action</c> of every POST to Graph's <c>/calls</c> edge the simulator received, in order (with its HTTP outcome unknown).</summary>
-    public static IReadOnlyList<string> GraphCallActions(this LocalProduct product) =>
-        [.. product.Simulator.Requests.Snapshot()
+    public static IReadOnlyList<string> GraphCallActions(this LocalProduct product) => CallActions(product.Simulator.Requests.Snapshot());
+
+    /// <summary>
+    /// Waits until Graph received <paramref name="action"/>. The Functions commit a call's end before they tell Meta
+    /// (state first, then the side effect), so a final state does not yet mean Meta heard it.
+    /// </summary>
+    public static async Task WaitForGraphCallActionAsync(this LocalProduct product, string action)
+    {
+        using var timeout = new CancellationTokenSource(Wait);
+        try
+        {
+            await product.Simulator.Requests.WaitUntilAsync(log => CallActions(log).Contains(action), timeout.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            Assert.Fail($"Graph never received '{action}' within {Wait}; it received [{string.Join(", ", product.GraphCallActions())}]");
+        }
+    }
+
+    private static List<string> CallActions(IEnumerable<RecordedRequest> requests) =>
+        [.. requests
             .Where(r => r.Method == "POST" && r.Path.EndsWith("/calls", StringComparison.Ordinal))
             .Select(r =>
             {
