@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Serverless.Testing.EndToEnd.Infrastructure;
 using Serverless.Testing.LocalRun;
 using Serverless.Testing.WhatsAppSimulator.Phone;
@@ -146,6 +147,97 @@ public sealed class StreamAgentTests(ITestOutputHelper output)
         var detail = stream.GetProperty("detail").GetString()!;
         Assert.Contains("(pcm) ended: AgentClosed", detail, StringComparison.Ordinal);
         Assert.Contains(" 1 marks, 1 clears", detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_call_streamed_straight_to_a_realtime_model_sets_the_session_hears_itself_an_octave_up_and_truncates_the_answer_on_speech_started()
+    {
+        await using var model = await NodeAgent.StartAsync("realtime-endpoint.mjs");
+        using var logs = new CollectingLogs();
+        var options = LoopbackAgents();
+        options.ConfigureLogging = l => l.AddProvider(logs).SetMinimumLevel(LogLevel.Trace);
+        await using var product = await LocalProduct.StartAsync(options);
+        product.Simulator.Permissions.Grant(User);
+        product.Phones.SetScript(User, PhoneScript.Tone(CallerHz));
+
+        var url = new Uri(model.Url, "/v1/realtime?model=gpt-realtime");
+        var (status, dial) = await product.Calls.DialAsync(new
+        {
+            to = "+" + User,
+            audio = new
+            {
+                steps = new object[]
+                {
+                    new
+                    {
+                        name = "model",
+                        stream = new
+                        {
+                            url = url.AbsoluteUri, dialect = "openai-realtime", token = "sk-fake-key", instructions = "Answer one octave up.", voice = "marin",
+                            turnDetection = new { type = "server_vad", silenceDurationMs = 400 },
+                        },
+                    },
+                    new { tone = new { hz = (int)AfterHz, ms = 2000 } },
+                },
+            },
+        });
+        Assert.True(status == 202, $"dial answered {status}: {dial}");
+        var callId = dial.Id();
+        var phone = await product.Phones.WaitForPhoneAsync(User, Wait);
+        await phone.Connected.WaitAsync(Wait);
+
+        // The node connected to the endpoint's URL (model in the query) with the key, and set the session from the plan.
+        var connection = await model.WaitForEventAsync("realtime-connection");
+        Assert.Equal("/v1/realtime?model=gpt-realtime", connection.GetProperty("url").GetString());
+        Assert.Equal("Bearer sk-fake-key", connection.GetProperty("authorization").GetString());
+        var session = (await model.WaitForEventAsync("session-update")).GetProperty("session");
+        Assert.Equal("Answer one octave up.", session.GetProperty("instructions").GetString());
+        Assert.Equal("marin", session.GetProperty("audio").GetProperty("output").GetProperty("voice").GetString());
+        Assert.Equal(24000, session.GetProperty("audio").GetProperty("input").GetProperty("format").GetProperty("rate").GetInt32());
+        Assert.Equal(400, session.GetProperty("audio").GetProperty("input").GetProperty("turn_detection").GetProperty("silence_duration_ms").GetInt32());
+
+        // Audio both ways at 24 kHz PCM16: the caller's 440 Hz comes back an octave up.
+        var octave = await phone.WaitForToneAsync(2 * CallerHz, Wait, toleranceHz: 20);
+
+        // 2 s in, the model answers with 4 s of 1000 Hz and hears the caller speak 2 s into it: the node drops the rest
+        // at once and truncates the answer to what the caller heard; the echo is back.
+        var answer = await phone.WaitForToneAsync(AnswerHz, Wait, toleranceHz: 20, since: octave.At);
+        await model.WaitForEventAsync("speech-started");
+        var truncate = await model.WaitForEventAsync("truncate");
+        Assert.Equal(("item_answer", 0), (truncate.GetProperty("item_id").GetString(), truncate.GetProperty("content_index").GetInt32()));
+        var heardMs = truncate.GetProperty("audio_end_ms").GetInt32();
+        Assert.InRange(heardMs, 20, 4000 - 20); // part of the answer: neither none nor all of it
+        var back = await phone.WaitForToneAsync(2 * CallerHz, Wait, toleranceHz: 20, since: answer.At);
+
+        // The phone heard about as much of the answer as the node told the model (media frames, not wall time).
+        var answerFrames = phone.HeardFrames.Where(f => Math.Abs(f.FrequencyHz - AnswerHz) <= 30).Select(f => f.RtpTimestamp).Distinct().Count();
+        output.WriteLine($"answer: {answerFrames} frames heard, truncated at {heardMs} ms");
+        Assert.InRange(answerFrames, 1, 200 - 10);
+        Assert.InRange(answerFrames * 20, heardMs - 200, heardMs + 200);
+
+        // The model closing the socket ends the step: the plan goes on.
+        await model.WaitForEventAsync("realtime-closed");
+        await phone.WaitForToneAsync(AfterHz, Wait, toleranceHz: 20, since: back.At);
+        var ended = await product.Calls.WaitAsync(callId, c => c.IsFinal() && c.HasMediaStats(), Wait);
+        Assert.Equal("completed", ended.Outcome());
+        var stream = Assert.Single(ended.GetProperty("events").EnumerateArray(), e => e.GetProperty("trigger").GetString() == "streamReported");
+        var detail = stream.GetProperty("detail").GetString()!;
+        Assert.Contains("'model' (openai-realtime) ended: AgentClosed", detail, StringComparison.Ordinal);
+        Assert.Contains(" 1 clears", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("sk-fake-key", ended.GetRawText(), StringComparison.Ordinal);
+
+        // The dial's key was stored with the call's row; it is in no API answer and no log line of any component.
+        var (_, list) = await product.Calls.ListAsync();
+        Assert.Contains(callId, list.GetRawText(), StringComparison.Ordinal);
+        Assert.DoesNotContain("sk-fake-key", list.GetRawText(), StringComparison.Ordinal);
+        Assert.Contains(logs.Lines, l => l.Contains("openai-realtime stream connected", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Lines, l => l.Contains("sk-fake-key", StringComparison.Ordinal));
+
+        // The node measured its own latency both ways for this stream (docs/performance.md has the figures).
+        var (up, down) = CollectingLogs.StreamLatency(logs, callId);
+        output.WriteLine(logs.Messages.First(l => l.Contains("stream latency", StringComparison.Ordinal) && l.Contains(callId, StringComparison.Ordinal)));
+        Assert.True(up > 100, $"caller frames measured: {up}");
+        Assert.True(down > 0, $"agent frames measured: {down}");
     }
 
     [Fact]

@@ -23,6 +23,12 @@ public static class AudioPlanLimits
     public const int MaxCustomParameters = 32;
     public const int MaxCustomParameterLength = 1_024;
     public const int MaxOnErrorSteps = 8;
+    public const int MaxRealtimeInstructionsLength = 16_384;
+    public const int MaxRealtimeVoiceLength = 32;
+    public const int MaxRealtimeTurnMilliseconds = 10_000;
+
+    /// <summary>The only PCM rate of the OpenAI realtime interface.</summary>
+    public const int RealtimeSampleRate = 24_000;
     public const int MaxQueueNameLength = 64;
     public const int MaxAgentWaitSeconds = 3_600;
     public const int MaxOnNoAgentSteps = 8;

@@ -9,7 +9,8 @@ internal static partial class AudioPlanParser
     private static bool TryStream(JsonElement body, string at, Rules rules, out AudioStep step, out AudioPlanError? error)
     {
         step = new HangupStep();
-        if (!Body(body, at, out error, "url", "dialect", "sampleRate", "headers", "token", "customParameters", "tracks", "timeoutSeconds", "onError"))
+        if (!Body(body, at, out error, "url", "dialect", "sampleRate", "headers", "token", "customParameters", "tracks", "timeoutSeconds", "onError",
+            "instructions", "voice", "turnDetection"))
         {
             return false;
         }
@@ -35,15 +36,31 @@ internal static partial class AudioPlanParser
             case "pcm":
                 dialect = StreamDialect.Pcm;
                 break;
+            case "openai-realtime":
+                dialect = StreamDialect.OpenAiRealtime;
+                break;
             default:
-                return Fail(at + ".dialect", "must be \"twilio\" or \"pcm\"", out error);
+                return Fail(at + ".dialect", "must be \"twilio\", \"pcm\" or \"openai-realtime\"", out error);
         }
 
-        var sampleRate = 8_000;
+        var sampleRate = dialect == StreamDialect.OpenAiRealtime ? AudioPlanLimits.RealtimeSampleRate : 8_000;
         var hasRate = body.TryGetProperty("sampleRate", out var rate) && rate.ValueKind != JsonValueKind.Null;
-        if (dialect == StreamDialect.Twilio && hasRate)
+        if (dialect != StreamDialect.Pcm && hasRate)
         {
-            return Fail(at + ".sampleRate", "applies to the pcm dialect only (twilio is 8000 Hz µ-law)", out error);
+            return Fail(at + ".sampleRate", "applies to the pcm dialect only (twilio is 8000 Hz µ-law, openai-realtime 24000 Hz PCM)", out error);
+        }
+
+        RealtimeSession? realtime = null;
+        if (dialect == StreamDialect.OpenAiRealtime)
+        {
+            if (!TryRealtime(body, at, out realtime, out error))
+            {
+                return false;
+            }
+        }
+        else if (RealtimeOnly.FirstOrDefault(m => body.TryGetProperty(m, out var v) && v.ValueKind != JsonValueKind.Null) is { } member)
+        {
+            return Fail(at + "." + member, "applies to the openai-realtime dialect only", out error);
         }
 
         if (dialect == StreamDialect.Pcm)
@@ -66,7 +83,7 @@ internal static partial class AudioPlanParser
                     tracks = StreamTracks.Both;
                     break;
                 case "both":
-                    return Fail(at + ".tracks", "the pcm dialect streams the inbound track only", out error);
+                    return Fail(at + ".tracks", $"the {(dialect == StreamDialect.Pcm ? "pcm" : "openai-realtime")} dialect streams the inbound track only", out error);
                 default:
                     return Fail(at + ".tracks", "must be \"inbound\" or \"both\"", out error);
             }
@@ -110,6 +127,11 @@ internal static partial class AudioPlanParser
             return false;
         }
 
+        if (dialect == StreamDialect.OpenAiRealtime && parameters.Count > 0)
+        {
+            return Fail(at + ".customParameters", "the openai-realtime dialect has no start message to carry them (use instructions)", out error);
+        }
+
         var onError = new List<AudioStep>();
         if (body.TryGetProperty("onError", out var steps) && steps.ValueKind != JsonValueKind.Null)
         {
@@ -140,7 +162,110 @@ internal static partial class AudioPlanParser
             Tracks = tracks,
             Timeout = timeout,
             OnError = onError,
+            Realtime = realtime,
         };
+        error = null;
+        return true;
+    }
+
+    private static readonly string[] RealtimeOnly = ["instructions", "voice", "turnDetection"];
+    private static readonly string[] ServerVadOnly = ["threshold", "prefixPaddingMs", "silenceDurationMs"];
+
+    // The openai-realtime dialect's session: instructions, voice and turn detection (the product README's table).
+    private static bool TryRealtime(JsonElement body, string at, out RealtimeSession? session, out AudioPlanError? error)
+    {
+        session = null;
+        string? instructions = null;
+        if (body.TryGetProperty("instructions", out var i) && i.ValueKind != JsonValueKind.Null)
+        {
+            if (i.ValueKind != JsonValueKind.String || i.GetString() is not { Length: > 0 and <= AudioPlanLimits.MaxRealtimeInstructionsLength } text
+                || text.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
+            {
+                return Fail(at + ".instructions", $"must be text of 1 to {AudioPlanLimits.MaxRealtimeInstructionsLength} characters", out error);
+            }
+
+            instructions = text;
+        }
+
+        string? voice = null;
+        if (body.TryGetProperty("voice", out var v) && v.ValueKind != JsonValueKind.Null)
+        {
+            // Not a fixed list: the service adds voices; it answers an unknown one with an error event.
+            if (v.ValueKind != JsonValueKind.String || v.GetString() is not { Length: > 0 and <= AudioPlanLimits.MaxRealtimeVoiceLength } name
+                || !name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '_' or '-'))
+            {
+                return Fail(at + ".voice", $"must be a voice name of 1 to {AudioPlanLimits.MaxRealtimeVoiceLength} lower-case letters, digits, '_' or '-' (e.g. alloy, marin)", out error);
+            }
+
+            voice = name;
+        }
+
+        var turns = RealtimeTurnDetection.ServerVad;
+        if (body.TryGetProperty("turnDetection", out var td) && td.ValueKind != JsonValueKind.Null)
+        {
+            var tat = at + ".turnDetection";
+            if (!Body(td, tat, out error, "type", "threshold", "prefixPaddingMs", "silenceDurationMs", "eagerness"))
+            {
+                return false;
+            }
+
+            var type = td.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+            if (type is not ("server_vad" or "semantic_vad"))
+            {
+                return Fail(tat + ".type", "must be \"server_vad\" or \"semantic_vad\" (barge-in needs the service to detect speech)", out error);
+            }
+
+            turns = new RealtimeTurnDetection(type);
+            if (type == "server_vad")
+            {
+                if (td.TryGetProperty("eagerness", out _))
+                {
+                    return Fail(tat + ".eagerness", "applies to semantic_vad only", out error);
+                }
+
+                if (td.TryGetProperty("threshold", out var th) && th.ValueKind != JsonValueKind.Null)
+                {
+                    if (th.ValueKind != JsonValueKind.Number || !th.TryGetDouble(out var threshold) || threshold is < 0 or > 1)
+                    {
+                        return Fail(tat + ".threshold", "must be a number from 0 to 1", out error);
+                    }
+
+                    turns = turns with { Threshold = threshold };
+                }
+
+                foreach (var member in (string[])["prefixPaddingMs", "silenceDurationMs"])
+                {
+                    if (td.TryGetProperty(member, out var ms) && ms.ValueKind != JsonValueKind.Null)
+                    {
+                        if (!Int(td, tat, member, 0, AudioPlanLimits.MaxRealtimeTurnMilliseconds, out var value, out error))
+                        {
+                            return false;
+                        }
+
+                        turns = member == "prefixPaddingMs" ? turns with { PrefixPaddingMs = value } : turns with { SilenceDurationMs = value };
+                    }
+                }
+            }
+            else
+            {
+                if (ServerVadOnly.FirstOrDefault(m => td.TryGetProperty(m, out _)) is { } vadOnly)
+                {
+                    return Fail(tat + "." + vadOnly, "applies to server_vad only", out error);
+                }
+
+                if (td.TryGetProperty("eagerness", out var e) && e.ValueKind != JsonValueKind.Null)
+                {
+                    if (e.ValueKind != JsonValueKind.String || e.GetString() is not ("low" or "medium" or "high" or "auto"))
+                    {
+                        return Fail(tat + ".eagerness", "must be \"low\", \"medium\", \"high\" or \"auto\"", out error);
+                    }
+
+                    turns = turns with { Eagerness = e.GetString() };
+                }
+            }
+        }
+
+        session = new RealtimeSession(instructions, voice, turns);
         error = null;
         return true;
     }

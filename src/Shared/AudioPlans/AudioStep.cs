@@ -68,6 +68,9 @@ public sealed record StreamStep(Uri Url, StreamDialect Dialect) : AudioStep
     /// <summary>Steps run when the socket cannot be opened (no <c>stream</c> among them); empty: the plan just goes on.</summary>
     public IReadOnlyList<AudioStep> OnError { get; init; } = [];
 
+    /// <summary>The realtime session of the <see cref="StreamDialect.OpenAiRealtime"/> dialect (null for the others).</summary>
+    public RealtimeSession? Realtime { get; init; }
+
     private static readonly IReadOnlyDictionary<string, string> EmptyStrings = new Dictionary<string, string>();
 
     // Records print every member; the token and header values must never reach a log through ToString.
@@ -79,6 +82,12 @@ public sealed record StreamStep(Uri Url, StreamDialect Dialect) : AudioStep
             .Append(", Tracks = ").Append(Tracks).Append(", Timeout = ").Append(Timeout)
             .Append(", Headers = [").Append(string.Join(", ", Headers.Keys)).Append("], Token = ").Append(Token is null ? "none" : "***")
             .Append(", OnError = ").Append(OnError.Count).Append(" steps");
+        if (Realtime is { } realtime)
+        {
+            builder.Append(", Realtime = { Voice = ").Append(realtime.Voice ?? "default").Append(", Instructions = ")
+                .Append(realtime.Instructions?.Length ?? 0).Append(" chars, TurnDetection = ").Append(realtime.TurnDetection.Type).Append(" }");
+        }
+
         return true;
     }
 }
@@ -112,6 +121,41 @@ public enum StreamDialect
 
     /// <summary>Binary PCM16 little-endian mono frames at 16 or 24 kHz and small JSON control messages (product README).</summary>
     Pcm,
+
+    /// <summary>
+    /// Straight to an OpenAI or Azure OpenAI realtime endpoint: <c>session.update</c>, then PCM16 24 kHz both ways as
+    /// <c>input_audio_buffer.append</c> / <c>response.output_audio.delta</c>; <c>input_audio_buffer.speech_started</c>
+    /// drops the queued audio and truncates the answer to what was played (<c>conversation.item.truncate</c>).
+    /// </summary>
+    OpenAiRealtime,
+}
+
+/// <summary>What the node sets on an OpenAI realtime session (<c>session.update</c>) once connected.</summary>
+/// <param name="Instructions">The model's system instructions; null keeps the service's default.</param>
+/// <param name="Voice">The output voice (e.g. <c>alloy</c>, <c>marin</c>); null keeps the service's default.</param>
+/// <param name="TurnDetection">How the service detects the caller's turns (and so barge-in).</param>
+public sealed record RealtimeSession(string? Instructions, string? Voice, RealtimeTurnDetection TurnDetection);
+
+/// <summary>
+/// The session's turn detection (<c>audio.input.turn_detection</c>): <c>server_vad</c> with its optional threshold,
+/// prefix padding and silence, or <c>semantic_vad</c> with its optional eagerness. Null members keep the service's defaults.
+/// </summary>
+public sealed record RealtimeTurnDetection(string Type)
+{
+    /// <summary>server_vad: activation threshold, 0 to 1.</summary>
+    public double? Threshold { get; init; }
+
+    /// <summary>server_vad: audio kept before detected speech, in ms.</summary>
+    public int? PrefixPaddingMs { get; init; }
+
+    /// <summary>server_vad: silence that ends the turn, in ms.</summary>
+    public int? SilenceDurationMs { get; init; }
+
+    /// <summary>semantic_vad: <c>low</c>, <c>medium</c>, <c>high</c> or <c>auto</c>.</summary>
+    public string? Eagerness { get; init; }
+
+    /// <summary>The service's default: server VAD.</summary>
+    public static RealtimeTurnDetection ServerVad { get; } = new("server_vad");
 }
 
 /// <summary>Which audio a stream sends to the agent.</summary>

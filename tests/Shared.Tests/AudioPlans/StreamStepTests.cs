@@ -44,6 +44,54 @@ public sealed class StreamStepTests
         Assert.Equal(TimeSpan.FromSeconds(AudioPlanLimits.DefaultStreamSeconds), stream.Timeout);
     }
 
+    [Fact]
+    public void An_openai_realtime_stream_parses_its_session_at_24_kHz()
+    {
+        var json = Plan("""
+            {"url":"wss://api.openai.com/v1/realtime?model=gpt-realtime","dialect":"openai-realtime","token":"sk-x",
+             "instructions":"Be brief.\nSpeak English.","voice":"marin",
+             "turnDetection":{"type":"server_vad","threshold":0.6,"prefixPaddingMs":300,"silenceDurationMs":500}}
+            """);
+
+        Assert.True(AudioPlan.TryParse(json, null, out var plan, out var error), error?.ToString());
+
+        var stream = Assert.IsType<StreamStep>(Assert.Single(plan.Steps));
+        Assert.Equal((StreamDialect.OpenAiRealtime, 24_000, StreamTracks.Inbound), (stream.Dialect, stream.SampleRate, stream.Tracks));
+        var realtime = Assert.IsType<RealtimeSession>(stream.Realtime);
+        Assert.Equal(("Be brief.\nSpeak English.", "marin"), (realtime.Instructions, realtime.Voice));
+        Assert.Equal(new RealtimeTurnDetection("server_vad") { Threshold = 0.6, PrefixPaddingMs = 300, SilenceDurationMs = 500 }, realtime.TurnDetection);
+        Assert.DoesNotContain("sk-x", stream.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Be brief", stream.ToString(), StringComparison.Ordinal);
+
+        Assert.True(AudioPlan.TryParse(Plan("""{"url":"wss://a.example/x","dialect":"openai-realtime","turnDetection":{"type":"semantic_vad","eagerness":"low"}}"""), null, out plan, out error), error?.ToString());
+        var semantic = Assert.IsType<StreamStep>(plan.Steps[0]).Realtime!;
+        Assert.Equal((null, null, new RealtimeTurnDetection("semantic_vad") { Eagerness = "low" }), (semantic.Instructions, semantic.Voice, semantic.TurnDetection));
+        Assert.True(AudioPlan.TryParse(Plan("""{"url":"wss://a.example/x","dialect":"openai-realtime"}"""), null, out plan, out error), error?.ToString());
+        Assert.Equal(RealtimeTurnDetection.ServerVad, Assert.IsType<StreamStep>(plan.Steps[0]).Realtime!.TurnDetection);
+    }
+
+    [Theory]
+    [InlineData("""{"url":"wss://a.example/x","dialect":"openai-realtime","sampleRate":24000}""", "steps[0].stream.sampleRate", "pcm dialect only")]
+    [InlineData("""{"url":"wss://a.example/x","dialect":"openai-realtime","tracks":"both"}""", "steps[0].stream.tracks", "openai-realtime dialect streams the inbound track only")]
+    [InlineData("""{"url":"wss://a.example/x","dialect":"openai-realtime","customParameters":{"a":"b"}}""", "steps[0].stream.customParameters", "no start message")]
+    [InlineData("""{"url":"wss://a.example/x","dialect":"openai-realtime","voice":"Alloy!"}""", "steps[0].stream.voice", "voice name")]
+    [InlineData("""{"url":"wss://a.example/x","dialect":"openai-realtime","instructions":""}""", "steps[0].stream.instructions", "1 to 16384")]
+    [InlineData("""{"url":"wss://a.example/x","dialect":"openai-realtime","turnDetection":{"type":"none"}}""", "steps[0].stream.turnDetection.type", "server_vad")]
+    [InlineData("""{"url":"wss://a.example/x","dialect":"openai-realtime","turnDetection":{"type":"server_vad","threshold":2}}""", "steps[0].stream.turnDetection.threshold", "0 to 1")]
+    [InlineData("""{"url":"wss://a.example/x","dialect":"openai-realtime","turnDetection":{"type":"server_vad","silenceDurationMs":-1}}""", "steps[0].stream.turnDetection.silenceDurationMs", "0 to 10000")]
+    [InlineData("""{"url":"wss://a.example/x","dialect":"openai-realtime","turnDetection":{"type":"server_vad","eagerness":"low"}}""", "steps[0].stream.turnDetection.eagerness", "semantic_vad only")]
+    [InlineData("""{"url":"wss://a.example/x","dialect":"openai-realtime","turnDetection":{"type":"semantic_vad","threshold":0.5}}""", "steps[0].stream.turnDetection.threshold", "server_vad only")]
+    [InlineData("""{"url":"wss://a.example/x","dialect":"openai-realtime","turnDetection":{"type":"semantic_vad","eagerness":"max"}}""", "steps[0].stream.turnDetection.eagerness", "low")]
+    [InlineData("""{"url":"wss://a.example/x","dialect":"openai-realtime","turnDetection":{"type":"server_vad","x":1}}""", "steps[0].stream.turnDetection.x", "unknown member")]
+    [InlineData("""{"url":"wss://a.example/x","dialect":"pcm","voice":"alloy"}""", "steps[0].stream.voice", "openai-realtime dialect only")]
+    [InlineData("""{"url":"wss://a.example/x","dialect":"twilio","instructions":"hi"}""", "steps[0].stream.instructions", "openai-realtime dialect only")]
+    public void A_bad_openai_realtime_stream_is_refused_naming_the_member(string stream, string path, string message)
+    {
+        Assert.False(AudioPlan.TryParse(Plan(stream), null, out _, out var error));
+        Assert.Equal(path, error.Path);
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("""{"dialect":"twilio"}""", "steps[0].stream.url", "wss://")]
     [InlineData("""{"url":"https://a.example/x","dialect":"twilio"}""", "steps[0].stream.url", "wss://")]

@@ -24,6 +24,15 @@ public abstract record AgentMessage
     /// <summary>Drop the audio not yet played (barge-in).</summary>
     public sealed record Clear : AgentMessage;
 
+    /// <summary>
+    /// The caller started speaking (a realtime model's <c>speech_started</c>): drop the audio not yet played, as
+    /// <see cref="Clear"/>, and tell the model how much of its answer was heard (<see cref="AgentProtocol.Truncate"/>).
+    /// </summary>
+    public sealed record Interrupt : AgentMessage;
+
+    /// <summary>The agent reported a problem that does not end the stream (a realtime model's <c>error</c> event): logged.</summary>
+    public sealed record Warning(string Reason) : AgentMessage;
+
     /// <summary>A message the dialect defines that needs nothing from the node, or an unknown event (ignored).</summary>
     public sealed record Ignored(string Event) : AgentMessage;
 
@@ -56,14 +65,20 @@ public abstract class AgentProtocol
     /// <summary>One 20 ms frame of audio; <paramref name="outbound"/> for what the call played (track <c>outbound</c>).</summary>
     public abstract AgentFrame Media(ReadOnlySpan<short> frame, long mediaMilliseconds, bool outbound);
 
-    /// <summary>A DTMF digit the caller pressed.</summary>
-    public abstract AgentFrame Dtmf(char digit);
+    /// <summary>A DTMF digit the caller pressed; null when the dialect has no such message.</summary>
+    public abstract AgentFrame? Dtmf(char digit);
 
-    /// <summary>The confirmation of the agent's mark <paramref name="name"/>.</summary>
-    public abstract AgentFrame MarkPlayed(string name);
+    /// <summary>The confirmation of the agent's mark <paramref name="name"/>; null when the dialect has no marks.</summary>
+    public abstract AgentFrame? MarkPlayed(string name);
 
-    /// <summary>The last message before the node closes (timeout, the call's end).</summary>
-    public abstract AgentFrame Stop();
+    /// <summary>The last message before the node closes (timeout, the call's end); null when the dialect has none.</summary>
+    public abstract AgentFrame? Stop();
+
+    /// <summary>
+    /// After an <see cref="AgentMessage.Interrupt"/> that dropped <paramref name="droppedSamples"/> unplayed samples (at
+    /// <see cref="SampleRate"/>): the message telling the agent what was heard; null when the dialect has none.
+    /// </summary>
+    public virtual AgentFrame? Truncate(long droppedSamples) => null;
 
     /// <summary>Reads one message of the agent.</summary>
     public abstract AgentMessage Parse(ReadOnlySpan<byte> message, bool binary);
@@ -73,10 +88,11 @@ public abstract class AgentProtocol
     {
         StreamDialect.Twilio => new TwilioProtocol(step, callId, streamId),
         StreamDialect.Pcm => new PcmProtocol(step, callId, streamId),
+        StreamDialect.OpenAiRealtime => new OpenAiRealtimeProtocol(step),
         _ => throw new ArgumentOutOfRangeException(nameof(step), step.Dialect, "Unknown stream dialect."),
     };
 
-    private protected static AgentFrame Json(Action<Utf8JsonWriter> write)
+    internal static AgentFrame Json(Action<Utf8JsonWriter> write)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -101,14 +117,14 @@ public abstract class AgentProtocol
     }
 
     // Reads the JSON object's "event" and the element; null when not a JSON object with a string event.
-    private protected static (string? Event, JsonElement Root) ReadEvent(ReadOnlySpan<byte> message)
+    private protected static (string? Event, JsonElement Root) ReadEvent(ReadOnlySpan<byte> message, string member = "event")
     {
         try
         {
             var reader = new Utf8JsonReader(message);
             using var document = JsonDocument.ParseValue(ref reader);
             var root = document.RootElement.Clone();
-            return root.ValueKind == JsonValueKind.Object && root.TryGetProperty("event", out var e) && e.ValueKind == JsonValueKind.String
+            return root.ValueKind == JsonValueKind.Object && root.TryGetProperty(member, out var e) && e.ValueKind == JsonValueKind.String
                 ? (e.GetString(), root)
                 : (null, root);
         }
@@ -211,7 +227,7 @@ public sealed class TwilioProtocol : AgentProtocol
         });
     }
 
-    public override AgentFrame Dtmf(char digit) => Json(w =>
+    public override AgentFrame? Dtmf(char digit) => Json(w =>
     {
         w.WriteString("event", "dtmf");
         w.WriteString("streamSid", _streamSid);
@@ -222,7 +238,7 @@ public sealed class TwilioProtocol : AgentProtocol
         w.WriteEndObject();
     });
 
-    public override AgentFrame MarkPlayed(string name) => Json(w =>
+    public override AgentFrame? MarkPlayed(string name) => Json(w =>
     {
         w.WriteString("event", "mark");
         w.WriteString("sequenceNumber", Next());
@@ -232,7 +248,7 @@ public sealed class TwilioProtocol : AgentProtocol
         w.WriteEndObject();
     });
 
-    public override AgentFrame Stop() => Json(w =>
+    public override AgentFrame? Stop() => Json(w =>
     {
         w.WriteString("event", "stop");
         w.WriteString("sequenceNumber", Next());
@@ -336,19 +352,19 @@ public sealed class PcmProtocol : AgentProtocol
         return new AgentFrame(bytes, Binary: true);
     }
 
-    public override AgentFrame Dtmf(char digit) => Json(w =>
+    public override AgentFrame? Dtmf(char digit) => Json(w =>
     {
         w.WriteString("event", "dtmf");
         w.WriteString("digit", digit.ToString());
     });
 
-    public override AgentFrame MarkPlayed(string name) => Json(w =>
+    public override AgentFrame? MarkPlayed(string name) => Json(w =>
     {
         w.WriteString("event", "mark");
         w.WriteString("name", name);
     });
 
-    public override AgentFrame Stop() => Json(w => w.WriteString("event", "stop"));
+    public override AgentFrame? Stop() => Json(w => w.WriteString("event", "stop"));
 
     public override AgentMessage Parse(ReadOnlySpan<byte> message, bool binary)
     {

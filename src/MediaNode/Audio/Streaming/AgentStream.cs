@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Serverless.MediaNode.Telemetry;
 using Serverless.Shared.AudioPlans;
 using Serverless.Shared.Media;
 using Serverless.WebRtc.Media;
@@ -49,6 +50,10 @@ internal sealed partial class AgentStream : IAudioSource, IDisposable
     private readonly OpusFrameEncoder _encoder;
     private readonly byte[] _encoded = new byte[OpusCodec.MaxPacketBytes];
 
+    private readonly StreamLatency _uplink = StreamLatency.ForUplink();
+    private readonly StreamLatency _downlink = StreamLatency.ForDownlink();
+    private long _partialReceivedAt = -1;
+
     private int _messagesHandled;
     private long _framesSent;
     private long _framesPlayed;
@@ -73,6 +78,12 @@ internal sealed partial class AgentStream : IAudioSource, IDisposable
     /// <summary>Agent messages handled so far (tests wait on it to know what is queued).</summary>
     internal int MessagesHandled => Volatile.Read(ref _messagesHandled);
 
+    /// <summary>Caller packet received to its frame sent to the agent (one per frame sent, concealed ones aside).</summary>
+    internal StreamLatency UplinkLatency => _uplink;
+
+    /// <summary>Agent message received to its frame taken by the pacer, less 20 ms per frame that was queued ahead of it.</summary>
+    internal StreamLatency DownlinkLatency => _downlink;
+
     /// <summary>The dialect spoken.</summary>
     public AgentProtocol Protocol => _protocol;
 
@@ -90,7 +101,7 @@ internal sealed partial class AgentStream : IAudioSource, IDisposable
             return;
         }
 
-        _out.Writer.TryWrite(new Outgoing(OutgoingKind.Caller, payload.ToArray(), rtpTimestamp, null, default));
+        _out.Writer.TryWrite(new Outgoing(OutgoingKind.Caller, payload.ToArray(), rtpTimestamp, null, default, _time.GetTimestamp()));
     }
 
     /// <summary>A DTMF digit from the caller, forwarded while connected.</summary>
@@ -187,6 +198,11 @@ internal sealed partial class AgentStream : IAudioSource, IDisposable
         await ((Task)receiver).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         var result = Result(ended, detail, startedAt);
         StreamLog.Ended(_log, _callId, _protocol.Name, ended, result.FramesSent, result.FramesPlayed, result.MarksConfirmed, result.Clears, _framesDropped);
+        if (_log.IsEnabled(LogLevel.Information))
+        {
+            var (up50, up99, down50, down99) = (_uplink.Percentile(0.5), _uplink.Percentile(0.99), _downlink.Percentile(0.5), _downlink.Percentile(0.99));
+            StreamLog.Latency(_log, _callId, _protocol.Name, _uplink.Count, up50, up99, _downlink.Count, down50, down99);
+        }
         return result;
     }
 
@@ -272,6 +288,7 @@ internal sealed partial class AgentStream : IAudioSource, IDisposable
                         lastTimestamp = timestamp;
                         decoder.Decode(item.Data, pcm);
                         await SendCallerAsync(socket, down, pcm, narrow, timestamp, firstTimestamp);
+                        _uplink.Record(_time.GetElapsedTime(item.ReceivedAt));
                         break;
                     case OutgoingKind.Digit:
                         await SendAsync(socket, _protocol.Dtmf(item.Text![0]));
@@ -279,6 +296,9 @@ internal sealed partial class AgentStream : IAudioSource, IDisposable
                     case OutgoingKind.Mark:
                         await SendAsync(socket, _protocol.MarkPlayed(item.Text!));
                         Interlocked.Increment(ref _marksConfirmed);
+                        break;
+                    case OutgoingKind.Control:
+                        await SendAsync(socket, new AgentFrame(item.Data, Binary: false));
                         break;
                     case OutgoingKind.Outbound:
                         await SendAsync(socket, _protocol.Media(item.Pcm.Span, item.Timestamp, outbound: true));
@@ -301,14 +321,15 @@ internal sealed partial class AgentStream : IAudioSource, IDisposable
         Interlocked.Increment(ref _framesSent);
     }
 
-    private static Task SendAsync(ClientWebSocket socket, AgentFrame frame) =>
-        socket.SendAsync(frame.Bytes, frame.Binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).AsTask();
+    private static Task SendAsync(ClientWebSocket socket, AgentFrame? frame) => frame is { } message
+        ? socket.SendAsync(message.Bytes, message.Binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).AsTask()
+        : Task.CompletedTask; // the dialect has no such message
 
-    private static async Task TrySendAsync(ClientWebSocket socket, AgentFrame frame)
+    private static async Task TrySendAsync(ClientWebSocket socket, AgentFrame? frame)
     {
         try
         {
-            if (socket.State == WebSocketState.Open)
+            if (frame is not null && socket.State == WebSocketState.Open)
             {
                 await SendAsync(socket, frame);
             }
@@ -352,16 +373,28 @@ internal sealed partial class AgentStream : IAudioSource, IDisposable
                 }
                 while (!received.EndOfMessage);
 
+                var receivedAt = _time.GetTimestamp();
                 switch (_protocol.Parse(message.GetBuffer().AsSpan(0, (int)message.Length), received.MessageType == WebSocketMessageType.Binary))
                 {
                     case AgentMessage.Media media:
-                        Play(media.Pcm);
+                        Play(media.Pcm, receivedAt);
                         break;
                     case AgentMessage.Mark mark:
                         AddMark(mark.Name);
                         break;
                     case AgentMessage.Clear:
                         Clear();
+                        break;
+                    case AgentMessage.Interrupt:
+                        // Dropped first, then the agent hears how much was played (the truncation follows the audio sent so far).
+                        if (_protocol.Truncate(Clear()) is { } truncate)
+                        {
+                            _out.Writer.TryWrite(new Outgoing(OutgoingKind.Control, truncate.Bytes.ToArray(), 0, null, default));
+                        }
+
+                        break;
+                    case AgentMessage.Warning warning:
+                        StreamLog.AgentWarning(_log, _callId, _protocol.Name, warning.Reason);
                         break;
                     case AgentMessage.Invalid invalid:
                         StreamLog.Invalid(_log, _callId, _protocol.Name, invalid.Reason);
@@ -378,10 +411,11 @@ internal sealed partial class AgentStream : IAudioSource, IDisposable
     }
 
     /// <summary>Agent audio at the dialect's rate: cut into frames, converted and encoded, queued for the pacer.</summary>
-    internal void Play(ReadOnlySpan<short> pcm)
+    internal void Play(ReadOnlySpan<short> pcm, long receivedAt = -1)
     {
         lock (_gate)
         {
+            _partialReceivedAt = receivedAt;
             while (pcm.Length > 0)
             {
                 var take = Math.Min(pcm.Length, _partial.Length - _partialCount);
@@ -407,17 +441,22 @@ internal sealed partial class AgentStream : IAudioSource, IDisposable
             }
             else
             {
-                _queue.Enqueue(new Queued(null, 0, name, default));
+                _queue.Enqueue(new Queued(null, 0, name, default, -1, 0));
             }
         }
     }
 
-    /// <summary>Barge-in: drops the queued audio; the marks waiting behind it are confirmed now (as Twilio does).</summary>
-    internal void Clear()
+    /// <summary>
+    /// Barge-in: drops the queued audio; the marks waiting behind it are confirmed now (as Twilio does). Returns the
+    /// samples dropped, at the dialect's rate.
+    /// </summary>
+    internal long Clear()
     {
         List<string> marks = [];
+        long dropped;
         lock (_gate)
         {
+            dropped = ((long)_queuedFrames * _protocol.FrameSamples) + _partialCount;
             foreach (var item in _queue)
             {
                 if (item.Mark is { } mark)
@@ -438,6 +477,8 @@ internal sealed partial class AgentStream : IAudioSource, IDisposable
         {
             _out.Writer.TryWrite(new Outgoing(OutgoingKind.Mark, null, 0, mark, default));
         }
+
+        return dropped;
     }
 
     /// <summary>Pacer thread: the next frame of agent audio, confirming the marks it passes.</summary>
@@ -470,6 +511,12 @@ internal sealed partial class AgentStream : IAudioSource, IDisposable
 
         if (hasFrame)
         {
+            if (played.ReceivedAt >= 0)
+            {
+                // The node's own delay: the wait behind the audio queued ahead of it (the agent's buffering) is not.
+                _downlink.Record(_time.GetElapsedTime(played.ReceivedAt) - (OpusCodec.FrameDuration * played.Ahead));
+            }
+
             var index = Interlocked.Increment(ref _framesPlayed);
             if (_step.Tracks == StreamTracks.Both)
             {
@@ -504,7 +551,7 @@ internal sealed partial class AgentStream : IAudioSource, IDisposable
         if (_queuedFrames < MaxQueuedFrames)
         {
             var pcm = _step.Tracks == StreamTracks.Both ? _partial.ToArray() : default(ReadOnlyMemory<short>);
-            _queue.Enqueue(new Queued(_encoded.AsSpan(0, length).ToArray(), length, null, pcm));
+            _queue.Enqueue(new Queued(_encoded.AsSpan(0, length).ToArray(), length, null, pcm, _partialReceivedAt, _queuedFrames));
             _queuedFrames++;
         }
         else
@@ -514,7 +561,7 @@ internal sealed partial class AgentStream : IAudioSource, IDisposable
 
         foreach (var mark in _partialMarks)
         {
-            _queue.Enqueue(new Queued(null, 0, mark, default));
+            _queue.Enqueue(new Queued(null, 0, mark, default, -1, 0));
         }
 
         _partialMarks.Clear();
@@ -534,11 +581,13 @@ internal sealed partial class AgentStream : IAudioSource, IDisposable
         Digit,
         Mark,
         Outbound,
+        Control,
     }
 
-    private readonly record struct Outgoing(OutgoingKind Kind, byte[]? Data, uint Timestamp, string? Text, ReadOnlyMemory<short> Pcm);
+    private readonly record struct Outgoing(OutgoingKind Kind, byte[]? Data, uint Timestamp, string? Text, ReadOnlyMemory<short> Pcm, long ReceivedAt = 0);
 
-    private readonly record struct Queued(byte[]? Opus, int Length, string? Mark, ReadOnlyMemory<short> Pcm);
+    // ReceivedAt: when the agent's message that completed the frame arrived (-1: not measured); Ahead: frames queued before it then.
+    private readonly record struct Queued(byte[]? Opus, int Length, string? Mark, ReadOnlyMemory<short> Pcm, long ReceivedAt, int Ahead);
 }
 
 /// <summary>Stream step logs: the agent's URL without its query, never headers or tokens.</summary>
@@ -552,6 +601,13 @@ internal static partial class StreamLog
 
     [LoggerMessage(EventId = 6203, Level = LogLevel.Warning, Message = "Call {CallId}: {Dialect} agent sent an invalid message: {Reason}")]
     public static partial void Invalid(ILogger logger, string callId, string dialect, string reason);
+
+    [LoggerMessage(EventId = 6205, Level = LogLevel.Warning, Message = "Call {CallId}: {Dialect} agent reported an error: {Reason}")]
+    public static partial void AgentWarning(ILogger logger, string callId, string dialect, string reason);
+
+    [LoggerMessage(EventId = 6206, Level = LogLevel.Information,
+        Message = "Call {CallId}: {Dialect} stream latency: caller to agent {UpCount} frames, p50 {UpP50} ms, p99 {UpP99} ms; agent to caller {DownCount} frames, p50 {DownP50} ms, p99 {DownP99} ms")]
+    public static partial void Latency(ILogger logger, string callId, string dialect, long upCount, double upP50, double upP99, long downCount, double downP50, double downP99);
 
     [LoggerMessage(EventId = 6204, Level = LogLevel.Information,
         Message = "Call {CallId}: {Dialect} stream ended ({Outcome}): {Sent} frames sent, {Played} played, {Marks} marks, {Clears} clears, {Dropped} dropped")]

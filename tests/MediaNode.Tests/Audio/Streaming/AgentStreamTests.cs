@@ -292,7 +292,7 @@ public sealed class AgentProtocolTests
         Assert.Equal(["inbound", "outbound"], start.GetProperty("start").GetProperty("tracks").EnumerateArray().Select(t => t.GetString()));
         var media = JsonDocument.Parse(protocol.Media(new short[160], 40, outbound: true).Bytes).RootElement.GetProperty("media");
         Assert.Equal(("outbound", "1", "40"), (media.GetProperty("track").GetString(), media.GetProperty("chunk").GetString(), media.GetProperty("timestamp").GetString()));
-        var stop = JsonDocument.Parse(protocol.Stop().Bytes).RootElement;
+        var stop = JsonDocument.Parse(protocol.Stop()!.Value.Bytes).RootElement;
         Assert.Equal(("stop", "MZabc", "call-9"), (stop.GetProperty("event").GetString(), stop.GetProperty("streamSid").GetString(), stop.GetProperty("stop").GetProperty("callSid").GetString()));
         Assert.Equal("3", stop.GetProperty("sequenceNumber").GetString());
     }
