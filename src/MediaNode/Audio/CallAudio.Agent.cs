@@ -77,7 +77,7 @@ public sealed partial class CallAudio
         return true;
     }
 
-    private async Task HoldAsync(ReadOnlyMemory<byte>[]? hold, CancellationToken cancellationToken)
+    private async Task HoldAsync(EncodedClip? hold, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {

@@ -305,7 +305,7 @@ public sealed partial class CallAudio : IAsyncDisposable
         return true;
     }
 
-    private async Task<ReadOnlyMemory<byte>[]> GetPlanPromptAsync(int index, PromptStep prompt, CancellationToken cancellationToken)
+    private async Task<EncodedClip> GetPlanPromptAsync(int index, PromptStep prompt, CancellationToken cancellationToken)
     {
         try
         {
@@ -393,7 +393,7 @@ public sealed partial class CallAudio : IAsyncDisposable
 
     private async Task PlayPromptAsync(int index, PromptStep prompt, bool overlay, CancellationToken cancellationToken)
     {
-        ReadOnlyMemory<byte>[] frames;
+        EncodedClip frames;
         try
         {
             frames = await _prompts.GetAsync(prompt.Source, cancellationToken);

@@ -58,7 +58,13 @@ internal sealed class PlanAudioSource : IAudioSource
         done = null;
         if (overlay.Frames is { } frames)
         {
-            var frame = frames[overlay.Next++].Span;
+            if (!frames.TryGet(overlay.Next, out var encoded))
+            {
+                return false; // not encoded yet (a loaded node): this tick is silence, the clip is not cut
+            }
+
+            overlay.Next++;
+            var frame = encoded.Span;
             frame.CopyTo(destination);
             written = frame.Length;
             if (overlay.Next >= frames.Length)
@@ -89,7 +95,13 @@ internal sealed class PlanAudioSource : IAudioSource
 
         if (clip.Frames is { } frames)
         {
-            var frame = frames[clip.Next++].Span;
+            if (!frames.TryGet(clip.Next, out var encoded))
+            {
+                return false; // not encoded yet (a loaded node): this tick is silence, the clip is not cut
+            }
+
+            clip.Next++;
+            var frame = encoded.Span;
             frame.CopyTo(destination);
             written = frame.Length;
             if (clip.Next >= frames.Length)
@@ -119,7 +131,7 @@ internal sealed class PlanAudioSource : IAudioSource
     }
 
     /// <summary>Plays frames to their end.</summary>
-    public Task PlayAsync(ReadOnlyMemory<byte>[] frames, CancellationToken cancellationToken) =>
+    public Task PlayAsync(EncodedClip frames, CancellationToken cancellationToken) =>
         frames.Length == 0 ? Task.CompletedTask : Start(new Clip { Frames = frames }, echo: false, cancellationToken);
 
     /// <summary>Sends nothing (the peer's silence) for a number of ticks.</summary>
@@ -135,7 +147,7 @@ internal sealed class PlanAudioSource : IAudioSource
         Start(new Clip { Live = live, TicksLeft = int.MaxValue }, echo: false, cancellationToken);
 
     /// <summary>Plays frames over the plan: its clip is held until these end.</summary>
-    public Task PlayOverAsync(ReadOnlyMemory<byte>[] frames, CancellationToken cancellationToken) =>
+    public Task PlayOverAsync(EncodedClip frames, CancellationToken cancellationToken) =>
         frames.Length == 0 ? Task.CompletedTask : StartOverlay(new Clip { Frames = frames }, cancellationToken);
 
     /// <summary>Sends nothing for a number of ticks over the plan: its clip is held meanwhile.</summary>
@@ -286,7 +298,7 @@ internal sealed class PlanAudioSource : IAudioSource
 
     private sealed class Clip
     {
-        public ReadOnlyMemory<byte>[]? Frames { get; init; }
+        public EncodedClip? Frames { get; init; }
 
         public IAudioSource? Live { get; init; }
 

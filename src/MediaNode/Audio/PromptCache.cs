@@ -9,7 +9,8 @@ namespace Serverless.MediaNode.Audio;
 /// Prompts and tones as ready-to-send Opus frames (20 ms each), encoded once per content: WAV bytes are keyed
 /// by their SHA-256, tones by (Hz, duration), so a thousand calls playing one prompt encode it once. The
 /// WAV is downmixed to mono and resampled to 48 kHz (<see cref="Resampler"/>, windowed sinc) first.
-/// Thread-safe; one per node. Concurrent first requests for one content share a single encode.
+/// Thread-safe; one per node. Concurrent first requests for one content share a single encode, which is
+/// incremental (<see cref="EncodedClip"/>): the first second at once, the rest in the background as it plays.
 /// </summary>
 public sealed class PromptCache
 {
@@ -21,7 +22,7 @@ public sealed class PromptCache
 
     private const int RampSamples = 240; // 5 ms fade in/out so a tone starts and stops without a click
 
-    private readonly ConcurrentDictionary<string, Lazy<ReadOnlyMemory<byte>[]>> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<EncodedClip>> _entries = new(StringComparer.Ordinal);
     private readonly IPromptStore? _store;
     private readonly PromptSourcePolicy _policy;
     private readonly string _bundledDirectory;
@@ -49,7 +50,7 @@ public sealed class PromptCache
     /// The frames of a prompt given as a URL or a bundled name. Throws <see cref="PromptException"/> with a typed
     /// reason when it cannot be played, including a source the <see cref="PromptSourcePolicy"/> refuses.
     /// </summary>
-    public async Task<ReadOnlyMemory<byte>[]> GetAsync(string uriOrName, CancellationToken cancellationToken)
+    public async Task<EncodedClip> GetAsync(string uriOrName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(uriOrName);
         if (!_policy.TryAllow(uriOrName, out var source, out var reason))
@@ -86,7 +87,7 @@ public sealed class PromptCache
     }
 
     /// <summary>The frames of WAV bytes, encoded on first sight of this content.</summary>
-    public ReadOnlyMemory<byte>[] GetWav(ReadOnlySpan<byte> wav)
+    public EncodedClip GetWav(ReadOnlySpan<byte> wav)
     {
         var key = Convert.ToHexString(SHA256.HashData(wav));
         if (_entries.TryGetValue(key, out var cached))
@@ -99,27 +100,33 @@ public sealed class PromptCache
     }
 
     /// <summary>The frames of a tone, encoded once per (Hz, duration); faded in and out over 5 ms.</summary>
-    public ReadOnlyMemory<byte>[] GetTone(int frequencyHz, TimeSpan duration)
+    public EncodedClip GetTone(int frequencyHz, TimeSpan duration)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(frequencyHz, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(duration, OpusCodec.FrameDuration);
         return Lookup($"tone:{frequencyHz}:{(long)duration.TotalMilliseconds}", () =>
         {
-            var samples = new short[(int)(duration.TotalSeconds * OpusCodec.SampleRate)];
-            new ToneGenerator(frequencyHz).Fill(samples);
-            var ramp = Math.Min(RampSamples, samples.Length / 2);
-            for (var i = 0; i < ramp; i++)
+            // Made frame by frame as it is encoded: a 10-minute tone never exists as one 57 MB buffer.
+            var total = (long)(duration.TotalSeconds * OpusCodec.SampleRate);
+            var ramp = (int)Math.Min(RampSamples, total / 2);
+            var tone = new ToneGenerator(frequencyHz);
+            return Encode(total, (start, frame) =>
             {
-                var gain = (double)i / ramp;
-                samples[i] = (short)(samples[i] * gain);
-                samples[^(i + 1)] = (short)(samples[^(i + 1)] * gain);
-            }
-
-            return Encode(samples);
+                tone.Fill(frame);
+                for (var i = 0; i < frame.Length; i++)
+                {
+                    var at = start + i;
+                    var fromEnd = total - 1 - at;
+                    if (at < ramp || fromEnd < ramp)
+                    {
+                        frame[i] = (short)(frame[i] * ((double)Math.Min(at, fromEnd) / ramp));
+                    }
+                }
+            });
         });
     }
 
-    private ReadOnlyMemory<byte>[] Lookup(string key, Func<ReadOnlyMemory<byte>[]> encode)
+    private EncodedClip Lookup(string key, Func<EncodedClip> encode)
     {
         if (_entries.Count >= MaxEntries && !_entries.ContainsKey(key))
         {
@@ -131,11 +138,11 @@ public sealed class PromptCache
         }
 
         // ExecutionAndPublication: concurrent first callers wait for one encode instead of each running one.
-        var entry = _entries.GetOrAdd(key, _ => new Lazy<ReadOnlyMemory<byte>[]>(encode, LazyThreadSafetyMode.ExecutionAndPublication));
+        var entry = _entries.GetOrAdd(key, _ => new Lazy<EncodedClip>(encode, LazyThreadSafetyMode.ExecutionAndPublication));
         return entry.Value;
     }
 
-    private ReadOnlyMemory<byte>[] EncodeWav(byte[] wav)
+    private EncodedClip EncodeWav(byte[] wav)
     {
         if (!WavAudio.TryParse(wav, out var audio, out var error))
         {
@@ -145,24 +152,27 @@ public sealed class PromptCache
         return Encode(Resampler.Resample(audio.ToMono(), audio.SampleRate, OpusCodec.SampleRate));
     }
 
-    private ReadOnlyMemory<byte>[] Encode(ReadOnlySpan<short> pcm)
+    private EncodedClip Encode(short[] pcm) =>
+        Encode(pcm.Length, (start, frame) => pcm.AsSpan((int)start, (int)Math.Min(frame.Length, pcm.Length - start)).CopyTo(frame));
+
+    // Samples [0, total) at 48 kHz, written by fill(first sample, frame) one frame at a time; the last frame is padded with silence.
+    private EncodedClip Encode(long total, Action<long, short[]> fill)
     {
         Interlocked.Increment(ref _encodeCount);
-        var frameCount = (pcm.Length + OpusCodec.FrameSamples - 1) / OpusCodec.FrameSamples;
-        var frames = new ReadOnlyMemory<byte>[frameCount];
-        var frame = new short[OpusCodec.FrameSamples];
-        var buffer = new byte[OpusCodec.MaxPacketBytes];
-        using var encoder = Codecs.CreateEncoder(Codecs.Options.OfflineComplexity); // encoded once, sent on every call
-        for (var i = 0; i < frameCount; i++)
+        var frameCount = (int)((total + OpusCodec.FrameSamples - 1) / OpusCodec.FrameSamples);
+        return EncodedClip.Encode(frameCount, (index, frame) =>
         {
-            var start = i * OpusCodec.FrameSamples;
-            var length = Math.Min(OpusCodec.FrameSamples, pcm.Length - start);
-            Array.Clear(frame);
-            pcm.Slice(start, length).CopyTo(frame); // the last frame is padded with silence
-            var written = encoder.Encode(frame, buffer);
-            frames[i] = buffer.AsSpan(0, written).ToArray();
-        }
+            var start = (long)index * OpusCodec.FrameSamples;
+            var length = (int)Math.Min(frame.Length, total - start);
+            if (length == frame.Length)
+            {
+                fill(start, frame);
+                return;
+            }
 
-        return frames;
+            var last = new short[frame.Length];
+            fill(start, last);
+            last.AsSpan(0, length).CopyTo(frame); // frame was cleared
+        }, Codecs);
     }
 }

@@ -385,6 +385,26 @@ public sealed class CallAudioTests
     }
 
     [Fact]
+    public async Task A_hangup_during_a_10_minute_tone_is_taken_at_the_next_tick_while_the_tone_is_still_being_encoded()
+    {
+        var prompts = new PromptCache(Codecs.Shared);
+        await using var audio = new CallAudio("call-1", new AudioPlan([new ToneStep(440, TimeSpan.FromMinutes(10))]), prompts, _store, _time, NullLogger.Instance);
+        using var call = new CancellationTokenSource();
+
+        // The step starts playing on its first second while the other 29,950 frames are still being encoded.
+        var run = audio.RunAsync(_events, call.Token);
+        Assert.All(Enumerable.Range(0, 10), _ => Assert.True(Tick(audio)));
+        var tone = prompts.GetTone(440, TimeSpan.FromMinutes(10));
+        Assert.True(tone.EncodedCount < tone.Length, $"{tone.EncodedCount} of {tone.Length} frames encoded before the tone played");
+
+        // The caller hangs up 10 frames in: the plan ends and the very next tick sends nothing.
+        await call.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(Wait));
+        Assert.False(Tick(audio));
+        Assert.Equal(0, _events.Finished);
+    }
+
+    [Fact]
     public async Task Play_ToneAfterTheDefaultPlan_SendsItsFrames_ThenTheSourceIsEmpty()
     {
         await using var audio = new CallAudio("call-1", AudioPlan.Default, new PromptCache(Codecs.Shared), _store, _time, NullLogger.Instance);

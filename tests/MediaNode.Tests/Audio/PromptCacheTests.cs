@@ -42,7 +42,7 @@ public sealed class PromptCacheTests
     {
         var frames = new PromptCache(Codecs.Shared).GetWav(TestWav.Build(TestWav.Tone(440, 8_000, TimeSpan.FromSeconds(1), channels: 2), 8_000, channels: 2));
 
-        var pcm = Codecs.Decode(frames);
+        var pcm = Codecs.Decode(frames.ToArray());
 
         Assert.InRange(ToneDetector.EstimateFrequency(pcm.AsSpan(9_600, 28_800)), 438, 442);
     }
@@ -60,7 +60,27 @@ public sealed class PromptCacheTests
         Assert.Equal(25, a.Length);
         Assert.Equal(30, c.Length);
         Assert.Equal(2, cache.EncodeCount);
-        Assert.InRange(ToneDetector.EstimateFrequency(Codecs.Decode(a).AsSpan(4_800, 9_600)), 438, 442);
+        Assert.InRange(ToneDetector.EstimateFrequency(Codecs.Decode(a.ToArray()).AsSpan(4_800, 9_600)), 438, 442);
+    }
+
+    [Fact]
+    public async Task A_long_tone_is_handed_out_after_its_first_second_and_the_rest_is_encoded_in_the_background_once()
+    {
+        var cache = new PromptCache(Codecs.Shared);
+
+        var tone = cache.GetTone(440, TimeSpan.FromMinutes(10));
+
+        Assert.Equal(30_000, tone.Length);
+        Assert.True(tone.TryGet(EncodedClip.EagerFrames - 1, out _)); // the first second is there at once
+        Assert.InRange(tone.EncodedCount, EncodedClip.EagerFrames, tone.Length);
+        Assert.Same(tone, cache.GetTone(440, TimeSpan.FromMinutes(10))); // cached while it is still being encoded
+        await tone.Completed.WaitAsync(TimeSpan.FromMinutes(5));
+        Assert.Equal(tone.Length, tone.EncodedCount);
+        Assert.Equal(1, cache.EncodeCount);
+
+        // Frame by frame it is the same tone as encoded whole: 440 Hz, faded in and out.
+        var pcm = Codecs.Decode(tone.ToArray()[^50..]);
+        Assert.InRange(ToneDetector.EstimateFrequency(pcm.AsSpan(4_800, 28_800)), 438, 442);
     }
 
     [Fact]
@@ -85,7 +105,7 @@ public sealed class PromptCacheTests
         var missing = await Assert.ThrowsAsync<PromptException>(() => cache.GetAsync("nope", CancellationToken.None));
 
         Assert.Equal(25, beep.Length); // 0.5 s
-        Assert.InRange(ToneDetector.EstimateFrequency(Codecs.Decode(beep).AsSpan(4_800, 14_400)), 437, 443);
+        Assert.InRange(ToneDetector.EstimateFrequency(Codecs.Decode(beep.ToArray()).AsSpan(4_800, 14_400)), 437, 443);
         Assert.Equal(PromptError.NotFound, missing.Error);
     }
 
