@@ -185,7 +185,7 @@ public sealed class AgentConsoleTests
     /// the caller hears the queue's configured hold prompt (the step names none); the agent talks. Then, from the page:
     /// a keypad digit reaches the phone, Mute silences the agent at the phone within 10 frames of media time, and Hand
     /// back returns the caller to the plan (its next tone plays, then the plan hangs up: Completed). The step recorded
-    /// the bridged conversation: the recording holds the caller's side.
+    /// the bridged conversation: the recording holds both sides, mixed.
     /// </summary>
     [Fact]
     public async Task Ivr_press_2_rings_the_page_over_the_queue_hold_prompt_then_keypad_mute_and_hand_back_from_the_page()
@@ -195,7 +195,7 @@ public sealed class AgentConsoleTests
         {
             steps = new object[]
             {
-                new { name = "menu", tone = new { hz = (int)MenuHz, ms = 1000 } },
+                new { name = "menu", tone = new { hz = (int)MenuHz, ms = 2000 } },
                 new { name = "choice", collect = new { max = 1, timeoutMs = 30000 } },
                 new { connectAgent = new { queue = "support", timeoutSeconds = 60, record = "wav" } },
                 new { name = "survey", tone = new { hz = (int)AfterHz, ms = 3000 } },
@@ -280,10 +280,12 @@ public sealed class AgentConsoleTests
             Assert.Contains(events, e => e.GetProperty("trigger").GetString() == "agentLegEnded"
                 && e.GetProperty("detail").GetString()!.Contains("Disconnected", StringComparison.Ordinal));
 
-            // The step's recording: the caller's side of the bridged conversation (README: the agent is not mixed in).
+            // The step's recording holds both sides mixed: the caller's tone and the agent's, each far above a tone neither made.
             var recording = await DownloadAsync(ended.GetProperty("recording").GetProperty("url").GetString()!);
             var (rate, _, samples) = WavFile.Read(recording);
-            Assert.InRange(ToneDetector.EstimateFrequency(samples, rate), CallerVoiceHz - 5, CallerVoiceHz + 5);
+            var (caller, agent, neither) = (ToneLevel(samples, rate, CallerVoiceHz), ToneLevel(samples, rate, AgentHz), ToneLevel(samples, rate, 700));
+            Console.WriteLine($"recording: caller {caller:F0}, agent {agent:F0}, 700 Hz {neither:F0}");
+            Assert.True(caller > 10 * neither && agent > 10 * neither, $"recording levels: caller {caller:F0}, agent {agent:F0}, 700 Hz {neither:F0}");
         }
         finally
         {
@@ -384,6 +386,28 @@ public sealed class AgentConsoleTests
         Assert.InRange(recording.GetProperty("durationSeconds").GetDouble(), 1.5, 2.0);
         var (rate, _, samples) = WavFile.Read(voicemail);
         Assert.InRange(ToneDetector.EstimateFrequency(samples, rate), VoicemailHz - 5, VoicemailHz + 5);
+    }
+
+    // Mean magnitude of one frequency over 100 ms blocks (Goertzel): a tone's level whatever its phase does between frames.
+    private static double ToneLevel(short[] samples, int rate, double hz)
+    {
+        var block = rate / 10;
+        var coefficient = 2 * Math.Cos(2 * Math.PI * hz / rate);
+        var (sum, blocks) = (0.0, 0);
+        for (var start = 0; start + block <= samples.Length; start += block, blocks++)
+        {
+            double s1 = 0, s2 = 0;
+            for (var i = start; i < start + block; i++)
+            {
+                var s0 = samples[i] + (coefficient * s1) - s2;
+                s2 = s1;
+                s1 = s0;
+            }
+
+            sum += Math.Sqrt(Math.Max(0, (s1 * s1) + (s2 * s2) - (coefficient * s1 * s2))) / block;
+        }
+
+        return blocks == 0 ? 0 : sum / blocks;
     }
 
     private static bool After(uint timestamp, uint reference) => unchecked((int)(timestamp - reference)) > 0;
