@@ -55,11 +55,11 @@ public class MediaPathBenchmarks
     public void SendPreEncodedPacket() => _sendStream.OnTick();
 
     [Benchmark]
-    public RtpReceiveResult ReceivePacketForRecording() => _recordStream.ProcessRtp(NextPacket());
+    public int ReceivePacketForRecording() => (int)_recordStream.ProcessRtp(NextPacket());
 
     /// <summary>Receive into the jitter buffer (nobody reads: the bounded window slides), without decoding.</summary>
     [Benchmark]
-    public RtpReceiveResult ReceivePacketIntoJitterBuffer() => _bufferedStream.ProcessRtp(NextPacket());
+    public int ReceivePacketIntoJitterBuffer() => (int)_bufferedStream.ProcessRtp(NextPacket());
 
     [Benchmark]
     public double MeasureToneFrequencyOfOneFrame() => ToneDetector.EstimateFrequency(_pcm);

@@ -34,7 +34,7 @@ public class SdpBenchmarks
     }
 
     [Benchmark]
-    public SessionDescription ParseWhatsAppOffer() => SdpParser.Parse(Offer);
+    public object ParseWhatsAppOffer() => SdpParser.Parse(Offer); // object: SessionDescription is internal to the library
 
     [Benchmark]
     public string WriteWhatsAppOffer() => SdpSerializer.Write(_offer);

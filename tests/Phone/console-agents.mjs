@@ -11,6 +11,7 @@
 //   {"cmd":"measure","agent":"a","ms":500}            {"event":"measure","hz":..,"rms":..} of the caller's audio (AnalyserNode)
 //   {"cmd":"key","agent":"a","key":"5"}               presses a keypad key (RTCDTMFSender)
 //   {"cmd":"mute","agent":"a"}                        presses Mute
+//   {"cmd":"handback","agent":"a"}                    presses Hand back (the caller goes on with the call's plan)
 //   {"cmd":"hangup","agent":"a"}                      presses Hang up
 //   {"cmd":"text","agent":"a","selector":".."}        {"event":"text","text":..}
 //   {"cmd":"close"}
@@ -121,6 +122,10 @@ async function handle(m) {
       await page.click('#mute');
       await page.waitForFunction(() => document.getElementById('mute').getAttribute('aria-pressed') === 'true', null, { timeout });
       return { event: 'ok', cmd: m.cmd };
+    case 'handback':
+      await page.click('#handback');
+      await page.waitForFunction(() => !window.agentConsole.call, null, { timeout });
+      return { event: 'ok', cmd: m.cmd, state: await page.textContent('#incall-state') };
     case 'hangup':
       await page.click('#hangup');
       await page.waitForFunction(() => !window.agentConsole.call, null, { timeout });

@@ -10,6 +10,7 @@ using Serverless.Functions.Flows;
 using Serverless.Functions.Http;
 using Serverless.Functions.Permissions;
 using Serverless.Functions.Recordings;
+using Serverless.Shared.AudioPlans;
 using Serverless.Shared.WhatsApp;
 
 namespace Serverless.Functions.AgentConsole;
@@ -26,7 +27,9 @@ public sealed partial class ConsoleApi(
     RecordingLinks recordings,
     WebPubSubPublisher signals,
     IOptions<ConsoleOptions> options,
-    IOptions<CallFlowOptions> flowOptions)
+    IOptions<CallFlowOptions> flowOptions,
+    PromptSourcePolicy prompts,
+    TimeProvider time)
 {
     /// <summary>
     /// An outbound call placed from the console asks for the queue <c>agent.{id}</c>: only its own agent (queue names
@@ -277,6 +280,12 @@ public sealed partial class ConsoleApi(
             return Problems.Validation("The body must be {\"to\": \"+E.164 number\"}.");
         }
 
+        // The call's record names the agent who placed it (by name, not id), even one who never set a presence.
+        if (await store.GetAgentAsync(agent.Id, cancellationToken) is null)
+        {
+            await store.PutAgentAsync(new AgentRow(agent.Id, agent.Name, false, time.GetUtcNow(), null), cancellationToken);
+        }
+
         var dial = JsonSerializer.SerializeToUtf8Bytes(new
         {
             to = to.GetString(),
@@ -336,6 +345,12 @@ public sealed partial class ConsoleApi(
         var members = body.TryGetProperty("members", out var m) && m.ValueKind == JsonValueKind.Array
             ? m.EnumerateArray().Select(e => e.GetString()).OfType<string>().ToList() : [];
         var hold = body.TryGetProperty("holdPrompt", out var h) && h.ValueKind == JsonValueKind.String ? h.GetString() : null;
+        if (hold is not null && !prompts.TryAllow(hold, out _, out var refused))
+        {
+            // Checked as a plan's prompt is: the node loops it for every caller waiting in this queue.
+            return Problems.Validation("holdPrompt: " + refused);
+        }
+
         var queue = new QueueRow(name, strategy == "all" ? RingStrategy.All : RingStrategy.LongestIdle, hold, members);
         await store.PutQueueAsync(queue, cancellationToken);
         return new OkObjectResult(new { name, ringStrategy = strategy, holdPrompt = hold, members });

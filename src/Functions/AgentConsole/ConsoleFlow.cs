@@ -278,52 +278,27 @@ public sealed partial class ConsoleFlow(
             return (ConsoleOutcome.NotFound, null);
         }
 
-        var result = await flow.ApplyAsync(callId, new CallTrigger.AgentCommandSent("ConnectAgent"), CallDedupKeys.Console(callId, "connect", legId), cancellationToken);
-        if (result.Status != ApplyStatus.Applied || result.Call is not { NodeId: { } node } call)
-        {
-            return (ConsoleOutcome.NotConnected, null);
-        }
-
-        await commands.SendAsync(new ConnectAgent
-        {
-            MessageId = $"{callId}:agent:{legId}",
-            CallId = callId,
-            NodeId = node,
-            CreatedAt = time.GetUtcNow(),
-            Sequence = CallCommands.MidCallSequence(call),
-            LegId = legId,
-            OfferSdp = offerSdp,
-            Agent = agent.Id,
-        }, cancellationToken);
-        return (ConsoleOutcome.Done, legId);
+        var sent = await SendAgentCommandAsync(callId, "ConnectAgent", "connect", legId,
+            new ConnectAgent { CallId = callId, CreatedAt = time.GetUtcNow(), LegId = legId, OfferSdp = offerSdp, Agent = agent.Id }, cancellationToken);
+        return sent == ConsoleOutcome.Done ? (ConsoleOutcome.Done, legId) : (sent, null);
     }
 
     /// <summary>Mutes or unmutes the agent towards the caller (the node sends silence meanwhile).</summary>
     public async Task<ConsoleOutcome> MuteAsync(ClientPrincipal agent, string callId, bool muted, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(agent);
-        if (await store.GetRingAsync(callId, cancellationToken) is not { State: RingState.Taken, LegId: { } legId } ring || ring.TakenBy != agent.Id)
+        if (await OwnLegAsync(agent, callId, cancellationToken) is not { } legId)
         {
             return ConsoleOutcome.NotYours;
         }
 
-        var result = await flow.ApplyAsync(callId, new CallTrigger.AgentCommandSent(muted ? "MuteAgent (muted)" : "MuteAgent (unmuted)"),
-            CallDedupKeys.Console(callId, "mute", Guid.NewGuid().ToString("N")), cancellationToken);
-        if (result.Status != ApplyStatus.Applied || result.Call is not { NodeId: { } node } call)
+        var sent = await SendAgentCommandAsync(callId, muted ? "MuteAgent (muted)" : "MuteAgent (unmuted)", "mute", Guid.NewGuid().ToString("N"),
+            new MuteAgent { CallId = callId, CreatedAt = time.GetUtcNow(), LegId = legId, Muted = muted }, cancellationToken);
+        if (sent != ConsoleOutcome.Done)
         {
-            return ConsoleOutcome.NotConnected;
+            return sent;
         }
 
-        await commands.SendAsync(new MuteAgent
-        {
-            MessageId = $"{callId}:mute:{call.PlaysSent}",
-            CallId = callId,
-            NodeId = node,
-            CreatedAt = time.GetUtcNow(),
-            Sequence = CallCommands.MidCallSequence(call),
-            LegId = legId,
-            Muted = muted,
-        }, cancellationToken);
         await UpdateRingAsync(callId, r => r with { Muted = muted }, cancellationToken);
         return ConsoleOutcome.Done;
     }
@@ -335,28 +310,10 @@ public sealed partial class ConsoleFlow(
     public async Task<ConsoleOutcome> HandBackAsync(ClientPrincipal agent, string callId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(agent);
-        if (await store.GetRingAsync(callId, cancellationToken) is not { State: RingState.Taken, LegId: { } legId } ring || ring.TakenBy != agent.Id)
-        {
-            return ConsoleOutcome.NotYours;
-        }
-
-        var result = await flow.ApplyAsync(callId, new CallTrigger.AgentCommandSent("DisconnectAgent"),
-            CallDedupKeys.Console(callId, "handback", legId), cancellationToken);
-        if (result.Status != ApplyStatus.Applied || result.Call is not { NodeId: { } node } call)
-        {
-            return ConsoleOutcome.NotConnected;
-        }
-
-        await commands.SendAsync(new DisconnectAgent
-        {
-            MessageId = $"{callId}:handback:{legId}",
-            CallId = callId,
-            NodeId = node,
-            CreatedAt = time.GetUtcNow(),
-            Sequence = CallCommands.MidCallSequence(call),
-            LegId = legId,
-        }, cancellationToken);
-        return ConsoleOutcome.Done;
+        return await OwnLegAsync(agent, callId, cancellationToken) is { } legId
+            ? await SendAgentCommandAsync(callId, "DisconnectAgent", "handback", legId,
+                new DisconnectAgent { CallId = callId, CreatedAt = time.GetUtcNow(), LegId = legId }, cancellationToken)
+            : ConsoleOutcome.NotYours;
     }
 
     /// <summary>The agent's hang-up ends the whole call (the normal Hangup: Meta's terminate, both legs end).</summary>
@@ -374,6 +331,27 @@ public sealed partial class ConsoleFlow(
     }
 
     // ---- helpers ----
+
+    /// <summary>The leg of the call this agent took, or null when the call is not theirs (or has no leg yet).</summary>
+    private async Task<string?> OwnLegAsync(ClientPrincipal agent, string callId, CancellationToken cancellationToken) =>
+        await store.GetRingAsync(callId, cancellationToken) is { State: RingState.Taken, LegId: { } legId } ring && ring.TakenBy == agent.Id ? legId : null;
+
+    /// <summary>
+    /// ConnectAgent, MuteAgent and DisconnectAgent go one way: counted in the call's command sequence (an applied
+    /// <c>AgentCommandSent</c>, deduplicated by <paramref name="what"/> and <paramref name="key"/>), then sent to the
+    /// call's node in that place of the sequence. NotConnected when the call has no node (ended, not placed yet).
+    /// </summary>
+    private async Task<ConsoleOutcome> SendAgentCommandAsync(string callId, string history, string what, string key, MediaCommand command, CancellationToken cancellationToken)
+    {
+        var result = await flow.ApplyAsync(callId, new CallTrigger.AgentCommandSent(history), CallDedupKeys.Console(callId, what, key), cancellationToken);
+        if (result.Status != ApplyStatus.Applied || result.Call is not { NodeId: { } node } call)
+        {
+            return ConsoleOutcome.NotConnected;
+        }
+
+        await commands.SendAsync(command with { MessageId = $"{callId}:{what}:{key}", NodeId = node, Sequence = CallCommands.MidCallSequence(call) }, cancellationToken);
+        return ConsoleOutcome.Done;
+    }
 
     /// <summary>Offers a ringing call to the next agents its queue's strategy picks (none free: it waits for one).</summary>
     private async Task OfferNextAsync(string callId, CancellationToken cancellationToken)

@@ -27,6 +27,7 @@ public static class ConsoleServiceCollectionExtensions
         services.TryAddSingleton<ConsoleAuth>();
         services.TryAddSingleton<ConsoleStore>();
         services.TryAddSingleton<ConsoleFlow>();
+        services.TryAddSingleton<Flows.IStartPlanFilter, QueueHoldPrompts>();
         services.AddHttpClient(WebPubSubPublisher.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
         services.TryAddSingleton(sp => new WebPubSubPublisher(
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(WebPubSubPublisher.HttpClientName),

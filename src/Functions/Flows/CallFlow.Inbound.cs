@@ -69,7 +69,8 @@ public sealed partial class CallFlow
         if (created.Created)
         {
             LogInboundCreated(call.CallId, offer.CallId, phoneNumberId);
-            await _commands.SendAsync(CallCommands.StartInbound(call, offer.Sdp, now, closedHoursPlan ?? _inboundPlans.For(phoneNumberId)), cancellationToken);
+            var plan = await _planFilter.ApplyAsync(closedHoursPlan ?? _inboundPlans.For(phoneNumberId), cancellationToken);
+            await _commands.SendAsync(CallCommands.StartInbound(call, offer.Sdp, now, plan), cancellationToken);
             await _callbacks.OnCreatedAsync(call, cancellationToken);
             // A terminate delivered before its connect (redelivery reorders) waited for the wacid.
             await ApplyHeldAsync(call.CallId, offer.CallId, cancellationToken);
@@ -83,7 +84,7 @@ public sealed partial class CallFlow
         if (result.Call is { State: CallState.Offered, NodeId: null } existing)
         {
             var plan = existing.Metadata.ContainsKey(ClosedHoursKey) ? _hours.ClosedHoursPlan() : _inboundPlans.For(existing.BusinessPhoneNumberId);
-            await _commands.SendAsync(CallCommands.StartInbound(existing, offer.Sdp, existing.CreatedAt, plan), cancellationToken);
+            await _commands.SendAsync(CallCommands.StartInbound(existing, offer.Sdp, existing.CreatedAt, await _planFilter.ApplyAsync(plan, cancellationToken)), cancellationToken);
         }
     }
 

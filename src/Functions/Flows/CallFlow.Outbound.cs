@@ -10,8 +10,8 @@ namespace Serverless.Functions.Flows;
 public sealed partial class CallFlow
 {
     /// <summary>Step 1 (dial): the call is stored in Preparing; ask any free node for an offer.</summary>
-    public Task StartOutboundAsync(CallRecord call, JsonElement? audioPlan, CancellationToken cancellationToken) =>
-        _commands.SendAsync(CallCommands.StartOutbound(call, audioPlan, _time.GetUtcNow()), cancellationToken);
+    public async Task StartOutboundAsync(CallRecord call, JsonElement? audioPlan, CancellationToken cancellationToken) =>
+        await _commands.SendAsync(CallCommands.StartOutbound(call, await _planFilter.ApplyAsync(audioPlan, cancellationToken), _time.GetUtcNow()), cancellationToken);
 
     /// <summary>Steps 2–3: the node's offer goes into Graph <c>connect</c>; Meta's call id or error is recorded.</summary>
     public async Task<ApplyResult> OnOfferReadyAsync(string callId, string nodeId, string sdpOffer, string eventId, CancellationToken cancellationToken)

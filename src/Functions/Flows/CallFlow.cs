@@ -33,6 +33,7 @@ public sealed partial class CallFlow
     private readonly HeldWebhookStore _held;
     private readonly CallRollups _rollups;
     private readonly NodeRegistry _nodes;
+    private readonly IStartPlanFilter _planFilter;
 
     public CallFlow(
         ICallStore store,
@@ -47,7 +48,8 @@ public sealed partial class CallFlow
         InboundPlans inboundPlans,
         HeldWebhookStore held,
         CallRollups rollups,
-        NodeRegistry nodes)
+        NodeRegistry nodes,
+        IStartPlanFilter planFilter)
     {
         ArgumentNullException.ThrowIfNull(options);
         _store = store;
@@ -60,6 +62,7 @@ public sealed partial class CallFlow
         _permissions = permissions;
         _hours = hours;
         _inboundPlans = inboundPlans;
+        _planFilter = planFilter;
         _held = held;
         _rollups = rollups;
         _nodes = nodes;

@@ -304,7 +304,8 @@ internal static class OpenApiOperations
             OperationId = "PutConsoleQueue",
             Summary = "Set up an agent queue",
             Description = "Creates or replaces a queue of the agent console: {ringStrategy: all|longestIdle, holdPrompt?, members?: [agent ids]}. "
-                + "Needs the Function App's master (admin) key.",
+                + "holdPrompt is a prompt source as in an audio plan (400 otherwise); callers of a connectAgent step naming no hold prompt of "
+                + "its own hear it. Needs the Function App's master (admin) key.",
             Parameters = [PathParameter("name", "Queue", "The queue's name (1-64 letters, digits, '-', '_', '.').")],
             Responses = Responses(document, ("200", "Stored.", null), ("400", "Invalid queue.", OpenApiSchemas.Problem), ("401", "Not the master key.", null)),
         }), keyed);

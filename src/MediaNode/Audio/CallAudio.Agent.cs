@@ -103,9 +103,12 @@ public sealed partial class CallAudio
             }
         }
 
+        // A recording step holds both sides: what the caller is sent from the agent is mixed in by the recorder's worker.
+        var mixInto = step.Record is not null ? _recorder : null;
+        mixInto?.MixOtherSide(true);
         _agent = leg;
         using var bridge = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var live = _source.LiveAsync(leg.FromAgent, bridge.Token);
+        var live = _source.LiveAsync(mixInto is null ? leg.FromAgent : new RecordedSource(leg.FromAgent, mixInto), bridge.Token);
         try
         {
             await leg.Ended.WaitAsync(cancellationToken);
@@ -116,10 +119,26 @@ public sealed partial class CallAudio
             if (step.Record is not null)
             {
                 _recording = false;
+                mixInto?.MixOtherSide(false);
             }
 
             await bridge.CancelAsync();
             await live.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    // The agent's packets on their way to the caller, also given to the recorder to mix in.
+    private sealed class RecordedSource(IAudioSource inner, CallRecorder recorder) : IAudioSource
+    {
+        public bool TryReadFrame(Span<byte> destination, out int written)
+        {
+            if (!inner.TryReadFrame(destination, out written))
+            {
+                return false;
+            }
+
+            recorder.AppendOtherSide(destination[..written]);
+            return true;
         }
     }
 }

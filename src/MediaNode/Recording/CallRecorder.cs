@@ -35,6 +35,9 @@ public sealed class CallRecorder : IAsyncDisposable
     private readonly List<int> _staged = [];
     private readonly TaskCompletionSource _startWorker = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _worker;
+    private readonly OpusEncoderFactory _codecs;
+    private BridgeMix? _mix;
+    private volatile bool _mixing;
     private readonly CancellationTokenSource _stop = new();
     private long _queuedBytes;
     private long _peakRetainedBytes;
@@ -57,6 +60,7 @@ public sealed class CallRecorder : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(codecs);
         ArgumentNullException.ThrowIfNull(store);
         Format = format;
+        _codecs = codecs;
         _upload = store.Open(callId, ContentType);
         _blocks = new RecordingBlockBuffer(blockSize);
         if (format == RecordingFormat.Wav)
@@ -136,6 +140,29 @@ public sealed class CallRecorder : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A bridge starts (true) or ends (false): while on, the packets given to <see cref="AppendOtherSide"/> are mixed
+    /// into the caller's (see <see cref="BridgeMix"/>), so the recording holds both sides of the conversation.
+    /// </summary>
+    public void MixOtherSide(bool on)
+    {
+        if (on)
+        {
+            Volatile.Write(ref _mix, Volatile.Read(ref _mix) ?? new BridgeMix(_codecs));
+        }
+
+        _mixing = on;
+    }
+
+    /// <summary>Pacer thread: a packet the other side (the agent) sent the caller, mixed in while <see cref="MixOtherSide"/> is on.</summary>
+    public void AppendOtherSide(ReadOnlySpan<byte> payload)
+    {
+        if (_mixing && !Volatile.Read(ref _closed))
+        {
+            Volatile.Read(ref _mix)?.OfferAgent(payload);
+        }
+    }
+
     internal void StartWorker() => _startWorker.TrySetResult();
 
     /// <summary>Completes once the worker has handled everything queued before it (tests feed at the worker's pace).</summary>
@@ -193,6 +220,7 @@ public sealed class CallRecorder : IAsyncDisposable
         }
 
         _wavWriter?.Dispose();
+        _mix?.Dispose();
         await _blocks.DisposeAsync();
         _stop.Dispose();
     }
@@ -230,9 +258,14 @@ public sealed class CallRecorder : IAsyncDisposable
             return;
         }
 
-        var packet = item.Buffer.AsSpan(0, item.Length);
+        ReadOnlySpan<byte> packet = item.Buffer.AsSpan(0, item.Length);
         try
         {
+            if (_mixing && Volatile.Read(ref _mix) is { } mix)
+            {
+                packet = mix.Mix(packet);
+            }
+
             if (_oggWriter is not null)
             {
                 _oggWriter.WritePacket(packet, item.Timestamp);

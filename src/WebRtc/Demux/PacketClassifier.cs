@@ -4,7 +4,7 @@ namespace Serverless.WebRtc.Demux;
 /// First-byte demultiplexing of one UDP port shared by STUN, DTLS and SRTP/SRTCP
 /// (RFC 7983 §7, which updates RFC 5764 §5.1.2), then RTP vs RTCP by payload type (RFC 5761 §4).
 /// </summary>
-public static class PacketClassifier
+internal static class PacketClassifier
 {
     /// <summary>Classifies a datagram; never throws.</summary>
     public static PacketKind Classify(ReadOnlySpan<byte> packet)

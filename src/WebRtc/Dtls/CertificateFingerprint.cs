@@ -7,7 +7,7 @@ namespace Serverless.WebRtc.Dtls;
 /// <c>sha-256</c>, so that is the only algorithm we produce; others are parsed so they can be rejected
 /// with a clear reason.
 /// </summary>
-public sealed record CertificateFingerprint(string HashFunction, byte[] Value)
+internal sealed record CertificateFingerprint(string HashFunction, byte[] Value)
 {
     /// <summary>The only hash function WhatsApp accepts in SDP.</summary>
     public const string Sha256 = "sha-256";

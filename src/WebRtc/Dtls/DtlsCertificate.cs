@@ -15,7 +15,7 @@ namespace Serverless.WebRtc.Dtls;
 /// fingerprint in SDP, not by a CA). ECDSA because that is what browsers and Meta negotiate
 /// (TLS_ECDHE_ECDSA_*), and it keeps handshakes small.
 /// </summary>
-public sealed class DtlsCertificate
+internal sealed class DtlsCertificate
 {
     private DtlsCertificate(byte[] der, AsymmetricKeyParameter privateKey)
     {

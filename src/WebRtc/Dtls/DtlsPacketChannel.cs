@@ -13,7 +13,7 @@ namespace Serverless.WebRtc.Dtls;
 /// would overflow the datagram. Sending each message alone made a browser see a partial flight and
 /// retransmit while we were still computing.
 /// </summary>
-public sealed class DtlsPacketChannel : DatagramTransport, IDisposable
+internal sealed class DtlsPacketChannel : DatagramTransport, IDisposable
 {
     // Handshake flights are a handful of packets; a small bound keeps a flood from growing memory.
     private const int MaxQueuedDatagrams = 64;

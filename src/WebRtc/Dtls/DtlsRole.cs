@@ -1,7 +1,7 @@
 namespace Serverless.WebRtc.Dtls;
 
 /// <summary>Which end of the DTLS handshake we are (RFC 5763 §5: from <c>a=setup</c>).</summary>
-public enum DtlsRole
+internal enum DtlsRole
 {
     /// <summary>We send the ClientHello (<c>a=setup:active</c> on our side).</summary>
     Client,

@@ -3,7 +3,7 @@ using Serverless.WebRtc.Srtp;
 namespace Serverless.WebRtc.Dtls;
 
 /// <summary>How a DTLS-SRTP handshake is run (RFC 5763/5764).</summary>
-public sealed class DtlsSrtpOptions
+internal sealed class DtlsSrtpOptions
 {
     /// <summary>
     /// use_srtp protection profiles in preference order (IANA "DTLS-SRTP Protection Profiles" values).

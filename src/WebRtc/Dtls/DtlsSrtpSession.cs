@@ -10,7 +10,7 @@ namespace Serverless.WebRtc.Dtls;
 /// keying material for the SRTP contexts. The DTLS association stays open only to send
 /// close_notify on hang-up; media goes over SRTP, not DTLS records.
 /// </summary>
-public sealed class DtlsSrtpSession : IDisposable
+internal sealed class DtlsSrtpSession : IDisposable
 {
     private readonly DtlsTransport _transport;
     private readonly DtlsPacketChannel _channel;

@@ -4,7 +4,7 @@ using Serverless.WebRtc.Stun;
 namespace Serverless.WebRtc.Ice;
 
 /// <summary>Check states of a pair (RFC 8445 §6.1.2.6).</summary>
-public enum CandidatePairState
+internal enum CandidatePairState
 {
     /// <summary>Not yet checkable.</summary>
     Frozen,
@@ -23,7 +23,7 @@ public enum CandidatePairState
 }
 
 /// <summary>A local/remote candidate pair and its check transaction.</summary>
-public sealed class CandidatePair(IceCandidate local, IceCandidate remote)
+internal sealed class CandidatePair(IceCandidate local, IceCandidate remote)
 {
     /// <summary>Our candidate.</summary>
     public IceCandidate Local { get; } = local;

@@ -4,7 +4,7 @@ using Serverless.WebRtc.Stun;
 namespace Serverless.WebRtc.Ice;
 
 /// <summary>How an agent puts datagrams on the wire (a per-peer socket, or the one-port mux).</summary>
-public interface IIceSender
+internal interface IIceSender
 {
     /// <summary>Sends a STUN request; the sender routes responses with this transaction id back to the agent.</summary>
     void SendRequest(StunTransactionId transactionId, ReadOnlySpan<byte> datagram, IPEndPoint remote);

@@ -3,7 +3,7 @@ using Serverless.WebRtc.Stun;
 
 namespace Serverless.WebRtc.Ice;
 
-public sealed partial class IceAgent
+internal sealed partial class IceAgent
 {
     private const int MaxStunLength = 548;
 

@@ -4,7 +4,7 @@ using Serverless.WebRtc.Stun;
 
 namespace Serverless.WebRtc.Ice;
 
-public sealed partial class IceAgent
+internal sealed partial class IceAgent
 {
     /// <summary>
     /// Handles one STUN datagram from <paramref name="from"/>: a check from the peer (answered when

@@ -11,7 +11,7 @@ namespace Serverless.WebRtc.Ice;
 /// agent runs on a per-peer socket, on the one-port mux, or on an in-memory network in tests.
 /// Thread-safe: state is guarded by one lock, and sends and events happen outside it.
 /// </summary>
-public sealed partial class IceAgent : IDisposable
+internal sealed partial class IceAgent : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly IIceSender _sender;

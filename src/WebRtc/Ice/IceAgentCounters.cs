@@ -1,7 +1,7 @@
 namespace Serverless.WebRtc.Ice;
 
 /// <summary>What an agent sent, received and refused.</summary>
-public sealed class IceAgentCounters
+internal sealed class IceAgentCounters
 {
     private long _checksSent;
     private long _requestsAnswered;

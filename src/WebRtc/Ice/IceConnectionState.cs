@@ -1,7 +1,7 @@
 namespace Serverless.WebRtc.Ice;
 
 /// <summary>Connection states, as the W3C RTCIceConnectionState names them.</summary>
-public enum IceConnectionState
+internal enum IceConnectionState
 {
     /// <summary>Not started.</summary>
     New,

@@ -6,7 +6,7 @@ namespace Serverless.WebRtc.Ice;
 /// The ICE username fragment and password of one agent (RFC 8445 §5.3, grammar RFC 8839 §5.4):
 /// ice-char = ALPHA / DIGIT / "+" / "/"; ufrag 4–256 chars, pwd 22–256 chars.
 /// </summary>
-public sealed record IceCredentials(string Ufrag, string Password)
+internal sealed record IceCredentials(string Ufrag, string Password)
 {
     private const string IceChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 

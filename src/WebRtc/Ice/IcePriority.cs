@@ -1,7 +1,7 @@
 namespace Serverless.WebRtc.Ice;
 
 /// <summary>Candidate and pair priorities (RFC 8445 §5.1.2 and §6.1.2.3).</summary>
-public static class IcePriority
+internal static class IcePriority
 {
     /// <summary>RFC 8445 §5.1.2.2 recommended type preference: host 126, peer-reflexive 110, server-reflexive 100, relayed 0.</summary>
     public static int TypePreference(IceCandidateType type) => type switch

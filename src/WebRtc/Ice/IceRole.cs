@@ -1,7 +1,7 @@
 namespace Serverless.WebRtc.Ice;
 
 /// <summary>ICE roles (RFC 8445 §6.1.1). Facing an ICE-lite peer (Meta always is) a full agent is controlling.</summary>
-public enum IceRole
+internal enum IceRole
 {
     /// <summary>Sends checks and nominates the pair.</summary>
     Controlling,

@@ -28,7 +28,7 @@ public sealed class AudioReceiveStream : IDisposable
     private bool _decodedAny;
     private int _underrunRun;
 
-    public AudioReceiveStream(AudioReceiveStreamOptions options, OpusEncoderFactory? codecs = null, TimeProvider? timeProvider = null)
+    internal AudioReceiveStream(AudioReceiveStreamOptions options, OpusEncoderFactory? codecs = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
@@ -46,7 +46,7 @@ public sealed class AudioReceiveStream : IDisposable
     /// <summary>Each Opus packet as it arrives (not duplicates), before any reordering.</summary>
     public event OpusPacketHandler? OpusPacketReceived;
 
-    public DtmfDetector Dtmf { get; } = new();
+    internal DtmfDetector Dtmf { get; } = new();
 
     public ReceiveMode Mode => _options.Mode;
 
@@ -75,7 +75,7 @@ public sealed class AudioReceiveStream : IDisposable
     public long FramesCorrupt { get; private set; }
 
     /// <summary>Handles one decrypted RTP packet.</summary>
-    public RtpReceiveResult ProcessRtp(ReadOnlySpan<byte> rtpPacket)
+    internal RtpReceiveResult ProcessRtp(ReadOnlySpan<byte> rtpPacket)
     {
         if (!RtpPacket.TryParse(rtpPacket, out var packet))
         {
@@ -206,7 +206,7 @@ public sealed class AudioReceiveStream : IDisposable
         }
     }
 
-    public ReceiveStatisticsSnapshot GetStatistics()
+    internal ReceiveStatisticsSnapshot GetStatistics()
     {
         lock (_gate)
         {

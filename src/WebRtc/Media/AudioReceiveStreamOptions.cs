@@ -1,6 +1,6 @@
 namespace Serverless.WebRtc.Media;
 
-public sealed record AudioReceiveStreamOptions
+internal sealed record AudioReceiveStreamOptions
 {
     /// <summary>Negotiated Opus payload type.</summary>
     public byte PayloadType { get; init; } = OpusCodec.DefaultPayloadType;

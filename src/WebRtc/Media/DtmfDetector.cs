@@ -9,7 +9,7 @@ namespace Serverless.WebRtc.Media;
 /// packet of that event, or of an older one arriving out of order, is ignored.
 /// Not thread-safe: called from the receive path.
 /// </summary>
-public sealed class DtmfDetector
+internal sealed class DtmfDetector
 {
     private bool _any;
     private uint _lastTimestamp;

@@ -1,7 +1,7 @@
 namespace Serverless.WebRtc.Media;
 
 /// <summary>A DTMF digit received (RFC 4733), raised once per event.</summary>
-public sealed class DtmfDigitEventArgs(char digit, uint rtpTimestamp, byte volume) : EventArgs
+internal sealed class DtmfDigitEventArgs(char digit, uint rtpTimestamp, byte volume) : EventArgs
 {
     /// <summary>0-9, *, #, A-D.</summary>
     public char Digit { get; } = digit;

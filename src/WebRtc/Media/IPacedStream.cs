@@ -2,7 +2,7 @@ namespace Serverless.WebRtc.Media;
 
 /// <summary>A stream driven by <see cref="MediaPacer"/>: every 20 ms tick it produces its next frame.</summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "An RTP stream (RFC 3550 §3), not a System.IO.Stream.")]
-public interface IPacedStream
+internal interface IPacedStream
 {
     /// <summary>Called on the pacer thread once per tick; must be quick and must not block.</summary>
     void OnTick();

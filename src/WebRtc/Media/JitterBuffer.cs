@@ -8,7 +8,7 @@ namespace Serverless.WebRtc.Media;
 /// arriving too late the playout delay grows one frame at a time, up to <see cref="JitterBufferOptions.MaxDelay"/>.
 /// Not thread-safe: the owner serialises inserts and reads.
 /// </summary>
-public sealed class JitterBuffer
+internal sealed class JitterBuffer
 {
     private const int LateEventsPerDelayStep = 3;
 

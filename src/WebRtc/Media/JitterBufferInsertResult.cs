@@ -1,6 +1,6 @@
 namespace Serverless.WebRtc.Media;
 
-public enum JitterBufferInsertResult
+internal enum JitterBufferInsertResult
 {
     /// <summary>Stored for playout.</summary>
     Stored,

@@ -1,6 +1,6 @@
 namespace Serverless.WebRtc.Media;
 
-public sealed record JitterBufferOptions
+internal sealed record JitterBufferOptions
 {
     /// <summary>Playout waits until this much audio is buffered: the reorder window.</summary>
     public TimeSpan TargetDelay { get; init; } = TimeSpan.FromMilliseconds(60);

@@ -1,7 +1,7 @@
 namespace Serverless.WebRtc.Media;
 
 /// <summary>One playout step. Spans point into the buffer and are valid until the next call on it.</summary>
-public readonly ref struct JitterFrame
+internal readonly ref struct JitterFrame
 {
     public JitterFrameKind Kind { get; init; }
 

@@ -1,6 +1,6 @@
 namespace Serverless.WebRtc.Media;
 
-public enum JitterFrameKind
+internal enum JitterFrameKind
 {
     /// <summary>Nothing to play: playout has not started, or it ran dry and is buffering again.</summary>
     None,

@@ -27,7 +27,7 @@ public sealed class MediaPacer : IDisposable
     private long _streamFaults;
     private Thread? _thread;
 
-    public MediaPacer(TimeProvider timeProvider, MediaPacerOptions? options = null)
+    internal MediaPacer(TimeProvider timeProvider, MediaPacerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
         _timeProvider = timeProvider;
@@ -41,7 +41,7 @@ public sealed class MediaPacer : IDisposable
     public static MediaPacer Shared => SharedPacer.Value;
 
     /// <summary>Raised (on the pacer thread) when a stream's tick threw; that stream is unregistered.</summary>
-    public event EventHandler<PacedStreamFaultEventArgs>? StreamFaulted;
+    internal event EventHandler<PacedStreamFaultEventArgs>? StreamFaulted;
 
     public int StreamCount => Volatile.Read(ref _streams).Length;
 
@@ -61,7 +61,7 @@ public sealed class MediaPacer : IDisposable
     public bool IsRunning => _thread is not null;
 
     /// <summary>Adds a stream; dispose the result (or call <see cref="Unregister"/>) to remove it.</summary>
-    public IDisposable Register(IPacedStream stream)
+    internal IDisposable Register(IPacedStream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
         lock (_registrationGate)
@@ -73,7 +73,7 @@ public sealed class MediaPacer : IDisposable
         return new Registration(this, stream);
     }
 
-    public bool Unregister(IPacedStream stream)
+    internal bool Unregister(IPacedStream stream)
     {
         lock (_registrationGate)
         {

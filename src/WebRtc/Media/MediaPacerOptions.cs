@@ -1,6 +1,6 @@
 namespace Serverless.WebRtc.Media;
 
-public sealed record MediaPacerOptions
+internal sealed record MediaPacerOptions
 {
     /// <summary>Tick period: one audio frame.</summary>
     public TimeSpan Interval { get; init; } = OpusCodec.FrameDuration;

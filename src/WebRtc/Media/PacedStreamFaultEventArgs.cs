@@ -1,7 +1,7 @@
 namespace Serverless.WebRtc.Media;
 
 /// <summary>A paced stream threw from its tick and was unregistered.</summary>
-public sealed class PacedStreamFaultEventArgs(IPacedStream stream, Exception exception) : EventArgs
+internal sealed class PacedStreamFaultEventArgs(IPacedStream stream, Exception exception) : EventArgs
 {
     public IPacedStream Stream { get; } = stream;
 

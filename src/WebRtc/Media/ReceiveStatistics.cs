@@ -8,7 +8,7 @@ namespace Serverless.WebRtc.Media;
 /// <see cref="PacketsReceived"/> counts duplicates too, exactly as A.3 does, so cumulative loss can dip
 /// below zero with duplication. Not thread-safe: the receive path owns it; read the snapshot via the owner.
 /// </summary>
-public sealed class ReceiveStatistics
+internal sealed class ReceiveStatistics
 {
     private const int SequenceModulo = 1 << 16;
     private const int MaxDropout = 3000;

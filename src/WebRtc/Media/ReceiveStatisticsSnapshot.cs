@@ -1,7 +1,7 @@
 namespace Serverless.WebRtc.Media;
 
 /// <summary>A consistent copy of a stream's <see cref="ReceiveStatistics"/> and jitter-buffer counters.</summary>
-public readonly record struct ReceiveStatisticsSnapshot
+internal readonly record struct ReceiveStatisticsSnapshot
 {
     public long PacketsReceived { get; init; }
 

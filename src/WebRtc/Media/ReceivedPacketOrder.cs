@@ -1,7 +1,7 @@
 namespace Serverless.WebRtc.Media;
 
 /// <summary>How a received sequence number relates to what came before (RFC 3550 Appendix A.1).</summary>
-public enum ReceivedPacketOrder
+internal enum ReceivedPacketOrder
 {
     /// <summary>Newer than every earlier packet (possibly after a gap).</summary>
     InOrder,

@@ -11,7 +11,7 @@ namespace Serverless.WebRtc.Media;
 /// (§6.4.1: RTT = A − LSR − DLSR) and how much of our audio the remote lost. The caller schedules reports
 /// (§6.2 interval) and moves the bytes through SRTCP. Thread-safe.
 /// </summary>
-public sealed class RtcpReporter
+internal sealed class RtcpReporter
 {
     private readonly RtcpReporterOptions _options;
     private readonly TimeProvider _timeProvider;

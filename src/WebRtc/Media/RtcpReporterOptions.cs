@@ -1,6 +1,6 @@
 namespace Serverless.WebRtc.Media;
 
-public sealed record RtcpReporterOptions
+internal sealed record RtcpReporterOptions
 {
     /// <summary>Our SSRC: the SR/RR sender and the SDES chunk.</summary>
     public required uint LocalSsrc { get; init; }

@@ -1,6 +1,6 @@
 namespace Serverless.WebRtc.Media;
 
-public enum RtpReceiveResult
+internal enum RtpReceiveResult
 {
     /// <summary>An Opus packet, accepted for playout (and handed to the packet callback).</summary>
     Audio,

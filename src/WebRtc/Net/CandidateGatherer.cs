@@ -11,7 +11,7 @@ namespace Serverless.WebRtc.Net;
 /// Gathers the node's candidates once for its one port: every call on the node shares the same
 /// candidates (same port, same public mapping), so nothing is gathered per call and offers are instant.
 /// </summary>
-public static class CandidateGatherer
+internal static class CandidateGatherer
 {
     private const int PublicPreference = 65535;
     private const int IPv4Preference = 65000;

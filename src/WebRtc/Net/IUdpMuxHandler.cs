@@ -5,7 +5,7 @@ using Serverless.WebRtc.Demux;
 namespace Serverless.WebRtc.Net;
 
 /// <summary>The peer behind one registration on the mux. Called on the mux's receive thread: keep it short.</summary>
-public interface IUdpMuxHandler
+internal interface IUdpMuxHandler
 {
     /// <summary>A STUN message for this peer (a check carrying its ufrag, or a response to its request).</summary>
     void OnStun(ReadOnlySpan<byte> datagram, IPEndPoint from);

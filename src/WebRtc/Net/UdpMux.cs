@@ -65,7 +65,7 @@ public sealed class UdpMux : IDisposable
     public int ConnectionCount => _byUfrag.Count;
 
     /// <summary>Registers a peer by its local ICE ufrag (unique per node; <c>IceCredentials.Generate</c> gives 48 random bits).</summary>
-    public UdpMuxConnection Register(string localUfrag, IUdpMuxHandler handler)
+    internal UdpMuxConnection Register(string localUfrag, IUdpMuxHandler handler)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var connection = new UdpMuxConnection(this, localUfrag, handler);

@@ -7,7 +7,7 @@ using Serverless.WebRtc.Stun;
 namespace Serverless.WebRtc.Net;
 
 /// <summary>One peer's view of the shared port: its ICE sender, and the media path once ICE selected a pair.</summary>
-public sealed class UdpMuxConnection : IIceSender, IDisposable
+internal sealed class UdpMuxConnection : IIceSender, IDisposable
 {
     private readonly UdpMux _mux;
     private readonly IUdpMuxHandler _handler;

@@ -34,7 +34,7 @@ public sealed class PeerFactory : IDisposable
     public IReadOnlyList<IceCandidate> Candidates { get; }
 
     /// <summary>The node's DTLS certificate (its sha-256 fingerprint goes in every SDP).</summary>
-    public DtlsCertificate Certificate { get; }
+    internal DtlsCertificate Certificate { get; }
 
     /// <summary>Opus encoders/decoders and the cached silence frame.</summary>
     public OpusEncoderFactory Codecs { get; }

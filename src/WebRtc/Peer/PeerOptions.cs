@@ -10,7 +10,7 @@ public sealed class PeerOptions
     public IceAgentOptions Ice { get; init; } = new();
 
     /// <summary>DTLS-SRTP settings.</summary>
-    public DtlsSrtpOptions Dtls { get; init; } = new();
+    internal DtlsSrtpOptions Dtls { get; init; } = new();
 
     /// <summary>CNAME in our SDP and RTCP SDES.</summary>
     public string CanonicalName { get; init; } = "whatsapp-calling";

@@ -6,7 +6,7 @@ namespace Serverless.WebRtc.Rtcp;
 /// APP (RFC 3550 §6.7): 5-bit subtype, SSRC, 4-octet ASCII name and application data in whole words.
 /// Carried through as-is; parsed views point into the packet.
 /// </summary>
-public readonly ref struct ApplicationDefined
+internal readonly ref struct ApplicationDefined
 {
     /// <summary>The name is exactly four octets.</summary>
     public const int NameLength = 4;

@@ -3,7 +3,7 @@ namespace Serverless.WebRtc.Rtcp;
 /// <summary>
 /// The 32-bit "middle" NTP format RTCP uses for LSR and DLSR: 16.16 fixed-point seconds (RFC 3550 §6.4.1).
 /// </summary>
-public static class CompactNtp
+internal static class CompactNtp
 {
     private const double UnitsPerSecond = 65536.0;
 

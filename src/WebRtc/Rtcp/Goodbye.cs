@@ -6,7 +6,7 @@ namespace Serverless.WebRtc.Rtcp;
 /// BYE (RFC 3550 §6.6): the sources leaving, and optionally a reason (8-bit length and text, padded with
 /// nulls to a 32-bit boundary). Parsed views point into the packet; build one with init properties.
 /// </summary>
-public readonly ref struct Goodbye
+internal readonly ref struct Goodbye
 {
     /// <summary>Reason text is at most 255 bytes.</summary>
     public const int MaxReasonLength = 255;

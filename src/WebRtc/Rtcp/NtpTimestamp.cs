@@ -5,7 +5,7 @@ namespace Serverless.WebRtc.Rtcp;
 /// the low 32. Seconds with the top bit clear are read as era 1 (from 2036-02-07T06:28:16Z), as RFC 4330 §3
 /// advises, so the range covered is 1968 to 2104.
 /// </summary>
-public readonly record struct NtpTimestamp(ulong Value)
+internal readonly record struct NtpTimestamp(ulong Value)
 {
     private static readonly DateTimeOffset Era0 = new(1900, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset Era1 = Era0.AddSeconds(1L << 32);

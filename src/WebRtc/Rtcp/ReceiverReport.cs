@@ -6,7 +6,7 @@ namespace Serverless.WebRtc.Rtcp;
 /// RR, receiver report (RFC 3550 §6.4.2): reporter SSRC, up to 31 report blocks and optional
 /// profile-specific extensions. Parsed views point into the packet; build one with init properties.
 /// </summary>
-public readonly ref struct ReceiverReport
+internal readonly ref struct ReceiverReport
 {
     private const int FixedLength = RtcpHeader.Size + 4;
 

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace Serverless.WebRtc.Rtcp;
 
 /// <summary>One reception report block of an SR or RR, 24 bytes (RFC 3550 §6.4.1).</summary>
-public readonly record struct ReportBlock
+internal readonly record struct ReportBlock
 {
     /// <summary>Size on the wire.</summary>
     public const int Size = 24;

@@ -4,7 +4,7 @@ namespace Serverless.WebRtc.Rtcp;
 /// The report blocks of an SR or RR: a view over the wire bytes after a parse, or caller-owned blocks when
 /// building. Never allocates.
 /// </summary>
-public readonly ref struct ReportBlockList
+internal readonly ref struct ReportBlockList
 {
     private readonly ReadOnlySpan<byte> _wire;
     private readonly ReadOnlySpan<ReportBlock> _blocks;

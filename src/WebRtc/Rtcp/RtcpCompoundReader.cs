@@ -5,7 +5,7 @@ namespace Serverless.WebRtc.Rtcp;
 /// padding count sane, padding only on the last packet). Stops at the first malformed packet and reports why
 /// in <see cref="Error"/>; packets before it stand. Never allocates, never throws on input.
 /// </summary>
-public ref struct RtcpCompoundReader
+internal ref struct RtcpCompoundReader
 {
     private readonly ReadOnlySpan<byte> _datagram;
     private int _offset;

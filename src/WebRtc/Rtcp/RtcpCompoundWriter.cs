@@ -5,7 +5,7 @@ namespace Serverless.WebRtc.Rtcp;
 /// a CNAME, then optionally BYE (RFC 3550 §6.1); the writer keeps that order to the caller, and
 /// <see cref="RtcpCompoundReader.Classify"/> checks it. No packet is padded (SRTCP needs none).
 /// </summary>
-public ref struct RtcpCompoundWriter
+internal ref struct RtcpCompoundWriter
 {
     private readonly Span<byte> _destination;
     private int _written;

@@ -1,7 +1,7 @@
 namespace Serverless.WebRtc.Rtcp;
 
 /// <summary>What a whole RTCP datagram is, after every packet in it was validated.</summary>
-public enum RtcpDatagramKind
+internal enum RtcpDatagramKind
 {
     /// <summary>Empty, or some packet in it is malformed.</summary>
     Invalid,

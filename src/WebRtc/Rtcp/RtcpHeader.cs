@@ -6,7 +6,7 @@ namespace Serverless.WebRtc.Rtcp;
 /// The 4-byte header every RTCP packet starts with (RFC 3550 §6.4.1): V=2, P, a 5-bit count (RC, SC or
 /// subtype, by type), packet type, and the length in 32-bit words minus one, including header and padding.
 /// </summary>
-public readonly record struct RtcpHeader
+internal readonly record struct RtcpHeader
 {
     /// <summary>Size of the header.</summary>
     public const int Size = 4;

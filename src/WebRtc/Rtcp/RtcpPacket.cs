@@ -5,7 +5,7 @@ namespace Serverless.WebRtc.Rtcp;
 /// Unknown types (e.g. 205/206 feedback) are carried this way untouched; known types parse further from
 /// <see cref="Bytes"/> with their own <c>TryParse</c>.
 /// </summary>
-public readonly ref struct RtcpPacket
+internal readonly ref struct RtcpPacket
 {
     private RtcpPacket(RtcpHeader header, ReadOnlySpan<byte> bytes, int paddingLength)
     {

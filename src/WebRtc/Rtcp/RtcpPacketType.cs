@@ -1,7 +1,7 @@
 namespace Serverless.WebRtc.Rtcp;
 
 /// <summary>RTCP packet types (RFC 3550 §12.1, RFC 4585 §6.1, RFC 3611). Other values pass through unparsed.</summary>
-public enum RtcpPacketType : byte
+internal enum RtcpPacketType : byte
 {
     /// <summary>SR, sender report (RFC 3550 §6.4.1).</summary>
     SenderReport = 200,

@@ -1,7 +1,7 @@
 namespace Serverless.WebRtc.Rtcp;
 
 /// <summary>Why an <see cref="RtcpCompoundReader"/> rejected the rest of a datagram.</summary>
-public enum RtcpReadError
+internal enum RtcpReadError
 {
     /// <summary>No error (so far).</summary>
     None,

@@ -1,7 +1,7 @@
 namespace Serverless.WebRtc.Rtcp;
 
 /// <summary>One SDES chunk: an SSRC/CSRC and its items (RFC 3550 §6.5). Items are read lazily from the packet.</summary>
-public readonly ref struct SdesChunk
+internal readonly ref struct SdesChunk
 {
     private readonly ReadOnlySpan<byte> _items;
 

@@ -1,7 +1,7 @@
 namespace Serverless.WebRtc.Rtcp;
 
 /// <summary>One SDES item: type and its text (UTF-8, at most 255 bytes), a view into the packet.</summary>
-public readonly ref struct SdesItem
+internal readonly ref struct SdesItem
 {
     /// <summary>Creates an item view.</summary>
     public SdesItem(SdesItemType type, ReadOnlySpan<byte> text)

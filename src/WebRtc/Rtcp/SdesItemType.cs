@@ -1,7 +1,7 @@
 namespace Serverless.WebRtc.Rtcp;
 
 /// <summary>SDES item types (RFC 3550 §6.5, §12.2). Unknown values are kept as they are.</summary>
-public enum SdesItemType : byte
+internal enum SdesItemType : byte
 {
     /// <summary>END: terminates a chunk's item list; never an item itself.</summary>
     End = 0,

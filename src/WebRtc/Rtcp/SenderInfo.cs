@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace Serverless.WebRtc.Rtcp;
 
 /// <summary>The 20-byte sender information section of an SR (RFC 3550 §6.4.1).</summary>
-public readonly record struct SenderInfo
+internal readonly record struct SenderInfo
 {
     /// <summary>Size on the wire.</summary>
     public const int Size = 20;

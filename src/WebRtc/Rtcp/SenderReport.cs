@@ -6,7 +6,7 @@ namespace Serverless.WebRtc.Rtcp;
 /// SR, sender report (RFC 3550 §6.4.1): sender SSRC, sender info, up to 31 report blocks and optional
 /// profile-specific extensions. Parsed views point into the packet; build one with init properties.
 /// </summary>
-public readonly ref struct SenderReport
+internal readonly ref struct SenderReport
 {
     private const int FixedLength = RtcpHeader.Size + 4 + SenderInfo.Size;
 

@@ -7,7 +7,7 @@ namespace Serverless.WebRtc.Rtcp;
 /// null octets up to the next 32-bit boundary. Parsing validates every chunk; write with
 /// <see cref="SourceDescriptionWriter"/>.
 /// </summary>
-public readonly ref struct SourceDescription
+internal readonly ref struct SourceDescription
 {
     private readonly ReadOnlySpan<byte> _chunks;
 

@@ -7,7 +7,7 @@ namespace Serverless.WebRtc.Rtcp;
 /// repeated per source, then <see cref="TryFinish"/>, which terminates the last chunk and writes the header.
 /// Invalid items throw; lack of room returns false.
 /// </summary>
-public ref struct SourceDescriptionWriter
+internal ref struct SourceDescriptionWriter
 {
     /// <summary>Item text is at most 255 bytes (8-bit length).</summary>
     public const int MaxItemLength = 255;

@@ -4,7 +4,7 @@ namespace Serverless.WebRtc.Rtp;
 /// The client-to-mixer audio level header extension (RFC 6464 §3): a voice-activity flag and the level of
 /// the packet's audio in -dBov (0 = loudest, 127 = silence). One byte of element data in either RFC 8285 form.
 /// </summary>
-public readonly record struct AudioLevel
+internal readonly record struct AudioLevel
 {
     /// <summary>The URI negotiated in <c>a=extmap</c> for this extension.</summary>
     public const string ExtensionUri = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";

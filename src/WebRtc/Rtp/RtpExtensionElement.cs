@@ -1,7 +1,7 @@
 namespace Serverless.WebRtc.Rtp;
 
 /// <summary>One RFC 8285 header extension element: its local id and its data (a view into the packet).</summary>
-public readonly ref struct RtpExtensionElement
+internal readonly ref struct RtpExtensionElement
 {
     /// <summary>Creates an element view.</summary>
     public RtpExtensionElement(byte id, ReadOnlySpan<byte> data)

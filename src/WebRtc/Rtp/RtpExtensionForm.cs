@@ -11,7 +11,7 @@ public enum RtpExtensionForm
 }
 
 /// <summary>The "defined by profile" values RFC 8285 assigns to its two forms.</summary>
-public static class RtpExtensionProfiles
+internal static class RtpExtensionProfiles
 {
     /// <summary>One-byte form marker (RFC 8285 §4.2).</summary>
     public const ushort OneByte = 0xBEDE;

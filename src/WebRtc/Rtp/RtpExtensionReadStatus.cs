@@ -1,7 +1,7 @@
 namespace Serverless.WebRtc.Rtp;
 
 /// <summary>Where an <see cref="RtpExtensionReader"/> stopped, or that it has not stopped yet.</summary>
-public enum RtpExtensionReadStatus
+internal enum RtpExtensionReadStatus
 {
     /// <summary>More elements may follow.</summary>
     Reading,

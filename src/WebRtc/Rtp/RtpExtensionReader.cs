@@ -6,7 +6,7 @@ namespace Serverless.WebRtc.Rtp;
 /// works too but enumerates a copy, so the original's <see cref="Status"/> stays <see cref="RtpExtensionReadStatus.Reading"/>.
 /// Padding bytes (value 0) between and after elements are skipped (RFC 8285 §4.1).
 /// </summary>
-public ref struct RtpExtensionReader
+internal ref struct RtpExtensionReader
 {
     /// <summary>One-byte id that ends processing of the whole extension (RFC 8285 §4.2).</summary>
     public const byte OneByteTerminatorId = 15;

@@ -5,7 +5,7 @@ namespace Serverless.WebRtc.Rtp;
 /// Put <see cref="Profile"/> and the finished span into <see cref="RtpHeader.ExtensionProfile"/> and
 /// <see cref="RtpHeader.ExtensionData"/>. Invalid ids or lengths throw; lack of room returns false.
 /// </summary>
-public ref struct RtpExtensionWriter
+internal ref struct RtpExtensionWriter
 {
     /// <summary>Largest one-byte id; 15 is reserved (RFC 8285 §4.2).</summary>
     public const byte MaxOneByteId = 14;

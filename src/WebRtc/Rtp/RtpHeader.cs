@@ -55,7 +55,7 @@ public readonly ref struct RtpHeader
     public uint Ssrc { get; init; }
 
     /// <summary>Contributing sources (at most 15).</summary>
-    public SsrcList Csrcs
+    internal SsrcList Csrcs
     {
         get => _csrcs;
         init => _csrcs = value.Count <= MaxCsrcCount

@@ -7,7 +7,7 @@ namespace Serverless.WebRtc.Rtp;
 /// precedes the very first one across a wrap comes out negative.
 /// Not thread-safe: one instance per received SSRC, used by its receive path.
 /// </summary>
-public sealed class SequenceNumberUnwrapper
+internal sealed class SequenceNumberUnwrapper
 {
     private long _last;
     private bool _started;

@@ -6,7 +6,7 @@ namespace Serverless.WebRtc.Rtp;
 /// A list of 32-bit source identifiers (RTP CSRCs, RTCP BYE sources). After a parse it is a view over the
 /// big-endian wire bytes (no copy); when building it wraps caller-owned values. Either way it never allocates.
 /// </summary>
-public readonly ref struct SsrcList
+internal readonly ref struct SsrcList
 {
     private readonly ReadOnlySpan<byte> _wire;
     private readonly ReadOnlySpan<uint> _values;

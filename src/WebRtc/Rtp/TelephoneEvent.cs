@@ -6,7 +6,7 @@ namespace Serverless.WebRtc.Rtp;
 /// One RFC 4733 named telephone event (payload format <c>telephone-event</c>), 4 bytes on the wire (§2.3):
 /// event (8 bits), E (end) bit, R (reserved) bit, volume (6 bits), duration (16 bits, timestamp units).
 /// </summary>
-public readonly record struct TelephoneEvent
+internal readonly record struct TelephoneEvent
 {
     /// <summary>Size of one event on the wire.</summary>
     public const int Length = 4;

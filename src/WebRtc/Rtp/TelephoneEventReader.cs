@@ -4,7 +4,7 @@ namespace Serverless.WebRtc.Rtp;
 /// Reads every 4-byte event of a telephone-event payload in order. A payload whose length is not a
 /// multiple of 4 is malformed: reading stops before the partial event and <see cref="IsMalformed"/> is set.
 /// </summary>
-public ref struct TelephoneEventReader
+internal ref struct TelephoneEventReader
 {
     private readonly ReadOnlySpan<byte> _payload;
     private int _offset;

@@ -4,7 +4,7 @@ namespace Serverless.WebRtc.Sdp;
 /// One media section (RFC 8866 §5.14): <c>m=&lt;media&gt; &lt;port&gt;[/&lt;count&gt;] &lt;proto&gt; &lt;fmt&gt;...</c>
 /// followed by its <c>i= c= b= k= a=</c> lines.
 /// </summary>
-public sealed class MediaDescription : SdpSection, IEquatable<MediaDescription>
+internal sealed class MediaDescription : SdpSection, IEquatable<MediaDescription>
 {
     public const string Audio = "audio";
     public const string WebRtcProto = "UDP/TLS/RTP/SAVPF";

@@ -7,7 +7,7 @@ namespace Serverless.WebRtc.Sdp;
 /// or a value attribute (<c>a=name:value</c>). Attributes are kept raw so unknown ones round-trip verbatim;
 /// typed views (<see cref="RtpMap"/>, <see cref="IceCandidateLine"/>, ...) are parsed from them on demand.
 /// </summary>
-public sealed record SdpAttributeLine
+internal sealed record SdpAttributeLine
 {
     public SdpAttributeLine(string name, string? value = null)
     {

@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace Serverless.WebRtc.Sdp;
 
 /// <summary>The <c>b=</c> line (RFC 8866 §5.8): <c>bwtype:bandwidth</c>, bandwidth in kbit/s for CT/AS.</summary>
-public sealed record SdpBandwidth(string Type, ulong Value)
+internal sealed record SdpBandwidth(string Type, ulong Value)
 {
     public static bool TryParse(string value, [NotNullWhen(true)] out SdpBandwidth? bandwidth)
     {

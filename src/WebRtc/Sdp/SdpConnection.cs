@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace Serverless.WebRtc.Sdp;
 
 /// <summary>The <c>c=</c> line (RFC 8866 §5.7): <c>nettype addrtype connection-address</c>.</summary>
-public sealed record SdpConnection(string NetworkType, string AddressType, string Address)
+internal sealed record SdpConnection(string NetworkType, string AddressType, string Address)
 {
     /// <summary><c>IN IP4 addr</c> or <c>IN IP6 addr</c>, chosen from the address text.</summary>
     public static SdpConnection ForAddress(string address)

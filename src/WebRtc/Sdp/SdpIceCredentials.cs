@@ -1,7 +1,7 @@
 namespace Serverless.WebRtc.Sdp;
 
 /// <summary>ICE username fragment and password (RFC 8839 §5.4).</summary>
-public sealed record SdpIceCredentials(string Ufrag, string Password)
+internal sealed record SdpIceCredentials(string Ufrag, string Password)
 {
     /// <summary>
     /// RFC 8839 §5.4: ufrag is 4-256 ice-chars, pwd 22-256 ice-chars (ice-char = ALPHA / DIGIT / "+" / "/").

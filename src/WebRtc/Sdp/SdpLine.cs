@@ -4,7 +4,7 @@ namespace Serverless.WebRtc.Sdp;
 /// A line whose type letter this model has no field for (e.g. a future type). RFC 8866 §5 says such
 /// lines are ignored by parsers; we keep them so a relayed SDP re-emits them verbatim.
 /// </summary>
-public sealed record SdpLine
+internal sealed record SdpLine
 {
     public SdpLine(char type, string value)
     {

@@ -1,7 +1,7 @@
 namespace Serverless.WebRtc.Sdp;
 
 /// <summary>A remote offer we cannot answer (no audio section, no Opus, not DTLS-SRTP, ...).</summary>
-public sealed class SdpNegotiationException : Exception
+internal sealed class SdpNegotiationException : Exception
 {
     public SdpNegotiationException()
     {

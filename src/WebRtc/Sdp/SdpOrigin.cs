@@ -8,7 +8,7 @@ namespace Serverless.WebRtc.Sdp;
 /// The <c>o=</c> line (RFC 8866 §5.2): <c>username sess-id sess-version nettype addrtype unicast-address</c>.
 /// Ids are kept as digit strings so values of any length round-trip exactly.
 /// </summary>
-public sealed record SdpOrigin(
+internal sealed record SdpOrigin(
     string Username,
     string SessionId,
     string SessionVersion,

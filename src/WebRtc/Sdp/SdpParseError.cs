@@ -52,13 +52,13 @@ public enum SdpParseErrorKind
 }
 
 /// <summary>A parse failure: what, on which 1-based line (0 when it concerns the whole input), and why.</summary>
-public sealed record SdpParseError(SdpParseErrorKind Kind, int LineNumber, string Message)
+internal sealed record SdpParseError(SdpParseErrorKind Kind, int LineNumber, string Message)
 {
     public override string ToString() => $"SDP {Kind} at line {LineNumber}: {Message}";
 }
 
 /// <summary>Thrown by <see cref="SdpParser.Parse"/>; carries the typed <see cref="SdpParseError"/>.</summary>
-public sealed class SdpParseException : FormatException
+internal sealed class SdpParseException : FormatException
 {
     public SdpParseException()
         : this(new SdpParseError(SdpParseErrorKind.Empty, 0, "No SDP."))
@@ -91,7 +91,7 @@ public sealed class SdpParseException : FormatException
 /// Bounds for untrusted input. Real WhatsApp/browser SDPs are 1-6 KB with well under 100 lines; the limits
 /// leave ample room while capping the work a hostile webhook body can cause.
 /// </summary>
-public static class SdpLimits
+internal static class SdpLimits
 {
     public const int MaxLength = 256 * 1024;
     public const int MaxLines = 4096;

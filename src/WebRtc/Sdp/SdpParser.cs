@@ -12,7 +12,7 @@ namespace Serverless.WebRtc.Sdp;
 /// <c>i= u= c= z= k=</c> per level; other session-level lines may come in any order (they are written back in
 /// canonical order). Lines of unknown type are kept (RFC 8866 §5 says to ignore them; we keep them to relay).
 /// </summary>
-public static class SdpParser
+internal static class SdpParser
 {
     public static SessionDescription Parse(string text) =>
         TryParse(text, out var sdp, out var error) ? sdp : throw new SdpParseException(error);

@@ -5,7 +5,7 @@ namespace Serverless.WebRtc.Sdp;
 /// attribute list, plus typed accessors for attributes valid at both levels (RFC 8839 §5 ICE and RFC 8842
 /// DTLS attributes may sit at either). Accessors read the raw list, so the list stays the single truth.
 /// </summary>
-public abstract class SdpSection
+internal abstract class SdpSection
 {
     public IList<SdpBandwidth> Bandwidths { get; } = new List<SdpBandwidth>();
 

@@ -7,7 +7,7 @@ namespace Serverless.WebRtc.Sdp;
 /// session <c>v o s i u e p c b t r z k</c>, unknown lines, <c>a*</c>; then each media section
 /// <c>m i c b k</c>, unknown lines, <c>a*</c>. Attribute order is kept as stored.
 /// </summary>
-public static class SdpSerializer
+internal static class SdpSerializer
 {
     private const string Crlf = "\r\n";
 

@@ -6,7 +6,7 @@ namespace Serverless.WebRtc.Sdp;
 /// A time description (RFC 8866 §5.9-5.10): <c>t=start stop</c> (NTP seconds, 0 0 = unbounded, as WebRTC
 /// uses) and the <c>r=</c> repeat lines that belong to it, kept as raw text.
 /// </summary>
-public sealed class SdpTiming : IEquatable<SdpTiming>
+internal sealed class SdpTiming : IEquatable<SdpTiming>
 {
     public SdpTiming(ulong start = 0, ulong stop = 0)
     {

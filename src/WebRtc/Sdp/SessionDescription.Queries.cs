@@ -1,7 +1,7 @@
 namespace Serverless.WebRtc.Sdp;
 
 /// <summary>What the peer reads from a remote description (RFC 8839 / RFC 8842 / RFC 8843).</summary>
-public sealed partial class SessionDescription
+internal sealed partial class SessionDescription
 {
     /// <summary><c>a=ice-lite</c> at session level (RFC 8839 §5.3): the far end never sends checks, we control.</summary>
     public bool IsIceLite => HasAttribute(SdpAttributeNames.IceLite);

@@ -4,7 +4,7 @@ namespace Serverless.WebRtc.Sdp;
 /// A parsed SDP (RFC 8866 §5): session-level fields, session attributes and media sections. The model is
 /// lossless: unknown lines and attributes are kept in order so <see cref="SdpSerializer"/> re-emits them.
 /// </summary>
-public sealed partial class SessionDescription : SdpSection, IEquatable<SessionDescription>
+internal sealed partial class SessionDescription : SdpSection, IEquatable<SessionDescription>
 {
     public SessionDescription(SdpOrigin origin, string sessionName = "-")
     {

@@ -9,7 +9,7 @@ namespace Serverless.WebRtc.Sdp;
 /// <c>m=audio ... UDP/TLS/RTP/SAVPF</c> section with Opus 48000/2 and telephone-event/8000, rtcp-mux,
 /// sha-256 fingerprint only, complete candidates and <c>a=end-of-candidates</c> (Meta has no trickle).
 /// </summary>
-public sealed class WhatsAppSdpBuilder
+internal sealed class WhatsAppSdpBuilder
 {
     public const int OpusPayloadType = 111;
     public const int TelephoneEventPayloadType = 126;

@@ -8,7 +8,7 @@ namespace Serverless.WebRtc.Srtp;
 /// client_write_SRTP_master_key | server_write_SRTP_master_key | client_write_SRTP_master_salt | server_write_SRTP_master_salt.
 /// "Local" keys protect what this endpoint sends; "remote" keys unprotect what it receives.
 /// </summary>
-public sealed class SrtpKeyingMaterial
+internal sealed class SrtpKeyingMaterial
 {
     private readonly byte[] _localKey;
     private readonly byte[] _localSalt;

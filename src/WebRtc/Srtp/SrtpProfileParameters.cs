@@ -1,7 +1,7 @@
 namespace Serverless.WebRtc.Srtp;
 
 /// <summary>Transform parameters of each <see cref="SrtpProtectionProfile"/>.</summary>
-public static class SrtpProfileParameters
+internal static class SrtpProfileParameters
 {
     /// <summary>Master and session encryption key length in bytes.</summary>
     public static int GetKeyLength(this SrtpProtectionProfile profile) => profile switch

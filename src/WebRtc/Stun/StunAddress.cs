@@ -8,7 +8,7 @@ namespace Serverless.WebRtc.Stun;
 /// A transport address as carried by (XOR-)MAPPED-ADDRESS (RFC 8489 §14.1): family, port and
 /// the 32- or 128-bit address, held as a value so reading it allocates nothing.
 /// </summary>
-public readonly struct StunAddress : IEquatable<StunAddress>
+internal readonly struct StunAddress : IEquatable<StunAddress>
 {
     /// <summary>Wire family code for IPv4 (RFC 8489 §14.1).</summary>
     internal const byte FamilyIPv4 = 0x01;

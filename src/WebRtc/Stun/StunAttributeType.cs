@@ -5,7 +5,7 @@ namespace Serverless.WebRtc.Stun;
 /// Values below 0x8000 are comprehension-required, values from 0x8000 comprehension-optional
 /// (RFC 8489 §14). Unregistered types are carried as raw values of this enum.
 /// </remarks>
-public enum StunAttributeType : ushort
+internal enum StunAttributeType : ushort
 {
     /// <summary>MAPPED-ADDRESS (RFC 8489 §14.1).</summary>
     MappedAddress = 0x0001,
@@ -54,7 +54,7 @@ public enum StunAttributeType : ushort
 }
 
 /// <summary>Classification helpers for <see cref="StunAttributeType"/>.</summary>
-public static class StunAttributeTypeExtensions
+internal static class StunAttributeTypeExtensions
 {
     /// <summary>
     /// True for 0x0000-0x7FFF: an agent that does not understand such an attribute must reject

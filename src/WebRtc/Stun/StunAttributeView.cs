@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace Serverless.WebRtc.Stun;
 
 /// <summary>One attribute of a parsed message: its type and unpadded value (RFC 8489 §14).</summary>
-public readonly ref struct StunAttributeView
+internal readonly ref struct StunAttributeView
 {
     internal StunAttributeView(StunAttributeType type, ReadOnlySpan<byte> value)
     {
@@ -19,7 +19,7 @@ public readonly ref struct StunAttributeView
 }
 
 /// <summary>Walks every attribute of an already validated message, in wire order.</summary>
-public ref struct StunAttributeEnumerator
+internal ref struct StunAttributeEnumerator
 {
     private readonly ReadOnlySpan<byte> _message;
     private int _next;

@@ -4,7 +4,7 @@ using System.Text;
 namespace Serverless.WebRtc.Stun;
 
 /// <summary>Derives MESSAGE-INTEGRITY keys (RFC 8489 §9).</summary>
-public static class StunCredentials
+internal static class StunCredentials
 {
     /// <summary>
     /// Short-term key: the password bytes (RFC 8489 §9.1.1). ICE passwords are ASCII

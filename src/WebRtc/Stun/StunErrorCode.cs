@@ -29,7 +29,7 @@ public enum StunErrorCode : ushort
 }
 
 /// <summary>Helpers for <see cref="StunErrorCode"/>.</summary>
-public static class StunErrorCodeExtensions
+internal static class StunErrorCodeExtensions
 {
     /// <summary>The smallest code ERROR-CODE can carry: class 3 (RFC 8489 §14.8).</summary>
     public const int MinCode = 300;

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace Serverless.WebRtc.Stun;
 
 /// <summary>STUN message framing constants and the zero-allocation parser (RFC 8489 §5, §6.3).</summary>
-public static class StunMessage
+internal static class StunMessage
 {
     /// <summary>Fixed header length.</summary>
     public const int HeaderLength = 20;

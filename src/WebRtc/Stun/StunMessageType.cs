@@ -3,7 +3,7 @@ namespace Serverless.WebRtc.Stun;
 /// <summary>
 /// STUN message type: a 12-bit method interleaved with a 2-bit class (RFC 8489 §5, Figure 3).
 /// </summary>
-public readonly record struct StunMessageType
+internal readonly record struct StunMessageType
 {
     /// <summary>Largest method value that fits the 12 method bits.</summary>
     public const ushort MaxMethod = 0x0FFF;

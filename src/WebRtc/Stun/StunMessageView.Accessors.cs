@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace Serverless.WebRtc.Stun;
 
 /// <summary>Typed attribute accessors; values were validated by the parser.</summary>
-public readonly ref partial struct StunMessageView
+internal readonly ref partial struct StunMessageView
 {
     /// <summary>USERNAME bytes (UTF-8; for ICE "remote-ufrag:local-ufrag", RFC 8445 §7.2.2).</summary>
     public bool TryGetUsername(out ReadOnlySpan<byte> username) => TryGetAttribute(StunAttributeType.Username, out username);

@@ -6,7 +6,7 @@ namespace Serverless.WebRtc.Stun;
 /// A parsed STUN message over the caller's bytes: header, attribute enumeration, typed accessors
 /// and integrity checks, none of which allocate. Obtain one from <see cref="StunMessage.TryParse(ReadOnlySpan{byte}, out StunMessageView)"/>.
 /// </summary>
-public readonly ref partial struct StunMessageView
+internal readonly ref partial struct StunMessageView
 {
     private readonly ReadOnlySpan<byte> _buffer;
     private readonly int _coveredEnd;

@@ -4,7 +4,7 @@ using System.Text;
 namespace Serverless.WebRtc.Stun;
 
 /// <summary>Typed attribute appenders.</summary>
-public ref partial struct StunMessageWriter
+internal ref partial struct StunMessageWriter
 {
     /// <summary>Largest ERROR-CODE reason phrase in bytes (RFC 8489 §14.8: under 128 characters, at most 763 bytes).</summary>
     public const int MaxReasonBytes = 763;

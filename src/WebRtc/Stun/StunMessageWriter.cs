@@ -9,7 +9,7 @@ namespace Serverless.WebRtc.Stun;
 /// MESSAGE-INTEGRITY-SHA256 and FINGERPRINT close the message in that order (RFC 8489 §14.5-§14.7).
 /// Every <c>TryAdd</c> returns false and leaves the message unchanged when the buffer is too small.
 /// </summary>
-public ref partial struct StunMessageWriter
+internal ref partial struct StunMessageWriter
 {
     private readonly Span<byte> _buffer;
     private readonly byte _paddingByte;

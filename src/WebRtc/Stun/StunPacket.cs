@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace Serverless.WebRtc.Stun;
 
 /// <summary>Cheap pre-parse test for STUN on a multiplexed socket.</summary>
-public static class StunPacket
+internal static class StunPacket
 {
     /// <summary>
     /// True when the bytes look like an RFC 8489 message: at least a header, the two leading bits

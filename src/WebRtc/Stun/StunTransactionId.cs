@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 namespace Serverless.WebRtc.Stun;
 
 /// <summary>The 96-bit STUN transaction id (RFC 8489 §5), held in two integers so it is a cheap value.</summary>
-public readonly struct StunTransactionId : IEquatable<StunTransactionId>
+internal readonly struct StunTransactionId : IEquatable<StunTransactionId>
 {
     /// <summary>Length on the wire, in bytes.</summary>
     public const int Length = 12;

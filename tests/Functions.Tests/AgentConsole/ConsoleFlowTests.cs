@@ -158,6 +158,42 @@ public sealed class ConsoleFlowTests
     }
 
     [Fact]
+    public async Task A_queue_hold_prompt_reaches_the_node_in_the_plan_unless_the_step_names_its_own_and_a_bad_one_is_refused()
+    {
+        await using var app = await CallingApp.StartAsync();
+        using var admin = app.Host.CreateClient(app.Host.Keys.MasterKey);
+        using (var bad = await admin.PutAsJsonAsync(new Uri("api/console/queues/sales", UriKind.Relative), new { holdPrompt = "https://elsewhere.example/hold.wav" }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            Assert.Contains("holdPrompt", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        using (var queue = await admin.PutAsJsonAsync(new Uri("api/console/queues/sales", UriKind.Relative), new { holdPrompt = "beep" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, queue.StatusCode);
+        }
+
+        using var dial = await app.DialAsync(new
+        {
+            to = "+14155550123",
+            audio = new
+            {
+                steps = new object[]
+                {
+                    new { connectAgent = new { queue = "sales", timeoutSeconds = 30 } },
+                    new { connectAgent = new { queue = "sales", timeoutSeconds = 30, holdPrompt = "own-hold" } },
+                    new { connectAgent = new { queue = "other", timeoutSeconds = 30 } },
+                },
+            },
+        });
+        Assert.Equal(HttpStatusCode.Accepted, dial.StatusCode);
+        var callId = await app.Node.Received<StartOutbound>().WaitAsync(OutboundFlowTests.Timeout);
+        var plan = app.Node.CommandsFor(callId).OfType<StartOutbound>().Single().AudioPlan!.Value.GetProperty("steps");
+        string? Hold(int i) => plan[i].GetProperty("connectAgent").TryGetProperty("holdPrompt", out var h) ? h.GetString() : null;
+        Assert.Equal(("beep", "own-hold", (string?)null), (Hold(0), Hold(1), Hold(2)));
+    }
+
+    [Fact]
     public async Task A_longest_idle_queue_rings_one_agent_and_a_decline_passes_the_call_on()
     {
         await using var app = await CallingApp.StartAsync();

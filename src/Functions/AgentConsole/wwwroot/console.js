@@ -229,11 +229,18 @@ async function toggleMute() {
   const call = state.call;
   if (!call) return;
   const muted = !call.muted;
+  // The microphone stops at once (the caller hears silence within a few frames); the node's mute also drops whatever
+  // this leg still sends, so the caller stays silent even if the page's own mute fails.
+  setMicrophone(!muted);
   const r = await api(`calls/${call.id}/mute`, { method: 'POST', body: JSON.stringify({ muted }) });
-  if (!r.ok) { setCallState(await problem(r)); return; }
+  if (!r.ok) { setMicrophone(!call.muted); setCallState(await problem(r)); return; }
   call.muted = muted;
   $('mute').setAttribute('aria-pressed', String(muted));
   $('mute').textContent = muted ? 'Unmute' : 'Mute';
+}
+
+function setMicrophone(on) {
+  state.pc?.getSenders().forEach((s) => { if (s.track?.kind === 'audio') s.track.enabled = on; });
 }
 
 function buildKeypad() {

@@ -6,7 +6,7 @@ namespace Serverless.WebRtc.Sdp;
 /// <c>a=extmap:&lt;id&gt;[/&lt;direction&gt;] &lt;uri&gt; [&lt;attributes&gt;]</c> (RFC 8285 §8), e.g.
 /// <c>1 urn:ietf:params:rtp-hdrext:ssrc-audio-level</c>.
 /// </summary>
-public sealed record ExtMap(int Id, string Uri, MediaDirection? Direction = null, string? Attributes = null)
+internal sealed record ExtMap(int Id, string Uri, MediaDirection? Direction = null, string? Attributes = null)
     : ISdpAttributeValue<ExtMap>
 {
     public static string AttributeName => SdpAttributeNames.ExtMap;

@@ -7,7 +7,7 @@ namespace Serverless.WebRtc.Sdp;
 /// <see cref="Parameters"/> reads the common <c>key=value;key=value</c> form (RFC 7587 §7 for Opus).
 /// A bare item such as telephone-event's <c>0-15</c> becomes a key with an empty value.
 /// </summary>
-public sealed record Fmtp(int PayloadType, string ParameterText) : ISdpAttributeValue<Fmtp>
+internal sealed record Fmtp(int PayloadType, string ParameterText) : ISdpAttributeValue<Fmtp>
 {
     public static string AttributeName => SdpAttributeNames.Fmtp;
 

@@ -4,7 +4,7 @@ namespace Serverless.WebRtc.Sdp;
 
 /// <summary>A typed view of one <c>a=</c> attribute, parsed from and written back to <see cref="SdpAttributeLine"/>.</summary>
 /// <typeparam name="TSelf">The implementing type.</typeparam>
-public interface ISdpAttributeValue<TSelf>
+internal interface ISdpAttributeValue<TSelf>
     where TSelf : ISdpAttributeValue<TSelf>
 {
     /// <summary>The attribute name this type reads, e.g. <c>rtpmap</c>.</summary>

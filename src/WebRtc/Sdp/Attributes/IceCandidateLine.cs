@@ -10,7 +10,7 @@ namespace Serverless.WebRtc.Sdp;
 /// Extensions (incl. RFC 6544 <c>tcptype</c>, <c>generation</c>, <c>ufrag</c>) are kept in order so a
 /// candidate re-serialises as it came.
 /// </summary>
-public sealed class IceCandidateLine : ISdpAttributeValue<IceCandidateLine>, IEquatable<IceCandidateLine>
+internal sealed class IceCandidateLine : ISdpAttributeValue<IceCandidateLine>, IEquatable<IceCandidateLine>
 {
     public required string Foundation { get; init; }
 

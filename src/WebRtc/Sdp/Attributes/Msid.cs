@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace Serverless.WebRtc.Sdp;
 
 /// <summary><c>a=msid:&lt;stream-id&gt; [&lt;track-id&gt;]</c> (RFC 8830 §2).</summary>
-public sealed record Msid(string StreamId, string? TrackId = null) : ISdpAttributeValue<Msid>
+internal sealed record Msid(string StreamId, string? TrackId = null) : ISdpAttributeValue<Msid>
 {
     public static string AttributeName => SdpAttributeNames.Msid;
 

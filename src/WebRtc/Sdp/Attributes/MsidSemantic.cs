@@ -6,7 +6,7 @@ namespace Serverless.WebRtc.Sdp;
 /// <c>a=msid-semantic: WMS [ids]</c> (draft-ietf-mmusic-msid, still emitted by libwebrtc and Meta).
 /// Browsers write a space after the colon; we accept either form and write the browser form.
 /// </summary>
-public sealed class MsidSemantic : ISdpAttributeValue<MsidSemantic>, IEquatable<MsidSemantic>
+internal sealed class MsidSemantic : ISdpAttributeValue<MsidSemantic>, IEquatable<MsidSemantic>
 {
     public MsidSemantic(string semantic, IEnumerable<string>? ids = null)
     {

@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace Serverless.WebRtc.Sdp;
 
 /// <summary><c>a=rtcp:&lt;port&gt; [nettype addrtype address]</c> (RFC 3605 §2.1).</summary>
-public sealed record RtcpAddress(int Port, SdpConnection? Address = null) : ISdpAttributeValue<RtcpAddress>
+internal sealed record RtcpAddress(int Port, SdpConnection? Address = null) : ISdpAttributeValue<RtcpAddress>
 {
     public static string AttributeName => SdpAttributeNames.Rtcp;
 

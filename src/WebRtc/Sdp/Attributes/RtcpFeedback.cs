@@ -5,7 +5,7 @@ namespace Serverless.WebRtc.Sdp;
 /// <summary>
 /// <c>a=rtcp-fb:&lt;pt|*&gt; &lt;type&gt; [&lt;parameters&gt;]</c> (RFC 4585 §4.2), e.g. <c>111 transport-cc</c>.
 /// </summary>
-public sealed record RtcpFeedback(string PayloadType, string Type, string? Parameters = null)
+internal sealed record RtcpFeedback(string PayloadType, string Type, string? Parameters = null)
     : ISdpAttributeValue<RtcpFeedback>
 {
     public const string AllPayloadTypes = "*";

@@ -5,7 +5,7 @@ namespace Serverless.WebRtc.Sdp;
 /// <summary>
 /// <c>a=rtpmap:&lt;pt&gt; &lt;encoding&gt;/&lt;clock&gt;[/&lt;channels&gt;]</c> (RFC 8866 §6.6).
 /// </summary>
-public sealed record RtpMap(int PayloadType, string EncodingName, int ClockRate, int? Channels = null)
+internal sealed record RtpMap(int PayloadType, string EncodingName, int ClockRate, int? Channels = null)
     : ISdpAttributeValue<RtpMap>
 {
     public static string AttributeName => SdpAttributeNames.RtpMap;

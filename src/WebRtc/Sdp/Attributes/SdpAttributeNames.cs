@@ -1,7 +1,7 @@
 namespace Serverless.WebRtc.Sdp;
 
 /// <summary>Attribute names of the WebRTC SDP profile (RFC 8829 §5.2, RFC 8839, RFC 8842, RFC 5761, RFC 8285).</summary>
-public static class SdpAttributeNames
+internal static class SdpAttributeNames
 {
     public const string RtpMap = "rtpmap";
     public const string Fmtp = "fmtp";

@@ -1,14 +1,14 @@
 namespace Serverless.WebRtc.Sdp;
 
 /// <summary>Candidate transport (RFC 8839 §5.1 <c>transport</c>; TCP from RFC 6544 §4.5).</summary>
-public enum SdpCandidateTransport
+internal enum SdpCandidateTransport
 {
     Udp,
     Tcp,
 }
 
 /// <summary>Candidate type (RFC 8839 §5.1 <c>candidate-types</c>, RFC 8445 §5.1.1).</summary>
-public enum SdpCandidateType
+internal enum SdpCandidateType
 {
     Host,
     ServerReflexive,
@@ -25,7 +25,7 @@ public enum SdpCandidateTcpType
 }
 
 /// <summary>What the candidate's connection-address field holds (RFC 8839 §5.1 allows an FQDN).</summary>
-public enum SdpCandidateAddressKind
+internal enum SdpCandidateAddressKind
 {
     IPv4,
     IPv6,

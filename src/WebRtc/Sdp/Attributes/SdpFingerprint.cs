@@ -8,7 +8,7 @@ namespace Serverless.WebRtc.Sdp;
 /// (error 100 "Fingerprint algo is not SHA256"), hence <see cref="IsSha256"/>. This is the SDP view only;
 /// hashing and matching a DTLS certificate belong to the DTLS layer.
 /// </summary>
-public sealed class SdpFingerprint : ISdpAttributeValue<SdpFingerprint>, IEquatable<SdpFingerprint>
+internal sealed class SdpFingerprint : ISdpAttributeValue<SdpFingerprint>, IEquatable<SdpFingerprint>
 {
     private readonly byte[] _bytes;
 

@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace Serverless.WebRtc.Sdp;
 
 /// <summary><c>a=group:&lt;semantics&gt; *(SP mid)</c> (RFC 5888 §5; BUNDLE from RFC 8843 §7.1).</summary>
-public sealed class SdpGroup : ISdpAttributeValue<SdpGroup>, IEquatable<SdpGroup>
+internal sealed class SdpGroup : ISdpAttributeValue<SdpGroup>, IEquatable<SdpGroup>
 {
     public const string Bundle = "BUNDLE";
 

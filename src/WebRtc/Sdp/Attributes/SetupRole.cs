@@ -19,7 +19,7 @@ public enum MediaDirection
 }
 
 /// <summary>Text forms of the small enums.</summary>
-public static class SdpEnumText
+internal static class SdpEnumText
 {
     public static string ToText(this SetupRole role) => role switch
     {

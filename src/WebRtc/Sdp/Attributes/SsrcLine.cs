@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace Serverless.WebRtc.Sdp;
 
 /// <summary><c>a=ssrc:&lt;ssrc-id&gt; &lt;attribute&gt;[:&lt;value&gt;]</c> (RFC 5576 §4.1), e.g. <c>cname</c>.</summary>
-public sealed record SsrcLine(uint Ssrc, string Attribute, string? Value = null) : ISdpAttributeValue<SsrcLine>
+internal sealed record SsrcLine(uint Ssrc, string Attribute, string? Value = null) : ISdpAttributeValue<SsrcLine>
 {
     public const string CName = "cname";
 
