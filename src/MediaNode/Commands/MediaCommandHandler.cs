@@ -18,9 +18,10 @@ public sealed partial class MediaCommandHandler : ICommandHandler
     private readonly ICallAudioFactory _audio;
     private readonly CallSessionContext _context;
     private readonly ILogger<MediaCommandHandler> _logger;
+    private readonly NewCallShare? _share;
 
-    /// <summary>Creates the handler.</summary>
-    public MediaCommandHandler(PeerFactoryHost peers, ICallAudioFactory audio, CallSessionContext context, ILogger<MediaCommandHandler> logger)
+    /// <summary>Creates the handler; <paramref name="share"/> (the peers' loads) shares new calls with emptier nodes.</summary>
+    public MediaCommandHandler(PeerFactoryHost peers, ICallAudioFactory audio, CallSessionContext context, ILogger<MediaCommandHandler> logger, NewCallShare? share = null)
     {
         ArgumentNullException.ThrowIfNull(peers);
         ArgumentNullException.ThrowIfNull(audio);
@@ -30,10 +31,19 @@ public sealed partial class MediaCommandHandler : ICommandHandler
         _audio = audio;
         _context = context;
         _logger = logger;
+        _share = share;
     }
 
     /// <inheritdoc />
-    public int NewCallRoom => _context.Registry.FreeCapacity;
+    public int NewCallRoom
+    {
+        get
+        {
+            var registry = _context.Registry;
+            var free = registry.FreeCapacity;
+            return _share is null ? free : _share.Room(registry.ActiveCount, registry.MaxCalls, free);
+        }
+    }
 
     /// <inheritdoc />
     public async Task HandleAsync(MediaCommand command, CancellationToken cancellationToken)

@@ -4,6 +4,7 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Serverless.MediaNode.Sessions;
+using Serverless.Shared.Transport;
 
 namespace Serverless.MediaNode.Health;
 
@@ -25,11 +26,13 @@ public sealed partial class HeartbeatService : BackgroundService
     private readonly PeerFactoryHost _peers;
     private readonly TimeProvider _time;
     private readonly ILogger<HeartbeatService> _logger;
+    private readonly NewCallShare? _share;
     private readonly SemaphoreSlim _beatGate = new(1, 1);
     private volatile bool _lastWriteSucceeded;
+    private int _beatPending;
 
-    /// <summary>Creates the service.</summary>
-    public HeartbeatService(TableClient table, MediaNodeOptions options, SessionRegistry sessions, PeerFactoryHost peers, TimeProvider time, ILogger<HeartbeatService> logger)
+    /// <summary>Creates the service; after each write it reads the peers' rows into <paramref name="share"/> (placement by free capacity).</summary>
+    public HeartbeatService(TableClient table, MediaNodeOptions options, SessionRegistry sessions, PeerFactoryHost peers, TimeProvider time, ILogger<HeartbeatService> logger, NewCallShare? share = null)
     {
         _table = table;
         _options = options;
@@ -37,7 +40,12 @@ public sealed partial class HeartbeatService : BackgroundService
         _peers = peers;
         _time = time;
         _logger = logger;
+        _share = share;
         _sessions.RoomChanged += OnRoomChanged;
+        if (_share is not null)
+        {
+            _share.RefreshWanted += OnRefreshWanted;
+        }
     }
 
     /// <summary>Raised after each row reached Table Storage, with the free capacity it reported.</summary>
@@ -65,19 +73,41 @@ public sealed partial class HeartbeatService : BackgroundService
     public override void Dispose()
     {
         _sessions.RoomChanged -= OnRoomChanged;
+        if (_share is not null)
+        {
+            _share.RefreshWanted -= OnRefreshWanted;
+        }
+
         _beatGate.Dispose();
         base.Dispose();
     }
 
-    // Full, room again, or draining: tell the Functions now rather than at the next tick (they refuse new calls when
-    // every live node is full). Off the caller's thread; a failure is logged and the next tick writes again.
-    private void OnRoomChanged() => _ = Task.Run(BeatNowAsync);
+    // A call taken, full, room again, or draining: tell the Functions and the peers now rather than at the next tick.
+    // Off the caller's thread; changes while a beat waits to start share that beat (it reads the numbers when it
+    // starts), so a burst of calls costs a few writes, not one each. A failure is logged and the next tick writes again.
+    private void OnRoomChanged()
+    {
+        if (Interlocked.Exchange(ref _beatPending, 1) == 0)
+        {
+            _ = Task.Run(BeatNowAsync);
+        }
+    }
 
     private async Task BeatNowAsync()
     {
         try
         {
-            await BeatAsync(CancellationToken.None).ConfigureAwait(false);
+            await _beatGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                // Cleared before the row is built: a change from here on asks for another beat.
+                Volatile.Write(ref _beatPending, 0);
+                await WriteRowAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            finally
+            {
+                _beatGate.Release();
+            }
         }
         catch (ObjectDisposedException)
         {
@@ -117,6 +147,40 @@ public sealed partial class HeartbeatService : BackgroundService
 
         _lastWriteSucceeded = true;
         RowWritten?.Invoke((int)entity["FreeCapacity"]);
+        if (_share is not null)
+        {
+            await ReadPeersAsync(_share, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // The share holds this node back on a view older than NewCallShare.RefreshWhenHeld: read the rows again, off the
+    // receiver's thread (it asks again at most once per that period).
+    private void OnRefreshWanted() => _ = Task.Run(() => ReadPeersAsync(_share!, CancellationToken.None));
+
+    // The peers' loads for NewCallShare. A failed read keeps the last view: it ages out by FreshBeats, after which the
+    // node takes new calls as plain competing consumers.
+    private async Task ReadPeersAsync(NewCallShare share, CancellationToken cancellationToken)
+    {
+        var rows = new List<PeerLoad>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {PartitionKey}");
+        try
+        {
+            await foreach (var e in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                if (e.GetDateTimeOffset("BeatAt") is { } beatAt && e.GetDouble("IntervalSeconds") is { } seconds and > 0)
+                {
+                    rows.Add(new PeerLoad(
+                        e.RowKey, e.GetInt32("ActiveCalls") ?? 0, e.GetInt32("MaxCalls") ?? 0, e.GetInt32("FreeCapacity") ?? 0, beatAt, TimeSpan.FromSeconds(seconds)));
+                }
+            }
+        }
+        catch (RequestFailedException ex)
+        {
+            LogPeersUnread(_logger, ex);
+            return;
+        }
+
+        share.Observe(rows);
     }
 
     /// <inheritdoc />
@@ -164,6 +228,9 @@ public sealed partial class HeartbeatService : BackgroundService
             return false;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the peers' heartbeat rows failed; the last view is kept until it ages out")]
+    private static partial void LogPeersUnread(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Heartbeat write failed")]
     private static partial void LogFailed(ILogger logger, Exception exception);

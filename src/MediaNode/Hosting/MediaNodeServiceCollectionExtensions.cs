@@ -80,6 +80,7 @@ public static class MediaNodeServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MediaNodeOptions>>().Value);
 
         services.AddSingleton(sp => new SessionRegistry(Node(sp).MaxCalls, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new NewCallShare(Node(sp).NodeId, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new EventOutbox(Node(sp).MaxPendingEvents, sp.GetRequiredService<ILogger<EventOutbox>>()));
         services.AddSingleton(sp =>
         {

@@ -51,8 +51,9 @@ public sealed class SessionRegistry
     public IReadOnlyList<CallSession> Snapshot() => [.. _active.Values];
 
     /// <summary>
-    /// Raised (outside the registry's lock) when the node fills up, gets room again or starts draining: the heartbeat
-    /// writes its row at once, so the Functions' view of free capacity is not an interval old at exactly those moments.
+    /// Raised (outside the registry's lock) when the node takes a call, fills up, gets room again or starts draining: the
+    /// heartbeat writes its row at once, so the Functions' view of free capacity is not an interval old at exactly those
+    /// moments, and the peers' placement (<c>NewCallShare</c>) never compares against a row that misses calls just taken.
     /// </summary>
     public event Action? RoomChanged;
 
@@ -73,7 +74,6 @@ public sealed class SessionRegistry
     public Admission Admit(string callId, Func<CallSession> create, out CallSession? session)
     {
         ArgumentNullException.ThrowIfNull(create);
-        bool filled;
         lock (_admission)
         {
             if (_active.TryGetValue(callId, out session))
@@ -98,14 +98,9 @@ public sealed class SessionRegistry
             }
 
             _active[callId] = session;
-            filled = _active.Count == MaxCalls;
         }
 
-        if (filled)
-        {
-            RoomChanged?.Invoke();
-        }
-
+        RoomChanged?.Invoke();
         return Admission.Created;
     }
 

@@ -34,6 +34,7 @@ internal sealed class PlacementSimulation : IDisposable
     private readonly NodeWatchOptions _watch = new();
     private readonly Random _random;
     private readonly Dictionary<string, NodeBeat> _beats = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PeerLoad> _loads = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _waiting = new(StringComparer.Ordinal);
 
     public PlacementSimulation(int seed, int nodes, int maxCalls)
@@ -58,6 +59,8 @@ internal sealed class PlacementSimulation : IDisposable
     public TimeSpan PlacementWindow { get; } = TimeSpan.FromSeconds(10);
 
     public DateTimeOffset Now => _time.GetUtcNow();
+
+    public TimeProvider Time => _time;
 
     public PlacementStats Stats { get; } = new();
 
@@ -116,8 +119,19 @@ internal sealed class PlacementSimulation : IDisposable
 
     public void Dispose() => _bus.Dispose();
 
-    internal void Beat(SimNode node) =>
-        _beats[node.Id] = new NodeBeat(node.Id, Now, HeartbeatInterval, node.Active, node.Draining, default, node.NewCallRoom);
+    /// <summary>
+    /// The node writes its row (as HeartbeatService does: FreeCapacity is SessionRegistry's, not the share's), then
+    /// reads every row into its <see cref="NewCallShare"/>, as HeartbeatService does after each write.
+    /// </summary>
+    internal void Beat(SimNode node)
+    {
+        _beats[node.Id] = new NodeBeat(node.Id, Now, HeartbeatInterval, node.Active, node.Draining, default, node.FreeCapacity);
+        _loads[node.Id] = new PeerLoad(node.Id, node.Active, node.MaxCalls, node.FreeCapacity, Now, HeartbeatInterval);
+        node.Share.Observe(_loads.Values);
+    }
+
+    /// <summary>A held node's fresh read of the rows (HeartbeatService's answer to <see cref="NewCallShare.RefreshWanted"/>).</summary>
+    internal void ReadRows(NewCallShare share) => share.Observe(_loads.Values);
 
     internal void Claimed(string callId, SimNode node)
     {
@@ -167,7 +181,13 @@ internal sealed class SimNode(PlacementSimulation simulation, string id, int max
     public bool IgnoresDrainInRoom { get; set; }
 
     /// <summary>SessionRegistry.FreeCapacity's rule.</summary>
-    public int NewCallRoom => !Running || (Draining && !IgnoresDrainInRoom) ? 0 : Math.Max(0, MaxCalls - _calls.Count);
+    public int FreeCapacity => !Running || (Draining && !IgnoresDrainInRoom) ? 0 : Math.Max(0, MaxCalls - _calls.Count);
+
+    /// <summary>The node's view of its peers (the product's placement rule, fed by the beats).</summary>
+    public NewCallShare Share { get; private set; } = NewShare(simulation, id);
+
+    /// <summary>MediaCommandHandler.NewCallRoom: the free capacity, shared by <see cref="NewCallShare"/>.</summary>
+    public int NewCallRoom => Share.Room(_calls.Count, MaxCalls, FreeCapacity);
 
     public Task HandleAsync(MediaCommand command, CancellationToken cancellationToken)
     {
@@ -185,7 +205,9 @@ internal sealed class SimNode(PlacementSimulation simulation, string id, int max
 
         _calls[start.CallId] = simulation.Now + simulation.DrawDuration();
         simulation.Claimed(start.CallId, this);
-        RoomMayHaveChanged();
+        // SessionRegistry raises RoomChanged on every admission: the row is written (and the peers read) at once.
+        _wasFull = _calls.Count >= MaxCalls;
+        simulation.Beat(this);
         return Task.CompletedTask;
     }
 
@@ -253,9 +275,17 @@ internal sealed class SimNode(PlacementSimulation simulation, string id, int max
         KilledAt = null;
         UpSince = simulation.Now;
         Receiver = simulation.ReceiverFor(Id);
+        Share = NewShare(simulation, Id);
         _wasFull = false;
         simulation.Beat(this);
         _nextBeat = simulation.Now + simulation.HeartbeatInterval;
+    }
+
+    private static NewCallShare NewShare(PlacementSimulation simulation, string id)
+    {
+        var share = new NewCallShare(id, simulation.Time);
+        share.RefreshWanted += () => simulation.ReadRows(share);
+        return share;
     }
 
     private void RoomMayHaveChanged()
@@ -273,6 +303,7 @@ internal sealed class SimNode(PlacementSimulation simulation, string id, int max
 internal sealed class PlacementStats
 {
     public int Queued { get; set; }
+
 
     public int Placed { get; set; }
 

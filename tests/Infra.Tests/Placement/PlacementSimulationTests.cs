@@ -20,6 +20,11 @@ public sealed class PlacementSimulationTests(ITestOutputHelper output)
     // slots left while churn has one or two nodes down, so nodes fill and the registry refuses some dials with 503.
     private const double ArrivalsPerSecond = 6.2;
 
+    // 7.5 new calls/s: about 1,125 live calls wanted on 1,000 slots (112 %). With placement by free capacity the
+    // fleet fills evenly, so at 93 % no node reaches MaxCalls; this overload makes every node fill and the registry
+    // refuse, which the capacity checks need.
+    private const double OverloadPerSecond = 6.8;
+
     private static readonly TimeSpan ChurnEvery = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan SteadyAfter = TimeSpan.FromSeconds(300);
 
@@ -27,13 +32,14 @@ public sealed class PlacementSimulationTests(ITestOutputHelper output)
     public async Task FiveThousandCalls_WithChurnAndFailures_NeverLandOnADeadDrainingOrFullNode()
     {
         using var sim = new PlacementSimulation(seed: 17, Nodes, MaxCalls);
-        var stats = await RunAsync(sim);
+        var stats = await RunAsync(sim, arrivalsPerSecond: OverloadPerSecond);
 
         Assert.Equal(0, stats.StartsOnUnfitNode);
         Assert.Equal(0, stats.OverCapacity);
         Assert.True(stats.MaxActiveSeen <= MaxCalls, $"a node carried {stats.MaxActiveSeen} calls");
         // The run really filled nodes to the brim (the capacity rule was exercised, not idle).
         Assert.Equal(MaxCalls, stats.MaxActiveSeen);
+        Assert.True(stats.RefusedFull > 0, "the registry never refused a dial");
 
         // Every call was placed on a node with room; none waited out the placement window; none was placed twice.
         Assert.Equal(Calls, stats.Placed);
@@ -98,15 +104,12 @@ public sealed class PlacementSimulationTests(ITestOutputHelper output)
 
     /// <summary>
     /// The bound, as percent imbalance (busiest node / mean of the serving nodes - 1) at every steady-state
-    /// sample. Not met by the current placement, so skipped with the measured figures rather than loosened: new calls
-    /// go to one shared queue (competing consumers), and whichever node polls first takes what is waiting, up to its
-    /// free room. Nothing prefers the emptier node, so live calls per node follow the luck of the polls, and only a
-    /// node that fills up stops taking; the spread narrows with load (nodes pressed against MaxCalls) and widens when
-    /// the fleet is idle. Meeting 10 % at any load needs placement by free capacity: the Functions choosing the
-    /// emptiest live node from the heartbeats and sending to its own queue, or a node taking a new call only while it
-    /// carries no more than the fleet's average. See docs/placement-simulation.md.
+    /// sample. Placement by free capacity (<see cref="NewCallShare"/>: a node takes a new call only while it is at most
+    /// one call above the fleet's mean load by the heartbeat rows) brings it from 31.8 % to 10.9 % at 68 % load and
+    /// from 11.1 % to 5.3 % at 93 %, p95 5.3 % / 3.9 %: one 68 % sample still passes 10 %, so the bound stays skipped
+    /// with the figures, not loosened. See docs/placement-simulation.md.
     /// </summary>
-    [Fact(Skip = "Not met by the current competing-consumer placement: busiest/mean - 1 reaches 11.1 % at 93 % load (p95 8.0 %) and 31.8 % at 68 % load (p95 25.6 %); docs/placement-simulation.md")]
+    [Fact(Skip = "Placement by free capacity: busiest/mean - 1 max 10.9 % at 68 % load (p95 5.3 %), 5.3 % at 93 % (p95 3.9 %); was 31.8 % / 11.1 %; docs/placement-simulation.md")]
     public async Task Imbalance_IsWithinTenPercent()
     {
         foreach (var load in new[] { ArrivalsPerSecond, 4.5 })
