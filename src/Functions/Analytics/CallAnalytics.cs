@@ -83,14 +83,14 @@ public sealed class CallAnalytics(CallRollupStore store)
         DurationSeconds = Distribution.Of(rollup.Duration),
         Setup = new SetupTimes
         {
-            DialToRingingMs = Distribution.Of(rollup.DialToRinging),
-            RingingToAnsweredMs = Distribution.Of(rollup.RingingToAnswered),
-            WebhookToAcceptMs = Distribution.Of(rollup.WebhookToAccept),
-            AnsweredToMediaMs = Distribution.Of(rollup.AnsweredToMedia),
+            DialToRingingMs = Distribution.Of(rollup.DialToRinging, Distribution.SetupBinsMs),
+            RingingToAnsweredMs = Distribution.Of(rollup.RingingToAnswered, Distribution.SetupBinsMs),
+            WebhookToAcceptMs = Distribution.Of(rollup.WebhookToAccept, Distribution.SetupBinsMs),
+            AnsweredToMediaMs = Distribution.Of(rollup.AnsweredToMedia, Distribution.SetupBinsMs),
         },
         Quality = new AudioQuality
         {
-            Mos = Distribution.Of(rollup.Mos),
+            Mos = Distribution.Of(rollup.Mos, Distribution.MosBins),
             CallsWithMos = rollup.Mos.Count,
             BelowMos35 = rollup.PoorMosCalls,
             BelowMos35Share = Rate(rollup.PoorMosCalls, rollup.Mos.Count),

@@ -20,7 +20,7 @@ public sealed class CallAnalyticsTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     private static readonly DateTimeOffset Start = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
-    private static readonly string[] Numbers = ["1110001", "2220002", "3330003"];
+    internal static readonly string[] Numbers = ["1110001", "2220002", "3330003"];
     private static readonly string[] Errors = ["ice-failed", "meta-138006", "timeout", "meta-131047"];
 
     [Fact]
@@ -175,6 +175,8 @@ public sealed class CallAnalyticsTests
         var mos = calls.Where(c => c.MediaStats?.Mos is not null).Select(c => c.MediaStats!.Mos!.Value).ToList();
         AssertDistribution(mos, quality.GetProperty("mos"), error);
         Assert.Equal(mos.Count, quality.GetProperty("callsWithMos").GetInt64());
+        AssertHistogram(mos, quality.GetProperty("mos"), error);
+        AssertHistogram(calls.Where(c => c.MediaConnectedAt is not null).Select(c => (c.MediaConnectedAt!.Value - (c.AnswerReceivedAt ?? c.AcceptedAt)!.Value).TotalMilliseconds).ToList(), setup.GetProperty("answeredToMediaMs"), error);
         Assert.Equal(mos.Count(m => m < 3.5), quality.GetProperty("belowMos35").GetInt64());
         if (mos.Count == 0)
         {
@@ -203,6 +205,23 @@ public sealed class CallAnalyticsTests
         }
     }
 
+    /// <summary>Each bin holds its values, give or take those within the sketch's error of an edge; the bins add up to the count.</summary>
+    private static void AssertHistogram(List<double> values, JsonElement distribution, double error)
+    {
+        var bins = distribution.GetProperty("histogram").EnumerateArray().ToList();
+        Assert.NotEmpty(bins);
+        Assert.Equal(values.Count, bins.Sum(b => b.GetProperty("count").GetInt64()));
+        for (var j = 0; j < bins.Count; j++)
+        {
+            var from = j == 0 ? double.NegativeInfinity : bins[j].GetProperty("from").GetDouble();
+            var to = bins[j].TryGetProperty("to", out var t) && t.ValueKind == JsonValueKind.Number ? t.GetDouble() : double.PositiveInfinity;
+            var surely = values.Count(v => v >= from * (1 + error) && v < to * (1 - error));
+            var maybe = values.Count(v => v >= from * (1 - error) && v < to * (1 + error));
+            var count = bins[j].GetProperty("count").GetInt64();
+            Assert.True(count >= surely && count <= maybe, $"bin {j} [{from}, {to}): {count}, expected {surely}..{maybe}");
+        }
+    }
+
     private static void AssertDistribution(IEnumerable<double> values, JsonElement distribution, double error)
     {
         var sorted = values.Order().ToList();
@@ -226,7 +245,7 @@ public sealed class CallAnalyticsTests
     }
 
     /// <summary>Deterministic calls spread over 30 days: every outcome in both directions, every number, MOS 1.2-4.5.</summary>
-    private static List<CallRecord> Seed(int count)
+    internal static List<CallRecord> Seed(int count)
     {
         var random = new Random(18);
         var outcomes = Enum.GetValues<CallOutcome>();
@@ -258,7 +277,8 @@ public sealed class CallAnalyticsTests
                 : null;
             calls.Add(new CallRecord
             {
-                CallId = "c" + i.ToString("D5", CultureInfo.InvariantCulture),
+                // Real ids (their time is the creation time), so the calls can be stored and listed by time too.
+                CallId = CallIds.New(new Microsoft.Extensions.Time.Testing.FakeTimeProvider(created)),
                 Direction = direction,
                 State = outcome == CallOutcome.Failed ? CallState.Failed : CallState.Ended,
                 Outcome = outcome,
