@@ -69,6 +69,40 @@ public sealed class DashboardTests
             createdDays[id] = (await product.Calls.GetAsync(id)).GetProperty("createdAt").GetDateTimeOffset().UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         }
 
+        // ICE and media insight of the real calls: the node's selected pair (all on loopback: host both sides), its
+        // ICE and DTLS times and the negotiated DTLS, on the call and counted in the analytics.
+        foreach (var id in completed)
+        {
+            var transport = (await product.Calls.GetAsync(id)).GetProperty("media").GetProperty("transport");
+            Assert.Equal(("host", "host"), (transport.GetProperty("localCandidateType").GetString(), transport.GetProperty("remoteCandidateType").GetString()));
+            Assert.Equal("DTLS 1.2", transport.GetProperty("dtlsVersion").GetString());
+            Assert.StartsWith("TLS_ECDHE_ECDSA_WITH_", transport.GetProperty("dtlsCipherSuite").GetString(), StringComparison.Ordinal);
+            Assert.True(transport.GetProperty("iceMs").GetDouble() > 0 && transport.GetProperty("dtlsMs").GetDouble() > 0, transport.ToString());
+        }
+
+        var connectivity = total.GetProperty("connectivity");
+        var pair = Assert.Single(connectivity.GetProperty("candidatePairs").EnumerateArray());
+        Assert.Equal(("host", "host"), (pair.GetProperty("local").GetString(), pair.GetProperty("remote").GetString()));
+        // Counted once per call that reported a transport (the answered two at least; the rejected one only if its
+        // phone got as far as ICE before declining).
+        var withTransport = 0;
+        var withDtls = 0;
+        foreach (var id in all)
+        {
+            var media = (await product.Calls.GetAsync(id)).GetProperty("media");
+            if (media.ValueKind == JsonValueKind.Object && media.TryGetProperty("transport", out var t) && t.ValueKind == JsonValueKind.Object)
+            {
+                withTransport++;
+                withDtls += t.TryGetProperty("dtlsVersion", out var v) && v.ValueKind == JsonValueKind.String ? 1 : 0;
+            }
+        }
+
+        Assert.InRange(withTransport, 2, 3);
+        Assert.Equal(withTransport, pair.GetProperty("count").GetInt64());
+        Assert.Equal(withTransport, connectivity.GetProperty("iceMs").GetProperty("count").GetInt64());
+        Assert.Equal(withDtls, connectivity.GetProperty("dtlsMs").GetProperty("count").GetInt64());
+        Assert.Equal(withDtls, Assert.Single(connectivity.GetProperty("dtlsVersions").EnumerateArray()).GetProperty("count").GetInt64());
+
         var screenshot = RepoPaths.Of(".artifacts", "test-results", "dashboard.png");
         Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
         await using var page = await DashboardPage.StartAsync(product.FunctionsBaseAddress);
@@ -100,6 +134,13 @@ public sealed class DashboardTests
         Assert.Equal(["Completed", "Rejected", "No answer", "Cancelled", "Failed"], Strings(outcomes["labels"]));
         Assert.Equal([2.0, 1, 0, 0, 0], Numbers(outcomes["datasets"]![0]!["data"]));
         Assert.Contains("Completed 2, Rejected 1", (string?)outcomes["aria"], StringComparison.Ordinal);
+
+        // The permission funnel: the users had permission already (none asked, none granted here), three dialled, two answered.
+        var funnel = charts["funnel-chart"]!;
+        Assert.Equal([0.0, 0, 3, 2], Numbers(funnel["datasets"]![0]!["data"]));
+        var apiFunnel = total.GetProperty("permissionFunnel");
+        Assert.Equal(3, apiFunnel.GetProperty("dialled").GetInt64());
+        Assert.Contains("Dialled 3, Answered 2", (string?)funnel["aria"], StringComparison.Ordinal);
 
         // Setup-time and MOS histograms: the API's bins, every measured call in one.
         var setup = charts["setup-chart"]!;

@@ -57,6 +57,28 @@ public sealed record CallStatsGroup
 
     [Description("The most frequent lastError codes (Meta's as meta-<code>), most frequent first, at most 10.")]
     public required IReadOnlyList<FailureCount> TopFailures { get; init; }
+
+    [Description("How media was connected (the guide's 'optimize ICE candidate selection'): selected candidate pairs, DTLS versions and cipher suites, ICE and DTLS durations.")]
+    public required MediaConnectivity Connectivity { get; init; }
+
+    [Description("Business-initiated calling: permission requests sent → grants received → outbound calls → answered. Requests and grants count in the hour they happened and belong to no outcome (groupBy=outcome shows them in the total only).")]
+    public required PermissionFunnel PermissionFunnel { get; init; }
+}
+
+[Description("The permission funnel of business-initiated calls.")]
+public sealed record PermissionFunnel
+{
+    [Description("Call permission requests sent to users (Meta accepted the message).")]
+    public required long Requested { get; init; }
+
+    [Description("Grants received: users who accepted a request (temporary or permanent), from Meta's webhook.")]
+    public required long Granted { get; init; }
+
+    [Description("Outbound calls that ended (dialled).")]
+    public required long Dialled { get; init; }
+
+    [Description("Outbound calls the user answered.")]
+    public required long Answered { get; init; }
 }
 
 [Description("Calls per outcome.")]
@@ -250,4 +272,46 @@ public sealed record AnalyticsCall
         Mos = call.MediaStats?.Mos,
         ErrorCode = call.LastError?.Code,
     };
+}
+
+[Description("How the calls' media was connected, from each call's media.transport.")]
+public sealed record MediaConnectivity
+{
+    [Description("Calls per ICE-selected candidate pair (local and remote candidate types), most frequent first.")]
+    public required IReadOnlyList<CandidatePairCount> CandidatePairs { get; init; }
+
+    [Description("Calls per negotiated DTLS version, most frequent first.")]
+    public required IReadOnlyList<NamedCount> DtlsVersions { get; init; }
+
+    [Description("Calls per negotiated DTLS cipher suite, most frequent first.")]
+    public required IReadOnlyList<NamedCount> CipherSuites { get; init; }
+
+    [Description("Remote description applied → ICE selected the pair, milliseconds.")]
+    public required Distribution IceMs { get; init; }
+
+    [Description("Pair selected → DTLS handshake done, milliseconds.")]
+    public required Distribution DtlsMs { get; init; }
+}
+
+[Description("Calls whose media went over one kind of candidate pair.")]
+public sealed record CandidatePairCount
+{
+    [Description("Our candidate's type: host, srflx, prflx or relay.")]
+    public required string Local { get; init; }
+
+    [Description("The other side's candidate's type.")]
+    public required string Remote { get; init; }
+
+    [Description("Calls.")]
+    public required long Count { get; init; }
+}
+
+[Description("Calls with one value.")]
+public sealed record NamedCount
+{
+    [Description("The value, e.g. DTLS 1.2.")]
+    public required string Name { get; init; }
+
+    [Description("Calls.")]
+    public required long Count { get; init; }
 }

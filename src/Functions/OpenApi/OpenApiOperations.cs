@@ -269,7 +269,7 @@ internal static class OpenApiOperations
             [
                 QueryParameter("from", "From", "Start (inclusive): an ISO 8601 time at a whole UTC hour.", new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" }),
                 QueryParameter("to", "To", "End (exclusive): an ISO 8601 time at a whole UTC hour, at most 400 days after from.", new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" }),
-                QueryParameter("phoneNumberId", "Phone number id", "Only calls of this business phone number id.", new OpenApiSchema { Type = JsonSchemaType.String }),
+                WithPhoneNumberChoices(QueryParameter("phoneNumberId", "Phone number id", "Only calls of this business phone number id.", new OpenApiSchema { Type = JsonSchemaType.String })),
                 QueryParameter("direction", "Direction", "Only outbound or inbound calls.", OpenApiSchemas.Enumerated(["outbound", "inbound"])),
                 QueryParameter("outcome", "Outcome", "Only calls with this outcome.", OpenApiSchemas.Enumerated(["completed", "rejected", "noAnswer", "cancelled", "failed"])),
                 QueryParameter("pageSize", "Page size", "1-1000 (default 50).", new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32" }),
@@ -510,6 +510,12 @@ internal static class OpenApiOperations
     private static OpenApiParameter Advanced(OpenApiParameter parameter)
     {
         parameter.Extensions!["x-ms-visibility"] = new JsonNodeExtension("advanced");
+        return parameter;
+    }
+
+    private static OpenApiParameter WithPhoneNumberChoices(OpenApiParameter parameter)
+    {
+        parameter.Extensions!["x-ms-dynamic-values"] = PowerPlatform.PhoneNumberChoices();
         return parameter;
     }
 

@@ -71,6 +71,7 @@ async function load() {
     state.byNumber = byNumber;
     drawRates(daily);
     drawOutcomes(daily.total);
+    drawFunnel(daily.total);
     drawSetup(daily.total);
     drawMos(daily.total);
     fillNumbers(byNumber);
@@ -138,6 +139,17 @@ function drawOutcomes(total) {
     data: { labels, datasets: [{ label: 'Calls', data: counts, backgroundColor: COLORS }] },
     options: { ...barOptions((i) => drill(`${labels[i]} calls`, { ...state.range, outcome: OUTCOMES[i] }), 'Calls'), plugins: { legend: { display: false } } },
   }, `Calls per outcome: ${labels.map((l, i) => `${l} ${counts[i]}`).join(', ')}.`);
+}
+
+function drawFunnel(total) {
+  const f = total.permissionFunnel;
+  const labels = ['Permission requested', 'Granted', 'Dialled', 'Answered'];
+  const counts = [f.requested, f.granted, f.dialled, f.answered];
+  chart('funnel-chart', {
+    type: 'bar',
+    data: { labels, datasets: [{ label: 'Count', data: counts, backgroundColor: COLORS.slice(0, 4) }] },
+    options: { ...barOptions(null, 'Count'), indexAxis: 'y', scales: { x: { beginAtZero: true } }, plugins: { legend: { display: false } } },
+  }, `Permission funnel: ${labels.map((l, i) => `${l} ${counts[i]}`).join(', ')}.`);
 }
 
 function binLabels(histogram, unit, format) {
