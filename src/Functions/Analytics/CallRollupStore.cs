@@ -134,6 +134,51 @@ public sealed partial class CallRollupStore
         throw new InvalidOperationException($"Rollup row {partition}/{rowKey}: lost {_options.MaxConcurrencyRetries} ETag races in a row.");
     }
 
+    /// <summary>
+    /// Retention: deletes the rollup partitions (rows and call markers) whose whole period lies before
+    /// <paramref name="cutoff"/> (hours and days before it; a month once its last day is), at most
+    /// <paramref name="maxPartitions"/> per granularity per run. Returns the rows deleted.
+    /// </summary>
+    public async Task<int> PurgeBeforeAsync(DateTimeOffset cutoff, int maxPartitions, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPartitions, 1);
+        await _init.Value;
+        var deleted = 0;
+        foreach (var granularity in Enum.GetValues<RollupGranularity>())
+        {
+            var prefix = RollupPeriod.PartitionKey(DateTimeOffset.UnixEpoch, granularity)[..2];
+            var end = RollupPeriod.PartitionKey(RollupPeriod.Floor(cutoff, granularity), granularity);
+            var filter = TableClient.CreateQueryFilter($"PartitionKey ge {prefix} and PartitionKey lt {end}");
+            var partitions = new Dictionary<string, List<TableEntity>>(StringComparer.Ordinal);
+            await foreach (var entity in _table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+            {
+                if (!partitions.TryGetValue(entity.PartitionKey, out var rows))
+                {
+                    if (partitions.Count == maxPartitions)
+                    {
+                        break;
+                    }
+
+                    partitions[entity.PartitionKey] = rows = [];
+                }
+
+                rows.Add(entity);
+            }
+
+            foreach (var rows in partitions.Values)
+            {
+                // One entity-group transaction holds at most 100 operations.
+                foreach (var chunk in rows.Chunk(100))
+                {
+                    await _table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, e, ETag.All)), cancellationToken);
+                    deleted += chunk.Length;
+                }
+            }
+        }
+
+        return deleted;
+    }
+
     /// <summary>Every row of the spans (each a contiguous range of one granularity), read in parallel.</summary>
     public async Task<IReadOnlyList<RollupRow>> ReadAsync(
         IEnumerable<(RollupGranularity Granularity, DateTimeOffset Start, DateTimeOffset End)> spans, CancellationToken cancellationToken)

@@ -188,6 +188,35 @@ public sealed class CallAnalyticsTests
     }
 
     [Fact]
+    public async Task Retention_deletes_the_rollup_periods_that_ended_before_the_cutoff_and_keeps_the_rest()
+    {
+        await using var app = await CallingApp.StartAsync(runNode: false);
+        var store = new CallRollupStore(
+            AzuriteTables.Client(),
+            Options.Create(new AnalyticsOptions { TablePrefix = app.TablePrefix, MaxConcurrencyRetries = 200 }),
+            NullLogger<CallRollupStore>.Instance);
+        var calls = Seed(90);
+        await Parallel.ForEachAsync(calls, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (call, ct) => await store.RecordAsync(call, ct));
+        var cutoff = new DateTimeOffset(2026, 11, 15, 5, 30, 0, TimeSpan.Zero);
+
+        var deleted = await store.PurgeBeforeAsync(cutoff, maxPartitions: 10_000, CancellationToken.None);
+
+        Assert.True(deleted > 0);
+        // Hours before 05:00 and days before the 15th are gone: an hour range there is empty.
+        var gone = await GetAsync(app, "from=2026-11-14T00:00:00Z&to=2026-11-15T05:00:00Z&groupBy=hour");
+        Assert.Equal(0, gone.GetProperty("total").GetProperty("calls").GetInt64());
+        // The hour of the cutoff and everything after it stay, exactly.
+        var kept = await GetAsync(app, "from=2026-11-15T05:00:00Z&to=2026-11-20T00:00:00Z&groupBy=day");
+        var from = new DateTimeOffset(2026, 11, 15, 5, 0, 0, TimeSpan.Zero);
+        Assert.Equal(calls.Count(c => c.CreatedAt >= from && c.CreatedAt < from.AddHours(115)), kept.GetProperty("total").GetProperty("calls").GetInt64());
+        // The month has not ended: its row still answers a whole-month query (no personal data in it).
+        var month = await GetAsync(app, "from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z&groupBy=phoneNumber");
+        Assert.Equal(calls.Count, month.GetProperty("total").GetProperty("calls").GetInt64());
+        // Nothing left before the cutoff to delete.
+        Assert.Equal(0, await store.PurgeBeforeAsync(cutoff, maxPartitions: 10_000, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_permission_request_sent_and_its_grant_webhook_delivered_twice_count_once_each()
     {
         await using var app = await CallingApp.StartAsync(runNode: false);
