@@ -39,6 +39,50 @@ public sealed class MetricsTests
         Assert.Equal(2, values["medianode.calls.active"]);
         Assert.Equal(2, values["medianode.events.pending"]);
         Assert.Equal(0, values["medianode.events.dropped"]);
+        var registry = node.App.Services.GetRequiredService<Serverless.MediaNode.Sessions.SessionRegistry>();
+        Assert.Equal(registry.MaxCalls - 2, values["medianode.capacity.left"]);
         node.Events.Down = false;
+    }
+
+    [Fact]
+    public async Task A_call_end_records_its_ICE_pair_and_DTLS_times()
+    {
+        await using var node = await NodeHarness.StartAsync();
+        var meter = node.App.Services.GetRequiredService<IMeterFactory>().Create(MediaNodeMetrics.Name);
+        var measured = new ConcurrentQueue<(string Name, double Value, string Tags)>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (ReferenceEquals(instrument.Meter, meter))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => measured.Enqueue((instrument.Name, value, Tags(tags))));
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => measured.Enqueue((instrument.Name, value, Tags(tags))));
+        listener.Start();
+
+        node.App.Services.GetRequiredService<MediaNodeMetrics>().CallEnded(new MediaStats
+        {
+            PacketsReceived = 100,
+            Transport = new MediaTransport { LocalCandidateType = "host", RemoteCandidateType = "relay", IceMs = 12.5, DtlsMs = 40, DtlsVersion = "DTLS 1.2" },
+        });
+
+        Assert.Contains(("medianode.ice.selected_pairs", 1.0, "local=host,remote=relay"), measured);
+        Assert.Contains(("medianode.ice.duration", 12.5, ""), measured);
+        Assert.Contains(("medianode.dtls.duration", 40.0, "version=DTLS 1.2"), measured);
+    }
+
+    private static string Tags(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        var parts = new List<string>();
+        foreach (var tag in tags)
+        {
+            parts.Add(tag.Key + "=" + tag.Value);
+        }
+
+        return string.Join(",", parts.Order(StringComparer.Ordinal));
     }
 }

@@ -31,9 +31,17 @@ public sealed partial class ConsoleAuth
     }
 
     /// <summary>The signed-in agent, or the problem to answer (401 not signed in, 403 not an agent).</summary>
-    public bool TryAuthenticate(HttpRequest request, out ClientPrincipal agent, out IActionResult problem)
+    public bool TryAuthenticate(HttpRequest request, out ClientPrincipal agent, out IActionResult problem) =>
+        TryAuthenticate(request, _role, ConsoleProblemTypes.NotAnAgent, "You are signed in but not an agent.", out agent, out problem);
+
+    /// <summary>
+    /// The signed-in user holding app role <paramref name="role"/> (the same sign-in for the other signed-in pages,
+    /// e.g. the dashboard), or the problem to answer: 401 not signed in, 403 <paramref name="forbiddenType"/>.
+    /// </summary>
+    public bool TryAuthenticate(HttpRequest request, string role, string forbiddenType, string forbiddenTitle, out ClientPrincipal agent, out IActionResult problem)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrEmpty(role);
         agent = null!;
         problem = null!;
         if (!_trusted)
@@ -52,11 +60,10 @@ public sealed partial class ConsoleAuth
             return false;
         }
 
-        if (!principal.Roles.Contains(_role))
+        if (!principal.Roles.Contains(role))
         {
-            LogNotAgent(principal.Id);
-            problem = Problems.Create(StatusCodes.Status403Forbidden, ConsoleProblemTypes.NotAnAgent, "You are signed in but not an agent.",
-                $"The console needs the app role '{_role}'.");
+            LogMissingRole(principal.Id, role);
+            problem = Problems.Create(StatusCodes.Status403Forbidden, forbiddenType, forbiddenTitle, $"This needs the app role '{role}'.");
             return false;
         }
 
@@ -67,8 +74,8 @@ public sealed partial class ConsoleAuth
     [LoggerMessage(Level = LogLevel.Warning, Message = "Console request refused: App Service authentication is off, so X-MS-CLIENT-PRINCIPAL is not trusted")]
     private partial void LogUntrusted();
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Console request refused: principal {PrincipalId} lacks the agent role")]
-    private partial void LogNotAgent(string principalId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Signed-in request refused: principal {PrincipalId} lacks the app role {Role}")]
+    private partial void LogMissingRole(string principalId, string role);
 }
 
 /// <summary>The console's problem types (same base URI as the rest of the API).</summary>

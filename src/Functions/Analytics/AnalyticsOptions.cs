@@ -19,6 +19,13 @@ public sealed partial class AnalyticsOptions
     /// <summary>Longest range <c>groupBy=hour</c> may span (one group per hour).</summary>
     public int MaxHourlyRangeDays { get; set; } = 31;
 
+    /// <summary>
+    /// The Entra app role (a <c>roles</c> claim) a signed-in user needs to open the dashboard (all numbers' analytics
+    /// and the calls behind them). Its own role, not the console's <c>CallAgent</c>: an agent handles calls, an
+    /// analyst sees the whole business's numbers; give both to a supervisor.
+    /// </summary>
+    public string DashboardRole { get; set; } = "CallAnalyst";
+
     public string TableName => TablePrefix + "CallRollups";
 
     /// <summary>Throws when a value cannot work.</summary>
@@ -29,6 +36,11 @@ public sealed partial class AnalyticsOptions
             throw new ArgumentException($"TablePrefix '{TablePrefix}' must be 1-40 letters or digits starting with a letter.", nameof(TablePrefix));
         }
 
+        if (!Role().IsMatch(DashboardRole ?? ""))
+        {
+            throw new ArgumentException($"DashboardRole '{DashboardRole}' must be 1-64 letters, digits, '.', '_' or '-'.", nameof(DashboardRole));
+        }
+
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrencyRetries, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRangeDays, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxHourlyRangeDays, 1);
@@ -36,4 +48,7 @@ public sealed partial class AnalyticsOptions
 
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{0,39}$")]
     private static partial Regex Prefix();
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    private static partial Regex Role();
 }

@@ -27,6 +27,8 @@ public static class AnalyticsServiceCollectionExtensions
         services.TryAddSingleton<CallRollupStore>();
         services.TryAddSingleton<CallAnalytics>();
         services.TryAddSingleton<CallRollups>();
+        // The dashboard's routes answer with the analytics API's own handlers.
+        services.TryAddTransient<AnalyticsApi>();
         return services;
     }
 }

@@ -36,6 +36,12 @@ public sealed class CallAnalytics(CallRollupStore store)
         foreach (var row in rows)
         {
             total.Merge(row.Rollup);
+            if (groupBy == AnalyticsGroupBy.Outcome && row.Outcome == CallRollupStore.PermissionRow)
+            {
+                // Permission requests and grants have no call outcome: they count in the total only.
+                continue;
+            }
+
             var key = KeyOf(row, groupBy);
             if (!groups.TryGetValue(key, out var group))
             {
@@ -83,14 +89,14 @@ public sealed class CallAnalytics(CallRollupStore store)
         DurationSeconds = Distribution.Of(rollup.Duration),
         Setup = new SetupTimes
         {
-            DialToRingingMs = Distribution.Of(rollup.DialToRinging),
-            RingingToAnsweredMs = Distribution.Of(rollup.RingingToAnswered),
-            WebhookToAcceptMs = Distribution.Of(rollup.WebhookToAccept),
-            AnsweredToMediaMs = Distribution.Of(rollup.AnsweredToMedia),
+            DialToRingingMs = Distribution.Of(rollup.DialToRinging, Distribution.SetupBinsMs),
+            RingingToAnsweredMs = Distribution.Of(rollup.RingingToAnswered, Distribution.SetupBinsMs),
+            WebhookToAcceptMs = Distribution.Of(rollup.WebhookToAccept, Distribution.SetupBinsMs),
+            AnsweredToMediaMs = Distribution.Of(rollup.AnsweredToMedia, Distribution.SetupBinsMs),
         },
         Quality = new AudioQuality
         {
-            Mos = Distribution.Of(rollup.Mos),
+            Mos = Distribution.Of(rollup.Mos, Distribution.MosBins),
             CallsWithMos = rollup.Mos.Count,
             BelowMos35 = rollup.PoorMosCalls,
             BelowMos35Share = Rate(rollup.PoorMosCalls, rollup.Mos.Count),
@@ -98,11 +104,32 @@ public sealed class CallAnalytics(CallRollupStore store)
             JitterMs = Distribution.Of(rollup.JitterMs),
             RoundTripMs = Distribution.Of(rollup.RoundTripMs),
         },
+        Connectivity = new MediaConnectivity
+        {
+            CandidatePairs = [.. ByCount(rollup.CandidatePairs).Select(p => new CandidatePairCount
+            {
+                Local = p.Key.Split('/')[0], Remote = p.Key.Split('/')[^1], Count = p.Value,
+            })],
+            DtlsVersions = [.. ByCount(rollup.DtlsVersions).Select(v => new NamedCount { Name = v.Key, Count = v.Value })],
+            CipherSuites = [.. ByCount(rollup.CipherSuites).Select(v => new NamedCount { Name = v.Key, Count = v.Value })],
+            IceMs = Distribution.Of(rollup.IceMs),
+            DtlsMs = Distribution.Of(rollup.DtlsMs),
+        },
+        PermissionFunnel = new PermissionFunnel
+        {
+            Requested = rollup.PermissionRequests,
+            Granted = rollup.PermissionGrants,
+            Dialled = rollup.Dialled,
+            Answered = rollup.DialledAnswered,
+        },
         TopFailures = [.. rollup.Errors
             .OrderByDescending(e => e.Value).ThenBy(e => e.Key, StringComparer.Ordinal)
             .Take(TopFailures)
             .Select(e => FailureCount.Of(e.Key, e.Value))],
     };
+
+    private static IEnumerable<KeyValuePair<string, long>> ByCount(SortedDictionary<string, long> counts) =>
+        counts.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal);
 
     private static double? Rate(long part, long whole) => whole == 0 ? null : (double)part / whole;
 }

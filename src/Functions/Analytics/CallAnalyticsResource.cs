@@ -57,6 +57,28 @@ public sealed record CallStatsGroup
 
     [Description("The most frequent lastError codes (Meta's as meta-<code>), most frequent first, at most 10.")]
     public required IReadOnlyList<FailureCount> TopFailures { get; init; }
+
+    [Description("How media was connected (the guide's 'optimize ICE candidate selection'): selected candidate pairs, DTLS versions and cipher suites, ICE and DTLS durations.")]
+    public required MediaConnectivity Connectivity { get; init; }
+
+    [Description("Business-initiated calling: permission requests sent → grants received → outbound calls → answered. Requests and grants count in the hour they happened and belong to no outcome (groupBy=outcome shows them in the total only).")]
+    public required PermissionFunnel PermissionFunnel { get; init; }
+}
+
+[Description("The permission funnel of business-initiated calls.")]
+public sealed record PermissionFunnel
+{
+    [Description("Call permission requests sent to users (Meta accepted the message).")]
+    public required long Requested { get; init; }
+
+    [Description("Grants received: users who accepted a request (temporary or permanent), from Meta's webhook.")]
+    public required long Granted { get; init; }
+
+    [Description("Outbound calls that ended (dialled).")]
+    public required long Dialled { get; init; }
+
+    [Description("Outbound calls the user answered.")]
+    public required long Answered { get; init; }
 }
 
 [Description("Calls per outcome.")]
@@ -105,6 +127,20 @@ public sealed record Distribution
     [Description("Exact largest value.")]
     public double? Max { get; init; }
 
+    [Description("Counts per bin, for the setup times and MOS (the dashboard's histograms): a value within percentileRelativeError of a bin edge may be counted in the neighbouring bin; the counts add up to count.")]
+    public IReadOnlyList<HistogramBin>? Histogram { get; init; }
+
+    /// <summary>Setup-time bins (ms): under 250 ms, doubling up to 16 s and more.</summary>
+    internal static readonly double[] SetupBinsMs = [0, 250, 500, 1000, 2000, 4000, 8000, 16000];
+
+    /// <summary>MOS bins: under 2, half points up to 4.5 and more (poor calls are below 3.5).</summary>
+    internal static readonly double[] MosBins = [1, 2, 2.5, 3, 3.5, 4, 4.5];
+
+    internal static Distribution Of(LogHistogram histogram, IReadOnlyList<double> bins) => Of(histogram) with
+    {
+        Histogram = [.. histogram.Bin(bins).Select((count, j) => new HistogramBin { From = bins[j], To = j + 1 < bins.Count ? bins[j + 1] : null, Count = count })],
+    };
+
     internal static Distribution Of(LogHistogram histogram) => new()
     {
         Count = histogram.Count,
@@ -116,6 +152,19 @@ public sealed record Distribution
         P99 = histogram.Quantile(0.99),
         Max = histogram.Count == 0 ? null : histogram.Max,
     };
+}
+
+[Description("One bin of a histogram: values from 'from' (inclusive; the first bin also holds smaller values) to 'to' (exclusive; absent for the last, open bin).")]
+public sealed record HistogramBin
+{
+    [Description("Lower edge.")]
+    public required double From { get; init; }
+
+    [Description("Upper edge (exclusive); absent for the last bin.")]
+    public double? To { get; init; }
+
+    [Description("Values in the bin.")]
+    public required long Count { get; init; }
 }
 
 [Description("Setup times from the call's own timestamps, in milliseconds.")]
@@ -173,4 +222,96 @@ public sealed record FailureCount
 
     internal static FailureCount Of(string code, long count) =>
         new() { Code = code, MetaCode = new CallError(code, string.Empty).MetaCode, Count = count };
+}
+
+[Description("The calls behind one analytics group, newest first.")]
+public sealed record AnalyticsCallList
+{
+    [Description("One page of calls.")]
+    public required IReadOnlyList<AnalyticsCall> Calls { get; init; }
+
+    [Description("Pass as continuationToken for the next page; absent on the last page. A page may hold fewer calls than pageSize while this is set.")]
+    public string? ContinuationToken { get; init; }
+}
+
+[Description("One ended call as analytics sees it (no user phone number: GET /calls/{id} has the full record).")]
+public sealed record AnalyticsCall
+{
+    [Description("Call ID (GET /calls/{id}).")]
+    public required string Id { get; init; }
+
+    [Description("When the call was created (the hour it is counted in).")]
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    [Description("outbound or inbound.")]
+    public required string Direction { get; init; }
+
+    [Description("The business phone number id.")]
+    public required string PhoneNumberId { get; init; }
+
+    [Description("completed, rejected, noAnswer, cancelled or failed.")]
+    public string? Outcome { get; init; }
+
+    [Description("Talk time in seconds, when the call was connected.")]
+    public double? DurationSeconds { get; init; }
+
+    [Description("Estimated MOS from the media node's statistics.")]
+    public double? Mos { get; init; }
+
+    [Description("The lastError code, when an error ended the call.")]
+    public string? ErrorCode { get; init; }
+
+    internal static AnalyticsCall Of(CallRecord call) => new()
+    {
+        Id = call.CallId,
+        CreatedAt = call.CreatedAt,
+        Direction = WireText.Of(call.Direction),
+        PhoneNumberId = call.BusinessPhoneNumberId,
+        Outcome = call.Outcome is { } o ? WireText.Of(o) : null,
+        DurationSeconds = call.Duration?.TotalSeconds,
+        Mos = call.MediaStats?.Mos,
+        ErrorCode = call.LastError?.Code,
+    };
+}
+
+[Description("How the calls' media was connected, from each call's media.transport.")]
+public sealed record MediaConnectivity
+{
+    [Description("Calls per ICE-selected candidate pair (local and remote candidate types), most frequent first.")]
+    public required IReadOnlyList<CandidatePairCount> CandidatePairs { get; init; }
+
+    [Description("Calls per negotiated DTLS version, most frequent first.")]
+    public required IReadOnlyList<NamedCount> DtlsVersions { get; init; }
+
+    [Description("Calls per negotiated DTLS cipher suite, most frequent first.")]
+    public required IReadOnlyList<NamedCount> CipherSuites { get; init; }
+
+    [Description("Remote description applied → ICE selected the pair, milliseconds.")]
+    public required Distribution IceMs { get; init; }
+
+    [Description("Pair selected → DTLS handshake done, milliseconds.")]
+    public required Distribution DtlsMs { get; init; }
+}
+
+[Description("Calls whose media went over one kind of candidate pair.")]
+public sealed record CandidatePairCount
+{
+    [Description("Our candidate's type: host, srflx, prflx or relay.")]
+    public required string Local { get; init; }
+
+    [Description("The other side's candidate's type.")]
+    public required string Remote { get; init; }
+
+    [Description("Calls.")]
+    public required long Count { get; init; }
+}
+
+[Description("Calls with one value.")]
+public sealed record NamedCount
+{
+    [Description("The value, e.g. DTLS 1.2.")]
+    public required string Name { get; init; }
+
+    [Description("Calls.")]
+    public required long Count { get; init; }
 }

@@ -58,6 +58,40 @@ public sealed class CallRollup
     [JsonPropertyName("errors")]
     public SortedDictionary<string, long> Errors { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Calls per ICE-selected candidate pair, <c>{local}/{remote}</c> (e.g. <c>host/srflx</c>).</summary>
+    [JsonPropertyName("pairs")]
+    public SortedDictionary<string, long> CandidatePairs { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Calls per negotiated DTLS version.</summary>
+    [JsonPropertyName("dtlsVer")]
+    public SortedDictionary<string, long> DtlsVersions { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Calls per negotiated cipher suite.</summary>
+    [JsonPropertyName("suites")]
+    public SortedDictionary<string, long> CipherSuites { get; set; } = new(StringComparer.Ordinal);
+
+    [JsonPropertyName("ice")]
+    public LogHistogram IceMs { get; set; } = new();
+
+    [JsonPropertyName("dtls")]
+    public LogHistogram DtlsMs { get; set; } = new();
+
+    /// <summary>Call permission requests sent (counted where they are sent, in the hour they were sent).</summary>
+    [JsonPropertyName("permReq")]
+    public long PermissionRequests { get; set; }
+
+    /// <summary>Call permission grants (the user's accept, from the webhook, in the hour it was received).</summary>
+    [JsonPropertyName("permGrant")]
+    public long PermissionGrants { get; set; }
+
+    /// <summary>Outbound calls: not stored, set from the row's direction when read (<see cref="CallRollupStore"/>).</summary>
+    [JsonIgnore]
+    public long Dialled { get; set; }
+
+    /// <summary>Outbound calls that were answered: as <see cref="Dialled"/>.</summary>
+    [JsonIgnore]
+    public long DialledAnswered { get; set; }
+
     /// <summary>Adds one final call.</summary>
     public void Add(CallRecord call)
     {
@@ -106,6 +140,34 @@ public sealed class CallRollup
             {
                 RoundTripMs.Add(rtt);
             }
+
+            if (media.Transport is { } transport)
+            {
+                if (transport.LocalCandidateType is { } local && transport.RemoteCandidateType is { } remote)
+                {
+                    Count(CandidatePairs, local + "/" + remote);
+                }
+
+                if (transport.DtlsVersion is { } version)
+                {
+                    Count(DtlsVersions, version);
+                }
+
+                if (transport.DtlsCipherSuite is { } suite)
+                {
+                    Count(CipherSuites, suite);
+                }
+
+                if (transport.IceMs is { } ice)
+                {
+                    IceMs.Add(ice);
+                }
+
+                if (transport.DtlsMs is { } dtls)
+                {
+                    DtlsMs.Add(dtls);
+                }
+            }
         }
 
         if (call.LastError is { } error)
@@ -120,6 +182,10 @@ public sealed class CallRollup
         Calls += other.Calls;
         Answered += other.Answered;
         PoorMosCalls += other.PoorMosCalls;
+        PermissionRequests += other.PermissionRequests;
+        PermissionGrants += other.PermissionGrants;
+        Dialled += other.Dialled;
+        DialledAnswered += other.DialledAnswered;
         foreach (var (key, count) in other.Outcomes)
         {
             Outcomes[key] = Outcomes.GetValueOrDefault(key) + count;
@@ -129,6 +195,17 @@ public sealed class CallRollup
         {
             Errors[key] = Errors.GetValueOrDefault(key) + count;
         }
+
+        foreach (var (mine, theirs) in new[] { (CandidatePairs, other.CandidatePairs), (DtlsVersions, other.DtlsVersions), (CipherSuites, other.CipherSuites) })
+        {
+            foreach (var (key, count) in theirs)
+            {
+                mine[key] = mine.GetValueOrDefault(key) + count;
+            }
+        }
+
+        IceMs.Merge(other.IceMs);
+        DtlsMs.Merge(other.DtlsMs);
 
         Duration.Merge(other.Duration);
         DialToRinging.Merge(other.DialToRinging);
@@ -140,6 +217,8 @@ public sealed class CallRollup
         JitterMs.Merge(other.JitterMs);
         RoundTripMs.Merge(other.RoundTripMs);
     }
+
+    private static void Count(SortedDictionary<string, long> counts, string key) => counts[key] = counts.GetValueOrDefault(key) + 1;
 
     private static void AddSpan(LogHistogram histogram, DateTimeOffset? from, DateTimeOffset? to)
     {

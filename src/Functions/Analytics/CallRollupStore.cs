@@ -10,6 +10,13 @@ using Serverless.Functions.Calls;
 
 namespace Serverless.Functions.Analytics;
 
+/// <summary>The permission funnel's steps counted where they happen (the dial and answer steps come from the calls).</summary>
+public enum PermissionFunnelStep
+{
+    Requested,
+    Granted,
+}
+
 /// <summary>One stored rollup row: its period, its dimension (number, direction, outcome) and what it adds up to.</summary>
 public sealed record RollupRow(
     RollupGranularity Granularity, DateTimeOffset Start, string PhoneNumberId, string Direction, string Outcome, CallRollup Rollup);
@@ -24,8 +31,12 @@ public sealed record RollupRow(
 /// </summary>
 public sealed partial class CallRollupStore
 {
+    /// <summary>The outcome part of the permission funnel's rows (<c>r|{number}|outbound|permission</c>): no calls, only its counters.</summary>
+    public const string PermissionRow = "permission";
+
     private const string RowPrefix = "r|";
     private const string MarkerPrefix = "c|";
+    private static readonly string Outbound = WireText.Of(CallDirection.Outbound);
 
     // A table string property holds 32 K UTF-16 characters; larger rollups are split over Data0, Data1, ….
     private const int ChunkChars = 30_000;
@@ -59,17 +70,44 @@ public sealed partial class CallRollupStore
         // The periods are separate partitions, each with its own marker and ETag: updated together, not one after
         // another (this runs while the node's next events, other calls' answers included, wait for its response).
         await Task.WhenAll(Enum.GetValues<RollupGranularity>().Select(granularity => AddToRowAsync(
-            RollupPeriod.PartitionKey(RollupPeriod.Floor(call.CreatedAt, granularity), granularity), rowKey, call, cancellationToken)));
+            RollupPeriod.PartitionKey(RollupPeriod.Floor(call.CreatedAt, granularity), granularity), rowKey, call.CallId, r => r.Add(call), cancellationToken)));
     }
 
-    private async Task AddToRowAsync(string partition, string rowKey, CallRecord call, CancellationToken cancellationToken)
+    /// <summary>
+    /// Counts a step of the permission funnel (a request sent, a grant received) for a business number in the hour,
+    /// day and month of <paramref name="at"/>, once per <paramref name="eventId"/> (Meta's message id) however often
+    /// it is called: a redelivered webhook finds its marker.
+    /// </summary>
+    public async Task RecordPermissionAsync(string phoneNumberId, PermissionFunnelStep step, DateTimeOffset at, string eventId, CancellationToken cancellationToken)
     {
-        var marker = MarkerPrefix + call.CallId;
+        ArgumentException.ThrowIfNullOrEmpty(phoneNumberId);
+        ArgumentException.ThrowIfNullOrEmpty(eventId);
+        await _init.Value;
+        var rowKey = RowKey(phoneNumberId, WireText.Of(CallDirection.Outbound), PermissionRow);
+        // Table keys may not hold '/', '\', '#' or '?'; Meta's ids are base64-like, so replace rather than refuse.
+        var marker = (step == PermissionFunnelStep.Requested ? "permReq|" : "permGrant|") + new string([.. eventId.Select(c => c is '/' or '\\' or '#' or '?' ? '_' : c)]);
+        await Task.WhenAll(Enum.GetValues<RollupGranularity>().Select(granularity => AddToRowAsync(
+            RollupPeriod.PartitionKey(RollupPeriod.Floor(at, granularity), granularity), rowKey, marker, r =>
+            {
+                if (step == PermissionFunnelStep.Requested)
+                {
+                    r.PermissionRequests++;
+                }
+                else
+                {
+                    r.PermissionGrants++;
+                }
+            }, cancellationToken)));
+    }
+
+    private async Task AddToRowAsync(string partition, string rowKey, string markerId, Action<CallRollup> add, CancellationToken cancellationToken)
+    {
+        var marker = MarkerPrefix + markerId;
         for (var attempt = 1; attempt <= _options.MaxConcurrencyRetries; attempt++)
         {
             var existing = await _table.GetEntityIfExistsAsync<TableEntity>(partition, rowKey, cancellationToken: cancellationToken);
             var rollup = existing.HasValue ? Read(existing.Value!) : new CallRollup();
-            rollup.Add(call);
+            add(rollup);
             var entity = Write(partition, rowKey, rollup);
             TableTransactionAction update = existing.HasValue
                 ? new(TableTransactionActionType.UpdateReplace, entity, existing.Value!.ETag)
@@ -85,15 +123,60 @@ public sealed partial class CallRollupStore
             {
                 if ((await _table.GetEntityIfExistsAsync<TableEntity>(partition, marker, select: ["PartitionKey"], cancellationToken: cancellationToken)).HasValue)
                 {
-                    LogAlreadyCounted(call.CallId, partition);
+                    LogAlreadyCounted(markerId, partition);
                     return;
                 }
 
-                LogRace(call.CallId, partition, attempt);
+                LogRace(markerId, partition, attempt);
             }
         }
 
         throw new InvalidOperationException($"Rollup row {partition}/{rowKey}: lost {_options.MaxConcurrencyRetries} ETag races in a row.");
+    }
+
+    /// <summary>
+    /// Retention: deletes the rollup partitions (rows and call markers) whose whole period lies before
+    /// <paramref name="cutoff"/> (hours and days before it; a month once its last day is), at most
+    /// <paramref name="maxPartitions"/> per granularity per run. Returns the rows deleted.
+    /// </summary>
+    public async Task<int> PurgeBeforeAsync(DateTimeOffset cutoff, int maxPartitions, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPartitions, 1);
+        await _init.Value;
+        var deleted = 0;
+        foreach (var granularity in Enum.GetValues<RollupGranularity>())
+        {
+            var prefix = RollupPeriod.PartitionKey(DateTimeOffset.UnixEpoch, granularity)[..2];
+            var end = RollupPeriod.PartitionKey(RollupPeriod.Floor(cutoff, granularity), granularity);
+            var filter = TableClient.CreateQueryFilter($"PartitionKey ge {prefix} and PartitionKey lt {end}");
+            var partitions = new Dictionary<string, List<TableEntity>>(StringComparer.Ordinal);
+            await foreach (var entity in _table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+            {
+                if (!partitions.TryGetValue(entity.PartitionKey, out var rows))
+                {
+                    if (partitions.Count == maxPartitions)
+                    {
+                        break;
+                    }
+
+                    partitions[entity.PartitionKey] = rows = [];
+                }
+
+                rows.Add(entity);
+            }
+
+            foreach (var rows in partitions.Values)
+            {
+                // One entity-group transaction holds at most 100 operations.
+                foreach (var chunk in rows.Chunk(100))
+                {
+                    await _table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, e, ETag.All)), cancellationToken);
+                    deleted += chunk.Length;
+                }
+            }
+        }
+
+        return deleted;
     }
 
     /// <summary>Every row of the spans (each a contiguous range of one granularity), read in parallel.</summary>
@@ -121,7 +204,14 @@ public sealed partial class CallRollupStore
         {
             var (rowGranularity, rowStart) = RollupPeriod.Parse(entity.PartitionKey);
             var parts = entity.RowKey.Split('|');
-            rows.Add(new RollupRow(rowGranularity, rowStart, parts[1], parts[2], parts[3], Read(entity)));
+            var rollup = Read(entity);
+            if (parts[2] == Outbound && parts[3] != PermissionRow)
+            {
+                rollup.Dialled = rollup.Calls;
+                rollup.DialledAnswered = rollup.Answered;
+            }
+
+            rows.Add(new RollupRow(rowGranularity, rowStart, parts[1], parts[2], parts[3], rollup));
         }
 
         return rows;
@@ -157,9 +247,9 @@ public sealed partial class CallRollupStore
         return entity;
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Call {CallId}: already counted in rollup {Partition}")]
-    private partial void LogAlreadyCounted(string callId, string partition);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Counted}: already counted in rollup {Partition}")]
+    private partial void LogAlreadyCounted(string counted, string partition);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Call {CallId}: rollup {Partition} changed meanwhile (attempt {Attempt}), merging again")]
-    private partial void LogRace(string callId, string partition, int attempt);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Counted}: rollup {Partition} changed meanwhile (attempt {Attempt}), merging again")]
+    private partial void LogRace(string counted, string partition, int attempt);
 }

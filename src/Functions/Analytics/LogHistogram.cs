@@ -115,4 +115,30 @@ public sealed class LogHistogram
 
         return Max;
     }
+
+    /// <summary>
+    /// Counts per bin [edges[j], edges[j+1]), the last bin open-ended; values below edges[0] count in the first bin.
+    /// A bucket is placed by its midpoint, so a value within <see cref="RelativeError"/> of an edge may land in the
+    /// neighbouring bin; the counts always add up to <see cref="Count"/>.
+    /// </summary>
+    public long[] Bin(IReadOnlyList<double> edges)
+    {
+        ArgumentNullException.ThrowIfNull(edges);
+        ArgumentOutOfRangeException.ThrowIfZero(edges.Count);
+        var bins = new long[edges.Count];
+        bins[0] += Zeros;
+        foreach (var (index, count) in Buckets)
+        {
+            var mid = Math.Clamp(2 * Math.Pow(Gamma, index) / (Gamma + 1), Min, Max);
+            var bin = 0;
+            while (bin + 1 < edges.Count && mid >= edges[bin + 1])
+            {
+                bin++;
+            }
+
+            bins[bin] += count;
+        }
+
+        return bins;
+    }
 }

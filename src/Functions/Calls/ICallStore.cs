@@ -27,6 +27,12 @@ public interface ICallStore
         CallState? state, DateTimeOffset? since, string? continuationToken, int pageSize, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Final calls created in [<see cref="EndedCallFilter.From"/>, <see cref="EndedCallFilter.To"/>) matching the
+    /// filter, newest first: the calls behind one analytics group (the dashboard's drill-down).
+    /// </summary>
+    Task<CallPage> ListEndedAsync(EndedCallFilter filter, string? continuationToken, int pageSize, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Non-final calls whose deadline is at or before <paramref name="now"/>, and final calls whose node report is
     /// that overdue (<see cref="CallRecord.MediaReportDue"/>), for the sweeper.
     /// </summary>

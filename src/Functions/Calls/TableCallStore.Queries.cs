@@ -38,6 +38,41 @@ public sealed partial class TableCallStore
         return new CallPage([], null);
     }
 
+    public async Task<CallPage> ListEndedAsync(EndedCallFilter filter, string? continuationToken, int pageSize, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, MaxPageSize);
+        await InitializeAsync(cancellationToken);
+
+        // Ids sort newest first: calls created in [from, to) lie between the two bounds, so the scan reads only them.
+        var query = TableClient.CreateQueryFilter(
+            $"PartitionKey gt {CallIds.UpperBoundCreatedSince(filter.To)} and PartitionKey le {CallIds.UpperBoundCreatedSince(filter.From)} and Kind eq {CallStoreKeys.CallKind} and IsFinal eq {true} and CreatedAt ge {filter.From} and CreatedAt lt {filter.To}");
+        if (filter.PhoneNumberId is { } number)
+        {
+            query += " and " + TableClient.CreateQueryFilter($"BusinessPhoneNumberId eq {number}");
+        }
+
+        if (filter.Direction is { } direction)
+        {
+            query += " and " + TableClient.CreateQueryFilter($"Direction eq {direction.ToString()}");
+        }
+
+        if (filter.Outcome is { } outcome)
+        {
+            query += " and " + TableClient.CreateQueryFilter($"Outcome eq {outcome.ToString()}");
+        }
+
+        var pages = _calls.QueryAsync<TableEntity>(query, pageSize, cancellationToken: cancellationToken)
+            .AsPages(DecodeToken(continuationToken), pageSize);
+        await foreach (var page in pages)
+        {
+            return new CallPage(page.Values.Select(CallEntityMapper.ToCall).ToList(), EncodeToken(page.ContinuationToken));
+        }
+
+        return new CallPage([], null);
+    }
+
     public async Task<IReadOnlyList<CallRecord>> ListOverdueAsync(
         DateTimeOffset now, int maxCount, CancellationToken cancellationToken = default)
     {

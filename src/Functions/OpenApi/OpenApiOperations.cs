@@ -259,6 +259,25 @@ internal static class OpenApiOperations
             Responses = Responses(document, ("200", "The analytics.", OpenApiSchemas.CallAnalytics), ("400", "Invalid query (missing or unaligned from/to, unknown groupBy, groupBy=agent, range too long).", OpenApiSchemas.Problem)),
         }, keyed);
 
+        Add(document, "/analytics/calls/list", HttpMethod.Get, new OpenApiOperation
+        {
+            OperationId = "ListAnalyticsCalls",
+            Summary = "List the calls behind an analytics group",
+            Description = "The ended calls created in [from, to) (as analytics counts them), optionally of one business number, direction and outcome, "
+                + "newest first: the drill-down from a group of GET /analytics/calls (a day is from=that day, to=the next). No user phone numbers.",
+            Parameters =
+            [
+                QueryParameter("from", "From", "Start (inclusive): an ISO 8601 time at a whole UTC hour.", new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" }),
+                QueryParameter("to", "To", "End (exclusive): an ISO 8601 time at a whole UTC hour, at most 400 days after from.", new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" }),
+                WithPhoneNumberChoices(QueryParameter("phoneNumberId", "Phone number id", "Only calls of this business phone number id.", new OpenApiSchema { Type = JsonSchemaType.String })),
+                QueryParameter("direction", "Direction", "Only outbound or inbound calls.", OpenApiSchemas.Enumerated(["outbound", "inbound"])),
+                QueryParameter("outcome", "Outcome", "Only calls with this outcome.", OpenApiSchemas.Enumerated(["completed", "rejected", "noAnswer", "cancelled", "failed"])),
+                QueryParameter("pageSize", "Page size", "1-1000 (default 50).", new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32" }),
+                QueryParameter("continuationToken", "Continuation token", "From the previous page.", new OpenApiSchema { Type = JsonSchemaType.String }),
+            ],
+            Responses = Responses(document, ("200", "The calls.", OpenApiSchemas.AnalyticsCallList), ("400", "Invalid query (missing or unaligned from/to, unknown direction or outcome, range too long).", OpenApiSchemas.Problem)),
+        }, keyed);
+
         // Called by Meta and by the MediaNodes, not by workflows: anonymous (signature-checked), marked internal and
         // left out of the Power Automate connector (NotInConnector).
         Add(document, "/webhook", HttpMethod.Get, Internal(new OpenApiOperation
@@ -299,6 +318,19 @@ internal static class OpenApiOperations
             }), keyed: null);
         }
 
+        // The analytics dashboard: the same sign-in, its own app role (Analytics:DashboardRole); not for the connector.
+        foreach (var (id, path, method, summary, description) in DashboardOperations)
+        {
+            Add(document, path, method, Internal(new OpenApiOperation
+            {
+                OperationId = id,
+                Summary = summary,
+                Description = description + " Needs a signed-in user with the dashboard's app role (App Service authentication); keys do not open it.",
+                Parameters = [.. PathNames(path).Select(n => PathParameter(n, "File", n))],
+                Responses = Responses(document, ("200", "Done.", null), ("401", "Not signed in.", OpenApiSchemas.Problem), ("403", "Signed in, without the dashboard's role.", OpenApiSchemas.Problem)),
+            }), keyed: null);
+        }
+
         Add(document, "/console/queues/{name}", HttpMethod.Put, Internal(new OpenApiOperation
         {
             OperationId = "PutConsoleQueue",
@@ -317,6 +349,7 @@ internal static class OpenApiOperations
             ("/calls", HttpMethod.Post), ("/calls/{id}/result", HttpMethod.Get), ("/calls", HttpMethod.Get), ("/calls/{id}", HttpMethod.Get),
             ("/calls/{id}/recording", HttpMethod.Get), ("/calls/{id}", HttpMethod.Delete), ("/calls/{id}/play", HttpMethod.Post),
             ("/dials", HttpMethod.Post), ("/dials/{id}", HttpMethod.Get), ("/dials/{id}", HttpMethod.Delete),
+            ("/analytics/calls", HttpMethod.Get), ("/analytics/calls/list", HttpMethod.Get),
         })
         {
             StorageUnavailable(document, document.Paths[path].Operations![method]);
@@ -352,13 +385,23 @@ internal static class OpenApiOperations
         ("ConsoleRequestPermission", "/console/permissions/{waId}/request", HttpMethod.Post, "Ask for call permission", "Sends the user a call permission request (the permission API's limits apply)."),
     ];
 
+    /// <summary>The analytics dashboard's routes (Analytics/Dashboard/): operation id (= function name), path, method, summary, description.</summary>
+    private static readonly (string Id, string Path, HttpMethod Method, string Summary, string Description)[] DashboardOperations =
+    [
+        ("DashboardPage", "/dashboard", HttpMethod.Get, "Analytics dashboard page", "The dashboard (HTML; its script, style sheet and Chart.js are under /dashboard/assets)."),
+        ("DashboardAsset", "/dashboard/assets/{file}", HttpMethod.Get, "Analytics dashboard asset", "The dashboard's script, style sheet or Chart.js."),
+        ("DashboardMe", "/dashboard/me", HttpMethod.Get, "Signed-in analyst", "The signed-in user's name and the role that let them in."),
+        ("DashboardAnalytics", "/dashboard/analytics/calls", HttpMethod.Get, "Call analytics (dashboard)", "GET /analytics/calls for the signed-in analyst (same query and answer)."),
+        ("DashboardCalls", "/dashboard/analytics/calls/list", HttpMethod.Get, "Calls behind a group (dashboard)", "GET /analytics/calls/list for the signed-in analyst (same query and answer)."),
+    ];
+
     /// <summary>
     /// Operations the connector leaves out: what Meta and the MediaNodes call (anonymous, signature-checked), this
     /// document itself, and Admin-level operations a connection's function key cannot call.
     /// </summary>
     public static readonly IReadOnlySet<string> NotInConnector = new HashSet<string>(
         ["VerifyWebhook", "ReceiveWebhook", "MediaEvents", OpenApiFunction.FunctionName, "PutCallingSettings", "EraseUser", "PutConsoleQueue",
-            .. ConsoleOperations.Select(o => o.Id)],
+            .. ConsoleOperations.Select(o => o.Id), .. DashboardOperations.Select(o => o.Id)],
         StringComparer.Ordinal);
 
     private static IEnumerable<string> PathNames(string path) =>
@@ -468,6 +511,12 @@ internal static class OpenApiOperations
     private static OpenApiParameter Advanced(OpenApiParameter parameter)
     {
         parameter.Extensions!["x-ms-visibility"] = new JsonNodeExtension("advanced");
+        return parameter;
+    }
+
+    private static OpenApiParameter WithPhoneNumberChoices(OpenApiParameter parameter)
+    {
+        parameter.Extensions!["x-ms-dynamic-values"] = PowerPlatform.PhoneNumberChoices();
         return parameter;
     }
 

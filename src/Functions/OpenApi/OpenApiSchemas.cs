@@ -30,6 +30,8 @@ internal static class OpenApiSchemas
     public const string CallAnalytics = "CallAnalytics";
     public const string CallStatsGroup = "CallStatsGroup";
     public const string Distribution = "Distribution";
+    public const string AnalyticsCallList = "AnalyticsCallList";
+    public const string NamedCount = "NamedCount";
 
     /// <summary>The response types whose schemas are generated, and their definition names.</summary>
     public static readonly IReadOnlyDictionary<Type, string> Generated = new Dictionary<Type, string>
@@ -46,6 +48,8 @@ internal static class OpenApiSchemas
         [typeof(Analytics.CallAnalyticsResource)] = CallAnalytics,
         [typeof(Analytics.CallStatsGroup)] = CallStatsGroup,
         [typeof(Analytics.Distribution)] = Distribution,
+        [typeof(Analytics.AnalyticsCallList)] = AnalyticsCallList,
+        [typeof(Analytics.NamedCount)] = NamedCount,
     };
 
     public static void AddTo(OpenApiDocument document)

@@ -96,6 +96,17 @@ public sealed partial class PermissionService
             var masked = Mask(user);
             LogRequestSent(pn, masked);
         }
+        try
+        {
+            // The permission funnel's first step, counted where the request is sent (once per Meta message id).
+            await _rollups.RecordPermissionAsync(pn, Analytics.PermissionFunnelStep.Requested, now, messageId, cancellationToken);
+        }
+        catch (Exception ex) when (ex is Azure.RequestFailedException or InvalidOperationException)
+        {
+            // The message went out: the caller gets its success; analytics miss one request, said here.
+            LogFunnelNotCounted(pn, ex);
+        }
+
         var after = await _store.GetAsync(pn, user, cancellationToken);
         return new PermissionRequestOutcome.Sent(messageId, _guard.NextAllowedAfterSending(after.RequestsSent, now));
     }
@@ -111,7 +122,7 @@ public sealed partial class PermissionService
 
         var (pn, user) = Pair(reply.From, reply.PhoneNumberId);
         var receivedAt = reply.Timestamp ?? _time.GetUtcNow();
-        return await _store.UpdateAsync(pn, user, r =>
+        var applied = await _store.UpdateAsync(pn, user, r =>
         {
             if (r.LastReplyAt is { } last && receivedAt < last)
             {
@@ -135,6 +146,13 @@ public sealed partial class PermissionService
                 OptOutSource = accepted ? null : r.OptOutSource ?? OptOutSource.PermissionRevoked,
             }, true);
         }, cancellationToken);
+        if (applied && reply.Response == PermissionResponse.Accept)
+        {
+            // The funnel's grant step; a failure fails the webhook, whose redelivery counts it (once: the message id's marker).
+            await _rollups.RecordPermissionAsync(pn, Analytics.PermissionFunnelStep.Granted, receivedAt, reply.MessageId, cancellationToken);
+        }
+
+        return applied;
     }
 
     /// <inheritdoc />
@@ -166,6 +184,9 @@ public sealed partial class PermissionService
 
     private static PermissionRecord ReleaseSlot(PermissionRecord record, DateTimeOffset slot) =>
         record with { RequestsSent = [.. record.RequestsSent.Where(t => t != slot)] };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Call permission request from {PhoneNumberId} was sent but not counted in the analytics")]
+    private partial void LogFunnelNotCounted(string phoneNumberId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call permission request sent from {PhoneNumberId} to {WaId}")]
     private partial void LogRequestSent(string phoneNumberId, string waId);

@@ -15,6 +15,7 @@ public sealed partial class PermissionService : IPermissionService
 {
     private readonly IWhatsAppGraphClient _graph;
     private readonly PermissionStore _store;
+    private readonly Analytics.CallRollupStore _rollups;
     private readonly PermissionOptions _options;
     private readonly string? _defaultPhoneNumberId;
     private readonly TimeProvider _time;
@@ -24,6 +25,7 @@ public sealed partial class PermissionService : IPermissionService
     public PermissionService(
         IWhatsAppGraphClient graph,
         PermissionStore store,
+        Analytics.CallRollupStore rollups,
         IOptions<PermissionOptions> options,
         IOptions<MetaOptions> meta,
         TimeProvider time,
@@ -33,6 +35,7 @@ public sealed partial class PermissionService : IPermissionService
         ArgumentNullException.ThrowIfNull(meta);
         _graph = graph;
         _store = store;
+        _rollups = rollups;
         _options = options.Value;
         _defaultPhoneNumberId = meta.Value.DefaultPhoneNumberId;
         _time = time;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Serverless.Functions.Analytics;
 using Serverless.Shared.WhatsApp.Graph.Resilience;
 
 namespace Serverless.Functions.Permissions;
@@ -35,6 +36,8 @@ public static class PermissionServiceCollectionExtensions
         services.TryAddSingleton(sp => new CallPermissionsRateLimiter(
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<PermissionOptions>>().Value.GraphRequestsPerSecond));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IGraphAttemptGate, CallPermissionsAttemptGate>());
+        // Requests and grants are counted into the analytics rollups (the permission funnel) where they happen.
+        services.AddCallAnalytics(configuration);
         services.TryAddSingleton<IPermissionService, PermissionService>();
         return services;
     }

@@ -10,12 +10,13 @@ namespace Serverless.Functions.Privacy;
 
 /// <summary>What one retention run deleted.</summary>
 public sealed record RetentionSummary(
-    DateTimeOffset Cutoff, int Calls, int Events, int Recordings, int Dials, int Callbacks, int IdempotencyKeys, int HeldWebhooks);
+    DateTimeOffset Cutoff, int Calls, int Events, int Recordings, int Dials, int Callbacks, int IdempotencyKeys, int HeldWebhooks, int RollupRows = 0);
 
 /// <summary>
 /// Deletes what is older than <see cref="RetentionOptions.Days"/>: each call created before the cutoff with its
 /// history, wacid index and Idempotency-Key rows and its recording blob; finished dials; callback deliveries;
-/// Idempotency-Key reservations; held webhooks. Call-permission rows stay (they hold the user's opt-out).
+/// Idempotency-Key reservations; held webhooks; the analytics rollup periods that ended before the cutoff (their
+/// call markers hold call ids). Call-permission rows stay (they hold the user's opt-out).
 /// </summary>
 public sealed partial class DataRetention(
     TableCallStore calls,
@@ -23,6 +24,7 @@ public sealed partial class DataRetention(
     HeldWebhookStore held,
     CallbackDispatcher callbacks,
     RecordingBlobs recordings,
+    Analytics.CallRollupStore rollups,
     IOptions<RetentionOptions> options,
     TimeProvider time,
     ILogger<DataRetention> logger)
@@ -52,12 +54,13 @@ public sealed partial class DataRetention(
             dialCount,
             await callbacks.PurgeCreatedBeforeAsync(cutoff, cancellationToken),
             await calls.PurgeIdempotencyBeforeAsync(cutoff, cancellationToken),
-            await held.PurgeReceivedBeforeAsync(cutoff, cancellationToken));
-        LogRun(summary.Cutoff, summary.Calls, summary.Events, summary.Recordings, summary.Dials, summary.Callbacks, summary.IdempotencyKeys, summary.HeldWebhooks);
+            await held.PurgeReceivedBeforeAsync(cutoff, cancellationToken),
+            await rollups.PurgeBeforeAsync(cutoff, options.Value.MaxCallsPerRun, cancellationToken));
+        LogRun(summary.Cutoff, summary.Calls, summary.Events, summary.Recordings, summary.Dials, summary.Callbacks, summary.IdempotencyKeys, summary.HeldWebhooks, summary.RollupRows);
         return summary;
     }
 
     [LoggerMessage(Level = LogLevel.Information,
-        Message = "Retention (before {Cutoff:O}) deleted {Calls} calls, {Events} history rows, {Recordings} recordings, {Dials} dials, {Callbacks} callback deliveries, {IdempotencyKeys} idempotency keys, {HeldWebhooks} held webhooks")]
-    private partial void LogRun(DateTimeOffset cutoff, int calls, int events, int recordings, int dials, int callbacks, int idempotencyKeys, int heldWebhooks);
+        Message = "Retention (before {Cutoff:O}) deleted {Calls} calls, {Events} history rows, {Recordings} recordings, {Dials} dials, {Callbacks} callback deliveries, {IdempotencyKeys} idempotency keys, {HeldWebhooks} held webhooks, {RollupRows} analytics rollup rows")]
+    private partial void LogRun(DateTimeOffset cutoff, int calls, int events, int recordings, int dials, int callbacks, int idempotencyKeys, int heldWebhooks, int rollupRows);
 }

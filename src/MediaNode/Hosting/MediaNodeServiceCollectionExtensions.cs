@@ -86,7 +86,7 @@ public static class MediaNodeServiceCollectionExtensions
         {
             var sessions = sp.GetRequiredService<SessionRegistry>();
             var outbox = sp.GetRequiredService<EventOutbox>();
-            return new MediaNodeMetrics(sp.GetRequiredService<IMeterFactory>(), () => sessions.ActiveCount, () => outbox.Pending, () => outbox.Dropped);
+            return new MediaNodeMetrics(sp.GetRequiredService<IMeterFactory>(), () => sessions.ActiveCount, () => outbox.Pending, () => outbox.Dropped, () => sessions.FreeCapacity);
         });
         services.AddSingleton(sp => new CallSessionContext(
             Node(sp).NodeId,

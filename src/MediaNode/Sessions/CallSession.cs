@@ -306,7 +306,7 @@ public sealed partial class CallSession : ICallAudioCallbacks
             MediaStats? stats = null;
             if (leg.Peer is { } peer)
             {
-                stats = StatsMapper.ToEventStats(peer.GetStats().Media, leg.ConnectedAt, _context.Time.GetUtcNow());
+                stats = StatsMapper.ToEventStats(peer.GetStats(), leg.ConnectedAt, _context.Time.GetUtcNow());
                 peer.Dispose(); // RTCP BYE, then DTLS close_notify
             }
 
@@ -432,7 +432,7 @@ public sealed partial class CallSession : ICallAudioCallbacks
     {
         var recording = await StopAudioAsync().ConfigureAwait(false);
         await EndAgentLegsAsync().ConfigureAwait(false);
-        var stats = StatsMapper.ToEventStats(Peer.GetStats().Media, _connectedAt, _context.Time.GetUtcNow());
+        var stats = StatsMapper.ToEventStats(Peer.GetStats(), _connectedAt, _context.Time.GetUtcNow());
         Release();
         _context.Metrics.CallEnded(stats);
         LogEnded(_context.Logger, CallId, reason, stats.DurationSeconds, stats.PacketsSent, stats.PacketsReceived);

@@ -21,12 +21,21 @@ public sealed class MediaNodeMetrics
     private readonly Counter<long> _calls;
     private readonly Counter<long> _eventRetries;
     private readonly Counter<long> _eventsRejected;
+    private readonly Counter<long> _candidatePairs;
+    private readonly Histogram<double> _ice;
+    private readonly Histogram<double> _dtls;
 
     /// <summary>
     /// Creates the instruments. The gauges read the session registry and the event outbox through delegates (wired by
     /// Hosting), so the sessions and events that record into these instruments stay above them, not beside them.
     /// </summary>
     public MediaNodeMetrics(IMeterFactory meterFactory, Func<int> activeCalls, Func<int> pendingEvents, Func<long> droppedEvents)
+        : this(meterFactory, activeCalls, pendingEvents, droppedEvents, capacityLeft: null)
+    {
+    }
+
+    /// <summary>As above, with the calls the node still takes (MaxCalls less active; 0 while draining).</summary>
+    public MediaNodeMetrics(IMeterFactory meterFactory, Func<int> activeCalls, Func<int> pendingEvents, Func<long> droppedEvents, Func<int>? capacityLeft)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         ArgumentNullException.ThrowIfNull(activeCalls);
@@ -36,7 +45,15 @@ public sealed class MediaNodeMetrics
         meter.CreateObservableGauge("medianode.calls.active", activeCalls, "{call}", "Calls with a live peer");
         meter.CreateObservableGauge("medianode.events.pending", pendingEvents, "{event}", "Events waiting for delivery");
         meter.CreateObservableCounter("medianode.events.dropped", droppedEvents, "{event}", "Events refused by a full outbox");
+        if (capacityLeft is not null)
+        {
+            meter.CreateObservableGauge("medianode.capacity.left", capacityLeft, "{call}", "New calls the node still takes (0 while draining)");
+        }
+
         _calls = meter.CreateCounter<long>("medianode.calls.ended", "{call}", "Calls whose media ended");
+        _candidatePairs = meter.CreateCounter<long>("medianode.ice.selected_pairs", "{call}", "Calls per ICE-selected candidate pair (tags local, remote: host/srflx/prflx/relay)");
+        _ice = meter.CreateHistogram<double>("medianode.ice.duration", "ms", "Remote description applied → ICE pair selected, per call");
+        _dtls = meter.CreateHistogram<double>("medianode.dtls.duration", "ms", "ICE pair selected → DTLS handshake done, per call (tag version)");
         _packetsSent = meter.CreateCounter<long>("medianode.rtp.packets_sent", "{packet}", "RTP packets sent (counted at call end)");
         _packetsReceived = meter.CreateCounter<long>("medianode.rtp.packets_received", "{packet}", "RTP packets received (counted at call end)");
         _loss = meter.CreateHistogram<double>("medianode.call.loss", "1", "Inbound loss fraction per call");
@@ -58,6 +75,24 @@ public sealed class MediaNodeMetrics
         if (stats.Mos is { } mos)
         {
             _mos.Record(mos);
+        }
+
+        if (stats.Transport is { } transport)
+        {
+            if (transport.LocalCandidateType is { } local && transport.RemoteCandidateType is { } remote)
+            {
+                _candidatePairs.Add(1, new KeyValuePair<string, object?>("local", local), new KeyValuePair<string, object?>("remote", remote));
+            }
+
+            if (transport.IceMs is { } ice)
+            {
+                _ice.Record(ice);
+            }
+
+            if (transport.DtlsMs is { } dtls)
+            {
+                _dtls.Record(dtls, new KeyValuePair<string, object?>("version", transport.DtlsVersion ?? "unknown"));
+            }
         }
     }
 

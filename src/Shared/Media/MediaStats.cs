@@ -39,6 +39,9 @@ public sealed record MediaStats
     [Description("Estimated mean opinion score 1..5, when computed.")]
     public double? Mos { get; init; }
 
+    [Description("The ICE-selected candidate pair and the DTLS handshake, once media was being connected.")]
+    public MediaTransport? Transport { get; init; }
+
     /// <summary>Whole-call loss (RFC 3550 A.3: cumulative lost over expected), 0..1.</summary>
     public static double LossFraction(long received, long lost) =>
         received + lost > 0 ? (double)lost / (received + lost) : 0;

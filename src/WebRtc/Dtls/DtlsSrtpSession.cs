@@ -16,8 +16,10 @@ internal sealed class DtlsSrtpSession : IDisposable
     private readonly DtlsPacketChannel _channel;
     private int _closed;
 
-    private DtlsSrtpSession(DtlsRole role, SrtpProtectionProfile profile, byte[] keyingMaterial, CertificateFingerprint remote, DtlsTransport transport, DtlsPacketChannel channel)
+    private DtlsSrtpSession(DtlsRole role, SrtpProtectionProfile profile, byte[] keyingMaterial, CertificateFingerprint remote, DtlsTransport transport, DtlsPacketChannel channel, DtlsSrtpPeerCore core)
     {
+        Version = core.NegotiatedVersion;
+        CipherSuite = core.NegotiatedCipherSuite;
         Role = role;
         Profile = profile;
         KeyingMaterial = keyingMaterial;
@@ -28,6 +30,12 @@ internal sealed class DtlsSrtpSession : IDisposable
 
     /// <summary>Our side of the handshake.</summary>
     public DtlsRole Role { get; }
+
+    /// <summary>The negotiated protocol version, e.g. <c>DTLS 1.2</c>.</summary>
+    public string? Version { get; }
+
+    /// <summary>The negotiated cipher suite's IANA name, e.g. <c>TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256</c>.</summary>
+    public string? CipherSuite { get; }
 
     /// <summary>The negotiated SRTP protection profile.</summary>
     public SrtpProtectionProfile Profile { get; }
@@ -86,7 +94,7 @@ internal sealed class DtlsSrtpSession : IDisposable
                 channel.EndHandshake(); // the final flight, or the alert that ends a failed handshake
             }
 
-            return new DtlsSrtpSession(role, core.SelectedProfile!.Value, core.KeyingMaterial!, core.RemoteFingerprint!, transport, channel);
+            return new DtlsSrtpSession(role, core.SelectedProfile!.Value, core.KeyingMaterial!, core.RemoteFingerprint!, transport, channel, core);
         }
         catch (Exception ex) when (ex is TlsException or IOException)
         {

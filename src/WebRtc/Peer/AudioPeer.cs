@@ -93,7 +93,15 @@ public sealed partial class AudioPeer : IDisposable
         _transport.EarlyMediaDropped,
         _transport.IceCounters.ChecksSent,
         _transport.IceCounters.Rejected,
-        _transport.IceCounters.RequestsAnswered);
+        _transport.IceCounters.RequestsAnswered)
+    {
+        LocalCandidateType = _transport.SelectedTypes?.Local,
+        RemoteCandidateType = _transport.SelectedTypes?.Remote,
+        IceDuration = _transport.IceDuration,
+        DtlsDuration = _transport.DtlsDuration,
+        DtlsVersion = _transport.Dtls?.Version,
+        DtlsCipherSuite = _transport.Dtls?.CipherSuite,
+    };
 
     /// <summary>Stops sending, says goodbye over DTLS (close_notify) and releases the port registration.</summary>
     public void Dispose()
@@ -263,4 +271,23 @@ public sealed record PeerStats(
     long EarlyMediaDropped,
     long IceChecksSent,
     long IceRejected,
-    long IceChecksAnswered);
+    long IceChecksAnswered)
+{
+    /// <summary>Our candidate's type in the ICE-selected pair, once ICE selected one.</summary>
+    public IceCandidateType? LocalCandidateType { get; init; }
+
+    /// <summary>The peer's candidate's type in the ICE-selected pair.</summary>
+    public IceCandidateType? RemoteCandidateType { get; init; }
+
+    /// <summary>Remote description applied → ICE selected a pair.</summary>
+    public TimeSpan? IceDuration { get; init; }
+
+    /// <summary>ICE selected a pair → DTLS handshake done (SRTP keys).</summary>
+    public TimeSpan? DtlsDuration { get; init; }
+
+    /// <summary>The negotiated DTLS version (<c>DTLS 1.2</c>), once the handshake completed.</summary>
+    public string? DtlsVersion { get; init; }
+
+    /// <summary>The negotiated cipher suite (IANA name), once the handshake completed.</summary>
+    public string? DtlsCipherSuite { get; init; }
+}

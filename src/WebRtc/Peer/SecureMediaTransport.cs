@@ -41,6 +41,9 @@ internal sealed class SecureMediaTransport : IUdpMuxHandler, IDisposable
     private bool _dtlsStarted;
     private long _unprotectFailures;
     private long _earlyMedia;
+    private long _startedTicks;
+    private long _iceConnectedTicks;
+    private long _dtlsDoneTicks;
 
     public SecureMediaTransport(UdpMux mux, IceCredentials localIce, IReadOnlyList<IceCandidate> localCandidates, DtlsCertificate certificate, PeerOptions options, TimeProvider time)
     {
@@ -79,6 +82,19 @@ internal sealed class SecureMediaTransport : IUdpMuxHandler, IDisposable
 
     public IPEndPoint? SelectedRemote => _agent.SelectedPair?.RemoteEndPoint;
 
+    /// <summary>The selected pair's candidate types (ours, the peer's), once ICE selected one.</summary>
+    public (IceCandidateType Local, IceCandidateType Remote)? SelectedTypes =>
+        _agent.SelectedPair is { } pair ? (pair.Local.Type, pair.Remote.Type) : null;
+
+    /// <summary>Remote description applied → ICE selected a pair, once it did.</summary>
+    public TimeSpan? IceDuration => Between(ref _startedTicks, ref _iceConnectedTicks);
+
+    /// <summary>ICE selected a pair → the DTLS handshake completed (SRTP keys), once it did.</summary>
+    public TimeSpan? DtlsDuration => Between(ref _iceConnectedTicks, ref _dtlsDoneTicks);
+
+    /// <summary>The DTLS session once the handshake completed (its version and cipher suite).</summary>
+    public DtlsSrtpSession? Dtls => _dtls;
+
     public IceAgentCounters IceCounters => _agent.Counters;
 
     /// <summary>SRTP/SRTCP packets that failed authentication or replay checks and were dropped.</summary>
@@ -103,6 +119,7 @@ internal sealed class SecureMediaTransport : IUdpMuxHandler, IDisposable
             _agent.SetRemote(remote.IceUfrag, remote.IcePassword, remote.Candidates);
         }
 
+        Volatile.Write(ref _startedTicks, _time.GetTimestamp());
         SetState(PeerConnectionState.Connecting, PeerFailure.None);
         _agent.Start();
     }
@@ -228,6 +245,7 @@ internal sealed class SecureMediaTransport : IUdpMuxHandler, IDisposable
 
                 if (startDtls)
                 {
+                    Volatile.Write(ref _iceConnectedTicks, _time.GetTimestamp());
                     _ = RunDtlsAsync(_dtlsRole, _remoteFingerprint!);
                 }
                 else if (_outbound is not null)
@@ -268,6 +286,7 @@ internal sealed class SecureMediaTransport : IUdpMuxHandler, IDisposable
 
             Volatile.Write(ref _outbound, keys.CreateOutboundContext());
             keys.Clear();
+            Volatile.Write(ref _dtlsDoneTicks, _time.GetTimestamp());
             SetState(PeerConnectionState.Connected, PeerFailure.None);
         }
         catch (DtlsHandshakeException ex)
@@ -275,6 +294,12 @@ internal sealed class SecureMediaTransport : IUdpMuxHandler, IDisposable
             DtlsError = ex;
             SetState(PeerConnectionState.Failed, ex.Failure == DtlsFailure.FingerprintMismatch ? PeerFailure.FingerprintMismatch : PeerFailure.DtlsFailed);
         }
+    }
+
+    private TimeSpan? Between(ref long from, ref long to)
+    {
+        var (start, end) = (Volatile.Read(ref from), Volatile.Read(ref to));
+        return start == 0 || end == 0 ? null : _time.GetElapsedTime(start, end);
     }
 
     private void SetState(PeerConnectionState state, PeerFailure failure)

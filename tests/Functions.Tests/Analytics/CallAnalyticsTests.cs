@@ -20,7 +20,7 @@ public sealed class CallAnalyticsTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     private static readonly DateTimeOffset Start = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
-    private static readonly string[] Numbers = ["1110001", "2220002", "3330003"];
+    internal static readonly string[] Numbers = ["1110001", "2220002", "3330003"];
     private static readonly string[] Errors = ["ice-failed", "meta-138006", "timeout", "meta-131047"];
 
     [Fact]
@@ -117,7 +117,127 @@ public sealed class CallAnalyticsTests
         Assert.Equal(MediaNodeDouble.FinalStats.RoundTripMs!.Value, quality.GetProperty("roundTripMs").GetProperty("max").GetDouble());
         Assert.Equal(100.0 * 12 / 2012, quality.GetProperty("lossPercent").GetProperty("max").GetDouble(), 9);
         Assert.Equal(1, total.GetProperty("setup").GetProperty("dialToRingingMs").GetProperty("count").GetInt64());
+        var connectivity = total.GetProperty("connectivity");
+        var pair = Assert.Single(connectivity.GetProperty("candidatePairs").EnumerateArray());
+        Assert.Equal(("host", "srflx", 1L), (pair.GetProperty("local").GetString(), pair.GetProperty("remote").GetString(), pair.GetProperty("count").GetInt64()));
+        Assert.Equal("DTLS 1.2", Assert.Single(connectivity.GetProperty("dtlsVersions").EnumerateArray()).GetProperty("name").GetString());
+        Assert.Equal(35.5, connectivity.GetProperty("iceMs").GetProperty("max").GetDouble());
+        Assert.Equal(61.25, connectivity.GetProperty("dtlsMs").GetProperty("max").GetDouble());
         Assert.Equal("outbound", Assert.Single(result.GetProperty("groups").EnumerateArray()).GetProperty("key").GetString());
+    }
+
+    [Fact]
+    public async Task The_permission_funnel_counts_requests_and_grants_once_each_beside_the_dialled_and_answered_calls()
+    {
+        await using var app = await CallingApp.StartAsync(runNode: false);
+        var store = new CallRollupStore(
+            AzuriteTables.Client(),
+            Options.Create(new AnalyticsOptions { TablePrefix = app.TablePrefix, MaxConcurrencyRetries = 200 }),
+            NullLogger<CallRollupStore>.Instance);
+        var calls = Seed(120);
+        var random = new Random(7);
+        var steps = Enumerable.Range(0, 200).Select(i => (
+            Number: Numbers[random.Next(Numbers.Length)],
+            Step: i % 3 == 0 ? PermissionFunnelStep.Granted : PermissionFunnelStep.Requested,
+            At: Start.AddMinutes(random.Next(0, 30 * 24 * 60)),
+            Id: "wamid.HBgL" + i.ToString("D4", CultureInfo.InvariantCulture) + "/x=")).ToList();
+
+        // Everything at once, then a third of the steps again (Meta redelivers webhooks), reversed.
+        await Parallel.ForEachAsync(
+            calls.Select(c => (Func<CancellationToken, Task>)(ct => store.RecordAsync(c, ct)))
+                .Concat(steps.Select(s => (Func<CancellationToken, Task>)(ct => store.RecordPermissionAsync(s.Number, s.Step, s.At, s.Id, ct))))
+                .Concat(steps.Where((_, i) => i % 3 == 1).Reverse().Select(s => (Func<CancellationToken, Task>)(ct => store.RecordPermissionAsync(s.Number, s.Step, s.At, s.Id, ct)))),
+            new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            async (record, ct) => await record(ct));
+
+        void AssertFunnel(IEnumerable<CallRecord> groupCalls, IEnumerable<(string Number, PermissionFunnelStep Step, DateTimeOffset At, string Id)> groupSteps, JsonElement group)
+        {
+            var funnel = group.GetProperty("permissionFunnel");
+            Assert.Equal(groupSteps.Count(s => s.Step == PermissionFunnelStep.Requested), funnel.GetProperty("requested").GetInt64());
+            Assert.Equal(groupSteps.Count(s => s.Step == PermissionFunnelStep.Granted), funnel.GetProperty("granted").GetInt64());
+            var outbound = groupCalls.Where(c => c.Direction == CallDirection.Outbound).ToList();
+            Assert.Equal(outbound.Count, funnel.GetProperty("dialled").GetInt64());
+            Assert.Equal(outbound.Count(c => c.ConnectedAt is not null), funnel.GetProperty("answered").GetInt64());
+        }
+
+        var byNumber = await GetAsync(app, "from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z&groupBy=phoneNumber");
+        AssertFunnel(calls, steps, byNumber.GetProperty("total"));
+        foreach (var group in byNumber.GetProperty("groups").EnumerateArray())
+        {
+            var number = group.GetProperty("key").GetString();
+            AssertFunnel(calls.Where(c => c.BusinessPhoneNumberId == number), steps.Where(s => s.Number == number), group);
+        }
+
+        // Cut mid-day (hour rows at the edges), by day.
+        var from = new DateTimeOffset(2026, 11, 3, 5, 0, 0, TimeSpan.Zero);
+        var to = new DateTimeOffset(2026, 11, 20, 17, 0, 0, TimeSpan.Zero);
+        var byDay = await GetAsync(app, "from=2026-11-03T05:00:00Z&to=2026-11-20T17:00:00Z&groupBy=day");
+        AssertFunnel(calls.Where(c => c.CreatedAt >= from && c.CreatedAt < to), steps.Where(s => s.At >= from && s.At < to), byDay.GetProperty("total"));
+        foreach (var group in byDay.GetProperty("groups").EnumerateArray())
+        {
+            var day = DateTimeOffset.Parse(group.GetProperty("key").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+            var (start, end) = (day < from ? from : day, day.AddDays(1) > to ? to : day.AddDays(1));
+            AssertFunnel(calls.Where(c => c.CreatedAt >= start && c.CreatedAt < end), steps.Where(s => s.At >= start && s.At < end), group);
+        }
+
+        // By outcome: requests and grants have none; they are in the total only, and every outcome group's calls are its own.
+        var byOutcome = await GetAsync(app, "from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z&groupBy=outcome");
+        AssertFunnel(calls, steps, byOutcome.GetProperty("total"));
+        Assert.All(byOutcome.GetProperty("groups").EnumerateArray(), g => Assert.Equal(0, g.GetProperty("permissionFunnel").GetProperty("requested").GetInt64()));
+        Assert.Equal(calls.Count, byOutcome.GetProperty("groups").EnumerateArray().Sum(g => g.GetProperty("calls").GetInt64()));
+    }
+
+    [Fact]
+    public async Task Retention_deletes_the_rollup_periods_that_ended_before_the_cutoff_and_keeps_the_rest()
+    {
+        await using var app = await CallingApp.StartAsync(runNode: false);
+        var store = new CallRollupStore(
+            AzuriteTables.Client(),
+            Options.Create(new AnalyticsOptions { TablePrefix = app.TablePrefix, MaxConcurrencyRetries = 200 }),
+            NullLogger<CallRollupStore>.Instance);
+        var calls = Seed(90);
+        await Parallel.ForEachAsync(calls, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (call, ct) => await store.RecordAsync(call, ct));
+        var cutoff = new DateTimeOffset(2026, 11, 15, 5, 30, 0, TimeSpan.Zero);
+
+        var deleted = await store.PurgeBeforeAsync(cutoff, maxPartitions: 10_000, CancellationToken.None);
+
+        Assert.True(deleted > 0);
+        // Hours before 05:00 and days before the 15th are gone: an hour range there is empty.
+        var gone = await GetAsync(app, "from=2026-11-14T00:00:00Z&to=2026-11-15T05:00:00Z&groupBy=hour");
+        Assert.Equal(0, gone.GetProperty("total").GetProperty("calls").GetInt64());
+        // The hour of the cutoff and everything after it stay, exactly.
+        var kept = await GetAsync(app, "from=2026-11-15T05:00:00Z&to=2026-11-20T00:00:00Z&groupBy=day");
+        var from = new DateTimeOffset(2026, 11, 15, 5, 0, 0, TimeSpan.Zero);
+        Assert.Equal(calls.Count(c => c.CreatedAt >= from && c.CreatedAt < from.AddHours(115)), kept.GetProperty("total").GetProperty("calls").GetInt64());
+        // The month has not ended: its row still answers a whole-month query (no personal data in it).
+        var month = await GetAsync(app, "from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z&groupBy=phoneNumber");
+        Assert.Equal(calls.Count, month.GetProperty("total").GetProperty("calls").GetInt64());
+        // Nothing left before the cutoff to delete.
+        Assert.Equal(0, await store.PurgeBeforeAsync(cutoff, maxPartitions: 10_000, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_permission_request_sent_and_its_grant_webhook_delivered_twice_count_once_each()
+    {
+        await using var app = await CallingApp.StartAsync(runNode: false);
+        app.Graph.PermissionsJson = FakeGraph.Permissions("no_permission");
+        using (var sent = await app.Client.PostAsync(new Uri("api/permissions/" + CallingApp.User + "/request", UriKind.Relative), null))
+        {
+            Assert.True(sent.IsSuccessStatusCode, await sent.Content.ReadAsStringAsync());
+        }
+
+        var grant = MetaWebhooks.PermissionReply("accept", permanent: true);
+        await app.DeliverAsync(grant);
+        await app.DeliverAsync(grant);
+        await app.DeliverAsync(MetaWebhooks.PermissionReply("reject", permanent: false));
+
+        // A day either side: the reply's timestamp is the real clock's, the request's the app's.
+        var hour = app.Time.GetUtcNow();
+        var result = await GetAsync(app, $"from={RollupHour(hour.AddDays(-1))}&to={RollupHour(hour.AddDays(1))}&groupBy=phoneNumber");
+        var funnel = Assert.Single(result.GetProperty("groups").EnumerateArray()).GetProperty("permissionFunnel");
+        Assert.Equal(1, funnel.GetProperty("requested").GetInt64());
+        Assert.Equal(1, funnel.GetProperty("granted").GetInt64());
+        Assert.Equal(0, funnel.GetProperty("dialled").GetInt64());
     }
 
     [Theory]
@@ -175,6 +295,8 @@ public sealed class CallAnalyticsTests
         var mos = calls.Where(c => c.MediaStats?.Mos is not null).Select(c => c.MediaStats!.Mos!.Value).ToList();
         AssertDistribution(mos, quality.GetProperty("mos"), error);
         Assert.Equal(mos.Count, quality.GetProperty("callsWithMos").GetInt64());
+        AssertHistogram(mos, quality.GetProperty("mos"), error);
+        AssertHistogram(calls.Where(c => c.MediaConnectedAt is not null).Select(c => (c.MediaConnectedAt!.Value - (c.AnswerReceivedAt ?? c.AcceptedAt)!.Value).TotalMilliseconds).ToList(), setup.GetProperty("answeredToMediaMs"), error);
         Assert.Equal(mos.Count(m => m < 3.5), quality.GetProperty("belowMos35").GetInt64());
         if (mos.Count == 0)
         {
@@ -190,6 +312,18 @@ public sealed class CallAnalyticsTests
         AssertDistribution(media.Select(m => m.JitterMs), quality.GetProperty("jitterMs"), error);
         AssertDistribution(media.Where(m => m.RoundTripMs is not null).Select(m => m.RoundTripMs!.Value), quality.GetProperty("roundTripMs"), error);
 
+        var transports = calls.Where(c => c.MediaStats?.Transport is not null).Select(c => c.MediaStats!.Transport!).ToList();
+        var connectivity = group.GetProperty("connectivity");
+        var pairs = transports.GroupBy(t => (t.LocalCandidateType, t.RemoteCandidateType)).ToDictionary(g => g.Key, g => (long)g.Count());
+        var reported = connectivity.GetProperty("candidatePairs").EnumerateArray()
+            .ToDictionary(p => ((string?)p.GetProperty("local").GetString(), (string?)p.GetProperty("remote").GetString()), p => p.GetProperty("count").GetInt64());
+        Assert.Equal(pairs.OrderBy(p => p.Key), reported.OrderBy(p => p.Key));
+        Assert.Equal(
+            transports.GroupBy(t => t.DtlsCipherSuite!).Select(g => (g.Key, (long)g.Count())).OrderByDescending(g => g.Item2).ThenBy(g => g.Key, StringComparer.Ordinal),
+            connectivity.GetProperty("cipherSuites").EnumerateArray().Select(v => (v.GetProperty("name").GetString()!, v.GetProperty("count").GetInt64())));
+        AssertDistribution(transports.Select(t => t.IceMs!.Value), connectivity.GetProperty("iceMs"), error);
+        AssertDistribution(transports.Select(t => t.DtlsMs!.Value), connectivity.GetProperty("dtlsMs"), error);
+
         var failures = calls.Where(c => c.LastError is not null).GroupBy(c => c.LastError!.Code)
             .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
         var top = group.GetProperty("topFailures").EnumerateArray().ToList();
@@ -200,6 +334,23 @@ public sealed class CallAnalyticsTests
             var metaCode = failure.GetProperty("metaCode");
             int? expected = code.StartsWith("meta-", StringComparison.Ordinal) ? int.Parse(code[5..], CultureInfo.InvariantCulture) : null;
             Assert.Equal(expected, metaCode.ValueKind == JsonValueKind.Null ? null : metaCode.GetInt32());
+        }
+    }
+
+    /// <summary>Each bin holds its values, give or take those within the sketch's error of an edge; the bins add up to the count.</summary>
+    private static void AssertHistogram(List<double> values, JsonElement distribution, double error)
+    {
+        var bins = distribution.GetProperty("histogram").EnumerateArray().ToList();
+        Assert.NotEmpty(bins);
+        Assert.Equal(values.Count, bins.Sum(b => b.GetProperty("count").GetInt64()));
+        for (var j = 0; j < bins.Count; j++)
+        {
+            var from = j == 0 ? double.NegativeInfinity : bins[j].GetProperty("from").GetDouble();
+            var to = bins[j].TryGetProperty("to", out var t) && t.ValueKind == JsonValueKind.Number ? t.GetDouble() : double.PositiveInfinity;
+            var surely = values.Count(v => v >= from * (1 + error) && v < to * (1 - error));
+            var maybe = values.Count(v => v >= from * (1 - error) && v < to * (1 + error));
+            var count = bins[j].GetProperty("count").GetInt64();
+            Assert.True(count >= surely && count <= maybe, $"bin {j} [{from}, {to}): {count}, expected {surely}..{maybe}");
         }
     }
 
@@ -215,7 +366,8 @@ public sealed class CallAnalyticsTests
 
         Assert.Equal(sorted[0], distribution.GetProperty("min").GetDouble(), 9);
         Assert.Equal(sorted[^1], distribution.GetProperty("max").GetDouble(), 9);
-        Assert.Equal(sorted.Average(), distribution.GetProperty("mean").GetDouble(), 6);
+        // 1e-6 apart at most (summation order differs), not "equal after rounding to 6 places", which flips at x.xxxxxx5.
+        Assert.Equal(sorted.Average(), distribution.GetProperty("mean").GetDouble(), 1e-6);
         foreach (var (name, q) in new[] { ("p50", 0.5), ("p90", 0.9), ("p95", 0.95), ("p99", 0.99) })
         {
             // Nearest rank: the value of rank ceil(q·n).
@@ -226,7 +378,7 @@ public sealed class CallAnalyticsTests
     }
 
     /// <summary>Deterministic calls spread over 30 days: every outcome in both directions, every number, MOS 1.2-4.5.</summary>
-    private static List<CallRecord> Seed(int count)
+    internal static List<CallRecord> Seed(int count)
     {
         var random = new Random(18);
         var outcomes = Enum.GetValues<CallOutcome>();
@@ -254,11 +406,21 @@ public sealed class CallAnalyticsTests
                     JitterMs = Math.Round(random.NextDouble() * 80, 2),
                     RoundTripMs = i % 7 == 0 ? null : 10 + Math.Round(random.NextDouble() * 400, 1),
                     Mos = i % 11 == 0 ? null : Math.Round(1.2 + (random.NextDouble() * 3.3), 2),
+                    Transport = i % 13 == 0 ? null : new MediaTransport
+                    {
+                        LocalCandidateType = i % 4 == 0 ? "relay" : "host",
+                        RemoteCandidateType = MediaTransport.CandidateTypes[i % 3],
+                        IceMs = Math.Round(5 + (random.NextDouble() * 900), 3),
+                        DtlsMs = Math.Round(20 + (random.NextDouble() * 400), 3),
+                        DtlsVersion = "DTLS 1.2",
+                        DtlsCipherSuite = i % 5 == 0 ? "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384" : "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+                    },
                 }
                 : null;
             calls.Add(new CallRecord
             {
-                CallId = "c" + i.ToString("D5", CultureInfo.InvariantCulture),
+                // Real ids (their time is the creation time), so the calls can be stored and listed by time too.
+                CallId = CallIds.New(new Microsoft.Extensions.Time.Testing.FakeTimeProvider(created)),
                 Direction = direction,
                 State = outcome == CallOutcome.Failed ? CallState.Failed : CallState.Ended,
                 Outcome = outcome,

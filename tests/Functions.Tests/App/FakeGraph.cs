@@ -77,6 +77,9 @@ internal sealed class FakeGraph : IAsyncDisposable
             fake._lookups.Enqueue(request.Query["user_wa_id"].ToString());
             return Results.Text(fake.PermissionsJson, "application/json");
         });
+        // Messages (the call permission request): Meta's answer names the sent message.
+        app.MapPost("/{version}/{phoneNumberId}/messages", (string version, string phoneNumberId) =>
+            Results.Text("{\"messaging_product\":\"whatsapp\",\"messages\":[{\"id\":\"wamid.SENT" + Guid.NewGuid().ToString("N") + "\"}]}", "application/json"));
         app.MapGet("/{version}/{phoneNumberId}/settings", (string version, string phoneNumberId) =>
         {
             Interlocked.Increment(ref fake._settingsReads);

@@ -53,6 +53,11 @@ internal sealed class MediaNodeDouble(HttpClient functions, MediaEventSigner sig
         BytesReceived = 160_000,
         JitterMs = 3.5,
         RoundTripMs = 40,
+        Transport = new MediaTransport
+        {
+            LocalCandidateType = "host", RemoteCandidateType = "srflx", IceMs = 35.5, DtlsMs = 61.25,
+            DtlsVersion = "DTLS 1.2", DtlsCipherSuite = "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+        },
     };
 
     private readonly ConcurrentQueue<MediaCommand> _commands = new();

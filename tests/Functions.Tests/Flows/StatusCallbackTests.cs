@@ -60,6 +60,12 @@ public sealed class StatusCallbackTests
         // It waited for the node's final report: the media statistics are in it.
         Assert.Equal(MediaNodeDouble.FinalStats.PacketsSent, ended.GetProperty("media").GetProperty("packetsSent").GetInt64());
         Assert.Equal(MediaNodeDouble.FinalStats.PacketsLost, ended.GetProperty("media").GetProperty("packetsLost").GetInt64());
+        // How the media was connected (the node's ICE pair and DTLS handshake) rides along, as in GET /calls/{id}.
+        var transport = ended.GetProperty("media").GetProperty("transport");
+        Assert.Equal(("host", "srflx"), (transport.GetProperty("localCandidateType").GetString(), transport.GetProperty("remoteCandidateType").GetString()));
+        Assert.Equal(("DTLS 1.2", 35.5, 61.25), (transport.GetProperty("dtlsVersion").GetString(), transport.GetProperty("iceMs").GetDouble(), transport.GetProperty("dtlsMs").GetDouble()));
+        Assert.Equal(MediaNodeDouble.FinalStats.Transport!.DtlsCipherSuite, transport.GetProperty("dtlsCipherSuite").GetString());
+        Assert.Equal(transport.ToString(), (await app.GetCallAsync(callId)).GetProperty("media").GetProperty("transport").ToString());
 
         // Event ids are the call's history sequence numbers of the changes they announce.
         var history = (await app.GetCallAsync(callId)).GetProperty("events").EnumerateArray()

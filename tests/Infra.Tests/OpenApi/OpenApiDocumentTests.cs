@@ -119,9 +119,11 @@ public sealed class OpenApiDocumentTests
         }
 
         var left = servedOperations.Keys.Except(connectorOperations.Select(o => o.Id)).Order(StringComparer.Ordinal).ToList();
-        // The agent console's routes are the page's (a signed-in agent, no key) and its queue set-up is Admin level.
+        // The agent console's and the dashboard's routes are their pages' (a signed-in user, no key) and the console's
+        // queue set-up is Admin level.
         Assert.Equal(["EraseUser", "GetOpenApiDocument", "MediaEvents", "PutCallingSettings", "PutConsoleQueue", "ReceiveWebhook", "VerifyWebhook"],
-            left.Where(id => !id.StartsWith("Console", StringComparison.Ordinal)));
+            left.Where(id => !id.StartsWith("Console", StringComparison.Ordinal) && !id.StartsWith("Dashboard", StringComparison.Ordinal)));
+        Assert.Equal(5, left.Count(id => id.StartsWith("Dashboard", StringComparison.Ordinal)));
         Assert.Equal(16, left.Count(id => id.StartsWith("Console", StringComparison.Ordinal)));
         Assert.True(JsonNode.DeepEquals(served["definitions"], connector["definitions"]));
         Assert.Equal(OpenApiDocumentBuilder.ConnectorPlaceholderHost, (string?)connector["host"]);

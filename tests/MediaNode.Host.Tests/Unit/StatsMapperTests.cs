@@ -41,4 +41,33 @@ public sealed class StatsMapperTests
         Assert.Equal(0, stats.PacketsLost);
         Assert.Null(stats.PacketsLostByRemote);
     }
+
+    [Fact]
+    public void The_selected_pair_and_the_DTLS_handshake_are_reported_with_RFC_8839_type_names()
+    {
+        var peer = new Serverless.WebRtc.Peer.PeerStats(new PeerMediaStats { PacketsReceived = 10 }, null, 0, 0, 3, 0, 2)
+        {
+            LocalCandidateType = Serverless.WebRtc.Ice.IceCandidateType.Host,
+            RemoteCandidateType = Serverless.WebRtc.Ice.IceCandidateType.ServerReflexive,
+            IceDuration = TimeSpan.FromMilliseconds(12.3456),
+            DtlsDuration = TimeSpan.FromMilliseconds(48.5),
+            DtlsVersion = "DTLS 1.2",
+            DtlsCipherSuite = "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+        };
+
+        var stats = StatsMapper.ToEventStats(peer, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddSeconds(2));
+
+        Assert.Equal(10, stats.PacketsReceived);
+        Assert.Equal(
+            new MediaTransport
+            {
+                LocalCandidateType = "host", RemoteCandidateType = "srflx", IceMs = 12.346, DtlsMs = 48.5,
+                DtlsVersion = "DTLS 1.2", DtlsCipherSuite = "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+            },
+            stats.Transport);
+        var relayed = StatsMapper.TransportOf(peer with { LocalCandidateType = Serverless.WebRtc.Ice.IceCandidateType.Relayed, RemoteCandidateType = Serverless.WebRtc.Ice.IceCandidateType.PeerReflexive });
+        Assert.Equal(("relay", "prflx"), (relayed!.LocalCandidateType, relayed.RemoteCandidateType));
+        // Before ICE selected a pair there is nothing to say.
+        Assert.Null(StatsMapper.TransportOf(new Serverless.WebRtc.Peer.PeerStats(new PeerMediaStats(), null, 0, 0, 0, 0, 0)));
+    }
 }
