@@ -59,6 +59,9 @@ public sealed partial class DiscoveryTests
     [InlineData(typeof(FiveFieldCron), "UnixCron", "has 5 fields")]
     [InlineData(typeof(MissingScheduleSetting), "NoSetting", "'NotConfigured'")]
     [InlineData(typeof(NoTrigger), "Triggerless", "0 trigger parameters")]
+    [InlineData(typeof(BadQueueName), "UpperCaseQueue", "not a valid storage queue name")]
+    [InlineData(typeof(QueueAsInt), "IntQueue", "string, BinaryData, byte[] or QueueMessage")]
+    [InlineData(typeof(MissingQueueSetting), "NoQueueSetting", "'NoSuchQueue'")]
     [InlineData(typeof(PrivateMethod), "Hidden", "must be public or internal")]
     public void Unsupported_function_shapes_fail_naming_the_function(Type type, string function, string reason)
     {
@@ -86,6 +89,10 @@ public sealed partial class DiscoveryTests
         Assert.True(Assert.Single(catalog.Timers, t => t.Name == "Nightly").RunOnStartup);
         Assert.DoesNotContain(catalog.Http, f => f.Name == "ListA");
         Assert.Single(catalog.Http, f => f.Name == "InternalPing");
+        var work = Assert.Single(catalog.Queues, q => q.Name == "Work");
+        Assert.Equal(("sample-work", "SampleQueues"), (work.QueueName, work.Connection));
+        Assert.Equal(["FailingWork", "Work"], catalog.Queues.Select(q => q.Name).Order(StringComparer.Ordinal));
+        Assert.Empty(catalog.Unserved);
     }
 
     [Theory]

@@ -16,10 +16,12 @@ public sealed class FunctionCatalog
     private FunctionCatalog(
         ImmutableArray<HttpFunctionDescriptor> http,
         ImmutableArray<TimerFunctionDescriptor> timers,
+        ImmutableArray<QueueFunctionDescriptor> queues,
         ImmutableArray<string> unserved)
     {
         Http = http;
         Timers = timers;
+        Queues = queues;
         Unserved = unserved;
     }
 
@@ -27,7 +29,9 @@ public sealed class FunctionCatalog
 
     public ImmutableArray<TimerFunctionDescriptor> Timers { get; }
 
-    /// <summary>Functions with a trigger this host does not run (queue, Service Bus ...), by name.</summary>
+    public ImmutableArray<QueueFunctionDescriptor> Queues { get; }
+
+    /// <summary>Functions with a trigger this host does not run (Service Bus, blobs ...), by name.</summary>
     public ImmutableArray<string> Unserved { get; }
 
     /// <summary>Finds every function; throws <see cref="FunctionDiscoveryException"/> naming the first bad one.</summary>
@@ -45,6 +49,7 @@ public sealed class FunctionCatalog
 
         var http = ImmutableArray.CreateBuilder<HttpFunctionDescriptor>();
         var timers = ImmutableArray.CreateBuilder<TimerFunctionDescriptor>();
+        var queues = ImmutableArray.CreateBuilder<QueueFunctionDescriptor>();
         var unserved = ImmutableArray.CreateBuilder<string>();
         var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
@@ -65,6 +70,9 @@ public sealed class FunctionCatalog
                 case TimerFunctionDescriptor t:
                     timers.Add(t);
                     break;
+                case QueueFunctionDescriptor q:
+                    queues.Add(q);
+                    break;
                 default:
                     unserved.Add(name);
                     break;
@@ -72,7 +80,7 @@ public sealed class FunctionCatalog
         }
 
         RouteConflicts.ThrowIfAny(http);
-        return new FunctionCatalog(http.ToImmutable(), timers.ToImmutable(), unserved.ToImmutable());
+        return new FunctionCatalog(http.ToImmutable(), timers.ToImmutable(), queues.ToImmutable(), unserved.ToImmutable());
     }
 
     private static IEnumerable<MethodInfo> FunctionMethods(IEnumerable<Type> types) =>
@@ -105,7 +113,7 @@ public sealed class FunctionCatalog
         }
 
         var trigger = triggers[0].GetCustomAttribute<TriggerBindingAttribute>(inherit: true)!;
-        if (trigger is not HttpTriggerAttribute and not TimerTriggerAttribute)
+        if (trigger is not HttpTriggerAttribute and not TimerTriggerAttribute and not QueueTriggerAttribute)
         {
             return null;
         }
@@ -132,6 +140,19 @@ public sealed class FunctionCatalog
             return new HttpFunctionDescriptor(name, method, sources, route, methods, httpTrigger.AuthLevel);
         }
 
+        if (trigger is QueueTriggerAttribute queueTrigger)
+        {
+            var queueName = ResolveSetting(name, queueTrigger.QueueName, configuration);
+            // Storage queue names: 3-63 lower-case letters, digits and single dashes, starting and ending alphanumeric.
+            if (!System.Text.RegularExpressions.Regex.IsMatch(queueName, "^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$"))
+            {
+                throw new FunctionDiscoveryException(name, $"'{queueName}' is not a valid storage queue name");
+            }
+
+            var connection = string.IsNullOrEmpty(queueTrigger.Connection) ? "AzureWebJobsStorage" : queueTrigger.Connection;
+            return new QueueFunctionDescriptor(name, method, sources, queueName, connection);
+        }
+
         var timerTrigger = (TimerTriggerAttribute)trigger;
         var schedule = ResolveSetting(name, timerTrigger.Schedule, configuration);
         if (!CronSchedule.IsValid(schedule, out var problem))
@@ -142,7 +163,7 @@ public sealed class FunctionCatalog
         return new TimerFunctionDescriptor(name, method, sources, schedule, timerTrigger.RunOnStartup, timerTrigger.UseMonitor);
     }
 
-    // "%Name%" schedules come from app settings, as in the host.
+    // "%Name%" schedules and queue names come from app settings, as in the host.
     private static string ResolveSetting(string functionName, string value, IConfiguration configuration)
     {
         if (value.Length > 2 && value[0] == '%' && value[^1] == '%')
