@@ -122,6 +122,12 @@ public sealed class FunctionsTestHost : IAsyncDisposable
         HostLog.Listening(logger, baseAddress);
         var host = new FunctionsTestHost(app, catalog, hostJson, options.Keys, baseAddress) { EnforceKeys = options.EnforceKeys };
         var loggers = app.Services.GetRequiredService<ILoggerFactory>();
+        foreach (var (name, reason) in catalog.NotIndexed)
+        {
+            host._unstartable[name] = reason;
+            HostLog.ListenerNotStarted(logger, name, reason);
+        }
+
         foreach (var q in catalog.Queues)
         {
             try

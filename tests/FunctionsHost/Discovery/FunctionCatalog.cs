@@ -17,8 +17,10 @@ public sealed class FunctionCatalog
         ImmutableArray<HttpFunctionDescriptor> http,
         ImmutableArray<TimerFunctionDescriptor> timers,
         ImmutableArray<QueueFunctionDescriptor> queues,
-        ImmutableArray<string> unserved)
+        ImmutableArray<string> unserved,
+        ImmutableDictionary<string, string> notIndexed)
     {
+        NotIndexed = notIndexed;
         Http = http;
         Timers = timers;
         Queues = queues;
@@ -30,6 +32,12 @@ public sealed class FunctionCatalog
     public ImmutableArray<TimerFunctionDescriptor> Timers { get; }
 
     public ImmutableArray<QueueFunctionDescriptor> Queues { get; }
+
+    /// <summary>
+    /// Queue functions the host could not index (a <c>%Setting%</c> queue name that is not configured), with the
+    /// reason. As in the host (v4), such a function is logged and left out; the others are served.
+    /// </summary>
+    public ImmutableDictionary<string, string> NotIndexed { get; }
 
     /// <summary>Functions with a trigger this host does not run (Service Bus, blobs ...), by name.</summary>
     public ImmutableArray<string> Unserved { get; }
@@ -52,6 +60,7 @@ public sealed class FunctionCatalog
         var queues = ImmutableArray.CreateBuilder<QueueFunctionDescriptor>();
         var unserved = ImmutableArray.CreateBuilder<string>();
         var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var notIndexed = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.OrdinalIgnoreCase);
 
         foreach (var method in FunctionMethods(types))
         {
@@ -62,7 +71,18 @@ public sealed class FunctionCatalog
             }
 
             names.Add(name, EntryPoint(method));
-            switch (Describe(name, method, configuration))
+            FunctionDescriptor? described;
+            try
+            {
+                described = Describe(name, method, configuration);
+            }
+            catch (UnresolvedQueueSettingException ex)
+            {
+                notIndexed[name] = ex.Message;
+                continue;
+            }
+
+            switch (described)
             {
                 case HttpFunctionDescriptor h:
                     http.Add(h);
@@ -80,7 +100,7 @@ public sealed class FunctionCatalog
         }
 
         RouteConflicts.ThrowIfAny(http);
-        return new FunctionCatalog(http.ToImmutable(), timers.ToImmutable(), queues.ToImmutable(), unserved.ToImmutable());
+        return new FunctionCatalog(http.ToImmutable(), timers.ToImmutable(), queues.ToImmutable(), unserved.ToImmutable(), notIndexed.ToImmutable());
     }
 
     private static IEnumerable<MethodInfo> FunctionMethods(IEnumerable<Type> types) =>
@@ -142,7 +162,16 @@ public sealed class FunctionCatalog
 
         if (trigger is QueueTriggerAttribute queueTrigger)
         {
-            var queueName = ResolveSetting(name, queueTrigger.QueueName, configuration);
+            string queueName;
+            try
+            {
+                queueName = ResolveSetting(name, queueTrigger.QueueName, configuration);
+            }
+            catch (FunctionDiscoveryException ex)
+            {
+                throw new UnresolvedQueueSettingException(ex.Message);
+            }
+
             // Storage queue names: 3-63 lower-case letters, digits and single dashes, starting and ending alphanumeric.
             if (!System.Text.RegularExpressions.Regex.IsMatch(queueName, "^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$"))
             {
@@ -176,3 +205,6 @@ public sealed class FunctionCatalog
         return value;
     }
 }
+
+/// <summary>A queue trigger's <c>%Setting%</c> is not configured: that function is not indexed (see <see cref="FunctionCatalog.NotIndexed"/>).</summary>
+internal sealed class UnresolvedQueueSettingException(string message) : Exception(message);
