@@ -34,6 +34,9 @@ public sealed class WorkQueueOptions : IValidatableObject
     /// <summary>Scheduled dials due, and attempts in flight to settle.</summary>
     public const string Dials = "dials-due";
 
+    /// <summary>Every default queue name (Bicep creates them, each with its <c>-poison</c> queue).</summary>
+    public static IReadOnlyList<string> All { get; } = [CallDeadlines, NodeWatch, Callbacks, Dials];
+
     /// <summary>The queue triggers read their queue's name from these settings (Bicep sets the defaults above).</summary>
     public const string CallDeadlinesSetting = "%" + SectionName + ":CallDeadlinesQueue%";
     public const string NodeWatchSetting = "%" + SectionName + ":NodeWatchQueue%";
