@@ -108,6 +108,59 @@ public sealed class NodeFailoverTests
         }
     }
 
+    [Fact]
+    public async Task With_the_queues_served_as_in_Azure_a_killed_nodes_calls_end_node_lost_by_themselves()
+    {
+        // Real clock, queues polled by the host as the extension does (host.json), no timer run and no manual delivery:
+        // the node's watch (armed by its first call, a message every 5 s while it carries calls) finds it dead.
+        await using var product = await LocalProduct.StartAsync(new LocalProductOptions
+        {
+            InProcessMediaNode = false,
+            Transport = TransportKind.StorageQueues,
+            ServeQueues = true,
+        });
+        var httpPort = FreeTcpPort();
+        var dll = Path.Combine(AppContext.BaseDirectory, "Serverless.MediaNode.dll");
+        using var node = await NodeProcess.StartAsync(dll, product.NodeSettings(udpPort: 0, httpPort: httpPort), httpPort);
+        try
+        {
+            var calls = new List<(string CallId, string Wacid)>();
+            foreach (var user in Users[..2])
+            {
+                product.Simulator.Permissions.Grant(user);
+                var (status, dialled) = await product.Calls.DialAsync(new { to = "+" + user, audio = LongPrompt });
+                Assert.True(status == 202, $"dial answered {status}: {dialled}");
+                await (await product.Phones.WaitForPhoneAsync(user, Wait)).WaitForToneAsync(PromptHz, Wait);
+                await product.Calls.WaitForStateAsync(dialled.Id(), "connected", Wait);
+                calls.Add((dialled.Id(), await product.WacidAsync(dialled.Id())));
+            }
+
+            node.Kill(entireProcessTree: true);
+            await node.WaitForExitAsync();
+
+            foreach (var (callId, _) in calls)
+            {
+                var failed = await product.Calls.WaitAsync(callId, c => c.IsFinal(), Wait);
+                Assert.Equal("node-lost", failed.GetProperty("lastError").GetProperty("code").GetString());
+            }
+
+            // Meta's terminate ends each phone's call; exactly one per call, whatever ran twice.
+            foreach (var user in Users[..2])
+            {
+                await (await product.Phones.WaitForPhoneAsync(user, Wait)).Finished.WaitAsync(Wait);
+            }
+
+            Assert.All(calls, c => Assert.Equal(1, TerminatesOf(product, c.Wacid)));
+        }
+        finally
+        {
+            if (!node.HasExited)
+            {
+                node.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
     private static int TerminatesOf(LocalProduct product, string wacid) =>
         product.Simulator.Requests.Snapshot()
             .Where(r => r.Method == "POST" && r.Path.EndsWith("/calls", StringComparison.Ordinal))

@@ -274,6 +274,8 @@ public sealed partial class LocalProduct : IAsyncDisposable
                 Port = port,
                 RunTimersOnSchedule = _options.RunTimersOnSchedule,
                 ServeQueues = _options.RunTimersOnSchedule || _options.ServeQueues,
+                // The app's host.json (copied beside the Functions): queue polling and poison settings as in Azure.
+                HostJsonPath = Path.Combine(AppContext.BaseDirectory, "host.json"),
                 TimeProvider = time ?? TimeProvider.System,
                 TimerStatus = _timerStatus,
                 EnforceKeys = _options.EnforceKeys,

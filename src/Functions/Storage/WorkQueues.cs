@@ -147,16 +147,19 @@ public sealed partial class WorkScheduler(QueueServiceClient service, IOptions<W
                 await EnsureAsync(client);
                 await client.SendMessageAsync(new WorkMessage(dueAt, id).ToJson(), visibilityTimeout: delay, cancellationToken: cancellationToken);
             }
-            catch (RequestFailedException again)
+            catch (Exception again) when (IsStorageFailure(again))
             {
                 LogSendFailed(again, queue, dueAt);
             }
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex) when (IsStorageFailure(ex))
         {
             LogSendFailed(ex, queue, dueAt);
         }
     }
+
+    // The state the message is about is committed already: a storage or identity failure must not turn it into an error.
+    private static bool IsStorageFailure(Exception ex) => ex is RequestFailedException or AuthenticationFailedException or HttpRequestException;
 
     /// <summary>
     /// For a handler: true when <paramref name="message"/> came before its time (a delay capped at the service's
