@@ -77,7 +77,7 @@ public sealed class CallResultsTests
 
         // Callbacks: call.input as the collect step completed, call.ended with the same results, all correctly signed.
         await product.MediaEndedAsync(callId);
-        await product.Functions.RunTimerAsync("DrainCallbacks");
+        await product.Functions.RunQueueAsync("DrainCallbacks");
         Assert.All(receiver.Received, r => Assert.Equal(SignatureCheck.Valid, r.Verdict));
         var inputEvent = Assert.Single(receiver.Of(callId, "call.input")).Body;
         AssertPin(inputEvent.GetProperty("input"));

@@ -66,7 +66,7 @@ public sealed class MidCallAndInboundPlanTests
         Assert.Equal("connected", afterPlay.State());
         Assert.Contains("playRequested", Triggers(afterPlay));
 
-        await product.Functions.RunTimerAsync("DrainCallbacks");
+        await product.Functions.RunQueueAsync("DrainCallbacks");
         var finished = Assert.Single(receiver.Received, r => Type(r) == CallbackEventTypes.PlaybackFinished);
         Assert.Equal(SignatureCheck.Valid, finished.Verdict);
         using (var body = JsonDocument.Parse(finished.Body))
@@ -137,7 +137,7 @@ public sealed class MidCallAndInboundPlanTests
 
         // The default callback URL gets call.input and call.ended with the same results, correctly signed.
         await product.MediaEndedAsync(call.Id());
-        await product.Functions.RunTimerAsync("DrainCallbacks");
+        await product.Functions.RunQueueAsync("DrainCallbacks");
         Assert.NotEmpty(receiver.Received);
         Assert.All(receiver.Received, r => Assert.Equal(SignatureCheck.Valid, r.Verdict));
         AssertPin(Assert.Single(receiver.Of(call.Id(), "call.input")).Body.GetProperty("input"));

@@ -52,8 +52,10 @@ public sealed class NodeFailoverTests
                 calls.Add((dialled.Id(), await product.WacidAsync(dialled.Id())));
             }
 
-            // A live node is left alone: its heartbeats are current.
-            await product.Functions.RunTimerAsync("NodeWatch");
+            // A live node is left alone: its heartbeats are current (the node's watch, armed by its first call, and the
+            // safety sweep both look).
+            await product.Functions.RunQueueAsync("NodeWatch");
+            await product.Functions.RunTimerAsync("Sweeper");
             foreach (var (callId, _) in calls)
             {
                 Assert.Equal("connected", (await product.Calls.GetAsync(callId)).State());
@@ -63,9 +65,10 @@ public sealed class NodeFailoverTests
             await node.WaitForExitAsync();
             Assert.DoesNotContain("terminate", product.GraphCallActions());
 
-            // Past 3 missed heartbeats (2 s each) and the 8 s threshold: one watch run (every 5 s) ends every call.
+            // Past 3 missed heartbeats (2 s each) and the 8 s threshold: the watch's next message (every 5 s while the
+            // node carries calls) ends every call.
             clock.Advance(TimeSpan.FromSeconds(10));
-            await product.Functions.RunTimerAsync("NodeWatch");
+            Assert.Equal(1, await product.Functions.RunQueueAsync("NodeWatch"));
             foreach (var (callId, _) in calls)
             {
                 var failed = await product.Calls.WaitAsync(callId, c => c.IsFinal(), Wait);
@@ -73,8 +76,10 @@ public sealed class NodeFailoverTests
                 Assert.Equal("node-lost", failed.GetProperty("lastError").GetProperty("code").GetString());
             }
 
-            // A second run (or a second instance) sends nothing more.
-            await product.Functions.RunTimerAsync("NodeWatch");
+            // A second look (the safety sweep, a duplicate message) sends nothing more, and the watch has ended.
+            await product.Functions.RunTimerAsync("Sweeper");
+            clock.Advance(TimeSpan.FromSeconds(10));
+            Assert.Equal(0, await product.Functions.RunQueueAsync("NodeWatch"));
             foreach (var (_, wacid) in calls)
             {
                 Assert.Equal(1, TerminatesOf(product, wacid));
@@ -85,7 +90,7 @@ public sealed class NodeFailoverTests
                 await (await product.Phones.WaitForPhoneAsync(user, Wait)).Finished.WaitAsync(Wait);
             }
 
-            await product.Functions.RunTimerAsync("DrainCallbacks");
+            await product.Functions.RunQueueAsync("DrainCallbacks");
             Assert.All(receiver.Received, r => Assert.Equal(SignatureCheck.Valid, r.Verdict));
             foreach (var (callId, _) in calls)
             {
@@ -93,6 +98,59 @@ public sealed class NodeFailoverTests
                 Assert.Equal("failed", ended.GetProperty("state").GetString());
                 Assert.Equal("node-lost", ended.GetProperty("lastError").GetProperty("code").GetString());
             }
+        }
+        finally
+        {
+            if (!node.HasExited)
+            {
+                node.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task With_the_queues_served_as_in_Azure_a_killed_nodes_calls_end_node_lost_by_themselves()
+    {
+        // Real clock, queues polled by the host as the extension does (host.json), no timer run and no manual delivery:
+        // the node's watch (armed by its first call, a message every 5 s while it carries calls) finds it dead.
+        await using var product = await LocalProduct.StartAsync(new LocalProductOptions
+        {
+            InProcessMediaNode = false,
+            Transport = TransportKind.StorageQueues,
+            ServeQueues = true,
+        });
+        var httpPort = FreeTcpPort();
+        var dll = Path.Combine(AppContext.BaseDirectory, "Serverless.MediaNode.dll");
+        using var node = await NodeProcess.StartAsync(dll, product.NodeSettings(udpPort: 0, httpPort: httpPort), httpPort);
+        try
+        {
+            var calls = new List<(string CallId, string Wacid)>();
+            foreach (var user in Users[..2])
+            {
+                product.Simulator.Permissions.Grant(user);
+                var (status, dialled) = await product.Calls.DialAsync(new { to = "+" + user, audio = LongPrompt });
+                Assert.True(status == 202, $"dial answered {status}: {dialled}");
+                await (await product.Phones.WaitForPhoneAsync(user, Wait)).WaitForToneAsync(PromptHz, Wait);
+                await product.Calls.WaitForStateAsync(dialled.Id(), "connected", Wait);
+                calls.Add((dialled.Id(), await product.WacidAsync(dialled.Id())));
+            }
+
+            node.Kill(entireProcessTree: true);
+            await node.WaitForExitAsync();
+
+            foreach (var (callId, _) in calls)
+            {
+                var failed = await product.Calls.WaitAsync(callId, c => c.IsFinal(), Wait);
+                Assert.Equal("node-lost", failed.GetProperty("lastError").GetProperty("code").GetString());
+            }
+
+            // Meta's terminate ends each phone's call; exactly one per call, whatever ran twice.
+            foreach (var user in Users[..2])
+            {
+                await (await product.Phones.WaitForPhoneAsync(user, Wait)).Finished.WaitAsync(Wait);
+            }
+
+            Assert.All(calls, c => Assert.Equal(1, TerminatesOf(product, c.Wacid)));
         }
         finally
         {

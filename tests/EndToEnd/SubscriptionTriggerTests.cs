@@ -124,7 +124,7 @@ public sealed class SubscriptionTriggerTests
         var ended = await product.Calls.WaitAsync(callId, c => c.IsFinal(), Wait);
         Assert.Equal(("ended", "completed"), (ended.State(), ended.Outcome()));
         await product.MediaEndedAsync(callId);
-        await product.Functions.RunTimerAsync("DrainCallbacks");
+        await product.Functions.RunQueueAsync("DrainCallbacks");
         return callId;
     }
 }

@@ -96,6 +96,30 @@ public sealed partial class DiscoveryTests
         }
     }
 
+    private sealed class BadQueueName
+    {
+        [Function("UpperCaseQueue")]
+        public static void Run([QueueTrigger("Work_Items")] string message)
+        {
+        }
+    }
+
+    private sealed class QueueAsInt
+    {
+        [Function("IntQueue")]
+        public static void Run([QueueTrigger("numbers")] int message)
+        {
+        }
+    }
+
+    private sealed class MissingQueueSetting
+    {
+        [Function("NoQueueSetting")]
+        public static void Run([QueueTrigger("%NoSuchQueue%")] string message)
+        {
+        }
+    }
+
     private sealed class NoTrigger
     {
         [Function("Triggerless")]

@@ -59,6 +59,8 @@ public sealed partial class DiscoveryTests
     [InlineData(typeof(FiveFieldCron), "UnixCron", "has 5 fields")]
     [InlineData(typeof(MissingScheduleSetting), "NoSetting", "'NotConfigured'")]
     [InlineData(typeof(NoTrigger), "Triggerless", "0 trigger parameters")]
+    [InlineData(typeof(BadQueueName), "UpperCaseQueue", "not a valid storage queue name")]
+    [InlineData(typeof(QueueAsInt), "IntQueue", "string, BinaryData, byte[] or QueueMessage")]
     [InlineData(typeof(PrivateMethod), "Hidden", "must be public or internal")]
     public void Unsupported_function_shapes_fail_naming_the_function(Type type, string function, string reason)
     {
@@ -67,6 +69,15 @@ public sealed partial class DiscoveryTests
         Assert.Equal(function, error.FunctionName);
         Assert.StartsWith($"Function '{function}'", error.Message, StringComparison.Ordinal);
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_queue_trigger_whose_queue_setting_is_missing_is_left_out_with_the_reason_as_the_host_does()
+    {
+        var catalog = FunctionCatalog.Discover([typeof(MissingQueueSetting)], Empty);
+
+        Assert.Empty(catalog.Queues);
+        Assert.Contains("'NoSuchQueue'", catalog.NotIndexed["NoQueueSetting"], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -86,6 +97,10 @@ public sealed partial class DiscoveryTests
         Assert.True(Assert.Single(catalog.Timers, t => t.Name == "Nightly").RunOnStartup);
         Assert.DoesNotContain(catalog.Http, f => f.Name == "ListA");
         Assert.Single(catalog.Http, f => f.Name == "InternalPing");
+        var work = Assert.Single(catalog.Queues, q => q.Name == "Work");
+        Assert.Equal(("sample-work", "SampleQueues"), (work.QueueName, work.Connection));
+        Assert.Equal(["FailingWork", "Work"], catalog.Queues.Select(q => q.Name).Order(StringComparer.Ordinal));
+        Assert.Empty(catalog.Unserved);
     }
 
     [Theory]

@@ -12,6 +12,10 @@ public static class TestHosts
     public const string HostKey = "host-key-4567";
     public const string GetCallKey = "getcall-key-89";
 
+    /// <summary>Azurite as scripts/test.sh starts it (AZURE_STORAGE_CONNECTION_STRING), else the default local one.</summary>
+    public static string AzuriteConnectionString =>
+        Environment.GetEnvironmentVariable("AZURE_STORAGE_CONNECTION_STRING") is { Length: > 0 } cs ? cs : "UseDevelopmentStorage=true";
+
     public static FunctionKeys Keys() => new FunctionKeys(MasterKey, HostKey).AddFunctionKey("GetCall", GetCallKey);
 
     /// <summary>Writes a host.json with the given route prefix (null: no extensions section at all).</summary>
@@ -35,7 +39,12 @@ public static class TestHosts
             HostJsonPath = hostJsonPath,
             Keys = Keys(),
             IncludeEnvironmentVariables = false,
-            Settings = new Dictionary<string, string?> { ["SweepSchedule"] = "0 */5 * * * *", ["Greeting"] = "Hello" },
+            Settings = new Dictionary<string, string?>
+            {
+                ["SweepSchedule"] = "0 */5 * * * *",
+                ["Greeting"] = "Hello",
+                ["SampleQueues"] = AzuriteConnectionString,
+            },
             ConfigureServices = (services, configuration) =>
             {
                 services.AddSingleton(new Greeter(configuration["Greeting"]!));

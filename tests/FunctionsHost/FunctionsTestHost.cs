@@ -12,13 +12,15 @@ using Microsoft.Extensions.Logging;
 using Serverless.Testing.FunctionsHost.Discovery;
 using Serverless.Testing.FunctionsHost.Http;
 using Serverless.Testing.FunctionsHost.Invocation;
+using Serverless.Testing.FunctionsHost.Queues;
 using Serverless.Testing.FunctionsHost.Timers;
 
 namespace Serverless.Testing.FunctionsHost;
 
 /// <summary>
 /// Serves an isolated-worker Functions app's own classes over real HTTP on 127.0.0.1, standing in for the
-/// Functions host (which cannot run here): HTTP triggers by route/method/auth level, timers on demand.
+/// Functions host (which cannot run here): HTTP triggers by route/method/auth level, timers and Storage queue
+/// triggers on demand or, opted in, on their schedules and by polling.
 /// It adds no behaviour of its own; where it must choose, it copies the host (see README.md).
 /// </summary>
 public sealed class FunctionsTestHost : IAsyncDisposable
@@ -29,6 +31,8 @@ public sealed class FunctionsTestHost : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly Dictionary<string, TimerFunctionDescriptor> _timers;
     private TimerScheduler? _scheduler;
+    private readonly Dictionary<string, QueueListener> _queues = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, string> _unstartable = new(StringComparer.OrdinalIgnoreCase);
     private int _disposed;
 
     private FunctionsTestHost(WebApplication app, FunctionCatalog catalog, HostJsonSettings hostJson, FunctionKeys keys, Uri baseAddress)
@@ -117,6 +121,35 @@ public sealed class FunctionsTestHost : IAsyncDisposable
         var baseAddress = new Uri(address.TrimEnd('/') + "/");
         HostLog.Listening(logger, baseAddress);
         var host = new FunctionsTestHost(app, catalog, hostJson, options.Keys, baseAddress) { EnforceKeys = options.EnforceKeys };
+        var loggers = app.Services.GetRequiredService<ILoggerFactory>();
+        foreach (var (name, reason) in catalog.NotIndexed)
+        {
+            host._unstartable[name] = reason;
+            HostLog.ListenerNotStarted(logger, name, reason);
+        }
+
+        foreach (var q in catalog.Queues)
+        {
+            try
+            {
+                var listener = new QueueListener(
+                    q, QueueConnections.Resolve(configuration, q), hostJson.Queues, host.InvokeQueueAsync, options.TimeProvider,
+                    loggers.CreateLogger($"Function.{q.Name}"));
+                host._queues.Add(q.Name, listener);
+                QueueLog.Serving(logger, q.Name, q.QueueName, options.ServeQueues);
+                if (options.ServeQueues)
+                {
+                    listener.Start();
+                }
+            }
+            catch (FunctionDiscoveryException ex)
+            {
+                // As the host: a trigger whose listener can't start is logged and not run; the other functions are served.
+                host._unstartable[q.Name] = ex.Message;
+                HostLog.ListenerNotStarted(logger, q.Name, ex.Message);
+            }
+        }
+
         if (options.RunTimersOnSchedule)
         {
             host._scheduler = new TimerScheduler(
@@ -178,11 +211,40 @@ public sealed class FunctionsTestHost : IAsyncDisposable
         await InvokeTimerAsync(function, new TimerInfo { IsPastDue = isPastDue }, cancellationToken);
     }
 
+    /// <summary>
+    /// Delivers, once each, the messages now visible on a queue-triggered function's queue whose due time has come
+    /// (see README: a top-level <c>dueAt</c> in a JSON body is read against <see cref="FunctionsTestHostOptions.TimeProvider"/>),
+    /// with the poller's handling (delete after success; retry, then <c>-poison</c> after <c>maxDequeueCount</c>
+    /// failures). The function's exceptions are not rethrown (the host does not either); returns how many messages
+    /// were delivered.
+    /// </summary>
+    public Task<int> RunQueueAsync(string functionName, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(functionName);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (_unstartable.TryGetValue(functionName, out var reason))
+        {
+            throw new InvalidOperationException($"The queue listener of '{functionName}' did not start: {reason}");
+        }
+
+        if (!_queues.TryGetValue(functionName, out var listener))
+        {
+            throw new ArgumentException($"No queue-triggered function named '{functionName}'.", nameof(functionName));
+        }
+
+        return listener.RunOnceAsync(cancellationToken);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
+        }
+
+        foreach (var listener in _queues.Values)
+        {
+            await listener.DisposeAsync();
         }
 
         // Schedules first, so no run starts against a stopping app; a run in progress sees its token cancelled.
@@ -208,6 +270,41 @@ public sealed class FunctionsTestHost : IAsyncDisposable
         }).ToArray();
 
         await FunctionInvoker.InvokeAsync(function, scope.ServiceProvider, arguments);
+    }
+
+    private async Task InvokeQueueAsync(QueueFunctionDescriptor function, Azure.Storage.Queues.Models.QueueMessage message, CancellationToken cancellationToken)
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        var bindingData = new Dictionary<string, object?>
+        {
+            ["Id"] = message.MessageId,
+            ["DequeueCount"] = message.DequeueCount,
+            ["InsertionTime"] = message.InsertedOn,
+            ["ExpirationTime"] = message.ExpiresOn,
+            ["NextVisibleTime"] = message.NextVisibleOn,
+            ["PopReceipt"] = message.PopReceipt,
+        };
+        var context = new HostFunctionContext(new HostFunctionDefinition(function), scope.ServiceProvider, bindingData, cancellationToken);
+        var arguments = function.Parameters.Select(p => p switch
+        {
+            QueueMessageParameter q when q.Type == typeof(string) => message.Body.ToString(),
+            QueueMessageParameter q when q.Type == typeof(BinaryData) => message.Body,
+            QueueMessageParameter q when q.Type == typeof(byte[]) => message.Body.ToArray(),
+            QueueMessageParameter => message,
+            FunctionContextParameter => context,
+            CancellationTokenParameter => (object)cancellationToken,
+            _ => throw new FunctionInputBindingException(function.Name, $"parameter '{p.Name}' has no queue binding"),
+        }).ToArray();
+
+        try
+        {
+            await FunctionInvoker.InvokeAsync(function, scope.ServiceProvider, arguments);
+        }
+        catch (Exception ex)
+        {
+            HostLog.InvocationFailed(scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger($"Function.{function.Name}"), ex, function.Name, context.InvocationId);
+            throw;
+        }
     }
 
     private static IConfiguration BuildConfiguration(FunctionsTestHostOptions options)

@@ -38,10 +38,19 @@ public sealed class FunctionsTestHostOptions
     /// </summary>
     public bool RunTimersOnSchedule { get; init; }
 
+    /// <summary>
+    /// Poll the queues of queue-triggered functions and run them, as the host does. Off by default: tests call
+    /// <see cref="FunctionsTestHost.RunQueueAsync"/> so that nothing runs behind their back.
+    /// </summary>
+    public bool ServeQueues { get; init; }
+
     /// <summary>The schedule monitor's store (last/next occurrence per timer); share it across restarts for past-due runs.</summary>
     public TimerStatusStore? TimerStatus { get; init; }
 
-    /// <summary>The clock schedules run on (system clock unless given).</summary>
+    /// <summary>
+    /// The clock schedules run on, and that <see cref="FunctionsTestHost.RunQueueAsync"/> reads a message's
+    /// <c>dueAt</c> against (system clock unless given; give the app's own clock when a test moves it).
+    /// </summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>

@@ -18,4 +18,7 @@ internal static partial class HostLog
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Functions test host listening on {BaseAddress}")]
     public static partial void Listening(ILogger logger, Uri baseAddress);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Error, Message = "The listener for function {FunctionName} was unable to start: {Reason}")]
+    public static partial void ListenerNotStarted(ILogger logger, string functionName, string reason);
 }

@@ -137,6 +137,12 @@ public sealed partial class LocalProduct : IAsyncDisposable
             ["Transport:NewCallsQueue"] = options.RunId + "-new",
             ["Transport:NodeQueuePrefix"] = options.RunId + "-node-",
             ["Storage:ConnectionString"] = options.StorageConnectionString,
+            // Deferred work (deadlines, node watch, callbacks, dials) on this run's own queues.
+            ["WorkQueues"] = options.StorageConnectionString,
+            ["WorkQueues:CallDeadlinesQueue"] = options.RunId + "-deadlines",
+            ["WorkQueues:NodeWatchQueue"] = options.RunId + "-nodewatch",
+            ["WorkQueues:CallbacksQueue"] = options.RunId + "-callbacks",
+            ["WorkQueues:DialsQueue"] = options.RunId + "-dials",
             ["NodeWatch:HeartbeatTable"] = options.RunId + "nodes",
             ["CallStore:TablePrefix"] = options.RunId,
             ["Permissions:TablePrefix"] = options.RunId + "perm",
@@ -153,6 +159,13 @@ public sealed partial class LocalProduct : IAsyncDisposable
             ["WhatsAppGraph:RetryBaseDelay"] = "00:00:00.200",
             ["WhatsAppGraph:RetryMaxDelay"] = "00:00:01",
         };
+        if (options.FunctionsTime is not null)
+        {
+            // A test that moves the Functions' clock can't wait out a real visibility delay: every message is visible
+            // at once with its dueAt, and RunQueueAsync delivers it when that clock reaches it (tests/FunctionsHost).
+            settings["WorkQueues:MaxVisibilityDelay"] = "00:00:00";
+        }
+
         options.ConfigureFunctions?.Invoke(settings);
         var product = new LocalProduct(options, simulator, phones, tap, settings, broker) { FunctionsBaseAddress = functionsBase, NodeId = nodeId, PubSub = pubSub };
         try
@@ -260,6 +273,10 @@ public sealed partial class LocalProduct : IAsyncDisposable
                 Settings = _functionsSettings,
                 Port = port,
                 RunTimersOnSchedule = _options.RunTimersOnSchedule,
+                ServeQueues = _options.RunTimersOnSchedule || _options.ServeQueues,
+                // The app's host.json (copied beside the Functions): queue polling and poison settings as in Azure.
+                HostJsonPath = Path.Combine(AppContext.BaseDirectory, "host.json"),
+                TimeProvider = time ?? TimeProvider.System,
                 TimerStatus = _timerStatus,
                 EnforceKeys = _options.EnforceKeys,
                 AppServiceAuth = _options.AppServiceAuth,

@@ -51,6 +51,12 @@ public sealed class LocalProductOptions
     /// <summary>Run the Functions' timers on their schedules (the local run); tests leave it off and call RunTimerAsync.</summary>
     public bool RunTimersOnSchedule { get; set; }
 
+    /// <summary>
+    /// Serve the Functions' queue triggers by polling (deadlines, node watch, callbacks, dials), as in Azure; on with
+    /// <see cref="RunTimersOnSchedule"/>. Tests leave it off and call RunQueueAsync.
+    /// </summary>
+    public bool ServeQueues { get; set; }
+
     /// <summary>Check function keys as in Azure (tests); the local run turns this off unless asked, as Core Tools does.</summary>
     public bool EnforceKeys { get; set; } = true;
 

@@ -131,6 +131,11 @@ internal static class MetaMode
             ["Transport:NewCallsQueue"] = runId + "-new",
             ["Transport:NodeQueuePrefix"] = runId + "-node-",
             ["Storage:ConnectionString"] = "UseDevelopmentStorage=true",
+            ["WorkQueues"] = "UseDevelopmentStorage=true",
+            ["WorkQueues:CallDeadlinesQueue"] = Serverless.Functions.Storage.WorkQueueOptions.CallDeadlines,
+            ["WorkQueues:NodeWatchQueue"] = Serverless.Functions.Storage.WorkQueueOptions.NodeWatch,
+            ["WorkQueues:CallbacksQueue"] = Serverless.Functions.Storage.WorkQueueOptions.Callbacks,
+            ["WorkQueues:DialsQueue"] = Serverless.Functions.Storage.WorkQueueOptions.Dials,
             ["CallStore:TablePrefix"] = runId,
             ["Permissions:TablePrefix"] = runId + "perm",
             ["Callbacks:TablePrefix"] = runId + "cb",
@@ -153,6 +158,7 @@ internal static class MetaMode
             IncludeEnvironmentVariables = false,
             Settings = settings,
             Port = arguments.FunctionsPort,
+            ServeQueues = true,
             ConfigureServices = (services, configuration) =>
             {
                 services.AddLogging(l => l.AddSimpleConsole(o => o.SingleLine = true));

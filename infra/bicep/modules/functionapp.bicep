@@ -14,6 +14,8 @@ param identityClientId string
 param storageAccountName string
 param deploymentContainerUrl string
 param tableEndpoint string
+@description('Queue endpoint of the Functions\' storage account: the work queues (deadlines, node watch, callbacks, dials).')
+param queueEndpoint string
 @description('Blob endpoint of the media storage account: the app signs user-delegation read links to recordings there.')
 param recordingsBlobEndpoint string
 @description('Table endpoint of the media storage account: NodeWatch reads the MediaNodes\' heartbeat rows there.')
@@ -96,6 +98,16 @@ var baseSettings = {
   CallingSettings__SettingsCacheTtl: '00:01:00'
   Dials__MaxDialsPerSecond: string(maxDialsPerSecond)
   Dials__Burst: string(dialBurst)
+  // Work due later rides Storage queues with visibility delays (pay-per-use: no timer polls for it). The triggers and the
+  // app's sender use this identity connection (Storage Queue Data Contributor on the account, rbac.bicep); the names
+  // are the queues storage.bicep creates.
+  WorkQueues__queueServiceUri: queueEndpoint
+  WorkQueues__credential: 'managedidentity'
+  WorkQueues__clientId: identityClientId
+  WorkQueues__CallDeadlinesQueue: 'call-deadlines'
+  WorkQueues__NodeWatchQueue: 'node-watch'
+  WorkQueues__CallbacksQueue: 'callbacks-due'
+  WorkQueues__DialsQueue: 'dials-due'
   // Personal data older than this goes daily (Privacy/): the schedule must be set, the timer reads it at start.
   Retention__Days: '90'
   Retention__Schedule: '0 30 3 * * *'

@@ -1,7 +1,8 @@
 // Every role assignment, by built-in role id, named guid(scope, principal, role) so redeploys are idempotent.
 // What each identity needs:
-//   Functions: host storage (blobs incl. the deployment package, queues, tables) and the call/permission/callback
-//              tables; sends commands on Service Bus; reads Key Vault references; publishes App Insights telemetry.
+//   Functions: host storage (blobs incl. the deployment package, queues, tables), the work queues the queue triggers
+//              read and the app sends to (Queue Data Contributor: send, receive, delete; nothing else needs queues),
+//              and the call/permission/callback tables; sends commands on Service Bus; reads Key Vault references; publishes App Insights telemetry.
 //              On the media account: Storage Blob Delegator (account scope: asks for user-delegation keys) and Storage
 //              Blob Data Contributor on the recordings container only: the read links it signs (read-only SAS) reach
 //              recordings and nothing else, and retention and user erasure delete recordings; Table Data Contributor

@@ -43,6 +43,15 @@ resource queues 'Microsoft.Storage/storageAccounts/queueServices@2025-06-01' = {
   name: 'default'
 }
 
+// The Functions' work queues (WorkQueues__*Queue in functionapp.bicep) and the -poison queue the queue extension moves
+// a message to after 5 failed deliveries (created here so an alert or a person can look before any message fails).
+var workQueues = ['call-deadlines', 'node-watch', 'callbacks-due', 'dials-due']
+
+resource workQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2025-06-01' = [for name in concat(workQueues, map(workQueues, q => '${q}-poison')): {
+  parent: queues
+  name: name
+}]
+
 // Diagnostic settings: the account has metrics only; reads, writes and deletes are logged per service.
 // categoryGroup needs this (the newest) version; the linter only knows GA 2016-09-01.
 #disable-next-line use-recent-api-versions

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Serverless.Functions.Storage;
 using Serverless.Shared.Security;
 
 namespace Serverless.Functions.Callbacks;
@@ -28,6 +29,7 @@ public sealed partial class CallbackDispatcher : ICallbackDispatcher
     private readonly HmacSha256Signature _signer;
     private readonly TimeProvider _time;
     private readonly ILogger<CallbackDispatcher> _logger;
+    private readonly WorkScheduler? _work;
 
     internal CallbackDispatcher(
         CallbackOutbox outbox,
@@ -35,8 +37,10 @@ public sealed partial class CallbackDispatcher : ICallbackDispatcher
         IHttpClientFactory httpClients,
         IOptions<CallbackOptions> options,
         TimeProvider time,
-        ILogger<CallbackDispatcher> logger)
+        ILogger<CallbackDispatcher> logger,
+        WorkScheduler? work = null)
     {
+        _work = work;
         _outbox = outbox;
         _policy = policy;
         _httpClients = httpClients;
@@ -64,7 +68,13 @@ public sealed partial class CallbackDispatcher : ICallbackDispatcher
             throw new ArgumentException($"The event serializes to {body.Length} characters; at most {MaxBodyChars} fit an outbox row.", nameof(callbackEvent));
         }
 
-        var added = await _outbox.AddAsync(callbackUrl, callbackEvent.EventId, body, _time.GetUtcNow(), cancellationToken);
+        var now = _time.GetUtcNow();
+        var added = await _outbox.AddAsync(callbackUrl, callbackEvent.EventId, body, now, cancellationToken);
+        if (added && _work is not null)
+        {
+            await _work.ScheduleAsync(WorkQueueOptions.Callbacks, string.Empty, now, cancellationToken);
+        }
+
         return new CallbackEnqueueResult(added ? CallbackEnqueueStatus.Enqueued : CallbackEnqueueStatus.Duplicate);
     }
 
@@ -167,6 +177,11 @@ public sealed partial class CallbackDispatcher : ICallbackDispatcher
             case AttemptResult.Retry when attempts < _options.MaxAttempts:
                 var next = finishedAt + Backoff(attempts);
                 await _outbox.RecordAsync(claimed, CallbackOutbox.Pending, attempts, next, error, finishedAt, cancellationToken);
+                if (_work is not null)
+                {
+                    await _work.ScheduleAsync(WorkQueueOptions.Callbacks, string.Empty, next, cancellationToken);
+                }
+
                 LogRetrying(Host(claimed.Url), claimed.EventId, attempts, next, error);
                 return AttemptResult.Retry;
             default:

@@ -44,7 +44,8 @@ public static class CallbackServiceCollectionExtensions
             sp.GetRequiredService<IHttpClientFactory>(),
             sp.GetRequiredService<IOptions<CallbackOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<CallbackDispatcher>>()));
+            sp.GetRequiredService<ILogger<CallbackDispatcher>>(),
+            sp.GetService<Serverless.Functions.Storage.WorkScheduler>()));
         services.TryAddSingleton<ICallbackDispatcher>(sp => sp.GetRequiredService<CallbackDispatcher>());
         return services;
     }

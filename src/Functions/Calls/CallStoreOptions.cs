@@ -27,6 +27,9 @@ public sealed partial class CallStoreOptions
     /// <summary>Dial API Idempotency-Key → our call id.</summary>
     public string IdempotencyTable => TablePrefix + "Idempotency";
 
+    /// <summary>Live calls by deadline minute and by node (<see cref="CallIndex"/>): what the sweeper and the node watch read.</summary>
+    public string CallIndexTable => TablePrefix + "CallIndex";
+
     /// <summary>Throws when the prefix cannot form Azure table names (3–63 alphanumerics, leading letter).</summary>
     public void Validate()
     {

@@ -34,11 +34,12 @@ public interface ICallStore
 
     /// <summary>
     /// Non-final calls whose deadline is at or before <paramref name="now"/>, and final calls whose node report is
-    /// that overdue (<see cref="CallRecord.MediaReportDue"/>), for the sweeper.
+    /// that overdue (<see cref="CallRecord.MediaReportDue"/>), for the sweeper: the most overdue first, read from the
+    /// deadline index (never a scan of the calls).
     /// </summary>
     Task<IReadOnlyList<CallRecord>> ListOverdueAsync(DateTimeOffset now, int maxCount, CancellationToken cancellationToken = default);
 
-    /// <summary>Non-final calls carried by <paramref name="nodeId"/>, for failover when that node is found dead.</summary>
+    /// <summary>Non-final calls carried by <paramref name="nodeId"/>, for failover when that node is found dead (from the node index).</summary>
     Task<IReadOnlyList<CallRecord>> ListLiveOnNodeAsync(string nodeId, int maxCount, CancellationToken cancellationToken = default);
 
     /// <summary>

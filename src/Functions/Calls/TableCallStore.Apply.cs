@@ -46,6 +46,13 @@ public sealed partial class TableCallStore
                 await IndexWacidAsync(connect.Wacid, callId, cancellationToken);
             }
 
+            // The index rows for the new deadline or node go first: a lost race leaves one the reader finds stale.
+            var indexed = transition is TransitionResult.Applied;
+            if (indexed)
+            {
+                await _index.BeforeCommitAsync(call, after, cancellationToken);
+            }
+
             var evt = new CallEvent(
                 callId, after.Version, now, trigger.Name, trigger.Describe(), dedupKey, transition.Kind, after.State, ReasonOf(transition));
 
@@ -66,6 +73,11 @@ public sealed partial class TableCallStore
             catch (TableTransactionFailedException ex) when (IsDuplicateEvent(ex))
             {
                 return await DuplicateAsync(callId, trigger, await ReadEventAsync(callId, eventRowKey, cancellationToken), cancellationToken);
+            }
+
+            if (indexed)
+            {
+                await _index.AfterCommitAsync(call, after, cancellationToken);
             }
 
             return Report(call, after, transition, evt);

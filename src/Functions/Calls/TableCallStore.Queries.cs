@@ -73,36 +73,57 @@ public sealed partial class TableCallStore
         return new CallPage([], null);
     }
 
+    /// <summary>
+    /// From the deadline index only (the due partitions up to now, never the calls table): each row is checked against
+    /// its call, and a row the call no longer matches (ended, deadline moved, gone) is deleted.
+    /// </summary>
     public async Task<IReadOnlyList<CallRecord>> ListOverdueAsync(
         DateTimeOffset now, int maxCount, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
         await InitializeAsync(cancellationToken);
-        var filter = TableClient.CreateQueryFilter(
-            $"Kind eq {CallStoreKeys.CallKind} and ((IsFinal eq {false} and Deadline le {now}) or MediaReportDue le {now})");
         var overdue = new List<CallRecord>();
-        await foreach (var entity in _calls.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        // Read a few more rows than asked: stale ones are dropped on the way.
+        foreach (var row in await _index.DueByAsync(now, maxCount * 2, cancellationToken))
         {
-            overdue.Add(CallEntityMapper.ToCall(entity));
-            if (overdue.Count == maxCount)
+            var (call, _) = await ReadCallAsync(row.CallId, cancellationToken);
+            var due = CallIndex.DueOf(call);
+            if (call is null || due is null || CallIndex.DuePartition(due.Value) != row.PartitionKey)
             {
-                break;
+                await _index.ForgetAsync(row, cancellationToken);
+                continue;
+            }
+
+            if (due <= now && overdue.All(c => c.CallId != call.CallId))
+            {
+                overdue.Add(call);
+                if (overdue.Count == maxCount)
+                {
+                    break;
+                }
             }
         }
 
         return overdue;
     }
 
+    /// <summary>From the node index only (one partition): rows of calls that ended or moved are deleted on the way.</summary>
     public async Task<IReadOnlyList<CallRecord>> ListLiveOnNodeAsync(string nodeId, int maxCount, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(nodeId);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
         await InitializeAsync(cancellationToken);
-        var filter = TableClient.CreateQueryFilter($"Kind eq {CallStoreKeys.CallKind} and IsFinal eq {false} and NodeId eq {nodeId}");
         var live = new List<CallRecord>();
-        await foreach (var entity in _calls.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        foreach (var row in await _index.OnNodeAsync(nodeId, maxCount * 2, cancellationToken))
         {
-            live.Add(CallEntityMapper.ToCall(entity));
+            var (call, _) = await ReadCallAsync(row.CallId, cancellationToken);
+            if (call is not { IsFinal: false } || call.NodeId != nodeId)
+            {
+                await _index.ForgetAsync(row, cancellationToken);
+                continue;
+            }
+
+            live.Add(call);
             if (live.Count == maxCount)
             {
                 break;

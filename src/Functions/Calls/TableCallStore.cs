@@ -13,9 +13,9 @@ namespace Serverless.Functions.Calls;
 /// (RowKey "evt-" + hash of the dedup key) share the call's partition, so every ApplyAsync is one entity-group
 /// transaction: ETag-conditional replace of the call + insert of the history row. A lost ETag race (412)
 /// re-reads and re-applies; an existing history row (409) means the dedup key was processed already.
-/// List and overdue queries filter the calls table server-side (history rows included in the scan). Call ids sort
+/// List queries filter the calls table server-side (history rows included in the scan). Call ids sort
 /// newest first (<see cref="CallIds"/>), so the list is newest first and a <c>since</c> list reads only the partitions
-/// of calls made since then; a per-day index table is the step up if the state filter's scan stops being cheap.
+/// of calls made since then. Overdue calls and a node's calls come from <see cref="CallIndex"/>, never a scan.
 /// </summary>
 public sealed partial class TableCallStore : ICallStore
 {
@@ -31,13 +31,16 @@ public sealed partial class TableCallStore : ICallStore
     private readonly TableClient _wacids;
     private readonly TableClient _idempotency;
     private readonly TableInit _init;
+    private readonly CallIndex _index;
 
     public TableCallStore(
         TableServiceClient service,
         IOptions<CallStoreOptions> options,
         CallStateMachine machine,
         TimeProvider timeProvider,
-        ILogger<TableCallStore> logger)
+        ILogger<TableCallStore> logger,
+        WorkScheduler? workQueue = null,
+        Microsoft.Extensions.Options.IOptions<WorkQueueOptions>? workQueueOptions = null)
     {
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(options);
@@ -54,7 +57,12 @@ public sealed partial class TableCallStore : ICallStore
         _wacids = service.GetTableClient(_options.WacidIndexTable);
         _idempotency = service.GetTableClient(_options.IdempotencyTable);
         _init = new TableInit(CreateTablesAsync, timeProvider);
+        _index = new CallIndex(
+            service.GetTableClient(_options.CallIndexTable), workQueue, workQueueOptions?.Value.NodeCheckInterval ?? WorkQueueOptions.DefaultNodeCheckInterval, timeProvider, logger);
     }
+
+    /// <summary>The deadline and node index kept with the calls.</summary>
+    public CallIndex Index => _index;
 
     /// <summary>
     /// Creates the tables if missing: on first use, after a failure, and again every <see cref="TableInit.Recheck"/>
@@ -64,7 +72,7 @@ public sealed partial class TableCallStore : ICallStore
 
     private async Task CreateTablesAsync()
     {
-        foreach (var table in new[] { _options.CallsTable, _options.WacidIndexTable, _options.IdempotencyTable })
+        foreach (var table in new[] { _options.CallsTable, _options.WacidIndexTable, _options.IdempotencyTable, _options.CallIndexTable })
         {
             await _service.CreateTableIfNotExistsAsync(table);
         }
@@ -84,6 +92,7 @@ public sealed partial class TableCallStore : ICallStore
         var stored = call with { Version = 1 };
         var created = new CallEvent(
             call.CallId, 1, now, "Created", $"{call.Direction} call created.", CreatedDedupKey, TransitionKind.Applied, call.State, null);
+        await _index.BeforeCommitAsync(null, stored, cancellationToken);
         try
         {
             await _calls.SubmitTransactionAsync(
@@ -97,6 +106,8 @@ public sealed partial class TableCallStore : ICallStore
         {
             return new CreateCallResult(CreateCallStatus.DuplicateCallId, call.CallId);
         }
+
+        await _index.AfterCommitAsync(null, stored, cancellationToken);
 
         return new CreateCallResult(CreateCallStatus.Created, call.CallId);
     }

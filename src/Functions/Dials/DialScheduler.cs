@@ -12,7 +12,7 @@ namespace Serverless.Functions.Dials;
 /// <param name="Settled">Dialling schedules whose attempt ended: rescheduled for a retry or finished.</param>
 /// <param name="Deferred">Due schedules left for later: rate budget, a user's live call, Meta's call limit.</param>
 /// <param name="Refused">Schedules stopped by the user's permission.</param>
-public sealed record DialRunSummary(int Placed, int Settled, int Deferred, int Refused);
+public sealed record DialRunSummary(int Placed, int Settled, int Deferred, int Refused, int InFlight = 0);
 
 /// <summary>
 /// One run of the dial scheduler: settles attempts that ended (retry or finish), then places due dials under the
@@ -56,15 +56,15 @@ public sealed partial class DialScheduler(
         var due = await dials.ListAsync(DialScheduleState.Scheduled, now, o.BatchSize, cancellationToken);
         if (orphans.Count == 0 && due.Count == 0)
         {
-            return new DialRunSummary(0, settled, 0, 0);
+            return new DialRunSummary(0, settled, 0, 0, inFlight.Count);
         }
 
         if (await nodes.FindRoomAsync(cancellationToken) == NodeRoom.Full)
         {
             // Every live node is full or draining: placing now would only fail at the placement window and spend an
-            // attempt. The dials stay due; the next run (every 5 s) looks again. No token is taken.
+            // attempt. The dials stay due; the run's re-check (NodeWatch:FullRetryAfter) looks again. No token is taken.
             LogNoRoom(due.Count + orphans.Count);
-            return new DialRunSummary(0, settled, due.Count + orphans.Count, 0);
+            return new DialRunSummary(0, settled, due.Count + orphans.Count, 0, inFlight.Count);
         }
 
         var budget = await dials.Budget.TakeAllAsync(cancellationToken);
@@ -104,14 +104,14 @@ public sealed partial class DialScheduler(
                 case PlaceResult.LookupUnavailable:
                     // Meta's call_permissions limit is hit: later dials would wait on it too.
                     await dials.Budget.ReturnAsync(budget - placed, cancellationToken);
-                    return new DialRunSummary(placed, settled, due.Count - placed - refused, refused);
+                    return new DialRunSummary(placed, settled, due.Count - placed - refused, refused, inFlight.Count);
                 default:
                     break;
             }
         }
 
         await dials.Budget.ReturnAsync(budget - placed, cancellationToken);
-        var summary = new DialRunSummary(placed, settled, due.Count + orphans.Count - placed - refused, refused);
+        var summary = new DialRunSummary(placed, settled, due.Count + orphans.Count - placed - refused, refused, inFlight.Count);
         LogRun(summary.Placed, summary.Settled, summary.Deferred, summary.Refused);
         return summary;
     }

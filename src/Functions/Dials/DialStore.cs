@@ -23,8 +23,13 @@ public sealed class DialStore
     private readonly TableClient _table;
     private readonly TableInit _init;
 
-    public DialStore(TableServiceClient client, IOptions<DialOptions> options, TimeProvider time)
+    private readonly WorkScheduler? _work;
+    private readonly TimeProvider _time;
+
+    public DialStore(TableServiceClient client, IOptions<DialOptions> options, TimeProvider time, WorkScheduler? work = null)
     {
+        _work = work;
+        _time = time;
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);
         _table = client.GetTableClient(options.Value.TableName);
@@ -67,6 +72,7 @@ public sealed class DialStore
         try
         {
             await _table.AddEntityAsync(ToEntity(schedule), cancellationToken);
+            await ScheduleRunAsync(schedule, cancellationToken);
             return true;
         }
         catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.Conflict)
@@ -74,6 +80,47 @@ public sealed class DialStore
             return false;
         }
     }
+
+    // A dial due (first attempt or a retry after its spacing) gets its scheduler run at that time (queue dials-due).
+    private Task ScheduleRunAsync(DialSchedule schedule, CancellationToken cancellationToken) =>
+        _work is not null && schedule.State == DialScheduleState.Scheduled
+            ? _work.ScheduleAsync(WorkQueueOptions.Dials, string.Empty, schedule.NextAttemptAt, cancellationToken)
+            : Task.CompletedTask;
+
+    /// <summary>
+    /// Whether this run may send the one re-check (attempts in flight to settle, dials waiting for room): true for the
+    /// first to claim the <c>recheck</c> row for <paramref name="at"/>, false while another's re-check is pending, so
+    /// duplicate messages don't fork into parallel chains.
+    /// </summary>
+    public async Task<bool> TryClaimRecheckAsync(DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await _init.EnsureAsync(cancellationToken);
+        var now = _time.GetUtcNow();
+        var row = new TableEntity(RecheckPartition, RecheckPartition) { ["Next"] = at };
+        try
+        {
+            var existing = await _table.GetEntityIfExistsAsync<TableEntity>(RecheckPartition, RecheckPartition, cancellationToken: cancellationToken);
+            if (!existing.HasValue)
+            {
+                await _table.AddEntityAsync(row, cancellationToken);
+                return true;
+            }
+
+            if (existing.Value!.GetDateTimeOffset("Next") is { } next && next > now)
+            {
+                return false;
+            }
+
+            await _table.UpdateEntityAsync(row, existing.Value.ETag, TableUpdateMode.Replace, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.Conflict or (int)HttpStatusCode.PreconditionFailed)
+        {
+            return false;
+        }
+    }
+
+    private const string RecheckPartition = "recheck";
 
     public async Task<DialSchedule?> GetAsync(string dialId, CancellationToken cancellationToken)
     {
@@ -90,6 +137,7 @@ public sealed class DialStore
         try
         {
             var response = await _table.UpdateEntityAsync(ToEntity(schedule), new ETag(schedule.ETag!), TableUpdateMode.Replace, cancellationToken);
+            await ScheduleRunAsync(schedule, cancellationToken);
             return schedule with { ETag = response.Headers.ETag?.ToString() };
         }
         catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.NotFound)

@@ -64,25 +64,46 @@ public sealed partial class CallFlow
     /// </summary>
     public async Task<int> SweepAsync(int maxCount, CancellationToken cancellationToken)
     {
-        var overdue = await _store.ListOverdueAsync(_time.GetUtcNow(), maxCount, cancellationToken);
+        var now = _time.GetUtcNow();
+        var overdue = await _store.ListOverdueAsync(now, maxCount, cancellationToken);
         var ended = 0;
         foreach (var call in overdue)
         {
-            if (call is { IsFinal: true, MediaReportDue: { } due })
-            {
-                await ApplyAsync(call.CallId, new CallTrigger.MediaReportOverdue(), CallDedupKeys.Sweep(call.CallId, due), cancellationToken);
-                continue;
-            }
-
-            if (call.Deadline is not { } deadline)
-            {
-                continue;
-            }
-
-            var result = await ApplyAsync(call.CallId, new CallTrigger.DeadlinePassed(), CallDedupKeys.Sweep(call.CallId, deadline), cancellationToken);
-            ended += result.BecameFinal ? 1 : 0;
+            ended += await SweepOneAsync(call, now, cancellationToken) ? 1 : 0;
         }
 
         return ended;
+    }
+
+    /// <summary>
+    /// One call's deadline message (queue <c>call-deadlines</c>): the sweep's rule for that call alone. A message
+    /// for a deadline that moved, or for a call that ended meanwhile, changes nothing; a duplicate is deduplicated
+    /// by the state machine's key. Returns whether the call ended now.
+    /// </summary>
+    public async Task<bool> OnDeadlineDueAsync(string callId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(callId);
+        return await _store.GetAsync(callId, cancellationToken) is { } call && await SweepOneAsync(call, _time.GetUtcNow(), cancellationToken);
+    }
+
+    private async Task<bool> SweepOneAsync(CallRecord call, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (call is { IsFinal: true, MediaReportDue: { } due })
+        {
+            if (due <= now)
+            {
+                await ApplyAsync(call.CallId, new CallTrigger.MediaReportOverdue(), CallDedupKeys.Sweep(call.CallId, due), cancellationToken);
+            }
+
+            return false;
+        }
+
+        if (call.IsFinal || call.Deadline is not { } deadline || deadline > now)
+        {
+            return false;
+        }
+
+        var result = await ApplyAsync(call.CallId, new CallTrigger.DeadlinePassed(), CallDedupKeys.Sweep(call.CallId, deadline), cancellationToken);
+        return result.BecameFinal;
     }
 }

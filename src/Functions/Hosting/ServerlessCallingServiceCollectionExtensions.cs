@@ -59,6 +59,7 @@ public static class ServerlessCallingServiceCollectionExtensions
         });
         services.AddOptions<CallStoreOptions>().ValidateOnStart();
 
+        services.AddWorkQueues(configuration);
         services.AddMediaCommandTransport(configuration);
         services.AddWhatsAppCalls(configuration);
         services.AddOptions<Serverless.Shared.WhatsApp.Graph.WhatsAppGraphOptions>()

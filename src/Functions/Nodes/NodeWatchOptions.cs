@@ -4,8 +4,8 @@ namespace Serverless.Functions.Nodes;
 
 /// <summary>
 /// Section <see cref="SectionName"/>: where the MediaNodes' heartbeat rows are and when a silent node counts as dead.
-/// With the node's default 2 s heartbeat, <see cref="DeadAfter"/> 8 s and the watch running every 5 s
-/// (<c>Sweeper/NodeWatchFunction.Schedule</c>), a killed node's calls end within about 13 s plus the terminates.
+/// With the node's default 2 s heartbeat, <see cref="DeadAfter"/> 8 s and the node's watch checking every 5 s
+/// (<c>WorkQueues:NodeCheckInterval</c>, <c>Sweeper/NodeWatchFunction</c>), a killed node's calls end within about 13 s plus the terminates.
 /// </summary>
 public sealed class NodeWatchOptions : IValidatableObject
 {

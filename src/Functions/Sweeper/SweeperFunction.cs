@@ -1,20 +1,32 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Serverless.Functions.Callbacks;
+using Serverless.Functions.Dials;
 using Serverless.Functions.Flows;
+using Serverless.Functions.Nodes;
 
 namespace Serverless.Functions.Sweeper;
 
 /// <summary>
-/// Ends calls stuck in a non-final state past their deadline (no answer webhook, a silent MediaNode): Graph
-/// terminate (or reject for an unanswered inbound call) and Hangup, via the same flow as every other ending. It also
-/// deletes held webhooks past their <c>ExpiresAt</c> (Table Storage has no TTL).
+/// The one slow safety timer: the queues do the timed work on time (<c>CallDeadline</c>, <c>NodeWatch</c>,
+/// <c>DrainCallbacks</c>, <c>DialScheduler</c>); this run catches what a lost message (a send that failed after its
+/// commit, a poisoned message) missed. It ends calls past their deadline and reports overdue node reports (read from
+/// the call index's due partitions, never a scan of the calls), fails the calls of dead nodes (node index), delivers
+/// due callbacks, places due dials, and deletes held webhooks past their <c>ExpiresAt</c> (Table Storage has no TTL).
 /// </summary>
 public sealed partial class SweeperFunction(
-    CallFlow flow, HeldWebhookStore held, IOptions<CallFlowOptions> options, ILogger<SweeperFunction> logger)
+    CallFlow flow,
+    HeldWebhookStore held,
+    NodeRegistry registry,
+    CallbackDispatcher callbacks,
+    DialScheduler dials,
+    IOptions<CallFlowOptions> options,
+    IOptions<NodeWatchOptions> nodeOptions,
+    ILogger<SweeperFunction> logger)
 {
-    /// <summary>Every 15 seconds: well inside Meta's 30–60 s answer window.</summary>
-    public const string Schedule = "*/15 * * * * *";
+    /// <summary>Every 5 minutes: 288 runs a day when idle (the queues carry the on-time work).</summary>
+    public const string Schedule = "0 */5 * * * *";
 
     [Function("Sweeper")]
     public async Task RunAsync([TimerTrigger(Schedule)] TimerInfo timer, CancellationToken cancellationToken)
@@ -24,6 +36,19 @@ public sealed partial class SweeperFunction(
         {
             LogSwept(ended);
         }
+
+        foreach (var dead in await registry.ListDeadAsync(cancellationToken))
+        {
+            var (lost, done) = await flow.FailNodeCallsAsync(dead.NodeId, nodeOptions.Value.BatchSize, cancellationToken);
+            LogNodeLost(dead.NodeId, dead.BeatAt, lost);
+            if (done)
+            {
+                await registry.ForgetAsync(dead, cancellationToken);
+            }
+        }
+
+        await callbacks.DrainAsync(cancellationToken);
+        await dials.RunAsync(cancellationToken);
 
         var purged = await held.PurgeExpiredAsync(options.Value.SweepBatchSize, cancellationToken);
         if (purged > 0)
@@ -37,4 +62,7 @@ public sealed partial class SweeperFunction(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sweeper ended {Count} overdue calls")]
     private partial void LogSwept(int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Media node {NodeId} silent since {BeatAt}: {Count} calls ended node-lost")]
+    private partial void LogNodeLost(string nodeId, DateTimeOffset beatAt, int count);
 }

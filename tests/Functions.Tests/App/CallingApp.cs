@@ -93,6 +93,14 @@ internal sealed class CallingApp : IAsyncDisposable
         ["Console:TablePrefix"] = prefix,
         // Each app reads its own heartbeat rows (NodeWatch, placement): tests running at once never see each other's nodes.
         ["NodeWatch:HeartbeatTable"] = prefix + "nodes",
+        // Deferred work on Azurite queues of this app's own (tests run at once). The clock is fake: messages are visible
+        // at once with their dueAt, and RunQueueAsync delivers them when the app's clock reaches it.
+        ["WorkQueues"] = AzuriteTables.ConnectionString,
+        ["WorkQueues:MaxVisibilityDelay"] = "00:00:00",
+        ["WorkQueues:CallDeadlinesQueue"] = prefix.ToLowerInvariant() + "-deadlines",
+        ["WorkQueues:NodeWatchQueue"] = prefix.ToLowerInvariant() + "-nodewatch",
+        ["WorkQueues:CallbacksQueue"] = prefix.ToLowerInvariant() + "-callbacks",
+        ["WorkQueues:DialsQueue"] = prefix.ToLowerInvariant() + "-dials",
         ["Callbacks:SigningSecret"] = CallbackSecret,
         ["Callbacks:AllowLoopback"] = "true",
         ["AZURE_FUNCTIONS_ENVIRONMENT"] = "Development",
@@ -119,6 +127,7 @@ internal sealed class CallingApp : IAsyncDisposable
             IncludeEnvironmentVariables = false,
             Settings = settings,
             AppServiceAuth = appServiceAuth,
+            TimeProvider = time,
             ConfigureServices = (collection, configuration) =>
             {
                 collection.AddSingleton<TimeProvider>(time);

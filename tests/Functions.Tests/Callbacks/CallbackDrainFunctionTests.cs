@@ -2,6 +2,7 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Serverless.Functions.Callbacks;
+using Serverless.Functions.Storage;
 using Serverless.Functions.Tests.Calls;
 using Serverless.Shared.Security;
 using Serverless.Testing.FunctionsHost;
@@ -9,11 +10,11 @@ using static Serverless.Functions.Tests.Callbacks.CallbackHarness;
 
 namespace Serverless.Functions.Tests.Callbacks;
 
-/// <summary>The timer function is discovered by the host and drains the outbox with the app's registration.</summary>
+/// <summary>The queue function is discovered by the host and drains the outbox with the app's registration.</summary>
 public sealed class CallbackDrainFunctionTests
 {
     [Fact]
-    public async Task DrainCallbacks_timer_delivers_what_was_enqueued()
+    public async Task DrainCallbacks_queue_message_sent_with_the_event_delivers_it()
     {
         var prefix = AzuriteTables.UniquePrefix();
         var clock = new FakeTimeProvider(T0);
@@ -24,6 +25,7 @@ public sealed class CallbackDrainFunctionTests
             {
                 services.AddSingleton<TimeProvider>(clock);
                 services.AddSingleton<TableServiceClient>(AzuriteTables.Client());
+                services.AddWorkQueues(configuration);
                 services.AddCallbackDispatch(configuration);
                 services.AddHttpClient(CallbackDispatcher.HttpClientName).ConfigurePrimaryHttpMessageHandler(sp =>
                 {
@@ -33,10 +35,14 @@ public sealed class CallbackDrainFunctionTests
                 });
             },
             IncludeEnvironmentVariables = false,
+            TimeProvider = clock,
             Settings =
             {
                 ["Callbacks:SigningSecret"] = Secret,
                 ["Callbacks:TablePrefix"] = prefix,
+                ["WorkQueues"] = AzuriteTables.ConnectionString,
+                ["WorkQueues:MaxVisibilityDelay"] = "00:00:00",
+                ["WorkQueues:CallbacksQueue"] = prefix + "-callbacks",
                 ["Callbacks:AllowLoopback"] = "true",
                 ["AZURE_FUNCTIONS_ENVIRONMENT"] = "Development",
                 [Serverless.Functions.Privacy.RetentionOptions.ScheduleSetting] = Serverless.Functions.Privacy.RetentionOptions.DefaultSchedule,
@@ -47,7 +53,8 @@ public sealed class CallbackDrainFunctionTests
             var dispatcher = host.Services.GetRequiredService<ICallbackDispatcher>();
             await dispatcher.EnqueueAsync(receiver.Url, Event("evt-timer"));
 
-            await host.RunTimerAsync("DrainCallbacks");
+            Assert.Empty(receiver.Received);
+            Assert.Equal(1, await host.RunQueueAsync("DrainCallbacks"));
 
             var received = Assert.Single(receiver.Received);
             Assert.Equal("evt-timer", received.EventId);

@@ -64,7 +64,7 @@ internal static class AzuriteTables
         var options = new CallStoreOptions { TablePrefix = prefix };
         var client = Client();
         // The app's permission and callback tables share the prefix (CallingApp); deleting a missing table is a no-op.
-        foreach (var table in new[] { options.CallsTable, options.WacidIndexTable, options.IdempotencyTable, prefix + "CallPermissions", prefix + "CallbackOutbox", prefix + "Dials", prefix + "HeldWebhooks", prefix + "Audit", prefix + "CallRollups" })
+        foreach (var table in new[] { options.CallsTable, options.WacidIndexTable, options.IdempotencyTable, options.CallIndexTable, prefix + "CallPermissions", prefix + "CallbackOutbox", prefix + "Dials", prefix + "HeldWebhooks", prefix + "Audit", prefix + "CallRollups" })
         {
             try
             {

@@ -87,8 +87,45 @@ public sealed class TableCallStoreQueryTests : IAsyncLifetime
 
         Assert.Equal([stuckPreparing], atDeadline.Select(c => c.CallId));
         Assert.Empty(beforeDeadline);
-        Assert.Equal([ringing, stuckPreparing], later.Select(c => c.CallId)); // in table order: newest first
+        Assert.Equal([stuckPreparing, ringing], later.Select(c => c.CallId)); // by the index: the most overdue first
         Assert.Single(capped);
+    }
+
+    [Fact]
+    public async Task Overdue_and_node_lists_read_the_index_only_and_drop_its_stale_rows()
+    {
+        var indexed = await CreateAsync();
+        var unindexed = await CreateAsync();
+        await _store.ApplyAsync(indexed, new OfferReady("node-a"), "offer-1");
+        await _store.ApplyAsync(unindexed, new OfferReady("node-a"), "offer-2");
+        var index = AzuriteTables.Client().GetTableClient(_prefix + "CallIndex");
+        var rows = new List<Azure.Data.Tables.TableEntity>();
+        await foreach (var row in index.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.RowKey == unindexed))
+        {
+            rows.Add(row);
+        }
+
+        Assert.Equal(2, rows.Count); // its deadline minute and its node
+        foreach (var row in rows)
+        {
+            await index.DeleteEntityAsync(row.PartitionKey, row.RowKey);
+        }
+
+        // A row whose call is gone (erased, or a lost race's leftover) is dropped by the reader.
+        await index.AddEntityAsync(new Azure.Data.Tables.TableEntity(CallIndex.NodePartition("node-a"), "call_gone"));
+        var onNode = await _store.ListLiveOnNodeAsync("node-a", 10);
+        _clock.Advance(TimeSpan.FromHours(5));
+        var overdue = await _store.ListOverdueAsync(_clock.GetUtcNow(), 10);
+
+        // The calls table holds both calls; only the indexed one is seen, so no query scanned the calls.
+        Assert.Equal([indexed], onNode.Select(c => c.CallId));
+        Assert.Equal([indexed], overdue.Select(c => c.CallId));
+        Assert.False((await index.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>(CallIndex.NodePartition("node-a"), "call_gone")).HasValue);
+
+        // A call that ends leaves the node's index at once.
+        await _store.ApplyAsync(indexed, new HangupRequested(), "hangup");
+        Assert.False((await index.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>(CallIndex.NodePartition("node-a"), indexed)).HasValue);
+        Assert.Empty(await _store.ListLiveOnNodeAsync("node-a", 10));
     }
 
     [Fact]

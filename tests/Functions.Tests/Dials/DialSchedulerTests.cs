@@ -30,7 +30,7 @@ public sealed class DialSchedulerTests
             Assert.Equal(HttpStatusCode.Accepted, scheduled.StatusCode);
         }
 
-        await app.Host.RunTimerAsync("DialScheduler");
+        await app.Host.RunTimerAsync("Sweeper");
         Assert.Equal(0, app.Bus.CountReady("commands-new")); // not due yet
 
         app.Time.Advance(TimeSpan.FromMinutes(1));
@@ -38,7 +38,7 @@ public sealed class DialSchedulerTests
         var placed = 0;
         for (; seconds < 120 && placed < 100; seconds++)
         {
-            await app.Host.RunTimerAsync("DialScheduler");
+            await app.Host.RunTimerAsync("Sweeper");
             placed = app.Bus.CountReady("commands-new");
             // Token bucket: never more than the burst plus the rate times the time elapsed since the dials fell due.
             Assert.InRange(placed, 0, 5 + (2 * seconds));
@@ -61,21 +61,21 @@ public sealed class DialSchedulerTests
         });
         var dialId = (await CallingApp.ReadJsonAsync(scheduled)).GetProperty("id").GetString()!;
 
-        await app.Host.RunTimerAsync("DialScheduler");
+        await app.Host.RunTimerAsync("Sweeper");
         var first = (await GetDialAsync(app, dialId)).GetProperty("attempts")[0].GetProperty("callId").GetString()!;
         await app.Node.Acked<OfferReady>(first).WaitAsync(Timeout);
         await app.DeliverAsync(MetaWebhooks.Status(FakeGraph.WacidFor(1), "REJECTED"));
         await app.Node.Acked<MediaEnded>(first).WaitAsync(Timeout);
 
-        await app.Host.RunTimerAsync("DialScheduler"); // settles: rejected → retry in 60 s
-        await app.Host.RunTimerAsync("DialScheduler"); // not due yet
+        await app.Host.RunTimerAsync("Sweeper"); // settles: rejected → retry in 60 s
+        await app.Host.RunTimerAsync("Sweeper"); // not due yet
         var waiting = await GetDialAsync(app, dialId);
         Assert.Equal("scheduled", waiting.GetProperty("state").GetString());
         Assert.Equal(1, waiting.GetProperty("attempts").GetArrayLength());
         Assert.Equal("rejected", waiting.GetProperty("attempts")[0].GetProperty("outcome").GetString());
 
         app.Time.Advance(TimeSpan.FromSeconds(61));
-        await app.Host.RunTimerAsync("DialScheduler");
+        await app.Host.RunTimerAsync("Sweeper");
 
         var retried = await GetDialAsync(app, dialId);
         Assert.Equal("dialling", retried.GetProperty("state").GetString());
@@ -98,7 +98,7 @@ public sealed class DialSchedulerTests
         using var cancel = await app.Client.DeleteAsync(new Uri("api/dials/" + dialId, UriKind.Relative));
         using var again = await app.Client.DeleteAsync(new Uri("api/dials/" + dialId, UriKind.Relative));
         app.Time.Advance(TimeSpan.FromMinutes(5));
-        await app.Host.RunTimerAsync("DialScheduler");
+        await app.Host.RunTimerAsync("Sweeper");
 
         Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
@@ -118,7 +118,7 @@ public sealed class DialSchedulerTests
         var dialId = (await CallingApp.ReadJsonAsync(scheduled)).GetProperty("id").GetString()!;
 
         app.Time.Advance(TimeSpan.FromHours(2));
-        await app.Host.RunTimerAsync("DialScheduler");
+        await app.Host.RunTimerAsync("Sweeper");
 
         var dial = await GetDialAsync(app, dialId);
         Assert.Equal("refused", dial.GetProperty("state").GetString());
@@ -136,7 +136,7 @@ public sealed class DialSchedulerTests
         using var scheduled = await ScheduleAsync(app, new { to = "+14155550123" });
         var dialId = (await CallingApp.ReadJsonAsync(scheduled)).GetProperty("id").GetString()!;
 
-        await app.Host.RunTimerAsync("DialScheduler");
+        await app.Host.RunTimerAsync("Sweeper");
 
         var dial = await GetDialAsync(app, dialId);
         Assert.Equal("scheduled", dial.GetProperty("state").GetString());
@@ -151,7 +151,7 @@ public sealed class DialSchedulerTests
 
         using var first = await ScheduleAsync(app, new { to = "+14155550123" }, "campaign-7-user-1");
         using var second = await ScheduleAsync(app, new { to = "+14155550123" }, "campaign-7-user-1");
-        await app.Host.RunTimerAsync("DialScheduler");
+        await app.Host.RunTimerAsync("Sweeper");
 
         var id = (await CallingApp.ReadJsonAsync(first)).GetProperty("id").GetString();
         Assert.Equal(id, (await CallingApp.ReadJsonAsync(second)).GetProperty("id").GetString());
@@ -166,7 +166,7 @@ public sealed class DialSchedulerTests
 
         using var first = await ScheduleAsync(app, new { to = "+14155550123" }, "campaign-7-user-2");
         using var other = await ScheduleAsync(app, new { to = "+14155550123", notBefore = "2030-01-01T00:00:00Z" }, "campaign-7-user-2");
-        await app.Host.RunTimerAsync("DialScheduler");
+        await app.Host.RunTimerAsync("Sweeper");
 
         Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
         Assert.Equal((HttpStatusCode)422, other.StatusCode);

@@ -52,7 +52,7 @@ public sealed class MidCallPlayTests
         await app.Node.Acked<MediaEnded>(callId).WaitAsync(Timeout);
         Assert.Equal(3, Assert.Single(app.Node.CommandsFor(callId), c => c is Hangup).Sequence);
 
-        await app.Host.RunTimerAsync("DrainCallbacks");
+        await app.Host.RunQueueAsync("DrainCallbacks");
         var events = receiver.Received.Select(r => (r.Verdict, Body: JsonDocument.Parse(r.Body).RootElement.Clone())).ToList();
         var finished = Assert.Single(events, e => e.Body.GetProperty("type").GetString() == CallbackEventTypes.PlaybackFinished);
         Assert.Equal(SignatureCheck.Valid, finished.Verdict);

@@ -31,11 +31,11 @@ public sealed class StatusCallbackTests
         var terminate = MetaWebhooks.Terminate(wacid, "COMPLETED", outbound: true, duration: 42);
         await app.DeliverAsync(terminate);
         await app.Node.Acked<MediaEnded>().WaitAsync(Timeout);
-        await app.Host.RunTimerAsync("DrainCallbacks");
+        await app.Host.RunQueueAsync("DrainCallbacks");
 
         // Meta redelivers the terminate and the drain runs again: nothing new reaches the receiver.
         await app.DeliverAsync(terminate);
-        await app.Host.RunTimerAsync("DrainCallbacks");
+        await app.Host.RunQueueAsync("DrainCallbacks");
 
         var received = receiver.Received;
         Assert.All(received, r => Assert.Equal(SignatureCheck.Valid, r.Verdict));
@@ -83,7 +83,7 @@ public sealed class StatusCallbackTests
         using var dial = await app.DialAsync(new { to = "+14155550123" });
         Assert.Equal(HttpStatusCode.Accepted, dial.StatusCode);
         await app.Node.Acked<OfferReady>().WaitAsync(Timeout);
-        await app.Host.RunTimerAsync("DrainCallbacks");
+        await app.Host.RunQueueAsync("DrainCallbacks");
 
         Assert.Empty(receiver.Received);
     }
@@ -99,7 +99,7 @@ public sealed class StatusCallbackTests
         using var dial = await app.DialAsync(new { to = "+14155550123", callbackUrl = receiver.Url });
         Assert.Equal(HttpStatusCode.Accepted, dial.StatusCode);
         var callId = (await CallingApp.ReadJsonAsync(dial)).GetProperty("id").GetString()!;
-        await app.Host.RunTimerAsync("DrainCallbacks");
+        await app.Host.RunQueueAsync("DrainCallbacks");
 
         var created = await receiver.FirstReceived.WaitAsync(Timeout);
         Assert.Equal(SignatureCheck.Valid, created.Verdict);
@@ -119,7 +119,7 @@ public sealed class StatusCallbackTests
         Assert.Equal(HttpStatusCode.Accepted, onlyMetadata.StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, both.StatusCode);
         var bothId = (await CallingApp.ReadJsonAsync(both)).GetProperty("id").GetString()!;
-        await app.Host.RunTimerAsync("DrainCallbacks");
+        await app.Host.RunQueueAsync("DrainCallbacks");
 
         Assert.Empty(attacker.Received);
         var created = Assert.Single(receiver.Received);

@@ -137,14 +137,14 @@ public sealed class PlacementCapacityTests
         Assert.Equal(HttpStatusCode.Accepted, scheduled.StatusCode);
         var dialId = (await CallingApp.ReadJsonAsync(scheduled)).GetProperty("id").GetString()!;
 
-        await app.Host.RunTimerAsync("DialScheduler");
-        await app.Host.RunTimerAsync("DialScheduler");
+        await app.Host.RunTimerAsync("Sweeper");
+        await app.Host.RunTimerAsync("Sweeper");
         Assert.Equal(0, app.Bus.CountReady("commands-new"));
         Assert.Equal("scheduled", (await GetDialAsync(app, dialId)).GetProperty("state").GetString());
         Assert.Empty(app.Graph.PermissionLookups);
 
         await BeatAsync(app, "node-1", maxCalls: 1, active: 0, draining: false);
-        await app.Host.RunTimerAsync("DialScheduler");
+        await app.Host.RunTimerAsync("Sweeper");
         Assert.Equal(1, app.Bus.CountReady("commands-new"));
         Assert.Equal("dialling", (await GetDialAsync(app, dialId)).GetProperty("state").GetString());
     }

@@ -16,10 +16,14 @@ public sealed class FunctionCatalog
     private FunctionCatalog(
         ImmutableArray<HttpFunctionDescriptor> http,
         ImmutableArray<TimerFunctionDescriptor> timers,
-        ImmutableArray<string> unserved)
+        ImmutableArray<QueueFunctionDescriptor> queues,
+        ImmutableArray<string> unserved,
+        ImmutableDictionary<string, string> notIndexed)
     {
+        NotIndexed = notIndexed;
         Http = http;
         Timers = timers;
+        Queues = queues;
         Unserved = unserved;
     }
 
@@ -27,7 +31,15 @@ public sealed class FunctionCatalog
 
     public ImmutableArray<TimerFunctionDescriptor> Timers { get; }
 
-    /// <summary>Functions with a trigger this host does not run (queue, Service Bus ...), by name.</summary>
+    public ImmutableArray<QueueFunctionDescriptor> Queues { get; }
+
+    /// <summary>
+    /// Queue functions the host could not index (a <c>%Setting%</c> queue name that is not configured), with the
+    /// reason. As in the host (v4), such a function is logged and left out; the others are served.
+    /// </summary>
+    public ImmutableDictionary<string, string> NotIndexed { get; }
+
+    /// <summary>Functions with a trigger this host does not run (Service Bus, blobs ...), by name.</summary>
     public ImmutableArray<string> Unserved { get; }
 
     /// <summary>Finds every function; throws <see cref="FunctionDiscoveryException"/> naming the first bad one.</summary>
@@ -45,8 +57,10 @@ public sealed class FunctionCatalog
 
         var http = ImmutableArray.CreateBuilder<HttpFunctionDescriptor>();
         var timers = ImmutableArray.CreateBuilder<TimerFunctionDescriptor>();
+        var queues = ImmutableArray.CreateBuilder<QueueFunctionDescriptor>();
         var unserved = ImmutableArray.CreateBuilder<string>();
         var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var notIndexed = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.OrdinalIgnoreCase);
 
         foreach (var method in FunctionMethods(types))
         {
@@ -57,13 +71,27 @@ public sealed class FunctionCatalog
             }
 
             names.Add(name, EntryPoint(method));
-            switch (Describe(name, method, configuration))
+            FunctionDescriptor? described;
+            try
+            {
+                described = Describe(name, method, configuration);
+            }
+            catch (UnresolvedQueueSettingException ex)
+            {
+                notIndexed[name] = ex.Message;
+                continue;
+            }
+
+            switch (described)
             {
                 case HttpFunctionDescriptor h:
                     http.Add(h);
                     break;
                 case TimerFunctionDescriptor t:
                     timers.Add(t);
+                    break;
+                case QueueFunctionDescriptor q:
+                    queues.Add(q);
                     break;
                 default:
                     unserved.Add(name);
@@ -72,7 +100,7 @@ public sealed class FunctionCatalog
         }
 
         RouteConflicts.ThrowIfAny(http);
-        return new FunctionCatalog(http.ToImmutable(), timers.ToImmutable(), unserved.ToImmutable());
+        return new FunctionCatalog(http.ToImmutable(), timers.ToImmutable(), queues.ToImmutable(), unserved.ToImmutable(), notIndexed.ToImmutable());
     }
 
     private static IEnumerable<MethodInfo> FunctionMethods(IEnumerable<Type> types) =>
@@ -105,7 +133,7 @@ public sealed class FunctionCatalog
         }
 
         var trigger = triggers[0].GetCustomAttribute<TriggerBindingAttribute>(inherit: true)!;
-        if (trigger is not HttpTriggerAttribute and not TimerTriggerAttribute)
+        if (trigger is not HttpTriggerAttribute and not TimerTriggerAttribute and not QueueTriggerAttribute)
         {
             return null;
         }
@@ -132,6 +160,28 @@ public sealed class FunctionCatalog
             return new HttpFunctionDescriptor(name, method, sources, route, methods, httpTrigger.AuthLevel);
         }
 
+        if (trigger is QueueTriggerAttribute queueTrigger)
+        {
+            string queueName;
+            try
+            {
+                queueName = ResolveSetting(name, queueTrigger.QueueName, configuration);
+            }
+            catch (FunctionDiscoveryException ex)
+            {
+                throw new UnresolvedQueueSettingException(ex.Message);
+            }
+
+            // Storage queue names: 3-63 lower-case letters, digits and single dashes, starting and ending alphanumeric.
+            if (!System.Text.RegularExpressions.Regex.IsMatch(queueName, "^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$"))
+            {
+                throw new FunctionDiscoveryException(name, $"'{queueName}' is not a valid storage queue name");
+            }
+
+            var connection = string.IsNullOrEmpty(queueTrigger.Connection) ? "AzureWebJobsStorage" : queueTrigger.Connection;
+            return new QueueFunctionDescriptor(name, method, sources, queueName, connection);
+        }
+
         var timerTrigger = (TimerTriggerAttribute)trigger;
         var schedule = ResolveSetting(name, timerTrigger.Schedule, configuration);
         if (!CronSchedule.IsValid(schedule, out var problem))
@@ -142,7 +192,7 @@ public sealed class FunctionCatalog
         return new TimerFunctionDescriptor(name, method, sources, schedule, timerTrigger.RunOnStartup, timerTrigger.UseMonitor);
     }
 
-    // "%Name%" schedules come from app settings, as in the host.
+    // "%Name%" schedules and queue names come from app settings, as in the host.
     private static string ResolveSetting(string functionName, string value, IConfiguration configuration)
     {
         if (value.Length > 2 && value[0] == '%' && value[^1] == '%')
@@ -155,3 +205,6 @@ public sealed class FunctionCatalog
         return value;
     }
 }
+
+/// <summary>A queue trigger's <c>%Setting%</c> is not configured: that function is not indexed (see <see cref="FunctionCatalog.NotIndexed"/>).</summary>
+internal sealed class UnresolvedQueueSettingException(string message) : Exception(message);

@@ -34,3 +34,14 @@ public sealed record TimerFunctionDescriptor(
     string Schedule,
     bool RunOnStartup = false,
     bool UseMonitor = true) : FunctionDescriptor(Name, Method, Parameters);
+
+/// <summary>
+/// A queue-triggered function: its (resolved) queue name and the app setting naming its storage connection
+/// (<c>AzureWebJobsStorage</c> when the trigger names none, as in the host).
+/// </summary>
+public sealed record QueueFunctionDescriptor(
+    string Name,
+    MethodInfo Method,
+    ImmutableArray<FunctionParameterSource> Parameters,
+    string QueueName,
+    string Connection) : FunctionDescriptor(Name, Method, Parameters);

@@ -24,3 +24,6 @@ public sealed record RequestBodyParameter(string Name, Type Type) : FunctionPara
 /// </summary>
 public sealed record BindingDataParameter(string Name, Type Type, bool HasDefaultValue, object? DefaultValue)
     : FunctionParameterSource(Name, Type);
+
+/// <summary>The <c>[QueueTrigger]</c> parameter: the message as <c>string</c>, <c>BinaryData</c>, <c>byte[]</c> or <c>QueueMessage</c>.</summary>
+public sealed record QueueMessageParameter(string Name, Type Type) : FunctionParameterSource(Name, Type);

@@ -31,6 +31,14 @@ internal static class ParameterSources
                 : throw new FunctionDiscoveryException(functionName, $"{Where()}: a timer trigger must be a TimerInfo");
         }
 
+        if (parameter.GetCustomAttribute<QueueTriggerAttribute>() is not null)
+        {
+            return QueueMessageTypes.Contains(type)
+                ? new QueueMessageParameter(name, type)
+                : throw new FunctionDiscoveryException(functionName,
+                    $"{Where()}: the test host binds a queue trigger as string, BinaryData, byte[] or QueueMessage (deserialize the text yourself)");
+        }
+
         if (type == typeof(FunctionContext))
         {
             return new FunctionContextParameter(name, type);
@@ -66,6 +74,8 @@ internal static class ParameterSources
 
         throw new FunctionDiscoveryException(functionName, $"{Where()}: cannot be bound (not a trigger, FunctionContext, CancellationToken, [FromBody] or a route/query value convertible from text)");
     }
+
+    private static readonly Type[] QueueMessageTypes = [typeof(string), typeof(BinaryData), typeof(byte[]), typeof(Azure.Storage.Queues.Models.QueueMessage)];
 
     private static bool IsMvcBindingAttribute(object attribute) =>
         attribute.GetType().Namespace == "Microsoft.AspNetCore.Mvc" && attribute.GetType().Name.StartsWith("From", StringComparison.Ordinal);

@@ -27,6 +27,8 @@ internal static class AppSettingRequirements
         ["AzureWebJobsStorage"] = "AzureWebJobsStorage__accountName",
         ["Transport__ConnectionString"] = "Transport__FullyQualifiedNamespace",
         ["Storage__ConnectionString"] = "Storage__ServiceUri",
+        // The work queues' connection (queue triggers and the app's sender): the account's queue endpoint by identity.
+        ["WorkQueues"] = "WorkQueues__queueServiceUri",
         ["Recordings__ConnectionString"] = "Recordings__ServiceUri",
         // The local Web PubSub stand-in's key; in Azure local auth is off and the app's identity gets Entra tokens.
         ["Console__WebPubSub__AccessKey"] = "Console__WebPubSub__Endpoint",

@@ -359,6 +359,28 @@ public sealed class ArmTemplateTests
     }
 
     [Fact]
+    public void WorkQueues_ExistWithTheirPoisonQueues_AndTheFunctionsReachThemByIdentity()
+    {
+        // The queues every queue trigger reads, named as the app settings name them, each with its -poison queue.
+        var storage = ArmTemplate.Main.Module("storage");
+        var declared = storage.Variables["workQueues"]!.AsArray().Select(q => (string)q!).ToList();
+        Assert.Equal(Serverless.Functions.Storage.WorkQueueOptions.All.Order(StringComparer.Ordinal), declared.Order(StringComparer.Ordinal));
+        var queues = Assert.Single(storage.ResourcesOfType("Microsoft.Storage/storageAccounts/queueServices/queues"));
+        var loop = queues.ToJsonString();
+        Assert.Contains("workQueues", loop, StringComparison.Ordinal);
+        Assert.Contains("-poison", loop, StringComparison.Ordinal);
+
+        var settings = FunctionAppSettings();
+        var defaults = new Serverless.Functions.Storage.WorkQueueOptions();
+        Assert.Equal(defaults.CallDeadlinesQueue, settings["WorkQueues__CallDeadlinesQueue"]);
+        Assert.Equal(defaults.NodeWatchQueue, settings["WorkQueues__NodeWatchQueue"]);
+        Assert.Equal(defaults.CallbacksQueue, settings["WorkQueues__CallbacksQueue"]);
+        Assert.Equal(defaults.DialsQueue, settings["WorkQueues__DialsQueue"]);
+        Assert.Equal("managedidentity", settings["WorkQueues__credential"]);
+        Assert.Contains("queueEndpoint", settings["WorkQueues__queueServiceUri"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void MediaStorage_HoldsPromptsRecordingsAndHeartbeats_WithRecordingsRetention()
     {
         var storage = ArmTemplate.Main.Module("mediaStorage");

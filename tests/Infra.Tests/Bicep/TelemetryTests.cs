@@ -40,6 +40,7 @@ public sealed partial class TelemetryTests
         "Microsoft.KeyVault/vaults/secrets",
         "Microsoft.Storage/storageAccounts/blobServices/containers",
         "Microsoft.Storage/storageAccounts/tableServices/tables",
+        "Microsoft.Storage/storageAccounts/queueServices/queues",
         "Microsoft.Storage/storageAccounts/managementPolicies",
         "Microsoft.Web/sites/config",
         "Microsoft.Insights/workbooks",
