@@ -1,7 +1,7 @@
-using System.Collections.Frozen;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Serverless.Functions.Http;
 
 namespace Serverless.Functions.Analytics.Dashboard;
 
@@ -12,7 +12,9 @@ namespace Serverless.Functions.Analytics.Dashboard;
 /// </summary>
 public static class DashboardPage
 {
-    private static readonly FrozenDictionary<string, (byte[] Body, string Type)> Files = Load();
+    // Everything from here: scripts (Chart.js included), data and styles; Chart.js styles its canvases through
+    // the DOM, which style-src does not restrict.
+    private static readonly EmbeddedFiles Files = new("dashboard/", "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
 
     /// <summary>The page: <c>/api/dashboard</c>.</summary>
     [Function("DashboardPage")]
@@ -24,44 +26,5 @@ public static class DashboardPage
     public static IActionResult Asset([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "dashboard/assets/{file}")] HttpRequest request, string file) =>
         Serve(request, file);
 
-    private static IActionResult Serve(HttpRequest request, string name)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        if (!Files.TryGetValue(name, out var file))
-        {
-            return new NotFoundResult();
-        }
-
-        var headers = request.HttpContext.Response.Headers;
-        headers.CacheControl = "no-cache";
-        headers["X-Content-Type-Options"] = "nosniff";
-        headers["Referrer-Policy"] = "no-referrer";
-        // Everything from here: scripts (Chart.js included), data and styles; Chart.js styles its canvases through
-        // the DOM, which style-src does not restrict.
-        headers.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'";
-        return new FileContentResult(file.Body, file.Type);
-    }
-
-    private static FrozenDictionary<string, (byte[], string)> Load()
-    {
-        var assembly = typeof(DashboardPage).Assembly;
-        var files = new Dictionary<string, (byte[], string)>(StringComparer.Ordinal);
-        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith("dashboard/", StringComparison.Ordinal)))
-        {
-            using var stream = assembly.GetManifestResourceStream(resource)!;
-            using var memory = new MemoryStream();
-            stream.CopyTo(memory);
-            var name = resource["dashboard/".Length..];
-            var type = Path.GetExtension(name) switch
-            {
-                ".html" => "text/html; charset=utf-8",
-                ".js" => "text/javascript; charset=utf-8",
-                ".css" => "text/css; charset=utf-8",
-                _ => "application/octet-stream",
-            };
-            files[name] = (memory.ToArray(), type);
-        }
-
-        return files.ToFrozenDictionary(StringComparer.Ordinal);
-    }
+    private static IActionResult Serve(HttpRequest request, string name) => Files.Serve(request, name);
 }
