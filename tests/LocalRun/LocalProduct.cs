@@ -149,6 +149,7 @@ public sealed partial class LocalProduct : IAsyncDisposable
             ["Callbacks:TablePrefix"] = options.RunId + "cb",
             ["Dials:TablePrefix"] = options.RunId + "dial",
             ["Console:TablePrefix"] = options.RunId + "con",
+            ["Analytics:TablePrefix"] = options.RunId + "an",
             // The agent console's pages listen on the local Web PubSub stand-in (same REST API and client protocol).
             ["Console:WebPubSub:Endpoint"] = pubSub.Endpoint.AbsoluteUri,
             ["Console:WebPubSub:AccessKey"] = pubSub.AccessKey,

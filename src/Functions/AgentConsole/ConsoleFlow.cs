@@ -3,6 +3,7 @@ using Serverless.Functions.Calls;
 using Serverless.Functions.Flows;
 using Serverless.Shared.Media;
 using Serverless.Shared.Transport;
+using Serverless.Functions.SignIn;
 
 namespace Serverless.Functions.AgentConsole;
 

@@ -7,13 +7,6 @@ public sealed class ConsoleOptions
 {
     public const string SectionName = "Console";
 
-    /// <summary>
-    /// App Service sets this app setting to <c>True</c> when its authentication is on; only then does it strip a
-    /// client's own <c>X-MS-CLIENT-PRINCIPAL</c> and set the header itself, so only then is the header trusted
-    /// (or in Development, where the test host plays App Service).
-    /// </summary>
-    public const string AppServiceAuthSetting = "WEBSITE_AUTH_ENABLED";
-
     /// <summary>The Entra app role (a <c>roles</c> claim) a principal needs to use the console; default <c>CallAgent</c>.</summary>
     [Required, RegularExpression("^[A-Za-z0-9._-]{1,64}$")]
     public string AgentRole { get; set; } = "CallAgent";

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Serverless.Functions.SignIn;
 
 namespace Serverless.Functions.AgentConsole;
 
@@ -24,6 +25,7 @@ public static class ConsoleServiceCollectionExtensions
             .Validate(o => o.WebPubSub.AccessKey is null || !Serverless.Shared.Security.PlaceholderSecrets.IsPlaceholder(o.WebPubSub.AccessKey),
                 Serverless.Shared.Security.PlaceholderSecrets.Message("Console:WebPubSub:AccessKey"))
             .ValidateOnStart();
+        services.TryAddSingleton<SignedInUsers>();
         services.TryAddSingleton<ConsoleAuth>();
         services.TryAddSingleton<ConsoleStore>();
         services.TryAddSingleton<ConsoleFlow>();

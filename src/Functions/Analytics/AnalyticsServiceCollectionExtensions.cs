@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Serverless.Functions.SignIn;
 
 namespace Serverless.Functions.Analytics;
 
@@ -29,6 +30,7 @@ public static class AnalyticsServiceCollectionExtensions
         services.TryAddSingleton<CallRollups>();
         // The dashboard's routes answer with the analytics API's own handlers.
         services.TryAddTransient<AnalyticsApi>();
+        services.TryAddSingleton<SignedInUsers>(); // the dashboard's sign-in, shared with the console
         return services;
     }
 }

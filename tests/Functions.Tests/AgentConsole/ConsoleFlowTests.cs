@@ -6,6 +6,7 @@ using Serverless.Functions.Tests.App;
 using Serverless.Functions.Tests.Flows;
 using Serverless.Functions.Tests.MediaEvents;
 using Serverless.Shared.Media;
+using Serverless.Functions.SignIn;
 
 namespace Serverless.Functions.Tests.AgentConsole;
 

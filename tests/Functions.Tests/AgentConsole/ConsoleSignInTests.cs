@@ -4,6 +4,7 @@ using Serverless.Functions.AgentConsole;
 using Serverless.Functions.Tests.App;
 using Serverless.Testing.FunctionsHost;
 using Serverless.Testing.FunctionsHost.Http;
+using Serverless.Functions.SignIn;
 
 namespace Serverless.Functions.Tests.AgentConsole;
 
@@ -39,7 +40,7 @@ public sealed class ConsoleSignInTests
         {
             Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
             Assert.Equal("application/problem+json", none.Content.Headers.ContentType?.MediaType);
-            Assert.Equal(ConsoleProblemTypes.SignInRequired, (await CallingApp.ReadJsonAsync(none)).GetProperty("type").GetString());
+            Assert.Equal(SignedInUsers.SignInRequired, (await CallingApp.ReadJsonAsync(none)).GetProperty("type").GetString());
         }
 
         using var broken = await app.Anonymous.SendAsync(AsPrincipal(HttpMethod.Get, "api/console/me", "not base64 json!"));
@@ -100,7 +101,7 @@ public sealed class ConsoleSignInTests
         await using var on = await CallingApp.StartAsync(s =>
         {
             Production(s);
-            s[ConsoleOptions.AppServiceAuthSetting] = "True";
+            s[SignedInUsers.AppServiceAuthSetting] = "True";
         }, runNode: false);
         using var passed = await on.Anonymous.SendAsync(AsPrincipal(HttpMethod.Get, "api/console/me", agent));
         Assert.Equal(HttpStatusCode.OK, passed.StatusCode);

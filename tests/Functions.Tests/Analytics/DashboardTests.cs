@@ -10,6 +10,7 @@ using Serverless.Functions.Calls;
 using Serverless.Functions.Tests.App;
 using Serverless.Functions.Tests.Calls;
 using static Serverless.Functions.Tests.AgentConsole.ConsoleSignInTests;
+using Serverless.Functions.SignIn;
 
 namespace Serverless.Functions.Tests.Analytics;
 

@@ -2,18 +2,18 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
-using Serverless.Functions.AgentConsole;
 using Serverless.Functions.Http;
+using Serverless.Functions.SignIn;
 
 namespace Serverless.Functions.Analytics.Dashboard;
 
 /// <summary>
 /// The analytics dashboard beside the agent console, with the same sign-in (App Service authentication's
-/// <c>X-MS-CLIENT-PRINCIPAL</c>, <see cref="ConsoleAuth"/>) and its own app role (<see cref="AnalyticsOptions.DashboardRole"/>).
+/// <c>X-MS-CLIENT-PRINCIPAL</c>, <see cref="SignedInUsers"/>) and its own app role (<see cref="AnalyticsOptions.DashboardRole"/>).
 /// Its data routes answer exactly what the key-protected analytics API answers, to a signed-in analyst; the page
 /// itself is <see cref="DashboardPage"/>.
 /// </summary>
-public sealed class DashboardApi(ConsoleAuth auth, AnalyticsApi analytics, IOptions<AnalyticsOptions> options)
+public sealed class DashboardApi(SignedInUsers users, AnalyticsApi analytics, IOptions<AnalyticsOptions> options)
 {
     /// <summary>Who is signed in (the page greets them, or offers the sign-in link).</summary>
     [Function("DashboardMe")]
@@ -37,7 +37,7 @@ public sealed class DashboardApi(ConsoleAuth auth, AnalyticsApi analytics, IOpti
             : Task.FromResult(problem);
 
     private bool SignedIn(HttpRequest request, out ClientPrincipal user, out IActionResult problem) =>
-        auth.TryAuthenticate(request, options.Value.DashboardRole, DashboardProblemTypes.NotAnAnalyst, "You are signed in but may not see call analytics.", out user, out problem);
+        users.TryAuthenticate(request, options.Value.DashboardRole, DashboardProblemTypes.NotAnAnalyst, "You are signed in but may not see call analytics.", out user, out problem);
 }
 
 /// <summary>The dashboard's problem types (same base URI as the rest of the API).</summary>

@@ -1,13 +1,13 @@
 using System.Text;
 using System.Text.Json;
 
-namespace Serverless.Functions.AgentConsole;
+namespace Serverless.Functions.SignIn;
 
 /// <summary>
 /// The signed-in user App Service authentication passes in <c>X-MS-CLIENT-PRINCIPAL</c>: base64 of
 /// <c>{"auth_typ": "aad", "claims": [{"typ": "…", "val": "…"}], "name_typ": "…", "role_typ": "…"}</c>
 /// (Microsoft's "Work with user identities in App Service authentication"). App Service strips the header from
-/// incoming requests and sets it itself, so it is only trusted where that holds (<see cref="ConsoleAuth"/>).
+/// incoming requests and sets it itself, so it is only trusted where that holds (<see cref="SignedInUsers"/>).
 /// </summary>
 public sealed record ClientPrincipal(string Id, string Name, string IdentityProvider, IReadOnlySet<string> Roles)
 {
