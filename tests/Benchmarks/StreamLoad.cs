@@ -27,7 +27,8 @@ namespace Serverless.Benchmarks;
 /// <see cref="CallAudio"/> whose plan is one real <c>stream</c> step (decode, resample, encode in the dialect, WebSocket)
 /// to one in-process agent server (HttpListener) that echoes every media frame back; the node cuts, resamples and
 /// Opus-encodes the echo and the pacer sends it to the phone. Runs the given Opus implementations one after the other
-/// in this process. Reports CPU and memory per streamed call (its phone and its agent connection included) and exact
+/// in this process (both: managed, native, managed, native). Reports CPU and memory per streamed call (its phone and
+/// its agent connection included) and exact
 /// frame counts each way: the phones send only between "go" and "stop" (silence otherwise, which the benchmark keeps
 /// from the stream so every counted frame is a tone frame), then everything in flight drains before counting.
 /// </summary>
@@ -41,7 +42,7 @@ internal static class StreamLoad
         {
             "native" => new[] { true },
             "managed" => [false],
-            "both" => [false, true],
+            "both" => [false, true, false, true], // interleaved, so both see the same load and neither only the cold start
             var other => throw new ArgumentException($"'{other}': expected native, managed or both"),
         };
         var dialect = args.Length > 3 ? args[3] : "twilio";
