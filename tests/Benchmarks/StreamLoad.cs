@@ -191,6 +191,8 @@ internal static class StreamLoad
             Console.WriteLine(FormattableString.Invariant(
                 $"agent -> caller: {agent.Echoed} frames echoed by the agent, {framesPlayed} played by the node, {echoedHeard} reached the phones; lost {downLoss}"));
             Console.WriteLine(FormattableString.Invariant(
+                $"pacer ticks skipped (stalls past the catch-up bound): node {pacer.TicksSkipped}, phones {phonePacer.TicksSkipped}; {framesSent - latency.UplinkCount} frames concealed by the node for gaps in the phones' timestamps"));
+            Console.WriteLine(FormattableString.Invariant(
                 $"node latency (medianode.stream.*_latency): caller -> agent p50 {latency.Uplink(0.5):F1} ms, p99 {latency.Uplink(0.99):F1} ms; agent -> caller p50 {latency.Downlink(0.5):F1} ms, p99 {latency.Downlink(0.99):F1} ms"));
             Console.WriteLine(FormattableString.Invariant(
                 $"| {calls} | {dialect} | {codecs.Implementation} | {cpuPercent / calls:F3} % | {heapPerCall / 1024:F0} KB | {rssPerCall / 1024:F0} KB | {upLoss} / {sent} | {downLoss} / {agent.Echoed} | {latency.Uplink(0.5):F1} / {latency.Uplink(0.99):F1} ms | {latency.Downlink(0.5):F1} / {latency.Downlink(0.99):F1} ms | {loadDuring} |"));
@@ -294,7 +296,7 @@ internal static class StreamLoad
     /// </summary>
     private sealed class LatencyProbe : IDisposable
     {
-        private const int Buckets = 5_000;
+        private const int Buckets = 100_000; // 0.1 ms up to 10 s
         private readonly MeterListener _listener = new();
         private readonly long[] _up = new long[Buckets + 1];
         private readonly long[] _down = new long[Buckets + 1];
