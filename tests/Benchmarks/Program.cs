@@ -9,6 +9,13 @@ if (args.Length > 0 && args[0] == "bridge-load")
     return;
 }
 
+// Streamed calls (issue 16): ... benchmark-calls.sh stream-load [calls] [seconds] [native|managed|both] [twilio|pcm16]
+if (args.Length > 0 && args[0] == "stream-load")
+{
+    await StreamLoad.RunAsync(args.Skip(1).ToArray());
+    return;
+}
+
 if (args.Length > 0 && args[0] == "peer-load")
 {
     await PeerLoad.RunAsync(args.Skip(1).ToArray());
