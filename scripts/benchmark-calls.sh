@@ -5,6 +5,7 @@
 #   bash scripts/benchmark-calls.sh peer-load 100 200 20
 #   bash scripts/benchmark-calls.sh inbound-latency 1000
 #   bash scripts/benchmark-calls.sh slow-bodies 300  # memory while 300 clients hold 4 MiB-declared bodies
+#   bash scripts/benchmark-calls.sh analytics-year 300 20  # a year of rollups, then the year query cold/warm
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 root=$(repo_root)
