@@ -6,6 +6,7 @@
 #   bash scripts/benchmark-calls.sh inbound-latency 1000
 #   bash scripts/benchmark-calls.sh slow-bodies 300  # memory while 300 clients hold 4 MiB-declared bodies
 #   bash scripts/benchmark-calls.sh stream-load 100 20 both   # streamed calls (issue 16), managed and native Opus interleaved
+#   bash scripts/benchmark-calls.sh analytics-year 300 20  # a year of rollups, then the year query cold/warm
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 root=$(repo_root)

@@ -29,6 +29,16 @@ if (args.Length > 0 && args[0] == "inbound-latency")
     return;
 }
 
+// Issue 18: a year of analytics rollups, then the year query cold and warm: with Azurite up, in a loopback-only
+// namespace: ... Benchmarks.dll analytics-year [callsPerDay] [runs]
+if (args.Length > 0 && args[0] == "analytics-year")
+{
+    await AnalyticsYearLoad.RunAsync(
+        args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 300,
+        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 20);
+    return;
+}
+
 // Memory under slow bodies: with Azurite up, in a loopback-only namespace: ... Benchmarks.dll slow-bodies [connections]
 if (args.Length > 0 && args[0] == "slow-bodies")
 {
