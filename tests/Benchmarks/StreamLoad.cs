@@ -154,7 +154,9 @@ internal static class StreamLoad
             var last = (-1L, -1L, -1L);
             var still = Stopwatch.StartNew();
             var drain = Stopwatch.StartNew();
-            while (drain.Elapsed < TimeSpan.FromSeconds(30))
+            // Counters have no event to wait on: sample them every 100 ms until they stand still.
+            using var sample = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+            while (drain.Elapsed < TimeSpan.FromSeconds(30) && await sample.WaitForNextTickAsync())
             {
                 var now = (agent.Received, agent.Echoed, atPhone.Sum());
                 if (now != last)
@@ -166,8 +168,6 @@ internal static class StreamLoad
                 {
                     break;
                 }
-
-                await Task.Delay(100);
             }
 
             await hangUp.CancelAsync();
