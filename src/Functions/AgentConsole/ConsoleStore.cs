@@ -213,6 +213,42 @@ public sealed class ConsoleStore
         return list;
     }
 
+    /// <summary>
+    /// Retention: deletes the rings created before <paramref name="cutoff"/> (they name the caller's number and the
+    /// agent), at most <paramref name="maxCount"/> per run. Returns the rows deleted.
+    /// </summary>
+    public async Task<int> PurgeRingsCreatedBeforeAsync(DateTimeOffset cutoff, int maxCount, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
+        await _init.EnsureAsync(cancellationToken);
+        var old = new List<TableEntity>();
+        var filter = TableClient.CreateQueryFilter($"RowKey eq {RingKey} and CreatedAt lt {cutoff}");
+        await foreach (var e in _rings.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        {
+            old.Add(e);
+            if (old.Count == maxCount)
+            {
+                break;
+            }
+        }
+
+        var deleted = 0;
+        foreach (var e in old)
+        {
+            try
+            {
+                await _rings.DeleteEntityAsync(e.PartitionKey, e.RowKey, ETag.All, cancellationToken);
+                deleted++;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                // Deleted meanwhile (a second run): nothing left to do.
+            }
+        }
+
+        return deleted;
+    }
+
     private static TableEntity ToEntity(RingRow r) => new(r.CallId, RingKey)
     {
         ["Queue"] = r.Queue,

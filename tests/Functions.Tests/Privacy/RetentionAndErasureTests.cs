@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
+using Microsoft.Extensions.DependencyInjection;
+using Serverless.Functions.AgentConsole;
 using Serverless.Functions.Tests.App;
 using Serverless.Functions.Tests.Calls;
 using Serverless.Shared.Media;
@@ -50,6 +52,35 @@ public sealed class RetentionAndErasureTests
         Assert.Equal(JsonValueKind.Object, kept.GetProperty("recording").ValueKind);
         Assert.True(await Recordings.GetBlobClient(young + ".ogg").ExistsAsync());
         Assert.NotEmpty(kept.GetProperty("events").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task The_retention_timer_deletes_agent_console_rings_past_the_retention_and_keeps_younger_ones()
+    {
+        await using var app = await StartAsync();
+        var console = app.Host.Services.GetRequiredService<ConsoleStore>();
+        // A ring names the caller's number and the agent who took it: personal data, kept as long as the calls.
+        var old = await console.AddRingAsync(Ring("call-old", app.Time.GetUtcNow()), CancellationToken.None);
+        app.Time.Advance(TimeSpan.FromDays(60));
+        var young = await console.AddRingAsync(Ring("call-young", app.Time.GetUtcNow()), CancellationToken.None);
+        app.Time.Advance(TimeSpan.FromDays(31));
+
+        await app.Host.RunTimerAsync("Retention");
+
+        Assert.Null(await console.GetRingAsync(old.CallId, CancellationToken.None));
+        var kept = await console.GetRingAsync(young.CallId, CancellationToken.None);
+        Assert.NotNull(kept);
+        Assert.Equal("+14155550123", kept.CallerNumber);
+
+        static RingRow Ring(string callId, DateTimeOffset at) => new()
+        {
+            CallId = callId + "-" + Guid.NewGuid().ToString("N")[..8],
+            Queue = "support",
+            State = RingState.Ended,
+            TakenBy = "agent-1",
+            CallerNumber = "+14155550123",
+            CreatedAt = at,
+        };
     }
 
     [Fact]
