@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Reflection;
 using System.Text.Json;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -16,8 +15,8 @@ namespace Serverless.Benchmarks;
 /// setup times, ICE/DTLS) in Azurite, then the analytics query the HTTP function runs (<see cref="CallAnalytics.QueryAsync"/>
 /// and the JSON of its answer), in process, cold (a new store, table client and connections per run) and warm.
 /// Seeding aggregates the synthetic ended calls with the product's own <see cref="CallRollup.Add"/> and writes each row
-/// with <see cref="CallRollupStore"/>'s own row writer (reached by reflection: it is private), in batches per partition
-/// with the per-call marker rows, because <see cref="CallRollupStore.RecordAsync"/> costs six round trips a call
+/// with <see cref="CallRollupStore"/>'s own row writer (<c>CallRollupStore.Write</c>, internal), in batches per partition
+/// with the hour's and day's total row (<c>t</c>) and the per-call marker rows, because <see cref="CallRollupStore.RecordAsync"/> costs six round trips a call
 /// (about 650,000 for a year) and the query reads rows, whose number and content this reproduces.
 /// Run with Azurite up, in a loopback-only namespace: bash scripts/benchmark-calls.sh analytics-year [callsPerDay] [runs].
 /// </summary>
@@ -26,10 +25,6 @@ internal static class AnalyticsYearLoad
     private static readonly string[] Numbers = ["1110001", "2220002", "3330003"];
     private static readonly string[] Errors = ["ice-failed", "meta-138006", "timeout", "meta-131047", "meta-131049"];
     private static readonly DateTimeOffset Year = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
-    private static readonly Func<string, string, CallRollup, TableEntity> WriteRow =
-        typeof(CallRollupStore).GetMethod("Write", BindingFlags.NonPublic | BindingFlags.Static)!
-            .CreateDelegate<Func<string, string, CallRollup, TableEntity>>();
 
     public static async Task RunAsync(int callsPerDay, int runs)
     {
@@ -48,7 +43,7 @@ internal static class AnalyticsYearLoad
         {
             var granularity = groupBy == AnalyticsGroupBy.Day ? RollupGranularity.Day : RollupGranularity.Month;
             // The spans CallAnalytics tiles a whole-day (month) aligned year into: one span of the coarsest rows.
-            var rows = await warmStore.ReadAsync([(granularity, from, to)], CancellationToken.None);
+            var rows = await ReadRowsAsync(warmStore, granularity, from, to);
             var first = await QueryAsync(warm, from, to, groupBy);
             if (first.Calls != seeded.Calls)
             {
@@ -72,7 +67,7 @@ internal static class AnalyticsYearLoad
             for (var i = 0; i < runs; i++)
             {
                 var started = Stopwatch.GetTimestamp();
-                await warmStore.ReadAsync([(granularity, from, to)], CancellationToken.None);
+                await ReadRowsAsync(warmStore, granularity, from, to);
                 reads.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
 
@@ -86,6 +81,12 @@ internal static class AnalyticsYearLoad
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"load average: {File.ReadAllText("/proc/loadavg").Trim()}"));
         await new TableServiceClient(connection).DeleteTableAsync(options.Value.TableName);
     }
+
+    // What CallAnalytics reads: by day the days' total rows, else the months' dimension rows.
+    private static Task<IReadOnlyList<RollupRow>> ReadRowsAsync(CallRollupStore store, RollupGranularity granularity, DateTimeOffset from, DateTimeOffset to) =>
+        granularity == RollupGranularity.Day
+            ? store.ReadTotalsAsync([(granularity, from, to)], CancellationToken.None)
+            : store.ReadAsync([(granularity, from, to)], CancellationToken.None);
 
     private static CallRollupStore NewStore(string connection, IOptions<AnalyticsOptions> options) =>
         new(new TableServiceClient(connection), options, NullLogger<CallRollupStore>.Instance);
@@ -115,12 +116,19 @@ internal static class AnalyticsYearLoad
         var month = new Dictionary<string, CallRollup>(StringComparer.Ordinal);
         var monthMarkers = new List<string>();
 
-        void Submit(string partition, Dictionary<string, CallRollup> partitionRows, List<string> partitionMarkers)
+        void Submit(string partition, Dictionary<string, CallRollup> partitionRows, List<string> partitionMarkers, bool withTotal)
         {
-            var entities = partitionRows.Select(r => WriteRow(partition, r.Key, r.Value))
+            var total = new CallRollup();
+            foreach (var row in partitionRows.Values)
+            {
+                total.Merge(row);
+            }
+
+            var entities = partitionRows.Select(r => CallRollupStore.Write(partition, r.Key, r.Value))
+                .Concat(withTotal ? [CallRollupStore.Write(partition, CallRollupStore.TotalRow, total)] : [])
                 .Concat(partitionMarkers.Select(m => new TableEntity(partition, "c|" + m)))
                 .ToList();
-            rows += partitionRows.Count;
+            rows += partitionRows.Count + (withTotal ? 1 : 0);
             markers += partitionMarkers.Count;
             foreach (var chunk in entities.Chunk(100))
             {
@@ -166,13 +174,13 @@ internal static class AnalyticsYearLoad
 
             foreach (var (hour, content) in hours)
             {
-                Submit("h-" + day.AddHours(hour).ToString("yyyyMMddHH", CultureInfo.InvariantCulture), content.Rows, content.Markers);
+                Submit("h-" + day.AddHours(hour).ToString("yyyyMMddHH", CultureInfo.InvariantCulture), content.Rows, content.Markers, withTotal: true);
             }
 
-            Submit("d-" + day.ToString("yyyyMMdd", CultureInfo.InvariantCulture), dayRows, dayMarkers);
+            Submit("d-" + day.ToString("yyyyMMdd", CultureInfo.InvariantCulture), dayRows, dayMarkers, withTotal: true);
             if (day.AddDays(1).Month != day.Month)
             {
-                Submit("m-" + day.ToString("yyyyMM", CultureInfo.InvariantCulture), month, monthMarkers);
+                Submit("m-" + day.ToString("yyyyMM", CultureInfo.InvariantCulture), month, monthMarkers, withTotal: false);
                 month = new Dictionary<string, CallRollup>(StringComparer.Ordinal);
                 monthMarkers = [];
             }

@@ -15,8 +15,9 @@ public enum AnalyticsGroupBy
 
 /// <summary>
 /// Answers an analytics query from the rollups alone: the range is tiled with the coarsest rows that fit (months inside,
-/// days and hours at the edges; days at most for <c>groupBy=day</c>, hours for <c>hour</c>), each row is merged into
-/// its group, and the merged sketches give the percentiles. Cost grows with the range's rows, not with the calls.
+/// days and hours at the edges; days at most for <c>groupBy=day</c>, hours for <c>hour</c>, which read the periods'
+/// total rows only), each row is merged into its group, and the merged sketches give the percentiles. Cost grows with
+/// the range's rows, not with the calls.
 /// </summary>
 public sealed class CallAnalytics(CallRollupStore store)
 {
@@ -30,7 +31,11 @@ public sealed class CallAnalytics(CallRollupStore store)
             AnalyticsGroupBy.Day => RollupGranularity.Day,
             _ => RollupGranularity.Month,
         };
-        var rows = await store.ReadAsync(RollupPeriod.Tile(from, to, coarsest), cancellationToken);
+        var spans = RollupPeriod.Tile(from, to, coarsest);
+        // By time, each period's total row is its group (a year by day: 365 rows); by a dimension, the dimension rows.
+        var rows = groupBy is AnalyticsGroupBy.Day or AnalyticsGroupBy.Hour
+            ? await store.ReadTotalsAsync(spans, cancellationToken)
+            : await store.ReadAsync(spans, cancellationToken);
         var total = new CallRollup();
         var groups = new SortedDictionary<string, CallRollup>(StringComparer.Ordinal);
         foreach (var row in rows)

@@ -84,12 +84,15 @@ public sealed class CallRollup
     [JsonPropertyName("permGrant")]
     public long PermissionGrants { get; set; }
 
-    /// <summary>Outbound calls: not stored, set from the row's direction when read (<see cref="CallRollupStore"/>).</summary>
-    [JsonIgnore]
+    /// <summary>
+    /// Outbound calls. Stored since the per-period total rows (which mix directions); a dimension row written before
+    /// them lacks it, so <see cref="CallRollupStore"/> sets it from the row's direction when read.
+    /// </summary>
+    [JsonPropertyName("dialled")]
     public long Dialled { get; set; }
 
     /// <summary>Outbound calls that were answered: as <see cref="Dialled"/>.</summary>
-    [JsonIgnore]
+    [JsonPropertyName("dialledAns")]
     public long DialledAnswered { get; set; }
 
     /// <summary>Adds one final call.</summary>
@@ -102,6 +105,12 @@ public sealed class CallRollup
         if (call.ConnectedAt is not null)
         {
             Answered++;
+        }
+
+        if (call.Direction == CallDirection.Outbound)
+        {
+            Dialled++;
+            DialledAnswered += call.ConnectedAt is null ? 0 : 1;
         }
 
         if (call.Duration is { } duration)

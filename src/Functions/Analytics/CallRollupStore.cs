@@ -22,17 +22,22 @@ public sealed record RollupRow(
     RollupGranularity Granularity, DateTimeOffset Start, string PhoneNumberId, string Direction, string Outcome, CallRollup Rollup);
 
 /// <summary>
-/// The rollup table. A final call is added to three rows: its hour, day and month (partition <c>h-…</c>, <c>d-…</c>,
-/// <c>m-…</c>), each row keyed by number, direction and outcome (<c>r|{number}|{direction}|{outcome}</c>). Each row is
-/// updated in a batch with a marker row <c>c|{callId}</c> in the same partition: the batch either merges the call and
-/// writes the marker, or fails because the marker exists (the call was counted: redelivered or reordered end) or the
-/// row's ETag moved (a concurrent call: re-read and merge again). So each call is counted once per row, and a crash
-/// between the three rows is finished by the redelivery without counting twice.
+/// The rollup table. A final call is added to three partitions: its hour, day and month (<c>h-…</c>, <c>d-…</c>,
+/// <c>m-…</c>). In each, the row of its number, direction and outcome (<c>r|{number}|{direction}|{outcome}</c>) and, in
+/// hour and day partitions, the period's total row (<c>t</c>) are updated in one entity-group batch with a marker row
+/// <c>c|{callId}</c>: the batch either merges the call into both rows and writes the marker, or fails because the
+/// marker exists (the call was counted: redelivered or reordered end) or a row's ETag moved (a concurrent call: re-read
+/// and merge again). So each call is counted once per partition, and a crash between the three partitions is finished
+/// by the redelivery without counting twice. The markers must share the rows' partition (a batch is one partition);
+/// queries name the row keys they read, so they return rollup rows only: a year by day is 365 total rows.
 /// </summary>
 public sealed partial class CallRollupStore
 {
     /// <summary>The outcome part of the permission funnel's rows (<c>r|{number}|outbound|permission</c>): no calls, only its counters.</summary>
     public const string PermissionRow = "permission";
+
+    /// <summary>The row key of a period's total (hour and day partitions): every call and permission step of the period.</summary>
+    internal const string TotalRow = "t";
 
     private const string RowPrefix = "r|";
     private const string MarkerPrefix = "c|";
@@ -40,6 +45,12 @@ public sealed partial class CallRollupStore
 
     // A table string property holds 32 K UTF-16 characters; larger rollups are split over Data0, Data1, ….
     private const int ChunkChars = 30_000;
+
+    // A row is under the 1 MiB entity limit: at most this many chunks, so a query can name the columns it reads.
+    private const int MaxChunks = 16;
+
+    private static readonly string[] DataColumns = ["Chunks", .. Enumerable.Range(0, MaxChunks).Select(i => "Data" + i.ToString(CultureInfo.InvariantCulture))];
+    private static readonly string[] RowColumns = ["PartitionKey", "RowKey", .. DataColumns];
 
     private readonly TableClient _table;
     private readonly Lazy<Task> _init;
@@ -70,8 +81,13 @@ public sealed partial class CallRollupStore
         // The periods are separate partitions, each with its own marker and ETag: updated together, not one after
         // another (this runs while the node's next events, other calls' answers included, wait for its response).
         await Task.WhenAll(Enum.GetValues<RollupGranularity>().Select(granularity => AddToRowAsync(
-            RollupPeriod.PartitionKey(RollupPeriod.Floor(call.CreatedAt, granularity), granularity), rowKey, call.CallId, r => r.Add(call), cancellationToken)));
+            RollupPeriod.PartitionKey(RollupPeriod.Floor(call.CreatedAt, granularity), granularity), HasTotal(granularity), rowKey, call.CallId, r => r.Add(call), cancellationToken)));
     }
+
+    // Hours and days keep a total row (groupBy=hour/day read only those); a month has none: month rows serve the
+    // dimension groupings, which need the dimension rows anyway, and a month total would make every call of the month
+    // race on one row.
+    private static bool HasTotal(RollupGranularity granularity) => granularity != RollupGranularity.Month;
 
     /// <summary>
     /// Counts a step of the permission funnel (a request sent, a grant received) for a business number in the hour,
@@ -87,7 +103,7 @@ public sealed partial class CallRollupStore
         // Table keys may not hold '/', '\', '#' or '?'; Meta's ids are base64-like, so replace rather than refuse.
         var marker = (step == PermissionFunnelStep.Requested ? "permReq|" : "permGrant|") + new string([.. eventId.Select(c => c is '/' or '\\' or '#' or '?' ? '_' : c)]);
         await Task.WhenAll(Enum.GetValues<RollupGranularity>().Select(granularity => AddToRowAsync(
-            RollupPeriod.PartitionKey(RollupPeriod.Floor(at, granularity), granularity), rowKey, marker, r =>
+            RollupPeriod.PartitionKey(RollupPeriod.Floor(at, granularity), granularity), HasTotal(granularity), rowKey, marker, r =>
             {
                 if (step == PermissionFunnelStep.Requested)
                 {
@@ -100,23 +116,40 @@ public sealed partial class CallRollupStore
             }, cancellationToken)));
     }
 
-    private async Task AddToRowAsync(string partition, string rowKey, string markerId, Action<CallRollup> add, CancellationToken cancellationToken)
+    private async Task AddToRowAsync(string partition, bool withTotal, string rowKey, string markerId, Action<CallRollup> add, CancellationToken cancellationToken)
     {
         var marker = MarkerPrefix + markerId;
         for (var attempt = 1; attempt <= _options.MaxConcurrencyRetries; attempt++)
         {
+            var totalRead = withTotal ? _table.GetEntityIfExistsAsync<TableEntity>(partition, TotalRow, cancellationToken: cancellationToken) : null;
             var existing = await _table.GetEntityIfExistsAsync<TableEntity>(partition, rowKey, cancellationToken: cancellationToken);
             var rollup = existing.HasValue ? Read(existing.Value!) : new CallRollup();
             add(rollup);
             var entity = Write(partition, rowKey, rollup);
-            TableTransactionAction update = existing.HasValue
-                ? new(TableTransactionActionType.UpdateReplace, entity, existing.Value!.ETag)
-                : new(TableTransactionActionType.Add, entity);
+            List<TableTransactionAction> batch =
+            [
+                existing.HasValue
+                    ? new(TableTransactionActionType.UpdateReplace, entity, existing.Value!.ETag)
+                    : new(TableTransactionActionType.Add, entity),
+                new(TableTransactionActionType.Add, new TableEntity(partition, marker)),
+            ];
+            var totalMissing = false;
+            if (totalRead is not null)
+            {
+                var total = await totalRead;
+                totalMissing = !total.HasValue;
+                // A partition written before total rows existed gets its total from its rows, in this same batch: the
+                // Add fails if anyone else created it meanwhile, and every writer creates it when it is missing.
+                var sum = total.HasValue ? Read(total.Value!) : await SumRowsAsync(partition, cancellationToken);
+                add(sum);
+                batch.Add(total.HasValue
+                    ? new(TableTransactionActionType.UpdateReplace, Write(partition, TotalRow, sum), total.Value!.ETag)
+                    : new(TableTransactionActionType.Add, Write(partition, TotalRow, sum)));
+            }
+
             try
             {
-                await _table.SubmitTransactionAsync(
-                    [update, new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(partition, marker))],
-                    cancellationToken);
+                await _table.SubmitTransactionAsync(batch, cancellationToken);
                 return;
             }
             catch (TableTransactionFailedException ex) when (ex.Status is (int)HttpStatusCode.Conflict or (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.NotFound)
@@ -124,6 +157,12 @@ public sealed partial class CallRollupStore
                 if ((await _table.GetEntityIfExistsAsync<TableEntity>(partition, marker, select: ["PartitionKey"], cancellationToken: cancellationToken)).HasValue)
                 {
                     LogAlreadyCounted(markerId, partition);
+                    if (totalMissing)
+                    {
+                        // Counted before total rows existed (a backfill over old calls lands here): add the total now.
+                        await EnsureTotalAsync(partition, cancellationToken);
+                    }
+
                     return;
                 }
 
@@ -132,6 +171,38 @@ public sealed partial class CallRollupStore
         }
 
         throw new InvalidOperationException($"Rollup row {partition}/{rowKey}: lost {_options.MaxConcurrencyRetries} ETag races in a row.");
+    }
+
+    /// <summary>The sum of a partition's dimension rows (its total, as the total row holds it).</summary>
+    private async Task<CallRollup> SumRowsAsync(string partition, CancellationToken cancellationToken)
+    {
+        var sum = new CallRollup();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {RowPrefix} and RowKey lt {"r}"}");
+        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, select: RowColumns, cancellationToken: cancellationToken))
+        {
+            sum.Merge(ToRow(entity).Rollup);
+        }
+
+        return sum;
+    }
+
+    /// <summary>Adds a partition's total row from its dimension rows when it has none (rows stored before totals).</summary>
+    private async Task EnsureTotalAsync(string partition, CancellationToken cancellationToken)
+    {
+        if ((await _table.GetEntityIfExistsAsync<TableEntity>(partition, TotalRow, select: ["PartitionKey"], cancellationToken: cancellationToken)).HasValue)
+        {
+            return;
+        }
+
+        try
+        {
+            await _table.AddEntityAsync(Write(partition, TotalRow, await SumRowsAsync(partition, cancellationToken)), cancellationToken);
+            LogTotalAdded(partition);
+        }
+        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.Conflict)
+        {
+            // A live count created it meanwhile, from the same rows plus its call.
+        }
     }
 
     /// <summary>
@@ -179,13 +250,34 @@ public sealed partial class CallRollupStore
         return deleted;
     }
 
-    /// <summary>Every row of the spans (each a contiguous range of one granularity), read in parallel.</summary>
-    public async Task<IReadOnlyList<RollupRow>> ReadAsync(
+    /// <summary>Every dimension row of the spans (each a contiguous range of one granularity), read in parallel.</summary>
+    public Task<IReadOnlyList<RollupRow>> ReadAsync(
+        IEnumerable<(RollupGranularity Granularity, DateTimeOffset Start, DateTimeOffset End)> spans, CancellationToken cancellationToken) =>
+        ReadSpansAsync(spans, $"RowKey ge {RowPrefix} and RowKey lt {"r}"}", cancellationToken);
+
+    /// <summary>
+    /// The total rows of the spans (hour or day spans: months have none), one per period that has calls or permission
+    /// steps, read in parallel; their number, direction and outcome are empty.
+    /// </summary>
+    public Task<IReadOnlyList<RollupRow>> ReadTotalsAsync(
         IEnumerable<(RollupGranularity Granularity, DateTimeOffset Start, DateTimeOffset End)> spans, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spans);
+        var list = spans.ToList();
+        if (list.Any(s => !HasTotal(s.Granularity)))
+        {
+            throw new ArgumentException("Months have no total rows.", nameof(spans));
+        }
+
+        return ReadSpansAsync(list, $"RowKey eq {TotalRow}", cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<RollupRow>> ReadSpansAsync(
+        IEnumerable<(RollupGranularity Granularity, DateTimeOffset Start, DateTimeOffset End)> spans, FormattableString rowFilter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spans);
         await _init.Value;
-        var reads = spans.Select(span => ReadSpanAsync(span.Granularity, span.Start, span.End, cancellationToken)).ToList();
+        var reads = spans.Select(span => ReadSpanAsync(span.Granularity, span.Start, span.End, rowFilter, cancellationToken)).ToList();
         var rows = new List<RollupRow>();
         foreach (var read in reads)
         {
@@ -195,26 +287,40 @@ public sealed partial class CallRollupStore
         return rows;
     }
 
-    private async Task<List<RollupRow>> ReadSpanAsync(RollupGranularity granularity, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken)
+    private async Task<List<RollupRow>> ReadSpanAsync(
+        RollupGranularity granularity, DateTimeOffset start, DateTimeOffset end, FormattableString rowFilter, CancellationToken cancellationToken)
     {
         var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey ge {RollupPeriod.PartitionKey(start, granularity)} and PartitionKey lt {RollupPeriod.PartitionKey(end, granularity)} and RowKey ge {RowPrefix} and RowKey lt {"r}"}");
+            $"PartitionKey ge {RollupPeriod.PartitionKey(start, granularity)} and PartitionKey lt {RollupPeriod.PartitionKey(end, granularity)}")
+            + " and " + TableClient.CreateQueryFilter(rowFilter);
         var rows = new List<RollupRow>();
-        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        // Only the columns a rollup is made of (not the timestamp or the Calls copy).
+        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, select: RowColumns, cancellationToken: cancellationToken))
         {
-            var (rowGranularity, rowStart) = RollupPeriod.Parse(entity.PartitionKey);
-            var parts = entity.RowKey.Split('|');
-            var rollup = Read(entity);
-            if (parts[2] == Outbound && parts[3] != PermissionRow)
-            {
-                rollup.Dialled = rollup.Calls;
-                rollup.DialledAnswered = rollup.Answered;
-            }
-
-            rows.Add(new RollupRow(rowGranularity, rowStart, parts[1], parts[2], parts[3], rollup));
+            rows.Add(ToRow(entity));
         }
 
         return rows;
+    }
+
+    private static RollupRow ToRow(TableEntity entity)
+    {
+        var (granularity, start) = RollupPeriod.Parse(entity.PartitionKey);
+        var rollup = Read(entity);
+        if (entity.RowKey == TotalRow)
+        {
+            return new RollupRow(granularity, start, "", "", "", rollup);
+        }
+
+        var parts = entity.RowKey.Split('|');
+        if (parts[2] == Outbound && parts[3] != PermissionRow)
+        {
+            // Rows written before Dialled was stored lack it.
+            rollup.Dialled = rollup.Calls;
+            rollup.DialledAnswered = rollup.Answered;
+        }
+
+        return new RollupRow(granularity, start, parts[1], parts[2], parts[3], rollup);
     }
 
     private static string RowKey(string phoneNumberId, string direction, string outcome) =>
@@ -233,7 +339,8 @@ public sealed partial class CallRollupStore
             ?? throw new InvalidDataException($"Rollup row {entity.PartitionKey}/{entity.RowKey} is empty.");
     }
 
-    private static TableEntity Write(string partition, string rowKey, CallRollup rollup)
+    /// <summary>A rollup as its table row (internal: the analytics benchmark seeds a year of rows with it).</summary>
+    internal static TableEntity Write(string partition, string rowKey, CallRollup rollup)
     {
         var json = JsonSerializer.Serialize(rollup, AnalyticsJsonContext.Default.CallRollup);
         var entity = new TableEntity(partition, rowKey) { ["Calls"] = rollup.Calls };
@@ -243,12 +350,20 @@ public sealed partial class CallRollupStore
             entity["Data" + chunks.ToString(CultureInfo.InvariantCulture)] = json.Substring(offset, Math.Min(ChunkChars, json.Length - offset));
         }
 
+        if (chunks > MaxChunks)
+        {
+            throw new InvalidOperationException($"Rollup row {partition}/{rowKey} needs {chunks} chunks, more than {MaxChunks}.");
+        }
+
         entity["Chunks"] = chunks;
         return entity;
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Counted}: already counted in rollup {Partition}")]
     private partial void LogAlreadyCounted(string counted, string partition);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rollup {Partition}: total row added from its rows (stored before total rows)")]
+    private partial void LogTotalAdded(string partition);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Counted}: rollup {Partition} changed meanwhile (attempt {Attempt}), merging again")]
     private partial void LogRace(string counted, string partition, int attempt);
