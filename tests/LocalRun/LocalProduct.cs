@@ -142,6 +142,7 @@ public sealed partial class LocalProduct : IAsyncDisposable
             ["WorkQueues:CallDeadlinesQueue"] = options.RunId + "-deadlines",
             ["WorkQueues:NodeWatchQueue"] = options.RunId + "-nodewatch",
             ["WorkQueues:CallbacksQueue"] = options.RunId + "-callbacks",
+            ["WorkQueues:AnalyticsBackfillQueue"] = options.RunId + "-backfill",
             ["WorkQueues:DialsQueue"] = options.RunId + "-dials",
             ["NodeWatch:HeartbeatTable"] = options.RunId + "nodes",
             ["CallStore:TablePrefix"] = options.RunId,

@@ -135,6 +135,7 @@ internal static class MetaMode
             ["WorkQueues:CallDeadlinesQueue"] = Serverless.Functions.Storage.WorkQueueOptions.CallDeadlines,
             ["WorkQueues:NodeWatchQueue"] = Serverless.Functions.Storage.WorkQueueOptions.NodeWatch,
             ["WorkQueues:CallbacksQueue"] = Serverless.Functions.Storage.WorkQueueOptions.Callbacks,
+            ["WorkQueues:AnalyticsBackfillQueue"] = Serverless.Functions.Storage.WorkQueueOptions.AnalyticsBackfill,
             ["WorkQueues:DialsQueue"] = Serverless.Functions.Storage.WorkQueueOptions.Dials,
             ["CallStore:TablePrefix"] = runId,
             ["Permissions:TablePrefix"] = runId + "perm",

@@ -108,6 +108,7 @@ var baseSettings = {
   WorkQueues__NodeWatchQueue: 'node-watch'
   WorkQueues__CallbacksQueue: 'callbacks-due'
   WorkQueues__DialsQueue: 'dials-due'
+  WorkQueues__AnalyticsBackfillQueue: 'analytics-backfill'
   // Personal data older than this goes daily (Privacy/): the schedule must be set, the timer reads it at start.
   Retention__Days: '90'
   Retention__Schedule: '0 30 3 * * *'

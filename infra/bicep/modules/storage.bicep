@@ -45,7 +45,7 @@ resource queues 'Microsoft.Storage/storageAccounts/queueServices@2025-06-01' = {
 
 // The Functions' work queues (WorkQueues__*Queue in functionapp.bicep) and the -poison queue the queue extension moves
 // a message to after 5 failed deliveries (created here so an alert or a person can look before any message fails).
-var workQueues = ['call-deadlines', 'node-watch', 'callbacks-due', 'dials-due']
+var workQueues = ['call-deadlines', 'node-watch', 'callbacks-due', 'dials-due', 'analytics-backfill']
 
 resource workQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2025-06-01' = [for name in concat(workQueues, map(workQueues, q => '${q}-poison')): {
   parent: queues

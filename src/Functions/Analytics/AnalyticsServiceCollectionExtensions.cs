@@ -28,6 +28,7 @@ public static class AnalyticsServiceCollectionExtensions
         services.TryAddSingleton<CallRollupStore>();
         services.TryAddSingleton<CallAnalytics>();
         services.TryAddSingleton<CallRollups>();
+        services.TryAddSingleton<RollupBackfill>();
         // The dashboard's routes answer with the analytics API's own handlers.
         services.TryAddTransient<AnalyticsApi>();
         services.TryAddSingleton<SignedInUsers>(); // the dashboard's sign-in, shared with the console

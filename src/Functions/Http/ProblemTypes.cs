@@ -36,4 +36,5 @@ public static class ProblemTypes
     public const string MediaEventUnhandled = BaseUri + "media-event-unhandled";
     public const string SubscriptionNotFound = BaseUri + "subscription-not-found";
     public const string SubscriptionLimitReached = BaseUri + "subscription-limit-reached";
+    public const string BackfillNotFound = BaseUri + "backfill-not-found";
 }

@@ -278,6 +278,24 @@ internal static class OpenApiOperations
             Responses = Responses(document, ("200", "The calls.", OpenApiSchemas.AnalyticsCallList), ("400", "Invalid query (missing or unaligned from/to, unknown direction or outcome, range too long).", OpenApiSchemas.Problem)),
         }, keyed);
 
+        Add(document, "/analytics/backfill", HttpMethod.Post, Internal(new OpenApiOperation
+        {
+            OperationId = "StartAnalyticsBackfill",
+            Summary = "Start the analytics backfill",
+            Description = "Counts the ended calls still stored (created before now) into the analytics rollups, a page per queue message; "
+                + "each call counts once however often it is seen (also when it was counted live). Starting again supersedes an unfinished run. "
+                + "Needs the Function App's master (admin) key.",
+            Responses = Responses(document, ("202", "Started: the run's state (runId, startedAt, until, pages, calls).", null), ("401", "Not the master key.", null)),
+        }), keyed);
+
+        Add(document, "/analytics/backfill", HttpMethod.Get, Internal(new OpenApiOperation
+        {
+            OperationId = "GetAnalyticsBackfill",
+            Summary = "Get the analytics backfill's progress",
+            Description = "The last run: pages and calls done, finishedAt once the last page is. Needs the Function App's master (admin) key.",
+            Responses = Responses(document, ("200", "The run's state.", null), ("404", "No backfill has run.", OpenApiSchemas.Problem), ("401", "Not the master key.", null)),
+        }), keyed);
+
         // Called by Meta and by the MediaNodes, not by workflows: anonymous (signature-checked), marked internal and
         // left out of the Power Automate connector (NotInConnector).
         Add(document, "/webhook", HttpMethod.Get, Internal(new OpenApiOperation
@@ -401,6 +419,7 @@ internal static class OpenApiOperations
     /// </summary>
     public static readonly IReadOnlySet<string> NotInConnector = new HashSet<string>(
         ["VerifyWebhook", "ReceiveWebhook", "MediaEvents", OpenApiFunction.FunctionName, "PutCallingSettings", "EraseUser", "PutConsoleQueue",
+            "StartAnalyticsBackfill", "GetAnalyticsBackfill",
             .. ConsoleOperations.Select(o => o.Id), .. DashboardOperations.Select(o => o.Id)],
         StringComparer.Ordinal);
 

@@ -34,14 +34,18 @@ public sealed class WorkQueueOptions : IValidatableObject
     /// <summary>Scheduled dials due, and attempts in flight to settle.</summary>
     public const string Dials = "dials-due";
 
+    /// <summary>The analytics backfill's pages (one message per page of call rows, each sending the next).</summary>
+    public const string AnalyticsBackfill = "analytics-backfill";
+
     /// <summary>Every default queue name (Bicep creates them, each with its <c>-poison</c> queue).</summary>
-    public static IReadOnlyList<string> All { get; } = [CallDeadlines, NodeWatch, Callbacks, Dials];
+    public static IReadOnlyList<string> All { get; } = [CallDeadlines, NodeWatch, Callbacks, Dials, AnalyticsBackfill];
 
     /// <summary>The queue triggers read their queue's name from these settings (Bicep sets the defaults above).</summary>
     public const string CallDeadlinesSetting = "%" + SectionName + ":CallDeadlinesQueue%";
     public const string NodeWatchSetting = "%" + SectionName + ":NodeWatchQueue%";
     public const string CallbacksSetting = "%" + SectionName + ":CallbacksQueue%";
     public const string DialsSetting = "%" + SectionName + ":DialsQueue%";
+    public const string AnalyticsBackfillSetting = "%" + SectionName + ":AnalyticsBackfillQueue%";
 
     /// <summary>Queue of call deadlines (the trigger reads the same setting).</summary>
     public string CallDeadlinesQueue { get; set; } = CallDeadlines;
@@ -51,6 +55,8 @@ public sealed class WorkQueueOptions : IValidatableObject
     public string CallbacksQueue { get; set; } = Callbacks;
 
     public string DialsQueue { get; set; } = Dials;
+
+    public string AnalyticsBackfillQueue { get; set; } = AnalyticsBackfill;
 
     /// <summary>The service's own limit on a visibility delay.</summary>
     public static readonly TimeSpan StorageMaximum = TimeSpan.FromDays(7);
@@ -79,7 +85,7 @@ public sealed class WorkQueueOptions : IValidatableObject
             yield return new ValidationResult("MaxVisibilityDelay must be from 0 to 7 days (the Storage limit).", [nameof(MaxVisibilityDelay)]);
         }
 
-        foreach (var (name, value) in new[] { (nameof(CallDeadlinesQueue), CallDeadlinesQueue), (nameof(NodeWatchQueue), NodeWatchQueue), (nameof(CallbacksQueue), CallbacksQueue), (nameof(DialsQueue), DialsQueue) })
+        foreach (var (name, value) in new[] { (nameof(CallDeadlinesQueue), CallDeadlinesQueue), (nameof(NodeWatchQueue), NodeWatchQueue), (nameof(CallbacksQueue), CallbacksQueue), (nameof(DialsQueue), DialsQueue), (nameof(AnalyticsBackfillQueue), AnalyticsBackfillQueue) })
         {
             if (value is null || !System.Text.RegularExpressions.Regex.IsMatch(value, "^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,56}$"))
             {
@@ -187,6 +193,7 @@ public sealed partial class WorkScheduler(QueueServiceClient service, IOptions<W
             WorkQueueOptions.NodeWatch => o.NodeWatchQueue,
             WorkQueueOptions.Callbacks => o.CallbacksQueue,
             WorkQueueOptions.Dials => o.DialsQueue,
+            WorkQueueOptions.AnalyticsBackfill => o.AnalyticsBackfillQueue,
             _ => kind,
         };
     }

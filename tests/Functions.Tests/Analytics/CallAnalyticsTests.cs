@@ -270,7 +270,7 @@ public sealed class CallAnalyticsTests
         return await CallingApp.ReadJsonAsync(response);
     }
 
-    private static void AssertGroup(List<CallRecord> calls, JsonElement group, double error)
+    internal static void AssertGroup(List<CallRecord> calls, JsonElement group, double error)
     {
         Assert.Equal(calls.Count, group.GetProperty("calls").GetInt64());
         var outcomes = group.GetProperty("outcomes");

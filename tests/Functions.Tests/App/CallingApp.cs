@@ -100,6 +100,7 @@ internal sealed class CallingApp : IAsyncDisposable
         ["WorkQueues:CallDeadlinesQueue"] = prefix.ToLowerInvariant() + "-deadlines",
         ["WorkQueues:NodeWatchQueue"] = prefix.ToLowerInvariant() + "-nodewatch",
         ["WorkQueues:CallbacksQueue"] = prefix.ToLowerInvariant() + "-callbacks",
+        ["WorkQueues:AnalyticsBackfillQueue"] = prefix.ToLowerInvariant() + "-backfill",
         ["WorkQueues:DialsQueue"] = prefix.ToLowerInvariant() + "-dials",
         ["Callbacks:SigningSecret"] = CallbackSecret,
         ["Callbacks:AllowLoopback"] = "true",

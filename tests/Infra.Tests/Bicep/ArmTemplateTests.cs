@@ -376,6 +376,7 @@ public sealed class ArmTemplateTests
         Assert.Equal(defaults.NodeWatchQueue, settings["WorkQueues__NodeWatchQueue"]);
         Assert.Equal(defaults.CallbacksQueue, settings["WorkQueues__CallbacksQueue"]);
         Assert.Equal(defaults.DialsQueue, settings["WorkQueues__DialsQueue"]);
+        Assert.Equal(defaults.AnalyticsBackfillQueue, settings["WorkQueues__AnalyticsBackfillQueue"]);
         Assert.Equal("managedidentity", settings["WorkQueues__credential"]);
         Assert.Contains("queueEndpoint", settings["WorkQueues__queueServiceUri"], StringComparison.Ordinal);
     }
