@@ -17,7 +17,7 @@ namespace Serverless.Testing.EndToEnd;
 /// the whole product: the simulator's user calls a number whose inbound plan hands the call to queue <c>support</c>;
 /// two signed-in agent pages ring; agent A accepts and the call vanishes from B's page; audio flows both ways through
 /// the MediaNode's bridge (the phone hears the agent's 880 Hz, A's page hears the caller's 440 Hz); A hangs up and
-/// the call ends Completed with the agent and queue on its record.
+/// the call ends Completed with the agent and queue on its record, and A's page lists it among its recent calls.
 /// </summary>
 public sealed class AgentConsoleTests
 {
@@ -103,6 +103,15 @@ public sealed class AgentConsoleTests
             Assert.Equal("ended", ended.State());
             Assert.Equal("completed", ended.Outcome());
             await product.WaitForGraphCallActionAsync("terminate");
+
+            // A's page lists the finished call among its recent calls (the product's only call): inbound, the caller's
+            // number, the outcome, a duration and the agent who took it.
+            var recent = (await pages.SendAsync("waitRecent", "a", ("match", "+" + User)))["cells"]!.AsArray().Select(c => (string?)c).ToList();
+            Assert.Equal("inbound", recent[1]);
+            Assert.Contains("+" + User, recent[2], StringComparison.Ordinal);
+            Assert.Equal("completed", recent[3]);
+            Assert.Matches(@"^\d+ s$", recent[4]);
+            Assert.Equal("agent-a", recent[5]);
         }
         finally
         {

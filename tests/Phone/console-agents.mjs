@@ -14,6 +14,8 @@
 //   {"cmd":"handback","agent":"a"}                    presses Hand back (the caller goes on with the call's plan)
 //   {"cmd":"hangup","agent":"a"}                      presses Hang up
 //   {"cmd":"text","agent":"a","selector":".."}        {"event":"text","text":..}
+//   {"cmd":"waitRecent","agent":"a","match":".."}     {"event":"recent","cells":[..]} once a row of the page's recent-calls
+//                                                     list has a cell containing `match` and a final outcome
 //   {"cmd":"close"}
 // argv: base URL of the Functions, WAV file Chromium's fake microphone plays (the agent's known tone).
 import lineProtocol from './line-protocol.cjs';
@@ -132,6 +134,19 @@ async function handle(m) {
       return { event: 'ok', cmd: m.cmd };
     case 'text':
       return { event: 'text', text: await page.textContent(m.selector) };
+    case 'waitRecent': {
+      // The page refreshes its list on its own (after a call of its own ends, and every 15 s): wait for the row to
+      // show a final outcome (cells: when, direction, caller, outcome, duration, agent, MOS, recording).
+      const row = await page.waitForFunction((match) => {
+        const finals = ['completed', 'rejected', 'noAnswer', 'cancelled', 'failed'];
+        for (const tr of document.querySelectorAll('#recent tr')) {
+          const cells = [...tr.querySelectorAll('td')].map((td) => td.textContent.trim());
+          if (cells.some((c) => c.includes(match)) && finals.includes(cells[3])) return cells;
+        }
+        return null;
+      }, m.match, { timeout });
+      return { event: 'recent', cells: await row.jsonValue() };
+    }
     default:
       throw new Error('unknown command ' + m.cmd);
   }
