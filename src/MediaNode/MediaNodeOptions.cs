@@ -83,6 +83,12 @@ public sealed class MediaNodeOptions
     /// <summary>How long a call may take from its start command to media connected before it fails with Timeout.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// No answer to the ICE consent checks of a call's media for this long and the call's media is lost (reported
+    /// as <c>ice-failed</c>): RFC 7675's 30 s. At least 8 s, since checks go out every 4–6 s.
+    /// </summary>
+    public TimeSpan ConsentTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long active calls may continue after shutdown starts before each is hung up.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -102,6 +102,11 @@ public sealed class MediaNodeOptionsValidator : IValidateOptions<MediaNodeOption
             failures.Add("MediaNode:MaxEventRetryDelay must be at least EventRetryDelay.");
         }
 
+        if (options.ConsentTimeout < TimeSpan.FromSeconds(8))
+        {
+            failures.Add("MediaNode:ConsentTimeout must be at least 00:00:08 (consent checks go out every 4-6 s).");
+        }
+
         if (options.DrainTimeout < TimeSpan.Zero)
         {
             failures.Add("MediaNode:DrainTimeout must not be negative.");

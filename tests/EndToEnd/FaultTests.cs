@@ -82,6 +82,54 @@ public sealed class FaultTests
     }
 
     [Fact]
+    public async Task Functions_down_while_the_user_hangs_up_and_the_node_reports_lost_media_Metas_late_terminate_wins_and_nothing_goes_to_Graph_after()
+    {
+        var clock = new ShiftedTimeProvider();
+        await using var product = await LocalProduct.StartAsync(new LocalProductOptions
+        {
+            FunctionsTime = clock,
+            // The node declares the media lost this long after the phone stops answering consent checks (RFC 7675's
+            // 30 s in production): the outage only has to outlast it, so the race takes seconds here, not 30.
+            ConfigureMediaNode = s => s["MediaNode:ConsentTimeout"] = "00:00:08",
+        });
+        product.Simulator.Permissions.Grant(User);
+        var callId = await product.DialAcceptedAsync(User, LongPrompt);
+        var phone = await product.Phones.WaitForPhoneAsync(User, Wait);
+        await phone.WaitForToneAsync(PromptHz, Wait);
+        await product.Calls.WaitForStateAsync(callId, "connected", Wait);
+        var wacid = await product.WacidAsync(callId);
+        var graphBeforeHangUp = product.Simulator.Requests.Snapshot().Count;
+
+        // The outage lasts until both sides tried and failed: Meta's terminate webhook is waiting for its retry after
+        // 1 s and 6 s (next: 36 s), and the node's media-lost report was refused. Back up, the node's report (retried
+        // within 1 s) is applied first, Meta's terminate about half a minute later: the order of the field report.
+        await product.RestartFunctionsAsync(whileDown: async () =>
+        {
+            Assert.True(product.Simulator.HangUpAsUser(wacid));
+            await product.Tap.WaitForAsync(e => e.Event is Serverless.Shared.Media.MediaFailed f && f.CallId == callId && e.FunctionsStatus != 200, Wait);
+            using var retried = new CancellationTokenSource(Wait);
+            await product.Simulator.Webhooks.WaitUntilAsync(
+                ds => ds.Any(d => d.BodyText.Contains(wacid, StringComparison.Ordinal) && d.BodyText.Contains("terminate", StringComparison.Ordinal)
+                    && d.Attempts.Count >= 3 && d.State == WebhookDeliveryState.AwaitingRetry),
+                retried.Token);
+        });
+        await product.Tap.WaitForAsync(e => e.Event is Serverless.Shared.Media.MediaFailed f && f.CallId == callId && e.FunctionsStatus == 200, Wait);
+        // Media lost on a connected call is not its end: the product waits for Meta's word.
+        Assert.Equal("connected", (await product.Calls.GetAsync(callId)).State());
+
+        var ended = await product.Calls.WaitAsync(callId, c => c.IsFinal(), TimeSpan.FromSeconds(90));
+
+        Assert.Equal(("ended", "completed"), (ended.State(), ended.Outcome()));
+        Assert.False(ended.Has("lastError"), ended.ToString());
+        // Past the media-loss window and the call's deadlines: the deadline message and the sweeper find it ended.
+        clock.Advance(TimeSpan.FromMinutes(2));
+        await product.Functions.RunQueueAsync("CallDeadline");
+        await product.Functions.RunTimerAsync("Sweeper");
+        Assert.DoesNotContain(product.Simulator.Requests.Snapshot().Skip(graphBeforeHangUp), r => r.Method == "POST" && r.Path.EndsWith("/calls", StringComparison.Ordinal));
+        Assert.DoesNotContain("terminate", product.GraphCallActions());
+    }
+
+    [Fact]
     public async Task Graph_answering_503_and_429_for_a_while_the_call_still_completes()
     {
         await using var product = await LocalProduct.StartAsync();

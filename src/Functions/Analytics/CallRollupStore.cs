@@ -7,6 +7,7 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Calls;
+using Serverless.Functions.Storage;
 
 namespace Serverless.Functions.Analytics;
 
@@ -53,7 +54,7 @@ public sealed partial class CallRollupStore
     private static readonly string[] RowColumns = ["PartitionKey", "RowKey", .. DataColumns];
 
     private readonly TableClient _table;
-    private readonly Lazy<Task> _init;
+    private readonly TableInit _init;
     private readonly AnalyticsOptions _options;
     private readonly ILogger<CallRollupStore> _logger;
 
@@ -64,7 +65,7 @@ public sealed partial class CallRollupStore
         _options = options.Value;
         _logger = logger;
         _table = client.GetTableClient(_options.TableName);
-        _init = new Lazy<Task>(() => _table.CreateIfNotExistsAsync());
+        _init = new TableInit(() => _table.CreateIfNotExistsAsync());
     }
 
     /// <summary>Adds a final call to its hour, day and month rows, once each however often it is called.</summary>
@@ -76,7 +77,7 @@ public sealed partial class CallRollupStore
             throw new ArgumentException("Only final calls are rolled up.", nameof(call));
         }
 
-        await _init.Value;
+        await _init.EnsureAsync(cancellationToken);
         var rowKey = RowKey(call.BusinessPhoneNumberId, WireText.Of(call.Direction), call.Outcome is { } o ? WireText.Of(o) : "unknown");
         // The periods are separate partitions, each with its own marker and ETag: updated together, not one after
         // another (this runs while the node's next events, other calls' answers included, wait for its response).
@@ -98,7 +99,7 @@ public sealed partial class CallRollupStore
     {
         ArgumentException.ThrowIfNullOrEmpty(phoneNumberId);
         ArgumentException.ThrowIfNullOrEmpty(eventId);
-        await _init.Value;
+        await _init.EnsureAsync(cancellationToken);
         var rowKey = RowKey(phoneNumberId, WireText.Of(CallDirection.Outbound), PermissionRow);
         // Table keys may not hold '/', '\', '#' or '?'; Meta's ids are base64-like, so replace rather than refuse.
         var marker = (step == PermissionFunnelStep.Requested ? "permReq|" : "permGrant|") + new string([.. eventId.Select(c => c is '/' or '\\' or '#' or '?' ? '_' : c)]);
@@ -213,7 +214,7 @@ public sealed partial class CallRollupStore
     public async Task<int> PurgeBeforeAsync(DateTimeOffset cutoff, int maxPartitions, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPartitions, 1);
-        await _init.Value;
+        await _init.EnsureAsync(cancellationToken);
         var deleted = 0;
         foreach (var granularity in Enum.GetValues<RollupGranularity>())
         {
@@ -276,7 +277,7 @@ public sealed partial class CallRollupStore
         IEnumerable<(RollupGranularity Granularity, DateTimeOffset Start, DateTimeOffset End)> spans, FormattableString rowFilter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spans);
-        await _init.Value;
+        await _init.EnsureAsync(cancellationToken);
         var reads = spans.Select(span => ReadSpanAsync(span.Granularity, span.Start, span.End, rowFilter, cancellationToken)).ToList();
         var rows = new List<RollupRow>();
         foreach (var read in reads)

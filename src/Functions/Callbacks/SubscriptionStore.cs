@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
+using Serverless.Functions.Storage;
 
 namespace Serverless.Functions.Callbacks;
 
@@ -16,14 +17,14 @@ public sealed class SubscriptionStore
 
     private const string Partition = "sub";
     private readonly TableClient _table;
-    private readonly Lazy<Task> _init;
+    private readonly TableInit _init;
 
     public SubscriptionStore(TableServiceClient client, IOptions<CallbackOptions> options)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);
         _table = client.GetTableClient(options.Value.TablePrefix + "Subscriptions");
-        _init = new Lazy<Task>(() => _table.CreateIfNotExistsAsync());
+        _init = new TableInit(() => _table.CreateIfNotExistsAsync());
     }
 
     /// <summary>Stores <paramref name="subscription"/>; false when <see cref="MaxSubscriptions"/> are already stored.</summary>
@@ -48,7 +49,7 @@ public sealed class SubscriptionStore
     /// <summary>Removes the subscription; false when there was none.</summary>
     public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
     {
-        await _init.Value;
+        await _init.EnsureAsync(cancellationToken);
         // The SDK answers a missing row's 404 without throwing.
         using var response = await _table.DeleteEntityAsync(Partition, id, ETag.All, cancellationToken);
         return response.Status != 404;
@@ -57,7 +58,7 @@ public sealed class SubscriptionStore
     /// <summary>Every subscription.</summary>
     public async Task<IReadOnlyList<CallEventSubscription>> ListAsync(CancellationToken cancellationToken)
     {
-        await _init.Value;
+        await _init.EnsureAsync(cancellationToken);
         var result = new List<CallEventSubscription>();
         await foreach (var row in _table.QueryAsync<TableEntity>(e => e.PartitionKey == Partition, cancellationToken: cancellationToken))
         {

@@ -2,8 +2,9 @@ namespace Serverless.Functions.Permissions;
 
 /// <summary>
 /// Keeps <c>GET /call_permissions</c> under Meta's per-second limit (613 otherwise): a sliding one-second window
-/// of grant times, plus a shared back-off that a 613 imposes on every caller. In-process: with several Function
-/// instances, configure <see cref="PermissionOptions.GraphRequestsPerSecond"/> as the per-instance share.
+/// of grant times, plus a shared back-off that a 613 imposes on every caller. In-process smoothing only: the limit
+/// across every Functions instance is the app-wide bucket taken first (<see cref="PermissionStore.LookupBudget"/>,
+/// through <see cref="CallPermissionsAttemptGate"/>), so <see cref="PermissionOptions.GraphRequestsPerSecond"/> is the app's.
 /// </summary>
 public sealed class CallPermissionsRateLimiter
 {

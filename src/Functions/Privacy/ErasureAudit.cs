@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Calls;
+using Serverless.Functions.Storage;
 using PhoneMask = Serverless.Shared.WhatsApp.PhoneMask;
 
 namespace Serverless.Functions.Privacy;
@@ -16,14 +17,14 @@ public sealed class ErasureAudit
 {
     public const string Partition = "erasure";
     private readonly TableClient _table;
-    private readonly Lazy<Task> _init;
+    private readonly TableInit _init;
 
     public ErasureAudit(TableServiceClient service, IOptions<CallStoreOptions> store)
     {
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(store);
         _table = service.GetTableClient(TableName(store.Value.TablePrefix));
-        _init = new Lazy<Task>(() => _table.CreateIfNotExistsAsync());
+        _init = new TableInit(() => _table.CreateIfNotExistsAsync());
     }
 
     public static string TableName(string callStorePrefix) => callStorePrefix + "Audit";
@@ -32,7 +33,7 @@ public sealed class ErasureAudit
     public async Task<string> RecordAsync(string waId, string actor, UserErasureCounts counts, DateTimeOffset at, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(counts);
-        await _init.Value;
+        await _init.EnsureAsync(cancellationToken);
         var id = "erasure_" + at.ToUnixTimeMilliseconds().ToString("x12", CultureInfo.InvariantCulture)
             + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         await _table.AddEntityAsync(

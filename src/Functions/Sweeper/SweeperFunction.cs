@@ -11,12 +11,14 @@ namespace Serverless.Functions.Sweeper;
 /// <summary>
 /// The one slow safety timer: the queues do the timed work on time (<c>CallDeadline</c>, <c>NodeWatch</c>,
 /// <c>DrainCallbacks</c>, <c>DialScheduler</c>); this run catches what a lost message (a send that failed after its
-/// commit, a poisoned message) missed. It ends calls past their deadline and reports overdue node reports (read from
+/// commit, a poisoned message) missed. Until done, it first indexes calls made before the call index existed
+/// (<see cref="Serverless.Functions.Calls.TableCallStore.BackfillIndexAsync"/>, once, resumable). It ends calls past their deadline and reports overdue node reports (read from
 /// the call index's due partitions, never a scan of the calls), fails the calls of dead nodes (node index), delivers
 /// due callbacks, places due dials, and deletes held webhooks past their <c>ExpiresAt</c> (Table Storage has no TTL).
 /// </summary>
 public sealed partial class SweeperFunction(
     CallFlow flow,
+    Serverless.Functions.Calls.TableCallStore calls,
     HeldWebhookStore held,
     NodeRegistry registry,
     CallbackDispatcher callbacks,
@@ -28,9 +30,19 @@ public sealed partial class SweeperFunction(
     /// <summary>Every 5 minutes: 288 runs a day when idle (the queues carry the on-time work).</summary>
     public const string Schedule = "0 */5 * * * *";
 
+    // The one-time call index backfill reads this many live calls per run (pages of 100) until it is done.
+    private const int BackfillPageSize = 100;
+    private const int BackfillPagesPerRun = 50;
+
     [Function("Sweeper")]
     public async Task RunAsync([TimerTrigger(Schedule)] TimerInfo timer, CancellationToken cancellationToken)
     {
+        // Calls made before the call index existed get their rows first, so this very run can see them.
+        if (await calls.BackfillIndexAsync(BackfillPageSize, BackfillPagesPerRun, cancellationToken) is { Indexed: > 0 } backfilled)
+        {
+            LogBackfill(backfilled.Indexed, backfilled.Done);
+        }
+
         var ended = await flow.SweepAsync(options.Value.SweepBatchSize, cancellationToken);
         if (ended > 0)
         {
@@ -56,6 +68,9 @@ public sealed partial class SweeperFunction(
             LogPurged(purged);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sweeper indexed {Count} calls made before the call index (done: {Done})")]
+    private partial void LogBackfill(int count, bool done);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sweeper deleted {Count} expired held webhooks")]
     private partial void LogPurged(int count);

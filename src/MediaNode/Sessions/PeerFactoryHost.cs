@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Serverless.WebRtc.Ice;
 using Serverless.WebRtc.Media;
 using Serverless.WebRtc.Net;
 using Serverless.WebRtc.Peer;
@@ -50,6 +51,7 @@ public sealed partial class PeerFactoryHost : IHostedService, IDisposable
                 StunServer = _options.StunServer is { } stun ? IPEndPoint.Parse(stun) : null,
             },
             Opus = new OpusCodecOptions { AttemptToUseNativeLibrary = _options.UseNativeOpus },
+            Peer = new PeerOptions { Ice = new IceAgentOptions { ConsentTimeout = _options.ConsentTimeout } },
         };
         _factory = await PeerFactory.CreateAsync(options, pacer: null, _time, cancellationToken).ConfigureAwait(false);
         LogBound(_logger, _factory.Mux.LocalEndPoint, _factory.Candidates.Count);

@@ -129,6 +129,49 @@ public sealed class TableCallStoreQueryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Backfill_indexes_calls_made_before_the_index_once_page_by_page_so_the_sweeper_and_node_watch_see_them()
+    {
+        var live = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            live.Add(await CreateAsync());
+            _clock.Advance(TimeSpan.FromMilliseconds(1));
+        }
+
+        await _store.ApplyAsync(live[0], new OfferReady("node-old"), "offer-0");
+        var ended = await CreateAsync();
+        await _store.ApplyAsync(ended, new HangupRequested(), "delete");
+        // As before the index existed: calls in the calls table, none in the index (the marker row absent too).
+        var index = AzuriteTables.Client().GetTableClient(_prefix + "CallIndex");
+        await foreach (var row in index.QueryAsync<Azure.Data.Tables.TableEntity>())
+        {
+            await index.DeleteEntityAsync(row.PartitionKey, row.RowKey);
+        }
+
+        _clock.Advance(TimeSpan.FromHours(5));
+        Assert.Empty(await _store.ListOverdueAsync(_clock.GetUtcNow(), 10));
+        Assert.Empty(await _store.ListLiveOnNodeAsync("node-old", 10));
+
+        // One page of 2 per run: it stops after each and the next run resumes where it stopped.
+        var runs = new List<CallIndexBackfillResult>();
+        do
+        {
+            runs.Add(await _store.BackfillIndexAsync(pageSize: 2, maxPages: 1));
+            Assert.True(runs.Count <= 10, "the backfill does not finish");
+        }
+        while (!runs[^1].Done);
+
+        Assert.True(runs.Count >= 2, $"{runs.Count} run(s)");
+        Assert.All(runs, r => Assert.InRange(r.Indexed, 0, 2));
+        Assert.Equal(live.Count, runs.Sum(r => r.Indexed)); // every live call once, the ended one not at all
+        Assert.Equal(live.Order(StringComparer.Ordinal), (await _store.ListOverdueAsync(_clock.GetUtcNow(), 10)).Select(c => c.CallId).Order(StringComparer.Ordinal));
+        Assert.Equal([live[0]], (await _store.ListLiveOnNodeAsync("node-old", 10)).Select(c => c.CallId));
+
+        // Done for good: a later run (another instance, the next sweep) reads nothing.
+        Assert.Equal(new CallIndexBackfillResult(0, true), await _store.BackfillIndexAsync(pageSize: 2, maxPages: 1));
+    }
+
+    [Fact]
     public async Task Sweeper_deadline_apply_fails_an_overdue_call_once()
     {
         var callId = await CreateAsync();

@@ -27,6 +27,7 @@ public sealed class OptionsValidatorTests
     [InlineData("Storage")]
     [InlineData("WakeEndpoint")]
     [InlineData("MaxParallelEventDeliveries")]
+    [InlineData("ConsentTimeout")]
     public void EachBrokenSetting_FailsWithItsName(string broken)
     {
         var options = Valid();
@@ -41,6 +42,7 @@ public sealed class OptionsValidatorTests
             case "Storage": options.StorageConnectionString = " "; break;
             case "WakeEndpoint": options.WakeEndpoint = true; break; // the doorbell is unsigned: never on a non-loopback port
             case "MaxParallelEventDeliveries": options.MaxParallelEventDeliveries = 0; break;
+            case "ConsentTimeout": options.ConsentTimeout = TimeSpan.FromSeconds(5); break; // under one consent check interval
         }
 
         var result = new MediaNodeOptionsValidator().Validate(null, options);
