@@ -106,6 +106,7 @@ internal static class NodeLoad
         using var plan = JsonDocument.Parse("""{"steps":[{"prompt":"beep"},{"record":{"maxSeconds":3600,"format":"ogg"}}]}""");
 
         var largestLossFree = 0;
+        var (previousCount, previousRss) = (0, idleRss);
         try
         {
             for (var step = 0; step < counts.Length; step++)
@@ -175,8 +176,9 @@ internal static class NodeLoad
                     Inv($"{recordings}/{count} Ogg recordings, {events.Failed} MediaFailed; "),
                     Inv($"pacing lateness p99 per second: median {Median(p99s):F2} ms, max {Max(p99s):F2} ms (p50 median {Median(p50s):F2} ms; {p99s.Count} s, {lateCount} slots); "),
                     Inv($"node CPU {nodeCpu:F1} % of a core = {nodeCpu / count:F3} % per call leg; phones process {phonesCpu / count:F3} % per phone; "),
-                    Inv($"node resident {after.NodeRss / 1024.0 / 1024:F0} MB = {(after.NodeRss - idleRss) / 1024.0 / count:F0} KB per call over idle (managed + native); "),
+                    Inv($"node resident {after.NodeRss / 1024.0 / 1024:F0} MB = {(after.NodeRss - idleRss) / 1024.0 / count:F0} KB per call over idle, {(after.NodeRss - previousRss) / 1024.0 / (count - previousCount):F0} KB per call added since the last count (managed + native); "),
                     Inv($"{(lossFree ? "LOSS-FREE" : "LOSS")}; phones at end: {phonesAtEnd}")));
+                (previousCount, previousRss) = (count, after.NodeRss);
             }
 
             var floorCalls = counts.Max();
