@@ -60,10 +60,7 @@ public sealed class MediaNodeMetrics
         _loss = meter.CreateHistogram<double>("medianode.call.loss", "1", "Inbound loss fraction per call");
         _jitter = meter.CreateHistogram<double>("medianode.call.jitter", "ms", "Inbound interarrival jitter per call");
         _mos = meter.CreateHistogram<double>("medianode.call.mos", "1", "Estimated MOS per call (E-model)");
-        _pacingLateness = meter.CreateHistogram<double>(
-            "medianode.pacing.lateness",
-            "ms",
-            "How late each pacer slot's last packet left against its offset on the 20 ms grid (wake-up delay plus the slot's sends)");
+        _pacingLateness = meter.CreateHistogram<double>("medianode.pacing.lateness", "ms", "How late each pacer slot's last packet left against its offset on the 20 ms grid");
         _eventRetries = meter.CreateCounter<long>("medianode.events.retries", "{attempt}", "Failed event deliveries to be retried");
         _eventsRejected = meter.CreateCounter<long>("medianode.events.rejected", "{event}", "Events the Functions refused for good");
     }
