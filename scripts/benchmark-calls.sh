@@ -7,6 +7,8 @@
 #   bash scripts/benchmark-calls.sh slow-bodies 300  # memory while 300 clients hold 4 MiB-declared bodies
 #   bash scripts/benchmark-calls.sh stream-load 100 20 both   # streamed calls (issue 16), managed and native Opus interleaved
 #   bash scripts/benchmark-calls.sh analytics-year 300 20  # a year of rollups, then the year query cold/warm
+#   bash scripts/benchmark-calls.sh node-load 200,400,600,800,1000 30  # calls through the MediaNode process (issue 17):
+#       Storage Queues, signed events, prompt + Ogg recording, phones in their own process, then the UDP echo floor
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 root=$(repo_root)

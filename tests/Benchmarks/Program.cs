@@ -16,6 +16,26 @@ if (args.Length > 0 && args[0] == "stream-load")
     return;
 }
 
+// Calls through the MediaNode process (issue 17), with Azurite up, in a loopback-only namespace:
+// ... benchmark-calls.sh node-load [counts, e.g. 200,400,600] [seconds per count]; the phones and the UDP echo are child processes.
+if (args.Length > 0 && args[0] == "node-load")
+{
+    await NodeLoad.RunAsync(args.Skip(1).ToArray());
+    return;
+}
+
+if (args.Length > 0 && args[0] == "node-load-phones")
+{
+    await NodeLoadPhones.RunAsync();
+    return;
+}
+
+if (args.Length > 0 && args[0] == "udp-echo")
+{
+    await UdpEchoFloor.EchoAsync();
+    return;
+}
+
 if (args.Length > 0 && args[0] == "peer-load")
 {
     await PeerLoad.RunAsync(args.Skip(1).ToArray());

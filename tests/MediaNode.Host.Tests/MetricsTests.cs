@@ -75,6 +75,78 @@ public sealed class MetricsTests
         Assert.Contains(("medianode.dtls.duration", 40.0, "version=DTLS 1.2"), measured);
     }
 
+    [Fact]
+    public async Task The_pacer_reports_each_slots_lateness_while_a_call_sends()
+    {
+        await using var node = await NodeHarness.StartAsync();
+        var meter = node.App.Services.GetRequiredService<IMeterFactory>().Create(MediaNodeMetrics.Name);
+        var lateness = new ConcurrentQueue<double>();
+        var enough = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (ReferenceEquals(instrument.Meter, meter) && instrument.Name == "medianode.pacing.lateness")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, _, _) =>
+        {
+            lateness.Enqueue(value);
+            if (lateness.Count >= 25)
+            {
+                enough.TrySetResult();
+            }
+        });
+        listener.Start();
+        var pacer = node.App.Services.GetRequiredService<Serverless.MediaNode.Sessions.PeerFactoryHost>().Factory.Pacer;
+        var ticksBefore = pacer.TicksRun;
+        Assert.Empty(lateness); // no call, no occupied slot: nothing sent, nothing measured
+
+        using var meta = await PhoneFactoryAsync();
+        var callId = NewCallId();
+        await node.Commands.SendAsync(Outbound(callId));
+        var offer = await node.Events.WaitForAsync<OfferReady>(callId);
+        using var phone = meta.CreatePeer();
+        await node.Commands.SendAsync(Answer(callId, node.NodeId, phone.AcceptOffer(offer.Sdp), sequence: 1));
+        await node.Events.WaitForAsync<MediaConnected>(callId);
+        await enough.Task.WaitAsync(Wait);
+        var measured = lateness.ToArray();
+        var ticks = pacer.TicksRun - ticksBefore;
+
+        // One call occupies one slot: one measurement per tick at most, each a non-negative time.
+        Assert.InRange(measured.Length, 25, ticks + 1);
+        Assert.All(measured, ms => Assert.True(ms >= 0 && double.IsFinite(ms), $"lateness {ms} ms"));
+        await node.Commands.SendAsync(HangupOf(callId, node.NodeId, sequence: 2));
+        await node.Events.WaitForAsync<MediaEnded>(callId);
+    }
+
+    [Fact]
+    public async Task Pacing_lateness_is_the_slots_start_lateness_plus_its_duration_in_milliseconds()
+    {
+        await using var node = await NodeHarness.StartAsync();
+        var meter = node.App.Services.GetRequiredService<IMeterFactory>().Create(MediaNodeMetrics.Name);
+        var measured = new ConcurrentQueue<(string Name, double Value)>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (ReferenceEquals(instrument.Meter, meter))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((instrument, value, _, _) => measured.Enqueue((instrument.Name, value)));
+        listener.Start();
+
+        node.App.Services.GetRequiredService<MediaNodeMetrics>().PacingObserved(TimeSpan.FromMilliseconds(3), TimeSpan.FromMilliseconds(0.5));
+
+        Assert.Equal([("medianode.pacing.lateness", 3.5)], measured);
+    }
+
     private static string Tags(ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         var parts = new List<string>();

@@ -131,7 +131,11 @@ public static class MediaNodeServiceCollectionExtensions
             Node(sp).MaxParallelEventDeliveries,
             sp.GetRequiredService<ILogger<EventDispatcher>>()));
         services.AddSingleton(sp => sp.GetRequiredService<TableServiceClient>().GetTableClient(Node(sp).HeartbeatTable));
-        services.AddSingleton<PeerFactoryHost>();
+        services.AddSingleton(sp => new PeerFactoryHost(
+            sp.GetRequiredService<IOptions<MediaNodeOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<PeerFactoryHost>>(),
+            sp.GetRequiredService<MediaNodeMetrics>()));
         services.AddSingleton<HeartbeatService>();
         services.AddSingleton<DrainService>();
         services.AddSingleton<NodeWarmUp>();

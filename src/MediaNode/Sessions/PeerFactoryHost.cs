@@ -15,15 +15,23 @@ public sealed partial class PeerFactoryHost : IHostedService, IDisposable
     private readonly MediaNodeOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<PeerFactoryHost> _logger;
+    private readonly MediaNodeMetrics? _metrics;
     private PeerFactory? _factory;
 
     /// <summary>Creates the host.</summary>
     public PeerFactoryHost(IOptions<MediaNodeOptions> options, TimeProvider time, ILogger<PeerFactoryHost> logger)
+        : this(options, time, logger, metrics: null)
+    {
+    }
+
+    /// <summary>Creates the host; its pacer reports each slot's lateness to <paramref name="metrics"/> (<c>medianode.pacing.lateness</c>).</summary>
+    public PeerFactoryHost(IOptions<MediaNodeOptions> options, TimeProvider time, ILogger<PeerFactoryHost> logger, MediaNodeMetrics? metrics)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         _time = time;
         _logger = logger;
+        _metrics = metrics;
     }
 
     /// <summary>The factory, once the port is bound.</summary>
@@ -53,7 +61,14 @@ public sealed partial class PeerFactoryHost : IHostedService, IDisposable
             Opus = new OpusCodecOptions { AttemptToUseNativeLibrary = _options.UseNativeOpus },
             Peer = new PeerOptions { Ice = new IceAgentOptions { ConsentTimeout = _options.ConsentTimeout } },
         };
-        _factory = await PeerFactory.CreateAsync(options, pacer: null, _time, cancellationToken).ConfigureAwait(false);
+        var factory = await PeerFactory.CreateAsync(options, pacer: null, _time, cancellationToken).ConfigureAwait(false);
+        if (_metrics is { } metrics)
+        {
+            // Measured where the pacer sends: every occupied slot of every tick, on the pacer thread.
+            factory.Pacer.TickObserved = metrics.PacingObserved;
+        }
+
+        _factory = factory;
         LogBound(_logger, _factory.Mux.LocalEndPoint, _factory.Candidates.Count);
         LogOpus(_logger, _factory.Codecs.Implementation, _factory.Codecs.ImplementationVersion, _options.UseNativeOpus);
     }
