@@ -112,6 +112,16 @@ param functionsInstanceMemoryMB int = 2048
 @description('Days recordings are kept before the lifecycle policy deletes them.')
 param recordingsRetentionDays int = 30
 
+@description('Azure OpenAI account that stream steps reach with auth "entra" (openai-realtime dialect): the MediaNodes get Cognitive Services OpenAI User on it. Empty: none.')
+param openAiAccountName string = ''
+
+@description('Resource group of openAiAccountName; empty: this deployment\'s.')
+param openAiResourceGroup string = ''
+
+@secure()
+@description('Keys that stream steps name with keyVaultSecret instead of carrying them, as { "<secret name>": "<key>" }: stored in the deployment\'s Key Vault, and the MediaNodes may read exactly these secrets (never the app\'s own). Names: letters, digits and -, none of the app\'s secret names.')
+param streamKeys object = {}
+
 @minValue(7)
 @maxValue(90)
 @description('Days a deleted Key Vault (or secret) stays recoverable.')
@@ -261,6 +271,7 @@ module keyVault 'modules/keyvault.bicep' = {
     mediaNodeIds: nodeIds
     mediaNodeKeys: mediaNodeKeys
     callbackSigningSecret: callbackSigningSecret
+    streamKeys: streamKeys
   }
 }
 
@@ -294,6 +305,16 @@ module rbac 'modules/rbac.bicep' = {
     mediaNodeIds: nodeIds
     kedaPrincipalId: aks ? cluster!.outputs.kedaIdentityPrincipalId : ''
     logAnalyticsName: monitoring.outputs.logAnalyticsName
+    streamKeyNames: keyVault.outputs.streamKeyNames
+  }
+}
+
+module openAiAccess 'modules/openai-access.bicep' = if (!empty(openAiAccountName)) {
+  name: 'openAiAccess'
+  scope: resourceGroup(empty(openAiResourceGroup) ? resourceGroup().name : openAiResourceGroup)
+  params: {
+    accountName: openAiAccountName
+    principalIds: mediaPrincipalIds
   }
 }
 
@@ -375,6 +396,7 @@ module mediaNodes 'modules/medianode.bicep' = [for (nodeId, i) in nodeIds: if (!
     logAnalyticsName: monitoring.outputs.logAnalyticsName
     eventsSecret: mediaNodeKeys[nodeId]
     promptsContainerUrl: mediaStorage.outputs.promptsContainerUrl
+    streamKeysVaultUri: keyVault.outputs.vaultUri
   }
 }]
 
@@ -416,4 +438,6 @@ output AZURE_FUNCTION_APP_NAME string = functions.outputs.name
 output AZURE_CONTAINER_REGISTRY_NAME string = registry.outputs.name
 output AZURE_CONTAINER_REGISTRY_ENDPOINT string = registry.outputs.loginServer
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+@description('The vault stream steps\' keyVaultSecret names are read from (MediaNode StreamKeys__KeyVaultUri).')
+output STREAM_KEYS_VAULT_URI string = keyVault.outputs.vaultUri
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.appInsightsName

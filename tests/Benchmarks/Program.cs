@@ -9,7 +9,7 @@ if (args.Length > 0 && args[0] == "bridge-load")
     return;
 }
 
-// Streamed calls (issue 16): ... benchmark-calls.sh stream-load [calls] [seconds] [native|managed|both] [twilio|pcm16]
+// Streamed calls (issue 16): ... benchmark-calls.sh stream-load [calls] [seconds] [native|managed|both] [twilio|pcm16] [wrtc]
 if (args.Length > 0 && args[0] == "stream-load")
 {
     await StreamLoad.RunAsync(args.Skip(1).ToArray());

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -18,6 +17,7 @@ using Serverless.WebRtc.Ice;
 using Serverless.WebRtc.Media;
 using Serverless.WebRtc.Net;
 using Serverless.WebRtc.Peer;
+using Serverless.Testing;
 
 namespace Serverless.Benchmarks;
 
@@ -51,10 +51,35 @@ internal static class StreamLoad
             throw new ArgumentException($"'{dialect}': expected twilio or pcm16");
         }
 
+        // "wrtc": after each round, the same number of @roamhq/wrtc legs (calls / 2 pairs) for the same time, so the
+        // CPU-per-connection ratio comes from one run under the same load (tests/Benchmarks/wrtc/probe.mjs).
+        var wrtc = args.Length > 4 && args[4] == "wrtc";
+        if (args.Length > 4 && !wrtc)
+        {
+            throw new ArgumentException($"'{args[4]}': expected wrtc or nothing");
+        }
+
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
         foreach (var native in modes)
         {
             await RunOnceAsync(calls, seconds, native, dialect);
+            if (wrtc)
+            {
+                await WrtcProbeAsync(Math.Max(1, calls / 2), seconds);
+            }
+        }
+    }
+
+    private static async Task WrtcProbeAsync(int pairs, int seconds)
+    {
+        using var probe = Process.Start(new ProcessStartInfo("node", ["tests/Benchmarks/wrtc/probe.mjs", pairs.ToString(CultureInfo.InvariantCulture), seconds.ToString(CultureInfo.InvariantCulture)])
+        {
+            UseShellExecute = false,
+        }) ?? throw new InvalidOperationException("node did not start");
+        await probe.WaitForExitAsync();
+        if (probe.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"the @roamhq/wrtc probe failed (exit {probe.ExitCode})");
         }
     }
 
@@ -352,25 +377,20 @@ internal static class StreamLoad
         private static readonly byte[] MediaEvent = "\"event\":\"media\""u8.ToArray();
         private static readonly byte[] PayloadKey = "\"payload\":\""u8.ToArray();
 
-        private readonly HttpListener _listener = new();
-        private readonly Task _accept;
+        private readonly LoopbackWebSocketServer _server;
         private readonly int _calls;
         private readonly TaskCompletionSource _allStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly ConcurrentBag<Task> _connections = [];
         private int _started;
         private long _received;
         private long _echoed;
 
-        private AgentServer(int port, int calls)
+        private AgentServer(int calls)
         {
             _calls = calls;
-            Url = new Uri($"ws://127.0.0.1:{port}/agent/");
-            _listener.Prefixes.Add($"http://127.0.0.1:{port}/agent/");
-            _listener.Start();
-            _accept = AcceptAsync();
+            _server = LoopbackWebSocketServer.Start((_, socket) => ServeAsync(socket));
         }
 
-        public Uri Url { get; }
+        public Uri Url => _server.Url;
 
         public Task AllStarted => _allStarted.Task;
 
@@ -378,116 +398,60 @@ internal static class StreamLoad
 
         public long Echoed => Interlocked.Read(ref _echoed);
 
-        public static AgentServer Start(int calls)
-        {
-            using var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            return new AgentServer(port, calls);
-        }
+        public static AgentServer Start(int calls) => new(calls);
 
-        private async Task AcceptAsync()
+        private async Task ServeAsync(WebSocket socket)
         {
-            try
+            var buffer = new byte[64 * 1024];
+            var reply = new byte[64 * 1024];
+            byte[]? prefix = null;
+            var suffix = "\"}}"u8.ToArray();
+            while (await LoopbackWebSocketServer.ReceiveMessageAsync(socket, buffer) is var (type, count))
             {
-                while (true)
+                var message = buffer.AsMemory(0, count);
+                if (type == WebSocketMessageType.Binary)
                 {
-                    var context = await _listener.GetContextAsync();
-                    _connections.Add(ServeAsync(context));
+                    Interlocked.Increment(ref _received);
+                    await socket.SendAsync(message, WebSocketMessageType.Binary, true, CancellationToken.None);
+                    Interlocked.Increment(ref _echoed);
+                    continue;
                 }
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                // Stopped.
-            }
-        }
 
-        private async Task ServeAsync(HttpListenerContext context)
-        {
-            try
-            {
-                using var socket = (await context.AcceptWebSocketAsync(subProtocol: null)).WebSocket;
-                var buffer = new byte[64 * 1024];
-                var reply = new byte[64 * 1024];
-                byte[]? prefix = null;
-                var suffix = "\"}}"u8.ToArray();
-                while (true)
+                var span = message.Span;
+                if (span.IndexOf(MediaEvent) >= 0 && span.IndexOf(PayloadKey) is var at and >= 0 && prefix is not null)
                 {
-                    var count = 0;
-                    WebSocketReceiveResult result;
-                    do
+                    // Twilio media: the same payload straight back (no JSON parse per frame: the agent is not what we measure).
+                    Interlocked.Increment(ref _received);
+                    var payload = span[(at + PayloadKey.Length)..];
+                    payload = payload[..payload.IndexOf((byte)'"')];
+                    prefix.CopyTo(reply, 0);
+                    payload.CopyTo(reply.AsSpan(prefix.Length));
+                    suffix.CopyTo(reply, prefix.Length + payload.Length);
+                    await socket.SendAsync(reply.AsMemory(0, prefix.Length + payload.Length + suffix.Length), WebSocketMessageType.Text, true, CancellationToken.None);
+                    Interlocked.Increment(ref _echoed);
+                    continue;
+                }
+
+                using var json = JsonDocument.Parse(message);
+                if (json.RootElement.TryGetProperty("event", out var name) && name.GetString() == "start")
+                {
+                    if (json.RootElement.TryGetProperty("streamSid", out var sid))
                     {
-                        result = await socket.ReceiveAsync(new ArraySegment<byte>(buffer, count, buffer.Length - count), CancellationToken.None);
-                        count += result.Count;
+                        prefix = Encoding.UTF8.GetBytes($"{{\"event\":\"media\",\"streamSid\":\"{sid.GetString()}\",\"media\":{{\"payload\":\"");
                     }
-                    while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
-
-                    if (result.MessageType == WebSocketMessageType.Close)
+                    else
                     {
-                        if (socket.State == WebSocketState.CloseReceived)
-                        {
-                            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
-                        }
-
-                        return;
-                    }
-
-                    var message = buffer.AsMemory(0, count);
-                    if (result.MessageType == WebSocketMessageType.Binary)
-                    {
-                        Interlocked.Increment(ref _received);
-                        await socket.SendAsync(message, WebSocketMessageType.Binary, true, CancellationToken.None);
-                        Interlocked.Increment(ref _echoed);
-                        continue;
+                        prefix = []; // pcm: media is binary
                     }
 
-                    var span = message.Span;
-                    if (span.IndexOf(MediaEvent) >= 0 && span.IndexOf(PayloadKey) is var at and >= 0 && prefix is not null)
+                    if (Interlocked.Increment(ref _started) == _calls)
                     {
-                        // Twilio media: the same payload straight back (no JSON parse per frame: the agent is not what we measure).
-                        Interlocked.Increment(ref _received);
-                        var payload = span[(at + PayloadKey.Length)..];
-                        payload = payload[..payload.IndexOf((byte)'"')];
-                        prefix.CopyTo(reply, 0);
-                        payload.CopyTo(reply.AsSpan(prefix.Length));
-                        suffix.CopyTo(reply, prefix.Length + payload.Length);
-                        await socket.SendAsync(reply.AsMemory(0, prefix.Length + payload.Length + suffix.Length), WebSocketMessageType.Text, true, CancellationToken.None);
-                        Interlocked.Increment(ref _echoed);
-                        continue;
-                    }
-
-                    using var json = JsonDocument.Parse(message);
-                    if (json.RootElement.TryGetProperty("event", out var name) && name.GetString() == "start")
-                    {
-                        if (json.RootElement.TryGetProperty("streamSid", out var sid))
-                        {
-                            prefix = Encoding.UTF8.GetBytes($"{{\"event\":\"media\",\"streamSid\":\"{sid.GetString()}\",\"media\":{{\"payload\":\"");
-                        }
-                        else
-                        {
-                            prefix = []; // pcm: media is binary
-                        }
-
-                        if (Interlocked.Increment(ref _started) == _calls)
-                        {
-                            _allStarted.TrySetResult();
-                        }
+                        _allStarted.TrySetResult();
                     }
                 }
             }
-            catch (Exception e) when (e is WebSocketException or HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                // The node aborted, or the run ended.
-            }
         }
 
-        public async ValueTask DisposeAsync()
-        {
-            _listener.Stop();
-            _listener.Close();
-            await _accept.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            await Task.WhenAll(_connections).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
+        public ValueTask DisposeAsync() => _server.DisposeAsync();
     }
 }

@@ -311,6 +311,37 @@ public sealed class StreamAgentTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_key_vault_key_the_node_cannot_read_fails_the_connect_runs_onError_and_the_history_says_why()
+    {
+        // The local node has no StreamKeys:KeyVaultUri: a plan naming a secret must not connect without its key.
+        await using var product = await LocalProduct.StartAsync(LoopbackAgents());
+        product.Simulator.Permissions.Grant(User);
+        product.Phones.SetScript(User, PhoneScript.Silent);
+
+        var (status, dial) = await product.Calls.DialAsync(new
+        {
+            to = "+" + User,
+            audio = new
+            {
+                steps = new object[]
+                {
+                    new { stream = new { url = $"ws://127.0.0.1:{ClosedPort()}/v1/realtime", dialect = "openai-realtime", keyVaultSecret = "openai-key", onError = new object[] { new { tone = new { hz = (int)AfterHz, ms = 1500 } } } } },
+                },
+            },
+        });
+        Assert.True(status == 202, $"dial answered {status}: {dial}");
+        var callId = dial.Id();
+        var phone = await product.Phones.WaitForPhoneAsync(User, Wait);
+        await phone.Connected.WaitAsync(Wait);
+        await phone.WaitForToneAsync(AfterHz, Wait, toleranceHz: 20);
+
+        var ended = await product.Calls.WaitAsync(callId, c => c.IsFinal() && c.HasMediaStats(), Wait);
+        var stream = Assert.Single(ended.GetProperty("events").EnumerateArray(), e => e.GetProperty("trigger").GetString() == "streamReported");
+        Assert.Contains("(openai-realtime) ended: ConnectFailed", stream.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("no Key Vault configured (StreamKeys:KeyVaultUri) to read the secret 'openai-key'", stream.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_stream_to_a_plain_ws_public_host_is_refused_at_dial_time_with_the_member_at_fault()
     {
         await using var product = await LocalProduct.StartAsync(LoopbackAgents());

@@ -29,6 +29,10 @@ param mediaNodeKeys object
 @secure()
 param callbackSigningSecret string
 
+@secure()
+@description('Keys stream steps name with keyVaultSecret: { "<secret name>": "<key>" }, one secret each.')
+param streamKeys object
+
 resource vault 'Microsoft.KeyVault/vaults@2025-05-01' = {
   name: name
   location: location
@@ -75,6 +79,13 @@ resource callbackSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = {
   properties: { value: callbackSigningSecret }
 }
 
+// Agents' keys (stream steps' keyVaultSecret): read by the MediaNodes, which may read these secrets only (rbac.bicep).
+resource streamKeySecrets 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = [for key in items(streamKeys): {
+  parent: vault
+  name: key.key
+  properties: { value: key.value }
+}]
+
 // Every secret read (AuditEvent).
 // categoryGroup needs this (the newest) version; the linter only knows GA 2016-09-01.
 #disable-next-line use-recent-api-versions
@@ -94,3 +105,7 @@ output metaAppSecretUri string = appSecret.properties.secretUri
 output metaVerifyTokenUri string = verifyToken.properties.secretUri
 output mediaNodeKeyUris array = [for (nodeId, i) in mediaNodeIds: { nodeId: nodeId, uri: nodeKeySecrets[i].properties.secretUri }]
 output callbackSigningSecretUri string = callbackSecret.properties.secretUri
+output vaultUri string = vault.properties.vaultUri
+// Names only, which are not secret (the values stay in the vault): the secrets the MediaNodes are granted.
+#disable-next-line outputs-should-not-contain-secrets
+output streamKeyNames array = [for (key, i) in items(streamKeys): streamKeySecrets[i].name]

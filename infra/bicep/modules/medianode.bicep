@@ -32,6 +32,8 @@ param storageBlobEndpoint string
 param storageTableEndpoint string
 @description('Prompts:ContainerUrl: the only container of the account prompts are read from (never recordings).')
 param promptsContainerUrl string
+@description('The vault stream steps\' keyVaultSecret names are read from.')
+param streamKeysVaultUri string
 
 var baseEnvironment = [
   { name: 'MediaNode__NodeId', value: nodeId }
@@ -46,6 +48,8 @@ var baseEnvironment = [
   { name: 'MediaNode__BlobServiceUri', value: storageBlobEndpoint }
   { name: 'MediaNode__TableServiceUri', value: storageTableEndpoint }
   { name: 'Prompts__ContainerUrl', value: promptsContainerUrl }
+  // Stream steps' keyVaultSecret: read from here with the node identity (only the stream key secrets, rbac.bicep).
+  { name: 'StreamKeys__KeyVaultUri', value: streamKeysVaultUri }
   { name: 'MediaNode__Transport__Kind', value: 'ServiceBus' }
   { name: 'MediaNode__Transport__FullyQualifiedNamespace', value: serviceBusNamespace }
   { name: 'MediaNode__Transport__NewCallsQueue', value: newCallsQueue }

@@ -10,7 +10,7 @@
 //   MediaNodes: each its own identity; receives on its own queue commands-{nodeId} and the shared commands-new only
 //              (queue scope, never the namespace: no node reads another node's commands); on the media account
 //              (mediastorage.bicep) reads prompts and writes recordings (Blob Data Contributor) and heartbeats (Table
-//              Data Contributor).
+//              Data Contributor); reads the stream keys (keyVaultSecret) only, each secret scoped, never the vault.
 param storageAccountName string
 param mediaStorageAccountName string
 param serviceBusName string
@@ -30,6 +30,8 @@ param kedaPrincipalId string
 param logAnalyticsName string
 param newCallsQueue string
 param nodeQueuePrefix string
+@description('The secrets stream steps name (keyVaultSecret): every MediaNode principal reads exactly these, never the vault.')
+param streamKeyNames array = []
 
 var storageBlobDataContributor = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
 var storageBlobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
@@ -253,3 +255,21 @@ resource kedaLogReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = if
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', logAnalyticsReader)
   }
 }
+
+// Stream steps' keyVaultSecret: each MediaNode principal reads each stream key secret, and no other secret.
+var streamKeyGrants = flatten(map(streamKeyNames, name => map(mediaPrincipalIds, principalId => { name: name, principalId: principalId })))
+
+resource streamKeySecrets 'Microsoft.KeyVault/vaults/secrets@2025-05-01' existing = [for grant in streamKeyGrants: {
+  parent: vault
+  name: grant.name
+}]
+
+resource streamKeyReaders 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for (grant, i) in streamKeyGrants: {
+  scope: streamKeySecrets[i]
+  name: guid(streamKeySecrets[i].id, grant.principalId, keyVaultSecretsUser)
+  properties: {
+    principalId: grant.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUser)
+  }
+}]

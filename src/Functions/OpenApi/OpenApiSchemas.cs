@@ -66,9 +66,10 @@ internal static class OpenApiSchemas
                 Type = JsonSchemaType.Object,
                 Description = "The audio plan: {\"steps\":[...]} run in order once connected. Step kinds: prompt, tone, pause, collect, record, echo, "
                     + "stream (connect the call's audio both ways to an AI agent's WebSocket: url wss://, dialect twilio|pcm|openai-realtime, sampleRate 16000|24000 for pcm, "
-                    + "token or headers, customParameters, tracks inbound|both, timeoutSeconds, onError steps; openai-realtime connects straight to an OpenAI or "
-                    + "Azure OpenAI realtime endpoint and takes instructions, voice and turnDetection {type server_vad|semantic_vad, threshold, prefixPaddingMs, "
-                    + "silenceDurationMs, eagerness}) and hangup. See the product README.",
+                    + "token or headers, or a key the node obtains itself: keyVaultSecret (a secret of the node's Key Vault, sent per keyHeader authorization|api-key), "
+                    + "customParameters, tracks inbound|both, timeoutSeconds, onError steps; openai-realtime connects straight to an OpenAI or "
+                    + "Azure OpenAI realtime endpoint and takes instructions, voice, turnDetection {type server_vad|semantic_vad, threshold, prefixPaddingMs, "
+                    + "silenceDurationMs, eagerness} and auth entra (the node's managed identity token, Azure OpenAI hosts only)) and hangup. See the product README.",
             }),
             ("metadata", StringMap("Up to 16 of your own key/value pairs, returned with the call."))));
 

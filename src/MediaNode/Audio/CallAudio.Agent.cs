@@ -21,7 +21,7 @@ public sealed partial class CallAudio
 
     private async Task<StreamResult> StreamAsync(StreamStep step, CancellationToken cancellationToken)
     {
-        using var stream = new AgentStream(_callId, step, _prompts.Codecs, _streamUrls, _time, _log);
+        using var stream = new AgentStream(_callId, step, _prompts.Codecs, _streamUrls, _time, _log, _streamCredentials);
         _stream = stream;
         try
         {

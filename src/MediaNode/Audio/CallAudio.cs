@@ -42,6 +42,7 @@ public sealed partial class CallAudio : IAsyncDisposable
         new BoundedChannelOptions(TypeAheadDigits) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
     private readonly StreamUrlPolicy _streamUrls;
+    private readonly StreamCredentials _streamCredentials;
     private readonly Lock _gate = new();
     private CallRecorder? _recorder;
     private volatile bool _recording;
@@ -65,7 +66,7 @@ public sealed partial class CallAudio : IAsyncDisposable
     private volatile AgentWait? _agentWait;
     private volatile IAgentLeg? _agent;
 
-    public CallAudio(string callId, AudioPlan plan, PromptCache prompts, IRecordingStore recordings, TimeProvider time, ILogger log, StreamUrlPolicy? streamUrls = null)
+    public CallAudio(string callId, AudioPlan plan, PromptCache prompts, IRecordingStore recordings, TimeProvider time, ILogger log, StreamUrlPolicy? streamUrls = null, StreamCredentials? streamCredentials = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(callId);
         ArgumentNullException.ThrowIfNull(plan);
@@ -91,6 +92,7 @@ public sealed partial class CallAudio : IAsyncDisposable
         _prompts = prompts;
         _recordings = recordings;
         _streamUrls = streamUrls ?? StreamUrlPolicy.Secure;
+        _streamCredentials = streamCredentials ?? StreamCredentials.None;
         _time = time;
         _log = log;
     }

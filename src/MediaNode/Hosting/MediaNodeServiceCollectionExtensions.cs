@@ -20,10 +20,12 @@ using Serverless.Shared.Transport;
 
 using Azure.Core;
 using Azure.Identity;
+using Azure.Security.KeyVault.Secrets;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Azure;
 using Serverless.MediaNode.Audio;
+using Serverless.MediaNode.Audio.Streaming;
 using Serverless.MediaNode.Recording;
 using Serverless.WebRtc.Media;
 
@@ -65,6 +67,38 @@ public static class MediaNodeServiceCollectionExtensions
         }
     }
 
+    /// <summary>
+    /// The keys stream steps name instead of carrying them (<see cref="StreamCredentials"/>): Entra ID tokens from the
+    /// node's identity, and secrets of the <c>StreamKeys:KeyVaultUri</c> vault through a <see cref="SecretClient"/>
+    /// registered by Microsoft.Extensions.Azure with that identity (only when a vault is configured). Tests may register
+    /// their own <see cref="StreamCredentials"/> first.
+    /// </summary>
+    private static void AddStreamKeys(IServiceCollection services, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(StreamKeysOptions.SectionName);
+        services.AddOptions<StreamKeysOptions>().Bind(section)
+            .Validate(o => o.KeyVaultUri is null || (o.KeyVaultUri.IsAbsoluteUri && o.KeyVaultUri.Scheme == Uri.UriSchemeHttps),
+                "StreamKeys:KeyVaultUri must be the vault's absolute https:// URI (e.g. https://kv-name.vault.azure.net/).")
+            .Validate(o => o.SecretCacheDuration >= TimeSpan.Zero && o.SecretCacheDuration <= TimeSpan.FromHours(1),
+                "StreamKeys:SecretCacheDuration must be from 00:00:00 to 01:00:00.")
+            .ValidateOnStart();
+        var vault = section.GetValue<Uri?>(nameof(StreamKeysOptions.KeyVaultUri));
+        if (vault is not null && vault.IsAbsoluteUri && vault.Scheme == Uri.UriSchemeHttps)
+        {
+            services.AddAzureClients(clients =>
+            {
+                clients.AddSecretClient(vault);
+                clients.UseCredential(sp => sp.GetRequiredService<TokenCredential>());
+            });
+        }
+
+        services.TryAddSingleton(sp => new StreamCredentials(
+            sp.GetRequiredService<TokenCredential>(),
+            sp.GetService<SecretClient>(),
+            sp.GetRequiredService<IOptions<StreamKeysOptions>>().Value.SecretCacheDuration,
+            sp.GetRequiredService<TimeProvider>()));
+    }
+
     /// <summary>Adds the node from the <c>MediaNode</c> section (its <c>Transport</c> subsection is the command transport).</summary>
     public static IServiceCollection AddMediaNode(this IServiceCollection services, IConfiguration configuration)
     {
@@ -100,6 +134,7 @@ public static class MediaNodeServiceCollectionExtensions
         // files, encoded once per content; recordings to Blob Storage. Tests may register another factory first.
         services.AddPromptSources(configuration);
         services.AddStreamUrls(configuration, IsDevelopment(configuration));
+        AddStreamKeys(services, configuration);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PromptOptions>, NodePromptOptionsValidator>());
         services.AddHttpClient(PromptHttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30))
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });

@@ -20,6 +20,7 @@ public static class AudioPlanLimits
     public const int MaxStreamHeaders = 16;
     public const int MaxStreamHeaderValueLength = 4_096;
     public const int MaxStreamTokenLength = 8_192;
+    public const int MaxKeyVaultSecretNameLength = 127;
     public const int MaxCustomParameters = 32;
     public const int MaxCustomParameterLength = 1_024;
     public const int MaxOnErrorSteps = 8;

@@ -10,7 +10,7 @@ internal static partial class AudioPlanParser
     {
         step = new HangupStep();
         if (!Body(body, at, out error, "url", "dialect", "sampleRate", "headers", "token", "customParameters", "tracks", "timeoutSeconds", "onError",
-            "instructions", "voice", "turnDetection"))
+            "instructions", "voice", "turnDetection", "auth", "keyVaultSecret", "keyHeader"))
         {
             return false;
         }
@@ -122,6 +122,11 @@ internal static partial class AudioPlanParser
             return Fail(at + ".headers", "give either token or an Authorization header, not both", out error);
         }
 
+        if (!TryNodeCredential(body, at, url, dialect, token, headers, rules.Streams, out var auth, out var secret, out var keyHeader, out error))
+        {
+            return false;
+        }
+
         if (!StringMap(body, at, "customParameters", AudioPlanLimits.MaxCustomParameters, AudioPlanLimits.MaxCustomParameterLength, headerNames: false, out var parameters, out error))
         {
             return false;
@@ -163,8 +168,106 @@ internal static partial class AudioPlanParser
             Timeout = timeout,
             OnError = onError,
             Realtime = realtime,
+            Auth = auth,
+            KeyVaultSecret = secret,
+            KeyHeader = keyHeader,
         };
         error = null;
+        return true;
+    }
+
+    // Azure OpenAI's host names: the only hosts the node's Entra ID token (audience Cognitive Services) is ever sent to.
+    private static readonly string[] AzureOpenAiHostSuffixes = [".openai.azure.com", ".cognitiveservices.azure.com", ".services.ai.azure.com"];
+
+    /// <summary>True when <paramref name="url"/> is an Azure OpenAI host (or loopback where the policy allows loopback agents).</summary>
+    private static bool IsAzureOpenAiHost(Uri url, StreamUrlPolicy streams) =>
+        (url.IsLoopback && streams.AllowLoopback)
+        || AzureOpenAiHostSuffixes.Any(s => url.IdnHost.EndsWith(s, StringComparison.OrdinalIgnoreCase) && url.IdnHost.Length > s.Length);
+
+    // Credentials the node obtains itself, so the plan carries none: auth "entra" (its managed identity's token) or
+    // keyVaultSecret (a secret of its configured vault), each exclusive with a key given in the plan.
+    private static bool TryNodeCredential(
+        JsonElement body, string at, Uri url, StreamDialect dialect, string? token, IReadOnlyDictionary<string, string> headers, StreamUrlPolicy streams,
+        out StreamAuth auth, out string? secret, out StreamKeyHeader keyHeader, out AudioPlanError? error)
+    {
+        auth = StreamAuth.Plan;
+        secret = null;
+        keyHeader = StreamKeyHeader.Authorization;
+        error = null;
+        var hasAuth = body.TryGetProperty("auth", out var a) && a.ValueKind != JsonValueKind.Null;
+        var hasSecret = body.TryGetProperty("keyVaultSecret", out var s) && s.ValueKind != JsonValueKind.Null;
+        var hasHeader = body.TryGetProperty("keyHeader", out var h) && h.ValueKind != JsonValueKind.Null;
+        if (hasAuth)
+        {
+            if (a.ValueKind != JsonValueKind.String || a.GetString() != "entra")
+            {
+                return Fail(at + ".auth", "must be \"entra\" (the node's managed identity; a Key Vault key is keyVaultSecret)", out error);
+            }
+
+            if (dialect != StreamDialect.OpenAiRealtime)
+            {
+                return Fail(at + ".auth", "applies to the openai-realtime dialect only (an Entra ID token for Azure OpenAI)", out error);
+            }
+
+            if (!IsAzureOpenAiHost(url, streams))
+            {
+                return Fail(at + ".auth", "sends the node's Entra ID token, so the url must be an Azure OpenAI host (*.openai.azure.com, *.cognitiveservices.azure.com or *.services.ai.azure.com)", out error);
+            }
+
+            if (hasSecret)
+            {
+                return Fail(at + ".keyVaultSecret", "give either auth \"entra\" or keyVaultSecret, not both", out error);
+            }
+
+            auth = StreamAuth.Entra;
+        }
+
+        if (hasSecret)
+        {
+            if (s.ValueKind != JsonValueKind.String || s.GetString() is not { Length: > 0 and <= AudioPlanLimits.MaxKeyVaultSecretNameLength } name
+                || !name.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
+            {
+                return Fail(at + ".keyVaultSecret", $"must be a Key Vault secret name: 1 to {AudioPlanLimits.MaxKeyVaultSecretNameLength} letters, digits or '-'", out error);
+            }
+
+            auth = StreamAuth.KeyVault;
+            secret = name;
+        }
+
+        if (hasHeader)
+        {
+            if (auth != StreamAuth.KeyVault)
+            {
+                return Fail(at + ".keyHeader", "applies with keyVaultSecret only", out error);
+            }
+
+            switch (h.ValueKind == JsonValueKind.String ? h.GetString() : null)
+            {
+                case "authorization":
+                    break;
+                case "api-key":
+                    keyHeader = StreamKeyHeader.ApiKey;
+                    break;
+                default:
+                    return Fail(at + ".keyHeader", "must be \"authorization\" (Bearer) or \"api-key\" (an Azure OpenAI key)", out error);
+            }
+        }
+
+        if (auth != StreamAuth.Plan)
+        {
+            var member = auth == StreamAuth.Entra ? "auth" : "keyVaultSecret";
+            if (token is not null)
+            {
+                return Fail(at + ".token", $"give either token or {member}, not both", out error);
+            }
+
+            var taken = auth == StreamAuth.KeyVault && keyHeader == StreamKeyHeader.ApiKey ? "api-key" : "Authorization";
+            if (headers.ContainsKey(taken))
+            {
+                return Fail(at + ".headers." + taken, $"is set by the node from {member}; remove it", out error);
+            }
+        }
+
         return true;
     }
 

@@ -71,6 +71,15 @@ public sealed record StreamStep(Uri Url, StreamDialect Dialect) : AudioStep
     /// <summary>The realtime session of the <see cref="StreamDialect.OpenAiRealtime"/> dialect (null for the others).</summary>
     public RealtimeSession? Realtime { get; init; }
 
+    /// <summary>Where the key comes from: the plan (<see cref="Token"/>/<see cref="Headers"/>), the node's Entra ID token, or its Key Vault.</summary>
+    public StreamAuth Auth { get; init; } = StreamAuth.Plan;
+
+    /// <summary>With <see cref="StreamAuth.KeyVault"/>: the secret's name in the node's configured vault.</summary>
+    public string? KeyVaultSecret { get; init; }
+
+    /// <summary>With <see cref="StreamAuth.KeyVault"/>: how the secret is sent on the handshake.</summary>
+    public StreamKeyHeader KeyHeader { get; init; } = StreamKeyHeader.Authorization;
+
     private static readonly IReadOnlyDictionary<string, string> EmptyStrings = new Dictionary<string, string>();
 
     // Records print every member; the token and header values must never reach a log through ToString.
@@ -81,6 +90,7 @@ public sealed record StreamStep(Uri Url, StreamDialect Dialect) : AudioStep
             .Append(", Dialect = ").Append(Dialect).Append(", SampleRate = ").Append(SampleRate)
             .Append(", Tracks = ").Append(Tracks).Append(", Timeout = ").Append(Timeout)
             .Append(", Headers = [").Append(string.Join(", ", Headers.Keys)).Append("], Token = ").Append(Token is null ? "none" : "***")
+            .Append(", Auth = ").Append(Auth).Append(Auth == StreamAuth.KeyVault ? $" ({KeyVaultSecret}, {KeyHeader})" : string.Empty)
             .Append(", OnError = ").Append(OnError.Count).Append(" steps");
         if (Realtime is { } realtime)
         {
@@ -128,6 +138,29 @@ public enum StreamDialect
     /// drops the queued audio and truncates the answer to what was played (<c>conversation.item.truncate</c>).
     /// </summary>
     OpenAiRealtime,
+}
+
+/// <summary>Where a <see cref="StreamStep"/>'s key comes from (JSON <c>auth</c> / <c>keyVaultSecret</c>).</summary>
+public enum StreamAuth
+{
+    /// <summary>From the plan: <c>token</c> or <c>headers</c>, or none.</summary>
+    Plan,
+
+    /// <summary>The node's managed identity: an Entra ID token for Cognitive Services, sent to Azure OpenAI as <c>Authorization: Bearer</c>.</summary>
+    Entra,
+
+    /// <summary>A secret the node reads from its configured Key Vault with its identity (cached briefly).</summary>
+    KeyVault,
+}
+
+/// <summary>How a Key Vault key is sent on the handshake (JSON <c>keyHeader</c>).</summary>
+public enum StreamKeyHeader
+{
+    /// <summary><c>Authorization: Bearer {key}</c> (an OpenAI key, or any agent's bearer token).</summary>
+    Authorization,
+
+    /// <summary><c>api-key: {key}</c> (an Azure OpenAI key).</summary>
+    ApiKey,
 }
 
 /// <summary>What the node sets on an OpenAI realtime session (<c>session.update</c>) once connected.</summary>

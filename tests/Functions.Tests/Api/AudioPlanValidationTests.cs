@@ -86,6 +86,20 @@ public sealed class AudioPlanValidationTests : IAsyncLifetime
         Assert.Equal("audio.steps[0].prompt", Assert.Single(errors).Name);
     }
 
+    [Theory]
+    [InlineData("api/calls", """{"url":"wss://api.openai.com/v1/realtime?model=gpt-realtime","dialect":"openai-realtime","auth":"entra"}""", "audio.steps[0].stream.auth", "Azure OpenAI host")]
+    [InlineData("api/dials", """{"url":"wss://res.openai.azure.com/openai/v1/realtime","dialect":"openai-realtime","auth":"entra","token":"sk-x"}""", "audio.steps[0].stream.token", "not both")]
+    [InlineData("api/calls", """{"url":"wss://res.openai.azure.com/openai/v1/realtime","dialect":"openai-realtime","keyHeader":"api-key"}""", "audio.steps[0].stream.keyHeader", "keyVaultSecret only")]
+    public async Task Bad_credential_combinations_of_a_stream_are_400_pointing_at_them(string route, string stream, string path, string message)
+    {
+        var body = """{"to":"+14155550123","audio":{"steps":[{"stream":""" + stream + "}]}}";
+
+        var errors = await AssertPlanRefusedAsync(route, System.Text.Json.JsonDocument.Parse(body).RootElement);
+
+        Assert.Equal(path, Assert.Single(errors).Name);
+        Assert.Contains(message, errors[0].Messages[0], StringComparison.Ordinal);
+    }
+
     private async Task<List<(string Name, string[] Messages)>> AssertPlanRefusedAsync(string route, object body)
     {
         using var response = await _app.Client.PostAsJsonAsync(new Uri(route, UriKind.Relative), body);

@@ -73,9 +73,10 @@ internal sealed partial class ArmTemplate
             var role = (string)properties["roleDefinitionId"]!;
             var scope = ScopeType().Match((string?)assignment["scope"] ?? string.Empty) is { Success: true } s ? s.Groups[1].Value : "resourceGroup";
             var loop = assignment["copy"]?["input"] is null ? (string?)assignment["copy"]?["count"] : null;
-            if (loop is not null && CopyOverVariable().Match(loop) is { Success: true } copy)
+            // A loop over a literal array variable of { principalId, roleId } (a computed one keeps its expressions).
+            if (loop is not null && CopyOverVariable().Match(loop) is { Success: true } copy && Variables[copy.Groups[1].Value] is JsonArray items)
             {
-                foreach (var item in Variables[copy.Groups[1].Value]!.AsArray())
+                foreach (var item in items)
                 {
                     yield return (Resolve((string)item!["principalId"]!), RoleGuid(Resolve((string)item["roleId"]!)), scope);
                 }

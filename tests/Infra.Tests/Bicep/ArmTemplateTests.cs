@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
 using Serverless.MediaNode;
+using Serverless.MediaNode.Audio.Streaming;
 using Serverless.Shared.Transport;
 
 namespace Serverless.Infra.Tests.Bicep;
@@ -294,7 +295,8 @@ public sealed class ArmTemplateTests
         Assert.Equal("[parameters('identityId')]", (string?)site["properties"]!["keyVaultReferenceIdentity"]);
         foreach (var secret in ArmTemplate.Main.Module("keyVault").ResourcesOfType("Microsoft.KeyVault/vaults/secrets"))
         {
-            Assert.StartsWith("[parameters('", (string?)secret["properties"]!["value"], StringComparison.Ordinal);
+            // A secure parameter's value, or an entry of a secure object parameter (the stream keys).
+            Assert.Matches(@"^\[(parameters\('|items\(parameters\('streamKeys'\)\)\[copyIndex\(\)\]\.value\]$)", (string?)secret["properties"]!["value"]);
         }
     }
 
@@ -315,10 +317,42 @@ public sealed class ArmTemplateTests
         Assert.Contains("variables('mediaNodeKeys')", eventsSecret, StringComparison.Ordinal);
         Assert.DoesNotContain("parameters('mediaEventsSecret')", eventsSecret, StringComparison.Ordinal);
         var keyVault = ArmTemplate.Main.Module("keyVault");
-        var nodeKeySecret = Assert.Single(keyVault.ResourcesOfType("Microsoft.KeyVault/vaults/secrets"), r => r["copy"] is not null);
+        var nodeKeySecret = Assert.Single(keyVault.ResourcesOfType("Microsoft.KeyVault/vaults/secrets"), r => r["copy"] is not null && ((string)r["name"]!).Contains("media-node-key-", StringComparison.Ordinal));
         Assert.Contains("media-node-key-", (string)nodeKeySecret["name"]!, StringComparison.Ordinal);
         Assert.Equal("secureObject", (string?)keyVault.Parameters["mediaNodeKeys"]!["type"]);
         Assert.Contains("keyVaultReference", (string?)Functions.Variables["nodeKeySettings"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void StreamKeysAndAzureOpenAi_GrantTheNodesOnlyWhatStreamStepsNeed()
+    {
+        // Key Vault: each node principal reads each stream key secret (secret scope), never the vault or another secret.
+        var rbac = ArmTemplate.Main.Module("rbac").RoleAssignments().ToList();
+        Assert.Contains(("[variables('streamKeyGrants')[copyIndex()].principalId]", RoleIds.KeyVaultSecretsUser, "Microsoft.KeyVault/vaults/secrets"), rbac);
+        Assert.DoesNotContain(rbac, a => a.Principal.Contains("streamKeyGrants", StringComparison.Ordinal) && a.ScopeType != "Microsoft.KeyVault/vaults/secrets");
+        var grants = (string)ArmTemplate.Main.Module("rbac").Variables["streamKeyGrants"]!;
+        Assert.Contains("parameters('streamKeyNames')", grants, StringComparison.Ordinal);
+        Assert.Contains("parameters('mediaPrincipalIds')", grants, StringComparison.Ordinal);
+        var passed = ArmTemplate.Main.ModuleDeployment("rbac")["properties"]!["parameters"]!;
+        Assert.Contains("outputs.streamKeyNames", passed["streamKeyNames"]!.ToJsonString(), StringComparison.Ordinal);
+        var keyVault = ArmTemplate.Main.Module("keyVault");
+        Assert.Equal("secureObject", (string?)keyVault.Parameters["streamKeys"]!["type"]);
+        Assert.Equal("secureObject", (string?)ArmTemplate.Main.Parameters["streamKeys"]!["type"]);
+
+        // Azure OpenAI: Cognitive Services OpenAI User on the named account, for the node principals, only when named.
+        var openAi = ArmTemplate.Main.ModuleDeployment("openAiAccess");
+        Assert.Equal("[not(empty(parameters('openAiAccountName')))]", (string?)openAi["condition"]);
+        Assert.Contains("mediaNodes", openAi["properties"]!["parameters"]!["principalIds"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("openAiResourceGroup", (string?)openAi["resourceGroup"], StringComparison.Ordinal);
+        Assert.Equal(
+            [("[parameters('principalIds')[copyIndex()]]", RoleIds.CognitiveServicesOpenAiUser, "Microsoft.CognitiveServices/accounts")],
+            ArmTemplate.Main.Module("openAiAccess").RoleAssignments());
+
+        // The node reads the deployment's vault, with its identity.
+        var environment = ArmTemplate.Main.Module("mediaNode").Variables["baseEnvironment"]!.AsArray().Select(e => e!.AsObject()).ToList();
+        var vaultUri = MediaNodeSettings.Bind(environment).GetSection(StreamKeysOptions.SectionName).Get<StreamKeysOptions>()!.KeyVaultUri;
+        Assert.Equal("https://kv-sample.vault.azure.net/", vaultUri?.ToString());
+        Assert.Contains("outputs.vaultUri", ArmTemplate.Main.ModuleDeployment("mediaNode")["properties"]!["parameters"]!["streamKeysVaultUri"]!.ToJsonString(), StringComparison.Ordinal);
     }
 
     [Fact]

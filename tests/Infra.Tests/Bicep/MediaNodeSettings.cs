@@ -23,6 +23,7 @@ internal static partial class MediaNodeSettings
         ["storageBlobEndpoint"] = "https://stmediasample.blob.core.windows.net/",
         ["storageTableEndpoint"] = "https://stmediasample.table.core.windows.net/",
         ["promptsContainerUrl"] = "https://stmediasample.blob.core.windows.net/prompts",
+        ["streamKeysVaultUri"] = "https://kv-sample.vault.azure.net/",
         ["serviceBusNamespace"] = "sb-sample.servicebus.windows.net",
         ["newCallsQueue"] = "commands-new",
         ["nodeQueuePrefix"] = "commands-",

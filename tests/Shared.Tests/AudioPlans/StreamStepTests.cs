@@ -85,6 +85,18 @@ public sealed class StreamStepTests
     [InlineData("""{"url":"wss://a.example/x","dialect":"openai-realtime","turnDetection":{"type":"server_vad","x":1}}""", "steps[0].stream.turnDetection.x", "unknown member")]
     [InlineData("""{"url":"wss://a.example/x","dialect":"pcm","voice":"alloy"}""", "steps[0].stream.voice", "openai-realtime dialect only")]
     [InlineData("""{"url":"wss://a.example/x","dialect":"twilio","instructions":"hi"}""", "steps[0].stream.instructions", "openai-realtime dialect only")]
+    [InlineData("""{"url":"wss://res.openai.azure.com/openai/v1/realtime","dialect":"openai-realtime","auth":"managed"}""", "steps[0].stream.auth", "\"entra\"")]
+    [InlineData("""{"url":"wss://api.openai.com/v1/realtime","dialect":"openai-realtime","auth":"entra"}""", "steps[0].stream.auth", "Azure OpenAI host")]
+    [InlineData("""{"url":"wss://openai.azure.com.evil.example/v1/realtime","dialect":"openai-realtime","auth":"entra"}""", "steps[0].stream.auth", "Azure OpenAI host")]
+    [InlineData("""{"url":"wss://a.example/x","dialect":"twilio","auth":"entra"}""", "steps[0].stream.auth", "openai-realtime dialect only")]
+    [InlineData("""{"url":"wss://res.openai.azure.com/openai/v1/realtime","dialect":"openai-realtime","auth":"entra","token":"t"}""", "steps[0].stream.token", "not both")]
+    [InlineData("""{"url":"wss://res.openai.azure.com/openai/v1/realtime","dialect":"openai-realtime","auth":"entra","headers":{"authorization":"x"}}""", "steps[0].stream.headers.Authorization", "set by the node")]
+    [InlineData("""{"url":"wss://res.openai.azure.com/openai/v1/realtime","dialect":"openai-realtime","auth":"entra","keyVaultSecret":"k"}""", "steps[0].stream.keyVaultSecret", "not both")]
+    [InlineData("""{"url":"wss://api.openai.com/v1/realtime","dialect":"openai-realtime","keyVaultSecret":"bad_name"}""", "steps[0].stream.keyVaultSecret", "Key Vault secret name")]
+    [InlineData("""{"url":"wss://api.openai.com/v1/realtime","dialect":"openai-realtime","keyVaultSecret":"k","token":"t"}""", "steps[0].stream.token", "not both")]
+    [InlineData("""{"url":"wss://res.openai.azure.com/openai/v1/realtime","dialect":"openai-realtime","keyVaultSecret":"k","keyHeader":"api-key","headers":{"API-KEY":"x"}}""", "steps[0].stream.headers.api-key", "set by the node")]
+    [InlineData("""{"url":"wss://api.openai.com/v1/realtime","dialect":"openai-realtime","keyHeader":"api-key"}""", "steps[0].stream.keyHeader", "keyVaultSecret only")]
+    [InlineData("""{"url":"wss://api.openai.com/v1/realtime","dialect":"openai-realtime","keyVaultSecret":"k","keyHeader":"x-key"}""", "steps[0].stream.keyHeader", "api-key")]
     public void A_bad_openai_realtime_stream_is_refused_naming_the_member(string stream, string path, string message)
     {
         Assert.False(AudioPlan.TryParse(Plan(stream), null, out _, out var error));
@@ -139,6 +151,30 @@ public sealed class StreamStepTests
     {
         Assert.False(AudioPlan.TryParse(Plan("""{"url":"ws://agent.example.com/x","dialect":"twilio"}"""), null, new StreamUrlPolicy(true), out _, out var error));
         Assert.Contains("wss://", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("wss://res.openai.azure.com/openai/v1/realtime?model=gpt-realtime")]
+    [InlineData("wss://res.cognitiveservices.azure.com/openai/v1/realtime")]
+    [InlineData("wss://res.services.ai.azure.com/openai/v1/realtime")]
+    public void Entra_auth_parses_for_azure_openai_hosts_with_no_key_in_the_plan(string url)
+    {
+        Assert.True(AudioPlan.TryParse(Plan($$"""{"url":"{{url}}","dialect":"openai-realtime","auth":"entra"}"""), null, out var plan, out var error), error?.ToString());
+        var stream = Assert.IsType<StreamStep>(plan.Steps[0]);
+        Assert.Equal((StreamAuth.Entra, null, null, 0), (stream.Auth, stream.Token, stream.KeyVaultSecret, stream.Headers.Count));
+    }
+
+    [Fact]
+    public void A_key_vault_secret_parses_for_any_dialect_with_its_header()
+    {
+        Assert.True(AudioPlan.TryParse(Plan("""{"url":"wss://a.example/x","dialect":"twilio","keyVaultSecret":"agent-token"}"""), null, out var plan, out var error), error?.ToString());
+        var twilio = Assert.IsType<StreamStep>(plan.Steps[0]);
+        Assert.Equal((StreamAuth.KeyVault, "agent-token", StreamKeyHeader.Authorization), (twilio.Auth, twilio.KeyVaultSecret, twilio.KeyHeader));
+
+        Assert.True(AudioPlan.TryParse(Plan("""{"url":"wss://res.openai.azure.com/openai/v1/realtime","dialect":"openai-realtime","keyVaultSecret":"openai-key","keyHeader":"api-key"}"""), null, out plan, out error), error?.ToString());
+        var realtime = Assert.IsType<StreamStep>(plan.Steps[0]);
+        Assert.Equal((StreamAuth.KeyVault, "openai-key", StreamKeyHeader.ApiKey), (realtime.Auth, realtime.KeyVaultSecret, realtime.KeyHeader));
+        Assert.Contains("Auth = KeyVault (openai-key, ApiKey)", realtime.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

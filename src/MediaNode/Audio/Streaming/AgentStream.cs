@@ -33,6 +33,7 @@ internal sealed partial class AgentStream : IAudioSource, IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly StreamUrlPolicy _urls;
+    private readonly StreamCredentials _credentials;
 
     private readonly Channel<Outgoing> _out = Channel.CreateUnbounded<Outgoing>(new UnboundedChannelOptions { SingleReader = true });
     private int _pendingCaller;
@@ -61,8 +62,9 @@ internal sealed partial class AgentStream : IAudioSource, IDisposable
     private int _marksConfirmed;
     private int _clears;
 
-    public AgentStream(string callId, StreamStep step, OpusEncoderFactory codecs, StreamUrlPolicy urls, TimeProvider time, ILogger log)
+    public AgentStream(string callId, StreamStep step, OpusEncoderFactory codecs, StreamUrlPolicy urls, TimeProvider time, ILogger log, StreamCredentials? credentials = null)
     {
+        _credentials = credentials ?? StreamCredentials.None;
         _callId = callId;
         _step = step;
         _protocol = AgentProtocol.For(step, callId, Guid.NewGuid().ToString("N"));
@@ -138,9 +140,21 @@ internal sealed partial class AgentStream : IAudioSource, IDisposable
         {
             using var connectTimeout = new CancellationTokenSource(AudioPlanLimits.StreamConnectTimeout, _time);
             using var connecting = CancellationTokenSource.CreateLinkedTokenSource(callEnded, connectTimeout.Token);
+            // The node's own key (Entra ID token or Key Vault secret), obtained within the connect timeout.
+            if (await _credentials.GetHeaderAsync(_step, connecting.Token) is { } credential)
+            {
+                socket.Options.SetRequestHeader(credential.Key, credential.Value);
+            }
+
             // Through the policy's handler: the name is resolved once and connected only if every address is allowed.
             using var invoker = new HttpMessageInvoker(_urls.CreateHandler());
             await socket.ConnectAsync(_step.Url, invoker, connecting.Token);
+        }
+        catch (StreamCredentialException e)
+        {
+            var outcome = callEnded.IsCancellationRequested ? StreamOutcome.CallEnded : StreamOutcome.ConnectFailed;
+            StreamLog.ConnectFailed(_log, _callId, _protocol.Name, host, e.Message);
+            return Result(outcome, e.Message, startedAt);
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or HttpRequestException or IOException)
         {
