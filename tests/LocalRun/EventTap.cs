@@ -11,8 +11,9 @@ namespace Serverless.Testing.LocalRun;
 /// <summary>One media event seen on its way from the MediaNode to the Functions.</summary>
 /// <param name="At">When the tap received it.</param>
 /// <param name="Event">The event as the node sent it.</param>
-/// <param name="FunctionsStatus">What the Functions answered (502 when they were unreachable).</param>
-public sealed record TappedEvent(DateTimeOffset At, MediaEvent Event, int FunctionsStatus);
+/// <param name="FunctionsStatus">What the Functions answered (502 when they were unreachable; 503 when held back).</param>
+/// <param name="HeldBack">The test held it back (<see cref="EventTap.HoldBack"/>): answered 503, never forwarded.</param>
+public sealed record TappedEvent(DateTimeOffset At, MediaEvent Event, int FunctionsStatus, bool HeldBack = false);
 
 /// <summary>
 /// A pass-through between the MediaNode and the Functions' <c>/api/media/events</c> on 127.0.0.1: forwards the
@@ -36,6 +37,12 @@ public sealed class EventTap : IAsyncDisposable
 
     /// <summary>Raised for each event after it was forwarded.</summary>
     public event Action<TappedEvent>? Seen;
+
+    /// <summary>
+    /// Events the tap answers 503 without forwarding, as if the Functions were unreachable for them (the node keeps
+    /// them and retries): a test holds one node's offers back, deterministically, instead of racing a slow path.
+    /// </summary>
+    public Func<MediaEvent, bool>? HoldBack { get; set; }
 
     /// <summary>The Functions' media events endpoint.</summary>
     public Uri Target { get; set; }
@@ -108,6 +115,13 @@ public sealed class EventTap : IAsyncDisposable
             {
                 request.Headers.TryAddWithoutValidation(header.Key, header.Value.ToArray());
             }
+        }
+
+        if (MediaMessageSerializer.TryDeserialize<MediaEvent>(bytes, out var held, out _) && HoldBack is { } hold && hold(held))
+        {
+            Record(new TappedEvent(DateTimeOffset.UtcNow, held, StatusCodes.Status503ServiceUnavailable, HeldBack: true));
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return;
         }
 
         int status;

@@ -103,6 +103,26 @@ public sealed class ReliabilityTests
     }
 
     [Fact]
+    public async Task AStartsMessage_IsSettledOnlyOnceItsOfferReachedTheFunctions()
+    {
+        // No lost start (issue 17): while the offer waits in the outbox the start's message stays this node's
+        // (renewed, not completed), so a node dying now would leave the start to another node.
+        await using var node = await NodeHarness.StartAsync();
+        var settlements = node.App.Services.GetRequiredService<CommandProcessorFactory>().Settlements;
+        var callId = NewCallId();
+        node.Events.Down = true;
+
+        await node.Commands.SendAsync(Outbound(callId));
+        await node.Events.WaitForRefusalsAsync(2); // the offer was made and tried twice
+
+        Assert.Equal(1, settlements.Pending);
+        node.Events.Down = false;
+        await node.Events.WaitForAsync<OfferReady>(callId);
+        await settlements.WhenAllSettledAsync().WaitAsync(Wait);
+        Assert.Equal(0, settlements.Pending);
+    }
+
+    [Fact]
     public async Task OneCallsHangingEventDelivery_DoesNotHoldUpOtherCalls_AndEachCallStaysInOrder()
     {
         // The node's events used to go one at a time: a call whose event POST hung held up every call on the node.

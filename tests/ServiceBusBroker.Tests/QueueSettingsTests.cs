@@ -7,7 +7,8 @@ public sealed class QueueSettingsTests
     {
         var deployed = QueueSettings.Deployed;
 
-        Assert.Equal(TimeSpan.FromSeconds(30), deployed.LockDuration);
+        // Short (renewed while held) so a dead node's start reappears inside the Functions' 10 s placement window.
+        Assert.Equal(TimeSpan.FromSeconds(6), deployed.LockDuration);
         Assert.Equal(10, deployed.MaxDeliveryCount);
         Assert.Equal(TimeSpan.FromHours(1), deployed.DefaultMessageTimeToLive);
         Assert.True(deployed.DeadLetteringOnMessageExpiration);

@@ -10,7 +10,9 @@ namespace Serverless.MediaNode.Commands;
 /// Runs the Functions' commands against this node's calls. Every command is idempotent on the call id: a
 /// repeated start answers with the same SDP, a repeated answer or hangup does nothing. Commands for a call
 /// this node does not have complete without effect (retrying cannot create the call). Each command is traced
-/// in the trace it carries.
+/// in the trace it carries. A start's message is completed only once its reply (OfferReady / AnswerReady, or the
+/// MediaFailed refusing it) was handed over to the Functions (<see cref="Handover"/>): a node that dies before that
+/// leaves the start to another node.
 /// </summary>
 public sealed partial class MediaCommandHandler : ICommandHandler
 {
@@ -19,6 +21,8 @@ public sealed partial class MediaCommandHandler : ICommandHandler
     private readonly CallSessionContext _context;
     private readonly ILogger<MediaCommandHandler> _logger;
     private readonly NewCallShare? _share;
+    // A handled start's reply on its way to the Functions, by the start's MessageId, until the transport asks.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task<bool>> _replies = new(StringComparer.Ordinal);
 
     /// <summary>Creates the handler; <paramref name="share"/> (the peers' loads) shares new calls with emptier nodes.</summary>
     public MediaCommandHandler(PeerFactoryHost peers, ICallAudioFactory audio, CallSessionContext context, ILogger<MediaCommandHandler> logger, NewCallShare? share = null)
@@ -46,6 +50,13 @@ public sealed partial class MediaCommandHandler : ICommandHandler
     }
 
     /// <inheritdoc />
+    public Task<bool>? Handover(MediaCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        return _replies.TryRemove(command.MessageId, out var reply) ? reply : null;
+    }
+
+    /// <inheritdoc />
     public async Task HandleAsync(MediaCommand command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -55,10 +66,10 @@ public sealed partial class MediaCommandHandler : ICommandHandler
         switch (command)
         {
             case StartOutbound start:
-                StartCall(start.CallId, start.AudioPlan, remoteOffer: null);
+                KeepReply(start, StartCall(start.CallId, start.AudioPlan, remoteOffer: null));
                 break;
             case StartInbound start:
-                StartCall(start.CallId, start.AudioPlan, start.OfferSdp);
+                KeepReply(start, StartCall(start.CallId, start.AudioPlan, start.OfferSdp));
                 break;
             case ApplyAnswer answer:
                 await ApplyAnswerAsync(answer).ConfigureAwait(false);
@@ -91,25 +102,23 @@ public sealed partial class MediaCommandHandler : ICommandHandler
         }
     }
 
-    private void StartCall(string callId, System.Text.Json.JsonElement? plan, string? remoteOffer)
+    private Task<bool>? StartCall(string callId, System.Text.Json.JsonElement? plan, string? remoteOffer)
     {
         var existing = _context.Registry.Find(callId);
         if (existing is not null)
         {
-            RepeatLocalDescription(existing, remoteOffer is null);
-            return;
+            return RepeatLocalDescription(existing, remoteOffer is null);
         }
 
         if (_context.Registry.HasEnded(callId))
         {
             LogStale(_logger, callId);
-            return;
+            return null;
         }
 
         if (!_audio.TryCreate(callId, plan, out var audio, out var planError))
         {
-            Fail(callId, MediaFailureReason.PlanInvalid, "The audio plan is invalid: " + (planError ?? "refused by the node") + ".");
-            return;
+            return Fail(callId, MediaFailureReason.PlanInvalid, "The audio plan is invalid: " + (planError ?? "refused by the node") + ".");
         }
 
         var admission = _context.Registry.Admit(
@@ -120,17 +129,15 @@ public sealed partial class MediaCommandHandler : ICommandHandler
         {
             case Admission.Existing:
                 _ = audio!.DisposeAsync().AsTask();
-                RepeatLocalDescription(session!, remoteOffer is null);
-                return;
+                return RepeatLocalDescription(session!, remoteOffer is null);
             case Admission.AlreadyEnded:
                 _ = audio!.DisposeAsync().AsTask();
                 LogStale(_logger, callId);
-                return;
+                return null;
             case Admission.Full:
                 _ = audio!.DisposeAsync().AsTask();
                 LogFull(_logger, callId, _context.Registry.ActiveCount, _context.Registry.IsDraining);
-                Fail(callId, MediaFailureReason.Capacity, _context.Registry.IsDraining ? "node draining" : "node at capacity");
-                return;
+                return Fail(callId, MediaFailureReason.Capacity, _context.Registry.IsDraining ? "node draining" : "node at capacity");
         }
 
         try
@@ -140,28 +147,36 @@ public sealed partial class MediaCommandHandler : ICommandHandler
         catch (PeerNegotiationException ex)
         {
             _ = session!.FailAsync(MediaFailureReason.SdpRejected, ex.Message);
-            return;
+            return null;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // A retry would find the session and do nothing: fail the call now instead of leaving it half made.
             LogStartError(_logger, callId, ex);
             _ = session!.FailAsync(MediaFailureReason.Internal, ex.GetType().Name);
-            return;
+            return null;
         }
 
-        RepeatLocalDescription(session, remoteOffer is null);
+        return RepeatLocalDescription(session, remoteOffer is null);
     }
 
-    private void RepeatLocalDescription(CallSession session, bool outbound)
+    private void KeepReply(MediaCommand start, Task<bool>? reply)
+    {
+        if (reply is not null)
+        {
+            _replies[start.MessageId] = reply;
+        }
+    }
+
+    private Task<bool>? RepeatLocalDescription(CallSession session, bool outbound)
     {
         if (session.LocalSdp is not { } sdp || session.IsFinishing)
         {
-            return;
+            return null;
         }
 
         var now = _context.Time.GetUtcNow();
-        _context.Publish(outbound
+        return _context.PublishTracked(outbound
             ? new OfferReady { CallId = session.CallId, NodeId = _context.NodeId, CreatedAt = now, Sdp = sdp }
             : new AnswerReady { CallId = session.CallId, NodeId = _context.NodeId, CreatedAt = now, Sdp = sdp });
     }
@@ -257,8 +272,8 @@ public sealed partial class MediaCommandHandler : ICommandHandler
         return false;
     }
 
-    private void Fail(string callId, MediaFailureReason reason, string detail) =>
-        _context.Publish(new MediaFailed { CallId = callId, NodeId = _context.NodeId, CreatedAt = _context.Time.GetUtcNow(), Reason = reason, Detail = detail });
+    private Task<bool> Fail(string callId, MediaFailureReason reason, string detail) =>
+        _context.PublishTracked(new MediaFailed { CallId = callId, NodeId = _context.NodeId, CreatedAt = _context.Time.GetUtcNow(), Reason = reason, Detail = detail });
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Call {CallId}: creating the local description failed")]
     private static partial void LogStartError(ILogger logger, string callId, Exception exception);

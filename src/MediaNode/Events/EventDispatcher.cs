@@ -128,6 +128,10 @@ public sealed partial class EventDispatcher : BackgroundService
 
         // Each ends at once on the cancelled token, releasing its slot before it completes.
         await Task.WhenAll(left).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+
+        // A start whose reply is still here is given up, so its message is released for another node now rather
+        // than when its visibility or lock runs out.
+        _outbox.AbandonTracked();
     }
 
     /// <summary>

@@ -10,7 +10,10 @@ namespace Serverless.MediaNode.Events;
 /// lanes at once, so one call's stuck event (an endpoint that hangs, a retry backoff) never holds up another call's.
 /// Lanes are served in turn (a lane goes to the back after each delivery). In memory and bounded: a full outbox
 /// refuses an event with an error log and a counted drop, never silently. (Not durable across restarts: a restart
-/// loses the calls' media anyway, and the Functions fail a lost node's calls.)
+/// loses the calls' media anyway, and the Functions fail a lost node's calls. A start's reply is the exception that
+/// matters, and it is covered by its command instead: <see cref="EnqueueTracked"/> tells the command's message when the
+/// reply was handed over, and the message is completed only then, so a node that dies first leaves the start to
+/// another node.)
 /// </summary>
 public sealed partial class EventOutbox
 {
@@ -18,6 +21,8 @@ public sealed partial class EventOutbox
     // Calls whose head is waiting to be taken, in turn; a lane whose head is out (taken, not yet done) is not here.
     private readonly Queue<string> _ready = new();
     private readonly HashSet<string> _taken = new(StringComparer.Ordinal);
+    // Events whose hand-over someone waits for (a start's reply), by reference.
+    private readonly Dictionary<MediaEvent, TaskCompletionSource<bool>> _tracked = new(ReferenceEqualityComparer.Instance);
     private readonly Lock _gate = new();
     private readonly int _capacity;
     private readonly ILogger<EventOutbox> _logger;
@@ -80,6 +85,50 @@ public sealed partial class EventOutbox
     }
 
     /// <summary>
+    /// As <see cref="Enqueue"/>, and the returned task says when the event left the outbox: true once the Functions
+    /// answered it (accepted, or refused for good: either way they have decided), false when it was never queued
+    /// (outbox full) or the node stopped before delivering it (<see cref="AbandonTracked"/>).
+    /// </summary>
+    public Task<bool> EnqueueTracked(MediaEvent mediaEvent)
+    {
+        ArgumentNullException.ThrowIfNull(mediaEvent);
+        var handedOver = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            // Registered first: the dispatcher may deliver it the moment it is queued.
+            _tracked[mediaEvent] = handedOver;
+        }
+
+        if (!Enqueue(mediaEvent))
+        {
+            lock (_gate)
+            {
+                _tracked.Remove(mediaEvent);
+            }
+
+            handedOver.TrySetResult(false);
+        }
+
+        return handedOver.Task;
+    }
+
+    /// <summary>The node stops with events undelivered: whoever waits for one learns it was not handed over.</summary>
+    public void AbandonTracked()
+    {
+        TaskCompletionSource<bool>[] waiting;
+        lock (_gate)
+        {
+            waiting = [.. _tracked.Values];
+            _tracked.Clear();
+        }
+
+        foreach (var handedOver in waiting)
+        {
+            handedOver.TrySetResult(false);
+        }
+    }
+
+    /// <summary>
     /// Takes the head of the next call whose earlier events are all done, or null when there is none. The event stays
     /// counted (and its call's later events wait) until <see cref="Complete"/>.
     /// </summary>
@@ -102,6 +151,7 @@ public sealed partial class EventOutbox
     {
         ArgumentNullException.ThrowIfNull(done);
         TaskCompletionSource signal;
+        TaskCompletionSource<bool>? handedOver = null;
         lock (_gate)
         {
             if (!_lanes.TryGetValue(done.CallId, out var lane) || !ReferenceEquals(lane.Peek(), done) || !_taken.Remove(done.CallId))
@@ -111,6 +161,11 @@ public sealed partial class EventOutbox
 
             lane.Dequeue();
             _count--;
+            if (_tracked.Remove(done, out var waiting))
+            {
+                handedOver = waiting;
+            }
+
             if (lane.Count == 0)
             {
                 _lanes.Remove(done.CallId);
@@ -124,6 +179,7 @@ public sealed partial class EventOutbox
         }
 
         signal.TrySetResult();
+        handedOver?.TrySetResult(true);
     }
 
     /// <summary>Completes at the next enqueue or completion.</summary>

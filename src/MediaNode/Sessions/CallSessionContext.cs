@@ -37,4 +37,7 @@ public sealed class CallSessionContext(
 
     /// <summary>Queues an event for the Functions.</summary>
     public void Publish(MediaEvent mediaEvent) => Outbox.Enqueue(mediaEvent);
+
+    /// <summary>Queues a start's reply; the task is true once it was handed over to the Functions (see <see cref="EventOutbox.EnqueueTracked"/>).</summary>
+    public Task<bool> PublishTracked(MediaEvent mediaEvent) => Outbox.EnqueueTracked(mediaEvent);
 }

@@ -17,4 +17,10 @@ public enum CommandOutcome
 
     /// <summary>Moved to the poison / dead-letter queue.</summary>
     DeadLettered,
+
+    /// <summary>
+    /// The handler succeeded but its reply is not yet handed over (<see cref="ICommandHandler.Handover"/>): the message
+    /// stays invisible (renewed) and is settled in the background once the handover ends.
+    /// </summary>
+    AwaitingHandover,
 }

@@ -8,7 +8,9 @@ namespace Serverless.Shared.Transport;
 /// The transport-independent delivery policy, applied to every received message by every adapter:
 /// unreadable → dead-letter; already processed → complete (idempotent redelivery); too many deliveries →
 /// dead-letter; predecessor outstanding → requeue (or dead-letter once held too long); otherwise run the handler,
-/// then complete on success or abandon for a retry on failure, dead-lettering after the last allowed attempt.
+/// then complete on success or abandon for a retry on failure, dead-lettering after the last allowed attempt. A
+/// success whose reply is still on its way (<see cref="ICommandHandler.Handover"/>) is settled in the background once
+/// the reply was handed over (complete) or given up (abandon), while the adapter keeps the message invisible.
 /// </summary>
 public sealed partial class CommandProcessor
 {
@@ -21,15 +23,17 @@ public sealed partial class CommandProcessor
     private readonly MediaTransportOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly HandoverSettlements _settlements;
 
-    /// <summary>Creates a processor around one handler.</summary>
+    /// <summary>Creates a processor around one handler; <paramref name="settlements"/> tracks the commands whose reply is still on its way.</summary>
     public CommandProcessor(
         ICommandHandler handler,
         IIdempotencyStore idempotency,
         CallSequenceGate gate,
         MediaTransportOptions options,
         TimeProvider time,
-        ILogger logger)
+        ILogger logger,
+        HandoverSettlements? settlements = null)
     {
         ArgumentNullException.ThrowIfNull(handler);
         ArgumentNullException.ThrowIfNull(idempotency);
@@ -44,6 +48,7 @@ public sealed partial class CommandProcessor
         _options = options;
         _time = time;
         _logger = logger;
+        _settlements = settlements ?? new HandoverSettlements();
     }
 
     /// <summary>Applies the policy to one delivery and settles it.</summary>
@@ -66,6 +71,15 @@ public sealed partial class CommandProcessor
         {
             LogDuplicate(command.MessageType, command.MessageId, command.CallId);
             _gate.Advance(command);
+            await delivery.CompleteAsync(cancellationToken);
+            return CommandOutcome.Duplicate;
+        }
+
+        if (_settlements.IsPending(command.MessageId))
+        {
+            // Another copy (a re-send) was handled here and its reply is on its way: that copy settles the command,
+            // and is released for another delivery should the reply never be handed over.
+            LogDuplicate(command.MessageType, command.MessageId, command.CallId);
             await delivery.CompleteAsync(cancellationToken);
             return CommandOutcome.Duplicate;
         }
@@ -114,6 +128,51 @@ public sealed partial class CommandProcessor
             return CommandOutcome.Retried;
         }
 
+        var handover = _handler.Handover(command);
+        if (handover is { IsCompleted: false })
+        {
+            // Not on the receive loop: other commands go on while this one's reply travels. The message stays the
+            // node's (renewed by the adapter) and is completed only once the reply is handed over.
+            LogAwaitingHandover(command.MessageType, command.MessageId, command.CallId);
+            _settlements.Track(command.MessageId, SettleAfterHandoverAsync(delivery, command, handover));
+            return CommandOutcome.AwaitingHandover;
+        }
+
+        return await SettleHandledAsync(delivery, command, handover, cancellationToken);
+    }
+
+    private async Task SettleAfterHandoverAsync(CommandDelivery delivery, MediaCommand command, Task<bool> handover)
+    {
+        try
+        {
+            await ((Task)handover).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            // The receive loop's token may be gone (the receiver stopping while the dispatcher still delivers): the
+            // settlement is one storage call, bounded by the client's own timeouts.
+            await SettleHandledAsync(delivery, command, handover, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The message reappears after its visibility or lock timeout and is then recognised or run again.
+            LogSettlementFailed(ex, delivery.Queue);
+        }
+    }
+
+    private async Task<CommandOutcome> SettleHandledAsync(CommandDelivery delivery, MediaCommand command, Task<bool>? handover, CancellationToken cancellationToken)
+    {
+        if (handover is not null && (!handover.IsCompletedSuccessfully || !handover.Result))
+        {
+            // Handled here, but its reply never reached the Functions: another delivery (here or on another node) must
+            // produce it again. Neither marked nor advanced, so a redelivery here runs the handler again.
+            LogHandoverFailed(command.MessageType, command.MessageId, command.CallId);
+            if (delivery.DeliveryCount >= _options.MaxAttempts)
+            {
+                return await DeadLetterAsync(delivery, command, DeadLetterReason.MaxAttemptsExceeded, "reply not handed over", cancellationToken);
+            }
+
+            await delivery.AbandonAsync(_options.RetryDelay, cancellationToken);
+            return CommandOutcome.Retried;
+        }
+
         // Mark before completing: if completing fails, the redelivery is recognised instead of run twice.
         await _idempotency.MarkProcessedAsync(command.MessageId, cancellationToken);
         _gate.Advance(command);
@@ -150,6 +209,12 @@ public sealed partial class CommandProcessor
         _gate.Advance(command);
         return CommandOutcome.DeadLettered;
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{MessageType} {MessageId} of call {CallId} handled; completed once its reply is handed over")]
+    private partial void LogAwaitingHandover(string messageType, string messageId, string callId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{MessageType} {MessageId} of call {CallId} handled but its reply was not handed over; released for another delivery")]
+    private partial void LogHandoverFailed(string messageType, string messageId, string callId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Settling a command from {Queue} failed; it will be delivered again")]
     private partial void LogSettlementFailed(Exception exception, string queue);

@@ -34,10 +34,13 @@ public sealed class CommandProcessorFactory
         _logger = logger ?? (ILogger)NullLogger.Instance;
     }
 
+    /// <summary>The node's commands handled whose reply is not yet handed over (their messages are settled later).</summary>
+    public HandoverSettlements Settlements { get; } = new();
+
     /// <summary>Logger shared by the processors and receive loops.</summary>
     internal ILogger Logger => _logger;
 
     /// <summary>A processor that hands commands to <paramref name="handler"/>.</summary>
     public CommandProcessor Create(ICommandHandler handler) =>
-        new(handler, _idempotency, _gate, _options, _time, _logger);
+        new(handler, _idempotency, _gate, _options, _time, _logger, Settlements);
 }

@@ -13,4 +13,13 @@ public interface ICommandHandler
     /// draining, so its receiver leaves them for nodes with room instead of taking and failing them. Unlimited by default.
     /// </summary>
     int NewCallRoom => int.MaxValue;
+
+    /// <summary>
+    /// Asked once right after <see cref="HandleAsync"/> succeeded: what the command's message still waits for before it
+    /// may be completed, e.g. a start's <c>OfferReady</c>/<c>AnswerReady</c> handed over to the Functions. Until then
+    /// the transport keeps the message from other nodes (Storage Queues visibility, Service Bus lock, renewed), so a
+    /// node that dies first leaves the command to another node. True: handed over, complete the message; false: not
+    /// handed over (dropped, the node stopping), let it be delivered again. Null (the default): nothing owed.
+    /// </summary>
+    Task<bool>? Handover(MediaCommand command) => null;
 }

@@ -30,8 +30,13 @@ public sealed class MediaTransportOptions
     /// <summary>Handler attempts before a command is dead-lettered.</summary>
     public int MaxAttempts { get; set; } = 5;
 
-    /// <summary>How long a received Storage Queue message stays invisible to others while being handled.</summary>
-    public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long a received Storage Queue message stays invisible to others; renewed every third of it until the message
+    /// is settled (a start only once its reply is handed over), so it bounds how soon a dead node's commands reappear
+    /// for other nodes, not how long handling may take. Keep it well inside the Functions' <c>Calls:PlacementWindow</c>
+    /// (10 s), or a dead node's start reappears after its call failed <c>capacity</c>.
+    /// </summary>
+    public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromSeconds(6);
 
     /// <summary>Delay before a failed command is tried again (Service Bus abandons immediately; see its adapter).</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(5);

@@ -113,6 +113,50 @@ public sealed class NodeTrustTests
         Assert.Equal(["connect"], app.Graph.Actions);
     }
 
+    [Fact]
+    public async Task Two_nodes_offering_for_one_call_at_once_the_first_offer_wins_one_connect_and_the_other_node_drops_its_peer()
+    {
+        // A start that ran on two nodes (its first node's renewal came late, or it died after the hand-over and before
+        // the delete): both offers race; the call's ETag lets one claim it.
+        await using var app = await CallingApp.StartAsync();
+        app.Node.Outbound = OutboundScript.Silent;
+        var callId = await CallEndingTests.DialAsync(app);
+        await app.Node.Received<StartOutbound>().WaitAsync(Timeout);
+
+        var offers = await Task.WhenAll(
+            app.Node.SendAsync(new OfferReady { CallId = callId, NodeId = app.Node.NodeId, CreatedAt = app.Time.GetUtcNow(), Sdp = MediaNodeDouble.OfferSdp }),
+            app.OtherNode().SendAsync(new OfferReady { CallId = callId, NodeId = "node-2", CreatedAt = app.Time.GetUtcNow(), Sdp = MediaNodeDouble.OfferSdp }));
+        try
+        {
+            Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], offers.Select(r => r.StatusCode).Order());
+            var winner = offers[0].StatusCode == HttpStatusCode.OK ? app.Node.NodeId : "node-2";
+            var loser = winner == "node-2" ? app.Node.NodeId : "node-2";
+
+            Assert.Equal(["connect"], app.Graph.Actions);
+            var call = await app.GetCallAsync(callId);
+            Assert.Equal("ringing", call.GetProperty("state").GetString());
+            // The loser is told to drop its peer on its own queue; the winner gets nothing.
+            var names = new MediaTransportOptions().QueueNames();
+            if (loser == "node-2")
+            {
+                Assert.Equal(1, app.Bus.CountReady(names.ForNode("node-2")));
+                Assert.DoesNotContain(app.Node.CommandsFor(callId), c => c is Hangup);
+            }
+            else
+            {
+                Assert.Equal(0, app.Bus.CountReady(names.ForNode("node-2")));
+                await app.Node.Received<Hangup>().WaitAsync(Timeout);
+            }
+        }
+        finally
+        {
+            foreach (var offer in offers)
+            {
+                offer.Dispose();
+            }
+        }
+    }
+
     private static async Task<(string CallId, System.Text.Json.JsonElement Call)> ConnectedCallAsync(CallingApp app)
     {
         var callId = await CallEndingTests.DialAsync(app);

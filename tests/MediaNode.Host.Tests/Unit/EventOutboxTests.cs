@@ -77,4 +77,31 @@ public sealed class EventOutboxTests
 
         await empty.WaitAsync(TestKit.Wait);
     }
+
+    [Fact]
+    public async Task ATrackedEvent_IsHandedOverWhenCompleted_NotWhenTaken()
+    {
+        var outbox = new EventOutbox(4, NullLogger<EventOutbox>.Instance);
+        var offer = Event("a");
+        var handedOver = outbox.EnqueueTracked(offer);
+
+        Assert.Same(offer, outbox.TryTake());
+        Assert.False(handedOver.IsCompleted); // on its way, not yet answered
+        outbox.Complete(offer);
+
+        Assert.True(await handedOver.WaitAsync(TestKit.Wait));
+    }
+    [Fact]
+    public async Task ATrackedEvent_RefusedByAFullOutbox_OrLeftWhenTheNodeStops_IsNotHandedOver()
+    {
+        var outbox = new EventOutbox(1, NullLogger<EventOutbox>.Instance);
+        var queued = outbox.EnqueueTracked(Event("a"));
+        var refused = outbox.EnqueueTracked(Event("b"));
+
+        Assert.False(await refused.WaitAsync(TestKit.Wait));
+        Assert.False(queued.IsCompleted);
+        outbox.AbandonTracked(); // the dispatcher stopped with it undelivered
+
+        Assert.False(await queued.WaitAsync(TestKit.Wait));
+    }
 }

@@ -303,4 +303,41 @@ public sealed class ServiceBusTransportTests : IDisposable
 
         await _receivers[NewCalls].Received().RenewMessageLockAsync(second, Arg.Any<CancellationToken>());
     }
+    [Fact]
+    public async Task A_start_awaiting_its_replys_handover_keeps_its_lock_renewed_after_the_round_and_is_completed_once_handed_over()
+    {
+        var message = ServiceBusModelFactory.ServiceBusReceivedMessage(
+            body: BinaryData.FromBytes(MediaMessageSerializer.Serialize(Commands.Start("c1", Now))), messageId: "m-1", deliveryCount: 1,
+            lockTokenGuid: Guid.NewGuid(), sequenceNumber: 1, lockedUntil: Now + TimeSpan.FromSeconds(30));
+        Deliver(NewCalls, message);
+        var reply = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var processors = new CommandProcessorFactory(new InMemoryIdempotencyStore(_time), new CallSequenceGate(), _options, _time);
+        var receiver = new ServiceBusCommandReceiver(_client, "node-a", _options, processors, _time);
+
+        await receiver.ReceiveOnceAsync(new AwaitingHandler(reply.Task), CancellationToken.None);
+
+        // The round is over, the reply is not handed over: the lock is renewed at each half lock, never completed.
+        for (var i = 1; i <= 4; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(15));
+            await _receivers[NewCalls].Received(i).RenewMessageLockAsync(message, Arg.Any<CancellationToken>());
+        }
+
+        await _receivers[NewCalls].DidNotReceiveWithAnyArgs().CompleteMessageAsync(default!, default);
+
+        reply.SetResult(true);
+        await processors.Settlements.WhenAllSettledAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        _time.Advance(TimeSpan.FromMinutes(5));
+
+        await _receivers[NewCalls].Received(1).CompleteMessageAsync(message, Arg.Any<CancellationToken>());
+        await _receivers[NewCalls].Received(4).RenewMessageLockAsync(message, Arg.Any<CancellationToken>());
+    }
+
+    /// <summary>Handles every command at once; a start's reply is handed over when <paramref name="reply"/> says.</summary>
+    private sealed class AwaitingHandler(Task<bool> reply) : ICommandHandler
+    {
+        public Task HandleAsync(MediaCommand command, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task<bool>? Handover(MediaCommand command) => command.StartsCall ? reply : null;
+    }
 }

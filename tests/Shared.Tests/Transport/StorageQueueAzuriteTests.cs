@@ -149,6 +149,48 @@ public sealed class StorageQueueAzuriteTests : TransportContractTests
     }
 
     [Fact]
+    public async Task A_start_awaiting_its_replys_handover_stays_this_nodes_well_past_its_visibility_timeout()
+    {
+        var renewals = new RenewalCounter();
+        var clientOptions = StorageQueueClients.CreateClientOptions();
+        clientOptions.AddPolicy(renewals, Azure.Core.HttpPipelinePosition.PerCall);
+        var queues = new StorageQueueClients(new QueueServiceClient(Azurite.ConnectionString, clientOptions));
+        var held = new ReplyHoldingHandler("c1");
+        Track(new StorageQueueCommandReceiver(queues, "node-a", Options, Processors(TimeProvider.System), TimeProvider.System).RunAsync(held, Stopping));
+        await Sender.SendAsync(Commands.Start("c1", DateTimeOffset.UtcNow));
+        await held.Started.Task.WaitAsync(Timeout);
+        using var other = new RecordingHandler();
+        Run("node-b", other);
+
+        // Renewed every third of the 2 s timeout: six renewals span twice the time after which it would have reappeared.
+        await EventuallyAsync(() => Task.FromResult(renewals.Count >= 6), "six renewals");
+        Assert.Empty(other.Handled);
+        Assert.Equal(1, await CountAsync(Options.NewCallsQueue));
+
+        held.Reply.SetResult(true);
+        await EventuallyAsync(async () => await CountAsync(Options.NewCallsQueue) == 0, "completed after the hand-over");
+        Assert.Empty(other.Handled);
+    }
+
+    /// <summary>Counts successful Update Message calls (PUT on a message with its pop receipt): the renewals.</summary>
+    private sealed class RenewalCounter : Azure.Core.Pipeline.HttpPipelineSynchronousPolicy
+    {
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public override void OnReceivedResponse(Azure.Core.HttpMessage message)
+        {
+            if (message.Request.Method == Azure.Core.RequestMethod.Put
+                && message.Request.Uri.Query.Contains("popreceipt=", StringComparison.OrdinalIgnoreCase)
+                && message.Response.Status is >= 200 and < 300)
+            {
+                Interlocked.Increment(ref _count);
+            }
+        }
+    }
+
+    [Fact]
     public async Task Message_on_the_wire_is_base64_of_the_command_json()
     {
         var command = Commands.Start("c1", DateTimeOffset.UtcNow);

@@ -237,6 +237,80 @@ public abstract class TransportContractTests : IAsyncLifetime, IDisposable
         Assert.All(roomy.Handled, c => Assert.Equal(1, roomy.Attempts(c.MessageId)));
     }
 
+    [Fact]
+    public async Task A_start_is_completed_only_once_its_reply_is_handed_over_and_no_other_node_runs_it_meanwhile()
+    {
+        var held = new ReplyHoldingHandler("c1");
+        Run("node-a", held);
+        var start = Commands.Start("c1", DateTimeOffset.UtcNow);
+        await Sender.SendAsync(start);
+        await held.Started.Task.WaitAsync(Timeout);
+        using var other = new RecordingHandler();
+        Run("node-b", other);
+
+        // The queue is read meanwhile (a later start is taken and settled by one of the nodes), but the first stays
+        // taken: not completed, and not handed to the other node.
+        await Sender.SendAsync(Commands.Start("c2", DateTimeOffset.UtcNow));
+        await EventuallyAsync(() => Task.FromResult(held.Handled.Concat(other.Handled).Any(c => c.CallId == "c2")), "the later start handled");
+        await EventuallyAsync(async () => await CountAsync(Options.NewCallsQueue) == 1, "only the held start left");
+        Assert.DoesNotContain(other.Handled, c => c.CallId == "c1");
+
+        held.Reply.SetResult(true);
+        await EventuallyAsync(async () => await CountAsync(Options.NewCallsQueue) == 0, "the start completed after its hand-over");
+        Assert.DoesNotContain(other.Handled, c => c.CallId == "c1");
+        Assert.Single(held.Handled, c => c.CallId == "c1");
+    }
+
+    [Fact]
+    public async Task A_start_whose_reply_was_not_handed_over_when_its_node_stopped_is_taken_by_another_node()
+    {
+        var held = new ReplyHoldingHandler("c1");
+        using var stopFirst = CancellationTokenSource.CreateLinkedTokenSource(Stopping);
+        var first = CreateReceiver("node-a", TimeProvider.System).RunAsync(held, stopFirst.Token);
+        Track(first);
+        var start = Commands.Start("c1", DateTimeOffset.UtcNow);
+        await Sender.SendAsync(start);
+        await held.Started.Task.WaitAsync(Timeout);
+
+        // The node stops; its event dispatcher, stopping last, gives up the undelivered reply.
+        await stopFirst.CancelAsync();
+        await first.WaitAsync(Timeout);
+        Assert.Equal(1, await CountAsync(Options.NewCallsQueue));
+        held.Reply.SetResult(false);
+        using var handler = new RecordingHandler();
+        Run("node-b", handler);
+
+        await handler.WaitUntilAsync(h => h.Handled.Count == 1, Timeout);
+        Assert.Equal(start.MessageId, Assert.Single(handler.Handled).MessageId);
+        await EventuallyAsync(async () => await CountAsync(Options.NewCallsQueue) == 0, "the start settled by the other node");
+        Assert.Empty(await DeadLetteredAsync(Options.NewCallsQueue));
+    }
+
+    /// <summary>Handles every command; the reply to the start of <paramref name="callId"/> is handed over when the test says.</summary>
+    protected sealed class ReplyHoldingHandler(string callId) : ICommandHandler
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<MediaCommand> _handled = new();
+
+        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource<bool> Reply { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public IReadOnlyList<MediaCommand> Handled => [.. _handled];
+
+        public Task HandleAsync(MediaCommand command, CancellationToken cancellationToken)
+        {
+            _handled.Enqueue(command);
+            if (command.StartsCall && command.CallId == callId)
+            {
+                Started.TrySetResult();
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public Task<bool>? Handover(MediaCommand command) => command.StartsCall && command.CallId == callId ? Reply.Task : null;
+    }
+
     /// <summary>A handler that never finishes a command until its node stops (a node that dies mid-handling).</summary>
     private sealed class StuckHandler : ICommandHandler
     {

@@ -8,9 +8,11 @@ namespace Serverless.Shared.Transport.ServiceBus;
 /// time, so a slow handler (or the messages queued behind it in the batch) would otherwise outlive the queue's lock
 /// duration: the broker then hands the command to another node while this one still runs it, and the late
 /// complete fails with <see cref="ServiceBusFailureReason.MessageLockLost"/>. Renews at half the lock time left at
-/// receipt, on the injected clock.
+/// receipt, on the injected clock. A message whose settlement waits for its reply's handover
+/// (<see cref="CommandOutcome.AwaitingHandover"/>) outlives its round: the renewal goes on until it is settled too,
+/// and the timer ends with the last one.
 /// </summary>
-internal sealed partial class LockRenewal : IAsyncDisposable
+internal sealed partial class LockRenewal
 {
     private readonly ServiceBusReceiver _receiver;
     private readonly ILogger _logger;
@@ -18,6 +20,7 @@ internal sealed partial class LockRenewal : IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly ITimer? _timer;
     private int _ticks;
+    private bool _roundDone;
 
     public LockRenewal(ServiceBusReceiver receiver, IReadOnlyList<ServiceBusReceivedMessage> messages, TimeProvider time, ILogger logger)
     {
@@ -40,9 +43,36 @@ internal sealed partial class LockRenewal : IAsyncDisposable
     /// <summary>Stops renewing <paramref name="message"/> (call before settling it).</summary>
     public void Stop(ServiceBusReceivedMessage message)
     {
+        bool last;
         lock (_lock)
         {
             _pending.Remove(message);
+            last = _roundDone && _pending.Count == 0;
+        }
+
+        if (last)
+        {
+            _timer?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The round is over: stops renewing every message but <paramref name="awaitingHandover"/> (settled, or given up
+    /// by a failure or a stop); the timer ends once those are settled too.
+    /// </summary>
+    public void EndRound(IReadOnlySet<ServiceBusReceivedMessage> awaitingHandover)
+    {
+        bool last;
+        lock (_lock)
+        {
+            _roundDone = true;
+            _pending.RemoveWhere(m => !awaitingHandover.Contains(m));
+            last = _pending.Count == 0;
+        }
+
+        if (last)
+        {
+            _timer?.Dispose();
         }
     }
 
@@ -88,8 +118,6 @@ internal sealed partial class LockRenewal : IAsyncDisposable
             Volatile.Write(ref _ticks, 1);
         }
     }
-
-    public ValueTask DisposeAsync() => _timer?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing the lock of message {MessageId} failed; retrying at the next period")]
     private static partial void LogRenewFailed(ILogger logger, Exception exception, string messageId);

@@ -121,19 +121,32 @@ public sealed class ServiceBusCommandReceiver : ICommandReceiver, IAsyncDisposab
             return 0;
         }
 
-        // Handled one message at a time: keep every lock of the batch alive until its message is settled.
-        await using var locks = new LockRenewal(queue.Receiver, messages, _time, _processors.Logger);
-        foreach (var message in messages)
+        // Handled one message at a time: keep every lock of the batch alive until its message is settled (a message
+        // whose reply is still on its way keeps its lock renewed past the round, until its settlement).
+        var locks = new LockRenewal(queue.Receiver, messages, _time, _processors.Logger);
+        var awaitingHandover = new HashSet<ServiceBusReceivedMessage>();
+        try
         {
-            await _handling.WaitAsync(cancellationToken);
-            try
+            foreach (var message in messages)
             {
-                await processor.TryProcessAsync(new ServiceBusDelivery(queue.Receiver, queue.Requeue, message, _time, locks), cancellationToken);
+                await _handling.WaitAsync(cancellationToken);
+                try
+                {
+                    var delivery = new ServiceBusDelivery(queue.Receiver, queue.Requeue, message, _time, locks);
+                    if (await processor.TryProcessAsync(delivery, cancellationToken) == CommandOutcome.AwaitingHandover)
+                    {
+                        awaitingHandover.Add(message);
+                    }
+                }
+                finally
+                {
+                    _handling.Release();
+                }
             }
-            finally
-            {
-                _handling.Release();
-            }
+        }
+        finally
+        {
+            locks.EndRound(awaitingHandover);
         }
 
         return messages.Count;

@@ -123,9 +123,29 @@ public sealed class StorageQueueCommandReceiver : ICommandReceiver
 
     private async Task<int> ProcessAsync(CommandProcessor processor, Fetched fetched, CancellationToken cancellationToken)
     {
-        foreach (var message in fetched.Messages)
+        // Every message of the batch is renewed from now on (those waiting behind a slow one too) until it is settled.
+        var deliveries = fetched.Messages
+            .Select(m => new StorageQueueDelivery(fetched.Queue!, m, _queues, _options.VisibilityTimeout, _time, _processors.Logger))
+            .ToList();
+        var deferred = new HashSet<StorageQueueDelivery>();
+        try
         {
-            await processor.TryProcessAsync(new StorageQueueDelivery(fetched.Queue!, message, _queues), cancellationToken);
+            foreach (var delivery in deliveries)
+            {
+                if (await processor.TryProcessAsync(delivery, cancellationToken) == CommandOutcome.AwaitingHandover)
+                {
+                    // Its settlement, once the reply is handed over, ends the renewal.
+                    deferred.Add(delivery);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var delivery in deliveries.Where(d => !deferred.Contains(d)))
+            {
+                // Settled, or left unsettled by a failure or a stop: either way this node no longer keeps it.
+                delivery.Dispose();
+            }
         }
 
         return fetched.Messages.Length;
