@@ -104,7 +104,7 @@ public sealed class DrainTests
         }
     }
 
-    [Fact(Skip = "Not yet seen passing: its one run (load average 50 on the shared 2 cores) lost a call during the first 30 dials to a DTLS handshake timeout at the simulated phone (meta-138021), before any node was stopped; run it on an idle machine")]
+    [Fact(Skip = "Not yet seen passing whole: its last run (dials one after another) completed all 61 calls with every node drained and replaced, then failed an assertion of this test that wrongly expected exactly 60 (fixed since, not rerun before the deadline); earlier runs dialling in parallel lost a phone's DTLS handshake (meta-138021)")]
     public async Task A_rolling_upgrade_of_3_nodes_under_30_live_calls_drops_none_and_every_call_ended_before_the_deadline_is_Completed()
     {
         await using var product = await LocalProduct.StartAsync(new LocalProductOptions
@@ -123,6 +123,7 @@ public sealed class DrainTests
         var live = new List<Call>(await DialManyConnectedAsync(product, 30));
         var all = new List<Call>(live);
         var stopped = new HashSet<string>(StringComparer.Ordinal);
+        var hungUpWhileDraining = 0;
         for (var k = 0; k < 3; k++)
         {
             var old = fleet[k];
@@ -133,6 +134,7 @@ public sealed class DrainTests
             // Its calls run on while it drains; the user ends each well before the deadline (from the phone).
             var onIt = live.Where(c => OfferedBy(product, c.CallId) == old.Id).ToList();
             Assert.NotEmpty(onIt);
+            hungUpWhileDraining += onIt.Count;
             foreach (var call in onIt)
             {
                 Assert.Equal("connected", (await product.Calls.GetAsync(call.CallId)).State());
@@ -170,8 +172,10 @@ public sealed class DrainTests
             Assert.True(ended.Outcome() == "completed", ended.ToString());
         }
 
-        // 0 dropped: no call cut at a drain deadline, none failed.
-        Assert.Equal(60, all.Count);
+        // 0 dropped: no call cut at a drain deadline, none failed. Every first call was on a stopped node (and a refill
+        // that landed on a node stopped later was hung up there too).
+        Assert.True(hungUpWhileDraining >= 30, $"{hungUpWhileDraining} calls hung up on draining nodes");
+        Assert.Equal(30 + hungUpWhileDraining, all.Count);
         Assert.DoesNotContain(product.Tap.Events, e => e.Event is MediaEnded { Reason: HangupReason.NodeDrained });
         Assert.DoesNotContain(product.Tap.Events, e => e.Event is MediaFailed);
     }
@@ -202,14 +206,14 @@ public sealed class DrainTests
         return new Call(dialled.Id(), user, await product.WacidAsync(dialled.Id()));
     }
 
-    // Two at a time: the machine is small, and each dial is a WebRTC call with its own phone.
+    // One after another, as the other multi-call tests: the machine is small, and handshakes of two phones at once on
+    // one node have failed at the phone (meta-138021, DtlsFailed) in this test's first runs.
     private static async Task<List<Call>> DialManyConnectedAsync(LocalProduct product, int count)
     {
         var calls = new List<Call>();
         while (calls.Count < count)
         {
-            var batch = Math.Min(2, count - calls.Count);
-            calls.AddRange(await Task.WhenAll(Enumerable.Range(0, batch).Select(_ => DialConnectedAsync(product))));
+            calls.Add(await DialConnectedAsync(product));
         }
 
         return calls;
