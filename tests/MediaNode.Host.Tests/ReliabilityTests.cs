@@ -159,7 +159,7 @@ public sealed class ReliabilityTests
     }
 
     [Fact]
-    public async Task GracefulShutdown_CallsInFlightEachGetMediaEnded()
+    public async Task GracefulShutdown_CallsStillUpAtTheDrainDeadlineEachGetMediaEnded_WithReasonNodeDrained()
     {
         await using var node = await NodeHarness.StartAsync();
         using var meta = await PhoneFactoryAsync();
@@ -184,6 +184,7 @@ public sealed class ReliabilityTests
                 Assert.Equal(["OfferReady", "MediaConnected", "MediaEnded"], node.Events.ForCall(callId).Select(e => e.MessageType));
                 var ended = node.Events.ForCall(callId).OfType<MediaEnded>().Single();
                 Assert.True(ended.Stats.PacketsSent > 0);
+                Assert.Equal(HangupReason.NodeDrained, ended.Reason); // the Functions end it node-drained, never Completed
             }
 
             Assert.Equal(0, node.Sessions.ActiveCount);
@@ -228,6 +229,7 @@ public sealed class ReliabilityTests
         // A draining node has no room: the late start stays in the new-calls queue for a node that has (issue 17).
         Assert.Empty(node.Events.ForCall(late));
         Assert.Equal(["OfferReady", "MediaEnded"], node.Events.ForCall(active).Select(e => e.MessageType));
+        Assert.Equal(HangupReason.Business, node.Events.ForCall(active).OfType<MediaEnded>().Single().Reason); // ended before the deadline: not drained
     }
 
     [Fact]

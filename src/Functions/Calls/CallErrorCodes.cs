@@ -38,6 +38,9 @@ public static class CallErrorCodes
     /// <summary>The MediaNode carrying the call stopped reporting.</summary>
     public const string NodeLost = "node-lost";
 
+    /// <summary>The MediaNode carrying the call was shut down (SIGTERM: upgrade, scale-in) with the call still up at its drain deadline.</summary>
+    public const string NodeDrained = "node-drained";
+
     /// <summary>The call made no progress in a state before that state's deadline.</summary>
     public const string Timeout = "timeout";
 

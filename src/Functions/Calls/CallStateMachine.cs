@@ -91,6 +91,10 @@ public sealed partial class CallStateMachine
                 ? Fail(call, now, CallOutcome.Failed, new CallEndReason.MediaFailed(CallErrorCodes.NodeLost), new CallError(
                     CallErrorCodes.NodeLost, $"Media node {lost.NodeId} carrying the call stopped sending heartbeats."))
                 : Same($"the call is carried by {call.NodeId ?? "no node"}, not {lost.NodeId}"),
+            NodeDrained drained => call.NodeId == drained.NodeId
+                ? Fail(call, now, CallOutcome.Failed, new CallEndReason.MediaFailed(CallErrorCodes.NodeDrained), new CallError(
+                    CallErrorCodes.NodeDrained, $"Media node {drained.NodeId} carrying the call was shut down; the call was still up at its drain deadline."))
+                : Same($"the call is carried by {call.NodeId ?? "no node"}, not {drained.NodeId}"),
             GraphError error => Fail(
                 call, now, CallOutcome.Failed, new CallEndReason.MetaError(error.Code, error.Message), CallError.Meta(error.Code, error.Message)),
             DeadlinePassed => OnDeadline(call, now),

@@ -148,6 +148,16 @@ public abstract record CallTrigger
         public override string Describe() => $"Media node {NodeId} stopped sending heartbeats; its calls are lost.";
     }
 
+    /// <summary>
+    /// MediaNode event: <paramref name="NodeId"/>, carrying the call, reached its drain deadline (SIGTERM) with the call
+    /// still up and ended its media (<c>MediaEnded</c> with reason <c>NodeDrained</c>): the call fails
+    /// <c>node-drained</c>, never Completed. A call carried by another node is not affected.
+    /// </summary>
+    public sealed record NodeDrained(string NodeId) : CallTrigger
+    {
+        public override string Describe() => $"Media node {NodeId} shut down with the call still up at its drain deadline.";
+    }
+
     /// <summary>A Graph request for this call (connect, pre_accept, accept) failed with Meta's error.</summary>
     public sealed record GraphError(int Code, string Message) : CallTrigger
     {

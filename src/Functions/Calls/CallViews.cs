@@ -40,7 +40,7 @@ public sealed record RecordingView(
 /// <summary>Why the call failed: a stable <see cref="Code"/> (<see cref="CallErrorCodes"/>) and a message for people.</summary>
 [Description("Why the call failed.")]
 public sealed record ErrorView(
-    [property: Description("Stable code: prompt-not-found, prompt-invalid, plan-invalid, ice-failed, dtls-failed, sdp-rejected, media-timeout, capacity, media-unavailable, node-lost, timeout, internal, or meta-<Meta's code>.")] string Code,
+    [property: Description("Stable code: prompt-not-found, prompt-invalid, plan-invalid, ice-failed, dtls-failed, sdp-rejected, media-timeout, capacity, media-unavailable, node-lost, node-drained, timeout, internal, or meta-<Meta's code>.")] string Code,
     [property: Description("What happened, for people.")] string Message)
 {
     public static ErrorView? Of(CallError? error) => error is null ? null : new ErrorView(error.Code, error.Message);

@@ -24,15 +24,22 @@ public sealed partial class CallFlow
     public Task<ApplyResult> OnStreamEndedAsync(string callId, StreamResult result, string eventId, CancellationToken cancellationToken) =>
         ApplyAsync(callId, new CallTrigger.StreamReported(result), CallDedupKeys.MediaEvent(eventId), cancellationToken);
 
-    public async Task<ApplyResult> OnMediaEndedAsync(string callId, MediaStats stats, RecordingInfo? recording, string eventId, CancellationToken cancellationToken)
+    public async Task<ApplyResult> OnMediaEndedAsync(MediaEnded ended, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(stats);
-        var result = await ApplyAsync(callId, new CallTrigger.MediaStatsReported(stats, recording), CallDedupKeys.MediaEvent(eventId), cancellationToken);
-        // The node ended the media on its own (the plan's hangup step, the peer closed, a drain): a call still
-        // connected here is over, and Meta must hear it from us. PlaybackFinished ends it Completed with a terminate.
+        ArgumentNullException.ThrowIfNull(ended);
+        var callId = ended.CallId;
+        var result = await ApplyAsync(callId, new CallTrigger.MediaStatsReported(ended.Stats, ended.Recording), CallDedupKeys.MediaEvent(ended.MessageId), cancellationToken);
+        if (ended is { Reason: HangupReason.NodeDrained, NodeId: { } nodeId } && result.Call is { IsFinal: false })
+        {
+            // The node's drain deadline cut the call (whatever its state): node-drained, Meta hears it from us.
+            return await ApplyAsync(callId, new CallTrigger.NodeDrained(nodeId), CallDedupKeys.MediaEvent(ended.MessageId + ":ended"), cancellationToken);
+        }
+
+        // The node ended the media on its own (the plan's hangup step, the peer closed): a call still connected here
+        // is over, and Meta must hear it from us. PlaybackFinished ends it Completed with a terminate.
         // Not while the call waits for Meta's terminate after a media loss: that decides how it ended.
         return result.Call is { State: CallState.Connected, AwaitsMetaEnd: false }
-            ? await ApplyAsync(callId, new CallTrigger.PlaybackFinished(), CallDedupKeys.MediaEvent(eventId + ":ended"), cancellationToken)
+            ? await ApplyAsync(callId, new CallTrigger.PlaybackFinished(), CallDedupKeys.MediaEvent(ended.MessageId + ":ended"), cancellationToken)
             : result;
     }
 

@@ -158,8 +158,9 @@ public sealed partial class CallFlow
             }
         }
 
-        // A lost node reads no queue: a Hangup would only wait there for a node of the same id to start fresh.
-        if (call.NodeId is { } nodeId && trigger is not CallTrigger.NodeLost)
+        // A lost node reads no queue: a Hangup would only wait there for a node of the same id to start fresh. A
+        // drained node ended the media itself and is going away.
+        if (call.NodeId is { } nodeId && trigger is not (CallTrigger.NodeLost or CallTrigger.NodeDrained))
         {
             await _commands.SendAsync(CallCommands.Hangup(call, nodeId, CallCommands.ReasonFor(call), _time.GetUtcNow()), cancellationToken);
         }
@@ -217,7 +218,7 @@ public sealed partial class CallFlow
     /// </summary>
     private static bool NeedsGraphEnd(CallTrigger trigger) => trigger is
         CallTrigger.HangupRequested or CallTrigger.DeadlinePassed or CallTrigger.MediaFailed
-        or CallTrigger.PlaybackFinished or CallTrigger.GraphError or CallTrigger.NodeLost;
+        or CallTrigger.PlaybackFinished or CallTrigger.GraphError or CallTrigger.NodeLost or CallTrigger.NodeDrained;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId}: Graph {Action} not sent: {Reason}")]
     private partial void LogGraphSkipped(string callId, CallGraphAction action, string reason);

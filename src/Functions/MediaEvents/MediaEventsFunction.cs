@@ -116,7 +116,7 @@ public sealed partial class MediaEventsFunction(
         MediaFailed failed => Wrap(flow.OnMediaFailedAsync(failed.CallId, CallErrorCodes.FromMediaFailed(failed), failed.MessageId, cancellationToken)),
         PlaybackFinished { PlayMessageId: { } play } done => Wrap(flow.OnPlayFinishedAsync(done.CallId, play, done.MessageId, cancellationToken)),
         PlaybackFinished done => Wrap(flow.OnPlaybackFinishedAsync(done.CallId, done.MessageId, cancellationToken)),
-        MediaEnded ended => Wrap(flow.OnMediaEndedAsync(ended.CallId, ended.Stats, ended.Recording, ended.MessageId, cancellationToken)),
+        MediaEnded ended => Wrap(flow.OnMediaEndedAsync(ended, cancellationToken)),
         InputCollected collected => Wrap(flow.OnInputAsync(collected.CallId, collected.Input, collected.MessageId, cancellationToken)),
         StreamEnded stream => Wrap(flow.OnStreamEndedAsync(stream.CallId, stream.Result, stream.MessageId, cancellationToken)),
         DtmfReceived dtmf => Wrap(flow.OnInputAsync(dtmf.CallId, Unprompted(dtmf), dtmf.MessageId, cancellationToken)),

@@ -436,7 +436,7 @@ public sealed partial class CallSession : ICallAudioCallbacks
         Release();
         _context.Metrics.CallEnded(stats);
         LogEnded(_context.Logger, CallId, reason, stats.DurationSeconds, stats.PacketsSent, stats.PacketsReceived);
-        Publish(new MediaEnded { CallId = CallId, NodeId = _context.NodeId, CreatedAt = _context.Time.GetUtcNow(), Stats = stats, Recording = recording });
+        Publish(new MediaEnded { CallId = CallId, NodeId = _context.NodeId, CreatedAt = _context.Time.GetUtcNow(), Stats = stats, Recording = recording, Reason = reason });
     }
 
     private async Task FinishFailedAsync(MediaFailed failure)

@@ -6,7 +6,7 @@ namespace Serverless.MediaNode.Sessions;
 
 /// <summary>
 /// Graceful shutdown: stops admitting calls, lets active calls run until <c>DrainTimeout</c>, then hangs up each
-/// (so each sends MediaEnded). Registered after the command receiver, so it stops first while Hangup commands still
+/// (so each sends MediaEnded with reason NodeDrained: the call ends <c>node-drained</c>, never <c>Completed</c>). Registered after the command receiver, so it stops first while Hangup commands still
 /// arrive, and after the event dispatcher, which stops after it and delivers the final events.
 /// </summary>
 public sealed partial class DrainService(SessionRegistry sessions, MediaNodeOptions options, TimeProvider time, ILogger<DrainService> logger) : IHostedService
@@ -31,7 +31,7 @@ public sealed partial class DrainService(SessionRegistry sessions, MediaNodeOpti
 
         var left = sessions.Snapshot();
         LogHangingUp(logger, left.Count);
-        await Task.WhenAll(left.Select(s => s.EndAsync(HangupReason.Failed))).ConfigureAwait(false);
+        await Task.WhenAll(left.Select(s => s.EndAsync(HangupReason.NodeDrained))).ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Draining: {Active} calls active, up to {Seconds} s")]

@@ -91,4 +91,10 @@ public sealed record MediaEnded : MediaEvent
 
     /// <summary>The stored recording; null when the plan did not record (or storing it failed).</summary>
     public RecordingInfo? Recording { get; init; }
+
+    /// <summary>
+    /// Why the media ended: the <see cref="Hangup"/>'s reason, or the node's own (the user closed the peer, the plan's
+    /// hangup step, <see cref="HangupReason.NodeDrained"/>). Null from nodes older than this member.
+    /// </summary>
+    public HangupReason? Reason { get; init; }
 }

@@ -30,8 +30,13 @@ public sealed class NewCallShare(string nodeId, TimeProvider time)
     /// </summary>
     public static readonly TimeSpan RefreshWhenHeld = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>Calls a node may be above the mean and still take one more.</summary>
-    public const int Slack = 1;
+    /// <summary>
+    /// Calls a node may be above the mean (rounded down) and still take one more. 0: a node takes only up to one call
+    /// past the mean, so the fleet's spread at admission is one call; the worst moments come when a restarted, empty
+    /// node pulls the mean down and holds every other node back while it catches up (their counts then drift apart by
+    /// their own hang-ups), and a tighter admission starts that drift from a tighter fleet (docs/placement-simulation.md).
+    /// </summary>
+    public const int Slack = 0;
 
     /// <summary>Intervals after which a peer's row no longer counts.</summary>
     public const int FreshBeats = 2;

@@ -127,6 +127,28 @@ public sealed class CallAnalyticsTests
     }
 
     [Fact]
+    public async Task A_call_cut_by_a_node_drain_counts_as_failed_with_failure_node_drained_never_completed()
+    {
+        await using var app = await CallingApp.StartAsync();
+        using var dial = await app.DialAsync(new { to = "+14155550123" });
+        var callId = (await CallingApp.ReadJsonAsync(dial)).GetProperty("id").GetString()!;
+        await app.Node.Acked<OfferReady>().WaitAsync(Timeout);
+        await app.DeliverAsync(MetaWebhooks.OutboundAnswer(FakeGraph.WacidFor(1)));
+        await app.Node.Acked<MediaConnected>().WaitAsync(Timeout);
+        await app.Node.PostAsync(new MediaEnded
+        {
+            CallId = callId, NodeId = app.Node.NodeId, CreatedAt = app.Time.GetUtcNow(), Stats = MediaNodeDouble.FinalStats, Reason = HangupReason.NodeDrained,
+        });
+
+        var hour = RollupHour(app.Time.GetUtcNow());
+        var total = (await GetAsync(app, $"from={hour}&to={RollupHour(app.Time.GetUtcNow().AddHours(1))}")).GetProperty("total");
+        Assert.Equal((1L, 1L, 0L), (total.GetProperty("calls").GetInt64(), total.GetProperty("outcomes").GetProperty("failed").GetInt64(),
+            total.GetProperty("outcomes").GetProperty("completed").GetInt64()));
+        var failure = Assert.Single(total.GetProperty("topFailures").EnumerateArray());
+        Assert.Equal(("node-drained", 1L), (failure.GetProperty("code").GetString(), failure.GetProperty("count").GetInt64()));
+    }
+
+    [Fact]
     public async Task The_permission_funnel_counts_requests_and_grants_once_each_beside_the_dialled_and_answered_calls()
     {
         await using var app = await CallingApp.StartAsync(runNode: false);

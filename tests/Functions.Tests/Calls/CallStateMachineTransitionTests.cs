@@ -45,6 +45,9 @@ public sealed class CallStateMachineTransitionTests
         ["Outbound Connected NodeLost fails"] = new(OutboundConnected, new NodeLost(Node), CallState.Failed, CallOutcome.Failed, new CallEndReason.MediaFailed("node-lost")),
         ["Outbound Ringing NodeLost fails"] = new(Ringing, new NodeLost(Node), CallState.Failed, CallOutcome.Failed, new CallEndReason.MediaFailed("node-lost")),
         ["Inbound Accepting NodeLost fails"] = new(Accepting, new NodeLost(Node), CallState.Failed, CallOutcome.Failed, new CallEndReason.MediaFailed("node-lost")),
+        ["Outbound Connected NodeDrained fails"] = new(OutboundConnected, new NodeDrained(Node), CallState.Failed, CallOutcome.Failed, new CallEndReason.MediaFailed("node-drained")),
+        ["Outbound Ringing NodeDrained fails"] = new(Ringing, new NodeDrained(Node), CallState.Failed, CallOutcome.Failed, new CallEndReason.MediaFailed("node-drained")),
+        ["Inbound Connected NodeDrained fails"] = new(InboundConnected, new NodeDrained(Node), CallState.Failed, CallOutcome.Failed, new CallEndReason.MediaFailed("node-drained")),
         ["Inbound Connected Hangup is business hangup"] = new(InboundConnected, new HangupRequested(), CallState.Ended, CallOutcome.Completed, new CallEndReason.BusinessHangup()),
     };
 
@@ -61,6 +64,21 @@ public sealed class CallStateMachineTransitionTests
         Assert.Null(lost.MediaReportDue);
 
         Assert.IsType<TransitionResult.NoChange>(Machine.Apply(from, new NodeLost("node-2"), now));
+    }
+
+    [Fact]
+    public void NodeDrained_fails_with_node_drained_never_Completed_while_another_node_or_an_ended_call_changes_nothing()
+    {
+        var from = OutboundConnected();
+        var now = from.UpdatedAt.AddSeconds(9);
+
+        var drained = Assert.IsType<TransitionResult.Applied>(Machine.Apply(from, new NodeDrained(Node), now)).Current;
+        Assert.Equal((CallState.Failed, CallOutcome.Failed, "node-drained"), (drained.State, drained.Outcome, drained.LastError?.Code));
+        Assert.Contains(Node, drained.LastError!.Message, StringComparison.Ordinal);
+
+        Assert.IsType<TransitionResult.NoChange>(Machine.Apply(from, new NodeDrained("node-2"), now));
+        var completed = Assert.IsType<TransitionResult.Applied>(Machine.Apply(from, new PlaybackFinished(), now)).Current;
+        Assert.IsType<TransitionResult.NoChange>(Machine.Apply(completed, new NodeDrained(Node), now.AddSeconds(1)));
     }
 
     [Theory]

@@ -92,6 +92,56 @@ public sealed class CallEndingTests
     }
 
     [Fact]
+    public async Task A_call_cut_by_its_nodes_drain_deadline_fails_node_drained_with_one_terminate_and_keeps_the_nodes_report()
+    {
+        await using var app = await CallingApp.StartAsync();
+        var callId = await DialAsync(app);
+        await app.Node.Acked<OfferReady>().WaitAsync(Timeout);
+        var wacid = FakeGraph.WacidFor(1);
+        await app.DeliverAsync(MetaWebhooks.OutboundAnswer(wacid));
+        await app.Node.Acked<MediaConnected>().WaitAsync(Timeout);
+        var commandsBefore = app.Node.CommandsFor(callId).Count;
+
+        // The node got SIGTERM and its DrainTimeout passed with the call up: it ends the media itself.
+        var ended = new MediaEnded
+        {
+            CallId = callId, NodeId = app.Node.NodeId, CreatedAt = app.Time.GetUtcNow(), Stats = MediaNodeDouble.FinalStats, Reason = HangupReason.NodeDrained,
+        };
+        await app.Node.PostAsync(ended);
+        await app.Node.PostAsync(ended); // redelivered: the same fact
+        // Meta's terminate webhook follows ours; it changes nothing.
+        await app.DeliverAsync(MetaWebhooks.Terminate(wacid, "COMPLETED", outbound: true, duration: 5));
+
+        Assert.Equal(["connect", "terminate"], app.Graph.Actions);
+        Assert.Equal(commandsBefore, app.Node.CommandsFor(callId).Count); // no Hangup to a node that ended the media and is going away
+        var call = await app.GetCallAsync(callId);
+        Assert.Equal(("failed", "failed", "mediaFailed", "node-drained"),
+            (call.GetProperty("state").GetString(), call.GetProperty("outcome").GetString(), call.GetProperty("endReason").GetString(),
+                call.GetProperty("lastError").GetProperty("code").GetString()));
+        Assert.Equal(MediaNodeDouble.FinalStats.PacketsSent, call.GetProperty("media").GetProperty("packetsSent").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_node_ending_the_media_for_another_reason_still_completes_the_call()
+    {
+        await using var app = await CallingApp.StartAsync();
+        var callId = await DialAsync(app);
+        await app.Node.Acked<OfferReady>().WaitAsync(Timeout);
+        await app.DeliverAsync(MetaWebhooks.OutboundAnswer(FakeGraph.WacidFor(1)));
+        await app.Node.Acked<MediaConnected>().WaitAsync(Timeout);
+
+        // The plan's hangup step (reason Completed): not a drain.
+        await app.Node.PostAsync(new MediaEnded
+        {
+            CallId = callId, NodeId = app.Node.NodeId, CreatedAt = app.Time.GetUtcNow(), Stats = MediaNodeDouble.FinalStats, Reason = HangupReason.Completed,
+        });
+
+        Assert.Equal(["connect", "terminate"], app.Graph.Actions);
+        var call = await app.GetCallAsync(callId);
+        Assert.Equal(("ended", "completed"), (call.GetProperty("state").GetString(), call.GetProperty("outcome").GetString()));
+    }
+
+    [Fact]
     public async Task Sweeper_ends_a_call_ringing_past_its_deadline_with_terminate_and_hangup()
     {
         await using var app = await CallingApp.StartAsync();

@@ -84,6 +84,7 @@ internal static class MediaMessageSamples
                 BytesReceived = 240_080, PacketsLost = 36, PacketsLostByRemote = 4, JitterMs = 4.5, RoundTripMs = 38, Mos = 4.2,
             },
             Recording = new RecordingInfo { BlobName = "recordings/call-1.ogg", ContentType = "audio/ogg", DurationSeconds = 3.02, SizeBytes = 12_345 },
+            Reason = HangupReason.NodeDrained,
         };
     }
 }

@@ -42,6 +42,22 @@ public class MediaMessageSerializerTests
     }
 
     [Fact]
+    public void MediaEnded_carries_its_reason_by_name_and_one_from_an_older_node_without_it_reads_as_null()
+    {
+        var ended = new MediaEnded { CallId = "c", NodeId = "n", CreatedAt = MediaMessageSamples.At, Stats = new MediaStats(), Reason = HangupReason.NodeDrained };
+        using (var doc = JsonDocument.Parse(MediaMessageSerializer.Serialize(ended)))
+        {
+            Assert.Equal("NodeDrained", doc.RootElement.GetProperty("reason").GetString());
+        }
+
+        var node = System.Text.Json.Nodes.JsonNode.Parse(MediaMessageSerializer.Serialize(ended))!.AsObject();
+        Assert.True(node.Remove("reason"));
+        var older = System.Text.Encoding.UTF8.GetBytes(node.ToJsonString());
+        Assert.True(MediaMessageSerializer.TryDeserialize(older, out var back, out var error), error.ToString());
+        Assert.Null(Assert.IsType<MediaEnded>(back).Reason);
+    }
+
+    [Fact]
     public void Json_names_the_type_and_schema_version_and_uses_camel_case_and_enum_names()
     {
         var hangup = new Hangup { CallId = "c", NodeId = "n", CreatedAt = MediaMessageSamples.At, Reason = HangupReason.NoAnswer, MessageId = "m1" };

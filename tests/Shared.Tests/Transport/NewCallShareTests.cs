@@ -24,10 +24,11 @@ public class NewCallShareTests
     {
         // Mean of 60 (this node) and 40: 50. This node is 10 above it: no room although 40 slots are free.
         Assert.Equal(0, NewCallShare.Room(60, 100, 40, [Peer("b", 40)], Now));
-        // The emptier peer sees the same mean and may take up to one call above it.
-        Assert.Equal(12, NewCallShare.Room(40, 100, 60, [Peer("a", 60)], Now));
-        // Level with the mean: at most one call above it (Slack 1).
-        Assert.Equal(2, NewCallShare.Room(50, 100, 50, [Peer("b", 50)], Now));
+        // The emptier peer sees the same mean and may take calls up to one past it.
+        Assert.Equal(11, NewCallShare.Room(40, 100, 60, [Peer("a", 60)], Now));
+        // Level with the mean: one more call, no further (Slack 0).
+        Assert.Equal(1, NewCallShare.Room(50, 100, 50, [Peer("b", 50)], Now));
+        Assert.Equal(0, NewCallShare.Room(51, 100, 49, [Peer("b", 50)], Now));
         Assert.Equal(0, NewCallShare.Room(52, 100, 48, [Peer("b", 50), Peer("c", 50)], Now));
     }
 
@@ -38,7 +39,7 @@ public class NewCallShareTests
         Assert.Equal(40, NewCallShare.Room(60, 100, 40, [Peer("b", 10, free: 0)], Now));
         var share = new NewCallShare("a", new FakeTimeProvider(Now));
         share.Observe([Peer("a", 0), Peer("b", 60)]);
-        Assert.Equal(2, share.Room(60, 100, 40));
+        Assert.Equal(1, share.Room(60, 100, 40));
     }
 
     [Fact]
@@ -46,7 +47,7 @@ public class NewCallShareTests
     {
         // A 10-call node at 5 beside a 100-call node at 20 %: the mean load is 35 %, 3 calls of 10; it is above.
         Assert.Equal(0, NewCallShare.Room(5, 10, 5, [Peer("big", 20)], Now));
-        Assert.Equal(2, NewCallShare.Room(2, 10, 8, [Peer("big", 20)], Now));
+        Assert.Equal(1, NewCallShare.Room(2, 10, 8, [Peer("big", 20)], Now));
         Assert.Equal(1, NewCallShare.Room(0, 100, 1, [Peer("b", 90)], Now));
         Assert.Equal(0, NewCallShare.Room(0, 100, 0, [Peer("b", 90)], Now));
     }
@@ -69,7 +70,7 @@ public class NewCallShareTests
 
         // Not held back: no read wanted, however old the view.
         time.Advance(NewCallShare.RefreshWhenHeld * 3);
-        Assert.Equal(2, share.Room(40, 100, 60));
+        Assert.Equal(1, share.Room(40, 100, 60));
         Assert.Equal(1, asked);
     }
 }
