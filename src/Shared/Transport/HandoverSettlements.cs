@@ -43,6 +43,9 @@ public sealed class HandoverSettlements
 
     internal void Track(string messageId, Task settlement)
     {
+        // Waiters get a task that ends only after the bookkeeping below, so whoever awaits the settlement sees the
+        // message as no longer pending here (a redelivery right after is run, not taken for a duplicate).
+        var untracked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_lock)
         {
             if (settlement.IsCompleted)
@@ -50,21 +53,23 @@ public sealed class HandoverSettlements
                 return;
             }
 
-            _pending.Add(settlement);
+            _pending.Add(untracked.Task);
             _messageIds[messageId] = _messageIds.GetValueOrDefault(messageId) + 1;
         }
 
         _ = settlement.ContinueWith(
-            done =>
+            _ =>
             {
                 lock (_lock)
                 {
-                    _pending.Remove(done);
+                    _pending.Remove(untracked.Task);
                     if (--_messageIds[messageId] == 0)
                     {
                         _messageIds.Remove(messageId);
                     }
                 }
+
+                untracked.SetResult();
             },
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
