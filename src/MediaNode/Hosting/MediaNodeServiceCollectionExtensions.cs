@@ -166,11 +166,7 @@ public static class MediaNodeServiceCollectionExtensions
             Node(sp).MaxParallelEventDeliveries,
             sp.GetRequiredService<ILogger<EventDispatcher>>()));
         services.AddSingleton(sp => sp.GetRequiredService<TableServiceClient>().GetTableClient(Node(sp).HeartbeatTable));
-        services.AddSingleton(sp => new PeerFactoryHost(
-            sp.GetRequiredService<IOptions<MediaNodeOptions>>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<PeerFactoryHost>>(),
-            sp.GetRequiredService<MediaNodeMetrics>()));
+        services.AddSingleton<PeerFactoryHost>();
         services.AddSingleton<HeartbeatService>();
         services.AddSingleton<DrainService>();
         services.AddSingleton<NodeWarmUp>();

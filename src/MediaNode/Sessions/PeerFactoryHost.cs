@@ -18,14 +18,8 @@ public sealed partial class PeerFactoryHost : IHostedService, IDisposable
     private readonly MediaNodeMetrics? _metrics;
     private PeerFactory? _factory;
 
-    /// <summary>Creates the host.</summary>
-    public PeerFactoryHost(IOptions<MediaNodeOptions> options, TimeProvider time, ILogger<PeerFactoryHost> logger)
-        : this(options, time, logger, metrics: null)
-    {
-    }
-
-    /// <summary>Creates the host; its pacer reports each slot's lateness to <paramref name="metrics"/> (<c>medianode.pacing.lateness</c>).</summary>
-    public PeerFactoryHost(IOptions<MediaNodeOptions> options, TimeProvider time, ILogger<PeerFactoryHost> logger, MediaNodeMetrics? metrics)
+    /// <summary>Creates the host; its pacer reports each slot's lateness to <paramref name="metrics"/> (<c>medianode.pacing.lateness</c>) when given.</summary>
+    public PeerFactoryHost(IOptions<MediaNodeOptions> options, TimeProvider time, ILogger<PeerFactoryHost> logger, MediaNodeMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
