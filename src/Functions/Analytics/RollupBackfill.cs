@@ -74,10 +74,13 @@ public sealed partial class RollupBackfill(
 
     private readonly TableClient _table = tables.GetTableClient(options.Value.TableName);
 
+    // The rollup table, created (and again after a storage loss) as the rollup store creates it: not on every page.
+    private readonly TableInit _init = new(() => tables.GetTableClient(options.Value.TableName).CreateIfNotExistsAsync(), time);
+
     /// <summary>Starts a run over every ended call created before now (an unfinished run is superseded).</summary>
     public async Task<RollupBackfillState> StartAsync(CancellationToken cancellationToken)
     {
-        await _table.CreateIfNotExistsAsync(cancellationToken);
+        await _init.EnsureAsync(cancellationToken);
         var now = time.GetUtcNow();
         var state = new RollupBackfillState { RunId = Guid.NewGuid().ToString("N"), StartedAt = now, Until = now };
         await _table.UpsertEntityAsync(ToEntity(state), TableUpdateMode.Replace, cancellationToken);
@@ -88,7 +91,7 @@ public sealed partial class RollupBackfill(
 
     public async Task<RollupBackfillState?> GetAsync(CancellationToken cancellationToken)
     {
-        await _table.CreateIfNotExistsAsync(cancellationToken);
+        await _init.EnsureAsync(cancellationToken);
         var row = await _table.GetEntityIfExistsAsync<TableEntity>(StatePartition, StateRow, cancellationToken: cancellationToken);
         return row.HasValue ? ToState(row.Value!) : null;
     }
