@@ -9,6 +9,8 @@ public sealed record CallIndexBackfillResult(int Indexed, bool Done);
 
 public sealed partial class TableCallStore
 {
+    private volatile bool _indexBackfilled;
+
     /// <summary>
     /// Indexes calls created before the call index existed (they have no index rows, so the sweeper and the node
     /// watch would never see them): reads the live calls a page at a time and writes their deadline and node rows
@@ -20,10 +22,17 @@ public sealed partial class TableCallStore
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPages, 1);
+        // Done for good once: the sweeper asks every run, and the marker row need not be read again by this instance.
+        if (_indexBackfilled)
+        {
+            return new CallIndexBackfillResult(0, true);
+        }
+
         await InitializeAsync(cancellationToken);
         var (done, position) = await _index.ReadBackfillAsync(cancellationToken);
         if (done)
         {
+            _indexBackfilled = true;
             return new CallIndexBackfillResult(0, true);
         }
 
@@ -51,6 +60,7 @@ public sealed partial class TableCallStore
             await _index.SaveBackfillAsync(position is null, position, cancellationToken);
             if (position is null)
             {
+                _indexBackfilled = true;
                 LogBackfilled(indexed);
                 return new CallIndexBackfillResult(indexed, true);
             }
