@@ -20,6 +20,7 @@ using Microsoft.Extensions.Logging;
 using Serverless.Shared.Media;
 using Serverless.Shared.Security;
 using Serverless.Shared.Transport;
+using Serverless.Testing;
 
 namespace Serverless.Benchmarks;
 
@@ -383,14 +384,12 @@ internal static class NodeLoad
     /// <summary>The node's events endpoint: verifies each delivery's signature, then completes per-call waits.</summary>
     private sealed class EventSink : IAsyncDisposable
     {
-        private readonly WebApplication _app;
+        private WebApplication _app = null!;
         private readonly MediaEventSigner _signer = new(new HmacSha256Signature(Secret), TimeProvider.System);
         private readonly ConcurrentDictionary<string, TaskCompletionSource<AnswerReady>> _answers = new();
         private readonly ConcurrentDictionary<string, TaskCompletionSource> _connected = new();
         private readonly ConcurrentDictionary<string, TaskCompletionSource<MediaEnded>> _ended = new();
         private int _failed;
-
-        private EventSink(WebApplication app) => _app = app;
 
         public Uri Url { get; private set; } = null!;
 
@@ -398,15 +397,8 @@ internal static class NodeLoad
 
         public static async Task<EventSink> StartAsync()
         {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-            var app = builder.Build();
-            var sink = new EventSink(app);
-            app.MapPost("/api/media/events", sink.ReceiveAsync);
-            await app.StartAsync();
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            sink.Url = new Uri(new Uri(address), "/api/media/events");
+            var sink = new EventSink();
+            (sink._app, sink.Url) = await LoopbackHttp.StartPostAsync("/api/media/events", sink.ReceiveAsync);
             return sink;
         }
 

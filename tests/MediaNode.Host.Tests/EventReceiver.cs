@@ -21,7 +21,7 @@ internal sealed class EventReceiver : IAsyncDisposable
 {
     public const string Secret = "test-events-secret";
 
-    private readonly WebApplication _app;
+    private WebApplication _app = null!;
     private readonly MediaEventSigner _signer = new(new HmacSha256Signature(Secret), TimeProvider.System);
     private readonly ConcurrentQueue<MediaEvent> _events = new();
     private readonly Lock _gate = new();
@@ -31,8 +31,6 @@ internal sealed class EventReceiver : IAsyncDisposable
     private int _hung;
     private readonly ConcurrentQueue<string> _hungTypes = new();
     private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    private EventReceiver(WebApplication app) => _app = app;
 
     public Uri Url { get; private set; } = null!;
 
@@ -58,15 +56,8 @@ internal sealed class EventReceiver : IAsyncDisposable
 
     public static async Task<EventReceiver> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var receiver = new EventReceiver(app);
-        app.MapPost("/api/media/events", receiver.ReceiveAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        receiver.Url = new Uri(new Uri(address), "/api/media/events");
+        var receiver = new EventReceiver();
+        (receiver._app, receiver.Url) = await LoopbackHttp.StartPostAsync("/api/media/events", receiver.ReceiveAsync);
         return receiver;
     }
 
